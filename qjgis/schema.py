@@ -1,0 +1,409 @@
+"""The project file's tables, their Chinese titles, and the schema migrations.
+
+Column names are English (code reads them); each carries a Chinese title in the
+GeoPackage schema extension (`gpkg_data_columns`), which QGIS shows as the field
+alias, so a bureau user opening the file directly reads 宗地代码, not `zddm`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+APPLICATION = "qjgis"
+SCHEMA_VERSION = 2
+GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+GPKG_USER_VERSION = 10300  # GeoPackage 1.3
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql: str  # SQLite type and constraints
+    title: str  # Chinese title shown as alias
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    geometry: str | None = None  # GeoPackage geometry type name, None for attribute tables
+    key: str | None = None  # the business key, unique where the domain says so
+    editable: bool = True  # carries row_version for conflict detection
+
+
+def _c(name: str, sql: str, title: str) -> Column:
+    return Column(name, sql, title)
+
+
+_ROW = (_c("row_version", "INTEGER NOT NULL DEFAULT 1", "行版本"),)
+_EXTRA = (
+    _c("batch_id", "INTEGER", "导入批次"),
+    _c("extra", "TEXT", "其他字段(JSON)"),
+)
+
+TOWNS = Table(
+    "towns",
+    "镇街",
+    (_c("code", "TEXT NOT NULL UNIQUE", "镇街代码"), _c("name", "TEXT NOT NULL", "镇街名称"), *_ROW),
+    key="code",
+)
+
+VILLAGES = Table(
+    "villages",
+    "行政村",
+    (
+        _c("code", "TEXT NOT NULL", "村代码"),
+        _c("name", "TEXT NOT NULL", "村名称"),
+        _c("town_code", "TEXT", "镇街代码"),
+        *_EXTRA,
+        *_ROW,
+    ),
+    geometry="MULTIPOLYGON",
+    key="code",
+)
+
+PARCELS = Table(
+    "parcels",
+    "宅基地宗地",
+    (
+        _c("zddm", "TEXT", "宗地代码"),
+        _c("bdcdyh", "TEXT", "不动产单元号"),
+        _c("village_code", "TEXT", "所在村代码"),
+        _c("zl", "TEXT", "坐落"),
+        _c("yt", "TEXT", "用途"),
+        _c("land_type", "TEXT", "原地类"),
+        _c("zdmj", "REAL", "宗地面积"),
+        _c("pzmj", "REAL", "批准面积"),
+        _c("acquired", "DATE", "取得时间"),
+        _c("acquisition_mode", "TEXT", "取得方式"),
+        _c("approval_no", "TEXT", "批准文号"),
+        _c("approval_date", "DATE", "批准日期"),
+        _c("must_demolish_old", "BOOLEAN", "是否需拆旧"),
+        _c("demolition_deadline", "DATE", "拆旧期限"),
+        _c("disposal", "TEXT", "安置复垦状态"),
+        _c("disposal_deadline", "DATE", "安置复垦期限"),
+        _c("holder_name", "TEXT", "权利人"),
+        _c("holder_id", "TEXT", "权利人证件号"),
+        _c("household_no", "TEXT", "户号"),
+        _c("co_holders", "TEXT", "共有权利人"),
+        *_EXTRA,
+        *_ROW,
+    ),
+    geometry="MULTIPOLYGON",
+    key="zddm",
+)
+
+BUILDINGS = Table(
+    "buildings",
+    "自然幢",
+    (
+        _c("bdcdyh", "TEXT", "不动产单元号"),
+        _c("zrzh", "TEXT", "自然幢号"),
+        _c("zddm", "TEXT", "登记宗地代码"),
+        _c("floors", "INTEGER", "总层数"),
+        _c("structure", "TEXT", "房屋结构"),
+        _c("year_built", "INTEGER", "建成年份"),
+        _c("footprint_area", "REAL", "幢占地面积"),
+        _c("status", "TEXT", "房屋状态"),
+        _c("danger_grade", "TEXT", "危房等级"),
+        _c("assessed", "DATE", "鉴定日期"),
+        _c("assessed_by", "TEXT", "鉴定单位"),
+        *_EXTRA,
+        *_ROW,
+    ),
+    geometry="MULTIPOLYGON",
+    key="bdcdyh",
+)
+
+HOUSEHOLDS = Table(
+    "households",
+    "户",
+    (
+        _c("household_no", "TEXT NOT NULL", "户号"),
+        _c("village_code", "TEXT", "村代码"),
+        _c("head_name", "TEXT", "户主姓名"),
+        _c("head_id", "TEXT", "户主身份证号"),
+        _c("household_type", "TEXT", "农户类型"),
+        _c("lives_in_village", "BOOLEAN", "是否在村居住"),
+        _c("split_status", "TEXT", "分户状态"),
+        *_EXTRA,
+        *_ROW,
+    ),
+    key="household_no",
+)
+
+MEMBERS = Table(
+    "members",
+    "户成员",
+    (
+        _c("household_no", "TEXT NOT NULL", "户号"),
+        _c("seq", "INTEGER", "序号"),
+        _c("name", "TEXT", "姓名"),
+        _c("id_number", "TEXT", "身份证号"),
+        _c("relation", "TEXT", "与户主关系"),
+        _c("sex", "TEXT", "性别"),
+        _c("birth_date", "DATE", "出生日期"),
+        _c("phone", "TEXT", "联系电话"),
+        *_EXTRA,
+        *_ROW,
+    ),
+)
+
+PARCEL_HOLDERS = Table(
+    "parcel_holders",
+    "宗地权利人",
+    (
+        _c("parcel_fid", "INTEGER NOT NULL", "宗地要素号"),
+        _c("zddm", "TEXT", "宗地代码"),
+        _c("name", "TEXT", "权利人名称"),
+        _c("id_number", "TEXT", "证件号"),
+        _c("household_no", "TEXT", "户号"),
+        _c("is_primary", "BOOLEAN NOT NULL", "是否主权利人"),
+        *_ROW,
+    ),
+)
+
+IMPORT_BATCHES = Table(
+    "import_batches",
+    "导入批次",
+    (
+        _c("created", "DATETIME NOT NULL", "导入时间"),
+        _c("user", "TEXT", "操作人"),
+        _c("layer", "TEXT NOT NULL", "图层"),
+        _c("source", "TEXT", "源文件"),
+        _c("source_hash", "TEXT", "源文件哈希"),
+        _c("mapping", "TEXT", "字段映射(JSON)"),
+        _c("report", "TEXT", "导入报告(JSON)"),
+        _c("undone", "INTEGER NOT NULL DEFAULT 0", "已撤销"),
+    ),
+    editable=False,
+)
+
+AUDIT_LOG = Table(
+    "audit_log",
+    "审计日志",
+    (
+        _c("time", "DATETIME NOT NULL", "时间"),
+        _c("user", "TEXT NOT NULL", "用户"),
+        _c("role", "TEXT NOT NULL", "角色"),
+        _c("command", "TEXT NOT NULL", "操作"),
+        _c("entity", "TEXT", "对象"),
+        _c("before", "TEXT", "修改前(JSON)"),
+        _c("after", "TEXT", "修改后(JSON)"),
+    ),
+    editable=False,
+)
+
+SETTINGS = Table(
+    "qj_settings",
+    "项目设置",
+    (_c("key", "TEXT NOT NULL UNIQUE", "设置项"), _c("value", "TEXT", "值(JSON)")),
+    editable=False,
+)
+
+DEMO_TRUTH = Table(
+    "demo_truth",
+    "演示数据真值",
+    (
+        _c("rule_id", "TEXT NOT NULL", "规则"),
+        _c("entity_kind", "TEXT NOT NULL", "对象类型"),
+        _c("entity_key", "TEXT NOT NULL", "对象键"),
+        _c("exemption", "TEXT", "豁免原因"),
+        _c("note", "TEXT", "说明"),
+    ),
+    editable=False,
+)
+
+ATTACHMENTS = Table(
+    "attachments",
+    "附件",
+    (
+        _c("sha256", "TEXT NOT NULL", "内容哈希"),
+        _c("file_name", "TEXT NOT NULL", "原文件名"),
+        _c("media_type", "TEXT", "类型"),
+        _c("size_bytes", "INTEGER", "大小"),
+        _c("added", "DATETIME NOT NULL", "添加时间"),
+        _c("entity", "TEXT", "所属对象"),
+    ),
+    editable=False,
+)
+
+V1_TABLES: tuple[Table, ...] = (
+    TOWNS,
+    VILLAGES,
+    PARCELS,
+    BUILDINGS,
+    HOUSEHOLDS,
+    MEMBERS,
+    PARCEL_HOLDERS,
+    IMPORT_BATCHES,
+    AUDIT_LOG,
+    SETTINGS,
+    DEMO_TRUTH,
+)
+TABLES: tuple[Table, ...] = (*V1_TABLES, ATTACHMENTS)
+TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+SPATIAL_LAYERS = tuple(t.name for t in TABLES if t.geometry)
+
+# Secondary indexes for the joins the checks and the map need.
+INDEXES: dict[str, tuple[str, ...]] = {
+    "villages": ("code",),
+    "parcels": ("zddm", "household_no", "village_code", "holder_id"),
+    "buildings": ("zddm", "bdcdyh"),
+    "households": ("household_no", "head_id"),
+    "members": ("household_no", "id_number"),
+    "parcel_holders": ("parcel_fid", "id_number"),
+    "demo_truth": ("rule_id",),
+}
+
+# The audit log is append-only: the database itself refuses to rewrite history.
+AUDIT_TRIGGERS = (
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+)
+
+
+def table_ddl(table: Table) -> str:
+    cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
+    if table.geometry:
+        cols.append(f"geom {table.geometry}")
+    cols += [f'"{c.name}" {c.sql}' for c in table.columns]
+    return f'CREATE TABLE "{table.name}" (' + ", ".join(cols) + ")"
+
+
+def rtree_triggers(t: str, c: str = "geom") -> dict[str, str]:
+    """The R-tree triggers of the GeoPackage 1.3 spec (F.3), by name."""
+    r = f"rtree_{t}_{c}"
+    body_ins = (
+        f"INSERT OR REPLACE INTO {r} VALUES (NEW.fid, ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), "
+        f"ST_MinY(NEW.{c}), ST_MaxY(NEW.{c}))"
+    )
+    return {
+        f"{r}_insert": (
+            f"CREATE TRIGGER {r}_insert AFTER INSERT ON {t} WHEN (NEW.{c} NOT NULL AND "
+            f"NOT ST_IsEmpty(NEW.{c})) BEGIN {body_ins}; END"
+        ),
+        f"{r}_update1": (
+            f"CREATE TRIGGER {r}_update1 AFTER UPDATE OF {c} ON {t} WHEN OLD.fid = NEW.fid "
+            f"AND (NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c})) BEGIN {body_ins}; END"
+        ),
+        f"{r}_update2": (
+            f"CREATE TRIGGER {r}_update2 AFTER UPDATE OF {c} ON {t} WHEN OLD.fid = NEW.fid "
+            f"AND (NEW.{c} ISNULL OR ST_IsEmpty(NEW.{c})) BEGIN DELETE FROM {r} "
+            f"WHERE id = OLD.fid; END"
+        ),
+        f"{r}_update3": (
+            f"CREATE TRIGGER {r}_update3 AFTER UPDATE ON {t} WHEN OLD.fid != NEW.fid AND "
+            f"(NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c})) BEGIN DELETE FROM {r} "
+            f"WHERE id = OLD.fid; {body_ins}; END"
+        ),
+        f"{r}_update4": (
+            f"CREATE TRIGGER {r}_update4 AFTER UPDATE ON {t} WHEN OLD.fid != NEW.fid AND "
+            f"(NEW.{c} ISNULL OR ST_IsEmpty(NEW.{c})) BEGIN DELETE FROM {r} "
+            f"WHERE id IN (OLD.fid, NEW.fid); END"
+        ),
+        f"{r}_delete": (
+            f"CREATE TRIGGER {r}_delete AFTER DELETE ON {t} WHEN old.{c} NOT NULL "
+            f"BEGIN DELETE FROM {r} WHERE id = OLD.fid; END"
+        ),
+    }
+
+
+_GPKG_CORE = (
+    """CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+    organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
+    definition TEXT NOT NULL, description TEXT)""",
+    """CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+    identifier TEXT UNIQUE, description TEXT DEFAULT '',
+    last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+    CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+    """CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+    geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL,
+    m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+    CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+    CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+    CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+    """CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,
+    extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,
+    CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+    """CREATE TABLE gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+    name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT,
+    CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
+    CONSTRAINT gdc_tn UNIQUE (table_name, name))""",
+    """CREATE TABLE gpkg_data_column_constraints (constraint_name TEXT NOT NULL,
+    constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN,
+    max NUMERIC, max_is_inclusive BOOLEAN, description TEXT,
+    CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))""",
+    """CREATE TABLE gpkg_tile_matrix_set (table_name TEXT NOT NULL PRIMARY KEY,
+    srs_id INTEGER NOT NULL, min_x DOUBLE NOT NULL, min_y DOUBLE NOT NULL,
+    max_x DOUBLE NOT NULL, max_y DOUBLE NOT NULL)""",
+    """CREATE TABLE gpkg_tile_matrix (table_name TEXT NOT NULL, zoom_level INTEGER NOT NULL,
+    matrix_width INTEGER NOT NULL, matrix_height INTEGER NOT NULL, tile_width INTEGER NOT NULL,
+    tile_height INTEGER NOT NULL, pixel_x_size DOUBLE NOT NULL, pixel_y_size DOUBLE NOT NULL,
+    CONSTRAINT pk_ttm PRIMARY KEY (table_name, zoom_level))""",
+    "CREATE TABLE qj_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)",
+)
+
+
+def _create_table(conn: sqlite3.Connection, table: Table, srs_id: int) -> None:
+    conn.execute(table_ddl(table))
+    kind = "features" if table.geometry else "attributes"
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (table.name, kind, table.name, table.title, srs_id if table.geometry else None),
+    )
+    conn.executemany(
+        "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (?,?,?,?)",
+        [(table.name, c.name, c.name, c.title) for c in table.columns],
+    )
+    if table.geometry:
+        conn.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)",
+            (table.name, table.geometry, srs_id),
+        )
+        conn.execute(
+            f"CREATE VIRTUAL TABLE rtree_{table.name}_geom USING rtree(id, minx, maxx, miny, maxy)"
+        )
+        for sql in rtree_triggers(table.name).values():
+            conn.execute(sql)
+        conn.execute(
+            "INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', "
+            "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+            (table.name,),
+        )
+    for col in INDEXES.get(table.name, ()):
+        conn.execute(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ("{col}")')
+
+
+def _migrate_to_1(conn: sqlite3.Connection, srs_id: int) -> None:
+    for sql in _GPKG_CORE:
+        conn.execute(sql)
+    conn.executemany(
+        "INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_schema', "
+        "'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+        [("gpkg_data_columns",), ("gpkg_data_column_constraints",)],
+    )
+    for table in V1_TABLES:
+        _create_table(conn, table, srs_id)
+    for sql in AUDIT_TRIGGERS:
+        conn.execute(sql)
+
+
+def _migrate_to_2(conn: sqlite3.Connection, srs_id: int) -> None:
+    # Attachment records (photos, scans) that the remediation cases point to.
+    _create_table(conn, ATTACHMENTS, srs_id)
+
+
+#: version -> step that brings a file from version-1 to version, inside one transaction
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+}
+assert max(MIGRATIONS) == SCHEMA_VERSION

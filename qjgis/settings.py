@@ -1,0 +1,283 @@
+"""Project settings: what the rules and workflows read, stored in the project file.
+
+Every value the domain notes mark unverified (the per-person area, subsidies,
+cut-off dates, thresholds) is a setting here, never a constant in a rule. Each
+key has a type, a default and a validator; a value is validated whenever it is
+set, from the CLI, the GUI or a migration, and a bad one is refused whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from qjgis.errors import QjgisError
+from qjgis.model import Role
+
+Validator = Callable[[Any], Any]  # returns the normalised value or raises ValueError
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    validate: Validator
+    group: str  # a stable code the UI groups and translates by
+
+
+def _number(lo: float, hi: float, *, integer: bool = False) -> Validator:
+    def check(v: Any) -> float | int:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            if isinstance(v, str):
+                try:
+                    v = float(v)
+                except ValueError:
+                    raise ValueError("not a number") from None
+            else:
+                raise ValueError("not a number")
+        if not math.isfinite(v):
+            raise ValueError("not a finite number")
+        if integer:
+            if float(v) != int(v):
+                raise ValueError("not a whole number")
+            v = int(v)
+        if not lo <= v <= hi:
+            raise ValueError(f"outside {lo:g}..{hi:g}")
+        return v if integer else float(v)
+
+    return check
+
+
+def _date(v: Any) -> str:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if not isinstance(v, str):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    try:
+        d = dt.date.fromisoformat(v.strip())
+    except ValueError:
+        raise ValueError("not a date (YYYY-MM-DD)") from None
+    if not dt.date(1900, 1, 1) <= d <= dt.date(2100, 12, 31):
+        raise ValueError("outside 1900..2100")
+    return d.isoformat()
+
+
+def _text(max_len: int, *, allow_empty: bool = False) -> Validator:
+    def check(v: Any) -> str | None:
+        if v is None and allow_empty:
+            return None
+        if not isinstance(v, str):
+            raise ValueError("not text")
+        v = v.strip()
+        if not v:
+            if allow_empty:
+                return None
+            raise ValueError("empty")
+        if len(v) > max_len:
+            raise ValueError(f"longer than {max_len} characters")
+        return v
+
+    return check
+
+
+def _digits(n: int) -> Validator:
+    def check(v: Any) -> str:
+        v = str(v).strip()
+        if len(v) != n or not v.isdigit():
+            raise ValueError(f"not {n} digits")
+        return v
+
+    return check
+
+
+def _prefix_list(v: Any) -> list[str]:
+    if isinstance(v, str):
+        v = [p for p in v.replace(";", ",").split(",") if p.strip()]
+    if not isinstance(v, list) or not v:
+        raise ValueError("not a list of 6-digit codes")
+    return [_digits(6)(p) for p in v]
+
+
+def _role(v: Any) -> str:
+    try:
+        return Role(str(v).strip()).value
+    except ValueError:
+        raise ValueError("one of " + ", ".join(r.value for r in Role)) from None
+
+
+def _crs(v: Any) -> str:
+    try:
+        crs = CRS.from_user_input(str(v).strip())
+    except CRSError as exc:
+        raise ValueError(f"unknown CRS ({exc})") from None
+    epsg = crs.to_epsg()
+    if epsg is None:
+        raise ValueError("has no EPSG code")
+    if not crs.is_projected:
+        raise ValueError("not projected: areas must be measured in metres")
+    return f"EPSG:{epsg}"
+
+
+_HELMERT_KEYS = ("tx", "ty", "tz", "rx", "ry", "rz", "ds")
+_HELMERT_LIMITS = (1000.0, 1000.0, 1000.0, 60.0, 60.0, 60.0, 100.0)
+
+
+def _helmert(v: Any) -> dict[str, Any] | None:
+    """A 7-parameter (Bursa-Wolf) transformation, or None where the district has none.
+
+    Translations in metres, rotations in arc-seconds, scale in ppm; `convention`
+    says how rotations are signed, since both are in use in Chinese documents.
+    """
+    if v is None or v == "" or v == "null":
+        return None
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except json.JSONDecodeError:
+            raise ValueError("not a JSON object") from None
+    if not isinstance(v, Mapping):
+        raise ValueError("not an object with tx ty tz rx ry rz ds")
+    out: dict[str, Any] = {}
+    for key, limit in zip(_HELMERT_KEYS, _HELMERT_LIMITS, strict=True):
+        if key not in v:
+            raise ValueError(f"{key} missing")
+        out[key] = _number(-limit, limit)(v[key])
+    convention = v.get("convention", "position_vector")
+    if convention not in ("position_vector", "coordinate_frame"):
+        raise ValueError("convention is position_vector or coordinate_frame")
+    out["convention"] = convention
+    extra = set(v) - set(_HELMERT_KEYS) - {"convention"}
+    if extra:
+        raise ValueError("unknown parameters " + ", ".join(sorted(extra)))
+    return out
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "user"
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("project.crs", "EPSG:4524", _crs, "project"),
+    SettingSpec("district.name", "綦江区", _text(40), "district"),
+    SettingSpec("district.county_code", "500110", _digits(6), "district"),
+    # Used to guess the central meridian of coordinates that carry no zone prefix.
+    SettingSpec("district.longitude", 106.65, _number(73.0, 136.0), "district"),
+    SettingSpec("id.current_prefixes", ["500110"], _prefix_list, "district"),
+    SettingSpec("id.legacy_prefixes", ["500222"], _prefix_list, "district"),
+    # Homestead area standard: per_person x clamp(size, min, max) + tolerance.
+    SettingSpec("area.per_person_farmland", 20.0, _number(1.0, 200.0), "area"),
+    SettingSpec("area.per_person_other", 30.0, _number(1.0, 200.0), "area"),
+    SettingSpec("area.household_min", 3, _number(1, 20, integer=True), "area"),
+    SettingSpec("area.household_max", 5, _number(1, 20, integer=True), "area"),
+    SettingSpec("area.tolerance_m2", 10.0, _number(0.0, 500.0), "area"),
+    SettingSpec("subsidy.grade_c", 7500.0, _number(0.0, 1_000_000.0), "subsidy"),
+    SettingSpec("subsidy.grade_d", 35000.0, _number(0.0, 1_000_000.0), "subsidy"),
+    # Spatial checks.
+    SettingSpec("check.straddle_share", 0.05, _number(0.0, 0.5), "check"),
+    SettingSpec("check.outside_share", 0.05, _number(0.0, 1.0), "check"),
+    SettingSpec("check.overlap_min_m2", 0.5, _number(0.0, 1000.0), "check"),
+    SettingSpec("check.sliver_width_m", 0.5, _number(0.0, 10.0), "check"),
+    SettingSpec("check.neighbour_tolerance_m", 0.5, _number(0.0, 50.0), "check"),
+    SettingSpec("check.area_tolerance_m2", 1.0, _number(0.0, 1000.0), "check"),
+    SettingSpec("check.area_tolerance_ratio", 0.01, _number(0.0, 1.0), "check"),
+    # Historical cut-offs: 《村镇建房用地管理条例》 (1982-02-13) and the Land
+    # Administration Law in force (1987-01-01); both unverified as local practice.
+    SettingSpec("cutoff.historical", "1987-01-01", _date, "cutoff"),
+    SettingSpec("cutoff.over_area_tier1", "1982-02-13", _date, "cutoff"),
+    SettingSpec("cutoff.over_area_tier2", "1987-01-01", _date, "cutoff"),
+    SettingSpec("datum.xian1980", None, _helmert, "datum"),
+    SettingSpec("datum.beijing1954", None, _helmert, "datum"),
+    SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),
+    SettingSpec("user.role", Role.ADMIN.value, _role, "user"),
+)
+
+SPEC_BY_KEY: dict[str, SettingSpec] = {s.key: s for s in SPECS}
+
+
+def validate(key: str, value: Any) -> Any:
+    """The normalised value for `key`, or QjgisError('invalid_setting' | 'unknown_setting')."""
+    spec = SPEC_BY_KEY.get(key)
+    if spec is None:
+        raise QjgisError("unknown_setting", key=key)
+    try:
+        return spec.validate(value)
+    except ValueError as exc:
+        raise QjgisError("invalid_setting", key=key, value=value, reason=str(exc)) from None
+
+
+def parse_cli_value(text: str) -> Any:
+    """A value as typed after KEY= on the command line: JSON if it parses, else text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def check_consistency(values: Mapping[str, Any]) -> None:
+    """Rules that span keys; raised as invalid_setting on the key that breaks them."""
+    lo, hi = values["area.household_min"], values["area.household_max"]
+    if lo > hi:
+        raise QjgisError(
+            "invalid_setting",
+            key="area.household_min",
+            value=lo,
+            reason=f"greater than area.household_max ({hi})",
+        )
+    t1, t2 = values["cutoff.over_area_tier1"], values["cutoff.over_area_tier2"]
+    if t1 > t2:
+        raise QjgisError(
+            "invalid_setting",
+            key="cutoff.over_area_tier1",
+            value=t1,
+            reason=f"later than cutoff.over_area_tier2 ({t2})",
+        )
+
+
+def defaults() -> dict[str, Any]:
+    return {s.key: s.default for s in SPECS}
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """A validated, read-only snapshot that rules and workflows take as input."""
+
+    values: Mapping[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in SPEC_BY_KEY:
+            raise QjgisError("unknown_setting", key=key)
+        return self.values[key]
+
+    @property
+    def crs(self) -> str:
+        return str(self.values["project.crs"])
+
+    @property
+    def user(self) -> str:
+        return self.values["user.name"] or _default_user()
+
+    @property
+    def role(self) -> Role:
+        return Role(self.values["user.role"])
+
+    def standard_area(self, household_size: int, farmland: bool) -> float:
+        """The homestead area standard in m² for a household, before tolerance."""
+        per_person = self.values[
+            "area.per_person_farmland" if farmland else "area.per_person_other"
+        ]
+        lo, hi = self.values["area.household_min"], self.values["area.household_max"]
+        return float(per_person) * min(max(household_size, lo), hi)
+
+    def cutoff(self, key: str) -> dt.date:
+        return dt.date.fromisoformat(self[f"cutoff.{key}"])

@@ -1,0 +1,649 @@
+"""The project store: one interface, a GeoPackage implementation (PostGIS later).
+
+Every write runs inside `transaction()`: one SQLite transaction, committed whole
+or rolled back whole, so a failed import or a crash leaves the file as it was.
+Opening validates the file read-only first; a file that is not a qjgis project,
+a damaged one, or one from a newer schema is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import urllib.parse
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from qjgis import gpkg, schema
+from qjgis import settings as settings_mod
+from qjgis.errors import QjgisError
+from qjgis.settings import ProjectSettings
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass
+class LayerData:
+    """Columns of one layer: fids, shapely geometries and attribute arrays, row-aligned."""
+
+    fids: np.ndarray
+    geometry: np.ndarray
+    attrs: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.fids)
+
+
+@dataclass(frozen=True)
+class IntegrityProblem:
+    code: str  # stable code: sqlite, rtree_count, rtree_mismatch, bad_blob, srs, setting, trigger
+    table: str | None
+    detail: str
+
+
+class ProjectStore(Protocol):
+    """What the rest of qjgis may ask of a project, whatever holds it."""
+
+    path: str
+
+    @property
+    def schema_version(self) -> int: ...
+
+    def settings(self) -> ProjectSettings: ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def extent(self, layer: str) -> tuple[float, float, float, float] | None: ...
+
+    def read_layer(
+        self,
+        layer: str,
+        columns: Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> LayerData: ...
+
+    def read_table(
+        self, table: str, columns: Sequence[str] | None = None
+    ) -> dict[str, np.ndarray]: ...
+
+    def integrity_check(self) -> list[IntegrityProblem]: ...
+
+    def close(self) -> None: ...
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _ro_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+
+def _epsg(crs: str) -> int:
+    code = CRS.from_user_input(crs).to_epsg()
+    if code is None:  # settings validation makes this unreachable for stored values
+        raise QjgisError("invalid_crs", value=crs, reason="no EPSG code")
+    return int(code)
+
+
+def _srs_rows(epsg: int) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = [
+        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian"),
+        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic"),
+    ]
+    for code in sorted({4326, epsg}):
+        crs = CRS.from_epsg(code)
+        rows.append((crs.name, code, "EPSG", code, crs.to_wkt("WKT1_GDAL"), crs.name))
+    return rows
+
+
+def _python_values(arr: Any) -> list[Any]:
+    """A column as Python values for sqlite3, with NaN and NaT as NULL."""
+    a = np.asarray(arr)
+    if a.dtype.kind == "f":
+        obj = a.astype(object)
+        obj[np.isnan(a)] = None
+        return obj.tolist()
+    if a.dtype.kind == "M":
+        obj = np.datetime_as_string(a, unit="D").astype(object)
+        obj[np.isnat(a)] = None
+        return obj.tolist()
+    if a.dtype.kind == "b":
+        return a.astype(int).tolist()
+    return a.tolist()
+
+
+def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
+    """Promote polygons to single-part multipolygons, as the layers declare MULTIPOLYGON."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = geoms.copy()
+    poly = shapely.get_type_id(geoms) == 3
+    if poly.any():
+        out[poly] = shapely.multipolygons(geoms[poly][:, None])
+    return out
+
+
+class GpkgStore:
+    """A qjgis project held in one GeoPackage file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = str(path)
+        self._conn = conn
+        self._in_tx = False
+        self._settings: ProjectSettings | None = None
+
+    # ------------------------------------------------------------ create / open
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        crs: str = "EPSG:4524",
+        overwrite: bool = False,
+        settings: Mapping[str, Any] | None = None,
+    ) -> GpkgStore:
+        """Write a new, empty project; the file appears whole or not at all."""
+        target = Path(path)
+        if target.exists() and not overwrite:
+            raise QjgisError("file_exists", path=str(target))
+        if not target.parent.is_dir():
+            raise QjgisError("file_not_found", path=str(target.parent))
+        values = settings_mod.defaults()
+        values["project.crs"] = settings_mod.validate("project.crs", crs)
+        for key, value in (settings or {}).items():
+            values[key] = settings_mod.validate(key, value)
+        settings_mod.check_consistency(values)
+        epsg = _epsg(values["project.crs"])
+
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            gpkg.register_functions(conn)
+            conn.execute(f"PRAGMA application_id = {schema.GPKG_APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {schema.GPKG_USER_VERSION}")
+            conn.execute("BEGIN")
+            for version in sorted(schema.MIGRATIONS):
+                if version == 1:
+                    schema.MIGRATIONS[1](conn, epsg)
+                    conn.executemany(
+                        "INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", _srs_rows(epsg)
+                    )
+                else:
+                    schema.MIGRATIONS[version](conn, epsg)
+            conn.executemany(
+                "INSERT INTO qj_meta VALUES (?, ?)",
+                [
+                    ("application", schema.APPLICATION),
+                    ("schema_version", str(schema.SCHEMA_VERSION)),
+                    ("created", _now()),
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO qj_settings (key, value) VALUES (?, ?)",
+                [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        conn.close()
+        os.replace(tmp, target)
+        return cls.open(target)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True) -> GpkgStore:
+        """Open a project, migrating an older schema after writing a backup beside it."""
+        target = Path(path)
+        version = cls._inspect(target)
+        if version < schema.SCHEMA_VERSION:
+            if not migrate:
+                raise QjgisError(
+                    "not_a_project", path=str(target), reason=f"schema {version} needs migration"
+                )
+            cls._migrate(target, version)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        gpkg.register_functions(conn)
+        return cls(target, conn)
+
+    @staticmethod
+    def _inspect(target: Path) -> int:
+        """The schema version of a file, checked read-only; refuses what is not ours."""
+        if not target.is_file():
+            raise QjgisError("file_not_found", path=str(target))
+        with target.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+        if head != _SQLITE_MAGIC:
+            raise QjgisError("not_a_project", path=str(target), reason="not a GeoPackage file")
+        try:
+            conn = sqlite3.connect(_ro_uri(target), uri=True)
+            try:
+                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if check != "ok":
+                    raise QjgisError("damaged_project", path=str(target), detail=check)
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                if "qj_meta" not in names:
+                    reason = (
+                        "a GeoPackage without qjgis tables"
+                        if app_id == schema.GPKG_APPLICATION_ID or "gpkg_contents" in names
+                        else "an SQLite database that is not a GeoPackage"
+                    )
+                    raise QjgisError("not_a_project", path=str(target), reason=reason)
+                meta = dict(conn.execute("SELECT key, value FROM qj_meta").fetchall())
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
+        if meta.get("application") != schema.APPLICATION:
+            raise QjgisError("not_a_project", path=str(target), reason="foreign qj_meta table")
+        try:
+            version = int(meta.get("schema_version", ""))
+        except ValueError:
+            raise QjgisError(
+                "damaged_project", path=str(target), detail="schema version unreadable"
+            ) from None
+        if version > schema.SCHEMA_VERSION:
+            raise QjgisError(
+                "newer_schema", path=str(target), found=version, supported=schema.SCHEMA_VERSION
+            )
+        if version < 1:
+            raise QjgisError("damaged_project", path=str(target), detail=f"schema {version}")
+        return version
+
+    @staticmethod
+    def _migrate(target: Path, version: int) -> None:
+        backup = target.with_name(f"{target.stem}.schema{version}.bak{target.suffix}")
+        shutil.copy2(target, backup)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        try:
+            gpkg.register_functions(conn)
+            srs = conn.execute(
+                "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = 'parcels'"
+            ).fetchone()[0]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for step in range(version + 1, schema.SCHEMA_VERSION + 1):
+                    schema.MIGRATIONS[step](conn, srs)
+                conn.execute(
+                    "UPDATE qj_meta SET value = ? WHERE key = 'schema_version'",
+                    (str(schema.SCHEMA_VERSION),),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> GpkgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing unit of work; nested calls join the outer one."""
+        if self._in_tx:
+            yield self._conn
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise QjgisError("project_locked", path=self.path) from None
+            raise
+        self._in_tx = True
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            self._settings = None
+            raise
+        finally:
+            self._in_tx = False
+
+    # ------------------------------------------------------------ meta and settings
+    @property
+    def schema_version(self) -> int:
+        row = self._conn.execute("SELECT value FROM qj_meta WHERE key='schema_version'").fetchone()
+        return int(row[0])
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._conn.execute("SELECT key, value FROM qj_meta").fetchall())
+
+    def settings(self) -> ProjectSettings:
+        if self._settings is None:
+            values = settings_mod.defaults()
+            for key, raw in self._conn.execute("SELECT key, value FROM qj_settings"):
+                if key in settings_mod.SPEC_BY_KEY:
+                    values[key] = json.loads(raw)
+            self._settings = ProjectSettings(values)
+        return self._settings
+
+    def write_settings(self, conn: sqlite3.Connection, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate and store `changes` inside the caller's transaction; returns old values.
+
+        All keys are validated before any is written, and cross-key rules are checked
+        on the result, so a bad value leaves every setting as it was.
+        """
+        current = dict(self.settings().values)
+        new = dict(current)
+        for key, value in changes.items():
+            new[key] = settings_mod.validate(key, value)
+        settings_mod.check_consistency(new)
+        if new["project.crs"] != current["project.crs"]:
+            self._change_crs(conn, new["project.crs"])
+        conn.executemany(
+            "INSERT INTO qj_settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [(k, json.dumps(new[k], ensure_ascii=False)) for k in changes],
+        )
+        self._settings = None
+        return {k: current[k] for k in changes}
+
+    def _change_crs(self, conn: sqlite3.Connection, crs: str) -> None:
+        count = sum(self.counts()[name] for name in schema.SPATIAL_LAYERS)
+        if count:
+            raise QjgisError("crs_locked", count=count)
+        epsg = _epsg(crs)
+        conn.executemany(
+            "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", _srs_rows(epsg)
+        )
+        conn.execute("UPDATE gpkg_geometry_columns SET srs_id = ?", (epsg,))
+        conn.execute("UPDATE gpkg_contents SET srs_id = ? WHERE data_type = 'features'", (epsg,))
+
+    def srs_id(self) -> int:
+        return _epsg(self.settings().crs)
+
+    # ------------------------------------------------------------ audit
+    def audit(
+        self,
+        conn: sqlite3.Connection,
+        command: str,
+        entity: str | None,
+        before: Any,
+        after: Any,
+    ) -> int:
+        """Append one audit entry inside the caller's transaction."""
+        s = self.settings()
+        cur = conn.execute(
+            "INSERT INTO audit_log (time, user, role, command, entity, before, after) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (
+                _now(),
+                s.user,
+                s.role.value,
+                command,
+                entity,
+                json.dumps(before, ensure_ascii=False, default=str),
+                json.dumps(after, ensure_ascii=False, default=str),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    # ------------------------------------------------------------ reading
+    def counts(self) -> dict[str, int]:
+        return {
+            t.name: self._conn.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]
+            for t in schema.TABLES
+        }
+
+    def extent(self, layer: str) -> tuple[float, float, float, float] | None:
+        self._layer(layer, spatial=True)
+        row = self._conn.execute(
+            f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_{layer}_geom"
+        ).fetchone()
+        return None if row[0] is None else (row[0], row[1], row[2], row[3])
+
+    @staticmethod
+    def _layer(name: str, *, spatial: bool = False) -> schema.Table:
+        table = schema.TABLE_BY_NAME.get(name)
+        if table is None or (spatial and not table.geometry):
+            raise QjgisError("unknown_layer", layer=name)
+        return table
+
+    def _columns(self, table: schema.Table, columns: Sequence[str] | None) -> list[str]:
+        names = [c.name for c in table.columns]
+        if columns is None:
+            return names
+        unknown = [c for c in columns if c not in names]
+        if unknown:
+            raise QjgisError(
+                "invalid_argument", name="columns", value=unknown, reason=f"not in {table.name}"
+            )
+        return list(columns)
+
+    def read_layer(
+        self,
+        layer: str,
+        columns: Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> LayerData:
+        """A spatial layer as arrays; `bbox` (minx, miny, maxx, maxy) goes through the R-tree."""
+        table = self._layer(layer, spatial=True)
+        cols = self._columns(table, columns)
+        select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
+        sql = f'SELECT {select} FROM "{layer}" t'
+        params: tuple[float, ...] = ()
+        if bbox is not None:
+            sql += (
+                f" JOIN rtree_{layer}_geom r ON r.id = t.fid "
+                "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
+            )
+            params = (bbox[0], bbox[2], bbox[1], bbox[3])
+        rows = self._conn.execute(sql + " ORDER BY t.fid", params).fetchall()
+        data = _columnar(rows, ["fid", "wkb", *cols], table)
+        return LayerData(
+            fids=data.pop("fid").astype(np.int64),
+            geometry=gpkg.decode(data.pop("wkb")),
+            attrs=data,
+        )
+
+    def read_table(
+        self, table: str, columns: Sequence[str] | None = None
+    ) -> dict[str, np.ndarray]:
+        t = self._layer(table)
+        cols = self._columns(t, columns)
+        select = ", ".join(["fid"] + [f'"{c}"' for c in cols])
+        rows = self._conn.execute(f'SELECT {select} FROM "{table}" ORDER BY fid').fetchall()
+        return _columnar(rows, ["fid", *cols], t)
+
+    def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read-only SQL for reports and tests; writes must go through transactions."""
+        return self._conn.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------ writing in bulk
+    def insert_rows(
+        self, conn: sqlite3.Connection, table: str, columns: Mapping[str, Any]
+    ) -> np.ndarray:
+        """Insert aligned column arrays into an attribute table; returns the new fids."""
+        t = self._layer(table)
+        names = self._columns(t, list(columns))
+        n = len(next(iter(columns.values()))) if columns else 0
+        start = self._next_fid(conn, table)
+        fids = np.arange(start, start + n, dtype=np.int64)
+        values = [_python_values(columns[c]) for c in names]
+        placeholders = ", ".join("?" * (len(names) + 1))
+        quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
+        conn.executemany(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})',
+            zip(fids.tolist(), *values, strict=True),
+        )
+        return fids
+
+    def insert_features(
+        self,
+        conn: sqlite3.Connection,
+        layer: str,
+        geometry: np.ndarray,
+        columns: Mapping[str, Any],
+    ) -> np.ndarray:
+        """Insert features in bulk inside the caller's transaction; returns the new fids.
+
+        The R-tree insert trigger would call back into Python five times per row;
+        for a bulk insert it is lifted, the index rows are written from shapely's
+        vectorised bounds, and the trigger is put back, all in the same transaction.
+        """
+        t = self._layer(layer, spatial=True)
+        names = self._columns(t, list(columns))
+        geoms = to_multipolygons(np.asarray(geometry, dtype=object))
+        n = len(geoms)
+        start = self._next_fid(conn, layer)
+        fids = np.arange(start, start + n, dtype=np.int64)
+        blobs = gpkg.encode(geoms, self.srs_id())
+        values = [_python_values(columns[c]) for c in names]
+        trigger = f"rtree_{layer}_geom_insert"
+        conn.execute(f"DROP TRIGGER {trigger}")
+        quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
+        placeholders = ", ".join("?" * (len(names) + 2))
+        conn.executemany(
+            f'INSERT INTO "{layer}" ({quoted}) VALUES ({placeholders})',
+            zip(fids.tolist(), blobs.tolist(), *values, strict=True),
+        )
+        keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        b = shapely.bounds(geoms[keep])
+        conn.executemany(
+            f"INSERT INTO rtree_{layer}_geom VALUES (?, ?, ?, ?, ?)",
+            zip(
+                fids[keep].tolist(),
+                b[:, 0].tolist(),
+                b[:, 2].tolist(),
+                b[:, 1].tolist(),
+                b[:, 3].tolist(),
+                strict=True,
+            ),
+        )
+        conn.execute(schema.rtree_triggers(layer)[trigger])
+        self._touch(conn, layer)
+        return fids
+
+    def _touch(self, conn: sqlite3.Connection, layer: str) -> None:
+        conn.execute(
+            f"UPDATE gpkg_contents SET last_change = ?, (min_x, min_y, max_x, max_y) = "
+            f"(SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_{layer}_geom) "
+            "WHERE table_name = ?",
+            (_now(), layer),
+        )
+
+    @staticmethod
+    def _next_fid(conn: sqlite3.Connection, table: str) -> int:
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        top = conn.execute(f'SELECT max(fid) FROM "{table}"').fetchone()[0]
+        return max(row[0] if row else 0, top or 0) + 1
+
+    # ------------------------------------------------------------ integrity
+    def integrity_check(self) -> list[IntegrityProblem]:
+        """A full check of the file: SQLite pages, GeoPackage tables, indexes, settings."""
+        problems: list[IntegrityProblem] = []
+        result = [r[0] for r in self._conn.execute("PRAGMA integrity_check(20)")]
+        if result != ["ok"]:
+            problems += [IntegrityProblem("sqlite", None, r) for r in result]
+            return problems
+        fk = self._conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems += [IntegrityProblem("foreign_key", r[0], repr(r)) for r in fk]
+        if self._conn.execute("PRAGMA application_id").fetchone()[0] != schema.GPKG_APPLICATION_ID:
+            problems.append(IntegrityProblem("gpkg", None, "application_id is not GPKG"))
+        srs = self.srs_id()
+        names = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master")}
+        for table in schema.TABLES:
+            if table.name not in names:
+                problems.append(IntegrityProblem("missing_table", table.name, "table missing"))
+        for layer in schema.SPATIAL_LAYERS:
+            if layer not in names:
+                continue
+            declared = self._conn.execute(
+                "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+            ).fetchone()
+            if declared is None or declared[0] != srs:
+                problems.append(IntegrityProblem("srs", layer, f"srs {declared} != {srs}"))
+            for trig in schema.rtree_triggers(layer):
+                if trig not in names:
+                    problems.append(IntegrityProblem("trigger", layer, f"{trig} missing"))
+            bad = self._conn.execute(
+                f"SELECT count(*) FROM \"{layer}\" WHERE geom IS NOT NULL AND "
+                "substr(geom, 1, 2) != X'4750'"
+            ).fetchone()[0]
+            if bad:
+                problems.append(IntegrityProblem("bad_blob", layer, f"{bad} geometry blobs"))
+            mismatch = self._conn.execute(
+                f"SELECT count(*) FROM \"{layer}\" t LEFT JOIN rtree_{layer}_geom r "
+                "ON r.id = t.fid WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom) AND "
+                "(r.id IS NULL OR abs(r.minx - ST_MinX(t.geom)) > 1e-6 * abs(ST_MinX(t.geom)) + 1e-3 "
+                "OR abs(r.maxy - ST_MaxY(t.geom)) > 1e-6 * abs(ST_MaxY(t.geom)) + 1e-3)"
+            ).fetchone()[0]
+            orphans = self._conn.execute(
+                f"SELECT count(*) FROM rtree_{layer}_geom r LEFT JOIN \"{layer}\" t "
+                "ON t.fid = r.id WHERE t.fid IS NULL"
+            ).fetchone()[0]
+            if mismatch or orphans:
+                problems.append(
+                    IntegrityProblem(
+                        "rtree", layer, f"{mismatch} features unindexed, {orphans} stale entries"
+                    )
+                )
+        for trig in ("audit_log_no_update", "audit_log_no_delete"):
+            if trig not in names:
+                problems.append(IntegrityProblem("trigger", "audit_log", f"{trig} missing"))
+        for key, raw in self._conn.execute("SELECT key, value FROM qj_settings"):
+            try:
+                settings_mod.validate(key, json.loads(raw))
+            except (QjgisError, json.JSONDecodeError) as exc:
+                problems.append(IntegrityProblem("setting", "qj_settings", str(exc)))
+        return problems
+
+
+def _columnar(
+    rows: list[tuple[Any, ...]], names: list[str], table: schema.Table
+) -> dict[str, np.ndarray]:
+    """Row tuples to column arrays: REAL as float (NULL -> NaN), others as objects."""
+    types = {c.name: c.sql.split()[0] for c in table.columns}
+    types["fid"] = "INTEGER"
+    out: dict[str, np.ndarray] = {}
+    cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    for name, values in zip(names, cols, strict=True):
+        if types.get(name) == "REAL":
+            out[name] = np.array(values, dtype=float)  # numpy reads None as NaN
+        elif name == "fid":
+            out[name] = np.array(values, dtype=np.int64)
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = values
+            out[name] = arr
+    return out
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_project(path: str | os.PathLike[str]) -> GpkgStore:
+    return GpkgStore.open(path)
+
+
+def create_project(path: str | os.PathLike[str], *, crs: str = "EPSG:4524") -> GpkgStore:
+    return GpkgStore.create(path, crs=crs)
