@@ -299,7 +299,7 @@ class _District:
                 self.case[right], self.side[right] = name, 2
         # The owner of each plot's use right: itself, or the left plot of a multi pair.
         owner = idx.copy()
-        for name in _MULTI_EXEMPTION:
+        for name in (*_MULTI_EXEMPTION, "new_demolished"):
             left, right = self.pairs[name]
             owner[right] = left
         self.owner = owner
@@ -366,7 +366,16 @@ class _District:
         # Older residents keep the pre-2011 county code on their ID cards (domain-rules §3.5).
         prefix = np.where((year < 1995) & (rng.random(nm) < 0.6), "500222", COUNTY)
         seq3 = rng.integers(0, 500, nm) * 2 + np.where(male, 1, 2)
-        ids = _with_check_char(_cat(prefix, ymd, _zfill(seq3, 3)))
+        body = _cat(prefix, ymd).astype("<U14")
+        while True:  # ID numbers are unique per person: re-number the rare collisions
+            full = _cat(body, _zfill(seq3, 3))
+            _, first_seen = np.unique(full, return_index=True)
+            dup = np.ones(nm, dtype=bool)
+            dup[first_seen] = False
+            if not dup.any():
+                break
+            seq3[dup] = (seq3[dup] + 2) % 1000  # keeps the sex parity
+        ids = _with_check_char(full)
         surname = _pick(rng, _SURNAMES, nh)
         own_surname = np.where(seq == 2, _pick(rng, _SURNAMES, nm), surname[m_h])
         given_len = rng.random(nm) < 0.7
@@ -424,6 +433,12 @@ class _District:
         # Overlap pairs need plots wide enough that a 1 m overlap misses the buildings.
         w = np.where(wide, np.maximum(w, 14.0), w)
         h = area / w
+        # A straddle pair shares one height, so the straddling building's band (above
+        # both main houses) lies inside both plots; equal areas keep widths in the pitch.
+        left, right = self.pairs["straddle"]
+        shared = np.maximum(h[left], h[right])
+        h[left], h[right] = shared, shared
+        w[left], w[right] = area[left] / shared, area[right] / shared
         self.standard, self.farmland, self.w, self.h = standard, farmland, w, h
         x0 = self.p_col * PITCH + self.p_row * TERRACE
         y0 = self.p_row * PITCH
