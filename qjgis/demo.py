@@ -53,13 +53,17 @@ TOWNS: tuple[tuple[str, str], ...] = (
     ("120", "扶欢镇"), ("121", "永城镇"), ("123", "中峰镇"), ("124", "横山镇"),
 )  # fmt: skip
 
-_VILLAGE_A = list("麻石龙凤青白金马桃柳竹松花水高新长大小红黄双三五平安和中上下东西南北杨李梅兰云田山河")
+_VILLAGE_A = list(
+    "麻石龙凤青白金马桃柳竹松花水高新长大小红黄双三五平安和中上下东西南北杨李梅兰云田山河"
+)
 _VILLAGE_B = list("柳河林坪坝湾岩沟塘桥溪岭坡园庄寨垭岗台冲院坎口嘴湖池滩井屯堡场峰")
 _SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛"
 )
-_GIVEN = list("国华建明军平志强德文永春兴玉秀英芳兰梅丽福贵海洪林成顺友光全世金银学忠正清云霞红燕琴桂")
+_GIVEN = list(
+    "国华建明军平志强德文永春兴玉秀英芳兰梅丽福贵海洪林成顺友光全世金银学忠正清云霞红燕琴桂"
+)
 _DANGER_BODIES = ("綦江区房屋安全鉴定站", "重庆市綦江区农村危房鉴定组", "綦江区住房城乡建委鉴定组")
 
 CELL = 2000.0  # village cell edge, m
@@ -312,9 +316,7 @@ class _District:
         extra = _count(self.n, 0.002)  # households without a homestead (无房户)
         nh = len(heads) + extra
         self.h_plot = np.concatenate([heads, np.full(extra, -1)])
-        h_village = np.concatenate(
-            [self.p_village[heads], rng.integers(0, self.nv, extra)]
-        )
+        h_village = np.concatenate([self.p_village[heads], rng.integers(0, self.nv, extra)])
         self.h_village = h_village
         sizes = rng.choice(np.arange(1, 8), nh, p=[0.08, 0.2, 0.24, 0.2, 0.14, 0.09, 0.05])
         self.h_size = sizes
@@ -357,10 +359,7 @@ class _District:
         )
         year = np.where(grandchild, year + 24, year)
         year = np.minimum(year, 2023)
-        birth = (
-            _year_start(year)
-            + rng.integers(0, 365, nm).astype("timedelta64[D]")
-        )
+        birth = _year_start(year) + rng.integers(0, 365, nm).astype("timedelta64[D]")
         ymd = np.datetime_as_string(birth, unit="D")
         ymd = np.char.replace(ymd, "-", "")
         # Older residents keep the pre-2011 county code on their ID cards (domain-rules §3.5).
@@ -384,7 +383,9 @@ class _District:
         )
         names = _cat(own_surname, given)
         phone = np.where(
-            seq == 1, _cat("1", _pick(rng, list("3456789"), nm), _zfill(rng.integers(0, 10**9, nm), 9)), ""
+            seq == 1,
+            _cat("1", _pick(rng, list("3456789"), nm), _zfill(rng.integers(0, 10**9, nm), 9)),
+            "",
         )
         self.m_h, self.m_seq, self.m_relation = m_h, seq, relation.astype(object)
         self.m_name, self.m_id = names.astype(object), ids.astype(object)
@@ -488,7 +489,9 @@ class _District:
         gap_x1 = self.x0[right]
         hmin = np.minimum(self.h[left], self.h[right])
         rings.append(
-            _rects(gap_x0 - 4.0, self.y0[left] + 0.65 * hmin, gap_x1 + 2.5, self.y0[left] + 0.9 * hmin)
+            _rects(
+                gap_x0 - 4.0, self.y0[left] + 0.65 * hmin, gap_x1 + 2.5, self.y0[left] + 0.9 * hmin
+            )
         )
         plots.append(left)
         numbers.append(np.full(len(left), 2))
@@ -514,7 +517,9 @@ class _District:
         self.acquired_year = acquired_year
         self.b_year = np.minimum(acquired_year[b_plot] + rng.integers(0, 3, nbld), 2024)
         self.b_floors = rng.choice([1, 2, 3], nbld, p=[0.45, 0.45, 0.1])
-        self.b_structure = rng.choice(["5", "4", "6", "3"], nbld, p=[0.4, 0.3, 0.2, 0.1]).astype(object)
+        self.b_structure = rng.choice(["5", "4", "6", "3"], nbld, p=[0.4, 0.3, 0.2, 0.1]).astype(
+            object
+        )
         status = rng.choice(
             [BuildingStatus.IN_USE.value, BuildingStatus.IDLE.value], nbld, p=[0.88, 0.12]
         ).astype(object)
@@ -531,9 +536,8 @@ class _District:
         self.p_village_code = self.v_code[v].astype(object)
         self.p_zl = _cat(self.town_names[town], self.v_name[v], _zfill(self.p_slot + 1, 2), "组")
         self.p_land = np.where(self.farmland, LandType.FARMLAND.value, LandType.OTHER.value)
-        acquired = (
-            _year_start(self.acquired_year)
-            + rng.integers(0, 365, n).astype("timedelta64[D]")
+        acquired = _year_start(self.acquired_year) + rng.integers(0, 365, n).astype(
+            "timedelta64[D]"
         )
         mode = np.where(
             self.acquired_year < 1987, AcquisitionMode.HISTORICAL_APPROVAL.value,
@@ -565,8 +569,13 @@ class _District:
         acquired[right] = _dates(rng, "2024-01-01", "2025-12-31", len(right))
         disposal[right] = PlotDisposalStatus.RESETTLEMENT.value
         disposal_deadline[right] = _dates(rng, "2027-06-30", "2029-12-31", len(right))
-        approval_no[right] = _cat("綦江宅批〔", acquired[right].astype("datetime64[Y]").astype(str),
-                                  "〕", _zfill(rng.integers(1, 999, len(right)), 3), "号").astype(object)
+        approval_no[right] = _cat(
+            "綦江宅批〔",
+            acquired[right].astype("datetime64[Y]").astype(str),
+            "〕",
+            _zfill(rng.integers(1, 999, len(right)), 3),
+            "号",
+        ).astype(object)
         approval_date[right] = acquired[right]
         must_demolish[right] = True
         deadline[right] = disposal_deadline[right]
@@ -578,11 +587,18 @@ class _District:
             left, right = pairs[name]
             approved = _dates(rng, "2014-01-01", "2020-12-31", len(right))
             acquired[right] = approved
-            approval_no[right] = _cat("綦江宅批〔", approved.astype("datetime64[Y]").astype(str),
-                                      "〕", _zfill(rng.integers(1, 999, len(right)), 3), "号").astype(object)
+            approval_no[right] = _cat(
+                "綦江宅批〔",
+                approved.astype("datetime64[Y]").astype(str),
+                "〕",
+                _zfill(rng.integers(1, 999, len(right)), 3),
+                "号",
+            ).astype(object)
             approval_date[right] = approved
             must_demolish[right] = True
-            deadline[right] = approved + rng.integers(365, 3 * 365, len(right)).astype("timedelta64[D]")
+            deadline[right] = approved + rng.integers(365, 3 * 365, len(right)).astype(
+                "timedelta64[D]"
+            )
             old = np.isin(b_plot, left)
             if done:
                 status[old] = BuildingStatus.DEMOLISHED.value
@@ -590,7 +606,11 @@ class _District:
                 disposal[left] = PlotDisposalStatus.RECLAIMED.value
             else:
                 status[old] = rng.choice(
-                    [BuildingStatus.IN_USE.value, BuildingStatus.IDLE.value, BuildingStatus.RUIN.value],
+                    [
+                        BuildingStatus.IN_USE.value,
+                        BuildingStatus.IDLE.value,
+                        BuildingStatus.RUIN.value,
+                    ],
                     old.sum(),
                 )
         left = pairs["over_area_historical"][0]
@@ -654,14 +674,23 @@ class _District:
         self.p_hh = np.where(has, self.h_no[np.maximum(hh, 0)], None).astype(object)
         spouse = head + 1
         has_spouse = has & (self.h_size[np.maximum(hh, 0)] >= 2)
-        self.p_coholder = np.where(has_spouse, self.m_name[np.minimum(spouse, len(self.m_name) - 1)], None).astype(object)
-        self.p_coholder_id = np.where(has_spouse, self.m_id[np.minimum(spouse, len(self.m_id) - 1)], None).astype(object)
+        self.p_coholder = np.where(
+            has_spouse, self.m_name[np.minimum(spouse, len(self.m_name) - 1)], None
+        ).astype(object)
+        self.p_coholder_id = np.where(
+            has_spouse, self.m_id[np.minimum(spouse, len(self.m_id) - 1)], None
+        ).astype(object)
         # A plot whose holder is in no household of the register (valid ID, no 户号).
         left = pairs["no_household"][0]
-        body = _cat("500110", _dates(rng, "1950-01-01", "1990-12-31", len(left)).astype(str),
-                    _zfill(rng.integers(100, 999, len(left)), 3))
+        body = _cat(
+            "500110",
+            _dates(rng, "1950-01-01", "1990-12-31", len(left)).astype(str),
+            _zfill(rng.integers(100, 999, len(left)), 3),
+        )
         self.p_holder_id[left] = _with_check_char(np.char.replace(body, "-", ""))
-        self.p_holder[left] = _cat(_pick(self.rng, _SURNAMES, len(left)), _pick(self.rng, _GIVEN, len(left)))
+        self.p_holder[left] = _cat(
+            _pick(self.rng, _SURNAMES, len(left)), _pick(self.rng, _GIVEN, len(left))
+        )
         self.p_hh[left] = None
         self.p_coholder[left] = None
         self.p_coholder_id[left] = None
@@ -909,7 +938,8 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
     })  # fmt: skip
     check_canceled(fb)
     shp("parcels", d.p_geom, {
-        "ZDDM": d.p_zddm.astype(str), "BDCDYH": d.p_bdcdyh.astype(str), "ZDTZM": np.full(d.np_, "JC"),
+        "ZDDM": d.p_zddm.astype(str), "BDCDYH": d.p_bdcdyh.astype(str),
+        "ZDTZM": np.full(d.np_, "JC"),
         "ZL": d.p_zl, "YT": np.full(d.np_, "0702"), "ZDMJ": d.p_zdmj, "PZMJ": d.p_pzmj,
         "ZJDQDSJ": d.p_acquired, "QDFS": d.p_mode.astype(str), "PZWH": _text(d.p_approval_no),
         "PZRQ": d.p_approval_date, "SFCJ": np.where(d.p_must_demolish, "是", "否"),
@@ -920,7 +950,8 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
     })  # fmt: skip
     check_canceled(fb)
     shp("buildings", d.b_geom, {
-        "BDCDYH": d.b_bdcdyh.astype(str), "ZRZH": d.b_zrzh.astype(str), "ZDDM": d.b_zddm.astype(str),
+        "BDCDYH": d.b_bdcdyh.astype(str), "ZRZH": d.b_zrzh.astype(str),
+        "ZDDM": d.b_zddm.astype(str),
         "ZCS": d.b_floors, "FWJG": d.b_structure.astype(str), "JCNF": d.b_year,
         "ZZDMJ": d.b_footprint, "FWZT": d.b_status.astype(str), "WFDJ": _text(d.b_grade),
         "JDRQ": d.b_assessed, "JDDW": _text(d.b_assessed_by),
@@ -972,4 +1003,3 @@ def _write_register(d: _District, out: Path) -> Path:
         ws.append(row)
     wb.save(out)
     return out
-

@@ -8,20 +8,21 @@ the UI layer, and the key that the translation table is checked against.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class QjgisError(Exception):
     """An expected failure with a stable code and the facts the message needs."""
 
     #: code -> English fallback template (str.format over params)
-    TEMPLATES: dict[str, str] = {
+    TEMPLATES: ClassVar[dict[str, str]] = {
         "file_not_found": "{path}: file not found",
         "file_exists": "{path}: file already exists",
         "not_a_project": "{path}: not a qjgis project ({reason})",
         "damaged_project": "{path}: the project file is damaged ({detail})",
         "newer_schema": (
-            "{path}: written by a newer qjgis (schema {found}; this version reads up to {supported})"
+            "{path}: written by a newer qjgis (schema {found}; "
+            "this version reads up to {supported})"
         ),
         "project_locked": "{path}: the project is being written by another program",
         "unknown_setting": "unknown setting {key}",
@@ -30,7 +31,8 @@ class QjgisError(Exception):
         "invalid_crs": "{value!r} is not a usable projected CRS: {reason}",
         "unknown_layer": "unknown layer {layer}",
         "write_conflict": (
-            "{table} row {fid} was changed by someone else (version {expected} expected, found {found})"
+            "{table} row {fid} was changed by someone else "
+            "(version {expected} expected, found {found})"
         ),
         "invalid_argument": "{name} = {value!r} is invalid: {reason}",
         "canceled": "canceled",

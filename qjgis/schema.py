@@ -47,7 +47,11 @@ _EXTRA = (
 TOWNS = Table(
     "towns",
     "镇街",
-    (_c("code", "TEXT NOT NULL UNIQUE", "镇街代码"), _c("name", "TEXT NOT NULL", "镇街名称"), *_ROW),
+    (
+        _c("code", "TEXT NOT NULL UNIQUE", "镇街代码"),
+        _c("name", "TEXT NOT NULL", "镇街名称"),
+        *_ROW,
+    ),
     key="code",
 )
 

@@ -43,7 +43,11 @@ def _number(lo: float, hi: float, *, integer: bool = False) -> Validator:
                     raise ValueError("not a number") from None
             else:
                 raise ValueError("not a number")
-        if not math.isfinite(v):
+        try:
+            finite = math.isfinite(v)
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
             raise ValueError("not a finite number")
         if integer:
             if float(v) != int(v):
@@ -57,14 +61,17 @@ def _number(lo: float, hi: float, *, integer: bool = False) -> Validator:
 
 
 def _date(v: Any) -> str:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if not isinstance(v, str):
+    if isinstance(v, dt.datetime):
+        d = v.date()
+    elif isinstance(v, dt.date):
+        d = v
+    elif isinstance(v, str):
+        try:
+            d = dt.date.fromisoformat(v.strip())
+        except ValueError:
+            raise ValueError("not a date (YYYY-MM-DD)") from None
+    else:
         raise ValueError("not a date (YYYY-MM-DD)")
-    try:
-        d = dt.date.fromisoformat(v.strip())
-    except ValueError:
-        raise ValueError("not a date (YYYY-MM-DD)") from None
     if not dt.date(1900, 1, 1) <= d <= dt.date(2100, 12, 31):
         raise ValueError("outside 1900..2100")
     return d.isoformat()

@@ -47,7 +47,8 @@ class LayerData:
 
 @dataclass(frozen=True)
 class IntegrityProblem:
-    code: str  # stable code: sqlite, rtree_count, rtree_mismatch, bad_blob, srs, setting, trigger
+    # stable: sqlite, foreign_key, gpkg, missing_table, srs, trigger, bad_blob, rtree, setting
+    code: str
     table: str | None
     detail: str
 
@@ -341,12 +342,15 @@ class GpkgStore:
             self._settings = ProjectSettings(values)
         return self._settings
 
-    def write_settings(self, conn: sqlite3.Connection, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def write_settings(
+        self, conn: sqlite3.Connection, changes: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Validate and store `changes` inside the caller's transaction; returns old values.
 
         All keys are validated before any is written, and cross-key rules are checked
         on the result, so a bad value leaves every setting as it was.
         """
+        self._settings = None  # validate against what is stored now, not a stale cache
         current = dict(self.settings().values)
         new = dict(current)
         for key, value in changes.items():
@@ -410,10 +414,20 @@ class GpkgStore:
         }
 
     def extent(self, layer: str) -> tuple[float, float, float, float] | None:
+        """The exact extent: from gpkg_contents, kept exact on every write, else a scan.
+
+        The R-tree is no source for it: SQLite stores its bounds as 32-bit floats,
+        rounded outwards by metres at zone-prefixed eastings.
+        """
         self._layer(layer, spatial=True)
         row = self._conn.execute(
-            f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_{layer}_geom"
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (layer,)
         ).fetchone()
+        if row is None or row[0] is None:
+            row = self._conn.execute(
+                f"SELECT min(ST_MinX(geom)), min(ST_MinY(geom)), max(ST_MaxX(geom)), "
+                f'max(ST_MaxY(geom)) FROM "{layer}"'
+            ).fetchone()
         return None if row[0] is None else (row[0], row[1], row[2], row[3])
 
     @staticmethod
@@ -454,15 +468,26 @@ class GpkgStore:
             params = (bbox[0], bbox[2], bbox[1], bbox[3])
         rows = self._conn.execute(sql + " ORDER BY t.fid", params).fetchall()
         data = _columnar(rows, ["fid", "wkb", *cols], table)
-        return LayerData(
+        out = LayerData(
             fids=data.pop("fid").astype(np.int64),
             geometry=gpkg.decode(data.pop("wkb")),
             attrs=data,
         )
+        if bbox is not None and len(out):
+            # The R-tree's float32 bounds are rounded outwards: filter exactly.
+            b = shapely.bounds(out.geometry)
+            keep = (
+                (b[:, 2] >= bbox[0])
+                & (b[:, 0] <= bbox[2])
+                & (b[:, 3] >= bbox[1])
+                & (b[:, 1] <= bbox[3])
+            )
+            out = LayerData(
+                out.fids[keep], out.geometry[keep], {k: v[keep] for k, v in out.attrs.items()}
+            )
+        return out
 
-    def read_table(
-        self, table: str, columns: Sequence[str] | None = None
-    ) -> dict[str, np.ndarray]:
+    def read_table(self, table: str, columns: Sequence[str] | None = None) -> dict[str, np.ndarray]:
         t = self._layer(table)
         cols = self._columns(t, columns)
         select = ", ".join(["fid"] + [f'"{c}"' for c in cols])
@@ -535,15 +560,40 @@ class GpkgStore:
             ),
         )
         conn.execute(schema.rtree_triggers(layer)[trigger])
-        self._touch(conn, layer)
+        self._touch(conn, layer, shapely.total_bounds(geoms[keep]) if keep.any() else None, n)
         return fids
 
-    def _touch(self, conn: sqlite3.Connection, layer: str) -> None:
+    def _touch(
+        self, conn: sqlite3.Connection, layer: str, added: np.ndarray | None, n_added: int
+    ) -> None:
+        """Record the change time and grow the exact extent by the added features' bounds."""
+        row = conn.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (layer,)
+        ).fetchone()
+        total = conn.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+        if (row is None or row[0] is None) and total > n_added:
+            # Rows written by another program left no extent: measure them all.
+            row = conn.execute(
+                f"SELECT min(ST_MinX(geom)), min(ST_MinY(geom)), max(ST_MaxX(geom)), "
+                f'max(ST_MaxY(geom)) FROM "{layer}"'
+            ).fetchone()
+            extent = None if row[0] is None else np.array(row, dtype=float)
+        else:
+            extent = None if row is None or row[0] is None else np.array(row, dtype=float)
+            if added is not None:
+                a = np.asarray(added, dtype=float)
+                extent = (
+                    a
+                    if extent is None
+                    else np.concatenate(
+                        [np.minimum(extent[:2], a[:2]), np.maximum(extent[2:], a[2:])]
+                    )
+                )
+        values = extent.tolist() if extent is not None else [None] * 4
         conn.execute(
-            f"UPDATE gpkg_contents SET last_change = ?, (min_x, min_y, max_x, max_y) = "
-            f"(SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_{layer}_geom) "
-            "WHERE table_name = ?",
-            (_now(), layer),
+            "UPDATE gpkg_contents SET last_change = ?, min_x = ?, min_y = ?, max_x = ?, "
+            "max_y = ? WHERE table_name = ?",
+            (_now(), *values, layer),
         )
 
     @staticmethod
@@ -581,19 +631,29 @@ class GpkgStore:
                 if trig not in names:
                     problems.append(IntegrityProblem("trigger", layer, f"{trig} missing"))
             bad = self._conn.execute(
-                f"SELECT count(*) FROM \"{layer}\" WHERE geom IS NOT NULL AND "
+                f'SELECT count(*) FROM "{layer}" WHERE geom IS NOT NULL AND '
                 "substr(geom, 1, 2) != X'4750'"
             ).fetchone()[0]
             if bad:
                 problems.append(IntegrityProblem("bad_blob", layer, f"{bad} geometry blobs"))
             mismatch = self._conn.execute(
-                f"SELECT count(*) FROM \"{layer}\" t LEFT JOIN rtree_{layer}_geom r "
+                f'SELECT count(*) FROM "{layer}" t LEFT JOIN rtree_{layer}_geom r '
                 "ON r.id = t.fid WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom) AND "
-                "(r.id IS NULL OR abs(r.minx - ST_MinX(t.geom)) > 1e-6 * abs(ST_MinX(t.geom)) + 1e-3 "
-                "OR abs(r.maxy - ST_MaxY(t.geom)) > 1e-6 * abs(ST_MaxY(t.geom)) + 1e-3)"
+                "(r.id IS NULL OR "
+                + " OR ".join(
+                    # the R-tree holds float32 bounds: a few metres off at 3.6e7 is normal
+                    f"abs(r.{c} - ST_{f}(t.geom)) > 2e-7 * abs(ST_{f}(t.geom)) + 1e-3"
+                    for c, f in (
+                        ("minx", "MinX"),
+                        ("maxx", "MaxX"),
+                        ("miny", "MinY"),
+                        ("maxy", "MaxY"),
+                    )
+                )
+                + ")"
             ).fetchone()[0]
             orphans = self._conn.execute(
-                f"SELECT count(*) FROM rtree_{layer}_geom r LEFT JOIN \"{layer}\" t "
+                f'SELECT count(*) FROM rtree_{layer}_geom r LEFT JOIN "{layer}" t '
                 "ON t.fid = r.id WHERE t.fid IS NULL"
             ).fetchone()[0]
             if mismatch or orphans:
@@ -605,10 +665,16 @@ class GpkgStore:
         for trig in ("audit_log_no_update", "audit_log_no_delete"):
             if trig not in names:
                 problems.append(IntegrityProblem("trigger", "audit_log", f"{trig} missing"))
+        stored = settings_mod.defaults()
         for key, raw in self._conn.execute("SELECT key, value FROM qj_settings"):
             try:
-                settings_mod.validate(key, json.loads(raw))
+                stored[key] = settings_mod.validate(key, json.loads(raw))
             except (QjgisError, json.JSONDecodeError) as exc:
+                problems.append(IntegrityProblem("setting", "qj_settings", str(exc)))
+        if not problems:
+            try:
+                settings_mod.check_consistency(stored)
+            except QjgisError as exc:
                 problems.append(IntegrityProblem("setting", "qj_settings", str(exc)))
         return problems
 

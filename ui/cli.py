@@ -129,7 +129,9 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     lines = [texts.label("demo_done").format(**result)]
     if summary.files:
         lines.append(texts.label("survey_files").format(files=", ".join(summary.files)))
-    lines.append(texts.label("planted") + ": " + ", ".join(f"{k} {v}" for k, v in summary.truth.items()))
+    lines.append(
+        texts.label("planted") + ": " + ", ".join(f"{k} {v}" for k, v in summary.truth.items())
+    )
     _emit(result, args.json, "\n".join(lines), out)
     return EXIT_OK
 

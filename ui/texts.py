@@ -8,43 +8,48 @@ the engine can raise has an entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QCoreApplication
 
 from qjgis.errors import QjgisError
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Texts", text)
-
-
 def _error_templates() -> dict[str, str]:
-    tr: Callable[[str, str], str] = QCoreApplication.translate
     return {
-        "file_not_found": tr("Errors", "{path}: file not found"),
-        "file_exists": tr("Errors", "{path}: the file already exists (use --overwrite to replace it)"),
-        "not_a_project": tr("Errors", "{path}: not a qjgis project ({reason})"),
-        "damaged_project": tr("Errors", "{path}: the project file is damaged ({detail})"),
-        "newer_schema": tr(
+        "file_not_found": QCoreApplication.translate("Errors", "{path}: file not found"),
+        "file_exists": QCoreApplication.translate(
+            "Errors", "{path}: the file already exists (use --overwrite to replace it)"
+        ),
+        "not_a_project": QCoreApplication.translate(
+            "Errors", "{path}: not a qjgis project ({reason})"
+        ),
+        "damaged_project": QCoreApplication.translate(
+            "Errors", "{path}: the project file is damaged ({detail})"
+        ),
+        "newer_schema": QCoreApplication.translate(
             "Errors",
             "{path}: made by a newer qjgis (schema {found}); this version reads up to {supported}",
         ),
-        "project_locked": tr("Errors", "{path}: another program is writing the project"),
-        "unknown_setting": tr("Errors", "unknown setting {key}"),
-        "invalid_setting": tr("Errors", "setting {key} = {value}: {reason}"),
-        "crs_locked": tr(
+        "project_locked": QCoreApplication.translate(
+            "Errors", "{path}: another program is writing the project"
+        ),
+        "unknown_setting": QCoreApplication.translate("Errors", "unknown setting {key}"),
+        "invalid_setting": QCoreApplication.translate(
+            "Errors", "setting {key} = {value}: {reason}"
+        ),
+        "crs_locked": QCoreApplication.translate(
             "Errors", "the project CRS cannot change once data is in ({count} features)"
         ),
-        "invalid_crs": tr("Errors", "{value} is not a usable projected CRS: {reason}"),
-        "unknown_layer": tr("Errors", "unknown layer {layer}"),
-        "write_conflict": tr(
+        "invalid_crs": QCoreApplication.translate(
+            "Errors", "{value} is not a usable projected CRS: {reason}"
+        ),
+        "unknown_layer": QCoreApplication.translate("Errors", "unknown layer {layer}"),
+        "write_conflict": QCoreApplication.translate(
             "Errors",
             "{table} row {fid} was changed by someone else meanwhile (version {expected} "
             "expected, {found} found)",
         ),
-        "invalid_argument": tr("Errors", "{name} = {value}: {reason}"),
-        "canceled": tr("Errors", "canceled; nothing was changed"),
+        "invalid_argument": QCoreApplication.translate("Errors", "{name} = {value}: {reason}"),
+        "canceled": QCoreApplication.translate("Errors", "canceled; nothing was changed"),
     }
 
 
@@ -61,18 +66,18 @@ def error_text(error: QjgisError) -> str:
 
 def layer_title(name: str) -> str:
     titles = {
-        "towns": _t("Towns"),
-        "villages": _t("Villages"),
-        "parcels": _t("Homestead parcels"),
-        "buildings": _t("Buildings"),
-        "households": _t("Households"),
-        "members": _t("Household members"),
-        "parcel_holders": _t("Parcel right holders"),
-        "import_batches": _t("Import batches"),
-        "audit_log": _t("Audit log"),
-        "qj_settings": _t("Settings"),
-        "demo_truth": _t("Demo ground truth"),
-        "attachments": _t("Attachments"),
+        "towns": QCoreApplication.translate("Texts", "Towns"),
+        "villages": QCoreApplication.translate("Texts", "Villages"),
+        "parcels": QCoreApplication.translate("Texts", "Homestead parcels"),
+        "buildings": QCoreApplication.translate("Texts", "Buildings"),
+        "households": QCoreApplication.translate("Texts", "Households"),
+        "members": QCoreApplication.translate("Texts", "Household members"),
+        "parcel_holders": QCoreApplication.translate("Texts", "Parcel right holders"),
+        "import_batches": QCoreApplication.translate("Texts", "Import batches"),
+        "audit_log": QCoreApplication.translate("Texts", "Audit log"),
+        "qj_settings": QCoreApplication.translate("Texts", "Settings"),
+        "demo_truth": QCoreApplication.translate("Texts", "Demo ground truth"),
+        "attachments": QCoreApplication.translate("Texts", "Attachments"),
     }
     return titles.get(name, name)
 
@@ -80,21 +85,22 @@ def layer_title(name: str) -> str:
 def label(key: str) -> str:
     """Labels of the CLI's human-readable output."""
     labels = {
-        "file": _t("File"),
-        "crs": _t("CRS"),
-        "schema": _t("Schema version"),
-        "counts": _t("Counts"),
-        "settings": _t("Settings"),
-        "check_ok": _t("Integrity check: no problems"),
-        "check_failed": _t("Integrity check: {n} problem(s)"),
-        "created": _t("Created {path}"),
-        "demo_done": _t(
+        "file": QCoreApplication.translate("Texts", "File"),
+        "crs": QCoreApplication.translate("Texts", "CRS"),
+        "schema": QCoreApplication.translate("Texts", "Schema version"),
+        "counts": QCoreApplication.translate("Texts", "Counts"),
+        "settings": QCoreApplication.translate("Texts", "Settings"),
+        "check_ok": QCoreApplication.translate("Texts", "Integrity check: no problems"),
+        "check_failed": QCoreApplication.translate("Texts", "Integrity check: {n} problem(s)"),
+        "created": QCoreApplication.translate("Texts", "Created {path}"),
+        "demo_done": QCoreApplication.translate(
+            "Texts",
             "Demo district written to {path}: {towns} towns, {villages} villages, "
-            "{parcels} parcels, {buildings} buildings, {households} households in {seconds:.1f} s"
+            "{parcels} parcels, {buildings} buildings, {households} households in {seconds:.1f} s",
         ),
-        "survey_files": _t("Survey files: {files}"),
-        "planted": _t("Planted cases (ground truth)"),
-        "setting_changed": _t("{key}: {old} -> {new}"),
-        "error": _t("Error"),
+        "survey_files": QCoreApplication.translate("Texts", "Survey files: {files}"),
+        "planted": QCoreApplication.translate("Texts", "Planted cases (ground truth)"),
+        "setting_changed": QCoreApplication.translate("Texts", "{key}: {old} -> {new}"),
+        "error": QCoreApplication.translate("Texts", "Error"),
     }
     return labels[key]

@@ -1,0 +1,42 @@
+"""What is drawn: map layers over the project store, their symbology, and a renderer.
+
+QtCore and QtGui only (never QtWidgets, never `ui`), so the same drawing code
+serves the screen, images and PDF reports; tests/test_architecture.py holds
+that line.
+"""
+
+from layers.renderer import MapRenderer, RenderStats, ViewTransform, polygons_to_path, scale_text
+from layers.style import (
+    STATUS_COLORS,
+    LabelStyle,
+    LayerStyle,
+    Symbol,
+    building_style,
+    cjk_font_family,
+    default_style,
+    parcel_style,
+    village_style,
+)
+from layers.vector_layer import STORE_LAYERS, Extent, VectorLayer, load_layers, union_extent
+
+__all__ = [
+    "STATUS_COLORS",
+    "STORE_LAYERS",
+    "Extent",
+    "LabelStyle",
+    "LayerStyle",
+    "MapRenderer",
+    "RenderStats",
+    "Symbol",
+    "VectorLayer",
+    "ViewTransform",
+    "building_style",
+    "cjk_font_family",
+    "default_style",
+    "load_layers",
+    "parcel_style",
+    "polygons_to_path",
+    "scale_text",
+    "union_extent",
+    "village_style",
+]

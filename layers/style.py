@@ -1,0 +1,246 @@
+"""Symbology: how each store layer is filled, outlined and labelled.
+
+A style classifies a layer's features once into integer categories (numpy, no
+per-feature Python), and the renderer then draws each category as a single
+path. Sizes are in device-independent pixels (1/96 inch) so the same style
+prints at the same physical size on a 1,200 dpi PDF as on a 96 dpi screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication
+
+from qjgis.model import BuildingStatus, DangerGrade
+
+Attrs = Mapping[str, np.ndarray]
+Classifier = Callable[[Attrs, int], np.ndarray]
+LabelText = Callable[[Attrs, int], np.ndarray]
+
+# In order of preference: the Linux font we ship against first, then what
+# Windows and macOS desktops of the bureaus have.
+CJK_FAMILIES: tuple[str, ...] = (
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+)
+
+_cjk_family_cache: list[str | None] = []
+
+
+def cjk_font_family() -> str | None:
+    """The first installed font family that can draw Simplified Chinese, or None.
+
+    Needs a QGuiApplication; the answer is cached because the font database does
+    not change while the application runs.
+    """
+    if _cjk_family_cache:
+        return _cjk_family_cache[0]
+    if QGuiApplication.instance() is None:
+        return None
+    installed = set(QFontDatabase.families())
+    found: str | None = next((f for f in CJK_FAMILIES if f in installed), None)
+    if found is None:
+        # Any family that declares Simplified Chinese beats tofu boxes.
+        chinese = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+        found = chinese[0] if chinese else None
+    _cjk_family_cache.append(found)
+    return found
+
+
+def label_font(point_size: float, *, bold: bool = False) -> QFont:
+    """A font for map labels: the CJK family when there is one, else Qt's default."""
+    font = QFont()
+    family = cjk_font_family()
+    if family:
+        font.setFamily(family)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """How one category of polygons is drawn; None means no fill or no outline."""
+
+    fill: QColor | None
+    stroke: QColor | None
+    stroke_width: float = 1.0
+    stroke_style: Qt.PenStyle = Qt.PenStyle.SolidLine
+    hatch: QColor | None = None
+    hatch_style: Qt.BrushStyle = Qt.BrushStyle.BDiagPattern
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    """Labels of one layer; `max_scale` is a scale denominator (None: any scale)."""
+
+    text: LabelText
+    columns: tuple[str, ...]
+    point_size: float = 9.0
+    color: QColor = field(default_factory=lambda: QColor(30, 30, 30))
+    halo: QColor | None = field(default_factory=lambda: QColor(255, 255, 255, 220))
+    bold: bool = False
+    max_scale: float | None = None
+    # Only label a feature whose on-screen box holds the text, so a label never
+    # suggests it belongs to a neighbour.
+    must_fit: bool = True
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """Symbols in drawing order, the classifier that picks one per feature, labels."""
+
+    symbols: Sequence[Symbol]
+    classify: Classifier
+    columns: tuple[str, ...] = ()
+    label: LabelStyle | None = None
+
+    @property
+    def all_columns(self) -> tuple[str, ...]:
+        cols = list(self.columns)
+        if self.label is not None:
+            cols += [c for c in self.label.columns if c not in cols]
+        return tuple(cols)
+
+
+def _single(_attrs: Attrs, n: int) -> np.ndarray:
+    return np.zeros(n, dtype=np.int64)
+
+
+def _text_column(column: str) -> LabelText:
+    def text(attrs: Attrs, n: int) -> np.ndarray:
+        values = attrs.get(column)
+        if values is None:
+            return np.full(n, None, dtype=object)
+        out = np.empty(n, dtype=object)
+        out[:] = [v if isinstance(v, str) and v.strip() else None for v in values]
+        return out
+
+    return text
+
+
+def _code_tail(column: str, digits: int) -> LabelText:
+    def text(attrs: Attrs, n: int) -> np.ndarray:
+        values = attrs.get(column)
+        if values is None:
+            return np.full(n, None, dtype=object)
+        out = np.empty(n, dtype=object)
+        out[:] = [v[-digits:] if isinstance(v, str) and v else None for v in values]
+        return out
+
+    return text
+
+
+# ---------------------------------------------------------------- villages
+VILLAGE_FILL = QColor(246, 242, 226)
+VILLAGE_OUTLINE = QColor(110, 84, 150)
+
+
+def village_style() -> LayerStyle:
+    return LayerStyle(
+        symbols=[Symbol(VILLAGE_FILL, VILLAGE_OUTLINE, 1.6, Qt.PenStyle.DashDotLine)],
+        classify=_single,
+        label=LabelStyle(
+            text=_text_column("name"),
+            columns=("name",),
+            point_size=11.0,
+            color=QColor(70, 40, 110),
+            bold=True,
+        ),
+    )
+
+
+# ---------------------------------------------------------------- parcels
+PARCEL_FILL = QColor(253, 233, 201)
+PARCEL_OUTLINE = QColor(196, 120, 60)
+# 1:2,500 is the scale of the cadastral sheets (地籍图) the surveyors deliver.
+PARCEL_LABEL_MAX_SCALE = 2500.0
+
+
+def parcel_style(label: str = "code") -> LayerStyle:
+    """Parcels; `label` is "code" (last five digits of 宗地代码), "holder" or "none"."""
+    text: LabelStyle | None
+    if label == "none":
+        text = None
+    else:
+        column = "holder_name" if label == "holder" else "zddm"
+        fn = _text_column(column) if label == "holder" else _code_tail(column, 5)
+        text = LabelStyle(
+            text=fn,
+            columns=(column,),
+            point_size=8.0,
+            color=QColor(120, 60, 20),
+            max_scale=PARCEL_LABEL_MAX_SCALE,
+        )
+    return LayerStyle(
+        symbols=[Symbol(PARCEL_FILL, PARCEL_OUTLINE, 0.8)], classify=_single, label=text
+    )
+
+
+# ---------------------------------------------------------------- buildings
+STATUS_COLORS: dict[str, QColor] = {
+    BuildingStatus.IN_USE.value: QColor(150, 150, 150),
+    BuildingStatus.IDLE.value: QColor(255, 240, 150),
+    BuildingStatus.RUIN.value: QColor(205, 133, 63),
+    BuildingStatus.DEMOLISHED.value: QColor(110, 110, 110),  # outline colour: no fill
+    BuildingStatus.RECLAIMED.value: QColor(120, 190, 100),
+}
+UNKNOWN_STATUS_COLOR = QColor(255, 255, 255)
+RUIN_HATCH = QColor(110, 55, 10)
+BUILDING_OUTLINE = QColor(70, 70, 70)
+DANGER_OUTLINE = QColor(220, 0, 0)
+DANGEROUS_GRADES = frozenset(g.value for g in DangerGrade if g.dangerous)
+
+_STATUSES: tuple[str, ...] = tuple(s.value for s in BuildingStatus)
+
+
+def _building_symbol(status: str | None, dangerous: bool) -> Symbol:
+    stroke = DANGER_OUTLINE if dangerous else BUILDING_OUTLINE
+    width = 2.2 if dangerous else 0.8
+    if status == BuildingStatus.DEMOLISHED.value:
+        outline = DANGER_OUTLINE if dangerous else STATUS_COLORS[status]
+        return Symbol(None, outline, max(width, 1.2), Qt.PenStyle.DashLine)
+    if status == BuildingStatus.RUIN.value:
+        return Symbol(STATUS_COLORS[status], stroke, width, hatch=RUIN_HATCH)
+    fill = STATUS_COLORS.get(status or "", UNKNOWN_STATUS_COLOR)
+    return Symbol(fill, stroke, width)
+
+
+def _classify_buildings(attrs: Attrs, n: int) -> np.ndarray:
+    status = attrs.get("status", np.full(n, None, dtype=object))
+    grade = attrs.get("danger_grade", np.full(n, None, dtype=object))
+    # Unknown statuses take the last slot; dangerous ones come after all normal
+    # ones so their red borders are drawn on top of any neighbour.
+    index = np.full(n, len(_STATUSES), dtype=np.int64)
+    for i, value in enumerate(_STATUSES):
+        index[status == value] = i
+    dangerous = np.isin(grade.astype(str), list(DANGEROUS_GRADES))
+    return index + dangerous.astype(np.int64) * (len(_STATUSES) + 1)
+
+
+def building_style() -> LayerStyle:
+    statuses: list[str | None] = [*_STATUSES, None]
+    symbols = [_building_symbol(s, False) for s in statuses]
+    symbols += [_building_symbol(s, True) for s in statuses]
+    return LayerStyle(
+        symbols=symbols, classify=_classify_buildings, columns=("status", "danger_grade")
+    )
+
+
+def default_style(layer: str) -> LayerStyle:
+    """The built-in style of a store layer."""
+    if layer == "villages":
+        return village_style()
+    if layer == "parcels":
+        return parcel_style()
+    if layer == "buildings":
+        return building_style()
+    return LayerStyle(symbols=[Symbol(QColor(220, 220, 220), QColor(90, 90, 90))], classify=_single)

@@ -1,0 +1,272 @@
+"""The map widget: shows a MapRenderer's layers; drag pans, the wheel zooms about the cursor.
+
+The view is a centre and a resolution (map units per pixel); the extent follows
+from the widget's size, so resizing never distorts the map. The last rendering
+is cached: while dragging, the cached image is shifted instead of re-rendered.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from layers.renderer import MapRenderer, RenderStats, ViewTransform
+from layers.vector_layer import Extent
+
+ZOOM_STEP = 1.25  # per wheel notch (120 eighths of a degree)
+FULL_EXTENT_MARGIN = 0.05
+MIN_UNITS_PER_PIXEL = 0.002  # 2 mm a pixel: beyond survey precision
+MAX_UNITS_PER_PIXEL = 5000.0  # a whole province on one screen
+
+
+class MapCanvas(QWidget):
+    """A thin view over a MapRenderer; it owns only the view state (centre, resolution)."""
+
+    # world x, y (project CRS) under the cursor
+    cursorMoved = Signal(float, float)
+    # scale denominator N of 1:N
+    scaleChanged = Signal(float)
+    extentChanged = Signal()
+
+    def __init__(self, renderer: MapRenderer | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._renderer = renderer
+        self._centre: tuple[float, float] = (0.0, 0.0)
+        self._upp = 1.0
+        self._has_view = False
+        self._cache: QImage | None = None
+        self._cache_view: ViewTransform | None = None
+        self._drag_from: QPointF | None = None
+        self._message = ""
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+
+    # ------------------------------------------------------------ model
+    @property
+    def renderer(self) -> MapRenderer | None:
+        return self._renderer
+
+    def set_renderer(self, renderer: MapRenderer | None) -> None:
+        """Show another set of layers, at its full extent."""
+        self._renderer = renderer
+        self._has_view = False
+        self._cache = None  # the same view of another project must not reuse it
+        self.zoom_to_full_extent()
+
+    def set_message(self, text: str) -> None:
+        """Text shown over an empty map (no project, demo canceled ...)."""
+        self._message = text
+        self.update()
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+    def refresh(self) -> None:
+        """Redraw after the layers or their visibility changed."""
+        self._cache = None
+        self.update()
+
+    @property
+    def last_stats(self) -> RenderStats | None:
+        return self._renderer.last_stats if self._renderer else None
+
+    # ------------------------------------------------------------ view state
+    def sizeHint(self) -> QSize:
+        return QSize(800, 600)
+
+    def transform(self) -> ViewTransform:
+        return ViewTransform.centred(self._centre, self._upp, self._size())
+
+    def _size(self) -> QSize:
+        return QSize(max(self.width(), 1), max(self.height(), 1))
+
+    def extent(self) -> Extent:
+        """The world rectangle the widget shows now."""
+        return self.transform().extent
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self._centre
+
+    @property
+    def units_per_pixel(self) -> float:
+        return self._upp
+
+    def scale_denominator(self) -> float:
+        return self.transform().scale_denominator(float(self.logicalDpiX()))
+
+    def set_view(self, centre: tuple[float, float], units_per_pixel: float) -> None:
+        self._centre = (float(centre[0]), float(centre[1]))
+        self._upp = min(max(float(units_per_pixel), MIN_UNITS_PER_PIXEL), MAX_UNITS_PER_PIXEL)
+        self._has_view = True
+        self.update()
+        self.extentChanged.emit()
+        self.scaleChanged.emit(self.scale_denominator())
+
+    def set_extent(self, extent: Extent) -> None:
+        """Show all of `extent`, centred."""
+        t = ViewTransform.fit(extent, self._size())
+        self.set_view(
+            ((extent[0] + extent[2]) / 2.0, (extent[1] + extent[3]) / 2.0), t.units_per_pixel
+        )
+
+    def zoom_to_full_extent(self) -> None:
+        full = self._renderer.full_extent() if self._renderer else None
+        if full is None:
+            self.update()
+            return
+        mx = (full[2] - full[0]) * FULL_EXTENT_MARGIN
+        my = (full[3] - full[1]) * FULL_EXTENT_MARGIN
+        self.set_extent((full[0] - mx, full[1] - my, full[2] + mx, full[3] + my))
+
+    def map_to_world(self, pos: QPointF | QPoint) -> tuple[float, float]:
+        return self.transform().pixel_to_world(float(pos.x()), float(pos.y()))
+
+    def world_to_map(self, x: float, y: float) -> QPointF:
+        px = self.transform().world_to_pixel(np.array([[x, y]]))[0]
+        return QPointF(float(px[0]), float(px[1]))
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom in by `factor` (> 1 enlarges), keeping the world point under `anchor` fixed."""
+        size = self._size()
+        if anchor is None:
+            anchor = QPointF(size.width() / 2.0, size.height() / 2.0)
+        wx, wy = self.map_to_world(anchor)
+        upp = min(max(self._upp / factor, MIN_UNITS_PER_PIXEL), MAX_UNITS_PER_PIXEL)
+        # Solve for the centre that puts (wx, wy) back under the anchor pixel.
+        cx = wx - (anchor.x() - size.width() / 2.0) * upp
+        cy = wy + (anchor.y() - size.height() / 2.0) * upp
+        self.set_view((cx, cy), upp)
+
+    def pan_pixels(self, dx: float, dy: float) -> None:
+        """Move the map content by (dx, dy) pixels, as a drag does."""
+        self.set_view(
+            (self._centre[0] - dx * self._upp, self._centre[1] + dy * self._upp), self._upp
+        )
+
+    # ------------------------------------------------------------ events
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        if not self._has_view:
+            self.zoom_to_full_extent()
+        else:
+            self.extentChanged.emit()
+        super().resizeEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._drag_from is not None:
+            delta = pos - self._drag_from
+            self._drag_from = pos
+            self.pan_pixels(delta.x(), delta.y())
+        x, y = self.map_to_world(pos)
+        self.cursorMoved.emit(x, y)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._drag_from is not None:
+            delta = event.position() - self._drag_from
+            self._drag_from = None
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            if delta.x() or delta.y():
+                self.pan_pixels(delta.x(), delta.y())
+            self.update()  # the full rendering replaces the shifted cache
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.zoom_to_full_extent()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        notches = event.angleDelta().y() / 120.0
+        if notches:
+            self.zoom_by(ZOOM_STEP**notches, event.position())
+        event.accept()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            view = self.transform()
+            if self._renderer is None or not self._renderer.layers:
+                painter.fillRect(self.rect(), QColor(255, 255, 255))
+                self._paint_message(painter)
+                return
+            cached = self._cache_view
+            if self._drag_from is not None and self._can_shift(cached, view):
+                assert self._cache is not None
+                assert cached is not None
+                # Dragging: shift what was drawn; the release renders afresh.
+                offset = QPointF(
+                    (cached.left - view.left) / view.units_per_pixel,
+                    (view.top - cached.top) / view.units_per_pixel,
+                )
+                painter.fillRect(self.rect(), self._renderer.background or QColor("white"))
+                painter.drawImage(offset, self._cache)
+                return
+            if self._cache is None or cached != view:
+                self._cache = self._render(view)
+                self._cache_view = view
+            painter.drawImage(QPointF(0, 0), self._cache)
+            self._paint_message(painter)
+        finally:
+            painter.end()
+
+    def _can_shift(self, cached: ViewTransform | None, view: ViewTransform) -> bool:
+        return (
+            self._cache is not None
+            and cached is not None
+            and (cached.units_per_pixel, cached.width, cached.height)
+            == (view.units_per_pixel, view.width, view.height)
+        )
+
+    def _render(self, view: ViewTransform) -> QImage:
+        assert self._renderer is not None
+        ratio = self.devicePixelRatioF()
+        size = self._size()
+        image = QImage(
+            round(size.width() * ratio), round(size.height() * ratio), QImage.Format.Format_RGB32
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(self._renderer.background or QColor("white"))
+        painter = QPainter(image)
+        try:
+            self._renderer.render(painter, view.extent, size, dpi=float(self.logicalDpiX()))
+        finally:
+            painter.end()
+        return image
+
+    def _paint_message(self, painter: QPainter) -> None:
+        if not self._message:
+            return
+        painter.setPen(QColor(90, 90, 90))
+        painter.drawText(
+            QRectF(self.rect()).adjusted(24, 24, -24, -24),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            self._message,
+        )
