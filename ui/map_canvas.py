@@ -44,6 +44,7 @@ class MapCanvas(QWidget):
         self._centre: tuple[float, float] = (0.0, 0.0)
         self._upp = 1.0
         self._has_view = False
+        self._auto_fit = True  # follow the window size until the user pans or zooms
         self._cache: QImage | None = None
         self._cache_view: ViewTransform | None = None
         self._drag_from: QPointF | None = None
@@ -132,6 +133,7 @@ class MapCanvas(QWidget):
         mx = (full[2] - full[0]) * FULL_EXTENT_MARGIN
         my = (full[3] - full[1]) * FULL_EXTENT_MARGIN
         self.set_extent((full[0] - mx, full[1] - my, full[2] + mx, full[3] + my))
+        self._auto_fit = True
 
     def map_to_world(self, pos: QPointF | QPoint) -> tuple[float, float]:
         return self.transform().pixel_to_world(float(pos.x()), float(pos.y()))
@@ -142,6 +144,7 @@ class MapCanvas(QWidget):
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom in by `factor` (> 1 enlarges), keeping the world point under `anchor` fixed."""
+        self._auto_fit = False
         size = self._size()
         if anchor is None:
             anchor = QPointF(size.width() / 2.0, size.height() / 2.0)
@@ -154,13 +157,15 @@ class MapCanvas(QWidget):
 
     def pan_pixels(self, dx: float, dy: float) -> None:
         """Move the map content by (dx, dy) pixels, as a drag does."""
+        self._auto_fit = False
         self.set_view(
             (self._centre[0] - dx * self._upp, self._centre[1] + dy * self._upp), self._upp
         )
 
     # ------------------------------------------------------------ events
     def resizeEvent(self, event: QResizeEvent) -> None:
-        if not self._has_view:
+        # Until the user pans or zooms, the view follows the window: whole project in sight.
+        if not self._has_view or self._auto_fit:
             self.zoom_to_full_extent()
         else:
             self.extentChanged.emit()
