@@ -8,6 +8,8 @@ the engine can raise has an entry here.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 
 from qjgis.errors import QjgisError
@@ -53,13 +55,54 @@ def _error_templates() -> dict[str, str]:
     }
 
 
+def reason_text(reason: str) -> str:
+    """Translate the engine's short validation reasons; unknown ones pass through."""
+    fixed = {
+        "not a number": QCoreApplication.translate("Reasons", "not a number"),
+        "not a finite number": QCoreApplication.translate("Reasons", "not a finite number"),
+        "not a whole number": QCoreApplication.translate("Reasons", "not a whole number"),
+        "not a date (YYYY-MM-DD)": QCoreApplication.translate(
+            "Reasons", "not a date (YYYY-MM-DD)"
+        ),
+        "not text": QCoreApplication.translate("Reasons", "not text"),
+        "empty": QCoreApplication.translate("Reasons", "empty"),
+        "has no EPSG code": QCoreApplication.translate("Reasons", "has no EPSG code"),
+        "not projected: areas must be measured in metres": QCoreApplication.translate(
+            "Reasons", "not projected: areas must be measured in metres"
+        ),
+        "not a JSON object": QCoreApplication.translate("Reasons", "not a JSON object"),
+        "not a list of 6-digit codes": QCoreApplication.translate(
+            "Reasons", "not a list of 6-digit codes"
+        ),
+        "expected KEY=VALUE": QCoreApplication.translate("Reasons", "expected KEY=VALUE"),
+    }
+    if reason in fixed:
+        return fixed[reason]
+    patterns = (
+        (r"outside (\S+)\.\.(\S+)", QCoreApplication.translate("Reasons", "outside {0}..{1}")),
+        (r"longer than (\d+) characters", QCoreApplication.translate(
+            "Reasons", "longer than {0} characters")),
+        (r"not (\d+) digits", QCoreApplication.translate("Reasons", "not {0} digits")),
+        (r"one of (.+)", QCoreApplication.translate("Reasons", "one of {0}")),
+        (r"unknown CRS (.+)", QCoreApplication.translate("Reasons", "unknown CRS {0}")),
+    )  # fmt: skip
+    for pattern, template in patterns:
+        m = re.fullmatch(pattern, reason)
+        if m:
+            return template.format(*m.groups())
+    return reason
+
+
 def error_text(error: QjgisError) -> str:
     """The error as one line in the current language."""
     template = _error_templates().get(error.code)
     if template is None:
         return error.english()
+    params = dict(error.params)
+    if isinstance(params.get("reason"), str):
+        params["reason"] = reason_text(params["reason"])
     try:
-        return template.format(**error.params)
+        return template.format(**params)
     except (KeyError, IndexError):  # a translation that lost a placeholder: stay truthful
         return error.english()
 

@@ -199,6 +199,73 @@
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>not a finite number</source>
+        <translation>不是有限数值</translation>
+    </message>
+    <message>
+        <source>not a whole number</source>
+        <translation>不是整数</translation>
+    </message>
+    <message>
+        <source>not a date (YYYY-MM-DD)</source>
+        <translation>不是日期（应为 YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>not text</source>
+        <translation>不是文本</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <source>has no EPSG code</source>
+        <translation>没有 EPSG 代码</translation>
+    </message>
+    <message>
+        <source>not projected: areas must be measured in metres</source>
+        <translation>不是投影坐标系：面积必须以米计量</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>not a list of 6-digit codes</source>
+        <translation>不是 6 位代码列表</translation>
+    </message>
+    <message>
+        <source>expected KEY=VALUE</source>
+        <translation>应为 键=值</translation>
+    </message>
+    <message>
+        <source>outside {0}..{1}</source>
+        <translation>超出 {0}..{1} 范围</translation>
+    </message>
+    <message>
+        <source>longer than {0} characters</source>
+        <translation>超过 {0} 个字符</translation>
+    </message>
+    <message>
+        <source>not {0} digits</source>
+        <translation>不是 {0} 位数字</translation>
+    </message>
+    <message>
+        <source>one of {0}</source>
+        <translation>应为以下之一：{0}</translation>
+    </message>
+    <message>
+        <source>unknown CRS {0}</source>
+        <translation>未知坐标系 {0}</translation>
+    </message>
+</context>
+<context>
     <name>Texts</name>
     <message>
         <source>Towns</source>

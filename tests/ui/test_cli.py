@@ -91,6 +91,11 @@ def test_errors_speak_chinese_by_default(tmp_path: Path) -> None:
     result = run("info", str(tmp_path / "nope.gpkg"), lang="zh")
     assert result.returncode == 1
     assert "文件不存在" in result.stderr or "找不到" in result.stderr, result.stderr
+    project = tmp_path / "p.gpkg"
+    run("new", str(project))
+    refused = run("settings", str(project), "--set", "area.tolerance_m2=9999", lang="zh")
+    assert refused.returncode == 1
+    assert "超出 0..500 范围" in refused.stderr, refused.stderr  # the reason is translated too
 
 
 def test_demo_and_info(tmp_path: Path) -> None:
