@@ -156,6 +156,13 @@ def _cat(*parts: Any) -> np.ndarray:
     return out
 
 
+def _approval_numbers(rng: np.random.Generator, dates: np.ndarray) -> np.ndarray:
+    """Homestead approval numbers in the district's style, dated by the approval's year."""
+    year = dates.astype("datetime64[Y]").astype(str)
+    serial = _zfill(rng.integers(1, 999, len(dates)), 3)
+    return _cat("綦江宅批〔", year, "〕", serial, "号").astype(object)
+
+
 def _year_start(year: np.ndarray) -> np.ndarray:
     """1 January of each calendar year (datetime64 counts years from 1970)."""
     return (np.asarray(year) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
@@ -569,13 +576,7 @@ class _District:
         acquired[right] = _dates(rng, "2024-01-01", "2025-12-31", len(right))
         disposal[right] = PlotDisposalStatus.RESETTLEMENT.value
         disposal_deadline[right] = _dates(rng, "2027-06-30", "2029-12-31", len(right))
-        approval_no[right] = _cat(
-            "綦江宅批〔",
-            acquired[right].astype("datetime64[Y]").astype(str),
-            "〕",
-            _zfill(rng.integers(1, 999, len(right)), 3),
-            "号",
-        ).astype(object)
+        approval_no[right] = _approval_numbers(rng, acquired[right])
         approval_date[right] = acquired[right]
         must_demolish[right] = True
         deadline[right] = disposal_deadline[right]
@@ -587,13 +588,7 @@ class _District:
             left, right = pairs[name]
             approved = _dates(rng, "2014-01-01", "2020-12-31", len(right))
             acquired[right] = approved
-            approval_no[right] = _cat(
-                "綦江宅批〔",
-                approved.astype("datetime64[Y]").astype(str),
-                "〕",
-                _zfill(rng.integers(1, 999, len(right)), 3),
-                "号",
-            ).astype(object)
+            approval_no[right] = _approval_numbers(rng, approved)
             approval_date[right] = approved
             must_demolish[right] = True
             deadline[right] = approved + rng.integers(365, 3 * 365, len(right)).astype(
