@@ -38,6 +38,14 @@ class QjgisError(Exception):
         "canceled": "canceled",
     }
 
+    @classmethod
+    def register(cls, templates: dict[str, str]) -> None:
+        """Add a module's error codes (engine modules register theirs at import time)."""
+        for code, template in templates.items():
+            if cls.TEMPLATES.get(code, template) != template:
+                raise ValueError(f"error code {code!r} registered twice with different text")
+            cls.TEMPLATES[code] = template
+
     def __init__(self, code: str, **params: Any) -> None:
         if code not in self.TEMPLATES:
             raise ValueError(f"unregistered error code {code!r}")

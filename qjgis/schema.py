@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 APPLICATION = "qjgis"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
@@ -235,6 +235,59 @@ ATTACHMENTS = Table(
     editable=False,
 )
 
+FINDINGS = Table(
+    "findings",
+    "核查结果",
+    (
+        _c("rule_id", "TEXT NOT NULL", "规则"),
+        _c("rule_version", "INTEGER NOT NULL", "规则版本"),
+        _c("key", "TEXT NOT NULL", "对象键"),
+        _c("entity_kind", "TEXT NOT NULL", "对象类型"),
+        _c("severity", "TEXT NOT NULL", "严重程度"),
+        _c("exemption", "TEXT", "豁免原因"),
+        _c("village_code", "TEXT", "村代码"),
+        _c("entities", "TEXT NOT NULL", "涉及对象(JSON)"),
+        _c("evidence", "TEXT NOT NULL", "证据(JSON)"),
+        _c("evidence_hash", "TEXT NOT NULL", "证据哈希"),
+        _c("state", "TEXT NOT NULL", "状态"),  # open: found by the last run; gone: not found
+        _c("first_run", "INTEGER NOT NULL", "首次发现批次"),
+        _c("last_run", "INTEGER NOT NULL", "最近核查批次"),
+        _c("decision", "TEXT", "审核结论"),
+        _c("decision_reason", "TEXT", "审核理由"),
+        _c("decided_by", "TEXT", "审核人"),
+        _c("decided_at", "DATETIME", "审核时间"),
+        _c("decided_hash", "TEXT", "审核时证据哈希"),
+        *_ROW,
+    ),
+)
+
+CHECK_RUNS = Table(
+    "check_runs",
+    "核查批次",
+    (
+        _c("started", "DATETIME NOT NULL", "开始时间"),
+        _c("finished", "DATETIME", "结束时间"),
+        _c("user", "TEXT", "操作人"),
+        _c("as_of", "DATE NOT NULL", "核查基准日"),
+        _c("rules", "TEXT NOT NULL", "规则(JSON)"),
+        _c("summary", "TEXT", "汇总(JSON)"),
+    ),
+    editable=False,
+)
+
+IMPORT_BATCH_ROWS = Table(
+    "import_batch_rows",
+    "导入批次明细",
+    (
+        _c("batch_id", "INTEGER NOT NULL", "导入批次"),
+        _c("layer", "TEXT NOT NULL", "图层"),
+        _c("row_fid", "INTEGER NOT NULL", "要素号"),
+        _c("action", "TEXT NOT NULL", "操作"),  # added | updated
+        _c("before", "TEXT", "导入前(JSON)"),  # the whole row before an update, for undo
+    ),
+    editable=False,
+)
+
 V1_TABLES: tuple[Table, ...] = (
     TOWNS,
     VILLAGES,
@@ -248,7 +301,8 @@ V1_TABLES: tuple[Table, ...] = (
     SETTINGS,
     DEMO_TRUTH,
 )
-TABLES: tuple[Table, ...] = (*V1_TABLES, ATTACHMENTS)
+V3_TABLES: tuple[Table, ...] = (FINDINGS, CHECK_RUNS, IMPORT_BATCH_ROWS)
+TABLES: tuple[Table, ...] = (*V1_TABLES, ATTACHMENTS, *V3_TABLES)
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 SPATIAL_LAYERS = tuple(t.name for t in TABLES if t.geometry)
 
@@ -261,7 +315,11 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "members": ("household_no", "id_number"),
     "parcel_holders": ("parcel_fid", "id_number"),
     "demo_truth": ("rule_id",),
+    "findings": ("village_code", "decision"),
+    "import_batch_rows": ("batch_id",),
 }
+# (table, columns) pairs that must be unique together
+UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {"findings": ("rule_id", "key")}
 
 # The audit log is append-only: the database itself refuses to rewrite history.
 AUDIT_TRIGGERS = (
@@ -384,6 +442,9 @@ def _create_table(conn: sqlite3.Connection, table: Table, srs_id: int) -> None:
         )
     for col in INDEXES.get(table.name, ()):
         conn.execute(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ("{col}")')
+    if table.name in UNIQUE_INDEXES:
+        cols = ", ".join(f'"{c}"' for c in UNIQUE_INDEXES[table.name])
+        conn.execute(f'CREATE UNIQUE INDEX "uq_{table.name}" ON "{table.name}" ({cols})')
 
 
 def _migrate_to_1(conn: sqlite3.Connection, srs_id: int) -> None:
@@ -405,9 +466,17 @@ def _migrate_to_2(conn: sqlite3.Connection, srs_id: int) -> None:
     _create_table(conn, ATTACHMENTS, srs_id)
 
 
+def _migrate_to_3(conn: sqlite3.Connection, srs_id: int) -> None:
+    # Findings with decisions, the runs that produced them, and per-row import
+    # records so that an import batch can be undone as one step.
+    for table in V3_TABLES:
+        _create_table(conn, table, srs_id)
+
+
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
+    3: _migrate_to_3,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION

@@ -498,6 +498,55 @@ class GpkgStore:
         """Read-only SQL for reports and tests; writes must go through transactions."""
         return self._conn.execute(sql, params).fetchall()
 
+    # ------------------------------------------------------------ writing one row
+    def update_row(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        fid: int,
+        changes: Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Change attributes of one editable row, checking its version; returns the old values.
+
+        When `expected_version` is given and the row has moved on (another handle
+        or another desktop wrote it), the write is refused with `write_conflict`:
+        a stale edit is never silently lost. The version is bumped in the same
+        statement that checks it, so two writers cannot both pass.
+        """
+        t = self._layer(table)
+        if not t.editable:
+            raise QjgisError("invalid_argument", name="table", value=table, reason="not editable")
+        names = self._columns(t, list(changes))
+        selected = ", ".join(["row_version"] + [f'"{c}"' for c in names])
+        row = conn.execute(
+            f'SELECT {selected} FROM "{table}" WHERE fid = ?', (int(fid),)
+        ).fetchone()
+        if row is None:
+            raise QjgisError("invalid_argument", name=table, value=fid, reason="no such row")
+        found = int(row[0])
+        if expected_version is not None and found != int(expected_version):
+            raise QjgisError(
+                "write_conflict", table=table, fid=fid, expected=expected_version, found=found
+            )
+        before = dict(zip(names, row[1:], strict=True))
+        sets = ", ".join([f'"{c}" = ?' for c in names] + ["row_version = row_version + 1"])
+        cur = conn.execute(
+            f'UPDATE "{table}" SET {sets} WHERE fid = ? AND row_version = ?',
+            (*[changes[c] for c in names], int(fid), found),
+        )
+        if cur.rowcount != 1:  # changed between our read and our write
+            raise QjgisError(
+                "write_conflict", table=table, fid=fid, expected=found, found=found + 1
+            )
+        return before
+
+    def row_version(self, table: str, fid: int) -> int | None:
+        row = self._conn.execute(
+            f'SELECT row_version FROM "{self._layer(table).name}" WHERE fid = ?', (int(fid),)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     # ------------------------------------------------------------ writing in bulk
     def insert_rows(
         self, conn: sqlite3.Connection, table: str, columns: Mapping[str, Any]

@@ -23,7 +23,7 @@ from qjgis.store import GpkgStore
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-class _Progress:
+class Progress:
     """Feedback for the terminal: a percentage on stderr, only when it is a terminal."""
 
     def __init__(self, stream: TextIO) -> None:
@@ -90,10 +90,28 @@ def _parser() -> argparse.ArgumentParser:
         help="change a setting (repeatable; all are validated before any is written)",
     )
     s.add_argument("--json", action="store_true")
+    for module in _feature_modules():
+        module.add_parsers(sub, common)
     return p
 
 
-def _emit(result: Any, as_json: bool, text: str, out: TextIO) -> None:
+#: Feature modules that add commands: each has `add_parsers(sub, common)` and
+#: `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`.
+CLI_MODULES = ("ui.cli_io", "ui.cli_export", "ui.cli_checks", "ui.cli_cases")
+
+
+def _feature_modules() -> list[Any]:
+    import importlib
+    import importlib.util
+
+    return [
+        importlib.import_module(name)
+        for name in CLI_MODULES
+        if importlib.util.find_spec(name) is not None
+    ]
+
+
+def emit(result: Any, as_json: bool, text: str, out: TextIO) -> None:
     if as_json:
         out.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
@@ -109,7 +127,7 @@ def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     store = GpkgStore.create(path, crs=args.crs, overwrite=args.overwrite)
     result = {"path": str(path), "crs": store.settings().crs, "schema": store.schema_version}
     store.close()
-    _emit(result, args.json, texts.label("created").format(path=path), out)
+    emit(result, args.json, texts.label("created").format(path=path), out)
     return EXIT_OK
 
 
@@ -122,7 +140,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         parcels=args.parcels,
         seed=args.seed,
         shapefiles=args.shapefiles,
-        feedback=_Progress(sys.stderr),
+        feedback=Progress(sys.stderr),
         overwrite=args.overwrite or not Path(args.project).exists(),
     )
     result = dict(vars(summary))
@@ -132,7 +150,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     lines.append(
         texts.label("planted") + ": " + ", ".join(f"{k} {v}" for k, v in summary.truth.items())
     )
-    _emit(result, args.json, "\n".join(lines), out)
+    emit(result, args.json, "\n".join(lines), out)
     return EXIT_OK
 
 
@@ -177,7 +195,7 @@ def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
             lines += [f"  [{p['code']}] {p['table'] or ''} {p['detail']}" for p in problems]
         else:
             lines.append(texts.label("check_ok"))
-    _emit(info, args.json, "\n".join(lines), out)
+    emit(info, args.json, "\n".join(lines), out)
     if args.check and info["integrity"]["problems"]:
         return EXIT_ERROR
     return EXIT_OK
@@ -204,7 +222,7 @@ def _cmd_settings(args: argparse.Namespace, out: TextIO) -> int:
         texts.label("setting_changed").format(key=k, old=v["old"], new=v["new"])
         for k, v in changed.items()
     ] or [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in after.items()]
-    _emit({"settings": after, "changed": changed}, args.json, "\n".join(lines), out)
+    emit({"settings": after, "changed": changed}, args.json, "\n".join(lines), out)
     return EXIT_OK
 
 
@@ -231,7 +249,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return run_gui(None, lang=args.lang)
     _install_language(args.lang)
     try:
-        return _COMMANDS[args.command](args, out)
+        commands_ = dict(_COMMANDS)
+        for module in _feature_modules():
+            commands_.update(module.COMMANDS)
+        return commands_[args.command](args, out)
     except QjgisError as exc:
         from ui import texts
 

@@ -8,14 +8,39 @@ the engine can raise has an entry here.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
 from qjgis.errors import QjgisError
 
 
+#: Feature modules that carry their own translated strings, each with optional
+#: `error_templates()` and `labels()` returning dicts like the ones below.
+TEXT_MODULES = ("ui.texts_io", "ui.texts_export", "ui.texts_checks", "ui.texts_cases")
+
+
+def _from_modules(function: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for name in TEXT_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        provider: Callable[[], dict[str, str]] | None = getattr(
+            importlib.import_module(name), function, None
+        )
+        if provider is not None:
+            merged.update(provider())
+    return merged
+
+
 def _error_templates() -> dict[str, str]:
+    return _base_error_templates() | _from_modules("error_templates")
+
+
+def _base_error_templates() -> dict[str, str]:
     return {
         "file_not_found": QCoreApplication.translate("Errors", "{path}: file not found"),
         "file_exists": QCoreApplication.translate(
@@ -146,4 +171,6 @@ def label(key: str) -> str:
         "setting_changed": QCoreApplication.translate("Texts", "{key}: {old} -> {new}"),
         "error": QCoreApplication.translate("Texts", "Error"),
     }
+    if key not in labels:
+        labels.update(_from_modules("labels"))
     return labels[key]

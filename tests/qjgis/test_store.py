@@ -882,3 +882,26 @@ def test_integrity_check_reports_a_foreign_geometry_blob(filled_path: Path) -> N
     with GpkgStore.open(filled_path) as store:
         problems = store.integrity_check()
     assert any(p.code == "bad_blob" and p.table == "parcels" for p in problems), problems
+
+
+def test_update_row_refuses_a_stale_version(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    GpkgStore.create(path).close()
+    first, second = GpkgStore.open(path), GpkgStore.open(path)
+    try:
+        with first.transaction() as conn:
+            first.insert_rows(conn, "towns", {"code": ["500110001"], "name": ["古南街道"]})
+        fid = 1
+        seen = second.row_version("towns", fid)
+        assert seen == 1
+        with first.transaction() as conn:
+            before = first.update_row(conn, "towns", fid, {"name": "文龙街道"}, expected_version=1)
+        assert before == {"name": "古南街道"}
+        with pytest.raises(QjgisError) as err, second.transaction() as conn:
+            second.update_row(conn, "towns", fid, {"name": "三江街道"}, expected_version=seen)
+        assert err.value.code == "write_conflict"
+        assert second.read_table("towns", ["name"])["name"].tolist() == ["文龙街道"]
+        assert second.row_version("towns", fid) == 2
+    finally:
+        first.close()
+        second.close()

@@ -1,0 +1,1 @@
+"""The checks engine: joins, registered rules and persisted findings."""
