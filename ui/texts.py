@@ -17,7 +17,6 @@ from PySide6.QtCore import QCoreApplication
 
 from qjgis.errors import QjgisError
 
-
 #: Feature modules that carry their own translated strings, each with optional
 #: `error_templates()` and `labels()` returning dicts like the ones below.
 TEXT_MODULES = ("ui.texts_io", "ui.texts_export", "ui.texts_checks", "ui.texts_cases")
@@ -86,9 +85,7 @@ def reason_text(reason: str) -> str:
         "not a number": QCoreApplication.translate("Reasons", "not a number"),
         "not a finite number": QCoreApplication.translate("Reasons", "not a finite number"),
         "not a whole number": QCoreApplication.translate("Reasons", "not a whole number"),
-        "not a date (YYYY-MM-DD)": QCoreApplication.translate(
-            "Reasons", "not a date (YYYY-MM-DD)"
-        ),
+        "not a date (YYYY-MM-DD)": QCoreApplication.translate("Reasons", "not a date (YYYY-MM-DD)"),
         "not text": QCoreApplication.translate("Reasons", "not text"),
         "empty": QCoreApplication.translate("Reasons", "empty"),
         "has no EPSG code": QCoreApplication.translate("Reasons", "has no EPSG code"),

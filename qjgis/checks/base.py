@@ -13,19 +13,19 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from qjgis.feedback import Feedback
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # breaks a rule of the policy: a case to decide
     WARNING = "warning"  # a survey-quality problem to correct
     INFO = "info"  # a fact worth knowing (for example an exempted candidate)
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     HOUSEHOLD = "household"
     PARCEL = "parcel"
     BUILDING = "building"
@@ -137,11 +137,11 @@ def ordered_rules(ids: Mapping[str, Any] | list[str] | None = None) -> list[Rule
 
 
 __all__ = [
+    "REGISTRY",
     "EntityKind",
     "EntityRef",
     "Feedback",
     "Finding",
-    "REGISTRY",
     "Rule",
     "RuleResult",
     "Severity",
