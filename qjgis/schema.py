@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 APPLICATION = "qjgis"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
@@ -288,6 +288,79 @@ IMPORT_BATCH_ROWS = Table(
     editable=False,
 )
 
+RUIN_CASES = Table(
+    "ruin_cases",
+    "残垣断壁整治案件",
+    (
+        _c("bdcdyh", "TEXT NOT NULL", "不动产单元号"),
+        _c("building_fid", "INTEGER NOT NULL", "自然幢要素号"),
+        _c("zddm", "TEXT", "宗地代码"),
+        _c("parcel_fid", "INTEGER", "宗地要素号"),
+        _c("household_no", "TEXT", "户号"),
+        _c("village_code", "TEXT", "村代码"),
+        _c("opened", "DATE NOT NULL", "立案日期"),
+        _c("source", "TEXT NOT NULL", "来源"),  # manual | check
+        _c("disposition", "TEXT", "处置方式"),
+        _c("state", "TEXT NOT NULL", "状态"),
+        _c("deadline", "DATE", "期限"),
+        _c("closed", "DATE", "结案日期"),
+        _c("override_reason", "TEXT", "审批人例外理由"),
+        # Rights preservation (房屋权益保全): what a later expropriation compensates.
+        _c("preserved_on", "DATE", "保全日期"),
+        _c("preserved_zddm", "TEXT", "保全宗地代码"),
+        _c("preserved_parcel_area", "REAL", "保全宗地面积"),
+        _c("preserved_footprint_area", "REAL", "保全房屋占地面积"),
+        _c("preserved_footprint", "TEXT", "保全房屋轮廓(WKT)"),
+        _c("preserved_household_no", "TEXT", "保全户号"),
+        *_ROW,
+    ),
+)
+
+RENOVATION_CASES = Table(
+    "renovation_cases",
+    "危房改造案件",
+    (
+        _c("bdcdyh", "TEXT NOT NULL", "不动产单元号"),
+        _c("building_fid", "INTEGER NOT NULL", "自然幢要素号"),
+        _c("zddm", "TEXT", "宗地代码"),
+        _c("parcel_fid", "INTEGER", "宗地要素号"),
+        _c("household_no", "TEXT NOT NULL", "户号"),
+        _c("village_code", "TEXT", "村代码"),
+        _c("grade", "TEXT NOT NULL", "危房等级"),
+        _c("subsidy", "REAL NOT NULL", "补助标准(元)"),
+        _c("opened", "DATE NOT NULL", "申请日期"),
+        _c("state", "TEXT NOT NULL", "状态"),
+        _c("deadline", "DATE", "期限"),
+        _c("closed", "DATE", "结案日期"),
+        _c("override_reason", "TEXT", "审批人例外理由"),
+        *_ROW,
+    ),
+)
+
+CASE_EVENTS = Table(
+    "case_events",
+    "案件过程记录",
+    (
+        _c("case_kind", "TEXT NOT NULL", "案件类型"),  # ruin | renovation
+        _c("case_fid", "INTEGER NOT NULL", "案件号"),
+        _c("seq", "INTEGER NOT NULL", "序号"),
+        _c("action", "TEXT NOT NULL", "操作"),
+        _c("from_state", "TEXT", "原状态"),
+        _c("to_state", "TEXT", "新状态"),
+        _c("disposition", "TEXT", "处置方式"),
+        _c("event_date", "DATE NOT NULL", "发生日期"),
+        _c("deadline", "DATE", "期限"),
+        _c("amount", "REAL", "金额(元)"),
+        _c("note", "TEXT", "说明"),
+        _c("evidence", "TEXT", "证据(JSON)"),
+        _c("override_reason", "TEXT", "例外理由"),
+        _c("recorded", "DATETIME NOT NULL", "记录时间"),
+        _c("user", "TEXT NOT NULL", "记录人"),
+        _c("role", "TEXT NOT NULL", "角色"),
+    ),
+    editable=False,
+)
+
 V1_TABLES: tuple[Table, ...] = (
     TOWNS,
     VILLAGES,
@@ -302,7 +375,8 @@ V1_TABLES: tuple[Table, ...] = (
     DEMO_TRUTH,
 )
 V3_TABLES: tuple[Table, ...] = (FINDINGS, CHECK_RUNS, IMPORT_BATCH_ROWS)
-TABLES: tuple[Table, ...] = (*V1_TABLES, ATTACHMENTS, *V3_TABLES)
+V4_TABLES: tuple[Table, ...] = (RUIN_CASES, RENOVATION_CASES, CASE_EVENTS)
+TABLES: tuple[Table, ...] = (*V1_TABLES, ATTACHMENTS, *V3_TABLES, *V4_TABLES)
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 SPATIAL_LAYERS = tuple(t.name for t in TABLES if t.geometry)
 
@@ -317,9 +391,14 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "demo_truth": ("rule_id",),
     "findings": ("village_code", "decision"),
     "import_batch_rows": ("batch_id",),
+    "ruin_cases": ("bdcdyh", "village_code", "household_no", "state"),
+    "renovation_cases": ("bdcdyh", "village_code", "household_no", "state"),
 }
 # (table, columns) pairs that must be unique together
-UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {"findings": ("rule_id", "key")}
+UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {
+    "findings": ("rule_id", "key"),
+    "case_events": ("case_kind", "case_fid", "seq"),
+}
 
 # The audit log is append-only: the database itself refuses to rewrite history.
 AUDIT_TRIGGERS = (
@@ -327,6 +406,15 @@ AUDIT_TRIGGERS = (
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+)
+
+
+# A case's history is never rewritten: corrections are new events.
+CASE_EVENT_TRIGGERS = (
+    "CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events "
+    "BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END",
+    "CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events "
+    "BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END",
 )
 
 
@@ -473,10 +561,22 @@ def _migrate_to_3(conn: sqlite3.Connection, srs_id: int) -> None:
         _create_table(conn, table, srs_id)
 
 
+def _migrate_to_4(conn: sqlite3.Connection, srs_id: int) -> None:
+    # Remediation cases (ruins, dangerous-house renovation) and their append-only history.
+    for table in V4_TABLES:
+        _create_table(conn, table, srs_id)
+    for sql in CASE_EVENT_TRIGGERS:
+        conn.execute(sql)
+    # Attachments are looked up by hash and by the case they belong to.
+    for col in ("sha256", "entity"):
+        conn.execute(f'CREATE INDEX "idx_attachments_{col}" ON "attachments" ("{col}")')
+
+
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION

@@ -711,9 +711,10 @@ class GpkgStore:
                         "rtree", layer, f"{mismatch} features unindexed, {orphans} stale entries"
                     )
                 )
-        for trig in ("audit_log_no_update", "audit_log_no_delete"):
-            if trig not in names:
-                problems.append(IntegrityProblem("trigger", "audit_log", f"{trig} missing"))
+        for table in ("audit_log", "case_events"):  # the append-only histories
+            for trig in (f"{table}_no_update", f"{table}_no_delete"):
+                if trig not in names:
+                    problems.append(IntegrityProblem("trigger", table, f"{trig} missing"))
         stored = settings_mod.defaults()
         for key, raw in self._conn.execute("SELECT key, value FROM qj_settings"):
             try:

@@ -46,8 +46,14 @@ class Progress:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("zh", "en"), help="language of messages")
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    # SUPPRESS: a subcommand's copy of these options must not reset a value given
+    # before the command (`--lang en check ...`).
+    common.add_argument(
+        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages"
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
 
     p = argparse.ArgumentParser(
         prog="python main.py",
@@ -246,8 +252,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     if args.command is None:
         from ui.app import run_gui
 
-        return run_gui(None, lang=args.lang)
-    _install_language(args.lang)
+        return run_gui(None, lang=getattr(args, "lang", None))
+    _install_language(getattr(args, "lang", None))
     try:
         commands_ = dict(_COMMANDS)
         for module in _feature_modules():
@@ -256,12 +262,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except QjgisError as exc:
         from ui import texts
 
-        if args.debug:
+        if getattr(args, "debug", False):
             traceback.print_exc()
         sys.stderr.write(f"{texts.label('error')}: {texts.error_text(exc)}\n")
         return EXIT_ERROR
     except OSError as exc:  # disk full, permission denied: name the file, no traceback
-        if args.debug:
+        if getattr(args, "debug", False):
             traceback.print_exc()
         from ui import texts
 

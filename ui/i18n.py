@@ -162,7 +162,7 @@ def update_translations(lang: str = "zh") -> int:
     files = [str(p.relative_to(ROOT)) for p in source_files()]
     # Without -no-obsolete: a string that vanishes keeps its translation in the
     # .ts, so it comes back translated if the code returns to it.
-    cmd = [str(tool), "-locations", "none", *files, "-ts", str(ts)]
+    cmd = [str(tool), "-locations", "none", "-no-obsolete", *files, "-ts", str(ts)]
     result = subprocess.run(cmd, cwd=ROOT, check=False)
     if result.returncode != 0:
         return result.returncode

@@ -97,6 +97,16 @@ def reason_text(reason: str) -> str:
             "Reasons", "not a list of 6-digit codes"
         ),
         "expected KEY=VALUE": QCoreApplication.translate("Reasons", "expected KEY=VALUE"),
+        "is the project file": QCoreApplication.translate("Reasons", "is the project file"),
+        "only shapefiles take an encoding; the other formats are UTF-8": (
+            QCoreApplication.translate(
+                "Reasons", "only shapefiles take an encoding; the other formats are UTF-8"
+            )
+        ),
+        "no such village": QCoreApplication.translate("Reasons", "no such village"),
+        "no such row": QCoreApplication.translate("Reasons", "no such row"),
+        "not editable": QCoreApplication.translate("Reasons", "not editable"),
+        "needs --out FILE": QCoreApplication.translate("Reasons", "needs --out FILE"),
     }
     if reason in fixed:
         return fixed[reason]
@@ -143,6 +153,12 @@ def layer_title(name: str) -> str:
         "qj_settings": QCoreApplication.translate("Texts", "Settings"),
         "demo_truth": QCoreApplication.translate("Texts", "Demo ground truth"),
         "attachments": QCoreApplication.translate("Texts", "Attachments"),
+        "findings": QCoreApplication.translate("Texts", "Findings"),
+        "check_runs": QCoreApplication.translate("Texts", "Check runs"),
+        "import_batch_rows": QCoreApplication.translate("Texts", "Import batch rows"),
+        "ruin_cases": QCoreApplication.translate("Texts", "Ruin cases"),
+        "renovation_cases": QCoreApplication.translate("Texts", "Renovation cases"),
+        "case_events": QCoreApplication.translate("Texts", "Case history"),
     }
     return titles.get(name, name)
 

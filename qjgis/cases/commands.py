@@ -1,0 +1,1020 @@
+"""Commands on remediation cases: open, dispose, advance, pay, attach.
+
+Each is a `qjgis.commands.Command`: `apply` runs inside one transaction, checks
+the case's row version (two desktops on one case: the second, stale edit is
+refused with `write_conflict`), appends an event to the case's history, writes
+one audit entry, and returns the tables it touched. `revert` never rewrites
+history: it restores the case row and appends a compensating event and audit
+entry. The state machine lives in `qjgis.cases.model`; this module enforces it
+and the policy's preconditions (which household, which findings, which role).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from qjgis.cases import attachments
+from qjgis.cases.locate import BuildingPlace, household_standing_buildings, place_buildings
+from qjgis.cases.model import (
+    DEMOLITION_STATES,
+    ENTRY_STATE,
+    NEEDS_DEADLINE,
+    SUBSIDY_STATES,
+    CaseKind,
+    Disposition,
+    RenovationState,
+    RuinState,
+    code_name,
+    format_case_id,
+    is_closed,
+    next_states,
+    parse_case_id,
+    parse_disposition,
+    parse_state,
+)
+from qjgis.commands import Changes
+from qjgis.errors import QjgisError
+from qjgis.model import BuildingStatus, DangerGrade, Role
+from qjgis.store import GpkgStore
+
+QjgisError.register(
+    {
+        "case_not_found": "{path}: there is no case {case}",
+        "building_not_found": "{path}: no building has the unit code {bdcdyh}",
+        "building_ambiguous": "{path}: {count} buildings share the unit code {bdcdyh}",
+        "not_a_ruin": "{path}: building {bdcdyh} is {status}, not a ruin (残垣断壁)",
+        "case_exists": (
+            "{path}: building {bdcdyh} already has the case {case} "
+            "(a building has one case, unless it was cancelled)"
+        ),
+        "household_case_exists": (
+            "{path}: household {household} already has the open renovation case {case}"
+        ),
+        "case_closed": "{path}: case {case} is closed ({state}) and cannot change",
+        "case_already_disposed": (
+            "{path}: case {case} already has the disposition {disposition}; "
+            "cancel it and open a new case to change it"
+        ),
+        "transition_refused": (
+            "{path}: case {case} is {state}; it cannot move to {target} (allowed: {allowed})"
+        ),
+        "deadline_required": "{path}: case {case}: {target} needs a deadline (--deadline)",
+        "deadline_before_date": (
+            "{path}: case {case}: the deadline {deadline} is before the date {date}"
+        ),
+        "date_before_history": (
+            "{path}: case {case}: the date {date} is before its last recorded event ({last})"
+        ),
+        "note_required": "{path}: case {case}: {action} needs a note saying why",
+        "case_no_household": (
+            "{path}: case {case}: building {bdcdyh} lies on no parcel held by a household, "
+            "so {disposition} cannot be checked"
+        ),
+        "case_needs_illegal_finding": (
+            "{path}: case {case}: ordered self-demolition needs an open, not exempted "
+            "finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}"
+        ),
+        "case_not_only_homestead": (
+            "{path}: case {case}: {disposition} is only for a household's only homestead; "
+            "household {household} holds {count} homestead parcels"
+        ),
+        "case_reinforcement_conditions": (
+            "{path}: case {case}: reinforcement needs the owner's wish to keep the house "
+            "(--owner-keeps) and a feasible reinforcement (--feasible)"
+        ),
+        "override_not_allowed": (
+            "{path}: {user} ({role}) cannot override a precondition: "
+            "only an approver can, with a reason"
+        ),
+        "renovation_not_dangerous": (
+            "{path}: building {bdcdyh} has grade {grade}; only C and D houses are renovated"
+        ),
+        "renovation_not_standing": "{path}: building {bdcdyh} is {status}, not a house in use",
+        "renovation_no_household": (
+            "{path}: building {bdcdyh} lies on no parcel held by a household of the register"
+        ),
+        "renovation_not_in_village": (
+            "{path}: household {household} (building {bdcdyh}) does not live in the village"
+        ),
+        "renovation_not_only_house": (
+            "{path}: household {household} (building {bdcdyh}) holds another house: {others}"
+        ),
+        "payment_refused_state": (
+            "{path}: case {case} is {state}; subsidies are paid only once approved"
+        ),
+        "payment_over_subsidy": (
+            "{path}: case {case}: paying {amount} would bring the total to {total}, "
+            "above the approved subsidy of {subsidy}"
+        ),
+        "payment_not_positive": "{path}: case {case}: a payment must be more than 0 ({amount})",
+        "payment_not_renovation": "{path}: case {case}: only renovation cases receive subsidies",
+    }
+)
+
+OVERRIDE_ROLES = frozenset({Role.APPROVER, Role.ADMIN})
+ILLEGAL_RULES = ("QJ-R001", "QJ-R002")  # 一户多宅, 建新不拆旧
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _iso(d: dt.date | str | None) -> str | None:
+    if d is None:
+        return None
+    if isinstance(d, str):
+        return dt.date.fromisoformat(d).isoformat()
+    return d.isoformat()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entity_of(kind: CaseKind, fid: int) -> str:
+    return f"{kind.table}:{int(fid)}"
+
+
+def read_case(store: GpkgStore, kind: CaseKind, fid: int) -> dict[str, Any]:
+    """The case row as a dict (with fid, kind and id), or case_not_found."""
+    cur = store.execute_sql(f"SELECT * FROM {kind.table} WHERE fid = ?", [int(fid)])
+    if not cur:
+        raise QjgisError("case_not_found", path=store.path, case=format_case_id(kind, fid))
+    names = [r[1] for r in store.execute_sql(f"PRAGMA table_info({kind.table})")]
+    row = dict(zip(names, cur[0], strict=True))
+    row["kind"] = kind.value
+    row["id"] = format_case_id(kind, fid)
+    return row
+
+
+EVENT_COLUMNS = (
+    "seq",
+    "action",
+    "from_state",
+    "to_state",
+    "disposition",
+    "event_date",
+    "deadline",
+    "amount",
+    "note",
+    "evidence",
+    "override_reason",
+    "recorded",
+    "user",
+    "role",
+)
+
+
+def case_events(store: GpkgStore, kind: CaseKind, fid: int) -> list[dict[str, Any]]:
+    rows = store.execute_sql(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM case_events "
+        "WHERE case_kind = ? AND case_fid = ? ORDER BY seq",
+        [kind.value, int(fid)],
+    )
+    out = []
+    for row in rows:
+        event = dict(zip(EVENT_COLUMNS, row, strict=True))
+        event["evidence"] = json.loads(event["evidence"]) if event["evidence"] else []
+        out.append(event)
+    return out
+
+
+def paid_total(store: GpkgStore, fid: int) -> float:
+    row = store.execute_sql(
+        "SELECT coalesce(sum(amount), 0) FROM case_events "
+        "WHERE case_kind = 'renovation' AND case_fid = ?",
+        [int(fid)],
+    )
+    return float(row[0][0])
+
+
+def _append_event(
+    store: GpkgStore,
+    conn: sqlite3.Connection,
+    kind: CaseKind,
+    fid: int,
+    action: str,
+    *,
+    event_date: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    disposition: str | None = None,
+    deadline: str | None = None,
+    amount: float | None = None,
+    note: str | None = None,
+    evidence: Sequence[str] = (),
+    override_reason: str | None = None,
+) -> int:
+    seq = conn.execute(
+        "SELECT coalesce(max(seq), 0) + 1 FROM case_events WHERE case_kind = ? AND case_fid = ?",
+        (kind.value, int(fid)),
+    ).fetchone()[0]
+    s = store.settings()
+    conn.execute(
+        "INSERT INTO case_events (case_kind, case_fid, seq, action, from_state, to_state, "
+        "disposition, event_date, deadline, amount, note, evidence, override_reason, recorded, "
+        "user, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            kind.value,
+            int(fid),
+            seq,
+            action,
+            from_state,
+            to_state,
+            disposition,
+            event_date,
+            deadline,
+            amount,
+            note,
+            json.dumps(list(evidence)) if evidence else None,
+            override_reason,
+            _now(),
+            s.user,
+            s.role.value,
+        ),
+    )
+    return int(seq)
+
+
+def _last_event_date(conn: sqlite3.Connection, kind: CaseKind, fid: int) -> str | None:
+    row = conn.execute(
+        "SELECT max(event_date) FROM case_events WHERE case_kind = ? AND case_fid = ?",
+        (kind.value, int(fid)),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _check_date(
+    store: GpkgStore, conn: sqlite3.Connection, case: dict[str, Any], date: str
+) -> None:
+    kind = CaseKind(case["kind"])
+    last = _last_event_date(conn, kind, case["fid"])
+    if last is not None and date < last:
+        raise QjgisError(
+            "date_before_history", path=store.path, case=case["id"], date=date, last=last
+        )
+
+
+def _check_override(store: GpkgStore, override_reason: str | None) -> None:
+    s = store.settings()
+    if override_reason and s.role not in OVERRIDE_ROLES:
+        raise QjgisError("override_not_allowed", path=store.path, user=s.user, role=s.role.value)
+
+
+def _attach_all(
+    store: GpkgStore,
+    conn: sqlite3.Connection,
+    kind: CaseKind,
+    fid: int,
+    files: Sequence[str | Path],
+) -> list[str]:
+    return [attachments.store_file(store, conn, f, entity_of(kind, fid)).sha256 for f in files]
+
+
+def _audit_changes(kind: CaseKind) -> Changes:
+    return Changes(tables=frozenset({kind.table, "case_events", "audit_log"}))
+
+
+# ---------------------------------------------------------------- opening
+def _one_building(store: GpkgStore, bdcdyh: str) -> int:
+    rows = store.execute_sql("SELECT fid FROM buildings WHERE bdcdyh = ?", [bdcdyh])
+    if not rows:
+        raise QjgisError("building_not_found", path=store.path, bdcdyh=bdcdyh)
+    if len(rows) > 1:
+        raise QjgisError("building_ambiguous", path=store.path, bdcdyh=bdcdyh, count=len(rows))
+    return int(rows[0][0])
+
+
+def open_case_for(store: GpkgStore, kind: CaseKind, bdcdyh: str) -> str | None:
+    """The id of the building's case that is not cancelled, if any."""
+    rows = store.execute_sql(
+        f"SELECT fid FROM {kind.table} WHERE bdcdyh = ? AND state != ? ORDER BY fid",
+        [bdcdyh, RuinState.CANCELLED.value],
+    )
+    return format_case_id(kind, rows[0][0]) if rows else None
+
+
+class _OpenBase:
+    kind: CaseKind
+    name: str
+    fid: int | None = None
+    _version: int | None = None
+
+    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        """Undo an opening: the case is cancelled (the row and its history stay)."""
+        if self.fid is None:
+            raise RuntimeError("revert before apply")
+        case = read_case(store, self.kind, self.fid)
+        cancelled = (
+            RuinState.CANCELLED.value
+            if self.kind is CaseKind.RUIN
+            else RenovationState.CANCELLED.value
+        )
+        # an undo takes effect on the date of the event it undoes; `recorded` says when
+        when = _last_event_date(conn, self.kind, self.fid) or _iso(_today()) or ""
+        store.update_row(
+            conn,
+            self.kind.table,
+            self.fid,
+            {"state": cancelled, "closed": when, "deadline": None},
+            expected_version=self._version,
+        )
+        _append_event(
+            store,
+            conn,
+            self.kind,
+            self.fid,
+            "revert",
+            event_date=when,
+            from_state=case["state"],
+            to_state=cancelled,
+            note="undo " + self.name,
+        )
+        store.audit(
+            conn,
+            self.name + ".revert",
+            entity_of(self.kind, self.fid),
+            {"state": case["state"]},
+            {"state": cancelled},
+        )
+        return _audit_changes(self.kind)
+
+
+@dataclass
+class OpenRuinCase(_OpenBase):
+    """Open the remediation case of one ruined building (by hand, or from a QJ-R014 finding)."""
+
+    bdcdyh: str
+    date: dt.date | str | None = None
+    note: str | None = None
+    source: str = "manual"  # manual | check
+    name = "case.open_ruin"
+    kind = CaseKind.RUIN
+    fid: int | None = field(default=None, init=False)
+    _version: int | None = field(default=None, init=False)
+    #: where the building lies, when the caller located many buildings in one join
+    place: BuildingPlace | None = field(default=None, repr=False)
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        date = _iso(self.date or _today())
+        bfid = _one_building(store, self.bdcdyh)
+        place = self.place
+        if place is None or place.fid != bfid:
+            (place,) = place_buildings(store, [bfid])
+        if place.status != BuildingStatus.RUIN.value:
+            raise QjgisError(
+                "not_a_ruin", path=store.path, bdcdyh=self.bdcdyh, status=place.status or "-"
+            )
+        existing = open_case_for(store, CaseKind.RUIN, self.bdcdyh)
+        if existing:
+            raise QjgisError("case_exists", path=store.path, bdcdyh=self.bdcdyh, case=existing)
+        row = {
+            "bdcdyh": self.bdcdyh,
+            "building_fid": bfid,
+            "zddm": place.zddm,
+            "parcel_fid": place.parcel_fid,
+            "household_no": place.household_no,
+            "village_code": place.village_code,
+            "opened": date,
+            "source": self.source,
+            "state": RuinState.PENDING.value,
+        }
+        (fid,) = store.insert_rows(conn, "ruin_cases", {k: [v] for k, v in row.items()})
+        self.fid, self._version = int(fid), 1
+        _append_event(
+            store,
+            conn,
+            self.kind,
+            self.fid,
+            "open",
+            event_date=date or "",
+            to_state=RuinState.PENDING.value,
+            note=self.note,
+        )
+        store.audit(conn, self.name, entity_of(self.kind, self.fid), None, row)
+        return _audit_changes(self.kind)
+
+
+@dataclass
+class OpenRenovationCase(_OpenBase):
+    """A household applies to renovate its only house, graded C or D (危房改造)."""
+
+    bdcdyh: str
+    date: dt.date | str | None = None
+    note: str | None = None
+    override_reason: str | None = None
+    name = "case.open_renovation"
+    kind = CaseKind.RENOVATION
+    fid: int | None = field(default=None, init=False)
+    _version: int | None = field(default=None, init=False)
+
+    def _eligibility(self, store: GpkgStore, place: Any) -> QjgisError | None:
+        p = store.path
+        if place.household_no is None:
+            return QjgisError("renovation_no_household", path=p, bdcdyh=self.bdcdyh)
+        lives = store.execute_sql(
+            "SELECT lives_in_village FROM households WHERE household_no = ?",
+            [place.household_no],
+        )
+        if not lives:
+            return QjgisError("renovation_no_household", path=p, bdcdyh=self.bdcdyh)
+        if not lives[0][0]:
+            return QjgisError(
+                "renovation_not_in_village",
+                path=p,
+                household=place.household_no,
+                bdcdyh=self.bdcdyh,
+            )
+        others = [
+            b.bdcdyh or f"fid {b.fid}"
+            for b in household_standing_buildings(store, place.household_no)
+            if b.parcel_fid != place.parcel_fid
+        ]
+        if others:
+            return QjgisError(
+                "renovation_not_only_house",
+                path=p,
+                household=place.household_no,
+                bdcdyh=self.bdcdyh,
+                others=", ".join(sorted(others)),
+            )
+        return None
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        date = _iso(self.date or _today())
+        bfid = _one_building(store, self.bdcdyh)
+        (place,) = place_buildings(store, [bfid])
+        grade = place.danger_grade
+        if grade not in (DangerGrade.C.value, DangerGrade.D.value):
+            raise QjgisError(
+                "renovation_not_dangerous", path=store.path, bdcdyh=self.bdcdyh, grade=grade or "-"
+            )
+        if place.status not in (BuildingStatus.IN_USE.value, BuildingStatus.IDLE.value):
+            raise QjgisError(
+                "renovation_not_standing",
+                path=store.path,
+                bdcdyh=self.bdcdyh,
+                status=place.status or "-",
+            )
+        existing = open_case_for(store, CaseKind.RENOVATION, self.bdcdyh)
+        if existing:
+            raise QjgisError("case_exists", path=store.path, bdcdyh=self.bdcdyh, case=existing)
+        problem = self._eligibility(store, place)
+        if problem is not None:
+            _check_override(store, self.override_reason)
+            if not self.override_reason or problem.code == "renovation_no_household":
+                raise problem
+        hh = store.execute_sql(
+            "SELECT fid FROM renovation_cases WHERE household_no = ? AND state != ?",
+            [place.household_no, RenovationState.CANCELLED.value],
+        )
+        if hh:
+            raise QjgisError(
+                "household_case_exists",
+                path=store.path,
+                household=place.household_no,
+                case=format_case_id(self.kind, hh[0][0]),
+            )
+        s = store.settings()
+        subsidy = s["subsidy.grade_c"] if grade == DangerGrade.C.value else s["subsidy.grade_d"]
+        row = {
+            "bdcdyh": self.bdcdyh,
+            "building_fid": bfid,
+            "zddm": place.zddm,
+            "parcel_fid": place.parcel_fid,
+            "household_no": place.household_no,
+            "village_code": place.village_code,
+            "grade": grade,
+            "subsidy": float(subsidy),
+            "opened": date,
+            "state": RenovationState.APPLIED.value,
+            "override_reason": self.override_reason if problem is not None else None,
+        }
+        (fid,) = store.insert_rows(conn, "renovation_cases", {k: [v] for k, v in row.items()})
+        self.fid, self._version = int(fid), 1
+        _append_event(
+            store,
+            conn,
+            self.kind,
+            self.fid,
+            "open",
+            event_date=date or "",
+            to_state=RenovationState.APPLIED.value,
+            note=self.note,
+            override_reason=self.override_reason if problem is not None else None,
+        )
+        store.audit(conn, self.name, entity_of(self.kind, self.fid), None, row)
+        return _audit_changes(self.kind)
+
+
+# ---------------------------------------------------------------- transitions
+def _count_homesteads(store: GpkgStore, household_no: str) -> int:
+    return int(
+        store.execute_sql(
+            "SELECT count(*) FROM parcels WHERE household_no = ? AND coalesce(disposal, '') != ?",
+            [household_no, "已复垦"],
+        )[0][0]
+    )
+
+
+def illegal_findings(store: GpkgStore, household_no: str, zddm: str | None) -> list[str]:
+    """Open, not exempted findings of 一户多宅 / 建新不拆旧 for the household, as rule:key."""
+    rows = store.execute_sql(
+        "SELECT rule_id, key FROM findings f WHERE state = 'open' "
+        "AND (decision = 'confirmed' OR (decision IS NULL AND exemption IS NULL)) "
+        "AND ((rule_id = 'QJ-R001' AND key = ?) OR (rule_id = 'QJ-R002' AND (key = ? OR "
+        "EXISTS (SELECT 1 FROM json_each(f.entities) e WHERE "
+        "json_extract(e.value, '$.kind') = 'household' AND "
+        "json_extract(e.value, '$.key') = ?)))) ORDER BY rule_id, key",
+        [household_no, zddm or "", household_no],
+    )
+    return [f"{r}:{k}" for r, k in rows]
+
+
+@dataclass
+class _Transition:
+    """Move a case to another state; shared by dispose and advance."""
+
+    case: str  # "R12" / "W3"
+    date: dt.date | str | None = None
+    deadline: dt.date | str | None = None
+    note: str | None = None
+    evidence: Sequence[str | Path] = ()
+    expected_version: int | None = None
+    name = "case.transition"
+    kind: CaseKind = field(init=False)
+    fid: int = field(init=False)
+    _before: dict[str, Any] = field(default_factory=dict, init=False)
+    _after: dict[str, Any] = field(default_factory=dict, init=False)
+    _version_after: int | None = field(default=None, init=False)
+    _building: tuple[int, str | None, int] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self.kind, self.fid = parse_case_id(self.case)
+        except ValueError:
+            raise QjgisError(
+                "invalid_argument", name="case", value=self.case, reason="expected R12 or W12"
+            ) from None
+
+    def _target(self, store: GpkgStore, case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        case = read_case(store, self.kind, self.fid)
+        if is_closed(self.kind, case["state"], case.get("disposition")):
+            raise QjgisError("case_closed", path=store.path, case=case["id"], state=case["state"])
+        if self.expected_version is not None and case["row_version"] != self.expected_version:
+            raise QjgisError(
+                "write_conflict",
+                table=self.kind.table,
+                fid=self.fid,
+                expected=self.expected_version,
+                found=case["row_version"],
+            )
+        date = _iso(self.date or _today()) or ""
+        _check_date(store, conn, case, date)
+        target, changes = self._target(store, case)
+        deadline = _iso(self.deadline)
+        if target in {s.value for s in NEEDS_DEADLINE} and deadline is None:
+            raise QjgisError("deadline_required", path=store.path, case=case["id"], target=target)
+        if deadline is not None and deadline < date:
+            raise QjgisError(
+                "deadline_before_date",
+                path=store.path,
+                case=case["id"],
+                deadline=deadline,
+                date=date,
+            )
+        changes = {"state": target, "deadline": deadline, **changes}
+        if is_closed(self.kind, target, changes.get("disposition", case.get("disposition"))):
+            changes["closed"] = date
+        if target == RuinState.CANCELLED.value and not (self.note or "").strip():
+            raise QjgisError("note_required", path=store.path, case=case["id"], action=target)
+        building_changes = self._building_effects(store, case, target, date, changes)
+        self._before = store.update_row(
+            conn, self.kind.table, self.fid, changes, expected_version=case["row_version"]
+        )
+        self._after = changes
+        self._version_after = case["row_version"] + 1
+        if building_changes is not None:
+            bfid = int(case["building_fid"])
+            version = store.row_version("buildings", bfid)
+            old = store.update_row(conn, "buildings", bfid, building_changes, version)
+            self._building = (bfid, old["status"], int(version or 0) + 1)
+        shas = _attach_all(store, conn, self.kind, self.fid, self.evidence)
+        _append_event(
+            store,
+            conn,
+            self.kind,
+            self.fid,
+            self.action,
+            event_date=date,
+            from_state=case["state"],
+            to_state=target,
+            disposition=changes.get("disposition"),
+            deadline=deadline,
+            note=self.note,
+            evidence=shas,
+            override_reason=changes.get("override_reason"),
+        )
+        before = {k: self._before.get(k) for k in changes}
+        after = dict(changes)
+        if building_changes is not None and self._building is not None:
+            before["building.status"] = self._building[1]
+            after["building.status"] = building_changes["status"]
+        if shas:
+            after["evidence"] = shas
+        store.audit(conn, self.name, entity_of(self.kind, self.fid), before, after)
+        out = _audit_changes(self.kind)
+        if building_changes is not None:
+            out = Changes(tables=out.tables, layers=frozenset({"buildings"}))
+        return out
+
+    action = "advance"
+
+    def _building_effects(
+        self,
+        store: GpkgStore,
+        case: dict[str, Any],
+        target: str,
+        date: str,
+        changes: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        if self.kind is not CaseKind.RUIN:
+            return None
+        if target == RuinState.PRESERVED.value:
+            (place,) = place_buildings(store, [int(case["building_fid"])])
+            geom = place.geometry
+            changes.update(
+                {
+                    "preserved_on": date,
+                    "preserved_zddm": case["zddm"],
+                    "preserved_parcel_area": place.parcel_area,
+                    "preserved_footprint_area": place.footprint_area,
+                    "preserved_footprint": None
+                    if geom is None
+                    else shapely.to_wkt(geom, rounding_precision=3),
+                    "preserved_household_no": case["household_no"],
+                }
+            )
+        if target in {s.value for s in DEMOLITION_STATES}:
+            return {"status": BuildingStatus.DEMOLISHED.value}
+        return None
+
+    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        """Restore the case (and the building) as they were; history gets a new entry."""
+        if self._version_after is None:
+            raise RuntimeError("revert before apply")
+        case = read_case(store, self.kind, self.fid)
+        store.update_row(
+            conn, self.kind.table, self.fid, self._before, expected_version=self._version_after
+        )
+        self._version_after += 1
+        before = {k: case[k] for k in self._before}
+        after = dict(self._before)
+        layers: frozenset[str] = frozenset()
+        if self._building is not None:
+            bfid, status, version = self._building
+            store.update_row(conn, "buildings", bfid, {"status": status}, version)
+            before["building.status"] = BuildingStatus.DEMOLISHED.value
+            after["building.status"] = status
+            layers = frozenset({"buildings"})
+        today = _iso(_today()) or ""
+        _append_event(
+            store,
+            conn,
+            self.kind,
+            self.fid,
+            "revert",
+            event_date=_last_event_date(conn, self.kind, self.fid) or today,
+            from_state=case["state"],
+            to_state=self._before["state"],
+            disposition=self._before.get("disposition"),
+            note="undo " + self.name,
+        )
+        store.audit(conn, self.name + ".revert", entity_of(self.kind, self.fid), before, after)
+        return Changes(tables=_audit_changes(self.kind).tables, layers=layers)
+
+
+@dataclass
+class DisposeRuin(_Transition):
+    """Classify a pending ruin case under one of the four dispositions of the policy."""
+
+    disposition: Disposition | str = Disposition.SELF_DEMOLITION
+    owner_keeps: bool = False
+    feasible: bool = False
+    override_reason: str | None = None
+    name = "case.dispose"
+    action = "dispose"
+
+    def _target(self, store: GpkgStore, case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        try:
+            disposition = parse_disposition(str(self.disposition))
+        except ValueError:
+            raise QjgisError(
+                "invalid_argument",
+                name="disposition",
+                value=self.disposition,
+                reason="one of " + ", ".join(code_name(d) for d in Disposition),
+            ) from None
+        p = store.path
+        if self.kind is not CaseKind.RUIN:
+            raise QjgisError(
+                "transition_refused",
+                path=p,
+                case=case["id"],
+                state=case["state"],
+                target=disposition.value,
+                allowed=", ".join(s.value for s in next_states(self.kind, case["state"])),
+            )
+        if case["disposition"]:
+            raise QjgisError(
+                "case_already_disposed", path=p, case=case["id"], disposition=case["disposition"]
+            )
+        _check_override(store, self.override_reason)
+        problem = self._precondition(store, case, disposition)
+        if problem is not None and not self.override_reason:
+            raise problem
+        return ENTRY_STATE[disposition].value, {
+            "disposition": disposition.value,
+            "override_reason": self.override_reason if problem is not None else None,
+        }
+
+    def _precondition(
+        self, store: GpkgStore, case: dict[str, Any], disposition: Disposition
+    ) -> QjgisError | None:
+        p, hh = store.path, case["household_no"]
+        if hh is None:
+            return QjgisError(
+                "case_no_household",
+                path=p,
+                case=case["id"],
+                bdcdyh=case["bdcdyh"],
+                disposition=disposition.value,
+            )
+        if disposition is Disposition.SELF_DEMOLITION:
+            if not illegal_findings(store, hh, case["zddm"]):
+                return QjgisError(
+                    "case_needs_illegal_finding", path=p, case=case["id"], household=hh
+                )
+            return None
+        count = _count_homesteads(store, hh)
+        if count != 1:
+            return QjgisError(
+                "case_not_only_homestead",
+                path=p,
+                case=case["id"],
+                disposition=disposition.value,
+                household=hh,
+                count=count,
+            )
+        if disposition is Disposition.REINFORCEMENT and not (self.owner_keeps and self.feasible):
+            return QjgisError("case_reinforcement_conditions", path=p, case=case["id"])
+        return None
+
+
+@dataclass
+class AdvanceCase(_Transition):
+    """Record that a case reached its next state (or was cancelled, with a note)."""
+
+    to: str = ""
+    name = "case.advance"
+    action = "advance"
+
+    def _target(self, store: GpkgStore, case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        allowed = next_states(self.kind, case["state"], case.get("disposition"))
+        try:
+            target = parse_state(self.kind, self.to).value
+        except ValueError:
+            target = self.to
+        if target not in {s.value for s in allowed}:
+            raise QjgisError(
+                "transition_refused",
+                path=store.path,
+                case=case["id"],
+                state=case["state"],
+                target=target,
+                allowed=", ".join(s.value for s in allowed),
+            )
+        if target == RuinState.CANCELLED.value:
+            self.action = "cancel"
+        return target, {}
+
+
+# ---------------------------------------------------------------- payments and files
+@dataclass
+class RecordPayment:
+    """A subsidy payment to a renovation case; reverting appends the opposite amount."""
+
+    case: str
+    amount: float
+    date: dt.date | str | None = None
+    note: str | None = None
+    expected_version: int | None = None
+    name = "case.pay"
+    fid: int = field(init=False)
+    _version_after: int | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        try:
+            kind, self.fid = parse_case_id(self.case)
+        except ValueError:
+            raise QjgisError(
+                "invalid_argument", name="case", value=self.case, reason="expected W12"
+            ) from None
+        self._kind = kind
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        p = store.path
+        case = read_case(store, self._kind, self.fid)
+        if self._kind is not CaseKind.RENOVATION:
+            raise QjgisError("payment_not_renovation", path=p, case=case["id"])
+        amount = float(self.amount)
+        if not amount > 0:
+            raise QjgisError("payment_not_positive", path=p, case=case["id"], amount=amount)
+        if case["state"] not in {s.value for s in SUBSIDY_STATES}:
+            raise QjgisError("payment_refused_state", path=p, case=case["id"], state=case["state"])
+        date = _iso(self.date or _today()) or ""
+        _check_date(store, conn, case, date)
+        total = paid_total(store, self.fid) + amount
+        if total > float(case["subsidy"]) + 1e-6:
+            raise QjgisError(
+                "payment_over_subsidy",
+                path=p,
+                case=case["id"],
+                amount=amount,
+                total=total,
+                subsidy=case["subsidy"],
+            )
+        # The version bump serialises payments: two desktops cannot both pay the last yuan.
+        expected = self.expected_version or case["row_version"]
+        store.update_row(conn, self._kind.table, self.fid, {}, expected_version=expected)
+        self._version_after = int(expected) + 1
+        _append_event(
+            store,
+            conn,
+            self._kind,
+            self.fid,
+            "pay",
+            event_date=date,
+            amount=amount,
+            note=self.note,
+        )
+        store.audit(
+            conn,
+            self.name,
+            entity_of(self._kind, self.fid),
+            {"paid": total - amount},
+            {"paid": total, "amount": amount, "date": date},
+        )
+        return _audit_changes(self._kind)
+
+    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        if self._version_after is None:
+            raise RuntimeError("revert before apply")
+        store.update_row(conn, self._kind.table, self.fid, {}, expected_version=self._version_after)
+        self._version_after += 1
+        before = paid_total(store, self.fid)
+        today = _iso(_today()) or ""
+        _append_event(
+            store,
+            conn,
+            self._kind,
+            self.fid,
+            "revert",
+            event_date=_last_event_date(conn, self._kind, self.fid) or today,
+            amount=-float(self.amount),
+            note="undo " + self.name,
+        )
+        store.audit(
+            conn,
+            self.name + ".revert",
+            entity_of(self._kind, self.fid),
+            {"paid": before},
+            {"paid": before - float(self.amount)},
+        )
+        return _audit_changes(self._kind)
+
+
+@dataclass
+class AttachEvidence:
+    """Add photos or scans to a case; reverting records that they no longer count."""
+
+    case: str
+    files: Sequence[str | Path]
+    date: dt.date | str | None = None
+    note: str | None = None
+    name = "case.attach"
+    shas: list[str] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self._kind, self.fid = parse_case_id(self.case)
+        except ValueError:
+            raise QjgisError(
+                "invalid_argument", name="case", value=self.case, reason="expected R12 or W12"
+            ) from None
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        case = read_case(store, self._kind, self.fid)
+        date = _iso(self.date or _today()) or ""
+        _check_date(store, conn, case, date)
+        self.shas = _attach_all(store, conn, self._kind, self.fid, self.files)
+        _append_event(
+            store,
+            conn,
+            self._kind,
+            self.fid,
+            "attach",
+            event_date=date,
+            note=self.note,
+            evidence=self.shas,
+        )
+        store.audit(conn, self.name, entity_of(self._kind, self.fid), None, {"evidence": self.shas})
+        return Changes(tables=frozenset({"attachments", "case_events", "audit_log"}))
+
+    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        today = _iso(_today()) or ""
+        _append_event(
+            store,
+            conn,
+            self._kind,
+            self.fid,
+            "detach",
+            event_date=_last_event_date(conn, self._kind, self.fid) or today,
+            evidence=self.shas,
+            note="undo " + self.name,
+        )
+        store.audit(
+            conn,
+            self.name + ".revert",
+            entity_of(self._kind, self.fid),
+            {"evidence": self.shas},
+            None,
+        )
+        return Changes(tables=frozenset({"case_events", "audit_log"}))
+
+
+def current_evidence(store: GpkgStore, kind: CaseKind, fid: int) -> list[str]:
+    """Evidence hashes still attached: attach and transition events minus detaches."""
+    shas: list[str] = []
+    for event in case_events(store, kind, fid):
+        if event["action"] == "detach":
+            shas = [s for s in shas if s not in set(event["evidence"])]
+        else:
+            shas += [s for s in event["evidence"] if s not in shas]
+    return shas
+
+
+def is_overdue(case: dict[str, Any], as_of: dt.date) -> bool:
+    """Open and past its deadline on `as_of`: derived, never stored."""
+    deadline = case.get("deadline")
+    return bool(deadline) and case.get("closed") is None and str(deadline) < as_of.isoformat()
+
+
+@dataclass
+class OpenFromFindings:
+    """Open a ruin case for every open QJ-R014 finding whose ruin has no case yet."""
+
+    date: dt.date | str | None = None
+    name = "case.open_from_checks"
+    opened: list[OpenRuinCase] = field(default_factory=list, init=False)
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        self.opened = []
+        rows = store.execute_sql(
+            "SELECT key, entities FROM findings WHERE rule_id = 'QJ-R014' AND state = 'open' "
+            "AND coalesce(decision, '') != 'false_positive' ORDER BY key"
+        )
+        wanted: dict[int, str] = {}
+        for key, entities in rows:
+            refs = json.loads(entities or "[]")
+            building = next((e for e in refs if e.get("kind") == "building"), None)
+            code = building["key"] if building else key
+            if open_case_for(store, CaseKind.RUIN, code):
+                continue
+            found = store.execute_sql("SELECT fid, status FROM buildings WHERE bdcdyh = ?", [code])
+            if len(found) != 1 or found[0][1] != BuildingStatus.RUIN.value:
+                continue  # the finding is older than the data: the next check run settles it
+            wanted[int(found[0][0])] = code
+        # one spatial join for all of them, not one per case; cases numbered in key order
+        places = {p.fid: p for p in place_buildings(store, list(wanted))}
+        for bfid, code in wanted.items():
+            cmd = OpenRuinCase(code, date=self.date, source="check", place=places[bfid])
+            cmd.apply(store, conn)
+            self.opened.append(cmd)
+        return _audit_changes(CaseKind.RUIN)
+
+    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        for cmd in reversed(self.opened):
+            cmd.revert(store, conn)
+        return _audit_changes(CaseKind.RUIN)

@@ -1,0 +1,562 @@
+"""What every rule reads: the project's layers as arrays, and the joins, computed once.
+
+The rules of one run share a `CheckContext`. Each attribute below is computed
+on first use and cached, so a run of one rule pays only for what that rule
+reads, and a run of all rules pays once for each join.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import shapely
+
+from qjgis.checks import joins
+from qjgis.errors import QjgisError
+from qjgis.model import BuildingStatus, LandType, PlotDisposalStatus
+from qjgis.settings import ProjectSettings
+from qjgis.store import GpkgStore, LayerData
+
+#: Geometry status codes (`parcel_status`, `building_status`); the reason codes rules report.
+GEOM_OK = 0
+GEOM_EMPTY = 1  # missing or empty: nothing to measure
+GEOM_REPAIRED = 2  # invalid as stored; measured after `make_valid`
+GEOM_ZERO_AREA = 3  # a polygon with no area (collapsed), even after repair
+
+GEOMETRY_REASONS = {
+    GEOM_EMPTY: "empty_geometry",
+    GEOM_REPAIRED: "invalid_geometry",
+    GEOM_ZERO_AREA: "zero_area",
+}
+
+PARCEL_COLUMNS = (
+    "zddm", "village_code", "yt", "land_type", "zdmj", "pzmj", "acquired", "acquisition_mode",
+    "approval_no", "approval_date", "must_demolish_old", "demolition_deadline", "disposal",
+    "disposal_deadline", "holder_id", "household_no",
+)  # fmt: skip
+BUILDING_COLUMNS = ("bdcdyh", "zddm", "status", "year_built", "danger_grade")
+HOUSEHOLD_COLUMNS = ("household_no", "village_code", "head_id", "split_status", "lives_in_village")
+
+_HOMESTEAD_USE = "0702"  # GB/T 21010 农村宅基地
+_NOT_STANDING = np.array([BuildingStatus.DEMOLISHED.value, BuildingStatus.RECLAIMED.value])
+
+
+class CheckContext:
+    """The project's data for one run of the checks, as numpy and shapely arrays.
+
+    Public, set at construction (inputs checked first: every spatial layer in
+    the project CRS, which must be projected):
+
+    - `store`, `settings` (a `ProjectSettings` snapshot), `as_of` (`datetime.date`,
+      the date deadlines are judged on), `crs` (the project CRS, "EPSG:n").
+
+    Computed on first use and cached (row order is the layer's fid order):
+
+    - `parcels`, `buildings`, `villages`: `LayerData` (fids, geometry, attrs).
+    - `households`, `members`, `holders`: attribute tables as column dicts
+      (`holders` is `parcel_holders`).
+    - `parcel_geom`, `building_geom`: geometries fit for GEOS (invalid ones
+      repaired, unusable ones None); `parcel_status`, `building_status`: a
+      `GEOM_*` code per row; `parcel_usable`, `building_usable`: status is
+      OK or REPAIRED.
+    - `parcel_area`: computed area in m² (NaN where unusable); `parcel_tree`:
+      STRtree over `parcel_geom`.
+    - `parcel_keys`, `building_keys`: business keys (宗地代码 / 不动产单元代码,
+      "#k" appended for the k-th row sharing a code in fid order, "fid:N" where
+      the code is missing); `household_keys` (户号), `member_keys` ("户号/seq").
+    - `building_join`: `joins.BuildingParcelJoin`; `building_parcel` (index of
+      the parcel each building overlaps most, -1 if none) and `building_share`
+      (that overlap's fraction of the building).
+    - `parcel_village`: index of the village polygon holding a point inside the
+      parcel (-1 if none); `parcel_village_code`: that village's code or None.
+    - `id_index`: normalised ID number -> household index (members and heads).
+    - `parcel_link`: `joins.HouseholdLink` by the link rule (户号 first, else
+      the holder's or co-holders' ID number); `parcel_household`: its index
+      array (-1 if unlinked).
+    - `parcel_homestead`: True for homestead parcels (use 0702 or unrecorded,
+      not reclaimed 已复垦).
+    - `household_size`: registered members per household; `household_parcels`:
+      (order, start) grouping homestead parcel indexes by household.
+    - `neighbours`: `joins.NeighbourPairs` within max(check.neighbour_tolerance_m,
+      check.sliver_width_m).
+    - `parcel_dates(column)`, `flag(column)`: typed views of date and boolean
+      columns; `building_standing`: status is not demolished or reclaimed.
+    - `parcel_finding_village`, `household_village`: the village code a
+      finding about the row is counted under.
+    """
+
+    def __init__(
+        self,
+        store: GpkgStore,
+        *,
+        as_of: dt.date | None = None,
+        settings: ProjectSettings | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or store.settings()
+        self.as_of = as_of or dt.date.today()
+        self.threads = threads
+        self.crs = self.settings.crs
+        self.layer_crs = self._layer_crs()
+        for layer, crs in self.layer_crs.items():
+            joins.check_crs(layer, crs, "project", self.crs, projected=True)
+
+    def _layer_crs(self) -> dict[str, str | None]:
+        rows = self.store.execute_sql(
+            "SELECT g.table_name, s.organization, s.organization_coordsys_id "
+            "FROM gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s "
+            "ON s.srs_id = g.srs_id"
+        )
+        out: dict[str, str | None] = {}
+        for table, org, code in rows:
+            if table in ("parcels", "buildings", "villages"):
+                known = org is not None and str(org).upper() == "EPSG"
+                out[table] = f"EPSG:{code}" if known else None
+        return out
+
+    # ------------------------------------------------------------ layers and tables
+    # Only the columns the rules read: an imported layer's `extra` JSON and names
+    # would cost reading time and memory for nothing.
+    @cached_property
+    def parcels(self) -> LayerData:
+        return self.store.read_layer("parcels", PARCEL_COLUMNS)
+
+    @cached_property
+    def buildings(self) -> LayerData:
+        return self.store.read_layer("buildings", BUILDING_COLUMNS)
+
+    @cached_property
+    def villages(self) -> LayerData:
+        return self.store.read_layer("villages", ("code", "name", "town_code"))
+
+    @cached_property
+    def households(self) -> dict[str, np.ndarray]:
+        return self.store.read_table("households", HOUSEHOLD_COLUMNS)
+
+    @cached_property
+    def members(self) -> dict[str, np.ndarray]:
+        return self.store.read_table("members", ("household_no", "seq", "id_number"))
+
+    @cached_property
+    def holders(self) -> dict[str, np.ndarray]:
+        return self.store.read_table("parcel_holders", ("parcel_fid", "id_number", "is_primary"))
+
+    def text(self, layer: str, column: str) -> np.ndarray:
+        """A text column trimmed, missing as "" (cached: several rules compare the same)."""
+        cache: dict[tuple[str, str], np.ndarray] = self.__dict__.setdefault("_text_cache", {})
+        if (layer, column) not in cache:
+            source = {
+                "parcels": lambda: self.parcels.attrs,
+                "buildings": lambda: self.buildings.attrs,
+                "villages": lambda: self.villages.attrs,
+                "households": lambda: self.households,
+                "members": lambda: self.members,
+            }[layer]()
+            cache[(layer, column)] = joins.normalize_keys(source[column])
+        return cache[(layer, column)]
+
+    # ------------------------------------------------------------ geometry fit for GEOS
+    @cached_property
+    def _parcel_clean(self) -> tuple[np.ndarray, np.ndarray]:
+        return sanitise(self.parcels.geometry)
+
+    @cached_property
+    def _building_clean(self) -> tuple[np.ndarray, np.ndarray]:
+        return sanitise(self.buildings.geometry)
+
+    @property
+    def parcel_geom(self) -> np.ndarray:
+        return self._parcel_clean[0]
+
+    @property
+    def parcel_status(self) -> np.ndarray:
+        return self._parcel_clean[1]
+
+    @property
+    def building_geom(self) -> np.ndarray:
+        return self._building_clean[0]
+
+    @property
+    def building_status(self) -> np.ndarray:
+        return self._building_clean[1]
+
+    @cached_property
+    def parcel_usable(self) -> np.ndarray:
+        return np.isin(self.parcel_status, (GEOM_OK, GEOM_REPAIRED))
+
+    @cached_property
+    def building_usable(self) -> np.ndarray:
+        return np.isin(self.building_status, (GEOM_OK, GEOM_REPAIRED))
+
+    @cached_property
+    def parcel_area(self) -> np.ndarray:
+        area = shapely.area(self.parcel_geom)
+        return np.where(self.parcel_usable, area, np.nan)
+
+    @cached_property
+    def parcel_tree(self) -> shapely.STRtree:
+        return shapely.STRtree(self.parcel_geom)
+
+    # ------------------------------------------------------------ keys
+    @cached_property
+    def parcel_keys(self) -> np.ndarray:
+        return unique_keys(self.parcels.attrs["zddm"], self.parcels.fids)
+
+    @cached_property
+    def building_keys(self) -> np.ndarray:
+        return unique_keys(self.buildings.attrs["bdcdyh"], self.buildings.fids)
+
+    @cached_property
+    def household_keys(self) -> np.ndarray:
+        return self.text("households", "household_no").astype(object)
+
+    @cached_property
+    def member_household(self) -> np.ndarray:
+        """Index of each member's household (-1 if its 户号 is not in the register)."""
+        return joins.lookup(
+            self.text("members", "household_no"), self.text("households", "household_no")
+        )
+
+    @cached_property
+    def member_keys(self) -> np.ndarray:
+        hno = self.text("members", "household_no")
+        seq = np.asarray(self.members["seq"], dtype=object)
+        seq_text = np.where(seq == None, "", seq).astype(str)  # noqa: E711
+        return np.strings.add(np.strings.add(hno, "/"), seq_text).astype(object)
+
+    # ------------------------------------------------------------ spatial joins
+    @cached_property
+    def building_join(self) -> joins.BuildingParcelJoin:
+        return joins.building_parcel(
+            self.building_geom,
+            self.parcel_geom,
+            tree=self.parcel_tree,
+            threads=self.threads,
+            crs=self.layer_crs.get("buildings"),
+            parcels_crs=self.layer_crs.get("parcels"),
+        )
+
+    @property
+    def building_parcel(self) -> np.ndarray:
+        return self.building_join.parcel
+
+    @property
+    def building_share(self) -> np.ndarray:
+        return self.building_join.share
+
+    @cached_property
+    def village_geom(self) -> np.ndarray:
+        return sanitise(self.villages.geometry)[0]
+
+    @cached_property
+    def parcel_village(self) -> np.ndarray:
+        return joins.polygon_of_point(
+            self.parcel_geom,
+            self.village_geom,
+            threads=self.threads,
+            crs=self.layer_crs.get("parcels"),
+            polygons_crs=self.layer_crs.get("villages"),
+        )
+
+    @cached_property
+    def village_codes(self) -> np.ndarray:
+        return self.text("villages", "code").astype(object)
+
+    @cached_property
+    def parcel_village_code(self) -> np.ndarray:
+        out = np.full(len(self.parcels), None, dtype=object)
+        inside = self.parcel_village >= 0
+        out[inside] = self.village_codes[self.parcel_village[inside]]
+        return out
+
+    @cached_property
+    def neighbours(self) -> joins.NeighbourPairs:
+        s = self.settings
+        tolerance = max(float(s["check.neighbour_tolerance_m"]), float(s["check.sliver_width_m"]))
+        return joins.neighbour_pairs(
+            self.parcel_geom,
+            tolerance,
+            tree=self.parcel_tree,
+            threads=self.threads,
+            crs=self.layer_crs.get("parcels"),
+        )
+
+    # ------------------------------------------------------------ households
+    @cached_property
+    def id_index(self) -> joins.IdIndex:
+        h = self.households
+        ids = np.concatenate(
+            [
+                np.asarray(self.members["id_number"], dtype=object),
+                np.asarray(h["head_id"], dtype=object),
+            ]
+        )
+        household = np.concatenate([self.member_household, np.arange(len(h["fid"]))])
+        return joins.id_index(ids, household)
+
+    @cached_property
+    def _holder_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """parcel_holders rows as (parcel index, ID number, is primary), orphans dropped."""
+        h = self.holders
+        fids = self.parcels.fids
+        if not len(h["fid"]) or not len(fids):
+            return np.empty(0, np.intp), np.empty(0, object), np.empty(0, bool)
+        pf = np.asarray(h["parcel_fid"], dtype=object)
+        pf = np.where(pf == None, -1, pf).astype(np.int64)  # noqa: E711
+        pos = np.minimum(np.searchsorted(fids, pf), len(fids) - 1)  # fids are read in order
+        ok = fids[pos] == pf
+        ids = np.asarray(h["id_number"], dtype=object)
+        return pos[ok].astype(np.intp), ids[ok], to_flags(h["is_primary"])[ok]
+
+    @property
+    def _coholders(self) -> tuple[np.ndarray, np.ndarray]:
+        """Co-holder rows of parcel_holders as (parcel index, ID number)."""
+        parcel, ids, primary = self._holder_rows
+        return parcel[~primary], ids[~primary]
+
+    @cached_property
+    def _resolved_holders(self) -> tuple[np.ndarray, np.ndarray]:
+        """Household index of each parcel's holder ID and of each co-holder row's ID.
+
+        The holder's ID is the parcel's own column, else its primary parcel_holders row.
+        """
+        primary = self.id_index.find(np.asarray(self.parcels.attrs["holder_id"], dtype=object))
+        parcel, ids, is_primary = self._holder_rows
+        rows = np.flatnonzero(is_primary)
+        if len(rows):
+            found = self.id_index.find(ids[rows])
+            fill = (primary[parcel[rows]] < 0) & (found >= 0)
+            primary[parcel[rows][fill]] = found[fill]
+        return primary, self.id_index.find(ids[~is_primary])
+
+    @cached_property
+    def holder_households(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (parcel index, household index) a holder or co-holder's ID number points to."""
+        n = len(self.parcels)
+        primary, co = self._resolved_holders
+        parcel = np.concatenate([np.arange(n), self._coholders[0]])
+        household = np.concatenate([primary, co])
+        keep = household >= 0
+        return joins.unique_pairs(parcel[keep], household[keep])
+
+    @cached_property
+    def parcel_link(self) -> joins.HouseholdLink:
+        p = self.parcels.attrs
+        cp, cid = self._coholders
+        return joins.link_households(
+            p["household_no"],
+            p["holder_id"],
+            self.household_keys,
+            self.id_index,
+            coholder_parcel=cp,
+            coholder_id=cid,
+            resolved=self._resolved_holders,
+        )
+
+    @property
+    def parcel_household(self) -> np.ndarray:
+        return self.parcel_link.household
+
+    @cached_property
+    def parcel_homestead(self) -> np.ndarray:
+        use = self.text("parcels", "yt")
+        homestead_use = (use == "") | np.strings.startswith(use, _HOMESTEAD_USE)
+        reclaimed = self.text("parcels", "disposal") == PlotDisposalStatus.RECLAIMED.value
+        return homestead_use & ~reclaimed
+
+    @cached_property
+    def parcel_farmland(self) -> np.ndarray:
+        return self.text("parcels", "land_type") == LandType.FARMLAND.value
+
+    @cached_property
+    def household_size(self) -> np.ndarray:
+        return joins.group_counts(self.member_household, len(self.households["fid"]))
+
+    @cached_property
+    def household_parcels(self) -> tuple[np.ndarray, np.ndarray]:
+        """(order, start): homestead parcels of household h are order[start[h]:start[h+1]]."""
+        nh = len(self.households["fid"])
+        hh = np.where(self.parcel_homestead, self.parcel_household, -1)
+        idx = np.flatnonzero(hh >= 0)
+        order = idx[np.argsort(hh[idx], kind="stable")]
+        start = np.searchsorted(hh[order], np.arange(nh + 1))
+        return order, start
+
+    @cached_property
+    def household_homesteads(self) -> np.ndarray:
+        _order, start = self.household_parcels
+        return np.diff(start)
+
+    # ------------------------------------------------------------ typed columns
+    def parcel_dates(self, column: str) -> np.ndarray:
+        return self._dates(("parcels", column), self.parcels.attrs[column])
+
+    def building_dates(self, column: str) -> np.ndarray:
+        return self._dates(("buildings", column), self.buildings.attrs[column])
+
+    def _dates(self, key: tuple[str, str], values: np.ndarray) -> np.ndarray:
+        cache: dict[tuple[str, str], np.ndarray] = self.__dict__.setdefault("_date_cache", {})
+        if key not in cache:
+            cache[key] = to_dates(values)
+        return cache[key]
+
+    @staticmethod
+    def flag(values: np.ndarray) -> np.ndarray:
+        return to_flags(values)
+
+    @cached_property
+    def building_standing(self) -> np.ndarray:
+        status = self.text("buildings", "status")
+        return ~np.isin(status, _NOT_STANDING)
+
+    @cached_property
+    def as_of64(self) -> np.datetime64:
+        return np.datetime64(self.as_of.isoformat(), "D")
+
+    @cached_property
+    def household_village(self) -> np.ndarray:
+        return _optional_text(self.households["village_code"])
+
+    @cached_property
+    def parcel_finding_village(self) -> np.ndarray:
+        """The recorded village code, else the village the parcel lies in."""
+        recorded = _optional_text(self.parcels.attrs["village_code"])
+        missing = recorded == None  # noqa: E711
+        if missing.any():
+            recorded[missing] = self.parcel_village_code[missing]
+        return recorded
+
+    @cached_property
+    def building_home(self) -> np.ndarray:
+        """The parcel a building belongs to: where it lies, else the one its code records."""
+        home = self.building_parcel.copy()
+        loose = home < 0
+        if loose.any():
+            parcel_codes = self.text("parcels", "zddm")
+            recorded = self.text("buildings", "zddm")[loose]
+            home[loose] = joins.lookup(recorded, parcel_codes)
+        return home
+
+    @cached_property
+    def building_finding_village(self) -> np.ndarray:
+        out = np.full(len(self.buildings), None, dtype=object)
+        inside = self.building_parcel >= 0
+        out[inside] = self.parcel_finding_village[self.building_parcel[inside]]
+        return out
+
+
+# ---------------------------------------------------------------- helpers
+def sanitise(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Geometries fit for GEOS and a `GEOM_*` status per row.
+
+    Invalid polygons (self-intersections, bow-ties) are repaired with
+    `make_valid`, keeping only their polygonal parts; what has no area left is
+    set to None so that no join or predicate ever sees it.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = geoms.copy()
+    status = np.zeros(len(geoms), dtype=np.int8)
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    status[empty] = GEOM_EMPTY
+    out[empty] = None
+    present = ~empty
+    valid = np.zeros(len(geoms), dtype=bool)
+    valid[present] = shapely.is_valid(geoms[present])
+    bad = np.flatnonzero(present & ~valid)
+    if len(bad):
+        repaired = shapely.make_valid(geoms[bad])
+        out[bad] = [_polygonal(g) for g in repaired]  # only the invalid rows: a handful
+        status[bad] = GEOM_REPAIRED
+    area = np.zeros(len(geoms))
+    present = out != None  # noqa: E711
+    area[present] = shapely.area(out[present].astype(object))
+    flat = ~empty & ~(area > 0)  # collapsed as stored, or nothing polygonal left by repair
+    status[flat] = GEOM_ZERO_AREA
+    out[flat] = None
+    return out, status
+
+
+def _polygonal(geom: Any) -> Any:
+    if geom is None or shapely.is_empty(geom):
+        return None
+    type_id = shapely.get_type_id(geom)
+    if type_id in (3, 6):
+        return geom
+    parts = shapely.get_parts(geom)
+    polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
+    if not len(polys):
+        return None
+    return shapely.union_all(polys)
+
+
+def unique_keys(codes: np.ndarray, fids: np.ndarray) -> np.ndarray:
+    """Business keys that are unique: the code, "#k" for the k-th sharer, "fid:N" if none."""
+    arr = np.asarray(codes, dtype=object)
+    missing = arr == None  # noqa: E711
+    text = np.where(missing, "", arr).astype(str)
+    missing |= np.strings.strip(text) == ""
+    keys = text.astype(object)
+    fids = np.asarray(fids, dtype=np.int64)
+    if missing.any():
+        keys[missing] = np.strings.add("fid:", fids[missing].astype(str)).astype(object)
+    present = np.flatnonzero(~missing)
+    if len(present):
+        dup = present[joins.duplicated(text[present])]
+        if len(dup):
+            order = dup[np.lexsort((fids[dup], text[dup]))]
+            group_start = np.ones(len(order), dtype=bool)
+            group_start[1:] = text[order][1:] != text[order][:-1]
+            starts = np.flatnonzero(group_start)
+            rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+            keys[order] = np.strings.add(
+                np.strings.add(text[order], "#"), (rank + 1).astype(str)
+            ).astype(object)
+    return keys
+
+
+def to_dates(values: np.ndarray) -> np.ndarray:
+    """A DATE column (ISO text, None) as datetime64[D]; what does not parse is NaT."""
+    arr = np.asarray(values, dtype=object)
+    if not len(arr):
+        return np.empty(0, dtype="datetime64[D]")
+    text = np.where(arr == None, "", arr).astype(str)  # noqa: E711
+    text = np.strings.slice(np.strings.strip(text), 0, 10)
+    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[D]")
+    filled = text != ""
+    try:
+        out[filled] = text[filled].astype("datetime64[D]")
+    except ValueError:
+        for k in np.flatnonzero(filled):  # a malformed value somewhere: parse row by row
+            with contextlib.suppress(ValueError):
+                out[k] = np.datetime64(str(text[k]), "D")
+    return out
+
+
+def to_flags(values: np.ndarray) -> np.ndarray:
+    """A BOOLEAN column (1/0, True/False, 是/否) as bool; missing is False."""
+    arr = np.asarray(values, dtype=object)
+    text = np.strings.lower(np.where(arr == None, "", arr).astype(str))  # noqa: E711
+    return np.isin(text, ("1", "1.0", "true", "是", "y", "yes", "t"))
+
+
+def _optional_text(values: np.ndarray) -> np.ndarray:
+    text = joins.normalize_keys(values).astype(object)
+    text[text == ""] = None
+    return text
+
+
+def check_date(value: dt.date | str) -> dt.date:
+    """An as-of date from the caller, or QjgisError invalid_argument."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise QjgisError(
+            "invalid_argument", name="as_of", value=value, reason="not a date (YYYY-MM-DD)"
+        ) from None

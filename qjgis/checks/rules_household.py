@@ -1,0 +1,400 @@
+"""Rules about households and their homesteads: 一户多宅, 建新不拆旧, 超标准占地, links.
+
+Parcels link to households by DESIGN.md's link rule (`CheckContext.parcel_link`):
+户号 first, else an ID number, never a name. A reclaimed plot (已复垦) is no
+longer a homestead and counts for none of these rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qjgis.checks.base import EntityKind, Finding, RuleResult, Severity, rule
+from qjgis.checks.context import CheckContext
+from qjgis.checks.evidence import (
+    PROGRESS_EVERY,
+    building_ref,
+    day,
+    group,
+    household_ref,
+    m2,
+    parcel_ref,
+    skip_geometry,
+    text,
+)
+from qjgis.checks.joins import KeyTable, unique_pairs
+from qjgis.feedback import Feedback, check_canceled
+from qjgis.model import AcquisitionMode, PlotDisposalStatus, SplitStatus
+from qjgis.settings import ProjectSettings
+
+#: Exemption codes of QJ-R001, in the order they are tried (the first that applies is
+#: recorded; all that apply are listed in the evidence).
+MULTI_EXEMPTIONS = ("inheritance", "historical", "split", "resettlement", "reclamation")
+
+
+def _segment_sums(flags: np.ndarray, order: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per household, how many of its parcels (order[start[h]:start[h+1]]) are flagged."""
+    cs = np.concatenate([[0], np.cumsum(flags[order].astype(np.int64))])
+    return cs[start[1:]] - cs[start[:-1]]
+
+
+def _parcel_facts(ctx: CheckContext, i: int) -> dict[str, object]:
+    p = ctx.parcels.attrs
+    return {
+        "parcel": str(ctx.parcel_keys[i]),
+        "area_m2": m2(ctx.parcel_area[i]),
+        "acquired": day(ctx.parcel_dates("acquired")[i]),
+        "acquisition_mode": text(p["acquisition_mode"][i]),
+        "disposal": text(p["disposal"][i]),
+        "disposal_deadline": day(ctx.parcel_dates("disposal_deadline")[i]),
+        "approval_no": text(p["approval_no"][i]),
+    }
+
+
+# ==================================================================== QJ-R001
+@rule(
+    "QJ-R001",
+    version=1,
+    name="Multiple homesteads (一户多宅)",
+    entity_kind=EntityKind.HOUSEHOLD,
+    settings=("cutoff.historical",),
+    date_dependent=True,
+)
+def multiple_homesteads(
+    ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
+) -> RuleResult:
+    """A household holding two or more homestead parcels, exempt or not.
+
+    Exemptions (DESIGN.md, domain-rules §6): an extra parcel inherited
+    (继承); a historical case, where all the household's parcels but at most
+    one were acquired before cutoff.historical (历史遗留); a household split
+    pending or approved (分户); a resettlement plot still within its deadline
+    (安置中, deadline not passed on the as-of date); a plot scheduled for
+    reclamation (拟复垦). Exempted candidates stay findings, with the code.
+    """
+    result = RuleResult()
+    check_canceled(feedback)
+    order, start = ctx.household_parcels
+    count = np.diff(start)
+    result.skip("no_household", int((ctx.parcel_homestead & (ctx.parcel_household < 0)).sum()))
+    multi = np.flatnonzero(count >= 2)
+    if not len(multi):
+        return result
+    mode = ctx.text("parcels", "acquisition_mode")
+    disposal = ctx.text("parcels", "disposal")
+    acquired = ctx.parcel_dates("acquired")
+    cutoff = np.datetime64(settings["cutoff.historical"], "D")
+    deadline = ctx.parcel_dates("disposal_deadline")
+    flags = {
+        "inheritance": mode == AcquisitionMode.INHERITANCE.value,
+        "historical": ~np.isnat(acquired) & (acquired < cutoff),
+        "resettlement": (disposal == PlotDisposalStatus.RESETTLEMENT.value)
+        & ~np.isnat(deadline)
+        & (deadline >= ctx.as_of64),
+        "reclamation": disposal == PlotDisposalStatus.RECLAMATION_PLANNED.value,
+    }
+    sums = {k: _segment_sums(v, order, start) for k, v in flags.items()}
+    split_status = ctx.text("households", "split_status")
+    applies = {
+        "inheritance": sums["inheritance"] >= 1,
+        "historical": (sums["historical"] >= 1) & (count - sums["historical"] <= 1),
+        "split": np.isin(split_status, (SplitStatus.PENDING.value, SplitStatus.APPROVED.value)),
+        "resettlement": sums["resettlement"] >= 1,
+        "reclamation": sums["reclamation"] >= 1,
+    }
+    for n, h in enumerate(multi.tolist()):
+        if n % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+            feedback.set_progress(n / len(multi), "QJ-R001")
+        plots = order[start[h] : start[h + 1]]
+        codes = [c for c in MULTI_EXEMPTIONS if applies[c][h]]
+        exemption = codes[0] if codes else None
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R001",
+                key=str(ctx.household_keys[h]),
+                entity_kind=EntityKind.HOUSEHOLD,
+                entities=(household_ref(ctx, h), *(parcel_ref(ctx, i) for i in plots)),
+                evidence={
+                    "homesteads": int(count[h]),
+                    "members": int(ctx.household_size[h]),
+                    "split_status": text(ctx.households["split_status"][h]),
+                    "parcels": [_parcel_facts(ctx, int(i)) for i in plots],
+                    "exemptions": codes,
+                },
+                severity=Severity.INFO if exemption else Severity.ERROR,
+                exemption=exemption,
+                village_code=ctx.household_village[h],
+            )
+        )
+    return result
+
+
+# ==================================================================== QJ-R002
+@rule(
+    "QJ-R002",
+    version=1,
+    name="New house built, old one not demolished (建新不拆旧)",
+    entity_kind=EntityKind.PARCEL,
+    date_dependent=True,
+)
+def new_without_demolition(
+    ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
+) -> RuleResult:
+    """An old homestead still standing past the deadline of a new approval's duty to demolish.
+
+    A parcel whose approval carries the duty to demolish the old house (SFCJ)
+    is "new"; every other parcel of its household is "old". When the
+    demolition deadline has passed on the as-of date and a building on an old
+    parcel still stands (not 已拆除 / 已复垦), the old parcel is the finding.
+    A building belongs to the parcel it overlaps most, else to the parcel its
+    recorded code names.
+    """
+    result = RuleResult()
+    check_canceled(feedback)
+    p = ctx.parcels.attrs
+    n = len(ctx.parcels)
+    duty = ctx.flag(p["must_demolish_old"])
+    hh = ctx.parcel_household
+    result.skip("no_household", int((duty & (hh < 0)).sum()))
+    deadline = ctx.parcel_dates("demolition_deadline")
+    result.skip("no_demolition_deadline", int((duty & (hh >= 0) & np.isnat(deadline)).sum()))
+    overdue = np.flatnonzero(duty & (hh >= 0) & ~np.isnat(deadline) & (deadline < ctx.as_of64))
+    if not len(overdue):
+        return result
+    by_household, hstart = group(hh, len(ctx.households["fid"]))
+    home = ctx.building_home
+    standing = ctx.building_standing
+    b_order, b_start = group(np.where(standing, home, -1), n)
+    found: dict[int, dict[str, object]] = {}
+    for k, new in enumerate(overdue):
+        if k % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+        h = hh[new]
+        for old in by_household[hstart[h] : hstart[h + 1]]:
+            if old == new or duty[old]:
+                continue
+            kept = b_order[b_start[old] : b_start[old + 1]]
+            if not len(kept):
+                continue
+            entry = found.setdefault(
+                int(old), {"household": int(h), "new": [], "buildings": [int(b) for b in kept]}
+            )
+            entry["new"].append(int(new))  # type: ignore[attr-defined]
+    status = ctx.buildings.attrs["status"]
+    for old, entry in sorted(found.items()):
+        news: list[int] = entry["new"]  # type: ignore[assignment]
+        kept_b: list[int] = entry["buildings"]  # type: ignore[assignment]
+        h = int(entry["household"])  # type: ignore[call-overload]
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R002",
+                key=str(ctx.parcel_keys[old]),
+                entity_kind=EntityKind.PARCEL,
+                entities=(
+                    parcel_ref(ctx, old),
+                    household_ref(ctx, h),
+                    *(parcel_ref(ctx, i) for i in news),
+                    *(building_ref(ctx, b) for b in kept_b),
+                ),
+                evidence={
+                    "household": str(ctx.household_keys[h]),
+                    "new_parcels": [
+                        {
+                            "parcel": str(ctx.parcel_keys[i]),
+                            "approval_no": text(p["approval_no"][i]),
+                            "approval_date": day(ctx.parcel_dates("approval_date")[i]),
+                            "demolition_deadline": day(deadline[i]),
+                            "days_overdue": int((ctx.as_of64 - deadline[i]).astype(int)),
+                        }
+                        for i in news
+                    ],
+                    "standing_buildings": [
+                        {"building": str(ctx.building_keys[b]), "status": text(status[b])}
+                        for b in kept_b
+                    ],
+                },
+                severity=Severity.ERROR,
+                village_code=ctx.parcel_finding_village[old],
+            )
+        )
+    return result
+
+
+# ==================================================================== QJ-R003
+@rule(
+    "QJ-R003",
+    version=1,
+    name="Homestead over the area standard (超标准占地)",
+    entity_kind=EntityKind.PARCEL,
+    settings=(
+        "area.per_person_farmland",
+        "area.per_person_other",
+        "area.household_min",
+        "area.household_max",
+        "area.tolerance_m2",
+        "cutoff.over_area_tier1",
+        "cutoff.over_area_tier2",
+    ),
+)
+def over_area(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
+    """A homestead larger than per-person area × clamp(household size) + tolerance.
+
+    The area is computed from the geometry (domain-rules §1.2). A plot
+    acquired before cutoff.over_area_tier1 (1982) is exempt as historical; one
+    acquired between the two tiers is recorded with "historical_tier2" (may be
+    registered by actual area once handled under the rules of the time).
+    """
+    result = RuleResult()
+    check_canceled(feedback)
+    hh = ctx.parcel_household
+    home = ctx.parcel_homestead
+    result.skip("no_household", int((home & (hh < 0)).sum()))
+    linked = home & (hh >= 0)
+    skip_geometry(result, ctx.parcel_status, linked, repaired=True)
+    measurable = linked & (ctx.parcel_status == 0)
+    size = np.zeros(len(hh), dtype=np.int64)
+    size[hh >= 0] = ctx.household_size[hh[hh >= 0]]
+    result.skip("no_members", int((measurable & (size == 0)).sum()))
+    candidates = measurable & (size > 0)
+    lo, hi = int(settings["area.household_min"]), int(settings["area.household_max"])
+    per = np.where(
+        ctx.parcel_farmland,
+        float(settings["area.per_person_farmland"]),
+        float(settings["area.per_person_other"]),
+    )
+    standard = per * np.clip(size, lo, hi)
+    tolerance = float(settings["area.tolerance_m2"])
+    area = ctx.parcel_area
+    over = np.flatnonzero(candidates & (area > standard + tolerance))
+    acquired = ctx.parcel_dates("acquired")
+    tier1 = np.datetime64(settings["cutoff.over_area_tier1"], "D")
+    tier2 = np.datetime64(settings["cutoff.over_area_tier2"], "D")
+    pzmj = ctx.parcels.attrs["pzmj"]
+    land = ctx.parcels.attrs["land_type"]
+    for k, i in enumerate(over):
+        if k % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+        a = acquired[i]
+        if np.isnat(a):
+            exemption, tier = None, "unknown"
+        elif a < tier1:
+            exemption, tier = "historical", "before_tier1"
+        elif a < tier2:
+            exemption, tier = "historical_tier2", "between_tiers"
+        else:
+            exemption, tier = None, "after_tier2"
+        h = int(hh[i])
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R003",
+                key=str(ctx.parcel_keys[i]),
+                entity_kind=EntityKind.PARCEL,
+                entities=(parcel_ref(ctx, int(i)), household_ref(ctx, h)),
+                evidence={
+                    "area_m2": m2(area[i]),
+                    "standard_m2": m2(standard[i]),
+                    "tolerance_m2": m2(tolerance),
+                    "excess_m2": m2(area[i] - standard[i]),
+                    "household": str(ctx.household_keys[h]),
+                    "members": int(size[i]),
+                    "per_person_m2": m2(per[i]),
+                    "land_type": text(land[i]),
+                    "approved_m2": m2(pzmj[i]),
+                    "acquired": day(a),
+                    "tier": tier,
+                },
+                severity=Severity.INFO if exemption == "historical" else Severity.ERROR,
+                exemption=exemption,
+                village_code=ctx.parcel_finding_village[i],
+            )
+        )
+    return result
+
+
+# ==================================================================== QJ-R010
+@rule(
+    "QJ-R010",
+    version=1,
+    name="Parcel-household links (no household, no homestead, holders in two households)",
+    entity_kind=EntityKind.PARCEL,
+)
+def household_links(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
+    """Links that do not hold: never guessed, always a finding (DESIGN.md).
+
+    Parcel findings: a homestead parcel that links to no household
+    ("no_household"); one whose holders' ID numbers and recorded 户号 point to
+    two or more households ("holders_in_several_households"). Household
+    findings: a household of the register holding no homestead
+    ("no_homestead").
+    """
+    result = RuleResult()
+    check_canceled(feedback)
+    n = len(ctx.parcels)
+    nh = len(ctx.households["fid"])
+    hh = ctx.parcel_household
+    home = ctx.parcel_homestead
+    pp, ph = ctx.holder_households
+    linked = hh >= 0
+    pp = np.concatenate([pp, np.flatnonzero(linked)])
+    ph = np.concatenate([ph, hh[linked]])
+    pp, ph = unique_pairs(pp, ph)
+    several = np.bincount(pp, minlength=n) > 1
+    problems_mask = home & ((hh < 0) | several)
+    by_parcel, p_start = group(pp, n)
+    for k, i in enumerate(np.flatnonzero(problems_mask)):
+        if k % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+        problems = []
+        if hh[i] < 0:
+            problems.append("no_household")
+        if several[i]:
+            problems.append("holders_in_several_households")
+        households = sorted({int(ph[r]) for r in by_parcel[p_start[i] : p_start[i + 1]]})
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R010",
+                key=str(ctx.parcel_keys[i]),
+                entity_kind=EntityKind.PARCEL,
+                entities=(parcel_ref(ctx, int(i)), *(household_ref(ctx, h) for h in households)),
+                evidence={
+                    "problems": problems,
+                    "recorded_household_no": text(ctx.parcels.attrs["household_no"][i]),
+                    "linked_household": str(ctx.household_keys[hh[i]]) if hh[i] >= 0 else None,
+                    "holder_households": [str(ctx.household_keys[h]) for h in households],
+                },
+                severity=Severity.WARNING,
+                village_code=ctx.parcel_finding_village[i],
+            )
+        )
+    keys = ctx.household_keys.astype(str)
+    no_key = keys == ""
+    result.skip("no_household_no", int(no_key.sum()))
+    # The first row of a 户号 is the household; later rows repeating it are not evaluated.
+    primary = np.zeros(nh, dtype=bool)
+    primary[KeyTable.build(keys).row] = True
+    duplicate = ~primary & ~no_key
+    result.skip("duplicate_household_no", int(duplicate.sum()))
+    homeless = np.flatnonzero(primary & ~no_key & (ctx.household_homesteads == 0))
+    for h in homeless:
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R010",
+                key=str(ctx.household_keys[h]),
+                entity_kind=EntityKind.HOUSEHOLD,
+                entities=(household_ref(ctx, int(h)),),
+                evidence={"problems": ["no_homestead"], "members": int(ctx.household_size[h])},
+                severity=Severity.WARNING,
+                village_code=ctx.household_village[h],
+            )
+        )
+    return result
+
+
+__all__ = [
+    "MULTI_EXEMPTIONS",
+    "household_links",
+    "multiple_homesteads",
+    "new_without_demolition",
+    "over_area",
+]

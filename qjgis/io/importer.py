@@ -1,0 +1,1092 @@
+"""Importing surveyors' layers into a project: one batch, one transaction, nothing dropped.
+
+The import contract (DESIGN.md): a file that cannot be read is refused whole,
+before any write; row-level problems keep the row, repaired where possible, and
+are reported per source row; re-importing updates rows by their code; duplicate
+codes in a batch are all kept and flagged; rows absent from a re-import stay and
+are counted; unmapped fields go to `extra`. Each batch is recorded with its
+mapping and report, with one row per added or updated feature so that it can be
+undone as one step.
+
+Memory stays bounded by the batch size: features are read, checked, reprojected
+and written a slice at a time, and the keys seen so far (for duplicates across
+slices) live in a temporary SQLite table, not in Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from qjgis import codes, gpkg, schema
+from qjgis.commands import Changes
+from qjgis.errors import QjgisError
+from qjgis.feedback import Feedback, NullFeedback, check_canceled
+from qjgis.io import crs as crs_mod
+from qjgis.io import mapping as mapping_mod
+from qjgis.io import sources
+from qjgis.store import GpkgStore, to_multipolygons
+
+QjgisError.register(
+    {
+        "import_layer_invalid": "--layer {layer}: one of parcels, buildings, villages, households",
+        "batch_not_found": "import batch {batch} does not exist in {path}",
+        "batch_already_undone": "import batch {batch} was already undone",
+        "undo_blocked_later_batch": (
+            "import batch {batch} cannot be undone: later batch {later} changed the same "
+            "{layer} rows (undo that one first)"
+        ),
+        "undo_blocked_edited": (
+            "import batch {batch} cannot be undone: {layer} row {fid} ({key}) was edited "
+            "after the import (version {found}, {expected} expected)"
+        ),
+        "undo_blocked_missing": (
+            "import batch {batch} cannot be undone: {layer} row {fid} no longer exists"
+        ),
+    }
+)
+
+SPATIAL = ("parcels", "buildings", "villages")
+LAYERS = (*SPATIAL, "households")
+KEYS = {"parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "households": "household_no"}
+#: per-row detail kept in the report for each kind of issue; counts are always complete
+DETAIL_LIMIT = 200
+BATCH_SIZE = 20_000
+
+_EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
+_VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
+
+
+# =================================================================== report
+@dataclass
+class Report:
+    """The import report: plain data, JSON-able, saved with the batch."""
+
+    layer: str
+    source: str
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"read": 0, "added": 0, "updated": 0, "unchanged": 0, "absent": 0}
+    )
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def issue(self, kind: str, rows: np.ndarray, keys: np.ndarray | None, **detail: Any) -> None:
+        """Record `kind` for source rows `rows` (0-based; reported 1-based)."""
+        rows = np.asarray(rows)
+        if rows.size == 0:
+            return
+        entry = self.issues.setdefault(kind, {"count": 0, "rows": []})
+        entry["count"] += int(rows.size)
+        room = DETAIL_LIMIT - len(entry["rows"])
+        if room <= 0:
+            return
+        extra_arrays = {k: np.asarray(v) for k, v in detail.items()}
+        for i in range(min(room, rows.size)):
+            item: dict[str, Any] = {"row": int(rows[i]) + 1}
+            if keys is not None:
+                item["key"] = _jsonable(keys[i])
+            for k, arr in extra_arrays.items():
+                item[k] = _jsonable(arr[i] if arr.ndim else arr.item())
+            entry["rows"].append(item)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "source": self.source,
+            **self.info,
+            "counts": self.counts,
+            "issues": self.issues,
+            "warnings": self.warnings,
+        }
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        return round(v, 4) if np.isfinite(v) else None
+    return v
+
+
+# =================================================================== value conversion
+def _text(values: np.ndarray, *, strings: bool = False) -> np.ndarray:
+    """Values as text (object array of str/None); `strings` says they already are str/None."""
+    a = np.asarray(values)
+    if a.dtype.kind == "f":
+        out = np.empty(len(a), dtype=object)
+        finite = np.isfinite(a)
+        whole = finite & (a == np.round(a)) & (np.abs(a) < 1e15)
+        out[whole] = a[whole].astype(np.int64).astype(str).astype(object)
+        rest = finite & ~whole
+        out[rest] = a[rest].astype(str).astype(object)
+        out[~finite] = None
+        return out
+    if a.dtype.kind in "iu":
+        return a.astype(str).astype(object)
+    if a.dtype.kind == "M":
+        return _dates(a)[0]
+    out = a.astype(object, copy=True)
+    if out.size and not strings:
+        odd = np.array([v is not None and not isinstance(v, str) for v in out], dtype=bool)
+        if odd.any():
+            out[odd] = [_text_scalar(v) for v in out[odd]]
+    if out.size:
+        blank = out == ""
+        if blank.any():
+            out[blank] = None
+    return out
+
+
+def _text_scalar(v: Any) -> str | None:
+    if isinstance(v, float):
+        if not np.isfinite(v):
+            return None
+        return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bytes):
+        return v.decode("utf-8", errors="replace")
+    return str(v).strip() or None
+
+
+def _real(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Floats (NaN for missing) and a mask of values that were not numbers."""
+    a = np.asarray(values)
+    if a.dtype.kind in "fiu":
+        return a.astype(float), np.zeros(len(a), dtype=bool)
+    out = np.full(len(a), np.nan)
+    bad = np.zeros(len(a), dtype=bool)
+    for i, v in enumerate(a):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError):
+            bad[i] = True
+    return out, bad
+
+
+def _integer(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f, bad = _real(values)
+    frac = np.isfinite(f) & (f != np.round(f))
+    out = np.full(len(f), None, dtype=object)
+    ok = np.isfinite(f) & ~frac
+    out[ok] = f[ok].astype(np.int64).astype(object)
+    return out, bad | frac
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日")
+
+
+def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(values)
+    if a.dtype.kind == "M":
+        out = np.datetime_as_string(a.astype("datetime64[D]"), unit="D").astype(object)
+        out[np.isnat(a)] = None
+        return out, np.zeros(len(a), dtype=bool)
+    out = np.full(len(a), None, dtype=object)
+    bad = np.zeros(len(a), dtype=bool)
+    for i, v in enumerate(a):
+        if v is None or (isinstance(v, float) and not np.isfinite(v)):
+            continue
+        if isinstance(v, dt.datetime):
+            out[i] = v.date().isoformat()
+            continue
+        if isinstance(v, dt.date):
+            out[i] = v.isoformat()
+            continue
+        text = str(v).strip()
+        if not text:
+            continue
+        for fmt in _DATE_FORMATS:
+            try:
+                out[i] = dt.datetime.strptime(text, fmt).date().isoformat()
+                break
+            except ValueError:
+                continue
+        else:
+            bad[i] = True
+    return out, bad
+
+
+def _years(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(values)
+    if a.dtype.kind == "M":
+        years = a.astype("datetime64[Y]").astype(np.int64) + 1970
+        out = years.astype(object)
+        out[np.isnat(a)] = None
+        return out, np.zeros(len(a), dtype=bool)
+    if a.dtype.kind in "fiu":
+        return _integer(a)
+    out = np.full(len(a), None, dtype=object)
+    bad = np.zeros(len(a), dtype=bool)
+    for i, v in enumerate(a):
+        if v is None:
+            continue
+        if isinstance(v, dt.date):
+            out[i] = v.year
+            continue
+        m = re.match(r"^\s*(\d{4})", str(v))
+        if m:
+            out[i] = int(m.group(1))
+        elif str(v).strip():
+            bad[i] = True
+    return out, bad
+
+
+_TRUE = {"是", "1", "Y", "YES", "T", "TRUE", "需", "需要"}
+_FALSE = {"否", "0", "N", "NO", "F", "FALSE", "不需", "不需要", "无"}
+
+
+def _bools(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(values)
+    out = np.full(len(a), None, dtype=object)
+    bad = np.zeros(len(a), dtype=bool)
+    if a.dtype.kind in "biuf":
+        finite = np.isfinite(a.astype(float))
+        out[finite] = (a[finite] != 0).astype(int).astype(object)
+        return out, bad
+    for i, v in enumerate(a):
+        if v is None:
+            continue
+        t = str(v).strip().upper()
+        if t in _TRUE:
+            out[i] = 1
+        elif t in _FALSE:
+            out[i] = 0
+        elif t:
+            bad[i] = True
+    return out, bad
+
+
+def convert(
+    target: str, values: np.ndarray, *, strings: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Source values as the target column stores them, and a mask of unconvertible ones.
+
+    `strings` says an object column holds only str and None (what GDAL gives for a
+    text field), which spares a type check per value.
+    """
+    kind = mapping_mod.TYPES.get(target, "text")
+    if kind == "real":
+        return _real(values)
+    if kind == "integer":
+        return _integer(values)
+    if kind == "date":
+        return _dates(values)
+    if kind == "year":
+        return _years(values)
+    if kind == "bool":
+        return _bools(values)
+    return _text(values, strings=strings), np.zeros(len(values), dtype=bool)
+
+
+_json_string = json.encoder.encode_basestring
+
+
+def extra_json(
+    fields: Mapping[str, np.ndarray], n: int, strings: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """One JSON object per row of the unmapped fields (None when there are none)."""
+    if not fields:
+        return np.full(n, None, dtype=object)
+    out = np.full(n, "{", dtype=object)
+    for k, (name, values) in enumerate(fields.items()):
+        texts = _text(values, strings=name in strings)
+        quoted = np.array(
+            ["null" if t is None else _json_string(t) for t in texts.tolist()], dtype=object
+        )
+        sep = ", " if k else ""
+        # elementwise str concatenation of object arrays runs in C, without a loop per row
+        out = out + (sep + _json_string(name) + ": ") + quoted
+    return out + "}"
+
+
+# =================================================================== row checks
+def check_ids(
+    report: Report, column: str, ids: np.ndarray, rows: np.ndarray, keys: np.ndarray
+) -> None:
+    """Flag ID numbers that fail the check, and Excel-mangled ones as unrecoverable."""
+    present = np.array([v is not None for v in ids], dtype=bool)
+    if not present.any():
+        return
+    ok = np.zeros(len(ids), dtype=bool)
+    ok[present] = codes.valid_id_mask(ids[present].astype(str))
+    ok[ok] = _birth_dates_ok(ids[ok].astype("<U18"))
+    suspect = np.flatnonzero(present & ~ok)
+    if suspect.size == 0:
+        return
+    excel, bad, reasons = [], [], []
+    for i in suspect:
+        text = str(ids[i])
+        if _EXCEL_NUMBER.match(text) or text.endswith(".0"):
+            result = codes.check_id_number(text)
+            if not result.ok:
+                excel.append(i)
+                continue
+        result = codes.check_id_number(text)
+        if not result.ok:
+            bad.append(i)
+            reasons.append(",".join(str(e) for e in result.errors))
+    ex = np.array(excel, dtype=int)
+    report.issue("id_excel_unrecoverable", rows[ex], keys[ex], column=column, value=ids[ex])
+    b = np.array(bad, dtype=int)
+    report.issue(
+        "id_invalid",
+        rows[b],
+        keys[b],
+        column=column,
+        value=ids[b],
+        problem=np.array(reasons, dtype=object),
+    )
+
+
+def _birth_dates_ok(ids: np.ndarray) -> np.ndarray:
+    """Whether characters 7-14 of well-formed IDs are a real calendar date (vectorised)."""
+    if ids.size == 0:
+        return np.zeros(0, dtype=bool)
+    fixed = np.ascontiguousarray(ids.astype("<U18"))
+    digits = fixed.view("<u4").reshape(len(ids), 18)[:, 6:14].astype(np.int64) - ord("0")
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 4] * 10 + digits[:, 5]
+    day = digits[:, 6] * 10 + digits[:, 7]
+    ok = (year >= 1880) & (month >= 1) & (month <= 12) & (day >= 1)
+    first = (np.clip(year, 1880, 2200) - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+    first = first + (np.clip(month, 1, 12) - 1).astype("timedelta64[M]")
+    length = (first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype(
+        "datetime64[D]"
+    )
+    ok &= day <= length.astype(np.int64)
+    return ok
+
+
+def _bdcdyh_mask(values: np.ndarray) -> np.ndarray:
+    text = np.array([v if isinstance(v, str) else "" for v in values], dtype="<U40")
+    ok = np.char.str_len(text) == 28
+    ok &= codes.valid_zddm_mask(np.array([t[:19] for t in text], dtype="<U19"))
+    ok &= np.isin(np.array([t[19:20] for t in text]), ["F", "L", "Q", "W"])
+    ok &= np.char.isdigit(np.array([t[20:] for t in text], dtype="<U8"))
+    return ok
+
+
+def check_keys(report: Report, layer: str, keys: np.ndarray, rows: np.ndarray) -> None:
+    missing = np.array([k is None for k in keys], dtype=bool)
+    report.issue("code_missing", rows[missing], keys[missing], column=KEYS[layer])
+    present = ~missing
+    if not present.any():
+        return
+    text = keys[present].astype(str)
+    if layer == "parcels":
+        good = codes.valid_zddm_mask(text, homestead=True)
+    elif layer == "buildings":
+        good = _bdcdyh_mask(keys[present])
+    elif layer == "villages":
+        good = np.array([bool(_VILLAGE_CODE.match(t)) for t in text], dtype=bool)
+    else:
+        good = np.char.str_len(text.astype("<U64")) > 0
+    idx = np.flatnonzero(present)[~good]
+    report.issue("code_malformed", rows[idx], keys[idx], column=KEYS[layer])
+
+
+# =================================================================== geometry
+@dataclass
+class GeometryStep:
+    target: CRS
+    fn: Callable[[np.ndarray], np.ndarray] | None
+
+    def run(
+        self, report: Report, geoms: np.ndarray, rows: np.ndarray, keys: np.ndarray
+    ) -> np.ndarray:
+        g = np.asarray(geoms, dtype=object)
+        missing = shapely.is_missing(g)
+        report.issue("geometry_null", rows[missing], keys[missing])
+        empty = ~missing & shapely.is_empty(g)
+        report.issue("geometry_empty", rows[empty], keys[empty])
+        g = g.copy()
+        g[empty] = None
+        has_z = ~missing & shapely.has_z(g)
+        has_m = ~missing & shapely.has_m(g)
+        zm = has_z | has_m
+        if zm.any():
+            report.issue("z_m_dropped", rows[zm], keys[zm])
+            g[zm] = shapely.force_2d(g[zm])
+        types = shapely.get_type_id(g)
+        collection = types == 7
+        if collection.any():
+            # Keep the polygonal parts of a mixed collection, say so.
+            for i in np.flatnonzero(collection):
+                parts = shapely.get_parts(g[i])
+                polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
+                g[i] = shapely.union_all(polys) if len(polys) else None
+            report.issue("geometry_collection_reduced", rows[collection], keys[collection])
+            types = shapely.get_type_id(g)
+        wrong = (types >= 0) & ~np.isin(types, (3, 6))
+        if wrong.any():
+            names = shapely.get_type_id(g[wrong])
+            report.issue(
+                "geometry_wrong_type", rows[wrong], keys[wrong],
+                found=np.array([_TYPE_NAMES.get(int(t), str(t)) for t in names], dtype=object),
+            )  # fmt: skip
+            g[wrong] = None
+        if self.fn is not None:
+            g = shapely.transform(g, self.fn)
+        present = ~shapely.is_missing(g)
+        bad_xy = present & ~np.isfinite(shapely.bounds(g)).all(axis=1)
+        if bad_xy.any():
+            report.issue("geometry_nonfinite", rows[bad_xy], keys[bad_xy])
+            g[bad_xy] = None
+            present &= ~bad_xy
+        invalid = present & ~shapely.is_valid(g)
+        if invalid.any():
+            before = shapely.area(g[invalid])
+            reason = shapely.is_valid_reason(g[invalid])
+            fixed = _make_valid(g[invalid])
+            after = shapely.area(fixed)
+            g[invalid] = fixed
+            report.issue(
+                "geometry_repaired", rows[invalid], keys[invalid],
+                area_before=before, area_after=after, area_change=after - before, reason=reason,
+            )  # fmt: skip
+            collapsed = invalid & (shapely.is_missing(g) | shapely.is_empty(g))
+            if collapsed.any():
+                report.issue("geometry_collapsed", rows[collapsed], keys[collapsed])
+                g[collapsed] = None
+        present = ~shapely.is_missing(g)
+        multi = present & (shapely.get_num_geometries(g) > 1)
+        report.issue(
+            "multipart", rows[multi], keys[multi], parts=shapely.get_num_geometries(g[multi])
+        )
+        far = crs_mod.outside_area_of_use(g, self.target)
+        if far.any():
+            report.issue("far_outside_crs", rows[far], keys[far])
+        return to_multipolygons(g)
+
+
+def _make_valid(geoms: np.ndarray) -> np.ndarray:
+    """make_valid, vectorised; a geometry GEOS cannot repair at all becomes None."""
+    try:
+        return shapely.make_valid(geoms, method="structure", keep_collapsed=False)
+    except shapely.errors.GEOSException:
+        out = np.empty(len(geoms), dtype=object)
+        for i, g in enumerate(geoms):  # only on the rare batch where GEOS gives up
+            try:
+                out[i] = shapely.make_valid(g, method="structure", keep_collapsed=False)
+            except shapely.errors.GEOSException:
+                out[i] = None
+        return out
+
+
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString"}
+
+
+# =================================================================== writing
+class BatchWriter:
+    """Adds or updates rows of one table by key inside the caller's transaction.
+
+    The k-th occurrence of a key in the file matches the k-th existing row with
+    that key (by fid), so a file with duplicate codes re-imports onto the same
+    rows; keys seen so far are counted in a temporary table to keep memory flat.
+    """
+
+    def __init__(
+        self,
+        store: GpkgStore,
+        conn: sqlite3.Connection,
+        table: str,
+        key_sql: str,
+        batch_id: int,
+        report: Report,
+        count_prefix: str = "",
+    ) -> None:
+        self.store, self.conn, self.table = store, conn, table
+        self.key_sql = key_sql  # SQL expression of the key over the table's columns
+        self.batch_id = batch_id
+        self.report = report
+        self.prefix = count_prefix
+        self.t = schema.TABLE_BY_NAME[table]
+        self.spatial = self.t.geometry is not None
+        self.max_fid = conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{table}"').fetchone()[0]
+        self.existing = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        self.srs = store.srs_id()
+        self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
+        tag = table
+        self.seen = f"temp.imp_seen_{tag}"
+        self.cur = f"temp.imp_cur_{tag}"
+        self.matched = f"temp.imp_matched_{tag}"
+        for sql in (
+            f"DROP TABLE IF EXISTS {self.seen}",
+            f"DROP TABLE IF EXISTS {self.cur}",
+            f"DROP TABLE IF EXISTS {self.matched}",
+            f"CREATE TABLE {self.seen} (key TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+            f"CREATE TABLE {self.cur} (pos INTEGER PRIMARY KEY, key TEXT)",
+            f"CREATE TABLE {self.matched} (fid INTEGER PRIMARY KEY)",
+        ):
+            conn.execute(sql)
+
+    def _count(self, name: str, n: int) -> None:
+        key = self.prefix + name
+        self.report.counts[key] = self.report.counts.get(key, 0) + n
+
+    def write(
+        self,
+        keys: np.ndarray,
+        rows: np.ndarray,
+        columns: dict[str, np.ndarray],
+        geoms: np.ndarray | None = None,
+    ) -> None:
+        conn, n = self.conn, len(keys)
+        self._count("read", n)
+        key_list = [k if isinstance(k, str) else None for k in keys.tolist()]
+        row_list = [int(r) for r in rows.tolist()]
+        # Every row's key stays in the temporary table (on disk, not in memory), so the
+        # rows of a duplicated code can be named at the end; this slice is a row range.
+        conn.executemany(
+            f"INSERT INTO {self.cur} VALUES (?, ?)", zip(row_list, key_list, strict=True)
+        )
+        self.span = (min(row_list), max(row_list)) if row_list else (0, -1)
+        match = np.full(n, -1, dtype=np.int64)
+        if self.existing:
+            self._match(key_list, match)
+        conn.execute(
+            f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
+            "WHERE pos BETWEEN ? AND ? AND key IS NOT NULL GROUP BY key "
+            "ON CONFLICT(key) DO UPDATE SET n = n + excluded.n",
+            self.span,
+        )
+        names = list(columns)
+        new = match < 0
+        if new.any():
+            idx = np.flatnonzero(new)
+            cols = {c: columns[c][idx] for c in names}
+            cols["batch_id"] = np.full(len(idx), self.batch_id)
+            if self.spatial:
+                assert geoms is not None
+                fids = self.store.insert_features(conn, self.table, geoms[idx], cols)
+            else:
+                fids = self.store.insert_rows(conn, self.table, cols)
+            if len(fids) and fids[-1] - fids[0] + 1 == len(fids):
+                # the new fids are one run: record them in one statement, inside SQLite
+                conn.execute(
+                    "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
+                    f"SELECT ?, ?, fid, 'added' FROM \"{self.table}\" WHERE fid BETWEEN ? AND ?",
+                    (self.batch_id, self.table, int(fids[0]), int(fids[-1])),
+                )
+            else:
+                conn.executemany(
+                    "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
+                    "VALUES (?, ?, ?, 'added')",
+                    [(self.batch_id, self.table, f) for f in fids.tolist()],
+                )
+            self._count("added", len(idx))
+        old = np.flatnonzero(~new)
+        if old.size:
+            blobs = gpkg.encode(geoms[old], self.srs) if geoms is not None else None
+            self._update(old, match[old], names, columns, blobs, geoms)
+
+    def _match(self, key_list: list[str | None], match: np.ndarray) -> None:
+        """Fill `match` with the existing fid each row updates (-1: a new row).
+
+        The k-th occurrence of a key in the file pairs with the k-th existing row of
+        that key, counting occurrences in earlier slices from the temporary table.
+        """
+        conn = self.conn
+        batch_keys = f"SELECT key FROM {self.cur} WHERE pos BETWEEN ? AND ?"
+        prior = dict(
+            conn.execute(
+                f"SELECT s.key, s.n FROM {self.seen} s WHERE s.key IN ({batch_keys})", self.span
+            ).fetchall()
+        )
+        found = conn.execute(
+            f'SELECT fid, {self.key_sql} FROM "{self.table}" '
+            f"WHERE fid <= ? AND {self.key_sql} IN ({batch_keys}) ORDER BY fid",
+            (self.max_fid, *self.span),
+        ).fetchall()
+        by_key: dict[str, list[int]] = {}
+        for fid, k in found:
+            by_key.setdefault(k, []).append(fid)
+        counts: dict[str, int] = {}
+        for i, k in enumerate(key_list):  # the running count per key gives each row its rank
+            if k is None:
+                continue
+            rank = counts.get(k, int(prior.get(k) or 0))
+            counts[k] = rank + 1
+            fids = by_key.get(k)
+            if fids is not None and rank < len(fids):
+                match[i] = fids[rank]
+
+    def _update(
+        self,
+        idx: np.ndarray,
+        fids: np.ndarray,
+        names: list[str],
+        columns: dict[str, np.ndarray],
+        blobs: np.ndarray | None,
+        geoms: np.ndarray | None,
+    ) -> None:
+        conn = self.conn
+        all_cols = [c.name for c in self.t.columns]
+        select = ", ".join(
+            ["fid"] + (["geom"] if self.spatial else []) + [f'"{c}"' for c in all_cols]
+        )
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {self.matched} VALUES (?)", [(int(f),) for f in fids]
+        )
+        current: dict[int, tuple[Any, ...]] = {}
+        fid_list = fids.tolist()
+        for start in range(0, len(fid_list), 900):
+            chunk = fid_list[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                f'SELECT {select} FROM "{self.table}" WHERE fid IN ({marks})', chunk
+            ):
+                current[row[0]] = row
+        offset = 2 if self.spatial else 1
+        pos = {c: offset + i for i, c in enumerate(all_cols)}
+        updates: list[tuple[Any, ...]] = []
+        changed: list[int] = []
+        befores: list[tuple[Any, ...]] = []
+        unchanged = 0
+        compare = [c for c in names if c != "batch_id"]
+        for b, (j, fid) in enumerate(zip(idx.tolist(), fid_list, strict=True)):
+            row = current[fid]
+            values = [_sql_value(columns[c][j]) for c in compare]
+            same = all(_same(row[pos[c]], v) for c, v in zip(compare, values, strict=True))
+            blob = blobs[b] if blobs is not None else None
+            if self.spatial:
+                same = same and row[1] == blob
+            if same:
+                unchanged += 1
+                continue
+            before = {c: row[pos[c]] for c in all_cols}
+            if self.spatial:
+                before["geom"] = (
+                    None if row[1] is None else base64.b64encode(row[1]).decode("ascii")
+                )
+            befores.append((self.batch_id, self.table, fid, json.dumps(before, ensure_ascii=False)))
+            updates.append(((blob,) if self.spatial else ()) + tuple(values) + (self.batch_id, fid))
+            changed.append(j)
+        if updates:
+            sets = ", ".join(
+                (["geom = ?"] if self.spatial else []) + [f'"{c}" = ?' for c in compare]
+                + ["batch_id = ?", "row_version = row_version + 1"]
+            )  # fmt: skip
+            conn.executemany(f'UPDATE "{self.table}" SET {sets} WHERE fid = ?', updates)
+            conn.executemany(
+                "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action, before) "
+                "VALUES (?, ?, ?, 'updated', ?)",
+                befores,
+            )
+            if self.spatial and geoms is not None:
+                g = geoms[np.array(changed, dtype=int)]
+                present = ~(shapely.is_missing(g) | shapely.is_empty(g))
+                if present.any():
+                    self.store._touch(conn, self.table, shapely.total_bounds(g[present]), 0)
+        self._count("updated", len(updates))
+        self._count("unchanged", unchanged)
+
+    def finish(self) -> None:
+        """Duplicates across the whole file, and the rows the file did not mention."""
+        conn = self.conn
+        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
+        if total[0]:
+            shown = conn.execute(
+                f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?",
+                (DETAIL_LIMIT,),
+            ).fetchall()
+            where: dict[str, list[int]] = {k: [] for k, _ in shown}
+            for pos, key in conn.execute(
+                f"SELECT pos, key FROM {self.cur} WHERE key IN "
+                f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
+                (DETAIL_LIMIT,),
+            ):
+                where[key].append(pos + 1)
+            entry = self.report.issues.setdefault(
+                self.prefix + "code_duplicate", {"count": 0, "rows": []}
+            )
+            entry["count"] += int(total[0])
+            entry["rows"] += [{"key": k, "occurrences": n, "rows": where[k]} for k, n in shown]
+        if self.existing:
+            absent = conn.execute(
+                f'SELECT count(*) FROM "{self.table}" WHERE fid <= ? '
+                f"AND fid NOT IN (SELECT fid FROM {self.matched}) "
+                f"AND fid NOT IN (SELECT row_fid FROM import_batch_rows WHERE batch_id = ? "
+                "AND layer = ?)",
+                (self.max_fid, self.batch_id, self.table),
+            ).fetchone()[0]
+        else:
+            absent = 0
+        self._count("absent", absent)
+        for t in (self.seen, self.cur, self.matched):
+            conn.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return str(a) == str(b)
+
+
+# =================================================================== batches
+def new_batch(
+    store: GpkgStore, conn: sqlite3.Connection, layer: str, source: str, sha256: str
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO import_batches (created, user, layer, source, source_hash, undone) "
+        "VALUES (?, ?, ?, ?, ?, 0)",
+        (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), store.settings().user, layer,
+         source, sha256),
+    )  # fmt: skip
+    return int(cur.lastrowid or 0)
+
+
+def finish_batch(
+    store: GpkgStore,
+    conn: sqlite3.Connection,
+    batch_id: int,
+    mapping: dict[str, Any],
+    report: dict[str, Any],
+) -> None:
+    conn.execute(
+        "UPDATE import_batches SET mapping = ?, report = ? WHERE fid = ?",
+        (
+            json.dumps(mapping, ensure_ascii=False),
+            json.dumps(report, ensure_ascii=False, default=str),
+            batch_id,
+        ),
+    )
+    store.audit(
+        conn,
+        "import",
+        f"import_batches/{batch_id}",
+        None,
+        {
+            "batch": batch_id,
+            "layer": report["layer"],
+            "source": report["source"],
+            "source_hash": report.get("source_hash"),
+            "counts": report["counts"],
+        },
+    )
+
+
+# =================================================================== the import
+@contextlib.contextmanager
+def _page_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
+    """A larger page cache for the import's transaction, put back afterwards.
+
+    In rollback-journal mode a full cache spills dirty pages to the file, and each
+    spill first syncs the journal: a bigger (but fixed) cache means fewer syncs on a
+    large import while memory stays bounded.
+    """
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-mib * 1024}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def import_layer(
+    store: GpkgStore,
+    layer: str,
+    source: str,
+    *,
+    source_layer: str | None = None,
+    encoding: str | None = None,
+    source_crs: str | None = None,
+    mapping_file: str | None = None,
+    feedback: Feedback | None = None,
+    batch_size: int = BATCH_SIZE,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Import one source into `layer`; returns the report (also saved with the batch).
+
+    With `dry_run` the source is checked and its encoding, CRS and mapping decided
+    and returned as the report's head, and nothing is written.
+    """
+    if layer not in LAYERS:
+        raise QjgisError("import_layer_invalid", layer=layer)
+    if layer == "households":
+        from qjgis.io import register
+
+        return register.import_register(
+            store, source, encoding=encoding, mapping_file=mapping_file, feedback=feedback,
+            dry_run=dry_run,
+        )  # fmt: skip
+    fb = feedback or NullFeedback()
+    started = time.perf_counter()
+    fb.set_progress(0.0, "open")
+    with sources.open_vector(source, layer, source_layer=source_layer, encoding=encoding) as src:
+        mapping = mapping_mod.detect(layer, src.fields)
+        if mapping_file is not None:
+            mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
+        settings = store.settings()
+        target = CRS.from_user_input(settings.crs)
+        if source_crs is not None:
+            decision = crs_mod.CrsDecision(
+                crs_mod.parse_user_crs(source_crs), "override", source_crs
+            )
+        elif src.crs_wkt is not None:
+            decision = crs_mod.from_wkt(src.crs_wkt, src.prj_path or source)
+        else:
+            decision = crs_mod.propose(
+                src.bounds or (np.nan,) * 4, float(settings["district.longitude"]), source
+            )
+        helmert = None
+        datum = crs_mod.datum_of(decision.crs)
+        if datum in crs_mod.OLD_DATUM_SETTINGS:
+            helmert = settings[crs_mod.OLD_DATUM_SETTINGS[datum]]
+        fn = crs_mod.transformer(decision.crs, target, helmert, src.prj_path or source)
+        report = Report(layer, source)
+        report.info = {
+            "source_hash": src.sha256,
+            "driver": src.driver,
+            "source_layer": src.layer,
+            "features": src.features,
+            "geometry_type": src.geometry_type,
+            "encoding": src.encoding.as_dict() if src.encoding is not None else None,
+            "crs": decision.as_dict(),
+            "target_crs": settings.crs,
+            "mapping": mapping.as_dict(),
+        }
+        if decision.reason == "proposed":
+            report.warnings.append(
+                {"code": "crs_proposed", "crs": decision.label, "detail": decision.detail}
+            )
+        for note in src.warnings:
+            report.warnings.append({"code": "source_note", "detail": note})
+        if src.encoding is not None and src.encoding.reason == "fallback":
+            report.warnings.append({"code": "encoding_fallback", "detail": src.encoding.detail})
+        if dry_run:
+            report.info["dry_run"] = True
+            return report.as_dict()
+        targets = mapping.targets()
+        unmapped = mapping.unmapped()
+        step = GeometryStep(target, fn)
+        fb.set_progress(0.02, "read")
+        with store.transaction() as conn, _page_cache(conn):
+            batch_id = new_batch(store, conn, layer, source, src.sha256)
+            writer = BatchWriter(store, conn, layer, f'"{KEYS[layer]}"', batch_id, report)
+            for start, geoms, values in src.batches(batch_size):
+                check_canceled(fb)
+                n = len(geoms)
+                rows = np.arange(start, start + n)
+                columns: dict[str, np.ndarray] = {}
+                for tgt, field_name in targets.items():
+                    converted, bad = convert(
+                        tgt, values[field_name], strings=field_name in src.text_fields
+                    )
+                    columns[tgt] = converted
+                    if bad.any():
+                        report.issue(
+                            "value_invalid", rows[bad], None, field=field_name,
+                            value=np.asarray(values[field_name], dtype=object)[bad],
+                        )  # fmt: skip
+                key_col = KEYS[layer]
+                keys = columns.get(key_col, np.full(n, None, dtype=object))
+                if key_col not in columns:
+                    columns[key_col] = keys
+                check_keys(report, layer, keys, rows)
+                if layer == "parcels" and "holder_id" in columns:
+                    check_ids(report, "holder_id", columns["holder_id"], rows, keys)
+                columns["extra"] = extra_json({f: values[f] for f in unmapped}, n, src.text_fields)
+                g = step.run(report, geoms, rows, keys)
+                writer.write(keys, rows, columns, g)
+                fb.set_progress(0.02 + 0.95 * min(start + n, src.features) / src.features, "write")
+            writer.finish()
+            far = report.issues.get("far_outside_crs")
+            if far:
+                report.warnings.append({
+                    "code": "far_outside_crs", "count": far["count"],
+                    "rows": [r["row"] for r in far["rows"][:20]],
+                    "keys": [r.get("key") for r in far["rows"][:20]],
+                    "crs": settings.crs,
+                })  # fmt: skip
+            report.info["batch_id"] = batch_id
+            report.info["seconds"] = round(time.perf_counter() - started, 3)
+            result = report.as_dict()
+            finish_batch(store, conn, batch_id, mapping.as_dict(), result)
+            check_canceled(fb)
+    fb.set_progress(1.0, "done")
+    return result
+
+
+# =================================================================== batches: list and undo
+def list_batches(store: GpkgStore) -> list[dict[str, Any]]:
+    rows = store.execute_sql(
+        "SELECT fid, created, user, layer, source, source_hash, report, undone "
+        "FROM import_batches ORDER BY fid"
+    )
+    out = []
+    for fid, created, user, layer, source, sha, report, undone in rows:
+        counts = json.loads(report)["counts"] if report else {}
+        out.append({
+            "batch": fid, "created": created, "user": user, "layer": layer, "source": source,
+            "source_hash": sha, "counts": counts, "undone": bool(undone),
+        })  # fmt: skip
+    return out
+
+
+def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
+    """Undo one batch in one transaction: delete its added rows, restore its updated ones.
+
+    Refused, with the row named, when a later batch touched the same rows or a row
+    was edited since (its row_version moved on): undoing would lose that work.
+    """
+    fb = feedback or NullFeedback()
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT layer, undone FROM import_batches WHERE fid = ?", (batch,)
+        ).fetchone()
+        if row is None:
+            raise QjgisError("batch_not_found", batch=batch, path=store.path)
+        if row[1]:
+            raise QjgisError("batch_already_undone", batch=batch)
+        later = conn.execute(
+            "SELECT r2.batch_id, r2.layer FROM import_batch_rows r1 JOIN import_batch_rows r2 "
+            "ON r2.layer = r1.layer AND r2.row_fid = r1.row_fid AND r2.batch_id > r1.batch_id "
+            "JOIN import_batches b ON b.fid = r2.batch_id AND b.undone = 0 "
+            "WHERE r1.batch_id = ? LIMIT 1",
+            (batch,),
+        ).fetchone()
+        if later is not None:
+            raise QjgisError(
+                "undo_blocked_later_batch", batch=batch, later=later[0], layer=later[1]
+            )
+        entries = conn.execute(
+            "SELECT layer, row_fid, action, before FROM import_batch_rows WHERE batch_id = ? "
+            "ORDER BY fid",
+            (batch,),
+        ).fetchall()
+        by_layer: dict[str, list[tuple[int, str, Any]]] = {}
+        for layer, fid, action, before in entries:
+            by_layer.setdefault(layer, []).append(
+                (fid, action, json.loads(before) if before else None)
+            )
+        counts: dict[str, dict[str, int]] = {}
+        for layer, items in by_layer.items():
+            check_canceled(fb)
+            key = {**KEYS, "members": "name"}.get(layer, "fid")
+            fids = [f for f, _, _ in items]
+            current: dict[int, tuple[int, Any]] = {}
+            for start in range(0, len(fids), 900):
+                chunk = fids[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                for fid, version, k in conn.execute(
+                    f'SELECT fid, row_version, "{key}" FROM "{layer}" WHERE fid IN ({marks})', chunk
+                ):
+                    current[fid] = (version, k)
+            # A later batch that updated a row and was undone moved its version on by 2.
+            bumps = dict(
+                conn.execute(
+                    "SELECT r2.row_fid, 2 * count(*) FROM import_batch_rows r2 "
+                    "JOIN import_batches b ON b.fid = r2.batch_id AND b.undone = 1 "
+                    "WHERE r2.batch_id > ? AND r2.layer = ? AND r2.action = 'updated' "
+                    "AND r2.row_fid IN (SELECT row_fid FROM import_batch_rows "
+                    "WHERE batch_id = ? AND layer = ?) GROUP BY r2.row_fid",
+                    (batch, layer, batch, layer),
+                ).fetchall()
+            )
+            for fid, action, before in items:
+                if fid not in current:
+                    raise QjgisError("undo_blocked_missing", batch=batch, layer=layer, fid=fid)
+                expected = 1 if action == "added" else int(before["row_version"]) + 1
+                expected += bumps.get(fid, 0)
+                if current[fid][0] != expected:
+                    raise QjgisError(
+                        "undo_blocked_edited", batch=batch, layer=layer, fid=fid,
+                        key=current[fid][1], found=current[fid][0], expected=expected,
+                    )  # fmt: skip
+            added = [(f,) for f, a, _ in items if a == "added"]
+            conn.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', added)
+            restored = 0
+            for fid, action, before in items:
+                if action != "updated":
+                    continue
+                values = dict(before)
+                values.pop("row_version", None)
+                geom = values.pop("geom", None) if "geom" in values else ...
+                names = list(values)
+                sets = [f'"{c}" = ?' for c in names] + ["row_version = row_version + 1"]
+                params: list[Any] = [values[c] for c in names]
+                if geom is not ...:
+                    sets.insert(0, "geom = ?")
+                    params.insert(0, None if geom is None else base64.b64decode(geom))
+                conn.execute(
+                    f'UPDATE "{layer}" SET {", ".join(sets)} WHERE fid = ?', (*params, fid)
+                )
+                restored += 1
+            counts[layer] = {"deleted": len(added), "restored": restored}
+        conn.execute("UPDATE import_batches SET undone = 1 WHERE fid = ?", (batch,))
+        store.audit(conn, "imports.undo", f"import_batches/{batch}", {"batch": batch}, counts)
+    return {"batch": batch, "layer": row[0], "undone": counts}
+
+
+def batch_report(store: GpkgStore, batch: int) -> dict[str, Any]:
+    rows = store.execute_sql("SELECT report FROM import_batches WHERE fid = ?", (batch,))
+    if not rows:
+        raise QjgisError("batch_not_found", batch=batch, path=store.path)
+    return json.loads(rows[0][0]) if rows[0][0] else {}
+
+
+class ImportLayer:
+    """The import as a command for the GUI's undo stack: apply imports, revert undoes it."""
+
+    name = "import"
+
+    def __init__(self, layer: str, source: str, **options: Any) -> None:
+        self.layer, self.source, self.options = layer, source, options
+        self.report: dict[str, Any] | None = None
+
+    def _changes(self) -> Changes:
+        touched = {"households", "members"} if self.layer == "households" else set()
+        return Changes(
+            layers=frozenset({self.layer} - touched),
+            tables=frozenset(touched | {"import_batches", "import_batch_rows", "audit_log"}),
+        )
+
+    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        self.report = import_layer(store, self.layer, self.source, **self.options)
+        return self._changes()
+
+    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        if self.report is None:
+            raise RuntimeError("revert before apply")
+        undo_batch(store, int(self.report["batch_id"]))
+        return self._changes()
+
+
+def saved_mapping(store: GpkgStore, batch: int) -> dict[str, Any]:
+    """The mapping a batch used, in the form `--mapping FILE` reads back."""
+    rows = store.execute_sql("SELECT layer, mapping FROM import_batches WHERE fid = ?", (batch,))
+    if not rows:
+        raise QjgisError("batch_not_found", batch=batch, path=store.path)
+    stored = json.loads(rows[0][1]) if rows[0][1] else {}
+    return {"layer": rows[0][0], "fields": stored.get("fields", {})}

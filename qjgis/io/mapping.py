@@ -1,0 +1,225 @@
+"""Field mapping: which source field fills which project column, detected with a confidence.
+
+Presets cover the national 不动产/地籍 database names (ZDDM, BDCDYH, QLRMC ...),
+the village layer names (村代码, XZQDM ...), the app's suggested names (HH, WFDJ ...)
+and Chinese column titles (宗地代码, 权利人, 身份证号, 户号 ...). A mapping is plain
+data, saved with the batch and reusable from a JSON file. Fields that map to
+nothing go to the row's `extra` JSON: nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qjgis import schema
+from qjgis.errors import QjgisError
+
+QjgisError.register(
+    {
+        "mapping_file_invalid": "{path}: not a field mapping ({detail})",
+        "mapping_target_unknown": "mapping: {target} is not a column of {layer}",
+        "mapping_source_unknown": "mapping: source field {field} is not in {path}",
+    }
+)
+
+#: target column -> names it is known by (exact names; compared case- and space-insensitively)
+PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "parcels": {
+        "zddm": ("ZDDM", "宗地代码", "宗地编码", "地籍号码"),
+        "bdcdyh": ("BDCDYH", "不动产单元号", "不动产单元代码"),
+        "village_code": ("CDM", "村代码", "所在村代码", "CJDM", "XZCDM"),
+        "zl": ("ZL", "坐落", "宗地坐落", "TDZL"),
+        "yt": ("YT", "用途", "PZYT", "土地用途"),
+        "land_type": ("YDL", "原地类", "DLMC", "地类"),
+        "zdmj": ("ZDMJ", "宗地面积", "SJSYMJ", "实际使用面积"),
+        "pzmj": ("PZMJ", "批准面积", "DJMJ"),
+        "acquired": ("ZJDQDSJ", "取得时间", "宅基地取得时间", "QDSJ"),
+        "acquisition_mode": ("QDFS", "取得方式", "宅基地来源"),
+        "approval_no": ("PZWH", "批准文号", "宅基地批准文号"),
+        "approval_date": ("PZRQ", "批准日期", "PZSJ", "批准时间"),
+        "must_demolish_old": ("SFCJ", "SFCQJ", "是否需拆旧", "是否拆旧"),
+        "demolition_deadline": ("CJQX", "拆旧期限"),
+        "disposal": ("AZFKZT", "安置复垦状态"),
+        "disposal_deadline": ("AZFKQX", "安置复垦期限"),
+        "holder_name": (
+            "QLRMC",
+            "QLR",
+            "权利人",
+            "权利人名称",
+            "TDSYZ",
+            "土地使用者",
+            "HZXM",
+            "户主姓名",
+        ),
+        "holder_id": (
+            "ZJH",
+            "SFZHM",
+            "证件号",
+            "证件号码",
+            "身份证号",
+            "身份证号码",
+            "权利人证件号",
+            "HZSFZ",
+            "户主身份证号",
+        ),
+        "household_no": ("HH", "户号"),
+        "co_holders": ("GYQLR", "共有权利人", "共有人"),
+    },
+    "buildings": {
+        "bdcdyh": ("BDCDYH", "不动产单元号", "不动产单元代码"),
+        "zrzh": ("ZRZH", "自然幢号", "幢号"),
+        "zddm": ("ZDDM", "宗地代码", "登记宗地代码"),
+        "floors": ("ZCS", "总层数", "LCS", "楼层数", "层数"),
+        "structure": ("FWJG", "房屋结构", "结构"),
+        "year_built": ("JCNF", "建成年份", "JGRQ", "竣工日期", "ZFJCSJ", "建成时间"),
+        "footprint_area": ("ZZDMJ", "幢占地面积", "JZWZDMJ", "建筑物占地面积", "占地面积"),
+        "status": ("FWZT", "房屋状态", "JZWZT", "建筑物状态"),
+        "danger_grade": ("WFDJ", "危房等级", "鉴定等级"),
+        "assessed": ("JDRQ", "鉴定日期"),
+        "assessed_by": ("JDDW", "鉴定单位"),
+    },
+    "villages": {
+        "code": ("CDM", "村代码", "XZCDM", "行政村代码", "CJDM", "ZLDWDM"),
+        "name": ("CMC", "村名称", "XZCMC", "行政村名称", "村名", "ZLDWMC"),
+        "town_code": ("XZQDM", "镇街代码", "XZDM", "乡镇代码", "镇代码"),
+    },
+    "households": {
+        "household_no": ("HH", "户号", "户编号"),
+        "name": ("XM", "姓名", "成员姓名"),
+        "id_number": ("SFZH", "SFZHM", "ZJH", "身份证号", "身份证号码", "公民身份号码", "证件号码"),
+        "relation": ("YHZGX", "与户主关系", "关系"),
+        "sex": ("XB", "性别"),
+        "birth_date": ("CSRQ", "出生日期"),
+        "household_type": ("HLX", "NHLX", "农户类型", "户类型", "户别"),
+        "lives_in_village": ("SFZC", "是否在村居住", "在村居住"),
+        "split_status": ("FHZT", "分户状态"),
+        "phone": ("LXDH", "DH", "联系电话", "电话", "手机号"),
+        "village_code": ("CDM", "村代码"),
+    },
+}
+
+#: the type each target column takes (for conversion): text, real, integer, date, year, bool
+TYPES: dict[str, str] = {}
+for _table in (
+    schema.PARCELS,
+    schema.BUILDINGS,
+    schema.VILLAGES,
+    schema.HOUSEHOLDS,
+    schema.MEMBERS,
+):
+    for _col in _table.columns:
+        kind = _col.sql.split()[0]
+        TYPES.setdefault(
+            _col.name,
+            {"REAL": "real", "INTEGER": "integer", "DATE": "date", "BOOLEAN": "bool"}.get(
+                kind, "text"
+            ),
+        )
+TYPES["year_built"] = "year"
+TYPES["name"] = "text"
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-()（）]+", "", name).upper()
+
+
+@dataclass
+class FieldMapping:
+    layer: str
+    fields: dict[str, str | None]  # source field -> target column, None = kept in extra
+    confidence: dict[str, float] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)  # preset | file | none
+
+    def targets(self) -> dict[str, str]:
+        return {t: s for s, t in self.fields.items() if t is not None}
+
+    def unmapped(self) -> list[str]:
+        return [s for s, t in self.fields.items() if t is None]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "fields": self.fields,
+            "confidence": self.confidence,
+            "origin": self.origin,
+            "unmapped_targets": [t for t in PRESETS[self.layer] if t not in self.targets()],
+        }
+
+
+def detect(layer: str, source_fields: list[str]) -> FieldMapping:
+    """Map source fields by the presets: an exact known name is sure (1.0); a Chinese
+    title that contains a known Chinese title is likely (0.7). Each target is filled once,
+    by the most confident source field."""
+    presets = PRESETS[layer]
+    candidates: list[tuple[float, int, str, str]] = []
+    for order, src in enumerate(source_fields):
+        n = _norm(src)
+        for target, names in presets.items():
+            normed = [_norm(x) for x in names]
+            if n in normed:
+                rank = normed.index(n)
+                candidates.append((1.0 - rank * 1e-3, order, src, target))
+            elif not n.isascii() and any(
+                len(x) >= 2 and not x.isascii() and x in n for x in normed
+            ):
+                candidates.append((0.7, order, src, target))
+    fields: dict[str, str | None] = dict.fromkeys(source_fields)
+    confidence: dict[str, float] = {}
+    origin: dict[str, str] = dict.fromkeys(source_fields, "none")
+    taken: set[str] = set()
+    for conf, _, src, target in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        if fields[src] is not None or target in taken:
+            continue
+        fields[src] = target
+        confidence[src] = round(min(conf, 1.0), 2)
+        origin[src] = "preset"
+        taken.add(target)
+    return FieldMapping(layer, fields, confidence, origin)
+
+
+def load(path: str | Path) -> dict[str, str | None]:
+    """A mapping file: JSON `{"fields": {"SOURCE": "target" or null, ...}}` (or the bare dict)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise QjgisError("file_not_found", path=str(p)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise QjgisError("mapping_file_invalid", path=str(p), detail=str(exc)[:120]) from None
+    fields = data.get("fields", data) if isinstance(data, dict) else None
+    if not isinstance(fields, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in fields.items()
+    ):
+        raise QjgisError(
+            "mapping_file_invalid", path=str(p), detail="expected {source field: target column}"
+        )
+    return dict(fields)
+
+
+def apply_overrides(
+    mapping: FieldMapping, overrides: dict[str, str | None], source: str
+) -> FieldMapping:
+    """Apply a mapping file over the detected one; the file's choices win."""
+    valid = set(PRESETS[mapping.layer])
+    for src, target in overrides.items():
+        if src not in mapping.fields:
+            raise QjgisError("mapping_source_unknown", field=src, path=source)
+        if target is not None and target not in valid:
+            raise QjgisError("mapping_target_unknown", target=target, layer=mapping.layer)
+        if target is not None:
+            for other, t in list(mapping.fields.items()):
+                if t == target and other != src:
+                    mapping.fields[other] = None
+                    mapping.confidence.pop(other, None)
+                    mapping.origin[other] = "none"
+        mapping.fields[src] = target
+        mapping.origin[src] = "file"
+        if target is None:
+            mapping.confidence.pop(src, None)
+        else:
+            mapping.confidence[src] = 1.0
+    return mapping

@@ -1,0 +1,403 @@
+"""Opening a vector source for import: shapefile (also zipped), GeoPackage, FileGDB, GeoJSON.
+
+Everything that can be checked before a row is written is checked here, so that
+a file that cannot be read is refused whole with its name and what is wrong:
+the .shp/.shx/.dbf headers against each other and the files' sizes, a missing
+sidecar, a .prj or .cpg that is an HTML page, a zip without a shapefile, an
+empty layer, a layer of points where polygons are needed. Reading is in bounded
+batches through pyogrio's vectorised API (pandas and pyarrow are not needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import struct
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyogrio
+import shapely
+from pyogrio import raw
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+
+from qjgis.errors import QjgisError
+from qjgis.io import encoding as enc
+
+QjgisError.register(
+    {
+        "source_unreadable": "{path}: cannot be read ({detail})",
+        "source_corrupt": "{path}: the file is damaged ({detail})",
+        "source_missing_part": "{path}: the shapefile has no {part} file beside it ({detail})",
+        "source_format": "{path}: unsupported file type {suffix} (shapefile, zip, GeoPackage, "
+        "FileGDB, GeoJSON; XLSX, XLS, CSV for households)",
+        "zip_no_shapefile": "{path}: the zip holds no shapefile (.shp)",
+        "zip_many_layers": "{path}: the zip holds several shapefiles ({names}); "
+        "choose one with --source-layer",
+        "source_layer_unknown": "{path}: no layer {layer} (layers: {names})",
+        "source_many_layers": "{path}: several layers ({names}); choose one with --source-layer",
+        "empty_layer": "{path}: layer {layer} has no features",
+        "wrong_geometry_type": "{path}: layer {layer} holds {found} geometries; {layer_to} "
+        "needs polygons",
+        "no_geometry": "{path}: layer {layer} has no geometry; {layer_to} needs polygons",
+    }
+)
+
+_POLYGONAL = {"polygon", "multipolygon", "unknown", "geometrycollection", "geometry"}
+
+
+@dataclass
+class VectorSource:
+    """One layer ready to read: the GDAL path, what is known about it, and its hash."""
+
+    path: str  # what the user gave
+    gdal_path: str | bytes  # what pyogrio opens
+    layer: str | None
+    driver: str
+    features: int
+    fields: list[str]
+    geometry_type: str
+    crs_wkt: str | None  # from the .prj or the format's own CRS
+    prj_path: str | None
+    encoding: enc.EncodingDecision | None
+    sha256: str
+    bounds: tuple[float, float, float, float] | None
+    warnings: list[str] = field(default_factory=list)
+    text_fields: frozenset[str] = frozenset()  # GDAL string fields: values are str or None
+    _tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> VectorSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def batches(self, size: int) -> Iterator[tuple[int, np.ndarray, dict[str, np.ndarray]]]:
+        """(first row, geometries, {field: values}) for consecutive slices of the layer."""
+        kwargs: dict[str, Any] = {}
+        if self.encoding is not None:
+            kwargs["encoding"] = self.encoding.gdal_name
+        if self.layer is not None:
+            kwargs["layer"] = self.layer
+        start = 0
+        while start < self.features:
+            try:
+                with warnings.catch_warnings():  # M dropping is reported once, from read_info
+                    warnings.filterwarnings("ignore", "Measured", UserWarning)
+                    meta, _, wkb, values = raw.read(
+                        self.gdal_path, skip_features=start, max_features=size, **kwargs
+                    )
+            except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
+                raise QjgisError(
+                    "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
+                ) from None
+            n = len(values[0]) if values else (0 if wkb is None else len(wkb))
+            if n == 0:
+                break
+            geoms = (
+                shapely.from_wkb(wkb, on_invalid="ignore")
+                if wkb is not None
+                else np.full(n, None, dtype=object)
+            )
+            yield start, geoms, dict(zip(list(meta["fields"]), values, strict=True))
+            start += n
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def file_hash(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        with p.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def _sidecar(shp: Path, ext: str) -> Path | None:
+    for candidate in (shp.with_suffix(ext), shp.with_suffix(ext.upper())):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def check_shapefile(shp: Path) -> tuple[Path, Path, int]:
+    """Headers of .shp, .shx and .dbf checked against each other; returns (shx, dbf, records)."""
+    size = shp.stat().st_size
+    if size < 100:
+        raise QjgisError("source_corrupt", path=str(shp), detail="shorter than a .shp header")
+    with shp.open("rb") as fh:
+        head = fh.read(100)
+    (code,) = struct.unpack(">i", head[:4])
+    (length_words,) = struct.unpack(">i", head[24:28])
+    if code != 9994:
+        raise QjgisError(
+            "source_corrupt", path=str(shp), detail="not a .shp file (bad magic number)"
+        )
+    if length_words * 2 > size:
+        raise QjgisError(
+            "source_corrupt", path=str(shp),
+            detail=f"truncated: header says {length_words * 2} bytes, file has {size}",
+        )  # fmt: skip
+    shx = _sidecar(shp, ".shx")
+    if shx is None:
+        raise QjgisError("source_missing_part", path=str(shp), part=".shx", detail="the index")
+    dbf = _sidecar(shp, ".dbf")
+    if dbf is None:
+        raise QjgisError(
+            "source_missing_part", path=str(shp), part=".dbf", detail="the attribute table"
+        )
+    shx_size = shx.stat().st_size
+    with shx.open("rb") as fh:
+        shx_head = fh.read(100)
+        if len(shx_head) < 100 or struct.unpack(">i", shx_head[:4])[0] != 9994:
+            raise QjgisError("source_corrupt", path=str(shx), detail="not a .shx index")
+        if (shx_size - 100) % 8:
+            raise QjgisError("source_corrupt", path=str(shx), detail="truncated index")
+        records = (shx_size - 100) // 8
+        if records:
+            fh.seek(shx_size - 8)
+            offset, _ = struct.unpack(">ii", fh.read(8))
+            # Only the start is checked: some writers count the record header in the
+            # .shx length, which GDAL tolerates, and the .shp's own length is checked above.
+            if offset * 2 + 8 > size:
+                raise QjgisError(
+                    "source_corrupt", path=str(shp),
+                    detail=f"truncated: record {records} ends after the end of the file",
+                )  # fmt: skip
+    header = enc.read_dbf_header(dbf)
+    if header.records != records:
+        raise QjgisError(
+            "source_corrupt",
+            path=str(dbf),
+            detail=f"{header.records} attribute rows for {records} shapes in {shx.name}",
+        )
+    return shx, dbf, records
+
+
+def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise QjgisError(
+            "source_corrupt", path=str(path), detail=f"not a valid zip: {exc}"
+        ) from None
+    with zf:
+        names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+        shps = [n for n in names if n.lower().endswith(".shp")]
+        if not shps:
+            raise QjgisError("zip_no_shapefile", path=str(path))
+        if source_layer is not None:
+            shps = [n for n in shps if Path(n).stem == source_layer] or shps
+            if len(shps) > 1 or Path(shps[0]).stem != source_layer:
+                raise QjgisError(
+                    "source_layer_unknown", path=str(path), layer=source_layer,
+                    names=", ".join(Path(n).stem for n in shps),
+                )  # fmt: skip
+        if len(shps) > 1:
+            raise QjgisError(
+                "zip_many_layers", path=str(path), names=", ".join(Path(n).stem for n in shps)
+            )
+        stem = shps[0][:-4]
+        try:
+            for n in names:
+                if n[: len(stem)] == stem and "." not in n[len(stem) + 1 :] and n[len(stem)] == ".":
+                    target = tmp / Path(n).name
+                    with zf.open(n) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise QjgisError(
+                "source_corrupt", path=str(path), detail=f"zip member: {exc}"
+            ) from None
+        return tmp / Path(shps[0]).name
+
+
+def _read_text(p: Path) -> str:
+    return p.read_bytes()[:65536].decode("utf-8", errors="replace")
+
+
+def open_vector(
+    path: str,
+    target_layer: str,
+    *,
+    source_layer: str | None = None,
+    encoding: str | None = None,
+) -> VectorSource:
+    """Check and describe one vector layer; refuses unreadable input before any write."""
+    p = Path(path)
+    if not p.exists():
+        raise QjgisError("file_not_found", path=path)
+    suffix = p.suffix.lower()
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    hash_paths: list[Path]
+    decision: enc.EncodingDecision | None = None
+    prj_text: str | None = None
+    prj_path: str | None = None
+    try:
+        if suffix in (".zip", ".shp", ".dbf"):
+            shp = p
+            if suffix == ".zip":
+                tmp = tempfile.TemporaryDirectory(prefix="qjgis-import-")
+                shp = _extract_zip(p, source_layer, Path(tmp.name))
+            elif suffix == ".dbf":
+                raise QjgisError("no_geometry", path=path, layer=p.stem, layer_to=target_layer)
+            shx, dbf, _ = check_shapefile(shp)
+            prj = _sidecar(shp, ".prj")
+            cpg = _sidecar(shp, ".cpg")
+            if prj is not None:
+                prj_text, prj_path = _read_text(prj), str(prj)
+            decision = enc.detect_dbf(dbf, override=encoding)
+            hash_paths = [x for x in (shp, shx, dbf, prj, cpg) if x is not None]
+            if suffix == ".zip":
+                hash_paths = [p]
+            gdal_path: str | bytes = str(shp)
+            layer = None
+        elif suffix in (".gpkg", ".gdb", ".geojson", ".json"):
+            gdal_path = str(p)
+            if suffix == ".gdb":
+                hash_paths = sorted(x for x in p.rglob("*") if x.is_file())
+            else:
+                hash_paths = [p]
+            if suffix in (".geojson", ".json"):
+                gdal_path = _geojson_bytes(p)
+            layer = _choose_layer(gdal_path, path, source_layer, target_layer)
+            if encoding is not None:
+                decision = enc.decide([], override=encoding)
+        else:
+            raise QjgisError("source_format", path=path, suffix=suffix or "(none)")
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                info = pyogrio.read_info(
+                    gdal_path,
+                    layer=layer,
+                    encoding=decision.gdal_name if decision is not None else None,
+                    force_feature_count=True,
+                    force_total_bounds=True,
+                )
+        except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
+            raise QjgisError("source_unreadable", path=path, detail=_first_line(exc)) from None
+        name = layer or info.get("layer_name") or p.stem
+        if not info["features"]:
+            raise QjgisError("empty_layer", path=path, layer=name)
+        gtype = str(info.get("geometry_type") or "")
+        if not gtype:
+            raise QjgisError("no_geometry", path=path, layer=name, layer_to=target_layer)
+        base = gtype.lower().replace("3d ", "").replace(" z", "").replace(" m", "").strip()
+        if base not in _POLYGONAL:
+            raise QjgisError(
+                "wrong_geometry_type", path=path, layer=name, found=gtype, layer_to=target_layer
+            )
+        if prj_text is None and suffix not in (".zip", ".shp"):
+            crs = info.get("crs")
+            prj_text = None if crs is None else pyogrio_crs_wkt(gdal_path, layer)
+        bounds = info.get("total_bounds")
+        notes = [
+            "m_dropped" if "Measured" in str(w.message) else str(w.message)[:200] for w in caught
+        ]
+        return VectorSource(
+            path=path,
+            gdal_path=gdal_path,
+            layer=layer,
+            driver=str(info.get("driver")),
+            features=int(info["features"]),
+            fields=[str(f) for f in info["fields"]],
+            geometry_type=gtype,
+            crs_wkt=prj_text,
+            prj_path=prj_path,
+            encoding=decision,
+            sha256=file_hash(hash_paths),
+            bounds=(
+                (float(bounds[0]), float(bounds[1]), float(bounds[2]), float(bounds[3]))
+                if bounds is not None
+                else None
+            ),
+            warnings=sorted(set(notes)),
+            text_fields=frozenset(
+                str(f)
+                for f, t in zip(info["fields"], info.get("ogr_types", []), strict=False)
+                if t == "OFTString"
+            ),
+            _tmp=tmp,
+        )
+    except QjgisError as exc:
+        if tmp is not None:
+            inside = str(exc.params.get("path", ""))
+            tmp.cleanup()
+            if inside.startswith(tmp.name):
+                # Name the member as the user knows it: the zip, then the file inside.
+                shown = f"{path}!{Path(inside).name}"
+                raise QjgisError(exc.code, **{**exc.params, "path": shown}) from None
+        raise
+    except BaseException:
+        if tmp is not None:
+            tmp.cleanup()
+        raise
+
+
+def pyogrio_crs_wkt(gdal_path: str | bytes, layer: str | None) -> str | None:
+    """The layer's CRS as WKT (GeoPackage, FileGDB, GeoJSON carry it themselves)."""
+    meta = raw.read(gdal_path, layer=layer, max_features=0, read_geometry=False)[0]
+    crs = meta.get("crs")
+    if crs is None:
+        return None
+    from pyproj import CRS
+
+    return CRS.from_user_input(crs).to_wkt()
+
+
+def _geojson_bytes(p: Path) -> str | bytes:
+    """A bare list of features is wrapped into a FeatureCollection (GDAL reads only that)."""
+    with p.open("rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"["):
+        return str(p)
+    try:
+        features = json.loads(p.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise QjgisError("source_corrupt", path=str(p), detail=f"not JSON: {exc}") from None
+    if not isinstance(features, list) or not all(
+        isinstance(f, dict) and f.get("type") == "Feature" for f in features
+    ):
+        raise QjgisError("source_corrupt", path=str(p), detail="a JSON list that is not features")
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
+
+
+def _choose_layer(
+    gdal_path: str | bytes, path: str, source_layer: str | None, target_layer: str
+) -> str | None:
+    if isinstance(gdal_path, bytes):  # a wrapped GeoJSON list: one layer, named per open
+        return None
+    try:
+        layers = pyogrio.list_layers(gdal_path)
+    except (DataSourceError, DataLayerError) as exc:
+        raise QjgisError("source_unreadable", path=path, detail=_first_line(exc)) from None
+    names = [str(n) for n in layers[:, 0]] if len(layers) else []
+    if not names:
+        raise QjgisError("empty_layer", path=path, layer="-")
+    if source_layer is not None:
+        if source_layer not in names:
+            raise QjgisError(
+                "source_layer_unknown", path=path, layer=source_layer, names=", ".join(names)
+            )
+        return source_layer
+    if len(names) == 1:
+        return names[0]
+    if target_layer in names:
+        return target_layer
+    raise QjgisError("source_many_layers", path=path, names=", ".join(names))

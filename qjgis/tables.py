@@ -1,0 +1,94 @@
+"""Write a table of rows as CSV, JSON or XLSX, whole or not at all.
+
+CSV gets a UTF-8 byte-order mark because Excel on a Chinese Windows desktop
+reads BOM-less CSV as GBK and garbles the text. XLSX cells are written as text
+where a value looks like a number but is a code (ID numbers, parcel codes), so
+Excel does not turn 500110199001011234 into 5.0011E+17.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from qjgis.errors import QjgisError
+
+FORMATS = ("csv", "json", "xlsx")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def write_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    path: str | os.PathLike[str],
+    fmt: str,
+    *,
+    sheet: str = "Sheet1",
+) -> Path:
+    """Write `rows` (dicts) with `columns` as (key, header) pairs; returns the path.
+
+    JSON keeps the keys and nested values as they are; CSV and XLSX use the
+    headers and flatten nested values to JSON text.
+    """
+    if fmt not in FORMATS:
+        raise QjgisError(
+            "invalid_argument", name="--format", value=fmt, reason="one of csv, json, xlsx"
+        )
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise QjgisError("file_not_found", path=str(target.parent))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        if fmt == "json":
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(list(rows), fh, ensure_ascii=False, indent=2, default=str)
+        elif fmt == "csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow([h for _, h in columns])
+                w.writerows([_cell(r.get(k)) for k, _ in columns] for r in rows)
+        else:
+            _write_xlsx(tmp, rows, columns, sheet)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _write_xlsx(
+    path: Path, rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], sheet: str
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    bold = Font(bold=True)
+    header = []
+    for _, title in columns:
+        c = WriteOnlyCell(ws, value=title)
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    for r in rows:
+        out = []
+        for k, _ in columns:
+            v = _cell(r.get(k))
+            if isinstance(v, str) and v.isdigit() and len(v) > 11:
+                c = WriteOnlyCell(ws, value=v)
+                c.number_format = "@"  # a code, not a number
+                out.append(c)
+            else:
+                out.append(v)
+        ws.append(out)
+    wb.save(path)

@@ -1,0 +1,163 @@
+"""Benchmark: importing the demo district's GBK shapefiles, against `ogr2ogr -f GPKG`.
+
+Not a test: prints figures (recorded in docs/bench-import.md). Usage:
+
+    .venv/bin/python tests/bench/bench_import.py [N ...] [--cache DIR] [--batch ROWS]
+
+For each size N (default 100000 parcels) it builds the demo district with its
+survey files (seed 1), or reuses the copy cached in --cache (default /tmp); sizes
+above 100,000 are copies of the 100,000-parcel district side by side (the demo
+generator itself fails at several larger sizes). Then,
+on the same files in the same run, for parcels.shp and buildings.shp:
+
+- ogr2ogr: `ogr2ogr -f GPKG OUT.gpkg FILE.shp` (GDAL's own copy: no checks, no
+  mapping, no undo records);
+- ours: `qjgis.io.importer.import_layer` into a new empty project, in a child
+  process: encoding detection, mapping, per-row checks, reprojection test, the
+  GeoPackage write with its R-tree and indexes, the batch rows for undo, one
+  transaction.
+
+Each runs in its own child process under `/usr/bin/time`, which gives the wall
+time, the CPU time (user + system: less sensitive to other load on the machine)
+and the peak resident memory of that process alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from qjgis.demo import build_demo  # noqa: E402
+
+_OURS = """
+import sys
+from qjgis.io.importer import import_layer
+from qjgis.store import GpkgStore
+store = GpkgStore.create(sys.argv[1])
+report = import_layer(store, sys.argv[2], sys.argv[3], batch_size=int(sys.argv[4]))
+store.close()
+assert report["counts"]["added"] == report["counts"]["read"] > 0
+"""
+
+
+def timed(cmd: list[str]) -> dict[str, float]:
+    """Wall s, CPU s and peak RSS MiB of one child process, from GNU time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        subprocess.run(
+            ["/usr/bin/time", "-o", out.name, "-f", "%e %U %S %M", *cmd],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+        )
+        wall, user, sys_, rss_kb = out.read().split()[-4:]
+    return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss": int(rss_kb) / 1024}
+
+
+#: The largest district the demo generator builds reliably; larger files are tiles of it.
+BASE = 100_000
+
+
+def survey_files(n: int, cache: Path) -> Path:
+    folder = cache / f"qjgis-bench-import-{n}"
+    if not (folder / "shp" / "buildings.shp").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        if n <= BASE:
+            print(f"building the demo district with {n:,} parcels ...", flush=True)
+            build_demo(folder / "demo.gpkg", parcels=n, seed=1, shapefiles=folder / "shp")
+        else:
+            tile(survey_files(BASE, cache), folder / "shp", -(-n // BASE))
+    return folder / "shp"
+
+
+def tile(base: Path, out: Path, copies: int) -> None:
+    """`copies` copies of the base district, 40 km apart northwards, codes kept unique.
+
+    The copy number goes into the first serial digit of the parcel code (and so of the
+    unit code), which the demo leaves 0: every code stays well-formed and unique.
+    Written a copy at a time (GBK, appended), so memory stays that of one copy.
+    """
+    from pyogrio import raw
+
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"tiling {copies} copies of {base} ...", flush=True)
+    for layer in ("parcels", "buildings"):
+        meta, _, wkb, fields = raw.read(str(base / f"{layer}.shp"), encoding="GBK")
+        names = list(meta["fields"])
+        geoms = shapely.from_wkb(wkb)
+        for t in range(copies):
+            moved = shapely.transform(geoms, lambda c, t=t: c + np.array([0.0, 40_000.0 * t]))
+            cols = []
+            for name, values in zip(names, fields, strict=True):
+                if values.dtype == object:
+                    # as the demo writes text: "" for none, fixed width, so the DBF
+                    # fields keep the demo's widths instead of GDAL's 254 for objects
+                    values = np.array(["" if v is None else v for v in values], dtype=str)
+                if name in ("ZDDM", "BDCDYH"):
+                    values = np.array([v[:14] + str(t) + v[15:] if v else v for v in values])
+                cols.append(values)
+            raw.write(
+                str(out / f"{layer}.shp"), shapely.to_wkb(moved), cols, names,
+                driver="ESRI Shapefile", geometry_type="MultiPolygon", crs="EPSG:4524",
+                encoding="GBK", promote_to_multi=True, append=t > 0,
+            )  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
+    ap.add_argument("--batch", type=int, default=20_000, help="rows per slice (ours)")
+    args = ap.parse_args()
+    rows = []
+    for n in args.sizes:
+        shp = survey_files(n, args.cache)
+        with tempfile.TemporaryDirectory() as tmp:
+            for layer in ("parcels", "buildings"):
+                src = str(shp / f"{layer}.shp")
+                mb = sum(p.stat().st_size for p in shp.glob(f"{layer}.*")) / 2**20
+                gdal = timed(["ogr2ogr", "-f", "GPKG", f"{tmp}/{layer}-ogr.gpkg", src])
+                ours = timed(
+                    [sys.executable, "-c", _OURS, f"{tmp}/{layer}-ours.gpkg", layer, src,
+                     str(args.batch)]
+                )  # fmt: skip
+                features = int(
+                    subprocess.run(
+                        ["ogrinfo", "-so", "-al", src], capture_output=True, text=True, check=True
+                    )
+                    .stdout.split("Feature Count: ")[1]
+                    .split()[0]
+                )
+                rows.append((n, layer, features, mb, gdal, ours))
+                g, o = gdal, ours
+                print(
+                    f"{n:>9,} {layer:<9} {features:>9,} rows {mb:7.1f} MiB | "
+                    f"ogr2ogr {g['wall']:6.1f} s (cpu {g['cpu']:6.1f}) {g['rss']:6.0f} MiB | "
+                    f"ours {o['wall']:6.1f} s (cpu {o['cpu']:6.1f}) {o['rss']:6.0f} MiB | "
+                    f"ratio wall {o['wall'] / g['wall']:.2f} cpu {o['cpu'] / g['cpu']:.2f}",
+                    flush=True,
+                )
+    print()
+    print("| parcels (demo) | layer | rows | files MiB | ogr2ogr s (cpu) | ours s (cpu) | "
+          "ratio wall / cpu | ogr2ogr peak MiB | ours peak MiB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n, layer, features, mb, g, o in rows:
+        print(
+            f"| {n:,} | {layer} | {features:,} | {mb:.0f} | {g['wall']:.1f} ({g['cpu']:.1f}) | "
+            f"{o['wall']:.1f} ({o['cpu']:.1f}) | {o['wall'] / g['wall']:.2f} / "
+            f"{o['cpu'] / g['cpu']:.2f} | {g['rss']:.0f} | {o['rss']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,356 @@
+"""Every file of the third-party corpus through the importer, each with its expected outcome.
+
+The corpus (../shared/testdata, see SOURCES.md there) holds real shapefiles,
+zips and GeoJSON from GIS projects' test suites: Chinese text in GBK without a
+.cpg, LDID-declared code pages, Big5 and UTF-8, ESRI and odd .prj files, missing
+sidecars, truncated and corrupt files, and much that is not homestead data
+(points, lines, US states). Imported as parcels, each gives its own outcome:
+refused with a named reason, or imported with its problems reported. Files are
+copied to a temporary folder first: GDAL may rewrite a .shx in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+from qjgis.errors import QjgisError
+from qjgis.io import encoding as enc
+from qjgis.io import importer
+from qjgis.store import GpkgStore, file_sha256
+
+
+def _corpus() -> Path | None:
+    env = os.environ.get("QJGIS_TESTDATA")
+    default = Path(__file__).parents[2].parent / "shared" / "testdata"
+    for candidate in ([Path(env)] if env else []) + [default]:
+        if (candidate / "SOURCES.md").is_file():
+            return candidate
+    return None
+
+
+CORPUS = _corpus()
+if CORPUS is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("third-party test data missing: set QJGIS_TESTDATA (required in CI)")
+    pytest.skip(
+        "third-party test data not found (../shared/testdata or $QJGIS_TESTDATA)",
+        allow_module_level=True,
+    )
+
+# (file, outcome: "ok" or the error code, features added, encoding used, source CRS)
+OUTCOMES = [
+    ("cahierx-geojson-shp-3dtiles/buildings.geojson", "ok", 690, None, "EPSG:4326"),
+    ("cahierx-geojson-shp-3dtiles/shp/buildings-shp.zip", "ok", 690, "ISO-8859-1", "EPSG:4326"),
+    ("cahierx-geojson-shp-3dtiles/shp/my-layer.shp", "ok", 690, "ISO-8859-1", "EPSG:4326"),
+    (
+        "garybikini-chinaadmindivisonshp/2. 省级范围/2. 精确到District/重庆市.shp",
+        "ok",
+        38,
+        "UTF-8",
+        "EPSG:4490",
+    ),
+    (
+        "garybikini-chinaadmindivisonshp/3. 市级范围/1. 精确到District/重庆郊县.shp",
+        "ok",
+        12,
+        "UTF-8",
+        "EPSG:4490",
+    ),
+    ("geotools/sample-data-shapes/BooleanTest.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/sample-data-shapes/MultiPointTest.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/sample-data-shapes/chinese_poly.shp", "ok", 1, "GBK", "EPSG:4490"),
+    ("geotools/sample-data-shapes/danish_point.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/sample-data-shapes/extraAtEnd.shp", "source_missing_part", 0, None, None),
+    ("geotools/sample-data-shapes/holeTouchEdge.shp", "crs_unknown", 0, None, None),
+    ("geotools/sample-data-shapes/pointtest.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/sample-data-shapes/polygontest.shp", "ok", 2, "UTF-8", "EPSG:4490"),
+    ("geotools/sample-data-shapes/rus-windows-1251.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/sample-data-shapes/wgs1snt.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/bad/state.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/dbase-file-reader/nulls.dbf", "no_geometry", 0, None, None),
+    ("geotools/shapefile-test-data/deleted/archsites.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/dup-column/dup_column.shp", "crs_no_transform", 0, None, None),
+    (
+        "geotools/shapefile-test-data/empty-shapefile/empty-shapefile.shp",
+        "empty_layer",
+        0,
+        None,
+        None,
+    ),
+    (
+        "geotools/shapefile-test-data/lsOnePoint/lsOnePoint.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("geotools/shapefile-test-data/measure/multilinezm.shp", "source_missing_part", 0, None, None),
+    (
+        "geotools/shapefile-test-data/measure/multipointszm.shp",
+        "source_missing_part",
+        0,
+        None,
+        None,
+    ),
+    (
+        "geotools/shapefile-test-data/measure/multipolygonzm.shp",
+        "source_missing_part",
+        0,
+        None,
+        None,
+    ),
+    ("geotools/shapefile-test-data/measure/pointzm.shp", "source_missing_part", 0, None, None),
+    ("geotools/shapefile-test-data/missing/aaa1.shp", "dbf_corrupt", 0, None, None),
+    ("geotools/shapefile-test-data/missing/aaa2.shp", "source_missing_part", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/linesM.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/linez.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/mlines.shp", "wrong_geometry_type", 0, None, None),
+    (
+        "geotools/shapefile-test-data/mzvalues/mmultipoints.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("geotools/shapefile-test-data/mzvalues/mpoints.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/mpolygons.shp", "ok", 2, "UTF-8", "EPSG:4326"),
+    (
+        "geotools/shapefile-test-data/mzvalues/multipointsz.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("geotools/shapefile-test-data/mzvalues/mzlines.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/mzpolygons.shp", "ok", 2, "UTF-8", "EPSG:4326"),
+    ("geotools/shapefile-test-data/mzvalues/pointM.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/pointZ.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/polygonm.shp", "ok", 1, "CP1252", "EPSG:4326"),
+    ("geotools/shapefile-test-data/mzvalues/polygonz.shp", "crs_unknown", 0, None, None),
+    ("geotools/shapefile-test-data/mzvalues/zlines.shp", "wrong_geometry_type", 0, None, None),
+    (
+        "geotools/shapefile-test-data/mzvalues/zmmultipoints.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("geotools/shapefile-test-data/mzvalues/zmpoints.shp", "wrong_geometry_type", 0, None, None),
+    (
+        "geotools/shapefile-test-data/mzvalues/zmultipoints.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("geotools/shapefile-test-data/mzvalues/zpolygons.shp", "ok", 4, "UTF-8", "EPSG:4326"),
+    ("geotools/shapefile-test-data/sparse/sparse.shp", "wrong_geometry_type", 0, None, None),
+    ("geotools/shapefile-test-data/special-characters/Åéìòù.shp", "empty_layer", 0, None, None),
+    ("mapshaper/dbf/POLYGON.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/big5.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/comma_separated.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/big5.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/dbf/cpg/euckr.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/koi8r.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/latin2.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/shiftjis.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/utf16.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/win1251.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/cpg/win874.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/duplicate_fields.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/eucjp.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/gb2312.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/gbk.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/latin1.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/ldid/chinese.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/dbf/periphereies.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/shiftjis.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/dbf/utf8.dbf", "no_geometry", 0, None, None),
+    ("mapshaper/features/polygons/ex1.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/issues/193/gauss_kruger.shp", "source_missing_part", 0, None, None),
+    ("mapshaper/issues/193/three_points.shp", "wrong_geometry_type", 0, None, None),
+    (
+        "mapshaper/issues/518_519_shp_reading/data_corruption_error.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    (
+        "mapshaper/issues/518_519_shp_reading/max_callstack_error.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("mapshaper/issues/68/cell1.shp", "source_missing_part", 0, None, None),
+    ("mapshaper/issues/68/clipper.shp", "source_missing_part", 0, None, None),
+    (
+        "mapshaper/issues/invalid_coords/invalid_coordinates.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    (
+        "mapshaper/issues/point_shapefile_import_error/points.shp",
+        "wrong_geometry_type",
+        0,
+        None,
+        None,
+    ),
+    ("mapshaper/shapefile/ignore-properties.shp", "source_missing_part", 0, None, None),
+    ("mapshaper/shapefile/latin1-property.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/polygons.shp", "source_missing_part", 0, None, None),
+    ("mapshaper/shapefile/shplib/3dpoints.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/shplib/anno.shp", "ok", 201, "UTF-8", "EPSG:4545"),
+    ("mapshaper/shapefile/shplib/brklinz.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/shplib/csah.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/shplib/masspntz.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/shplib/multipnt.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/shplib/pline.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/shplib/polygon.shp", "ok", 474, "UTF-8", "EPSG:4545"),
+    ("mapshaper/shapefile/three_points.shp", "wrong_geometry_type", 0, None, None),
+    ("mapshaper/shapefile/utf8-property.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/REL.zip", "ok", 1, "UTF-8", "EPSG:31287"),
+    ("pyshp/empty_zipfile.zip", "zip_no_shapefile", 0, None, None),
+    ("pyshp/shapefiles-test/MyPolyZ.shp", "ok", 1, "UTF-8", "EPSG:4490"),
+    ("pyshp/shapefiles-test/NullTest.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/balancing.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/corrupt_too_long.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/dtype.shp", "ok", 2, "UTF-8", "EPSG:4490"),
+    ("pyshp/shapefiles-test/latin1.shp", "source_missing_part", 0, None, None),
+    ("pyshp/shapefiles-test/linem.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/linez.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/multipatch.shp", "ok", 1, "UTF-8", "EPSG:4490"),
+    ("pyshp/shapefiles-test/multipoint.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/onlydbf.dbf", "no_geometry", 0, None, None),
+    ("pyshp/shapefiles-test/point.shp", "wrong_geometry_type", 0, None, None),
+    ("pyshp/shapefiles-test/polygon.shp", "ok", 1, "UTF-8", "EPSG:4490"),
+    ("pyshp/shapefiles-test/shapetype.shp", "empty_layer", 0, None, None),
+    ("shapefile-js/SHP_Exclude.zip", "ok", 1, "UTF-8", "EPSG:4490"),
+    ("shapefile-js/T8Th4_6n.zip", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/bad.shp", "source_corrupt", 0, None, None),
+    ("shapefile-js/badzip.zip", "source_corrupt", 0, None, None),
+    ("shapefile-js/codepage.shp", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/codepage.zip", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/export_multipointz.shp", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/export_polylinez.shp", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/htmlcpg.shp", "source_missing_part", 0, None, None),
+    ("shapefile-js/htmlprj.shp", "source_missing_part", 0, None, None),
+    ("shapefile-js/ipra_dresden_polygon.shp", "ok", 1, "CP1252", "EPSG:4326"),
+    ("shapefile-js/mixedcase.zip", "ok", 40, "CP1252", "EPSG:26986"),
+    ("shapefile-js/no-dbf.shp", "source_missing_part", 0, None, None),
+    ("shapefile-js/noshp.zip", "zip_no_shapefile", 0, None, None),
+    ("shapefile-js/qgis.zip", "ok", 2, "UTF-8", "EPSG:4326"),
+    ("shapefile-js/utf.shp", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/utf.zip", "wrong_geometry_type", 0, None, None),
+    ("shapefile-js/zero-len-line.zip", "wrong_geometry_type", 0, None, None),
+    ("tnnevol-gmap/500000.json", "ok", 38, None, "EPSG:4326"),
+    ("tnnevol-gmap/500110.json", "ok", 1, None, "EPSG:4326"),
+]
+
+
+def _copy(src: Path, folder: Path) -> Path:
+    for f in src.parent.iterdir():
+        if f.is_file() and f.stem == src.stem:
+            shutil.copy(f, folder / f.name)
+    return folder / src.name
+
+
+def test_the_table_covers_the_corpus() -> None:
+    assert CORPUS is not None
+    found = set()
+    for p in CORPUS.rglob("*"):
+        rel = p.relative_to(CORPUS).as_posix()
+        suffix = p.suffix.lower()
+        if suffix in (".shp", ".zip", ".geojson", ".json") or (
+            suffix == ".dbf" and not p.with_suffix(".shp").exists()
+        ):
+            found.add(rel)
+    assert found == {row[0] for row in OUTCOMES}
+
+
+@pytest.mark.parametrize(
+    ("rel", "outcome", "added", "encoding", "crs"), OUTCOMES, ids=[row[0] for row in OUTCOMES]
+)
+def test_corpus_file(tmp_path: Path, rel, outcome, added, encoding, crs) -> None:
+    assert CORPUS is not None
+    work = tmp_path / "in"
+    work.mkdir()
+    source = _copy(CORPUS / rel, work)
+    project = tmp_path / "p.gpkg"
+    GpkgStore.create(project).close()
+    digest = file_sha256(project)
+    with GpkgStore.open(project) as store, warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if outcome != "ok":
+            with pytest.raises(QjgisError) as exc:
+                importer.import_layer(store, "parcels", str(source))
+            assert exc.value.code == outcome
+            assert source.stem in exc.value.english()  # the message names the file
+            refused = True
+        else:
+            report = importer.import_layer(store, "parcels", str(source))
+            refused = False
+            assert report["counts"]["added"] == added == store.counts()["parcels"]
+            assert (report["encoding"] or {}).get("encoding") == encoding
+            assert report["crs"]["crs"] == crs
+            # Nothing dropped silently: every row without a code is reported, by row.
+            assert report["issues"]["code_missing"]["count"] == added
+    if refused:
+        assert file_sha256(project) == digest
+
+
+def test_chinese_poly_comes_out_heilongjiang(tmp_path: Path) -> None:
+    assert CORPUS is not None
+    source = _copy(CORPUS / "geotools/sample-data-shapes/chinese_poly.shp", tmp_path)
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        report = importer.import_layer(store, "parcels", str(source))
+        extra = store.read_layer("parcels", ["extra"]).attrs["extra"][0]
+    assert report["encoding"]["encoding"] == "GBK"
+    assert report["encoding"]["samples"] == ["黑龙江省"]
+    assert '"NAME": "黑龙江省"' in extra
+    assert report["warnings"][-1]["code"] == "far_outside_crs"
+
+
+# (dbf, encoding, why, a decoded value)
+ENCODINGS = [
+    ("geotools/sample-data-shapes/chinese_poly.dbf", "GBK", "detected", "黑龙江省"),
+    ("mapshaper/dbf/gbk.dbf", "GBK", "detected", "简体国语"),
+    ("mapshaper/dbf/gb2312.dbf", "GBK", "detected", "简体国语"),
+    ("mapshaper/dbf/ldid/chinese.dbf", "GBK", "ldid", "简体"),
+    ("mapshaper/dbf/big5.dbf", "BIG5", "detected", "繁體國語"),
+    ("mapshaper/dbf/cpg/big5.dbf", "BIG5", "cpg", "國語"),
+    ("mapshaper/dbf/utf8.dbf", "UTF-8", "detected", "国语國語"),
+    ("garybikini-chinaadmindivisonshp/3. 市级范围/1. 精确到District/重庆郊县.dbf", "UTF-8",
+     "detected", "巫溪县"),
+    ("geotools/sample-data-shapes/rus-windows-1251.dbf", "CP1251", "cpg", "Кириллица"),
+    ("shapefile-js/codepage.dbf", "CP1250", "cpg", "Hněvošický háj"),
+    ("shapefile-js/htmlcpg.dbf", "UTF-8", "detected", "💩"),
+    ("mapshaper/dbf/cpg/shiftjis.dbf", "SHIFT_JIS", "cpg", "カタカナひらがな"),
+    ("mapshaper/dbf/latin1.dbf", "ISO-8859-1", "fallback", "Peçeña México"),
+    ("mapshaper/shapefile/latin1-property.dbf", "CP1252", "ldid", "México"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rel", "name", "reason", "value"), ENCODINGS, ids=[e[0] for e in ENCODINGS]
+)
+def test_encoding_of_corpus_dbf(tmp_path: Path, rel, name, reason, value) -> None:
+    assert CORPUS is not None
+    dbf = _copy(CORPUS / rel, tmp_path)
+    decision = enc.detect_dbf(dbf)
+    assert (decision.gdal_name, decision.reason) == (name, reason)
+    assert value in decision.samples
+
+
+def test_html_cpg_is_named_in_the_decision(tmp_path: Path) -> None:
+    assert CORPUS is not None
+    decision = enc.detect_dbf(_copy(CORPUS / "shapefile-js/htmlcpg.dbf", tmp_path))
+    assert ".cpg ignored" in decision.detail

@@ -1,0 +1,58 @@
+"""Table files for findings and statistics: CSV Excel can read, JSON, XLSX with codes as text."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from qjgis.errors import QjgisError
+from qjgis.tables import write_table
+
+ROWS = [
+    {"code": "500110108001", "name": "麻柳村", "id": "50011019800101123X", "n": 3, "ev": {"a": 1}},
+    {"code": "500110108002", "name": "青坪村", "id": "500110198001011234", "n": 0, "ev": [1, 2]},
+]
+COLUMNS = [
+    ("code", "村代码"),
+    ("name", "村名称"),
+    ("id", "身份证号"),
+    ("n", "数量"),
+    ("ev", "证据"),
+]
+
+
+def test_csv_has_a_bom_and_chinese_headers(tmp_path: Path) -> None:
+    path = write_table(ROWS, COLUMNS, tmp_path / "t.csv", "csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["村代码", "村名称", "身份证号", "数量", "证据"]
+    assert rows[1] == ["500110108001", "麻柳村", "50011019800101123X", "3", '{"a": 1}']
+
+
+def test_json_keeps_keys_and_nesting(tmp_path: Path) -> None:
+    path = write_table(ROWS, COLUMNS, tmp_path / "t.json", "json")
+    assert json.loads(path.read_text(encoding="utf-8")) == ROWS
+
+
+def test_xlsx_keeps_long_codes_as_text(tmp_path: Path) -> None:
+    path = write_table(ROWS, COLUMNS, tmp_path / "t.xlsx", "xlsx", sheet="统计")
+    ws = load_workbook(path)["统计"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0] == ["村代码", "村名称", "身份证号", "数量", "证据"]
+    assert values[2][:4] == ["500110108002", "青坪村", "500110198001011234", 0]
+    assert isinstance(values[2][2], str)
+
+
+def test_bad_format_or_folder_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(QjgisError) as err:
+        write_table(ROWS, COLUMNS, tmp_path / "t.pdf", "pdf")
+    assert err.value.code == "invalid_argument"
+    with pytest.raises(QjgisError) as err:
+        write_table(ROWS, COLUMNS, tmp_path / "missing" / "t.csv", "csv")
+    assert err.value.code == "file_not_found"
+    assert list(tmp_path.iterdir()) == []

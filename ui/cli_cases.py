@@ -1,0 +1,433 @@
+"""CLI commands of the remediation cases: `case` and `sheet`.
+
+python main.py case PROJECT open --bdcdyh CODE [--renovation] | --from-checks
+python main.py case PROJECT dispose R12 --as self-demolition --deadline DATE ...
+python main.py case PROJECT advance R12 --to demolished --date DATE --evidence photo.jpg
+python main.py case PROJECT pay W3 --amount 7500 --date DATE
+python main.py case PROJECT attach R12 FILE...
+python main.py case PROJECT show R12 [--as-of DATE]
+python main.py case PROJECT list [--village V] [--open] [--as-of DATE]
+python main.py sheet PROJECT export --village V --out FILE.xlsx
+python main.py sheet PROJECT import FILE.xlsx [--apply-valid]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any, TextIO
+
+from qjgis import commands
+from qjgis.cases import attachments
+from qjgis.cases.commands import (
+    AdvanceCase,
+    AttachEvidence,
+    DisposeRuin,
+    OpenFromFindings,
+    OpenRenovationCase,
+    OpenRuinCase,
+    RecordPayment,
+    case_events,
+    current_evidence,
+    entity_of,
+    is_overdue,
+    paid_total,
+    read_case,
+)
+from qjgis.cases.model import (
+    CaseKind,
+    Disposition,
+    RenovationState,
+    RuinState,
+    code_name,
+    next_states,
+    parse_case_id,
+)
+from qjgis.errors import QjgisError
+from qjgis.store import GpkgStore
+from ui.cli import EXIT_ERROR, EXIT_OK, emit
+
+DISPOSITIONS = [code_name(d) for d in Disposition]
+STATES = sorted({code_name(s) for s in RuinState} | {code_name(s) for s in RenovationState})
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _case_id(text: str) -> str:
+    try:
+        kind, fid = parse_case_id(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a case id (R12 or W3): {text}") from exc
+    return f"{kind.prefix}{fid}"
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    c = sub.add_parser(
+        "case",
+        parents=[common],
+        help="open, decide and follow remediation cases (ruins, dangerous houses)",
+        description="Remediation cases: R12 is a ruin case (残垣断壁整治), W3 a renovation "
+        "case (危房改造). Every change is audited; states only move as the policy allows. "
+        f"Dispositions: {', '.join(DISPOSITIONS)}. States: {', '.join(STATES)} "
+        "(the Chinese names are accepted too).",
+    )
+    c.add_argument("project", metavar="PROJECT")
+    actions = c.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        return p
+
+    def when(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--date", type=_date, metavar="DATE", help="when it happened (today)")
+        p.add_argument("--note", metavar="TEXT", help="what was done, by whom on the ground")
+
+    p = action("open", "open a ruin case for a building, or a renovation case (--renovation)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bdcdyh", metavar="CODE", help="the building's 不动产单元号")
+    which.add_argument(
+        "--from-checks",
+        action="store_true",
+        help="open a ruin case for every open QJ-R014 finding that has none",
+    )
+    p.add_argument("--renovation", action="store_true", help="a 危房改造 application (C/D house)")
+    p.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="approver only: open although the eligibility check fails, saying why",
+    )
+    when(p)
+
+    p = action("dispose", "classify a pending ruin case under one of the four dispositions")
+    p.add_argument("case", type=_case_id, metavar="CASE", help="R12")
+    p.add_argument("--as", dest="disposition", required=True, choices=DISPOSITIONS)
+    p.add_argument("--deadline", type=_date, metavar="DATE", help="the notice's deadline")
+    p.add_argument("--owner-keeps", action="store_true", help="owner wants to keep the house")
+    p.add_argument("--feasible", action="store_true", help="reinforcement is feasible")
+    p.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="approver only: dispose although a precondition fails, saying why",
+    )
+    p.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="photo, scan or PDF (repeatable)",
+    )
+    p.add_argument("--version", type=int, metavar="N", help="refuse if the case is not at N")
+    when(p)
+
+    p = action("advance", "record the state a case reached")
+    p.add_argument("case", type=_case_id, metavar="CASE", help="R12 or W3")
+    p.add_argument("--to", required=True, metavar="STATE", help=", ".join(STATES))
+    p.add_argument("--deadline", type=_date, metavar="DATE", help="deadline of the next step")
+    p.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="photo, scan or PDF (repeatable)",
+    )
+    p.add_argument("--version", type=int, metavar="N", help="refuse if the case is not at N")
+    when(p)
+
+    p = action("pay", "record a subsidy payment on a renovation case")
+    p.add_argument("case", type=_case_id, metavar="CASE", help="W3")
+    p.add_argument("--amount", type=float, required=True, metavar="YUAN")
+    when(p)
+
+    p = action("attach", "add photos, scans or PDFs to a case")
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    when(p)
+
+    p = action("show", "a case with its history and evidence")
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+
+    p = action("list", "list cases")
+    p.add_argument("--village", metavar="CODE|NAME")
+    p.add_argument("--open", action="store_true", help="only cases not closed")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+
+    s = sub.add_parser(
+        "sheet",
+        parents=[common],
+        help="the village sheet: export open cases for cadres, import what they filled in",
+    )
+    s.add_argument("project", metavar="PROJECT")
+    sheet_actions = s.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = sheet_actions.add_parser(
+        "export", parents=[common], help="write a village's open cases to an XLSX sheet"
+    )
+    p.add_argument("--village", required=True, metavar="CODE|NAME")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument("--json", action="store_true")
+    p = sheet_actions.add_parser(
+        "import",
+        parents=[common],
+        help="apply a filled sheet; every row is validated, nothing is applied while any "
+        "row is invalid unless --apply-valid",
+    )
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--apply-valid", action="store_true", help="apply the valid rows anyway")
+    p.add_argument("--json", action="store_true")
+
+
+# ---------------------------------------------------------------- output
+def _summary(store: GpkgStore, case_id: str, as_of: dt.date) -> dict[str, Any]:
+    kind, fid = parse_case_id(case_id)
+    row = read_case(store, kind, fid)
+    row["overdue"] = is_overdue(row, as_of)
+    row["next_states"] = [s.value for s in next_states(kind, row["state"], row.get("disposition"))]
+    if kind is CaseKind.RENOVATION:
+        row["paid"] = paid_total(store, fid)
+    return row
+
+
+def _line(row: dict[str, Any]) -> str:
+    from ui import texts_cases as tc
+
+    parts = [
+        row["id"],
+        row["bdcdyh"] or "",
+        row.get("household_no") or "-",
+        row.get("village_code") or "-",
+    ]
+    if row["kind"] == "ruin":
+        parts.append(row.get("disposition") or tc.label("undisposed"))
+    else:
+        parts.append(f"{row['grade']} {row['subsidy']:,.0f}")
+    parts.append(row["state"])
+    if row.get("deadline"):
+        parts.append(tc.label("deadline").format(date=row["deadline"]))
+    if row.get("overdue"):
+        parts.append(tc.label("overdue"))
+    return "  ".join(str(p) for p in parts)
+
+
+def _done(args: argparse.Namespace, out: TextIO, store: GpkgStore, case_id: str) -> int:
+    # judged on the day the user recorded, so a late report does not read as overdue
+    row = _summary(store, case_id, args.date or dt.date.today())
+    emit(row, args.json, _line(row), out)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- case
+def _cmd_case(args: argparse.Namespace, out: TextIO) -> int:
+    with GpkgStore.open(args.project) as store:
+        return _CASE_ACTIONS[args.action](args, out, store)
+
+
+def _open(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    from ui import texts_cases as tc
+
+    if args.from_checks:
+        cmd = OpenFromFindings(date=args.date)
+        commands.run(store, cmd)
+        ids = [f"R{c.fid}" for c in cmd.opened]
+        emit({"opened": ids}, args.json, tc.label("opened_from_checks").format(n=len(ids)), out)
+        return EXIT_OK
+    if args.renovation:
+        cmd2: Any = OpenRenovationCase(
+            args.bdcdyh, date=args.date, note=args.note, override_reason=args.override_reason
+        )
+    else:
+        if args.override_reason:
+            raise QjgisError(
+                "invalid_argument",
+                name="--override-reason",
+                value=args.override_reason,
+                reason="only with --renovation",
+            )
+        cmd2 = OpenRuinCase(args.bdcdyh, date=args.date, note=args.note)
+    commands.run(store, cmd2)
+    return _done(args, out, store, f"{cmd2.kind.prefix}{cmd2.fid}")
+
+
+def _dispose(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    cmd = DisposeRuin(
+        args.case,
+        date=args.date,
+        deadline=args.deadline,
+        note=args.note,
+        evidence=args.evidence,
+        expected_version=args.version,
+        disposition=args.disposition,
+        owner_keeps=args.owner_keeps,
+        feasible=args.feasible,
+        override_reason=args.override_reason,
+    )
+    commands.run(store, cmd)
+    return _done(args, out, store, args.case)
+
+
+def _advance(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    cmd = AdvanceCase(
+        args.case,
+        to=args.to,
+        date=args.date,
+        deadline=args.deadline,
+        note=args.note,
+        evidence=args.evidence,
+        expected_version=args.version,
+    )
+    commands.run(store, cmd)
+    return _done(args, out, store, args.case)
+
+
+def _pay(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    commands.run(store, RecordPayment(args.case, args.amount, date=args.date, note=args.note))
+    return _done(args, out, store, args.case)
+
+
+def _attach(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    from ui import texts_cases as tc
+
+    cmd = AttachEvidence(args.case, args.files, date=args.date, note=args.note)
+    commands.run(store, cmd)
+    emit(
+        {"case": args.case, "attached": cmd.shas},
+        args.json,
+        tc.label("attached").format(n=len(cmd.shas), case=args.case),
+        out,
+    )
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    from ui import texts_cases as tc
+
+    kind, fid = parse_case_id(args.case)
+    row = _summary(store, args.case, args.as_of or dt.date.today())
+    row["events"] = case_events(store, kind, fid)
+    row["evidence"] = current_evidence(store, kind, fid)
+    row["attachments"] = attachments.list_for(store, entity_of(kind, fid))
+    lines = [_line(row)]
+    if row.get("override_reason"):
+        lines.append(f"  {tc.label('override')}: {row['override_reason']}")
+    if row.get("preserved_on"):
+        lines.append(
+            "  "
+            + tc.label("preserved").format(
+                date=row["preserved_on"],
+                zddm=row["preserved_zddm"],
+                parcel=row["preserved_parcel_area"] or 0,
+                footprint=row["preserved_footprint_area"] or 0,
+                household=row["preserved_household_no"],
+            )
+        )
+    if "paid" in row:
+        lines.append("  " + tc.label("paid").format(paid=row["paid"], subsidy=row["subsidy"]))
+    if row["next_states"]:
+        lines.append(f"  {tc.label('next')}: {' / '.join(row['next_states'])}")
+    lines.append(f"  {tc.label('history')}:")
+    for e in row["events"]:
+        move = f"{e['from_state'] or ''} -> {e['to_state']}" if e["to_state"] else ""
+        extra = [
+            f"{e['amount']:+,.0f}" if e["amount"] is not None else "",
+            tc.label("deadline").format(date=e["deadline"]) if e["deadline"] else "",
+            e["note"] or "",
+            f"[{tc.label('override')}: {e['override_reason']}]" if e["override_reason"] else "",
+            f"[{len(e['evidence'])}]" if e["evidence"] else "",
+        ]
+        lines.append(
+            f"  {e['seq']:>3} {e['event_date']} {e['action']:<8} {move} "
+            f"{' '.join(x for x in extra if x)}  ({e['user']}, {e['role']})".rstrip()
+        )
+    for a in row["attachments"]:
+        state = tc.label("missing") if a["missing"] else a["path"]
+        lines.append(f"  {a['file_name']} {a['media_type']} {a['size_bytes']:,} B  {state}")
+    emit(row, args.json, "\n".join(lines), out)
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    as_of = args.as_of or dt.date.today()
+    village = None
+    if args.village:
+        from qjgis.cases.sheet import find_village
+
+        village = find_village(store, args.village)[0]
+    rows = []
+    for kind in CaseKind:
+        where, params = [], []
+        if village:
+            where.append("village_code = ?")
+            params.append(village)
+        if args.open:
+            where.append("closed IS NULL")
+        sql = f"SELECT fid FROM {kind.table}" + (" WHERE " + " AND ".join(where) if where else "")
+        for (fid,) in store.execute_sql(sql + " ORDER BY fid", params):
+            rows.append(_summary(store, f"{kind.prefix}{fid}", as_of))
+    emit(rows, args.json, "\n".join(_line(r) for r in rows), out)
+    return EXIT_OK
+
+
+_CASE_ACTIONS = {
+    "open": _open,
+    "dispose": _dispose,
+    "advance": _advance,
+    "pay": _pay,
+    "attach": _attach,
+    "show": _show,
+    "list": _list,
+}
+
+
+# ---------------------------------------------------------------- sheet
+def _cmd_sheet(args: argparse.Namespace, out: TextIO) -> int:
+    from qjgis.cases.sheet import ImportSheet, export_sheet
+    from ui import texts
+    from ui import texts_cases as tc
+
+    with GpkgStore.open(args.project) as store:
+        if args.action == "export":
+            result = export_sheet(store, args.village, args.out, args.as_of or dt.date.today())
+            emit(result, args.json, tc.label("sheet_written").format(**result), out)
+            return EXIT_OK
+        cmd = ImportSheet(args.file, apply_valid=args.apply_valid)
+        failure: QjgisError | None = None
+        try:
+            commands.run(store, cmd)
+        except QjgisError as exc:
+            if exc.code != "sheet_invalid_rows":
+                raise
+            failure = exc
+    errors = [
+        {"row": e.row, "case": e.case, "code": e.error.code, "message": texts.error_text(e.error)}
+        for e in cmd.errors
+    ]
+    result = {
+        "file": str(args.file),
+        "rows": cmd.rows_read,
+        "applied": [] if failure else [vars(a) for a in cmd.applied],
+        "errors": errors,
+    }
+    lines = [tc.label("sheet_row_error").format(row=e["row"], message=e["message"]) for e in errors]
+    if failure is not None:
+        lines.append(texts.error_text(failure))
+    else:
+        lines += [
+            f"{a['case']}: {a['from_state']} -> {a['to_state']} ({a['date']})"
+            for a in result["applied"]
+        ]
+        lines.append(tc.label("sheet_applied").format(n=len(result["applied"]), errors=len(errors)))
+    if args.json:
+        emit(result, True, "", out)
+    else:
+        (out if failure is None else sys.stderr).write("\n".join(lines) + "\n")
+    return EXIT_ERROR if failure is not None else EXIT_OK
+
+
+COMMANDS = {"case": _cmd_case, "sheet": _cmd_sheet}

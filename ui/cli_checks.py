@@ -1,0 +1,349 @@
+"""CLI commands of the checks: `check`, `findings`, `review`, `stats`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from qjgis import commands
+from qjgis.errors import QjgisError
+from qjgis.store import GpkgStore
+from ui.cli import EXIT_OK, Progress, emit
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _rule_list(text: str) -> list[str]:
+    return [r.strip().upper() for r in text.split(",") if r.strip()]
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser(
+        "check",
+        parents=[common],
+        help="run the checks and save their findings",
+        description="Run the registered rules (all by default) and save their findings in the "
+        "project. Exit 0 when the checks ran, whatever they found.",
+    )
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help="rules to run")
+    s.add_argument("--as-of", type=_date, metavar="DATE", help="date deadlines are judged on")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("findings", parents=[common], help="list the findings")
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("--rule", metavar="QJ-R001")
+    s.add_argument("--village", metavar="CODE|NAME")
+    s.add_argument(
+        "--decision",
+        metavar="D",
+        help="pending, confirmed, exempted, false-positive or needs-review",
+    )
+    s.add_argument("--all", action="store_true", help="include findings no longer found")
+    s.add_argument("--format", choices=("csv", "json", "xlsx"))
+    s.add_argument("--out", metavar="FILE")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("review", parents=[common], help="record a decision on a finding")
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
+    s.add_argument("--decision", required=True, choices=("confirmed", "exempted", "false-positive"))
+    s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("stats", parents=[common], help="count findings or cases by area")
+    s.add_argument("project", metavar="PROJECT")
+    what = s.add_mutually_exclusive_group(required=True)
+    what.add_argument("--findings", action="store_true", help="count the open findings")
+    what.add_argument("--cases", action="store_true", help="count the remediation cases")
+    s.add_argument("--by", choices=("village", "town", "district"), default="village")
+    s.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+    s.add_argument("--format", choices=("csv", "json", "xlsx"))
+    s.add_argument("--out", metavar="FILE")
+    s.add_argument("--json", action="store_true")
+
+
+# ---------------------------------------------------------------- check
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from qjgis.checks.findings import run_checks
+    from ui import texts, texts_checks
+
+    with GpkgStore.open(args.project) as store:
+        summary = run_checks(store, args.rules, as_of=args.as_of, feedback=Progress(sys.stderr))
+        names = {r[0]: r[1] for r in store.execute_sql("SELECT code, name FROM villages")}
+    result = summary.as_json()
+    lines = [texts.label("check_done").format(**result), texts.label("check_header")]
+    for rule_id, s in summary.rules.items():
+        skipped = ", ".join(f"{k} {v}" for k, v in s.unevaluated.items()) or "0"
+        lines.append(
+            f"{rule_id} {texts_checks.rule_title(rule_id)} | {s.found} | {s.exempted} | "
+            f"{s.new} | {s.changed} | {s.needs_review} | {s.gone} | {skipped}"
+        )
+    if summary.villages:
+        lines.append(texts.label("check_by_village"))
+        for code, counts in summary.villages.items():
+            lines.append(
+                f"  {code or '-'} {names.get(code, '')}: "
+                + ", ".join(f"{k} {v}" for k, v in counts.items())
+            )
+    emit(result, args.json, "\n".join(lines), out)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- findings
+def _finding_columns() -> list[tuple[str, str]]:
+    from ui import texts
+
+    keys = (
+        ("fid", "col_fid"),
+        ("rule_id", "col_rule"),
+        ("rule_title", "col_rule_title"),
+        ("entity_kind", "col_kind"),
+        ("key", "col_key"),
+        ("village_code", "col_village_code"),
+        ("village_name", "col_village"),
+        ("severity_text", "col_severity"),
+        ("exemption_text", "col_exemption"),
+        ("state_text", "col_state"),
+        ("decision_text", "col_decision"),
+        ("decision_reason", "col_reason"),
+        ("decided_by", "col_decided_by"),
+        ("decided_at", "col_decided_at"),
+        ("needs_review_text", "col_needs_review"),
+        ("evidence", "col_evidence"),
+    )
+    return [(k, texts.label(label)) for k, label in keys]
+
+
+def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
+    from ui import texts, texts_checks
+
+    rows = []
+    for r in records:
+        row = r.as_json()
+        row |= {
+            "rule_title": texts_checks.rule_title(r.rule_id),
+            "severity_text": texts_checks.severity_text(r.severity),
+            "exemption_text": texts_checks.exemption_text(r.exemption),
+            "state_text": texts_checks.state_text(r.state),
+            "decision_text": texts_checks.decision_text(r.decision),
+            "needs_review_text": texts.label("yes") if r.needs_review else "",
+        }
+        rows.append(row)
+    return rows
+
+
+def _write_or_print(
+    rows: list[dict[str, Any]],
+    columns: list[tuple[str, str]],
+    args: argparse.Namespace,
+    out: TextIO,
+    text: Callable[[], str],
+    *,
+    sheet: str,
+    json_rows: list[dict[str, Any]] | None = None,
+) -> None:
+    """--out FILE writes csv/json/xlsx (format from --format or the suffix); else print."""
+    from qjgis.tables import write_table
+    from ui import texts
+
+    plain = json_rows if json_rows is not None else rows
+    if args.out:
+        fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+        payload = plain if fmt == "json" else rows
+        path = write_table(payload, columns, args.out, fmt, sheet=sheet)
+        emit(
+            {"path": str(path), "rows": len(rows)},
+            args.json,
+            texts.label("written").format(path=path, n=len(rows)),
+            out,
+        )
+    elif args.json or args.format == "json":
+        out.write(json.dumps(plain, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif args.format == "csv":
+        import csv
+
+        w = csv.writer(out)
+        w.writerow([h for _, h in columns])
+        for r in rows:
+            w.writerow(
+                [
+                    json.dumps(r.get(k), ensure_ascii=False)
+                    if isinstance(r.get(k), dict | list)
+                    else r.get(k)
+                    for k, _ in columns
+                ]
+            )
+    elif args.format == "xlsx":
+        raise QjgisError(
+            "invalid_argument", name="--format", value="xlsx", reason="needs --out FILE"
+        )
+    else:
+        out.write(text() + "\n")
+
+
+def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
+    from qjgis.checks.findings import list_findings
+    from ui import texts
+
+    with GpkgStore.open(args.project) as store:
+        records = list_findings(
+            store,
+            rule=args.rule,
+            village=args.village,
+            decision=args.decision,
+            include_gone=args.all,
+        )
+    rows = _finding_rows(records)
+
+    def text() -> str:
+        if not rows:
+            return texts.label("findings_none")
+        lines = []
+        for r in rows:
+            flags = " ".join(
+                x for x in (r["exemption_text"], r["decision_text"], r["needs_review_text"]) if x
+            )
+            evidence = json.dumps(r["evidence"], ensure_ascii=False)
+            if len(evidence) > 100:
+                evidence = evidence[:97] + "..."
+            place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
+            lines.append(
+                f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "
+                f"{flags} | {evidence}"
+            )
+        lines.append(texts.label("findings_count").format(n=len(rows)))
+        return "\n".join(lines)
+
+    _write_or_print(
+        rows,
+        _finding_columns(),
+        args,
+        out,
+        text,
+        sheet="findings",
+        json_rows=[r.as_json() for r in records],
+    )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- review
+def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
+    from qjgis.checks.findings import Review, get_finding
+    from ui import texts, texts_checks
+
+    with GpkgStore.open(args.project) as store:
+        commands.run(store, Review(args.finding, args.decision, args.reason))
+        record = get_finding(store, args.finding)
+    text = texts.label("reviewed").format(
+        fid=record.fid,
+        rule=record.rule_id,
+        key=record.key,
+        decision=texts_checks.decision_text(record.decision),
+        user=record.decided_by,
+    )
+    emit(record.as_json(), args.json, text, out)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- stats
+_STAT_COLUMNS = (
+    ("findings", "col_findings"),
+    ("pending", "col_pending"),
+    ("confirmed", "col_confirmed"),
+    ("exempted", "col_exempted"),
+    ("false_positive", "col_false_positive"),
+    ("multi_homestead_households", "col_multi"),
+    ("new_without_demolition", "col_new_old"),
+    ("over_area_parcels", "col_over_parcels"),
+    ("over_area_m2", "col_over_m2"),
+)
+
+
+def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
+    if args.cases:
+        return _cmd_stats_cases(args, out)
+    from qjgis.checks.findings import finding_statistics
+    from ui import texts
+
+    with GpkgStore.open(args.project) as store:
+        stats = finding_statistics(store, by=args.by)
+        district = store.settings()["district.name"]
+    rules = sorted({r for row in stats for r in row["by_rule"]})
+    head: list[tuple[str, str]] = [
+        ("code", texts.label("col_code")),
+        ("name", texts.label("col_name")),
+    ]
+    if args.by == "village":
+        head += [
+            ("town_code", texts.label("col_town_code")),
+            ("town_name", texts.label("col_town")),
+        ]
+    columns = (
+        head + [(k, texts.label(label)) for k, label in _STAT_COLUMNS] + [(r, r) for r in rules]
+    )
+    rows = []
+    for row in stats:
+        flat = dict(row)
+        if args.by == "district":
+            flat["name"] = district or texts.label("district")
+        for r in rules:
+            flat[r] = row["by_rule"].get(r, {}).get("found", 0)
+        rows.append(flat)
+
+    def text() -> str:
+        lines = [" | ".join(h for _, h in columns)]
+        for r in rows:
+            if args.by == "village" and not r["findings"]:
+                continue
+            lines.append(" | ".join("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
+        return "\n".join(lines)
+
+    _write_or_print(rows, columns, args, out, text, sheet="stats", json_rows=stats)
+    return EXIT_OK
+
+
+def _cmd_stats_cases(args: argparse.Namespace, out: TextIO) -> int:
+    from qjgis.cases.stats import case_statistics
+
+    with GpkgStore.open(args.project) as store:
+        stats = case_statistics(store, by=args.by, as_of=args.as_of or dt.date.today())
+    keys: list[str] = []
+    for row in stats:
+        keys += [k for k in row if k not in keys]
+    columns = [(k, k) for k in keys]
+    flat = [dict(row) for row in stats]
+
+    def text() -> str:
+        lines = [" | ".join(keys)]
+        lines += [
+            " | ".join(
+                json.dumps(r.get(k), ensure_ascii=False)
+                if isinstance(r.get(k), dict | list)
+                else ("" if r.get(k) is None else str(r.get(k)))
+                for k in keys
+            )
+            for r in flat
+        ]
+        return "\n".join(lines)
+
+    _write_or_print(flat, columns, args, out, text, sheet="cases", json_rows=stats)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "check": _cmd_check,
+    "findings": _cmd_findings,
+    "review": _cmd_review,
+    "stats": _cmd_stats,
+}

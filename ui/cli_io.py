@@ -1,0 +1,177 @@
+"""CLI of the import: `import PROJECT SOURCE --layer L` and `imports PROJECT [--undo N]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from qjgis.io import importer
+from qjgis.store import GpkgStore
+from ui.cli import EXIT_OK, Progress, emit
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser(
+        "import", parents=[common], help="import a shapefile/GeoPackage/GeoJSON or a register"
+    )
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("source", metavar="SOURCE")
+    s.add_argument("--layer", required=True, choices=importer.LAYERS)
+    s.add_argument("--source-layer", metavar="NAME", help="layer inside a GeoPackage, FileGDB, zip")
+    s.add_argument("--encoding", metavar="E", help="text encoding of a .dbf or .csv (GBK, UTF-8)")
+    s.add_argument("--source-crs", metavar="EPSG:N", help="CRS of the source, overriding its .prj")
+    s.add_argument("--mapping", metavar="FILE", help="JSON field mapping {source: target}")
+    s.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the source and show its encoding, CRS and mapping; write nothing",
+    )
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("imports", parents=[common], help="list import batches or undo one")
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("--undo", type=int, metavar="BATCH", help="undo this batch")
+    s.add_argument("--show", type=int, metavar="BATCH", help="print a batch's saved report")
+    s.add_argument(
+        "--save-mapping",
+        metavar="FILE",
+        help="with --show: write the batch's field mapping to FILE, for import --mapping",
+    )
+    s.add_argument("--json", action="store_true")
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The import report in the user's language."""
+    from ui import texts
+
+    c = report["counts"]
+    head = "io.dry_run" if report.get("dry_run") else "io.imported"
+    lines = [
+        texts.label(head).format(
+            source=report["source"], layer=texts.layer_title(report["layer"]),
+            batch=report.get("batch_id"), features=report.get("features", 0),
+            **{k: c.get(k, 0) for k in
+            ("read", "added", "updated", "unchanged", "absent")},
+        )
+    ]  # fmt: skip
+    if "members.read" in c and not report.get("dry_run"):
+        lines.append(
+            texts.label("io.members").format(
+                **{k: c.get(f"members.{k}", 0) for k in
+                   ("read", "added", "updated", "unchanged", "absent")}
+            )
+        )  # fmt: skip
+    e = report.get("encoding")
+    if e:
+        lines.append(
+            texts.label("io.encoding").format(
+                encoding=e["encoding"], reason=e["reason"], detail=e["detail"] or "-",
+                samples=", ".join(e["samples"]) or "-",
+            )
+        )  # fmt: skip
+    crs = report.get("crs")
+    if crs:
+        lines.append(texts.label("io.crs").format(target=report.get("target_crs"), **crs))
+    m = report.get("mapping", {})
+    pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
+    lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))
+    kept = [s for s, t in m.get("fields", {}).items() if not t]
+    if kept:
+        lines.append(texts.label("io.extra").format(fields=", ".join(kept)))
+    for w in report.get("warnings", []):
+        if w["code"] == "crs_proposed":
+            lines.append(texts.label("io.warn_crs_proposed").format(**w))
+        elif w["code"] == "far_outside_crs":
+            rows = ", ".join(str(r) for r in w["rows"])
+            lines.append(
+                texts.label("io.warn_far").format(count=w["count"], crs=w["crs"], rows=rows)
+            )
+        elif w["code"] == "encoding_fallback":
+            lines.append(texts.label("io.warn_encoding").format(detail=w["detail"]))
+        elif w["code"] == "source_note" and w["detail"] == "m_dropped":
+            lines.append(texts.label("io.warn_m_dropped"))
+        elif w["code"] == "source_note":
+            lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
+    for kind, entry in report.get("issues", {}).items():
+        try:
+            name = texts.label(f"issue.{kind}")
+        except KeyError:
+            name = kind
+        examples = []
+        for r in entry["rows"][:5]:
+            where = texts.label("io.row").format(row=r["row"]) if "row" in r else ""
+            key = r.get("key")
+            examples.append(" ".join(x for x in (where, f"[{key}]" if key else "") if x))
+        lines.append(
+            texts.label("io.issue").format(
+                name=name, count=entry["count"], examples="; ".join(examples) or "-"
+            )
+        )
+    return lines
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    with GpkgStore.open(args.project) as store:
+        report = importer.import_layer(
+            store,
+            args.layer,
+            args.source,
+            source_layer=args.source_layer,
+            encoding=args.encoding,
+            source_crs=args.source_crs,
+            mapping_file=args.mapping,
+            feedback=Progress(sys.stderr),
+            dry_run=args.dry_run,
+        )
+    emit(report, args.json, "\n".join(report_lines(report)), out)
+    return EXIT_OK
+
+
+def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
+    from ui import texts
+
+    with GpkgStore.open(args.project) as store:
+        if args.undo is not None:
+            result = importer.undo_batch(store, args.undo, Progress(sys.stderr))
+            details = "; ".join(
+                texts.label("io.undone_layer").format(layer=texts.layer_title(k), **v)
+                for k, v in result["undone"].items()
+            )
+            emit(
+                result,
+                args.json,
+                texts.label("io.undone").format(batch=args.undo, details=details),
+                out,
+            )
+            return EXIT_OK
+        if args.show is not None:
+            report = importer.batch_report(store, args.show)
+            if args.save_mapping:
+                mapping = importer.saved_mapping(store, args.show)
+                Path(args.save_mapping).write_text(
+                    json.dumps(mapping, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+            emit(report, args.json, "\n".join(report_lines(report)), out)
+            return EXIT_OK
+        batches = importer.list_batches(store)
+    lines = [
+        texts.label("io.batch_line").format(
+            batch=b["batch"], created=b["created"], layer=texts.layer_title(b["layer"]),
+            source=b["source"], added=b["counts"].get("added", 0),
+            updated=b["counts"].get("updated", 0), unchanged=b["counts"].get("unchanged", 0),
+            state=texts.label("io.batch_undone_mark") if b["undone"] else "",
+        )
+        for b in batches
+    ] or [texts.label("io.no_batches")]  # fmt: skip
+    emit({"batches": batches}, args.json, "\n".join(lines), out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "import": _cmd_import,
+    "imports": _cmd_imports,
+}
