@@ -160,8 +160,8 @@ def update_translations(lang: str = "zh") -> int:
     ts = ts_path(lang)
     ts.parent.mkdir(parents=True, exist_ok=True)
     files = [str(p.relative_to(ROOT)) for p in source_files()]
-    # Without -no-obsolete: a string that vanishes keeps its translation in the
-    # .ts, so it comes back translated if the code returns to it.
+    # -no-obsolete: the .ts holds exactly the strings the code uses, so a test can
+    # require every entry to be finished; git keeps the old translations.
     cmd = [str(tool), "-locations", "none", "-no-obsolete", *files, "-ts", str(ts)]
     result = subprocess.run(cmd, cwd=ROOT, check=False)
     if result.returncode != 0:

@@ -64,19 +64,19 @@
     <name>Decisions</name>
     <message>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待审核</translation>
     </message>
     <message>
         <source>confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认</translation>
     </message>
     <message>
         <source>exempted</source>
-        <translation type="unfinished"></translation>
+        <translation>已豁免</translation>
     </message>
     <message>
         <source>false positive</source>
-        <translation type="unfinished"></translation>
+        <translation>误报</translation>
     </message>
 </context>
 <context>
@@ -140,341 +140,341 @@
     </message>
     <message>
         <source>{path}: {size} bytes is more than the {limit} bytes an attachment may have</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：文件大小 {size} 字节，超过附件上限 {limit} 字节</translation>
     </message>
     <message>
         <source>{path}: not an accepted attachment type (accepted: {accepted})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：不是允许的附件类型（允许：{accepted}）</translation>
     </message>
     <message>
         <source>{path}: the image cannot be read ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：无法读取该图片（{detail}）</translation>
     </message>
     <message>
         <source>{path}: there is no case {case}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：不存在案件 {case}</translation>
     </message>
     <message>
         <source>{path}: no building has the unit code {bdcdyh}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：没有不动产单元代码为 {bdcdyh} 的农房</translation>
     </message>
     <message>
         <source>{path}: {count} buildings share the unit code {bdcdyh}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：有 {count} 幢农房的不动产单元代码同为 {bdcdyh}</translation>
     </message>
     <message>
         <source>{path}: building {bdcdyh} is {status}, not a ruin (残垣断壁)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农房 {bdcdyh} 的状态为 {status}，不属于残垣断壁</translation>
     </message>
     <message>
         <source>{path}: building {bdcdyh} already has the case {case} (a building has one case, unless it was cancelled)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农房 {bdcdyh} 已有案件 {case}（每幢农房只能有一件案件，已撤销的除外）</translation>
     </message>
     <message>
         <source>{path}: household {household} already has the open renovation case {case}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农户 {household} 已有未办结的危房改造案件 {case}</translation>
     </message>
     <message>
         <source>{path}: case {case} is closed ({state}) and cannot change</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case} 已办结（{state}），不能再更改</translation>
     </message>
     <message>
         <source>{path}: case {case} already has the disposition {disposition}; cancel it and open a new case to change it</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case} 已确定处置方式 {disposition}；如需更改，请先撤销该案件，再重新立案</translation>
     </message>
     <message>
         <source>{path}: case {case} is {state}; it cannot move to {target} (allowed: {allowed})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case} 当前状态为 {state}，不能转为 {target}（可转为：{allowed}）</translation>
     </message>
     <message>
         <source>{path}: case {case}: {target} needs a deadline (--deadline)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：转为 {target} 须设定期限（--deadline）</translation>
     </message>
     <message>
         <source>{path}: case {case}: the deadline {deadline} is before the date {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：期限 {deadline} 早于办理日期 {date}</translation>
     </message>
     <message>
         <source>{path}: case {case}: the date {date} is before its last recorded event ({last})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：日期 {date} 早于最近一条办理记录的日期（{last}）</translation>
     </message>
     <message>
         <source>{path}: case {case}: {action} needs a note saying why</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：转为 {action} 须填写理由说明</translation>
     </message>
     <message>
         <source>{path}: case {case}: building {bdcdyh} lies on no parcel held by a household, so {disposition} cannot be checked</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：农房 {bdcdyh} 不在任何农户的宗地上，无法核验能否适用 {disposition}</translation>
     </message>
     <message>
         <source>{path}: case {case}: ordered self-demolition needs an open, not exempted finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：责令自行拆除须以农户 {household} 存在未消除、未豁免的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提</translation>
     </message>
     <message>
         <source>{path}: case {case}: {disposition} is only for a household&apos;s only homestead; household {household} holds {count} homestead parcels</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：{disposition} 仅适用于农户唯一的宅基地；农户 {household} 持有 {count} 宗宅基地</translation>
     </message>
     <message>
         <source>{path}: case {case}: reinforcement needs the owner&apos;s wish to keep the house (--owner-keeps) and a feasible reinforcement (--feasible)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：排危加固须房主愿意保留房屋（--owner-keeps）且具备加固条件（--feasible）</translation>
     </message>
     <message>
         <source>{path}: {user} ({role}) cannot override a precondition: only an approver can, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：{user}（{role}）无权越过前提条件：仅审批人可说明理由后特批</translation>
     </message>
     <message>
         <source>{path}: building {bdcdyh} has grade {grade}; only C and D houses are renovated</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农房 {bdcdyh} 的危房等级为 {grade}；仅 C 级、D 级危房可纳入危房改造</translation>
     </message>
     <message>
         <source>{path}: building {bdcdyh} is {status}, not a house in use</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农房 {bdcdyh} 的状态为 {status}，不是在用住房</translation>
     </message>
     <message>
         <source>{path}: building {bdcdyh} lies on no parcel held by a household of the register</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农房 {bdcdyh} 不在户籍名册中任何农户的宗地上</translation>
     </message>
     <message>
         <source>{path}: household {household} (building {bdcdyh}) does not live in the village</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农户 {household}（农房 {bdcdyh}）不在本村居住</translation>
     </message>
     <message>
         <source>{path}: household {household} (building {bdcdyh}) holds another house: {others}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：农户 {household}（农房 {bdcdyh}）另有住房：{others}</translation>
     </message>
     <message>
         <source>{path}: case {case} is {state}; subsidies are paid only once approved</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case} 当前状态为 {state}；补助资金须批准后方可拨付</translation>
     </message>
     <message>
         <source>{path}: case {case}: paying {amount} would bring the total to {total}, above the approved subsidy of {subsidy}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：拨付 {amount} 后累计将达 {total}，超过核定补助 {subsidy}</translation>
     </message>
     <message>
         <source>{path}: case {case}: a payment must be more than 0 ({amount})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：拨付金额须大于 0（{amount}）</translation>
     </message>
     <message>
         <source>{path}: case {case}: only renovation cases receive subsidies</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：案件 {case}：只有危房改造案件可拨付补助资金</translation>
     </message>
     <message>
         <source>{path}: no village has the code or name {village}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：没有代码或名称为 {village} 的行政村</translation>
     </message>
     <message>
         <source>{path}: not a case sheet exported by qjgis ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：不是 qjgis 导出的案件台账（{reason}）</translation>
     </message>
     <message>
         <source>{path} row {row}: {value} is not a case id (R12, W3)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 第 {row} 行：{value} 不是案件编号（如 R12、W3）</translation>
     </message>
     <message>
         <source>{path} row {row}: {value} is not a state of case {case}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 第 {row} 行：{value} 不是案件 {case} 的状态</translation>
     </message>
     <message>
         <source>{path} row {row}: the date {value} is not a date (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 第 {row} 行：{value} 不是有效日期（应为 YYYY-MM-DD）</translation>
     </message>
     <message>
         <source>{path} row {row}: fill both the state reached and its date</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 第 {row} 行：请同时填写所达状态及其日期</translation>
     </message>
     <message>
         <source>{path}: {count} row(s) are invalid, so nothing was applied (fix them, or apply the valid rows with --apply-valid)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：有 {count} 行无效，未录入任何数据（请修正后重试，或使用 --apply-valid 只录入有效行）</translation>
     </message>
     <message>
         <source>no finding {finding} in this project (give its number or RULE:KEY)</source>
-        <translation type="unfinished"></translation>
+        <translation>本项目中没有核查结果 {finding}（请给出其编号，或按 RULE:KEY 形式给出）</translation>
     </message>
     <message>
         <source>the role {role} may not {action}; change user.role in the settings</source>
-        <translation type="unfinished"></translation>
+        <translation>角色 {role} 无权执行“{action}”；请在设置中修改 user.role</translation>
     </message>
     <message>
         <source>a decision of {decision} needs a reason (--reason)</source>
-        <translation type="unfinished"></translation>
+        <translation>审核结论为“{decision}”时须填写理由（--reason）</translation>
     </message>
     <message>
         <source>{path}: village {village} is not in the project</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：项目中没有行政村 {village}</translation>
     </message>
     <message>
         <source>{path}: village {village} has no boundary polygon to select buildings by</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：行政村 {village} 没有村界多边形，无法据此选取农房</translation>
     </message>
     <message>
         <source>{path}: a {format} export must be named *{suffixes}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：{format} 格式的导出文件须命名为 *{suffixes}</translation>
     </message>
     <message>
         <source>{path}: field {field} of row {row} ({key}) takes {size} bytes in {encoding}, more than the 254 a shapefile text field holds ({count} value(s) in all); export to gpkg or xlsx instead</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：第 {row} 行（{key}）的字段 {field} 按 {encoding} 编码占 {size} 字节，超过 shapefile 文本字段 254 字节的上限（共 {count} 个值超限）；请改为导出 gpkg 或 xlsx</translation>
     </message>
     <message>
         <source>{path}: field {field} of row {row} ({key}) contains {chars} that {encoding} cannot encode ({count} value(s) in all); export with --encoding utf-8</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：第 {row} 行（{key}）的字段 {field} 含有 {encoding} 无法编码的字符 {chars}（共 {count} 个值）；请使用 --encoding utf-8 导出</translation>
     </message>
     <message>
         <source>{path}: {rows} rows do not fit in one Excel sheet (at most {limit}); export to gpkg or filter by village</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：{rows} 行超出单个 Excel 工作表的容量（最多 {limit} 行）；请导出为 gpkg，或按行政村筛选</translation>
     </message>
     <message>
         <source>{path}: could not write the export ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：无法写入导出文件（{detail}）</translation>
     </message>
     <message>
         <source>{path}: the .dbf table is damaged ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：.dbf 属性表已损坏（{detail}）</translation>
     </message>
     <message>
         <source>{value}: unknown text encoding (try GBK, GB18030, UTF-8 or BIG5)</source>
-        <translation type="unfinished"></translation>
+        <translation>{value}：未知的文字编码（可尝试 GBK、GB18030、UTF-8 或 BIG5）</translation>
     </message>
     <message>
         <source>{path}: the .prj file is not a CRS definition ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：.prj 文件不是坐标系定义（{detail}）</translation>
     </message>
     <message>
         <source>{path}: no CRS could be determined ({reason}); give --source-crs EPSG:N</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：无法确定坐标系（{reason}）；请用 --source-crs EPSG:N 指定</translation>
     </message>
     <message>
         <source>{path}: the data is in {datum} ({crs}); importing it needs the district&apos;s 7-parameter transformation in setting {setting}, which is not set</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：数据采用 {datum}（{crs}）；导入须使用本区的七参数转换，但设置项 {setting} 尚未设置</translation>
     </message>
     <message>
         <source>--source-crs {value}: not a CRS ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>--source-crs {value}：不是有效的坐标系（{reason}）</translation>
     </message>
     <message>
         <source>{path}: not a field mapping ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：不是字段映射文件（{detail}）</translation>
     </message>
     <message>
         <source>mapping: {target} is not a column of {layer}</source>
-        <translation type="unfinished"></translation>
+        <translation>字段映射：{target} 不是 {layer} 的字段</translation>
     </message>
     <message>
         <source>mapping: source field {field} is not in {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>字段映射：{path} 中没有源字段 {field}</translation>
     </message>
     <message>
         <source>{path}: cannot be read ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：无法读取（{detail}）</translation>
     </message>
     <message>
         <source>{path}: the file is damaged ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：文件已损坏（{detail}）</translation>
     </message>
     <message>
         <source>{path}: the shapefile has no {part} file beside it ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：该 shapefile 同目录下缺少 {part} 文件（{detail}）</translation>
     </message>
     <message>
         <source>{path}: unsupported file type {suffix} (shapefile, zip, GeoPackage, FileGDB, GeoJSON; XLSX, XLS, CSV for households)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：不支持的文件类型 {suffix}（支持 shapefile、zip、GeoPackage、FileGDB、GeoJSON；户籍数据支持 XLSX、XLS、CSV）</translation>
     </message>
     <message>
         <source>{path}: the zip holds no shapefile (.shp)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：zip 压缩包中没有 shapefile（.shp）</translation>
     </message>
     <message>
         <source>{path}: the zip holds several shapefiles ({names}); choose one with --source-layer</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：zip 压缩包中有多个 shapefile（{names}）；请用 --source-layer 选择其中一个</translation>
     </message>
     <message>
         <source>{path}: no layer {layer} (layers: {names})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：没有图层 {layer}（现有图层：{names}）</translation>
     </message>
     <message>
         <source>{path}: several layers ({names}); choose one with --source-layer</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：含有多个图层（{names}）；请用 --source-layer 选择其中一个</translation>
     </message>
     <message>
         <source>{path}: layer {layer} has no features</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：图层 {layer} 没有要素</translation>
     </message>
     <message>
         <source>{path}: layer {layer} holds {found} geometries; {layer_to} needs polygons</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：图层 {layer} 的几何类型为 {found}；{layer_to} 须为面要素</translation>
     </message>
     <message>
         <source>{path}: layer {layer} has no geometry; {layer_to} needs polygons</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：图层 {layer} 没有几何图形；{layer_to} 须为面要素</translation>
     </message>
     <message>
         <source>--layer {layer}: one of parcels, buildings, villages, households</source>
-        <translation type="unfinished"></translation>
+        <translation>--layer {layer}：应为 parcels、buildings、villages、households 之一</translation>
     </message>
     <message>
         <source>import batch {batch} does not exist in {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 中不存在导入批次 {batch}</translation>
     </message>
     <message>
         <source>import batch {batch} was already undone</source>
-        <translation type="unfinished"></translation>
+        <translation>导入批次 {batch} 已撤销过</translation>
     </message>
     <message>
         <source>import batch {batch} cannot be undone: later batch {later} changed the same {layer} rows (undo that one first)</source>
-        <translation type="unfinished"></translation>
+        <translation>导入批次 {batch} 无法撤销：之后的批次 {later} 修改了相同的 {layer} 记录（请先撤销该批次）</translation>
     </message>
     <message>
         <source>import batch {batch} cannot be undone: {layer} row {fid} ({key}) was edited after the import (version {found}, {expected} expected)</source>
-        <translation type="unfinished"></translation>
+        <translation>导入批次 {batch} 无法撤销：{layer} 第 {fid} 行（{key}）在导入后已被编辑（应为版本 {expected}，实为版本 {found}）</translation>
     </message>
     <message>
         <source>import batch {batch} cannot be undone: {layer} row {fid} no longer exists</source>
-        <translation type="unfinished"></translation>
+        <translation>导入批次 {batch} 无法撤销：{layer} 第 {fid} 行已不存在</translation>
     </message>
     <message>
         <source>{path}: no header row with known register columns (户号, 姓名, 身份证号 ...) in the first {rows} rows of any sheet</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：所有工作表的前 {rows} 行中均未找到含已知户籍列（户号、姓名、身份证号等）的表头行</translation>
     </message>
     <message>
         <source>{path}: the register has no {column} column (mapped: {mapped})</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：户籍名册中没有 {column} 列（已映射：{mapped}）</translation>
     </message>
     <message>
         <source>{path}: reading .xls needs the xlrd package; save the file as .xlsx</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：读取 .xls 需要 xlrd 包；请将文件另存为 .xlsx</translation>
     </message>
 </context>
 <context>
     <name>Exemptions</name>
     <message>
         <source>inheritance</source>
-        <translation type="unfinished"></translation>
+        <translation>继承</translation>
     </message>
     <message>
         <source>historical case</source>
-        <translation type="unfinished"></translation>
+        <translation>历史遗留</translation>
     </message>
     <message>
         <source>household split</source>
-        <translation type="unfinished"></translation>
+        <translation>分户</translation>
     </message>
     <message>
         <source>resettlement</source>
-        <translation type="unfinished"></translation>
+        <translation>搬迁安置</translation>
     </message>
     <message>
         <source>scheduled for reclamation</source>
-        <translation type="unfinished"></translation>
+        <translation>拟复垦</translation>
     </message>
 </context>
 <context>
     <name>FindingState</name>
     <message>
         <source>open</source>
-        <translation type="unfinished"></translation>
+        <translation>未消除</translation>
     </message>
     <message>
         <source>no longer found</source>
-        <translation type="unfinished"></translation>
+        <translation>已消除</translation>
     </message>
 </context>
 <context>
@@ -604,27 +604,27 @@
     </message>
     <message>
         <source>is the project file</source>
-        <translation type="unfinished"></translation>
+        <translation>是项目文件本身</translation>
     </message>
     <message>
         <source>only shapefiles take an encoding; the other formats are UTF-8</source>
-        <translation type="unfinished"></translation>
+        <translation>只有 shapefile 可指定编码，其他格式均为 UTF-8</translation>
     </message>
     <message>
         <source>no such village</source>
-        <translation type="unfinished"></translation>
+        <translation>无此行政村</translation>
     </message>
     <message>
         <source>no such row</source>
-        <translation type="unfinished"></translation>
+        <translation>无此行</translation>
     </message>
     <message>
         <source>not editable</source>
-        <translation type="unfinished"></translation>
+        <translation>不可编辑</translation>
     </message>
     <message>
         <source>needs --out FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>须用 --out FILE 指定输出文件</translation>
     </message>
     <message>
         <source>outside {0}..{1}</source>
@@ -651,78 +651,78 @@
     <name>Rules</name>
     <message>
         <source>One household, several homesteads</source>
-        <translation type="unfinished"></translation>
+        <translation>一户多宅</translation>
     </message>
     <message>
         <source>New house built, old one not demolished</source>
-        <translation type="unfinished"></translation>
+        <translation>建新不拆旧</translation>
     </message>
     <message>
         <source>Homestead over the area standard</source>
-        <translation type="unfinished"></translation>
+        <translation>超标准占地</translation>
     </message>
     <message>
         <source>Building outside every parcel</source>
-        <translation type="unfinished"></translation>
+        <translation>农房不在任何宗地内</translation>
     </message>
     <message>
         <source>Building straddling parcels</source>
-        <translation type="unfinished"></translation>
+        <translation>农房跨宗地</translation>
     </message>
     <message>
         <source>Overlapping parcels</source>
-        <translation type="unfinished"></translation>
+        <translation>宗地相互重叠</translation>
     </message>
     <message>
         <source>Parcel lies in another village</source>
-        <translation type="unfinished"></translation>
+        <translation>宗地位于其他行政村</translation>
     </message>
     <message>
         <source>Malformed or duplicate code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码格式错误或重复</translation>
     </message>
     <message>
         <source>Invalid ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号无效</translation>
     </message>
     <message>
         <source>Parcel and household do not match</source>
-        <translation type="unfinished"></translation>
+        <translation>宗地与农户无法对应</translation>
     </message>
     <message>
         <source>Recorded area differs from the map</source>
-        <translation type="unfinished"></translation>
+        <translation>登记面积与图上面积不符</translation>
     </message>
     <message>
         <source>Building recorded on another parcel</source>
-        <translation type="unfinished"></translation>
+        <translation>农房登记的宗地与实际坐落不符</translation>
     </message>
     <message>
         <source>Sliver between neighbouring parcels</source>
-        <translation type="unfinished"></translation>
+        <translation>相邻宗地间存在细小缝隙或重叠</translation>
     </message>
     <message>
         <source>Ruin without disposition or past its deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>残垣断壁未确定处置方式或已逾期</translation>
     </message>
     <message>
         <source>Renovation for a household that has another house</source>
-        <translation type="unfinished"></translation>
+        <translation>危房改造户另有住房</translation>
     </message>
 </context>
 <context>
     <name>Severity</name>
     <message>
         <source>violation</source>
-        <translation type="unfinished"></translation>
+        <translation>违规</translation>
     </message>
     <message>
         <source>survey problem</source>
-        <translation type="unfinished"></translation>
+        <translation>调查数据问题</translation>
     </message>
     <message>
         <source>note</source>
-        <translation type="unfinished"></translation>
+        <translation>提示</translation>
     </message>
 </context>
 <context>
@@ -777,23 +777,23 @@
     </message>
     <message>
         <source>Check runs</source>
-        <translation type="unfinished"></translation>
+        <translation>核查运行记录</translation>
     </message>
     <message>
         <source>Import batch rows</source>
-        <translation type="unfinished"></translation>
+        <translation>导入批次明细</translation>
     </message>
     <message>
         <source>Ruin cases</source>
-        <translation type="unfinished"></translation>
+        <translation>残垣断壁整治案件</translation>
     </message>
     <message>
         <source>Renovation cases</source>
-        <translation type="unfinished"></translation>
+        <translation>危房改造案件</translation>
     </message>
     <message>
         <source>Case history</source>
-        <translation type="unfinished"></translation>
+        <translation>案件办理记录</translation>
     </message>
     <message>
         <source>File</source>
@@ -845,395 +845,395 @@
     </message>
     <message>
         <source>no disposition yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未确定处置方式</translation>
     </message>
     <message>
         <source>deadline {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>期限 {date}</translation>
     </message>
     <message>
         <source>OVERDUE</source>
-        <translation type="unfinished"></translation>
+        <translation>已逾期</translation>
     </message>
     <message>
         <source>Approver&apos;s override</source>
-        <translation type="unfinished"></translation>
+        <translation>审批人特批</translation>
     </message>
     <message>
         <source>Rights preserved on {date}: parcel {zddm} ({parcel:.1f} m²), footprint {footprint:.1f} m², household {household}</source>
-        <translation type="unfinished"></translation>
+        <translation>{date} 已办理房屋权益保全：宗地 {zddm}（{parcel:.1f} m²），房屋占地 {footprint:.1f} m²，户号 {household}</translation>
     </message>
     <message>
         <source>Paid {paid:,.0f} of {subsidy:,.0f} yuan</source>
-        <translation type="unfinished"></translation>
+        <translation>已拨付 {paid:,.0f} 元，核定补助 {subsidy:,.0f} 元</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>办理记录</translation>
     </message>
     <message>
         <source>file missing</source>
-        <translation type="unfinished"></translation>
+        <translation>文件缺失</translation>
     </message>
     <message>
         <source>{n} file(s) attached to {case}</source>
-        <translation type="unfinished"></translation>
+        <translation>已为案件 {case} 添加 {n} 个附件</translation>
     </message>
     <message>
         <source>{n} ruin case(s) opened from the QJ-R014 findings</source>
-        <translation type="unfinished"></translation>
+        <translation>已根据 QJ-R014 核查结果立案 {n} 件残垣断壁整治案件</translation>
     </message>
     <message>
         <source>{cases} open case(s) of {village_name} ({village}) written to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{village_name}（{village}）的 {cases} 件未办结案件已写入 {path}</translation>
     </message>
     <message>
         <source>row {row}: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行：{message}</translation>
     </message>
     <message>
         <source>{n} row(s) applied, {errors} invalid row(s) left out</source>
-        <translation type="unfinished"></translation>
+        <translation>已录入 {n} 行，跳过无效行 {errors} 行</translation>
     </message>
     <message>
         <source>Checks done: run {run_id}, as of {as_of}, {seconds:.1f} s</source>
-        <translation type="unfinished"></translation>
+        <translation>核查完成：第 {run_id} 次核查，基准日 {as_of}，用时 {seconds:.1f} 秒</translation>
     </message>
     <message>
         <source>rule | found | exempted | new | changed | review again | gone | not evaluated</source>
-        <translation type="unfinished"></translation>
+        <translation>规则 | 查出 | 已豁免 | 新增 | 有变化 | 需复核 | 已消除 | 未核查</translation>
     </message>
     <message>
         <source>By village:</source>
-        <translation type="unfinished"></translation>
+        <translation>按行政村：</translation>
     </message>
     <message>
         <source>No findings match.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有符合条件的核查结果。</translation>
     </message>
     <message>
         <source>{n} finding(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>共 {n} 条核查结果</translation>
     </message>
     <message>
         <source>Written to {path} ({n} rows)</source>
-        <translation type="unfinished"></translation>
+        <translation>已写入 {path}（{n} 行）</translation>
     </message>
     <message>
         <source>Finding {fid} ({rule} {key}): {decision}, by {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>核查结果 {fid}（{rule} {key}）：{decision}，审核人 {user}</translation>
     </message>
     <message>
         <source>review again</source>
-        <translation type="unfinished"></translation>
+        <translation>需复核</translation>
     </message>
     <message>
         <source>No.</source>
-        <translation type="unfinished"></translation>
+        <translation>序号</translation>
     </message>
     <message>
         <source>Rule</source>
-        <translation type="unfinished"></translation>
+        <translation>规则</translation>
     </message>
     <message>
         <source>Rule name</source>
-        <translation type="unfinished"></translation>
+        <translation>规则名称</translation>
     </message>
     <message>
         <source>Entity type</source>
-        <translation type="unfinished"></translation>
+        <translation>对象类型</translation>
     </message>
     <message>
         <source>Entity</source>
-        <translation type="unfinished"></translation>
+        <translation>对象</translation>
     </message>
     <message>
         <source>Village code</source>
-        <translation type="unfinished"></translation>
+        <translation>行政村代码</translation>
     </message>
     <message>
         <source>Village</source>
-        <translation type="unfinished"></translation>
+        <translation>行政村</translation>
     </message>
     <message>
         <source>Town code</source>
-        <translation type="unfinished"></translation>
+        <translation>镇街代码</translation>
     </message>
     <message>
         <source>Town</source>
-        <translation type="unfinished"></translation>
+        <translation>镇街</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>问题性质</translation>
     </message>
     <message>
         <source>Exemption</source>
-        <translation type="unfinished"></translation>
+        <translation>豁免情形</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished"></translation>
+        <translation>审核结论</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <source>Decided by</source>
-        <translation type="unfinished"></translation>
+        <translation>审核人</translation>
     </message>
     <message>
         <source>Decided at</source>
-        <translation type="unfinished"></translation>
+        <translation>审核时间</translation>
     </message>
     <message>
         <source>Review again</source>
-        <translation type="unfinished"></translation>
+        <translation>需复核</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>核查依据</translation>
     </message>
     <message>
         <source>Findings</source>
-        <translation type="unfinished"></translation>
+        <translation>核查结果</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待审核</translation>
     </message>
     <message>
         <source>Confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认</translation>
     </message>
     <message>
         <source>Exempted</source>
-        <translation type="unfinished"></translation>
+        <translation>已豁免</translation>
     </message>
     <message>
         <source>False positives</source>
-        <translation type="unfinished"></translation>
+        <translation>误报</translation>
     </message>
     <message>
         <source>Households with several homesteads</source>
-        <translation type="unfinished"></translation>
+        <translation>一户多宅户数</translation>
     </message>
     <message>
         <source>New built, old kept</source>
-        <translation type="unfinished"></translation>
+        <translation>建新不拆旧</translation>
     </message>
     <message>
         <source>Over-area parcels</source>
-        <translation type="unfinished"></translation>
+        <translation>超标准占地宗数</translation>
     </message>
     <message>
         <source>Over-area m²</source>
-        <translation type="unfinished"></translation>
+        <translation>超标准占地面积（m²）</translation>
     </message>
     <message>
         <source>Whole district</source>
-        <translation type="unfinished"></translation>
+        <translation>全区</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>是</translation>
     </message>
     <message>
         <source>Exported {rows} rows of {layer} to {path} ({format})</source>
-        <translation type="unfinished"></translation>
+        <translation>已将{layer}的 {rows} 行导出到 {path}（{format}）</translation>
     </message>
     <message>
         <source>ID and phone numbers are masked (--unmask writes them in clear)</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号和电话号码已脱敏（使用 --unmask 可输出明文）</translation>
     </message>
     <message>
         <source>ID and phone numbers are written in clear; the export is in the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号和电话号码以明文输出；本次导出已记入审计日志</translation>
     </message>
     <message>
         <source>Coordinates: {crs}</source>
-        <translation type="unfinished"></translation>
+        <translation>坐标系：{crs}</translation>
     </message>
     <message>
         <source>Text encoding: {encoding}</source>
-        <translation type="unfinished"></translation>
+        <translation>文字编码：{encoding}</translation>
     </message>
     <message>
         <source>Files: {files}</source>
-        <translation type="unfinished"></translation>
+        <translation>文件：{files}</translation>
     </message>
     <message>
         <source>Not in this format: {columns}</source>
-        <translation type="unfinished"></translation>
+        <translation>此格式未包含：{columns}</translation>
     </message>
     <message>
         <source>Imported {source} into {layer} (batch {batch}): {read} read, {added} added, {updated} updated, {unchanged} unchanged, {absent} absent</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {source} 导入{layer}（批次 {batch}）：读取 {read}，新增 {added}，更新 {updated}，未变 {unchanged}，本次未出现 {absent}</translation>
     </message>
     <message>
         <source>Checked {source} for {layer}: {features} rows; dry run, nothing written</source>
-        <translation type="unfinished"></translation>
+        <translation>已检查 {source}（拟导入{layer}）：共 {features} 行；试运行，未写入任何数据</translation>
     </message>
     <message>
         <source>Members: {read} read, {added} added, {updated} updated, {unchanged} unchanged, {absent} absent</source>
-        <translation type="unfinished"></translation>
+        <translation>成员：读取 {read}，新增 {added}，更新 {updated}，未变 {unchanged}，本次未出现 {absent}</translation>
     </message>
     <message>
         <source>Encoding: {encoding} ({reason}; {detail}); samples: {samples}</source>
-        <translation type="unfinished"></translation>
+        <translation>编码：{encoding}（{reason}；{detail}）；样例：{samples}</translation>
     </message>
     <message>
         <source>Source CRS: {crs} ({reason}: {detail}) -&gt; {target}</source>
-        <translation type="unfinished"></translation>
+        <translation>源坐标系：{crs}（{reason}：{detail}）→ {target}</translation>
     </message>
     <message>
         <source>Field mapping: {pairs}</source>
-        <translation type="unfinished"></translation>
+        <translation>字段映射：{pairs}</translation>
     </message>
     <message>
         <source>Kept in the extra column: {fields}</source>
-        <translation type="unfinished"></translation>
+        <translation>保留在 extra 列中的字段：{fields}</translation>
     </message>
     <message>
         <source>{name}: {count} row(s), e.g. {examples}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：{count} 行，例如 {examples}</translation>
     </message>
     <message>
         <source>row {row}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行</translation>
     </message>
     <message>
         <source>Warning: the source has no CRS; {crs} was proposed from the coordinates ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>警告：源数据没有坐标系；已根据坐标推测为 {crs}（{detail}）</translation>
     </message>
     <message>
         <source>Warning: {count} feature(s) lie far outside the area of use of {crs}: rows {rows}</source>
-        <translation type="unfinished"></translation>
+        <translation>警告：{count} 个要素远在 {crs} 的适用范围之外：行号 {rows}</translation>
     </message>
     <message>
         <source>Warning: text encoding uncertain: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>警告：文字编码不确定：{detail}</translation>
     </message>
     <message>
         <source>Note: the reader dropped M (measure) values</source>
-        <translation type="unfinished"></translation>
+        <translation>注意：读取时已舍弃 M（测量）值</translation>
     </message>
     <message>
         <source>Note from the reader: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>读取程序提示：{detail}</translation>
     </message>
     <message>
         <source>No import batches</source>
-        <translation type="unfinished"></translation>
+        <translation>没有导入批次</translation>
     </message>
     <message>
         <source>#{batch} {created} {layer} {source}: +{added} added, {updated} updated, {unchanged} unchanged{state}</source>
-        <translation type="unfinished"></translation>
+        <translation>#{batch} {created} {layer} {source}：新增 {added}，更新 {updated}，未变 {unchanged}{state}</translation>
     </message>
     <message>
         <source> (undone)</source>
-        <translation type="unfinished"></translation>
+        <translation>（已撤销）</translation>
     </message>
     <message>
         <source>Batch {batch} undone: {details}</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销批次 {batch}：{details}</translation>
     </message>
     <message>
         <source>{layer} {deleted} deleted, {restored} restored</source>
-        <translation type="unfinished"></translation>
+        <translation>{layer}删除 {deleted} 行，恢复 {restored} 行</translation>
     </message>
     <message>
         <source>null geometry (kept without geometry)</source>
-        <translation type="unfinished"></translation>
+        <translation>几何为空值（保留记录，不含几何）</translation>
     </message>
     <message>
         <source>empty geometry (kept without geometry)</source>
-        <translation type="unfinished"></translation>
+        <translation>空几何（保留记录，不含几何）</translation>
     </message>
     <message>
         <source>Z/M values dropped</source>
-        <translation type="unfinished"></translation>
+        <translation>已舍弃 Z/M 值</translation>
     </message>
     <message>
         <source>geometry collection reduced to its polygons</source>
-        <translation type="unfinished"></translation>
+        <translation>几何集合已简化为其中的面</translation>
     </message>
     <message>
         <source>not a polygon (kept without geometry)</source>
-        <translation type="unfinished"></translation>
+        <translation>不是面（保留记录，不含几何）</translation>
     </message>
     <message>
         <source>invalid geometry repaired (area change reported)</source>
-        <translation type="unfinished"></translation>
+        <translation>无效几何已修复（面积变化已报告）</translation>
     </message>
     <message>
         <source>geometry collapsed when repaired</source>
-        <translation type="unfinished"></translation>
+        <translation>修复时几何退化</translation>
     </message>
     <message>
         <source>multipart polygon</source>
-        <translation type="unfinished"></translation>
+        <translation>多部件面</translation>
     </message>
     <message>
         <source>coordinates not finite (after reprojection): kept without geometry</source>
-        <translation type="unfinished"></translation>
+        <translation>坐标无效（投影转换后非有限值）：保留记录，不含几何</translation>
     </message>
     <message>
         <source>far outside the project CRS&apos;s area of use</source>
-        <translation type="unfinished"></translation>
+        <translation>远在项目坐标系的适用范围之外</translation>
     </message>
     <message>
         <source>code missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少代码</translation>
     </message>
     <message>
         <source>malformed code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码格式错误</translation>
     </message>
     <message>
         <source>duplicate code in the batch (all kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>本批次内代码重复（均已保留）</translation>
     </message>
     <message>
         <source>member listed twice in a household</source>
-        <translation type="unfinished"></translation>
+        <translation>同一户内成员重复</translation>
     </message>
     <message>
         <source>ID number fails the check</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号校验未通过</translation>
     </message>
     <message>
         <source>ID number turned into a number by Excel: digits lost, unrecoverable</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号被 Excel 转成了数值：末位已丢失，无法恢复</translation>
     </message>
     <message>
         <source>value not convertible (kept empty)</source>
-        <translation type="unfinished"></translation>
+        <translation>值无法转换（置为空）</translation>
     </message>
     <message>
         <source>no 户号: keyed by the ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>无户号：按身份证号识别该户</translation>
     </message>
     <message>
         <source>no 户主 row: first member taken as head</source>
-        <translation type="unfinished"></translation>
+        <translation>无户主行：以第一位成员为户主</translation>
     </message>
 </context>
 </TS>

@@ -267,7 +267,7 @@ def test_sheet_round_trip(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     ws.cell(row=3, column=col["备注"]).value = "重复立案"
     wb.save(out)
     capsys.readouterr()
-    code, _ = run("sheet", p, "import", str(out))
+    code, _ = run("sheet", p, "import", str(out), "--lang", "en")
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("row 2:") and "--apply-valid" in err
     result = run_json("sheet", p, "import", str(out), "--apply-valid")
