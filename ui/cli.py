@@ -264,12 +264,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 
         if getattr(args, "debug", False):
             traceback.print_exc()
-        sys.stderr.write(f"{texts.label('error')}: {texts.error_text(exc)}\n")
+        sys.stderr.write(texts.label("error_line").format(message=texts.error_text(exc)) + "\n")
         return EXIT_ERROR
     except OSError as exc:  # disk full, permission denied: name the file, no traceback
         if getattr(args, "debug", False):
             traceback.print_exc()
         from ui import texts
 
-        sys.stderr.write(f"{texts.label('error')}: {exc.filename or ''} {exc.strerror or exc}\n")
+        message = f"{exc.filename or ''} {exc.strerror or exc}".strip()
+        sys.stderr.write(texts.label("error_line").format(message=message) + "\n")
         return EXIT_ERROR

@@ -84,7 +84,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     result = summary.as_json()
     lines = [texts.label("check_done").format(**result), texts.label("check_header")]
     for rule_id, s in summary.rules.items():
-        skipped = ", ".join(f"{k} {v}" for k, v in s.unevaluated.items()) or "0"
+        skipped = (
+            ", ".join(f"{texts_checks.unevaluated_text(k)} {v}" for k, v in s.unevaluated.items())
+            or "0"
+        )
         lines.append(
             f"{rule_id} {texts_checks.rule_title(rule_id)} | {s.found} | {s.exempted} | "
             f"{s.new} | {s.changed} | {s.needs_review} | {s.gone} | {skipped}"
@@ -214,9 +217,15 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             flags = " ".join(
                 x for x in (r["exemption_text"], r["decision_text"], r["needs_review_text"]) if x
             )
-            evidence = json.dumps(r["evidence"], ensure_ascii=False)
-            if len(evidence) > 100:
-                evidence = evidence[:97] + "..."
+            # one line per finding: the other entities involved and the scalar figures;
+            # the whole evidence is in --json and the files
+            others = [e["key"] for e in r["entities"] if e["key"] != r["key"]]
+            figures = [
+                f"{k}={v}"
+                for k, v in r["evidence"].items()
+                if not isinstance(v, dict | list) and v is not None
+            ]
+            evidence = " ".join(filter(None, (", ".join(others[:6]), " ".join(figures[:6]))))
             place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
             lines.append(
                 f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "

@@ -183,6 +183,7 @@ def label(key: str) -> str:
         "planted": QCoreApplication.translate("Texts", "Planted cases (ground truth)"),
         "setting_changed": QCoreApplication.translate("Texts", "{key}: {old} -> {new}"),
         "error": QCoreApplication.translate("Texts", "Error"),
+        "error_line": QCoreApplication.translate("Texts", "Error: {message}"),
     }
     if key not in labels:
         labels.update(_from_modules("labels"))

@@ -16,7 +16,41 @@ def error_templates() -> dict[str, str]:
         "reason_required": QCoreApplication.translate(
             "Errors", "a decision of {decision} needs a reason (--reason)"
         ),
+        "checks_crs_mismatch": QCoreApplication.translate(
+            "Errors",
+            "{layer}: in {found}, but {other} is in {expected}; "
+            "a spatial check needs both layers in one CRS",
+        ),
+        "checks_crs_not_projected": QCoreApplication.translate(
+            "Errors", "{layer}: {crs} is not a projected CRS; areas must be measured in metres"
+        ),
     }
+
+
+def unevaluated_text(reason: str) -> str:
+    """Why a rule could not judge some entities (the `unevaluated` reason codes)."""
+    names = {
+        "empty_geometry": QCoreApplication.translate("Unevaluated", "empty geometry"),
+        "invalid_geometry": QCoreApplication.translate("Unevaluated", "invalid geometry"),
+        "zero_area": QCoreApplication.translate("Unevaluated", "zero area"),
+        "no_household": QCoreApplication.translate("Unevaluated", "no household linked"),
+        "no_members": QCoreApplication.translate("Unevaluated", "household has no members"),
+        "no_demolition_deadline": QCoreApplication.translate(
+            "Unevaluated", "no demolition deadline recorded"
+        ),
+        "no_recorded_code": QCoreApplication.translate("Unevaluated", "no parcel code recorded"),
+        "no_recorded_village": QCoreApplication.translate(
+            "Unevaluated", "no village code recorded"
+        ),
+        "outside_villages": QCoreApplication.translate("Unevaluated", "outside every village"),
+        "no_villages": QCoreApplication.translate("Unevaluated", "the project has no villages"),
+        "no_recorded_area": QCoreApplication.translate("Unevaluated", "no area recorded"),
+        "no_household_no": QCoreApplication.translate("Unevaluated", "no household number"),
+        "duplicate_household_no": QCoreApplication.translate(
+            "Unevaluated", "household number used twice"
+        ),
+    }
+    return names.get(reason, reason)
 
 
 def rule_title(rule_id: str) -> str:
@@ -62,6 +96,9 @@ def exemption_text(code: str | None) -> str:
         "split": QCoreApplication.translate("Exemptions", "household split"),
         "resettlement": QCoreApplication.translate("Exemptions", "resettlement"),
         "reclamation": QCoreApplication.translate("Exemptions", "scheduled for reclamation"),
+        "historical_tier2": QCoreApplication.translate(
+            "Exemptions", "historical case (between the two cut-off dates)"
+        ),
     }
     return names.get(code, code or "")
 

@@ -299,6 +299,14 @@
         <translation>审核结论为“{decision}”时须填写理由（--reason）</translation>
     </message>
     <message>
+        <source>{layer}: in {found}, but {other} is in {expected}; a spatial check needs both layers in one CRS</source>
+        <translation>{layer} 的坐标系为 {found}，而 {other} 的坐标系为 {expected}；空间核查要求两个图层使用同一坐标系</translation>
+    </message>
+    <message>
+        <source>{layer}: {crs} is not a projected CRS; areas must be measured in metres</source>
+        <translation>{layer}：{crs} 不是投影坐标系，面积须以米为单位量算</translation>
+    </message>
+    <message>
         <source>{path}: village {village} is not in the project</source>
         <translation>{path}：项目中没有行政村 {village}</translation>
     </message>
@@ -464,6 +472,10 @@
     <message>
         <source>scheduled for reclamation</source>
         <translation>拟复垦</translation>
+    </message>
+    <message>
+        <source>historical case (between the two cut-off dates)</source>
+        <translation>历史遗留（两个时间节点之间）</translation>
     </message>
 </context>
 <context>
@@ -842,6 +854,10 @@
     <message>
         <source>Error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>Error: {message}</source>
+        <translation>错误：{message}</translation>
     </message>
     <message>
         <source>no disposition yet</source>
@@ -1234,6 +1250,61 @@
     <message>
         <source>no 户主 row: first member taken as head</source>
         <translation>无户主行：以第一位成员为户主</translation>
+    </message>
+</context>
+<context>
+    <name>Unevaluated</name>
+    <message>
+        <source>empty geometry</source>
+        <translation>几何为空</translation>
+    </message>
+    <message>
+        <source>invalid geometry</source>
+        <translation>几何无效</translation>
+    </message>
+    <message>
+        <source>zero area</source>
+        <translation>面积为零</translation>
+    </message>
+    <message>
+        <source>no household linked</source>
+        <translation>未关联到农户</translation>
+    </message>
+    <message>
+        <source>household has no members</source>
+        <translation>农户无成员</translation>
+    </message>
+    <message>
+        <source>no demolition deadline recorded</source>
+        <translation>未登记拆旧期限</translation>
+    </message>
+    <message>
+        <source>no parcel code recorded</source>
+        <translation>未登记宗地代码</translation>
+    </message>
+    <message>
+        <source>no village code recorded</source>
+        <translation>未登记村代码</translation>
+    </message>
+    <message>
+        <source>outside every village</source>
+        <translation>不在任何行政村内</translation>
+    </message>
+    <message>
+        <source>the project has no villages</source>
+        <translation>项目中没有行政村</translation>
+    </message>
+    <message>
+        <source>no area recorded</source>
+        <translation>未登记面积</translation>
+    </message>
+    <message>
+        <source>no household number</source>
+        <translation>无户号</translation>
+    </message>
+    <message>
+        <source>household number used twice</source>
+        <translation>户号重复</translation>
     </message>
 </context>
 </TS>
