@@ -143,3 +143,198 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("ST_MaxY", 1, _coord(3), deterministic=True)
     # GDAL's GeoPackage driver also declares these; harmless elsewhere.
     conn.create_function("GPKG_IsAssignable", 2, lambda a, b: int(a == b), deterministic=True)
+
+
+# ---------------------------------------------------------------- R-tree bulk load
+_CHUNK = 100_000
+#: Bytes of one R-tree cell of SQLite's rtree module: a 64-bit id and four 32-bit floats.
+_CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])
+
+
+def _round_out(box: np.ndarray) -> np.ndarray:
+    """float64 boxes [minx, maxx, miny, maxy] to float32, rounded outwards as SQLite does."""
+    f = box.astype(np.float32)
+    lo, hi = f[:, 0::2], f[:, 1::2]
+    down = lo.astype(np.float64) > box[:, 0::2]
+    lo[down] = np.nextafter(lo[down], np.float32(-np.inf))
+    up = hi.astype(np.float64) < box[:, 1::2]
+    hi[up] = np.nextafter(hi[up], np.float32(np.inf))
+    f[:, 0::2], f[:, 1::2] = lo, hi
+    return f
+
+
+def _str_order(box: np.ndarray, per_node: int) -> np.ndarray:
+    """Sort-Tile-Recursive packing: the order in which `per_node` entries fill each node."""
+    n = len(box)
+    slices = int(np.ceil(np.sqrt(-(-n // per_node))))
+    by_x = np.argsort(box[:, 0] + box[:, 1], kind="stable")  # centres, doubled, float32
+    tile = np.empty(n, dtype=np.int32)
+    tile[by_x] = np.arange(n, dtype=np.int64) // (slices * per_node)
+    del by_x
+    return np.lexsort((box[:, 2] + box[:, 3], tile))
+
+
+def _write_level(
+    conn: sqlite3.Connection,
+    rtree: str,
+    ids: np.ndarray,
+    boxes: np.ndarray,
+    first: int,
+    size: int,
+    *,
+    leaf: bool,
+    depth: int | None,
+) -> None:
+    """Write the nodes of one level, numbered from `first`, a bounded chunk at a time.
+
+    Entry i goes into node i // per_node (STR fills every node but the last). `ids`
+    are feature ids on the leaf level and child node numbers above it; `_rowid`
+    (leaves) or `_parent` (inner levels) maps each entry to its node.
+    """
+    per_node = (size - 4) // _CELL.itemsize
+    used = 4 + per_node * _CELL.itemsize
+    target = f'"{rtree}_rowid" (rowid, nodeno)' if leaf else f'"{rtree}_parent"'
+    step = max(_CHUNK // per_node, 1) * per_node
+    for at in range(0, max(len(ids), 1), step):
+        chunk_ids, chunk_box = ids[at : at + step], boxes[at : at + step]
+        n = len(chunk_ids)
+        count = max(-(-n // per_node), 1)
+        cells = np.zeros(count * per_node, dtype=_CELL)  # unused slots stay zero
+        cells["id"][:n], cells["box"][:n] = chunk_ids, chunk_box
+        buf = np.zeros((count, size), dtype=np.uint8)
+        filled = np.full(count, per_node, dtype=">u2")
+        filled[-1] = n - (count - 1) * per_node
+        buf[:, 2:4] = filled.view(np.uint8).reshape(count, 2)
+        if depth is not None:  # only the root records the depth of the tree
+            buf[:, 0:2] = np.array([depth], dtype=">u2").view(np.uint8)
+        buf[:, 4:used] = cells.view(np.uint8).reshape(count, used - 4)
+        nodenos = first + at // per_node + np.arange(count)
+        conn.executemany(
+            f'INSERT INTO "{rtree}_node" (nodeno, data) VALUES (?, ?)',
+            zip(nodenos.tolist(), [bytes(row) for row in buf], strict=True),
+        )
+        conn.executemany(
+            f"INSERT INTO {target} VALUES (?, ?)",
+            zip(chunk_ids.tolist(), nodenos[np.arange(n) // per_node].tolist(), strict=True),
+        )
+
+
+#: Above this many features the R-tree is filled row by row instead: packing holds
+#: about 60 bytes per feature at once, which must stay below an import slice's peak.
+MAX_PACKED = 2_000_000
+
+
+def rtree_bulk_load(
+    conn: sqlite3.Connection, table: str, column: str = "geom", *, max_packed: int = MAX_PACKED
+) -> int:
+    """Fill the empty R-tree of `table` from its blobs' envelopes; returns the entries.
+
+    Inserting row by row costs SQLite a descent and node rewrite per feature (as much
+    CPU as writing the rows themselves); like GDAL's GeoPackage writer, this packs the
+    tree once (Sort-Tile-Recursive) and writes the rtree module's own shadow tables:
+    a node is `depth (root only), cell count` as big-endian 16-bit numbers and cells
+    of a big-endian 64-bit id and four float32 bounds rounded outwards. Blobs without
+    an envelope (not written by us) are indexed through the ST_* functions instead.
+    More than `max_packed` features are inserted row by row, in bounded chunks.
+    """
+    rtree = f"rtree_{table}_{column}"
+    if conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{rtree}_rowid")').fetchone()[0]:
+        raise ValueError(f"{rtree} is not empty")
+    size = int(
+        conn.execute(f'SELECT length(data) FROM "{rtree}_node" WHERE nodeno = 1').fetchone()[0]
+    )
+    per_node = (size - 4) // _CELL.itemsize
+    ids: list[np.ndarray] = []
+    boxes: list[np.ndarray] = []
+    total = 0
+    packed = True
+    cur = conn.execute(
+        f'SELECT fid, substr("{column}", 1, {_HEADER_DTYPE.itemsize}) FROM "{table}" '
+        f'WHERE "{column}" IS NOT NULL AND length("{column}") >= {_HEADER_DTYPE.itemsize} '
+        f"AND substr(\"{column}\", 4, 1) = X'{_FLAGS_ENVELOPE:02X}' ORDER BY fid"
+    )
+    while chunk := cur.fetchmany(_CHUNK):
+        fid, head = zip(*chunk, strict=True)
+        del chunk
+        h = np.frombuffer(b"".join(head), dtype=_HEADER_DTYPE)
+        box = np.column_stack([h["minx"], h["maxx"], h["miny"], h["maxy"]])
+        total += len(h)
+        if packed and total > max_packed:
+            packed = False  # too many to hold: what was kept goes in row by row too
+            for kept_ids, kept_box in zip(ids, boxes, strict=True):
+                _insert_rows(conn, rtree, kept_ids, kept_box.astype(np.float64))
+            ids, boxes = [], []
+        if packed:
+            ids.append(np.array(fid, dtype=np.int64))
+            boxes.append(_round_out(box))
+        else:
+            _insert_rows(conn, rtree, np.array(fid, dtype=np.int64), box)
+    cur.close()
+    if packed:
+        entry = [
+            np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+            np.concatenate(boxes) if boxes else np.zeros((0, 4), dtype=np.float32),
+        ]
+        ids.clear()
+        boxes.clear()
+        _pack(conn, rtree, entry, size, per_node)
+    # The cheap tests first: SQLite evaluates left to right, ST_IsEmpty is a Python call.
+    others = (
+        f'SELECT fid FROM "{table}" WHERE "{column}" IS NOT NULL '
+        f'AND (length("{column}") < {_HEADER_DTYPE.itemsize} '
+        f"OR substr(\"{column}\", 4, 1) != X'{_FLAGS_ENVELOPE:02X}') "
+        f'AND NOT ST_IsEmpty("{column}")'
+    )
+    conn.execute(
+        f'INSERT INTO "{rtree}" SELECT fid, ST_MinX("{column}"), ST_MaxX("{column}"), '
+        f'ST_MinY("{column}"), ST_MaxY("{column}") FROM "{table}" WHERE fid IN ({others})'
+    )
+    return total
+
+
+def _insert_rows(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, box: np.ndarray) -> None:
+    conn.executemany(
+        f'INSERT INTO "{rtree}" VALUES (?, ?, ?, ?, ?)',
+        zip(ids.tolist(), *(box[:, i].tolist() for i in range(4)), strict=True),
+    )
+
+
+def _pack(
+    conn: sqlite3.Connection, rtree: str, entry: list[np.ndarray], size: int, per_node: int
+) -> None:
+    """Pack and write the tree level by level from the leaves, numbered from the root (1).
+
+    `entry` holds [ids, boxes] and is emptied, so that each level's arrays are freed
+    as soon as the level is written: the peak is about twice the leaves' 24 bytes a
+    feature plus the sort's indexes.
+    """
+    ids, box = entry.pop(0), entry.pop(0)
+    sizes = [len(ids)]  # entries per level, leaves first; the root holds <= per_node
+    while sizes[-1] > per_node:
+        sizes.append(-(-sizes[-1] // per_node))
+    nodes = [max(-(-m // per_node), 1) for m in sizes]
+    first = [0] * len(sizes)
+    nxt = 1  # node numbers top-down: the root is 1 (the rtree module's convention)
+    for k in range(len(sizes) - 1, -1, -1):
+        first[k] = nxt
+        nxt += nodes[k]
+    depth = len(sizes) - 1
+    conn.execute(f'DELETE FROM "{rtree}_node"')
+    conn.execute(f'DELETE FROM "{rtree}_parent"')
+    for k in range(len(sizes)):
+        if k < depth:
+            order = _str_order(box, per_node)
+            ids, box = ids[order], box[order]
+            del order
+        _write_level(
+            conn, rtree, ids, box, first[k], size, leaf=k == 0,
+            depth=depth if k == depth else None,
+        )  # fmt: skip
+        if k == depth:
+            break
+        starts = np.arange(0, len(ids), per_node)
+        box = np.column_stack([
+            np.minimum.reduceat(box[:, 0], starts), np.maximum.reduceat(box[:, 1], starts),
+            np.minimum.reduceat(box[:, 2], starts), np.maximum.reduceat(box[:, 3], starts),
+        ])  # fmt: skip
+        ids = first[k] + np.arange(len(starts), dtype=np.int64)  # the nodes just written

@@ -16,7 +16,9 @@ import os
 import shutil
 import sqlite3
 import urllib.parse
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -466,13 +468,15 @@ class GpkgStore:
                 "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
             )
             params = (bbox[0], bbox[2], bbox[1], bbox[3])
-        rows = self._conn.execute(sql + " ORDER BY t.fid", params).fetchall()
-        data = _columnar(rows, ["fid", "wkb", *cols], table)
-        out = LayerData(
-            fids=data.pop("fid").astype(np.int64),
-            geometry=gpkg.decode(data.pop("wkb")),
-            attrs=data,
-        )
+        if bbox is None:
+            # A whole layer (the checks read a million rows): column by column, see _read_columns.
+            data = _read_columns(self._conn, layer, cols, table, geometry=True, path=self.path)
+            geometry = data.pop("geometry")
+        else:
+            rows = self._conn.execute(sql + " ORDER BY t.fid", params).fetchall()
+            data = _columnar(rows, ["fid", "wkb", *cols], table)
+            geometry = gpkg.decode(data.pop("wkb"))
+        out = LayerData(fids=data.pop("fid").astype(np.int64), geometry=geometry, attrs=data)
         if bbox is not None and len(out):
             # The R-tree's float32 bounds are rounded outwards: filter exactly.
             b = shapely.bounds(out.geometry)
@@ -490,9 +494,7 @@ class GpkgStore:
     def read_table(self, table: str, columns: Sequence[str] | None = None) -> dict[str, np.ndarray]:
         t = self._layer(table)
         cols = self._columns(t, columns)
-        select = ", ".join(["fid"] + [f'"{c}"' for c in cols])
-        rows = self._conn.execute(f'SELECT {select} FROM "{table}" ORDER BY fid').fetchall()
-        return _columnar(rows, ["fid", *cols], t)
+        return _read_columns(self._conn, table, cols, t, geometry=False, path=self.path)
 
     def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL for reports and tests; writes must go through transactions."""
@@ -572,12 +574,16 @@ class GpkgStore:
         layer: str,
         geometry: np.ndarray,
         columns: Mapping[str, Any],
+        *,
+        rtree: bool = True,
     ) -> np.ndarray:
         """Insert features in bulk inside the caller's transaction; returns the new fids.
 
         The R-tree insert trigger would call back into Python five times per row;
         for a bulk insert it is lifted, the index rows are written from shapely's
         vectorised bounds, and the trigger is put back, all in the same transaction.
+        With `rtree=False` no index rows are written: the caller fills an empty
+        index once at the end (`gpkg.rtree_bulk_load`), in the same transaction.
         """
         t = self._layer(layer, spatial=True)
         names = self._columns(t, list(columns))
@@ -596,18 +602,19 @@ class GpkgStore:
             zip(fids.tolist(), blobs.tolist(), *values, strict=True),
         )
         keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        b = shapely.bounds(geoms[keep])
-        conn.executemany(
-            f"INSERT INTO rtree_{layer}_geom VALUES (?, ?, ?, ?, ?)",
-            zip(
-                fids[keep].tolist(),
-                b[:, 0].tolist(),
-                b[:, 2].tolist(),
-                b[:, 1].tolist(),
-                b[:, 3].tolist(),
-                strict=True,
-            ),
-        )
+        if rtree:
+            b = shapely.bounds(geoms[keep])
+            conn.executemany(
+                f"INSERT INTO rtree_{layer}_geom VALUES (?, ?, ?, ?, ?)",
+                zip(
+                    fids[keep].tolist(),
+                    b[:, 0].tolist(),
+                    b[:, 2].tolist(),
+                    b[:, 1].tolist(),
+                    b[:, 3].tolist(),
+                    strict=True,
+                ),
+            )
         conn.execute(schema.rtree_triggers(layer)[trigger])
         self._touch(conn, layer, shapely.total_bounds(geoms[keep]) if keep.any() else None, n)
         return fids
@@ -727,6 +734,193 @@ class GpkgStore:
             except QjgisError as exc:
                 problems.append(IntegrityProblem("setting", "qj_settings", str(exc)))
         return problems
+
+
+# Separators for text aggregated by SQLite: ASCII unit separator between values and record
+# separator standing for NULL. A column whose values contain the first, or are the second,
+# is read row by row.
+_SEP = "\x1f"
+_NULL = "\x1e"
+# The storage classes each declared type may come back through the aggregated path unchanged
+# (any other type: text only).
+_AGGREGATED = {
+    "INTEGER": {"integer", "null"},
+    "BOOLEAN": {"integer", "null"},
+    "REAL": {"real", "integer", "null"},
+}
+
+
+def _read_columns(
+    conn: sqlite3.Connection,
+    table_name: str,
+    cols: list[str],
+    table: schema.Table,
+    *,
+    geometry: bool,
+    path: str | None = None,
+) -> dict[str, np.ndarray]:
+    """Whole columns in fid order, as `_columnar` returns them (plus the decoded "geometry").
+
+    Fetching a million rows as tuples and transposing them costs more than the
+    checks that use them. Instead SQLite joins each column into one string in an
+    aggregate query, which Python splits or numpy parses in C: text split on a
+    separator, integers and fids by `np.fromstring`, REAL through `quote()`
+    (which SQLite writes with as many digits as the value needs to read back
+    identical). The same query says whether a column holds only what that path
+    gives back unchanged (see `_aggregate_columns`); a column that does not (a
+    number in a DATE column, text in an INTEGER one) is fetched row by row, as
+    is the geometry. The fids come from the same pass as the columns, so rows are put
+    in fid order whatever order SQLite scanned them in.
+
+    SQLite runs a query without the GIL, so with `path` a large table is read
+    on two connections at once (half the columns and the geometry on a second,
+    read-only one): both cores work. Nothing else may have committed in the
+    meantime (`PRAGMA data_version`), otherwise the table is read again on
+    `conn` alone; inside a transaction only `conn` sees its own writes, so
+    reading stays on it.
+    """
+    types = {c.name: c.sql.split()[0] for c in table.columns}
+    q = f'"{table_name}"'
+    wkb_sql = f"SELECT {gpkg.wkb_sql('geom')} FROM {q} ORDER BY fid"
+    out: dict[str, np.ndarray] = {}
+    second = cols[len(cols) // 2 :] if geometry else cols[(len(cols) + 1) // 2 :]
+    first = cols[: len(cols) - len(second)]
+    parallel = (
+        path is not None
+        and not conn.in_transaction
+        and (geometry or len(cols) > 1)
+        and (conn.execute(f"SELECT max(fid) - min(fid) FROM {q}").fetchone()[0] or 0)
+        >= _PARALLEL_ROWS
+    )
+    if parallel:
+        assert path is not None
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            other = pool.submit(
+                _read_on_second_connection, path, table_name, second, types, geometry
+            )
+            n, fids, mine = _aggregate_columns(conn, table_name, first, types)
+            n2, fids2, theirs, geoms = other.result()
+        same = conn.execute("PRAGMA data_version").fetchone()[0] == version
+        if same and n == n2 and np.array_equal(fids, fids2):
+            out.update(mine)
+            out.update(theirs)
+            if geoms is not None:
+                out["geometry"] = geoms
+        else:
+            out = {}
+    if not out:
+        n, fids, out = _aggregate_columns(conn, table_name, cols, types)
+        if geometry:
+            out["geometry"] = gpkg.decode(_fetch_column(conn, wkb_sql, n))
+    for c in cols:
+        if out[c] is None:
+            values = _fetch_column(conn, f'SELECT "{c}" FROM {q} ORDER BY fid', n)
+            out[c] = values.astype(float) if types.get(c) == "REAL" else values
+    out["fid"] = fids
+    return {name: out[name] for name in ["fid", *(["geometry"] if geometry else []), *cols]}
+
+
+#: Below this many rows a second connection costs more than it saves.
+_PARALLEL_ROWS = 20_000
+
+
+def _read_on_second_connection(
+    path: str, table_name: str, cols: list[str], types: dict[str, str], geometry: bool
+) -> tuple[int, np.ndarray, dict[str, np.ndarray | None], np.ndarray | None]:
+    conn = sqlite3.connect(_ro_uri(Path(path)), uri=True, timeout=5.0)
+    try:
+        n, fids, out = _aggregate_columns(conn, table_name, cols, types)
+        geoms = None
+        if geometry:
+            sql = f'SELECT {gpkg.wkb_sql("geom")} FROM "{table_name}" ORDER BY fid'
+            # Decoded here, while the other thread waits on SQLite without holding the GIL.
+            geoms = gpkg.decode(_fetch_column(conn, sql, n))
+        return n, fids, out, geoms
+    finally:
+        conn.close()
+
+
+def _aggregate_columns(
+    conn: sqlite3.Connection, table_name: str, cols: list[str], types: dict[str, str]
+) -> tuple[int, np.ndarray, dict[str, np.ndarray | None]]:
+    """(rows, fids in order, column arrays in fid order; None where only rows will do).
+
+    SQLite orders NULL < numbers < text < blob, so the storage classes of a
+    column's `min` and `max` tell whether all its values are text (or all
+    numbers): a quarter cheaper than `typeof` on every value. `count` gives
+    the NULLs, which must match the NULL markers found.
+    """
+    parts = ["count(*)", "group_concat(fid, ',')"]
+    for c in cols:
+        if types.get(c, "TEXT") == "REAL":
+            parts.append(
+                f"group_concat(CASE WHEN \"{c}\" IS NULL THEN 'nan' ELSE quote(\"{c}\") END, ',')"
+            )
+        else:
+            parts.append(f'group_concat(ifnull("{c}", char(30)), char(31))')
+        parts.append(f'count("{c}"), typeof(min("{c}")), typeof(max("{c}"))')
+    row = conn.execute(f'SELECT {", ".join(parts)} FROM "{table_name}"').fetchone()
+    n = int(row[0])
+    fids = _parse_numbers(row[1] or "", np.int64, n)
+    if fids is None:  # unreachable for an INTEGER PRIMARY KEY: fetch them to be safe
+        sql = f'SELECT fid FROM "{table_name}" ORDER BY fid'
+        return n, _fetch_column(conn, sql, n).astype(np.int64), dict.fromkeys(cols)
+    order = None if np.all(fids[1:] > fids[:-1]) else np.argsort(fids, kind="stable")
+    out: dict[str, np.ndarray | None] = {}
+    for k, c in enumerate(cols):
+        text, filled, low, high = row[2 + 4 * k : 6 + 4 * k]
+        kind = types.get(c, "TEXT")
+        arr = None
+        if {low, high} <= _AGGREGATED.get(kind, {"text", "null"}):
+            arr = _split_column(text, kind, n, n - int(filled))
+        out[c] = arr if arr is None or order is None else arr[order]
+    return n, fids if order is None else fids[order], out
+
+
+def _parse_numbers(text: str, dtype: Any, n: int) -> np.ndarray | None:
+    """Comma-separated numbers parsed in C; None when they do not parse into `n` values."""
+    if not n:
+        return np.empty(0, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy only warns when it stops at unparsable text
+        try:
+            arr = np.fromstring(text, dtype=dtype, sep=",")
+        except (ValueError, DeprecationWarning):
+            return None
+    return arr if len(arr) == n else None
+
+
+def _split_column(text: str | None, kind: str, n: int, nulls: int) -> np.ndarray | None:
+    """An aggregated column as `_columnar` gives it; None if it must be read row by row."""
+    if not n:
+        return np.empty(0, dtype=float if kind == "REAL" else object)
+    if kind == "REAL":
+        return _parse_numbers(text or "", float, n)
+    values = np.array((text or "").split(_SEP), dtype=object)
+    if len(values) != n:  # a value holds the separator
+        return None
+    null = values == _NULL
+    if int(null.sum()) != nulls:  # a value is the NULL marker itself
+        return None
+    if kind in ("INTEGER", "BOOLEAN"):
+        values[null] = "0"
+        try:
+            values = values.astype(np.int64).astype(object)  # Python ints, as sqlite3 gives
+        except (ValueError, OverflowError):  # a REAL among the integers
+            return None
+    values[null] = None
+    return values
+
+
+def _fetch_column(conn: sqlite3.Connection, sql: str, n: int) -> np.ndarray:
+    """One column of a query as an object array (numbers and bytes kept as they are)."""
+    rows = conn.execute(sql).fetchall()
+    out = np.empty(len(rows), dtype=object)
+    out[:] = [r[0] for r in rows]
+    if len(out) != n:  # one connection reads one snapshot: only a bug gets here
+        raise QjgisError("invalid_argument", name="table", value=sql, reason="changed while read")
+    return out
 
 
 def _columnar(

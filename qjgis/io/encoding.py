@@ -126,7 +126,7 @@ def sample_text(header: DbfHeader, limit: int = 4000) -> list[bytes]:
     The sample takes records from the start, middle and end of the table, so a
     surveyor's file whose first rows are plain codes still shows its names.
     """
-    out = [name for name, *_ in header.fields if any(b >= 0x80 for b in name)]
+    out = [name for name, *_ in header.fields if not name.isascii()]
     text_fields = [(off, ln) for _, t, ln, off in header.fields if t in "CM" and ln > 0]
     if not text_fields or header.records == 0:
         return out
@@ -146,7 +146,7 @@ def sample_text(header: DbfHeader, limit: int = 4000) -> list[bytes]:
                 rec = block[r * header.record_len : (r + 1) * header.record_len]
                 for off, ln in text_fields:
                     value = rec[off : off + ln].rstrip(b" \x00")
-                    if any(b >= 0x80 for b in value):
+                    if not value.isascii():
                         out.append(value)
     return out
 

@@ -261,7 +261,15 @@ def _bools(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         finite = np.isfinite(a.astype(float))
         out[finite] = (a[finite] != 0).astype(int).astype(object)
         return out, bad
-    for i, v in enumerate(a):
+    keys = a.tolist()
+    # A flag column holds a handful of distinct spellings: decide each once. Only for
+    # text, where equal keys are equal values (1 and 1.0 would share a dict entry).
+    text_only = set(map(type, keys)) <= {str, type(None)}
+    decided: dict[Any, int | bool | None] = {}
+    for v in set(keys) if text_only else ():
+        t = "" if v is None else v.strip().upper()
+        decided[v] = 1 if t in _TRUE else 0 if t in _FALSE else (False if t else None)
+    for i, v in enumerate(() if text_only else keys):
         if v is None:
             continue
         t = str(v).strip().upper()
@@ -271,6 +279,10 @@ def _bools(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             out[i] = 0
         elif t:
             bad[i] = True
+    if text_only:
+        flags = [decided[v] for v in keys]
+        out[:] = [f if f is not False else None for f in flags]
+        bad[:] = [f is False for f in flags]
     return out, bad
 
 
@@ -524,6 +536,7 @@ class BatchWriter:
         self.existing = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         self.srs = store.srs_id()
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
+        self.rtree = True  # False: the caller packs the R-tree of new features at the end
         tag = table
         self.seen = f"temp.imp_seen_{tag}"
         self.cur = f"temp.imp_cur_{tag}"
@@ -576,7 +589,9 @@ class BatchWriter:
             cols["batch_id"] = np.full(len(idx), self.batch_id)
             if self.spatial:
                 assert geoms is not None
-                fids = self.store.insert_features(conn, self.table, geoms[idx], cols)
+                fids = self.store.insert_features(
+                    conn, self.table, geoms[idx], cols, rtree=self.rtree
+                )
             else:
                 fids = self.store.insert_rows(conn, self.table, cols)
             if len(fids) and fids[-1] - fids[0] + 1 == len(fids):
@@ -813,6 +828,22 @@ def _page_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+def _has_rows(conn: sqlite3.Connection, table: str) -> bool:
+    return conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0] == 1
+
+
+def _lift_indexes(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Drop the table's secondary indexes; returns the statements that recreate them."""
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in indexes]
+
+
 def import_layer(
     store: GpkgStore,
     layer: str,
@@ -894,6 +925,12 @@ def import_layer(
         with store.transaction() as conn, _page_cache(conn):
             batch_id = new_batch(store, conn, layer, source, src.sha256)
             writer = BatchWriter(store, conn, layer, f'"{KEYS[layer]}"', batch_id, report)
+            # Into an empty layer nothing is looked up by key while writing, and building
+            # an index once from the sorted rows costs a third of keeping it up to date
+            # row by row; the DDL is part of the transaction, so a failure restores it.
+            lifted = _lift_indexes(conn, layer) if writer.existing == 0 else []
+            # Likewise the R-tree of an empty layer is packed once at the end.
+            writer.rtree = writer.existing > 0 or _has_rows(conn, f"rtree_{layer}_geom")
             for start, geoms, values in src.batches(batch_size):
                 check_canceled(fb)
                 n = len(geoms)
@@ -921,6 +958,10 @@ def import_layer(
                 writer.write(keys, rows, columns, g)
                 fb.set_progress(0.02 + 0.95 * min(start + n, src.features) / src.features, "write")
             writer.finish()
+            if not writer.rtree:
+                gpkg.rtree_bulk_load(conn, layer)
+            for sql in lifted:
+                conn.execute(sql)
             far = report.issues.get("far_outside_crs")
             if far:
                 report.warnings.append({

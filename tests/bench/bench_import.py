@@ -3,11 +3,13 @@
 Not a test: prints figures (recorded in docs/bench-import.md). Usage:
 
     .venv/bin/python tests/bench/bench_import.py [N ...] [--cache DIR] [--batch ROWS]
+        [--repeat K] [--shp DIR ...] [--with-geopandas]
 
 For each size N (default 100000 parcels) it builds the demo district with its
 survey files (seed 1), or reuses the copy cached in --cache (default /tmp); sizes
-above 100,000 are copies of the 100,000-parcel district side by side (the demo
-generator itself fails at several larger sizes). Then,
+above 100,000 are copies of the 100,000-parcel district side by side. `--shp DIR`
+adds a folder of demo shapefiles as it is (e.g. the 1,000,000-parcel district).
+`--repeat K` runs each tool K times and prints the medians. Then,
 on the same files in the same run, for parcels.shp and buildings.shp:
 
 - ogr2ogr: `ogr2ogr -f GPKG OUT.gpkg FILE.shp` (GDAL's own copy: no checks, no
@@ -41,6 +43,11 @@ from qjgis.demo import build_demo  # noqa: E402
 
 _OURS = """
 import sys
+# The app's install has no pandas/geopandas (geopandas is the `bench` extra), and
+# pyogrio imports them at start-up when present (0.17 s CPU here): leave them out,
+# as the app does, unless --with-geopandas.
+if sys.argv[5] == "0":
+    sys.modules["pandas"] = sys.modules["geopandas"] = None
 from qjgis.io.importer import import_layer
 from qjgis.store import GpkgStore
 store = GpkgStore.create(sys.argv[1])
@@ -113,31 +120,50 @@ def tile(base: Path, out: Path, copies: int) -> None:
             )  # fmt: skip
 
 
+def _count(shp: Path) -> int:
+    out = subprocess.run(
+        ["ogrinfo", "-so", "-al", str(shp)], capture_output=True, text=True, check=True
+    ).stdout
+    return int(out.split("Feature Count: ")[1].split()[0])
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[100_000])
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
     ap.add_argument("--batch", type=int, default=20_000, help="rows per slice (ours)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; medians shown")
+    ap.add_argument(
+        "--shp", type=Path, action="append", default=[],
+        help="a folder of demo shapefiles to measure as well (e.g. /tmp/qjgis-demo-1m-shp)",
+    )  # fmt: skip
+    ap.add_argument("--with-geopandas", action="store_true", help="let pyogrio import pandas")
     args = ap.parse_args()
     rows = []
-    for n in args.sizes:
-        shp = survey_files(n, args.cache)
+    folders = [(n, survey_files(n, args.cache)) for n in args.sizes]
+    folders += [(_count(shp / "parcels.shp"), shp) for shp in args.shp]
+    for n, shp in folders:
         with tempfile.TemporaryDirectory() as tmp:
             for layer in ("parcels", "buildings"):
                 src = str(shp / f"{layer}.shp")
                 mb = sum(p.stat().st_size for p in shp.glob(f"{layer}.*")) / 2**20
-                gdal = timed(["ogr2ogr", "-f", "GPKG", f"{tmp}/{layer}-ogr.gpkg", src])
-                ours = timed(
-                    [sys.executable, "-c", _OURS, f"{tmp}/{layer}-ours.gpkg", layer, src,
-                     str(args.batch)]
-                )  # fmt: skip
-                features = int(
-                    subprocess.run(
-                        ["ogrinfo", "-so", "-al", src], capture_output=True, text=True, check=True
+                runs_gdal, runs_ours = [], []
+                for _ in range(args.repeat):
+                    for f in Path(tmp).glob("*.gpkg*"):
+                        f.unlink()
+                    runs_gdal.append(
+                        timed(["ogr2ogr", "-f", "GPKG", f"{tmp}/{layer}-ogr.gpkg", src])
                     )
-                    .stdout.split("Feature Count: ")[1]
-                    .split()[0]
-                )
+                    runs_ours.append(timed(
+                        [sys.executable, "-c", _OURS, f"{tmp}/{layer}-ours.gpkg", layer, src,
+                         str(args.batch), "1" if args.with_geopandas else "0"]
+                    ))  # fmt: skip
+                gdal, ours = _median(runs_gdal), _median(runs_ours)
+                features = _count(Path(src))
                 rows.append((n, layer, features, mb, gdal, ours))
                 g, o = gdal, ours
                 print(
