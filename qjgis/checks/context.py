@@ -146,19 +146,44 @@ class CheckContext:
     def holders(self) -> dict[str, np.ndarray]:
         return self.store.read_table("parcel_holders", ("parcel_fid", "id_number", "is_primary"))
 
+    def _column(self, layer: str, column: str) -> np.ndarray:
+        source = {
+            "parcels": lambda: self.parcels.attrs,
+            "buildings": lambda: self.buildings.attrs,
+            "villages": lambda: self.villages.attrs,
+            "households": lambda: self.households,
+            "members": lambda: self.members,
+        }[layer]()
+        return source[column]
+
+    def raw_text(self, layer: str, column: str) -> np.ndarray:
+        """A text column as fixed-width unicode, untrimmed, missing as "" (cached).
+
+        Codes, 户号 and ID numbers are compared, validated and keyed by several
+        rules; converting a few million Python strings is done once per column.
+        """
+        cache: dict[tuple[str, str], np.ndarray] = self.__dict__.setdefault("_raw_cache", {})
+        if (layer, column) not in cache:
+            cache[(layer, column)] = joins.as_text(self._column(layer, column))
+        return cache[(layer, column)]
+
     def text(self, layer: str, column: str) -> np.ndarray:
         """A text column trimmed, missing as "" (cached: several rules compare the same)."""
         cache: dict[tuple[str, str], np.ndarray] = self.__dict__.setdefault("_text_cache", {})
         if (layer, column) not in cache:
-            source = {
-                "parcels": lambda: self.parcels.attrs,
-                "buildings": lambda: self.buildings.attrs,
-                "villages": lambda: self.villages.attrs,
-                "households": lambda: self.households,
-                "members": lambda: self.members,
-            }[layer]()
-            cache[(layer, column)] = joins.normalize_keys(source[column])
+            cache[(layer, column)] = joins.normalize_keys(self._key_text(layer, column))
         return cache[(layer, column)]
+
+    def _key_text(self, layer: str, column: str) -> np.ndarray:
+        """`raw_text` as the key normalisers read an object column: NaN's "nan" as ""."""
+        raw = self.raw_text(layer, column)
+        nan = raw == "nan"
+        return np.where(nan, "", raw) if nan.any() else raw
+
+    @cached_property
+    def member_ids(self) -> np.ndarray:
+        """Members' ID numbers normalised (`joins.normalize_ids`)."""
+        return joins.normalize_ids(self._key_text("members", "id_number"))
 
     # ------------------------------------------------------------ geometry fit for GEOS
     @cached_property
@@ -205,11 +230,11 @@ class CheckContext:
     # ------------------------------------------------------------ keys
     @cached_property
     def parcel_keys(self) -> np.ndarray:
-        return unique_keys(self.parcels.attrs["zddm"], self.parcels.fids)
+        return unique_keys(self.raw_text("parcels", "zddm"), self.parcels.fids)
 
     @cached_property
     def building_keys(self) -> np.ndarray:
-        return unique_keys(self.buildings.attrs["bdcdyh"], self.buildings.fids)
+        return unique_keys(self.raw_text("buildings", "bdcdyh"), self.buildings.fids)
 
     @cached_property
     def household_keys(self) -> np.ndarray:
@@ -226,7 +251,7 @@ class CheckContext:
     def member_keys(self) -> np.ndarray:
         hno = self.text("members", "household_no")
         seq = np.asarray(self.members["seq"], dtype=object)
-        seq_text = np.where(seq == None, "", seq).astype(str)  # noqa: E711
+        seq_text = joins.as_text(seq)
         return np.strings.add(np.strings.add(hno, "/"), seq_text).astype(object)
 
     # ------------------------------------------------------------ spatial joins
@@ -290,14 +315,10 @@ class CheckContext:
     @cached_property
     def id_index(self) -> joins.IdIndex:
         h = self.households
-        ids = np.concatenate(
-            [
-                np.asarray(self.members["id_number"], dtype=object),
-                np.asarray(h["head_id"], dtype=object),
-            ]
-        )
+        heads = joins.normalize_ids(self._key_text("households", "head_id"))
+        ids = np.concatenate([self.member_ids, heads])
         household = np.concatenate([self.member_household, np.arange(len(h["fid"]))])
-        return joins.id_index(ids, household)
+        return joins.id_index(ids, household, normalized=True)
 
     @cached_property
     def _holder_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -496,10 +517,8 @@ def _polygonal(geom: Any) -> Any:
 
 def unique_keys(codes: np.ndarray, fids: np.ndarray) -> np.ndarray:
     """Business keys that are unique: the code, "#k" for the k-th sharer, "fid:N" if none."""
-    arr = np.asarray(codes, dtype=object)
-    missing = arr == None  # noqa: E711
-    text = np.where(missing, "", arr).astype(str)
-    missing |= np.strings.strip(text) == ""
+    text = joins.as_text(codes)
+    missing = joins.strip_text(text) == ""
     keys = text.astype(object)
     fids = np.asarray(fids, dtype=np.int64)
     if missing.any():
@@ -524,7 +543,7 @@ def to_dates(values: np.ndarray) -> np.ndarray:
     arr = np.asarray(values, dtype=object)
     if not len(arr):
         return np.empty(0, dtype="datetime64[D]")
-    text = np.where(arr == None, "", arr).astype(str)  # noqa: E711
+    text = joins.as_text(arr)
     text = np.strings.slice(np.strings.strip(text), 0, 10)
     out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[D]")
     filled = text != ""
@@ -540,7 +559,12 @@ def to_dates(values: np.ndarray) -> np.ndarray:
 def to_flags(values: np.ndarray) -> np.ndarray:
     """A BOOLEAN column (1/0, True/False, 是/否) as bool; missing is False."""
     arr = np.asarray(values, dtype=object)
-    text = np.strings.lower(np.where(arr == None, "", arr).astype(str))  # noqa: E711
+    if set(map(type, arr)) <= {int, float, bool, type(None)}:
+        # As stored (0/1): a number is a flag exactly when its text below is "1", "1.0"
+        # or "true", that is when it equals 1; no million strings to build and compare.
+        with contextlib.suppress(OverflowError):
+            return np.where(arr == None, 0, arr).astype(float) == 1  # noqa: E711
+    text = np.strings.lower(joins.as_text(arr))
     return np.isin(text, ("1", "1.0", "true", "是", "y", "yes", "t"))
 
 

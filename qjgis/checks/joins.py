@@ -357,7 +357,7 @@ def normalize_ids(values: np.ndarray) -> np.ndarray:
     Missing values become "". Vectorised; only the rare 15-digit numbers go
     through `codes.convert_id15` one by one.
     """
-    text = np.strings.upper(_text(values))
+    text = upper_text(_text(values))
     fifteen = np.flatnonzero(np.strings.str_len(text) == 15)
     if len(fifteen):
         out = text.astype(object)
@@ -372,40 +372,123 @@ def normalize_keys(values: np.ndarray) -> np.ndarray:
     return _text(values)
 
 
+def as_text(values: np.ndarray) -> np.ndarray:
+    """`np.where(values == None, "", values).astype(str)`, several times faster.
+
+    Converting objects to unicode with the width left to numpy makes it size
+    every string first, a slow Python-level pass; when all values are strings
+    the width is found with `len` and the conversion runs at C speed.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind == "U":
+        return arr
+    if arr.dtype.kind != "O":
+        return arr.astype(str)
+    arr = np.where(arr == None, "", arr)  # noqa: E711
+    try:
+        width = max(map(len, arr), default=0)
+    except TypeError:  # numbers among the strings: let numpy write them
+        return arr.astype(str)
+    if any(not isinstance(v, str) for v in arr[: min(len(arr), 64)]):
+        return arr.astype(str)  # sized things that are not text (bytes): numpy's way
+    return arr.astype(f"U{max(width, 1)}")
+
+
 def _text(values: np.ndarray) -> np.ndarray:
     """A column as trimmed fixed-width text; None, and NaN from a spreadsheet, as ""."""
     arr = np.asarray(values)
     if arr.dtype.kind != "U":
-        arr = np.asarray(values, dtype=object)
-        arr = np.where(arr == None, "", arr).astype(str)  # noqa: E711
+        arr = as_text(values)
         arr[arr == "nan"] = ""  # a float NaN, as str() writes it; no code or ID reads so
-    return np.strings.strip(arr)
+    return strip_text(arr)
 
 
-_FNV_OFFSET = np.uint64(14695981039346656037)
-_FNV_PRIME = np.uint64(1099511628211)
+def _codepoints(text: np.ndarray) -> np.ndarray:
+    """A fixed-width unicode array as its (rows, width) matrix of code points (a view)."""
+    text = np.ascontiguousarray(text)
+    return text.view(np.uint32).reshape(len(text), text.dtype.itemsize // 4)
+
+
+def strip_text(text: np.ndarray) -> np.ndarray:
+    """`np.strings.strip`, run only on the rows that start or end with whitespace.
+
+    Stored codes and ID numbers are nearly all trimmed already; stripping every
+    one of a few million strings cost seconds for a handful of changes.
+    """
+    text = np.asarray(text)
+    n = len(text)
+    if not n or not text.dtype.itemsize:
+        return text
+    cps = _codepoints(text)
+    length = np.strings.str_len(text)
+    filled = np.flatnonzero(length > 0)
+    ends = np.concatenate([cps[filled, 0], cps[filled, length[filled] - 1]])
+    # Unicode whitespace is ASCII 9-13 and 32, or a few code points from U+0085 up.
+    maybe = (ends <= 32) | (ends >= 0x85)
+    if not maybe.any():
+        return text
+    suspect = sorted_unique(np.concatenate([filled, filled])[maybe])
+    stripped = np.strings.strip(text[suspect])
+    if (stripped == text[suspect]).all():
+        return text
+    out = text.copy()
+    out[suspect] = stripped
+    return out
+
+
+def upper_text(text: np.ndarray) -> np.ndarray:
+    """`np.strings.upper`, run only on the rows holding a character that may change."""
+    text = np.asarray(text)
+    if not len(text) or not text.dtype.itemsize:
+        return text
+    cps = _codepoints(text)
+    maybe = np.flatnonzero((((cps >= 97) & (cps <= 122)) | (cps >= 128)).any(axis=1))
+    if not len(maybe):
+        return text
+    out = text.copy()
+    out[maybe] = np.strings.upper(text[maybe])
+    return out
+
+
+# splitmix64's finaliser: every input bit changes about half the output bits, so hashing
+# four code points at a time stays as collision-free as a character-wise FNV.
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_SEED = np.uint64(0x9E3779B97F4A7C15)
 
 
 def key_hash(text: np.ndarray) -> np.ndarray:
-    """64-bit FNV-1a of each string, computed column by column (no per-row Python).
+    """A 64-bit hash of each string, computed a word at a time over all rows (no per-row Python).
 
     Sorting and searching 64-bit integers is ten times faster than sorting
     millions of unicode strings; every match found through a hash is confirmed
     by comparing the strings, so a collision can never link two different keys.
+    Code points are packed four to a 64-bit word (16 bits each). Trailing NUL
+    padding adds zero words, which are skipped, so a string hashes alike
+    whatever the width of the array it comes in.
     """
-    text = np.ascontiguousarray(np.asarray(text, dtype=str))
+    text = np.asarray(text, dtype=str)
     n = len(text)
+    h = np.full(n, _SEED, dtype=np.uint64)
     width = text.dtype.itemsize // 4
-    h = np.full(n, _FNV_OFFSET, dtype=np.uint64)
     if not n or not width:
         return h
-    cps = text.view(np.uint32).reshape(n, width)
+    cps = _codepoints(text)
+    words = -(-width // 4)
+    packed = np.zeros((n, words * 4), dtype=np.uint16)
+    # Code points above U+FFFF (rare) are folded into 16 bits: a collision costs time only.
+    packed[:, :width] = cps if int(cps.max()) <= 0xFFFF else (cps & 0xFFFF) ^ (cps >> 16)
+    packed = packed.view(np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(width):  # one pass per character position, over all rows at once
-            c = cps[:, j].astype(np.uint64)
-            # NUL pads the shorter strings of a fixed-width array: skip it, so that a
-            # string hashes alike whatever the width of the array it comes in.
-            h = np.where(c == 0, h, (h ^ c) * _FNV_PRIME)
+        for j in range(words):
+            w = packed[:, j]
+            x = h ^ w
+            x ^= x >> np.uint64(30)
+            x *= _MIX1
+            x ^= x >> np.uint64(27)
+            x *= _MIX2
+            x ^= x >> np.uint64(31)
+            np.copyto(h, x, where=w != 0)
     return h
 
 
@@ -413,23 +496,30 @@ def key_hash(text: np.ndarray) -> np.ndarray:
 class KeyTable:
     """Sorted 64-bit hashes of a key column for fast exact lookups (first row per key)."""
 
-    hashes: np.ndarray  # sorted, unique
+    hashes: np.ndarray  # sorted, unique (the keys themselves when `exact`)
     row: np.ndarray  # the first row of the table holding each hash
     text: np.ndarray  # the table's keys, to confirm matches
+    exact: bool = False  # two different keys share a hash: look up by the strings
 
     @classmethod
-    def build(cls, table: np.ndarray) -> KeyTable:
-        text = np.asarray(table).astype(str)
-        hashes, row = np.unique(key_hash(text), return_index=True)
+    def build(cls, table: np.ndarray, hashes: np.ndarray | None = None) -> KeyTable:
+        """`hashes`: `key_hash(table)` when the caller has it already."""
+        text = as_text(table)
+        all_hashes = key_hash(text) if hashes is None else hashes
+        hashes, row = np.unique(all_hashes, return_index=True)
+        # A key whose hash an earlier, different key holds would never be found.
+        if (text != text[row[np.searchsorted(hashes, all_hashes)]]).any():
+            keys, row = np.unique(text, return_index=True)
+            return cls(keys, row.astype(np.intp), text, exact=True)
         return cls(hashes, row.astype(np.intp), text)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Row of each key (-1 where absent or empty)."""
-        keys = np.asarray(keys).astype(str)
+        keys = as_text(keys)
         out = np.full(len(keys), -1, dtype=np.intp)
         if not len(self.hashes) or not len(keys):
             return out
-        h = key_hash(keys)
+        h = keys if self.exact else key_hash(keys)
         pos = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
         hit = np.flatnonzero((self.hashes[pos] == h) & (keys != ""))
         rows = self.row[pos[hit]]
@@ -440,7 +530,7 @@ class KeyTable:
 
 def duplicated(text: np.ndarray) -> np.ndarray:
     """True where a non-empty string occurs more than once (hashes first, then exact)."""
-    text = np.asarray(text).astype(str)
+    text = as_text(text)
     out = np.zeros(len(text), dtype=bool)
     present = np.flatnonzero(text != "")
     if not len(present):
@@ -473,9 +563,12 @@ class IdIndex:
         return out
 
 
-def id_index(id_numbers: np.ndarray, household: np.ndarray) -> IdIndex:
-    """Index the register's ID numbers (members, and heads) by household."""
-    ids = normalize_ids(id_numbers)
+def id_index(id_numbers: np.ndarray, household: np.ndarray, *, normalized: bool = False) -> IdIndex:
+    """Index the register's ID numbers (members, and heads) by household.
+
+    `normalized`: the caller has passed them through `normalize_ids` already.
+    """
+    ids = np.asarray(id_numbers) if normalized else normalize_ids(id_numbers)
     household = np.asarray(household, dtype=np.intp)
     keep = (ids != "") & (household >= 0)
     ids, household = ids[keep], household[keep]
@@ -497,7 +590,7 @@ def id_index(id_numbers: np.ndarray, household: np.ndarray) -> IdIndex:
     first = np.flatnonzero(new_id)
     single = owners == 1
     uniq = ids[first]
-    table = KeyTable.build(uniq[single])
+    table = KeyTable.build(uniq[single], hashes=h[first][single])
     return IdIndex(table, household[first][single], ambiguous=uniq[~single])
 
 
@@ -566,9 +659,28 @@ def link_households(
     return HouseholdLink(out, via)
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique` of numbers by one sort: numpy 2.4's hash-based path, taken when no
+    index, inverse or count is asked for, is twenty times slower on millions of int64."""
+    values = np.sort(np.asarray(values), kind="stable")
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(a):
         return a, b
+    a, b = np.asarray(a), np.asarray(b)
+    lo_a, lo_b = int(a.min()), int(b.min())
+    span = int(b.max()) - lo_b + 1
+    if (int(a.max()) - lo_a + 1) * span < 2**63:
+        # One int64 per pair: a 1-D unique is several times faster than unique(axis=0).
+        key = sorted_unique((a.astype(np.int64) - lo_a) * span + (b.astype(np.int64) - lo_b))
+        return (key // span + lo_a).astype(a.dtype), (key % span + lo_b).astype(b.dtype)
     packed = np.unique(np.stack([a, b], axis=1), axis=0)
     return packed[:, 0], packed[:, 1]
 

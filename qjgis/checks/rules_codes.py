@@ -19,7 +19,7 @@ from qjgis.checks.evidence import (
     parcel_ref,
     skip_geometry,
 )
-from qjgis.checks.joins import duplicated
+from qjgis.checks.joins import as_text, duplicated, strip_text, upper_text
 from qjgis.feedback import Feedback, check_canceled
 from qjgis.settings import ProjectSettings
 
@@ -41,8 +41,8 @@ def _code_findings(
     mask: np.ndarray,
     villages: np.ndarray,
 ) -> list[Finding]:
-    text = np.where(raw == None, "", raw).astype(str)  # noqa: E711
-    normalised = np.strings.upper(np.strings.strip(text))
+    text = as_text(raw)
+    normalised = upper_text(strip_text(text))
     suspect = ~mask  # the masks forgive less than the checks: confirm per value
     problems: dict[int, list[str]] = {}
     for s in np.flatnonzero(suspect).tolist():
@@ -95,31 +95,31 @@ def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
     result = RuleResult()
     check_canceled(feedback)
     legacy = frozenset(settings["id.legacy_prefixes"])
-    p_raw = np.asarray(ctx.parcels.attrs["zddm"], dtype=object)
+    p_text = ctx.raw_text("parcels", "zddm")
     result.findings += _code_findings(
         ctx,
         feedback,
-        raw=p_raw,
+        raw=p_text,
         keys=ctx.parcel_keys,
         ref=parcel_ref,
         kind=EntityKind.PARCEL,
         check=lambda c: codes.check_zddm(c, homestead=True, legacy_counties=legacy),
-        mask=codes.valid_zddm_mask(np.where(p_raw == None, "", p_raw).astype(str), homestead=True),  # noqa: E711
+        mask=codes.valid_zddm_mask(p_text, homestead=True),
         villages=ctx.parcel_finding_village,
     )
-    b_raw = np.asarray(ctx.buildings.attrs["bdcdyh"], dtype=object)
-    b_text = np.where(b_raw == None, "", b_raw).astype(str)  # noqa: E711
+    b_text = ctx.raw_text("buildings", "bdcdyh")
+    b_trim = strip_text(b_text)
     # No vectorised mask exists for unit codes: screen the parcel part, then the fixture.
-    head_ok = codes.valid_zddm_mask(np.strings.slice(np.strings.strip(b_text), 0, 19))
-    tail = np.strings.upper(np.strings.slice(np.strings.strip(b_text), 19, 28))
+    head_ok = codes.valid_zddm_mask(np.strings.slice(b_trim, 0, 19))
+    tail = upper_text(np.strings.slice(b_trim, 19, 28))
     fixture_ok = np.isin(np.strings.slice(tail, 0, 1), list("FLQ")) & np.strings.isdigit(
         np.strings.slice(tail, 1, 9)
     )
-    b_mask = head_ok & fixture_ok & (np.strings.str_len(np.strings.strip(b_text)) == 28)
+    b_mask = head_ok & fixture_ok & (np.strings.str_len(b_trim) == 28)
     result.findings += _code_findings(
         ctx,
         feedback,
-        raw=b_raw,
+        raw=b_text,
         keys=ctx.building_keys,
         ref=building_ref,
         kind=EntityKind.BUILDING,
@@ -160,11 +160,9 @@ def invalid_ids(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
     """
     result = RuleResult()
     check_canceled(feedback)
-    m = ctx.members
-    raw = np.asarray(m["id_number"], dtype=object)
-    text = np.where(raw == None, "", raw).astype(str)  # noqa: E711
+    text = ctx.raw_text("members", "id_number")
     mask = codes.valid_id_mask(text)
-    mask &= _birth_date_ok(np.strings.strip(text), ctx.as_of64)
+    mask &= _birth_date_ok(strip_text(text), ctx.as_of64)
     current = frozenset(settings["id.current_prefixes"])
     legacy = frozenset(settings["id.legacy_prefixes"])
     keys = ctx.member_keys

@@ -22,7 +22,7 @@ from qjgis.checks.evidence import (
     skip_geometry,
     text,
 )
-from qjgis.checks.joins import KeyTable, unique_pairs
+from qjgis.checks.joins import KeyTable, as_text, unique_pairs
 from qjgis.feedback import Feedback, check_canceled
 from qjgis.model import AcquisitionMode, PlotDisposalStatus, SplitStatus
 from qjgis.settings import ProjectSettings
@@ -367,7 +367,7 @@ def household_links(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
                 village_code=ctx.parcel_finding_village[i],
             )
         )
-    keys = ctx.household_keys.astype(str)
+    keys = as_text(ctx.household_keys)
     no_key = keys == ""
     result.skip("no_household_no", int(no_key.sum()))
     # The first row of a 户号 is the household; later rows repeating it are not evaluated.

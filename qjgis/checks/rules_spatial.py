@@ -181,10 +181,10 @@ def building_recorded_parcel(
     inside = usable & (j.parcel >= 0) & (j.total_share >= float(settings["check.outside_share"]))
     recorded = ctx.text("buildings", "zddm")
     result.skip("no_recorded_code", int((inside & (recorded == "")).sum()))
-    actual = np.full(len(recorded), "", dtype=object)
     parcel_codes = ctx.text("parcels", "zddm")
+    actual = np.full(len(recorded), "", dtype=parcel_codes.dtype)
     actual[inside] = parcel_codes[j.parcel[inside]]
-    wrong = np.flatnonzero(inside & (recorded != "") & (recorded != actual.astype(str)))
+    wrong = np.flatnonzero(inside & (recorded != "") & (recorded != actual))
     named_parcel = lookup(recorded[wrong], parcel_codes)
     for k, b in enumerate(wrong):
         if k % PROGRESS_EVERY == 0:
@@ -336,9 +336,10 @@ def wrong_village(ctx: CheckContext, settings: ProjectSettings, feedback: Feedba
     result.skip("no_recorded_village", int((usable & (recorded == "")).sum()))
     result.skip("outside_villages", int((usable & (recorded != "") & (located < 0)).sum()))
     judged = usable & (recorded != "") & (located >= 0)
-    actual = np.full(len(recorded), "", dtype=object)
-    actual[judged] = ctx.village_codes[located[judged]]
-    wrong = np.flatnonzero(judged & (recorded != actual.astype(str)))
+    village_codes = ctx.text("villages", "code")
+    actual = np.full(len(recorded), "", dtype=village_codes.dtype)
+    actual[judged] = village_codes[located[judged]]
+    wrong = np.flatnonzero(judged & (recorded != actual))
     names = ctx.villages.attrs["name"]
     for k, i in enumerate(wrong):
         if k % PROGRESS_EVERY == 0:
