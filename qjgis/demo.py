@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,16 @@ _VILLAGE_A = list(
     "麻石龙凤青白金马桃柳竹松花水高新长大小红黄双三五平安和中上下东西南北杨李梅兰云田山河"
 )
 _VILLAGE_B = list("柳河林坪坝湾岩沟塘桥溪岭坡园庄寨垭岗台冲院坎口嘴湖池滩井屯堡场峰")
+# Two-character words of local village names (新民村, 黄桷坪村): with a B character they
+# give the three-character names a large district needs beyond the 1,344 of A + B.
+_VILLAGE_W = (
+    "新民", "红星", "永丰", "太平", "高峰", "金星", "团结", "民主", "和平", "光明", "胜利",
+    "幸福", "先锋", "建设", "前进", "向阳", "东风", "联合", "兴隆", "三合", "五里", "双河",
+    "黄桷", "青杠", "白果", "桐梓", "柏杨", "杉木", "楠木", "茶园", "花园", "龙门", "凤凰",
+    "狮子", "马鞍", "天池", "石门", "板桥", "观音", "万寿", "长田", "大坪", "小河", "水井",
+    "松林", "竹林", "枫香", "桂花", "李子", "梨树", "核桃", "荷花", "青龙", "白鹤", "金鸡",
+    "玉泉", "清水", "银杏", "古楼", "石佛",
+)  # fmt: skip
 _SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛"
@@ -71,7 +82,13 @@ JITTER = 150.0  # lattice jitter, m (shared vertices keep villages edge to edge)
 MARGIN = 300.0  # hamlet slots keep this far from the cell edge
 SLOTS = 4  # 4 x 4 hamlet slots per village
 SLOT = (CELL - 2 * MARGIN) / SLOTS
+MIN_ROWS, MIN_COLS = 3, 4
 MAX_ROWS, MAX_COLS = 6, 7
+# Plots per village. Random hamlets hold 192..672 plots (396 on average), so 300 needs
+# a few villages' hamlets grown (`_hamlet_sizes`); more villages, not fuller ones, carry
+# larger districts: 2,000,000 parcels make 6,667 villages, 417 a town, inside the
+# 3-digit village codes (200..999) and subzones.
+PER_VILLAGE = 300
 PITCH = 26.0  # plot pitch within a hamlet row, m (plots are at most ~20.5 m a side)
 TERRACE = 4.0  # each row steps sideways along the slope
 X0, Y0 = 36_370_000.0, 3_190_000.0  # south-west corner, EPSG:4524 (about 106.66°E, 28.8°N)
@@ -175,6 +192,73 @@ def _with_check_char(body: np.ndarray) -> np.ndarray:
     return np.char.add(body, codes.id_check_chars(digits))
 
 
+def _village_names(rng: np.random.Generator, nv: int) -> np.ndarray:
+    """`nv` distinct village names, the most plausible first: A + B (石坝村), then a local
+    word + B (黄桷坪村), then A + A + B (麻石湾村) for the largest districts."""
+    short = _cat(*np.meshgrid(_VILLAGE_A, _VILLAGE_B, indexing="ij")).ravel()
+    words = _cat(*np.meshgrid(_VILLAGE_W, _VILLAGE_B, indexing="ij")).ravel()
+    a1, a2, b = np.meshgrid(_VILLAGE_A, _VILLAGE_A, _VILLAGE_B, indexing="ij")
+    distinct = a1 != a2  # no 石石坝
+    longer = np.setdiff1d(_cat(a1[distinct], a2[distinct], b[distinct]), words)
+    chosen, left = [], nv
+    for tier in (short, np.unique(words), longer):
+        take = tier[rng.permutation(len(tier))[:left]]
+        chosen.append(take)
+        left -= len(take)
+    if left > 0:
+        raise AssertionError("more villages than village names")
+    names = np.concatenate(chosen)
+    return np.char.add(names[rng.permutation(nv)], "村")
+
+
+def _hamlet_sizes(rng: np.random.Generator, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of each village's SLOTS x SLOTS hamlets, holding at least `target`.
+
+    Sizes are drawn at random; where a village's hamlets fall short (16 small ones hold
+    only 192 plots), its smallest hamlet grows by a row (else a column) until they fit.
+    Each round works on all short villages at once, and at most 16 x 6 rounds are needed.
+    """
+    nv, nslots = len(target), SLOTS * SLOTS
+    if (target > nslots * MAX_ROWS * MAX_COLS).any():
+        raise AssertionError("a village's target exceeds the largest hamlets")
+    rows = rng.integers(MIN_ROWS, MAX_ROWS + 1, (nv, nslots))
+    cols = rng.integers(MIN_COLS, MAX_COLS + 1, (nv, nslots))
+    short = np.flatnonzero((rows * cols).sum(axis=1) < target)
+    while len(short):
+        size = rows[short] * cols[short]
+        size = np.where((rows[short] == MAX_ROWS) & (cols[short] == MAX_COLS), 1 << 30, size)
+        slot = np.argmin(size, axis=1)
+        taller = rows[short, slot] < MAX_ROWS
+        rows[short[taller], slot[taller]] += 1
+        cols[short[~taller], slot[~taller]] += 1
+        short = short[(rows[short] * cols[short]).sum(axis=1) < target[short]]
+    return rows, cols
+
+
+def _redraw_unique(
+    ids: np.ndarray,
+    draw: Callable[[Any], np.ndarray],
+    taken: np.ndarray,
+    redraw_arg: np.ndarray | None = None,
+) -> np.ndarray:
+    """`ids` with every value that is in `taken` or repeated redrawn until none is.
+
+    `draw(x)` returns fresh values for the positions to redraw; `x` is their count, or
+    `redraw_arg` at those positions when given (for draws that depend on the row).
+    """
+    ids = np.asarray(ids).astype(object)
+    taken = np.unique(np.asarray(taken).astype(str))
+    while True:
+        _, first = np.unique(ids.astype(str), return_index=True)
+        bad = np.ones(len(ids), dtype=bool)
+        bad[first] = False
+        bad |= np.isin(ids.astype(str), taken, assume_unique=False)
+        if not bad.any():
+            return ids
+        where = np.flatnonzero(bad)
+        ids[where] = draw(len(where) if redraw_arg is None else redraw_arg[where])
+
+
 def _rotate(local: np.ndarray, theta: np.ndarray, centre: np.ndarray) -> np.ndarray:
     """Rigid transform of (n, k, 2) local coordinates by per-row angle and centre."""
     c, s = np.cos(theta)[:, None], np.sin(theta)[:, None]
@@ -215,8 +299,8 @@ class _District:
     # ---------------------------------------------------------------- villages
     def _villages(self) -> None:
         rng, n = self.rng, self.n
-        per_village = max(300, int(np.ceil(n / (len(TOWNS) * 150))))
-        nv = max(1, int(np.ceil(n / per_village)))
+        # Two villages at least: a plot recorded in the wrong village needs another one.
+        nv = max(2, int(np.ceil(n / PER_VILLAGE)))
         gc = int(np.ceil(np.sqrt(nv)))
         gr = int(np.ceil(nv / gc))
         lattice = np.stack(
@@ -238,12 +322,11 @@ class _District:
             members = order[town[order] == t]
             rank[members] = np.arange(len(members))
         town_codes = np.array([COUNTY + TOWNS[t][0] for t in range(nt)])
-        names = np.array([a + b + "村" for a in _VILLAGE_A for b in _VILLAGE_B])
         self.town_codes, self.town_names = town_codes, np.array([t[1] for t in TOWNS[:nt]])
         self.v_town = town
         self.v_subzone = _zfill(rank + 1, 3)
         self.v_code = _cat(town_codes[town], _zfill(rank + 200, 3))
-        self.v_name = names[rng.permutation(len(names))[:nv]]
+        self.v_name = _village_names(rng, nv)
         self.v_geom = shapely.polygons(quad)
         self.v_inner = np.stack(
             [col * CELL + X0 + JITTER + MARGIN, row * CELL + Y0 + JITTER + MARGIN], -1
@@ -256,8 +339,7 @@ class _District:
         rng, nv = self.rng, self.nv
         nslots = SLOTS * SLOTS
         slot_rank = np.argsort(rng.random((nv, nslots)), axis=1)
-        rows = rng.integers(3, MAX_ROWS + 1, (nv, nslots))
-        cols = rng.integers(4, MAX_COLS + 1, (nv, nslots))
+        rows, cols = _hamlet_sizes(rng, self.v_target)
         theta = rng.uniform(0, np.pi, (nv, nslots))
         v, s, i, j = np.indices((nv, nslots, MAX_ROWS, MAX_COLS)).reshape(4, -1)
         exists = (i < rows[v, s]) & (j < cols[v, s])
@@ -267,8 +349,6 @@ class _District:
         start = np.searchsorted(v, np.arange(self.nv))
         rank_in_village = np.arange(len(v)) - start[v]
         keep = rank_in_village < self.v_target[v]
-        if (np.bincount(v[keep], minlength=nv) < self.v_target).any():
-            raise AssertionError("hamlet slots cannot hold the village's plots")
         self.p_village, self.p_slot, self.p_row, self.p_col = v[keep], s[keep], i[keep], j[keep]
         self.p_serial = rank_in_village[keep] + 1
         self.p_rows = rows[self.p_village, self.p_slot]
@@ -371,7 +451,9 @@ class _District:
         ymd = np.char.replace(ymd, "-", "")
         # Older residents keep the pre-2011 county code on their ID cards (domain-rules §3.5).
         prefix = np.where((year < 1995) & (rng.random(nm) < 0.6), "500222", COUNTY)
-        seq3 = rng.integers(0, 500, nm) * 2 + np.where(male, 1, 2)
+        # The 3-digit sequence code is odd for men, even for women; a woman's 1000 would be a
+        # 4th digit that the 17-character body cuts off, so it wraps to 000.
+        seq3 = (rng.integers(0, 500, nm) * 2 + np.where(male, 1, 2)) % 1000
         body = _cat(prefix, ymd).astype("<U14")
         while True:  # ID numbers are unique per person: re-number the rare collisions
             full = _cat(body, _zfill(seq3, 3))
@@ -415,10 +497,18 @@ class _District:
         last = np.array([c[-1] for c in ids])  # k is a few hundred at most
         wrong = np.where(last == "0", "1", "0")
         broken = np.where(bad_check, np.char.add(ids.astype("<U17"), wrong), ids)
-        # A 30th of February with a check digit that matches: only the date is wrong.
-        bad_date = _with_check_char(
-            _cat(ids.astype("<U6"), "19990230", _zfill(rng.integers(100, 999, k), 3))
-        )
+        # A 30th of February with a check digit that matches: only the date is wrong. The
+        # victim is the spouse, the plot's co-holder: two victims sharing an ID would link a
+        # co-holder to the other household (a QJ-R010 case nobody planted), so IDs are unique.
+        prefix = ids.astype("<U6")
+
+        def feb30(where: np.ndarray) -> np.ndarray:
+            year = rng.integers(1950, 2000, len(where)).astype(str)
+            serial = _zfill(rng.integers(100, 999, len(where)), 3)
+            return _with_check_char(_cat(prefix[where], year, "0230", serial))
+
+        everyone = np.arange(k)
+        bad_date = _redraw_unique(feb30(everyone), feb30, self.m_id, redraw_arg=everyone)
         self.m_id[victims] = np.where(bad_check, broken, bad_date).astype(object)
         self.bad_id_members = victims
 
@@ -675,14 +765,20 @@ class _District:
         self.p_coholder_id = np.where(
             has_spouse, self.m_id[np.minimum(spouse, len(self.m_id) - 1)], None
         ).astype(object)
-        # A plot whose holder is in no household of the register (valid ID, no 户号).
+        # A plot whose holder is in no household of the register (valid ID, no 户号). The
+        # ID is drawn like a member's, so it must be redrawn where it is one: the link rule
+        # (any member's ID) would find that member's household and the case would not hold.
         left = pairs["no_household"][0]
-        body = _cat(
-            "500110",
-            _dates(rng, "1950-01-01", "1990-12-31", len(left)).astype(str),
-            _zfill(rng.integers(100, 999, len(left)), 3),
-        )
-        self.p_holder_id[left] = _with_check_char(np.char.replace(body, "-", ""))
+
+        def stranger_ids(k: int) -> np.ndarray:
+            body = _cat(
+                COUNTY,
+                _dates(rng, "1950-01-01", "1990-12-31", k).astype(str),
+                _zfill(rng.integers(100, 999, k), 3),
+            )
+            return _with_check_char(np.char.replace(body, "-", ""))
+
+        self.p_holder_id[left] = _redraw_unique(stranger_ids(len(left)), stranger_ids, self.m_id)
         self.p_holder[left] = _cat(
             _pick(self.rng, _SURNAMES, len(left)), _pick(self.rng, _GIVEN, len(left))
         )
@@ -785,7 +881,7 @@ def _write_project(d: _District, path: Path, fb: Feedback) -> None:
                     "demolition_deadline": d.p_deadline, "disposal": d.p_disposal,
                     "disposal_deadline": d.p_disposal_deadline, "holder_name": d.p_holder,
                     "holder_id": d.p_holder_id, "household_no": d.p_hh,
-                    "co_holders": d.p_coholder,
+                    "co_holders": _co_holders(d.p_coholder, d.p_coholder_id),
                 },
             )  # fmt: skip
             fb.set_progress(0.7, "write_buildings")
@@ -940,8 +1036,8 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
         "PZRQ": d.p_approval_date, "SFCJ": np.where(d.p_must_demolish, "是", "否"),
         "CJQX": d.p_deadline, "AZFKZT": d.p_disposal.astype(str), "AZFKQX": d.p_disposal_deadline,
         "QLRMC": _text(d.p_holder), "ZJH": _text(d.p_holder_id), "HH": _text(d.p_hh),
-        "GYQLR": _text(d.p_coholder), "CDM": d.p_village_code.astype(str),
-        "YDL": d.p_land,
+        "GYQLR": _text(_co_holders(d.p_coholder, d.p_coholder_id)),
+        "CDM": d.p_village_code.astype(str), "YDL": d.p_land,
     })  # fmt: skip
     check_canceled(fb)
     shp("buildings", d.b_geom, {
@@ -952,7 +1048,7 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
         "JDRQ": d.b_assessed, "JDDW": _text(d.b_assessed_by),
     })  # fmt: skip
     check_canceled(fb)
-    written.append(str(_write_register(d, folder / "register.xlsx")))
+    written += [str(out) for out in _write_register(d, folder)]
     truth_csv = folder / "truth.csv"
     with truth_csv.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -970,6 +1066,15 @@ def _is_nullable(a: np.ndarray) -> bool:
     return bool((a == None).any())  # noqa: E711 - elementwise over an object array
 
 
+def _co_holders(names: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """共有权利人 as registers write it, "姓名(证件号)": the ID is what links the co-holder
+    to a household (names never do), so it must survive a shapefile delivery."""
+    has = names != None  # noqa: E711
+    out = np.full(len(names), None, dtype=object)
+    out[has] = _cat(names[has], "(", ids[has], ")")
+    return out
+
+
 def _text(a: np.ndarray) -> np.ndarray:
     """Object column with None as empty text (shapefile text has no NULL in practice)."""
     out = np.asarray(a, dtype=object).copy()
@@ -977,24 +1082,49 @@ def _text(a: np.ndarray) -> np.ndarray:
     return out.astype(str)
 
 
-def _write_register(d: _District, out: Path) -> Path:
+XLSX_MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header row included
+
+
+def _register_parts(d: _District, max_rows: int = XLSX_MAX_ROWS) -> list[tuple[str, np.ndarray]]:
+    """(file name, members) of the register files: one register.xlsx while every member
+    fits in one sheet, else one file per town (register-500110108.xlsx), as towns hand
+    them in; a town never comes near the limit (2,000,000 parcels: ~400,000 members)."""
+    if len(d.m_h) < max_rows:
+        return [("register.xlsx", np.arange(len(d.m_h)))]
+    town = d.v_town[d.h_village[d.m_h]]
+    order = np.argsort(town, kind="stable")
+    bounds = np.searchsorted(town[order], np.arange(len(d.town_codes) + 1))
+    parts = []
+    for t, code in enumerate(d.town_codes):  # one iteration per town: 16 at most
+        members = order[bounds[t] : bounds[t + 1]]
+        if len(members) >= max_rows:
+            raise AssertionError(f"town {code} has too many members for one sheet")
+        if len(members):
+            parts.append((f"register-{code}.xlsx", members))
+    return parts
+
+
+def _write_register(d: _District, folder: Path, max_rows: int = XLSX_MAX_ROWS) -> list[Path]:
     """The household register as villages hand it in: one row per member."""
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("户籍登记")
-    ws.append(["户号", "姓名", "身份证号", "与户主关系", "性别", "出生日期", "农户类型",
-               "是否在村居住", "分户状态", "联系电话", "村代码", "村名称"])  # fmt: skip
-    h = d.m_h
+    written = []
     birth = np.datetime_as_string(d.m_birth, unit="D")
-    rows = zip(
-        d.h_no[h].tolist(), d.m_name.tolist(), d.m_id.tolist(), d.m_relation.tolist(),
-        d.m_sex.tolist(), birth.tolist(), d.h_type[h].tolist(),
-        np.where(d.h_lives[h], "是", "否").tolist(), d.h_split[h].tolist(),
-        [p or "" for p in d.m_phone.tolist()], d.v_code[d.h_village[h]].tolist(),
-        d.v_name[d.h_village[h]].tolist(), strict=True,
-    )  # fmt: skip
-    for row in rows:  # openpyxl's write-only sheet takes rows one by one
-        ws.append(row)
-    wb.save(out)
-    return out
+    for name, members in _register_parts(d, max_rows):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("户籍登记")
+        ws.append(["户号", "姓名", "身份证号", "与户主关系", "性别", "出生日期", "农户类型",
+                   "是否在村居住", "分户状态", "联系电话", "村代码", "村名称"])  # fmt: skip
+        h = d.m_h[members]
+        rows = zip(
+            d.h_no[h].tolist(), d.m_name[members].tolist(), d.m_id[members].tolist(),
+            d.m_relation[members].tolist(), d.m_sex[members].tolist(), birth[members].tolist(),
+            d.h_type[h].tolist(), np.where(d.h_lives[h], "是", "否").tolist(),
+            d.h_split[h].tolist(), [p or "" for p in d.m_phone[members].tolist()],
+            d.v_code[d.h_village[h]].tolist(), d.v_name[d.h_village[h]].tolist(), strict=True,
+        )  # fmt: skip
+        for row in rows:  # openpyxl's write-only sheet takes rows one by one
+            ws.append(row)
+        wb.save(folder / name)
+        written.append(folder / name)
+    return written

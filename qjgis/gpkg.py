@@ -219,13 +219,22 @@ def _write_level(
         )
 
 
-#: Above this many features the R-tree is filled row by row instead: packing holds
-#: about 60 bytes per feature at once, which must stay below an import slice's peak.
-MAX_PACKED = 2_000_000
+#: Features read, sorted and written at a time on the leaf level: the leaves are packed
+#: chunk by chunk (Sort-Tile-Recursive inside each chunk, in fid order between them),
+#: so memory stays bounded however large the layer; the levels above hold one entry
+#: per node (1/50 of the features) and are packed whole.
+LEAF_CHUNK = 200_000
+
+
+def _envelope_filter(column: str) -> str:
+    return (
+        f'"{column}" IS NOT NULL AND length("{column}") >= {_HEADER_DTYPE.itemsize} '
+        f"AND substr(\"{column}\", 4, 1) = X'{_FLAGS_ENVELOPE:02X}'"
+    )
 
 
 def rtree_bulk_load(
-    conn: sqlite3.Connection, table: str, column: str = "geom", *, max_packed: int = MAX_PACKED
+    conn: sqlite3.Connection, table: str, column: str = "geom", *, chunk: int = LEAF_CHUNK
 ) -> int:
     """Fill the empty R-tree of `table` from its blobs' envelopes; returns the entries.
 
@@ -235,7 +244,6 @@ def rtree_bulk_load(
     a node is `depth (root only), cell count` as big-endian 16-bit numbers and cells
     of a big-endian 64-bit id and four float32 bounds rounded outwards. Blobs without
     an envelope (not written by us) are indexed through the ST_* functions instead.
-    More than `max_packed` features are inserted row by row, in bounded chunks.
     """
     rtree = f"rtree_{table}_{column}"
     if conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{rtree}_rowid")').fetchone()[0]:
@@ -244,40 +252,64 @@ def rtree_bulk_load(
         conn.execute(f'SELECT length(data) FROM "{rtree}_node" WHERE nodeno = 1').fetchone()[0]
     )
     per_node = (size - 4) // _CELL.itemsize
-    ids: list[np.ndarray] = []
-    boxes: list[np.ndarray] = []
-    total = 0
-    packed = True
+    where = _envelope_filter(column)
+    total = int(conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0])
+    sizes = [total]  # entries per level, leaves first; the root holds <= per_node
+    while sizes[-1] > per_node:
+        sizes.append(-(-sizes[-1] // per_node))
+    nodes = [max(-(-m // per_node), 1) for m in sizes]
+    first = [0] * len(sizes)
+    nxt = 1  # node numbers top-down: the root is 1 (the rtree module's convention)
+    for k in range(len(sizes) - 1, -1, -1):
+        first[k] = nxt
+        nxt += nodes[k]
+    depth = len(sizes) - 1
+    conn.execute(f'DELETE FROM "{rtree}_node"')
+    conn.execute(f'DELETE FROM "{rtree}_parent"')
+    step = max(chunk // per_node, 1) * per_node  # whole nodes per chunk
     cur = conn.execute(
         f'SELECT fid, substr("{column}", 1, {_HEADER_DTYPE.itemsize}) FROM "{table}" '
-        f'WHERE "{column}" IS NOT NULL AND length("{column}") >= {_HEADER_DTYPE.itemsize} '
-        f"AND substr(\"{column}\", 4, 1) = X'{_FLAGS_ENVELOPE:02X}' ORDER BY fid"
+        f"WHERE {where} ORDER BY fid"
     )
-    while chunk := cur.fetchmany(_CHUNK):
-        fid, head = zip(*chunk, strict=True)
-        del chunk
+    node_boxes: list[np.ndarray] = []
+    written = 0
+    while rows := cur.fetchmany(step):
+        fid, head = zip(*rows, strict=True)
+        del rows
         h = np.frombuffer(b"".join(head), dtype=_HEADER_DTYPE)
-        box = np.column_stack([h["minx"], h["maxx"], h["miny"], h["maxy"]])
-        total += len(h)
-        if packed and total > max_packed:
-            packed = False  # too many to hold: what was kept goes in row by row too
-            for kept_ids, kept_box in zip(ids, boxes, strict=True):
-                _insert_rows(conn, rtree, kept_ids, kept_box.astype(np.float64))
-            ids, boxes = [], []
-        if packed:
-            ids.append(np.array(fid, dtype=np.int64))
-            boxes.append(_round_out(box))
-        else:
-            _insert_rows(conn, rtree, np.array(fid, dtype=np.int64), box)
+        ids = np.array(fid, dtype=np.int64)
+        box = _round_out(np.column_stack([h["minx"], h["maxx"], h["miny"], h["maxy"]]))
+        if depth:
+            order = _str_order(box, per_node)
+            ids, box = ids[order], box[order]
+        _write_level(
+            conn, rtree, ids, box, first[0] + written // per_node, size, leaf=True,
+            depth=depth if depth == 0 else None,
+        )  # fmt: skip
+        if depth:
+            node_boxes.append(_node_boxes(box, per_node))
+        written += len(ids)
     cur.close()
-    if packed:
-        entry = [
-            np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
-            np.concatenate(boxes) if boxes else np.zeros((0, 4), dtype=np.float32),
-        ]
-        ids.clear()
-        boxes.clear()
-        _pack(conn, rtree, entry, size, per_node)
+    if written == 0:  # an empty layer: an empty root, as the rtree module has it
+        _write_level(
+            conn, rtree, np.zeros(0, np.int64), np.zeros((0, 4), np.float32), 1, size,
+            leaf=True, depth=0,
+        )  # fmt: skip
+    if depth:
+        box = np.concatenate(node_boxes)
+        node_boxes.clear()
+        ids = first[0] + np.arange(len(box), dtype=np.int64)
+        for k in range(1, depth + 1):
+            if k < depth:
+                order = _str_order(box, per_node)
+                ids, box = ids[order], box[order]
+            _write_level(
+                conn, rtree, ids, box, first[k], size, leaf=False,
+                depth=depth if k == depth else None,
+            )  # fmt: skip
+            if k < depth:
+                box = _node_boxes(box, per_node)
+                ids = first[k] + np.arange(len(box), dtype=np.int64)
     # The cheap tests first: SQLite evaluates left to right, ST_IsEmpty is a Python call.
     others = (
         f'SELECT fid FROM "{table}" WHERE "{column}" IS NOT NULL '
@@ -292,49 +324,10 @@ def rtree_bulk_load(
     return total
 
 
-def _insert_rows(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, box: np.ndarray) -> None:
-    conn.executemany(
-        f'INSERT INTO "{rtree}" VALUES (?, ?, ?, ?, ?)',
-        zip(ids.tolist(), *(box[:, i].tolist() for i in range(4)), strict=True),
-    )
-
-
-def _pack(
-    conn: sqlite3.Connection, rtree: str, entry: list[np.ndarray], size: int, per_node: int
-) -> None:
-    """Pack and write the tree level by level from the leaves, numbered from the root (1).
-
-    `entry` holds [ids, boxes] and is emptied, so that each level's arrays are freed
-    as soon as the level is written: the peak is about twice the leaves' 24 bytes a
-    feature plus the sort's indexes.
-    """
-    ids, box = entry.pop(0), entry.pop(0)
-    sizes = [len(ids)]  # entries per level, leaves first; the root holds <= per_node
-    while sizes[-1] > per_node:
-        sizes.append(-(-sizes[-1] // per_node))
-    nodes = [max(-(-m // per_node), 1) for m in sizes]
-    first = [0] * len(sizes)
-    nxt = 1  # node numbers top-down: the root is 1 (the rtree module's convention)
-    for k in range(len(sizes) - 1, -1, -1):
-        first[k] = nxt
-        nxt += nodes[k]
-    depth = len(sizes) - 1
-    conn.execute(f'DELETE FROM "{rtree}_node"')
-    conn.execute(f'DELETE FROM "{rtree}_parent"')
-    for k in range(len(sizes)):
-        if k < depth:
-            order = _str_order(box, per_node)
-            ids, box = ids[order], box[order]
-            del order
-        _write_level(
-            conn, rtree, ids, box, first[k], size, leaf=k == 0,
-            depth=depth if k == depth else None,
-        )  # fmt: skip
-        if k == depth:
-            break
-        starts = np.arange(0, len(ids), per_node)
-        box = np.column_stack([
-            np.minimum.reduceat(box[:, 0], starts), np.maximum.reduceat(box[:, 1], starts),
-            np.minimum.reduceat(box[:, 2], starts), np.maximum.reduceat(box[:, 3], starts),
-        ])  # fmt: skip
-        ids = first[k] + np.arange(len(starts), dtype=np.int64)  # the nodes just written
+def _node_boxes(box: np.ndarray, per_node: int) -> np.ndarray:
+    """The bounds of each node of `per_node` consecutive entries."""
+    starts = np.arange(0, len(box), per_node)
+    return np.column_stack([
+        np.minimum.reduceat(box[:, 0], starts), np.maximum.reduceat(box[:, 1], starts),
+        np.minimum.reduceat(box[:, 2], starts), np.maximum.reduceat(box[:, 3], starts),
+    ])  # fmt: skip

@@ -962,6 +962,10 @@ def import_layer(
                 gpkg.rtree_bulk_load(conn, layer)
             for sql in lifted:
                 conn.execute(sql)
+            if layer == "villages":
+                derive_towns(conn, batch_id, unmapped, report)
+            elif layer == "parcels":
+                derive_holders(conn, batch_id, report)
             far = report.issues.get("far_outside_crs")
             if far:
                 report.warnings.append({
@@ -977,6 +981,110 @@ def import_layer(
             check_canceled(fb)
     fb.set_progress(1.0, "done")
     return result
+
+
+# =================================================================== rows derived from a layer
+#: Source fields of a village layer that carry the town's (乡镇/街道) name.
+TOWN_NAME_FIELDS = ("XZQMC", "XZMC", "镇街名称", "乡镇名称", "镇名称", "街道名称")
+
+# "张三(500110198001011234)", "李四（5001101980010112X）", or a bare name; separated by
+# the punctuation people type between names.
+_CO_HOLDER = re.compile(r"\s*([^;；,，、()（）\s]+)\s*(?:[（(]\s*([0-9Xx*]{15,18})\s*[)）])?\s*")
+_CO_HOLDER_SEP = re.compile(r"[;；,，、/]+")
+
+
+def _record_added(conn: sqlite3.Connection, batch_id: int, table: str, first_fid: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
+        f"SELECT ?, ?, fid, 'added' FROM \"{table}\" WHERE fid >= ?",
+        (batch_id, table, first_fid),
+    )
+    return int(cur.rowcount)
+
+
+def _next_fid(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f'SELECT coalesce(max(fid), 0) + 1 FROM "{table}"').fetchone()[0])
+
+
+def derive_towns(
+    conn: sqlite3.Connection, batch_id: int, unmapped: list[str], report: Report
+) -> None:
+    """Add the towns a village layer names (code from the village's town code, name from
+    XZQMC or the like) that the project does not have yet, as part of the same batch."""
+    field_name = next(
+        (f for f in unmapped if f.upper() in TOWN_NAME_FIELDS or f in TOWN_NAME_FIELDS), None
+    )
+    if field_name is None:
+        return
+    path = "$." + json.dumps(field_name, ensure_ascii=False)
+    first = _next_fid(conn, "towns")
+    conn.execute(
+        "INSERT INTO towns (code, name) "
+        "SELECT town_code, min(json_extract(extra, ?)) FROM villages "
+        "WHERE batch_id = ? AND town_code IS NOT NULL AND json_extract(extra, ?) IS NOT NULL "
+        "AND town_code NOT IN (SELECT code FROM towns) GROUP BY town_code ORDER BY town_code",
+        (path, batch_id, path),
+    )
+    added = _record_added(conn, batch_id, "towns", first)
+    if added:
+        report.info["towns_added"] = added
+
+
+def parse_co_holders(text: str | None) -> list[tuple[str, str | None]]:
+    """The co-holders (共有权利人) of one parcel as (name, ID number or None) pairs."""
+    if not text:
+        return []
+    out: list[tuple[str, str | None]] = []
+    for part in _CO_HOLDER_SEP.split(text):
+        m = _CO_HOLDER.fullmatch(part)
+        if m and m.group(1):
+            out.append((m.group(1), m.group(2).upper() if m.group(2) else None))
+    return out
+
+
+_HOLDER_SLICE = 50_000
+
+
+def derive_holders(conn: sqlite3.Connection, batch_id: int, report: Report) -> None:
+    """Right holders (宗地权利人) of the parcels this batch added: the holder, and each
+    co-holder with the ID number given beside the name, so that the checks can tell a
+    co-holder who belongs to another household (names never link, DESIGN.md).
+
+    Parcels that a re-import updated keep the holders they had: a change of holders
+    is a registration matter, not something a survey batch should rewrite silently.
+    """
+    added = (
+        "FROM parcels p JOIN import_batch_rows r ON r.row_fid = p.fid "
+        "WHERE r.batch_id = ? AND r.layer = 'parcels' AND r.action = 'added'"
+    )
+    first = _next_fid(conn, "parcel_holders")
+    conn.execute(
+        "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, household_no, "
+        "is_primary) SELECT p.fid, p.zddm, p.holder_name, p.holder_id, p.household_no, 1 "
+        + added
+        + " AND (p.holder_name IS NOT NULL OR p.holder_id IS NOT NULL) ORDER BY p.fid",
+        (batch_id,),
+    )
+    # in slices by fid, so that memory stays bounded on a million parcels
+    last = 0
+    while rows := conn.execute(
+        "SELECT p.fid, p.zddm, p.co_holders " + added + " AND p.co_holders IS NOT NULL "
+        "AND p.co_holders <> '' AND p.fid > ? ORDER BY p.fid LIMIT ?",
+        (batch_id, last, _HOLDER_SLICE),
+    ).fetchall():
+        last = rows[-1][0]
+        conn.executemany(
+            "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, is_primary) "
+            "VALUES (?, ?, ?, ?, 0)",
+            [
+                (fid, zddm, name, id_number)
+                for fid, zddm, text in rows
+                for name, id_number in parse_co_holders(text)
+            ],
+        )
+    n = _record_added(conn, batch_id, "parcel_holders", first)
+    if n:
+        report.info["holders_added"] = n
 
 
 # =================================================================== batches: list and undo

@@ -17,19 +17,28 @@ import pytest
 import shapely
 
 from qjgis import codes
+from qjgis import demo as demo_module
 from qjgis.demo import AS_OF, build_demo
 from qjgis.errors import QjgisError
 from qjgis.feedback import NullFeedback
 from qjgis.store import GpkgStore, file_sha256
 
 N = int(os.environ.get("QJGIS_DEMO_TEST_PARCELS", "3000"))  # larger runs by hand
+SEED = int(os.environ.get("QJGIS_DEMO_TEST_SEED", "7"))
+# Besides the main size, every truth test also runs on sizes the generator once failed:
+# 200 parcels made a single village (so "wrong village" pointed at its own), and 600
+# parcels with seed 351 drew hamlets too small for a village's 300 plots.
+SIZES = [(N, SEED), (200, 7), (600, 351)]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+@pytest.fixture(scope="module", params=SIZES, ids=[f"{n}-seed{s}" for n, s in SIZES])
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    n, seed = request.param
     folder = tmp_path_factory.mktemp("demo")
     path = folder / "demo.gpkg"
-    build_demo(path, parcels=N, seed=7, shapefiles=folder / "shp")
+    build_demo(path, parcels=n, seed=seed, shapefiles=folder / "shp")
     return path, folder / "shp"
 
 
@@ -73,10 +82,11 @@ def parcel_keys(zddm: np.ndarray) -> np.ndarray:
 
 
 def test_counts_and_determinism(demo: tuple[Path, Path], data: dict, tmp_path: Path) -> None:
-    assert len(data["parcels"]) == N
-    assert 1.5 < len(data["buildings"]) / N < 1.9
+    n, seed = int(data["meta"]["demo_parcels"]), int(data["meta"]["demo_seed"])
+    assert n in {size for size, _ in SIZES}
+    assert 1.5 < len(data["buildings"]) / n < 1.9
     again = tmp_path / "again.gpkg"
-    build_demo(again, parcels=N, seed=7)
+    build_demo(again, parcels=n, seed=seed)
     with GpkgStore.open(again) as store:
         other = store.read_layer("parcels", ["zddm", "holder_id", "zdmj"])
         truth = store.read_table("demo_truth")
@@ -84,8 +94,8 @@ def test_counts_and_determinism(demo: tuple[Path, Path], data: dict, tmp_path: P
     assert list(other.attrs["holder_id"]) == list(data["parcels"].attrs["holder_id"])
     assert shapely.equals(other.geometry, data["parcels"].geometry).all()
     assert list(truth["entity_key"]) == list(data["truth"]["entity_key"])
-    different = tmp_path / "seed8.gpkg"
-    build_demo(different, parcels=N, seed=8)
+    different = tmp_path / "other-seed.gpkg"
+    build_demo(different, parcels=n, seed=seed + 1)
     with GpkgStore.open(different) as store:
         assert list(store.read_layer("parcels", ["holder_id"]).attrs["holder_id"]) != list(
             data["parcels"].attrs["holder_id"]
@@ -125,6 +135,7 @@ def test_villages_tile_without_overlap(data: dict) -> None:
     assert all(len(c) == 12 and c.isdigit() and c.startswith("500110") for c in codes12)
     assert len(set(codes12)) == len(codes12)
     assert len(set(data["villages"].attrs["name"])) == len(codes12)
+    assert len(codes12) >= 2  # a plot recorded in the wrong village needs another village
 
 
 def test_parcel_overlaps_and_slivers_only_where_planted(data: dict) -> None:
@@ -201,7 +212,8 @@ def test_codes_and_ids(data: dict) -> None:
     zddm = p.attrs["zddm"].astype(str)
     keys = parcel_keys(zddm)
     bad = [not codes.check_zddm(c, homestead=True).ok for c in zddm]
-    dup = np.array([Counter(zddm)[c] > 1 for c in zddm])
+    count = Counter(zddm)
+    dup = np.array([count[c] > 1 for c in zddm])
     assert set(keys[np.array(bad) | dup]) == truth_keys(data, "QJ-R008")
     assert all(codes.check_bdcdyh(c).ok for c in data["buildings"].attrs["bdcdyh"])
     m = data["members"]
@@ -212,6 +224,9 @@ def test_codes_and_ids(data: dict) -> None:
         if not codes.check_id_number(i, today=today).ok
     }
     assert invalid == truth_keys(data, "QJ-R009")
+    # One person, one ID: a shared ID would link a parcel to two households at once.
+    assert len(set(m["id_number"])) == len(m["id_number"])
+    assert all(len(i) == 18 for i in m["id_number"])
     prefixes = Counter(i[:6] for i in m["id_number"])
     assert prefixes["500222"] > 0 and prefixes["500110"] > 0  # legacy codes occur, validly
 
@@ -275,8 +290,11 @@ def test_exemptions_and_new_without_demolition(data: dict) -> None:
     zddm_status: dict[str, set[str]] = {}
     for code, status in zip(b.attrs["zddm"], b.attrs["status"], strict=True):
         zddm_status.setdefault(code, set()).add(status)
+    plots_of: dict[str, list[int]] = {}  # one pass: a scan per household is quadratic
+    for i, hh in enumerate(link):
+        plots_of.setdefault(hh, []).append(i)
     for hh, code in exemption.items():
-        plots = np.flatnonzero(link == hh)
+        plots = np.array(plots_of[hh])
         modes = set(p.attrs["acquisition_mode"][plots])
         disposals = set(p.attrs["disposal"][plots])
         acquired = min(p.attrs["acquired"][plots])
@@ -297,7 +315,7 @@ def test_exemptions_and_new_without_demolition(data: dict) -> None:
     # 建新不拆旧: an approval with a duty to demolish, past its deadline, old house standing.
     overdue = set()
     for hh in set(link[(p.attrs["must_demolish_old"] == 1)]) - {None}:
-        plots = np.flatnonzero(link == hh)
+        plots = np.array(plots_of[hh])
         new = plots[p.attrs["must_demolish_old"][plots] == 1][0]
         if p.attrs["demolition_deadline"][new] >= as_of:
             continue
@@ -357,7 +375,7 @@ def test_survey_files_are_gbk_shapefiles_and_xlsx(demo: tuple[Path, Path], data:
     zl = data["parcels"].attrs["zl"][0]
     assert zl.encode("gbk") in dbf and zl.encode("utf-8") not in dbf
     info = pyogrio.read_info(folder / "parcels.shp")
-    assert info["features"] == N
+    assert info["features"] == len(data["parcels"])
     assert info["crs"] == "EPSG:4524"
     assert {"ZDDM", "BDCDYH", "ZDMJ", "PZMJ", "ZJDQDSJ", "QDFS", "QLRMC", "ZJH", "HH"} <= set(
         info["fields"]
@@ -396,3 +414,72 @@ def test_refuses_bad_arguments_and_keeps_existing_file(tmp_path: Path) -> None:
         build_demo(existing, parcels=300, overwrite=False)
     assert err.value.code == "file_exists"
     assert file_sha256(existing) == before
+
+
+def _capacity_case(nv: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    target = np.full(nv, demo_module.PER_VILLAGE)
+    rows, cols = demo_module._hamlet_sizes(np.random.default_rng(seed), target)
+    return target, rows, cols
+
+
+@pytest.mark.parametrize("seed", [1, 2, 7, 351])
+def test_hamlets_hold_every_village_at_every_size(seed: int) -> None:
+    # 6,667 villages of 300 plots: the 2,000,000-parcel district. Random hamlets hold
+    # 396 +- 32 plots, so some villages (about 1 in 700) must grow theirs.
+    target, rows, cols = _capacity_case(6_667, seed)
+    fresh = np.random.default_rng(seed)
+    drawn = (
+        fresh.integers(demo_module.MIN_ROWS, demo_module.MAX_ROWS + 1, rows.shape)
+        * fresh.integers(demo_module.MIN_COLS, demo_module.MAX_COLS + 1, cols.shape)
+    ).sum(axis=1)
+    grown = drawn < target
+    assert grown.any(), "the draw should leave some villages short, or this tests nothing"
+    capacity = (rows * cols).sum(axis=1)
+    assert (capacity >= target).all()
+    assert (capacity[~grown] == drawn[~grown]).all()  # villages that fit keep their draw
+    assert (rows >= demo_module.MIN_ROWS).all() and (rows <= demo_module.MAX_ROWS).all()
+    assert (cols >= demo_module.MIN_COLS).all() and (cols <= demo_module.MAX_COLS).all()
+    # The largest hamlet, rotated any way, stays inside its slot.
+    width = demo_module.MAX_COLS * demo_module.PITCH + demo_module.MAX_ROWS * demo_module.TERRACE
+    height = demo_module.MAX_ROWS * demo_module.PITCH
+    assert np.hypot(width, height) < demo_module.SLOT
+
+
+@pytest.mark.parametrize("parcels", [200, 600, 200_000, 500_000, 1_000_000, 2_000_000])
+def test_villages_and_names_fit_every_size(parcels: int) -> None:
+    # The village layout alone, without the plots: cheap at any size.
+    d = object.__new__(demo_module._District)
+    d.n, d.rng = parcels, np.random.default_rng(1)
+    d._villages()
+    assert d.v_target.sum() == parcels
+    assert (d.v_target <= demo_module.PER_VILLAGE).all()
+    assert len(d.town_codes) <= len(demo_module.TOWNS)
+    assert len(set(d.v_code)) == d.nv and all(len(c) == 12 for c in d.v_code)
+    assert all(200 <= int(c[-3:]) <= 999 for c in d.v_code)
+    names = d.v_name.astype(str)
+    assert len(set(names)) == d.nv  # unique in the district, so in each town
+    assert all(name.endswith("村") and 3 <= len(name) <= 4 for name in names)
+    assert int(d.v_subzone.astype(int).max()) <= 999
+    x1, y1 = shapely.bounds(d.v_geom)[:, 2:].max(axis=0)
+    assert x1 < 36_600_000 and y1 < 3_400_000
+
+
+def test_register_splits_by_town_past_the_sheet_limit(tmp_path: Path) -> None:
+    # ~330,000 parcels make more members than an Excel sheet holds (1,048,576 rows): the
+    # register then comes as one file per town. A small district with a small limit.
+    import openpyxl
+
+    d = demo_module._District(4000, 3, NullFeedback())
+    assert len(d.town_codes) >= 2
+    assert [name for name, _ in demo_module._register_parts(d)] == ["register.xlsx"]
+    limit = len(d.m_h) * 3 // 4
+    files = demo_module._write_register(d, tmp_path, max_rows=limit)
+    assert [f.name for f in files] == [f"register-{c}.xlsx" for c in d.town_codes]
+    ids = []
+    for f, town in zip(files, d.town_codes, strict=True):
+        rows = list(openpyxl.load_workbook(f, read_only=True).active.iter_rows(values_only=True))
+        assert rows[0][:3] == ("户号", "姓名", "身份证号")
+        assert 1 < len(rows) <= limit
+        assert all(str(r[10]).startswith(town) for r in rows[1:])  # 村代码 in this town
+        ids += [r[2] for r in rows[1:]]
+    assert sorted(ids) == sorted(d.m_id)

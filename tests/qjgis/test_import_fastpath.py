@@ -125,13 +125,11 @@ def _window_ids(conn: sqlite3.Connection, table: str, box: tuple[float, ...]) ->
 
 
 @pytest.mark.parametrize(
-    ("n", "max_packed"),
+    ("n", "chunk"),
     [(0, 10**6), (1, 10**6), (50, 10**6), (51, 10**6), (52, 10**6), (2_700, 10**6),
-     (9_000, 10**6), (2_700, 1_000)],  # the last: too many to pack, filled row by row
+     (9_000, 10**6), (2_700, 100), (9_000, 1_000)],  # the last two: leaves in chunks
 )  # fmt: skip
-def test_rtree_bulk_load_matches_a_scan(
-    project: GpkgStore, scattered, n: int, max_packed: int
-) -> None:
+def test_rtree_bulk_load_matches_a_scan(project: GpkgStore, scattered, n: int, chunk: int) -> None:
     geoms = scattered(n, seed=n, span=3000.0)
     if n > 10:
         geoms[3] = None
@@ -139,7 +137,7 @@ def test_rtree_bulk_load_matches_a_scan(
     with project.transaction() as conn:
         fids = project.insert_features(conn, "parcels", geoms, {}, rtree=False)
         assert conn.execute("SELECT count(*) FROM rtree_parcels_geom").fetchone()[0] == 0
-        loaded = gpkg.rtree_bulk_load(conn, "parcels", max_packed=max_packed)
+        loaded = gpkg.rtree_bulk_load(conn, "parcels", chunk=chunk)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     assert loaded == present.sum()
     conn = project._conn
