@@ -988,9 +988,11 @@ def import_layer(
 TOWN_NAME_FIELDS = ("XZQMC", "XZMC", "镇街名称", "乡镇名称", "镇名称", "街道名称")
 
 # "张三(500110198001011234)", "李四（5001101980010112X）", or a bare name; separated by
-# the punctuation people type between names.
-_CO_HOLDER = re.compile(r"\s*([^;；,，、()（）\s]+)\s*(?:[（(]\s*([0-9Xx*]{15,18})\s*[)）])?\s*")
+# the punctuation people type between names. Parenthesised text that is not an ID number
+# ("王五(已故)") keeps the name without an ID.
+_CO_HOLDER = re.compile(r"\s*([^()（）]+?)\s*(?:[（(]\s*([^()（）]*?)\s*[)）])?\s*")
 _CO_HOLDER_SEP = re.compile(r"[;；,，、/]+")
+_ID_LIKE = re.compile(r"[0-9Xx*]{15,18}")
 
 
 def _record_added(conn: sqlite3.Connection, batch_id: int, table: str, first_fid: int) -> int:
@@ -1034,21 +1036,25 @@ def parse_co_holders(text: str | None) -> list[tuple[str, str | None]]:
     """The co-holders (共有权利人) of one parcel as (name, ID number or None) pairs."""
     if not text:
         return []
+    name, _, rest = text.partition("(")
+    if rest.endswith(")") and _ID_LIKE.fullmatch(inner := rest[:-1].strip()):
+        name = name.strip()
+        if name and not _CO_HOLDER_SEP.search(name) and "（" not in name:
+            return [(name, inner.upper())]  # the usual "姓名(证件号)", without the regexes
     out: list[tuple[str, str | None]] = []
     for part in _CO_HOLDER_SEP.split(text):
         m = _CO_HOLDER.fullmatch(part)
         if m and m.group(1):
-            out.append((m.group(1), m.group(2).upper() if m.group(2) else None))
+            inner = m.group(2)
+            out.append((m.group(1), inner.upper() if inner and _ID_LIKE.fullmatch(inner) else None))
     return out
 
 
-_HOLDER_SLICE = 50_000
-
-
 def derive_holders(conn: sqlite3.Connection, batch_id: int, report: Report) -> None:
-    """Right holders (宗地权利人) of the parcels this batch added: the holder, and each
-    co-holder with the ID number given beside the name, so that the checks can tell a
-    co-holder who belongs to another household (names never link, DESIGN.md).
+    """Co-holders (共有权利人) of the parcels this batch added, each with the ID number
+    given beside the name, so that the checks can tell a co-holder who belongs to
+    another household (names never link, DESIGN.md). The primary holder stays on the
+    parcel row itself (holder_name, holder_id, household_no), where the checks read it.
 
     Parcels that a re-import updated keep the holders they had: a change of holders
     is a registration matter, not something a survey batch should rewrite silently.
@@ -1058,30 +1064,24 @@ def derive_holders(conn: sqlite3.Connection, batch_id: int, report: Report) -> N
         "WHERE r.batch_id = ? AND r.layer = 'parcels' AND r.action = 'added'"
     )
     first = _next_fid(conn, "parcel_holders")
-    conn.execute(
-        "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, household_no, "
-        "is_primary) SELECT p.fid, p.zddm, p.holder_name, p.holder_id, p.household_no, 1 "
-        + added
-        + " AND (p.holder_name IS NOT NULL OR p.holder_id IS NOT NULL) ORDER BY p.fid",
-        (batch_id,),
-    )
-    # in slices by fid, so that memory stays bounded on a million parcels
-    last = 0
-    while rows := conn.execute(
+    # into an empty table, build its indexes once at the end (as for the layer itself)
+    lifted = _lift_indexes(conn, "parcel_holders") if first == 1 else []
+    rows = conn.execute(
         "SELECT p.fid, p.zddm, p.co_holders " + added + " AND p.co_holders IS NOT NULL "
-        "AND p.co_holders <> '' AND p.fid > ? ORDER BY p.fid LIMIT ?",
-        (batch_id, last, _HOLDER_SLICE),
-    ).fetchall():
-        last = rows[-1][0]
-        conn.executemany(
-            "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, is_primary) "
-            "VALUES (?, ?, ?, ?, 0)",
-            [
-                (fid, zddm, name, id_number)
-                for fid, zddm, text in rows
-                for name, id_number in parse_co_holders(text)
-            ],
-        )
+        "AND p.co_holders <> ''",
+        (batch_id,),
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, is_primary) "
+        "VALUES (?, ?, ?, ?, 0)",
+        [
+            (fid, zddm, name, id_number)
+            for fid, zddm, text in rows
+            for name, id_number in parse_co_holders(text)
+        ],
+    )
+    for sql in lifted:
+        conn.execute(sql)
     n = _record_added(conn, batch_id, "parcel_holders", first)
     if n:
         report.info["holders_added"] = n
