@@ -537,6 +537,8 @@ class BatchWriter:
         self.srs = store.srs_id()
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
         self.rtree = True  # False: the caller packs the R-tree of new features at the end
+        #: called with (fids, columns) of each slice of added rows, inside the transaction
+        self.on_added: Callable[[np.ndarray, dict[str, np.ndarray]], None] | None = None
         tag = table
         self.seen = f"temp.imp_seen_{tag}"
         self.cur = f"temp.imp_cur_{tag}"
@@ -594,6 +596,8 @@ class BatchWriter:
                 )
             else:
                 fids = self.store.insert_rows(conn, self.table, cols)
+            if self.on_added is not None:
+                self.on_added(fids, cols)
             if len(fids) and fids[-1] - fids[0] + 1 == len(fids):
                 # the new fids are one run: record them in one statement, inside SQLite
                 conn.execute(
@@ -931,6 +935,9 @@ def import_layer(
             lifted = _lift_indexes(conn, layer) if writer.existing == 0 else []
             # Likewise the R-tree of an empty layer is packed once at the end.
             writer.rtree = writer.existing > 0 or _has_rows(conn, f"rtree_{layer}_geom")
+            co_holders = CoHolders(conn) if layer == "parcels" else None
+            if co_holders is not None:
+                writer.on_added = co_holders.add
             for start, geoms, values in src.batches(batch_size):
                 check_canceled(fb)
                 n = len(geoms)
@@ -964,8 +971,8 @@ def import_layer(
                 conn.execute(sql)
             if layer == "villages":
                 derive_towns(conn, batch_id, unmapped, report)
-            elif layer == "parcels":
-                derive_holders(conn, batch_id, report)
+            elif co_holders is not None:
+                co_holders.finish(report)
             far = report.issues.get("far_outside_crs")
             if far:
                 report.warnings.append({
@@ -1050,41 +1057,48 @@ def parse_co_holders(text: str | None) -> list[tuple[str, str | None]]:
     return out
 
 
-def derive_holders(conn: sqlite3.Connection, batch_id: int, report: Report) -> None:
-    """Co-holders (共有权利人) of the parcels this batch added, each with the ID number
-    given beside the name, so that the checks can tell a co-holder who belongs to
-    another household (names never link, DESIGN.md). The primary holder stays on the
-    parcel row itself (holder_name, holder_id, household_no), where the checks read it.
+class CoHolders:
+    """Co-holders (共有权利人) of the parcels a batch adds, each with the ID number given
+    beside the name, written to `parcel_holders` slice by slice as the parcels are, so
+    that the checks can tell a co-holder who belongs to another household (names never
+    link, DESIGN.md). The primary holder stays on the parcel row (holder_name,
+    holder_id, household_no), where the checks read it. They belong to their parcel:
+    undoing the batch that added the parcel removes them with it.
 
-    Parcels that a re-import updated keep the holders they had: a change of holders
+    Parcels that a re-import updates keep the co-holders they had: a change of holders
     is a registration matter, not something a survey batch should rewrite silently.
     """
-    added = (
-        "FROM parcels p JOIN import_batch_rows r ON r.row_fid = p.fid "
-        "WHERE r.batch_id = ? AND r.layer = 'parcels' AND r.action = 'added'"
-    )
-    first = _next_fid(conn, "parcel_holders")
-    # into an empty table, build its indexes once at the end (as for the layer itself)
-    lifted = _lift_indexes(conn, "parcel_holders") if first == 1 else []
-    rows = conn.execute(
-        "SELECT p.fid, p.zddm, p.co_holders " + added + " AND p.co_holders IS NOT NULL "
-        "AND p.co_holders <> ''",
-        (batch_id,),
-    ).fetchall()
-    conn.executemany(
-        "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, is_primary) "
-        "VALUES (?, ?, ?, ?, 0)",
-        [
-            (fid, zddm, name, id_number)
-            for fid, zddm, text in rows
-            for name, id_number in parse_co_holders(text)
-        ],
-    )
-    for sql in lifted:
-        conn.execute(sql)
-    n = _record_added(conn, batch_id, "parcel_holders", first)
-    if n:
-        report.info["holders_added"] = n
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.count = 0
+        # into an empty table, build its indexes once at the end (as for the layer)
+        empty = _next_fid(conn, "parcel_holders") == 1
+        self.lifted = _lift_indexes(conn, "parcel_holders") if empty else []
+
+    def add(self, fids: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+        text = columns.get("co_holders")
+        if text is None:
+            return
+        zddm = columns.get("zddm", np.full(len(fids), None, dtype=object))
+        rows = [
+            (fid, code, name, id_number)
+            for fid, code, t in zip(fids.tolist(), zddm.tolist(), text.tolist(), strict=True)
+            if t
+            for name, id_number in parse_co_holders(t)
+        ]
+        self.conn.executemany(
+            "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, is_primary) "
+            "VALUES (?, ?, ?, ?, 0)",
+            rows,
+        )
+        self.count += len(rows)
+
+    def finish(self, report: Report) -> None:
+        for sql in self.lifted:
+            self.conn.execute(sql)
+        if self.count:
+            report.info["holders_added"] = self.count
 
 
 # =================================================================== batches: list and undo
@@ -1174,6 +1188,13 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                         key=current[fid][1], found=current[fid][0], expected=expected,
                     )  # fmt: skip
             added = [(f,) for f, a, _ in items if a == "added"]
+            if layer == "parcels":  # the co-holders that came with these parcels
+                before_holders = conn.total_changes
+                conn.executemany("DELETE FROM parcel_holders WHERE parcel_fid = ?", added)
+                counts["parcel_holders"] = {
+                    "deleted": conn.total_changes - before_holders,
+                    "restored": 0,
+                }
             conn.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', added)
             restored = 0
             for fid, action, before in items:
