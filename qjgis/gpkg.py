@@ -219,11 +219,11 @@ def _write_level(
         )
 
 
-#: Features read, sorted and written at a time on the leaf level: the leaves are packed
-#: chunk by chunk (Sort-Tile-Recursive inside each chunk, in fid order between them),
-#: so memory stays bounded however large the layer; the levels above hold one entry
-#: per node (1/50 of the features) and are packed whole.
-LEAF_CHUNK = 200_000
+#: Features read, sorted and written at a time on the leaf level (about 15 MiB): the
+#: leaves are packed chunk by chunk (Sort-Tile-Recursive inside each chunk, in fid order
+#: between them), so memory stays bounded however large the layer; the levels above
+#: hold one entry per node (1/50 of the features) and are packed whole.
+LEAF_CHUNK = 50_000
 
 
 def _envelope_filter(column: str) -> str:
