@@ -8,7 +8,7 @@ empty layer, a layer of points where polygons are needed. Reading is in bounded
 batches through pyogrio's vectorised API (pandas and pyarrow are not needed). A
 shapefile in a legacy code page (GBK, Big5 ...) is read through GDAL's Arrow stream
 with GDAL passing the bytes through, and each text column is decoded here in one
-call: GDAL's per-value iconv recoding was two thirds of the read (docs/bench-import.md).
+call: GDAL's per-value iconv recoding was two thirds of the read (docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Benchmark: the building -> parcel join and the full check, against geopandas.
 
-Not a test: prints figures (recorded in docs/bench-checks.md). Usage:
+Not a test: prints figures (recorded in docs/benchmarks.md). Usage:
 
     .venv/bin/python tests/bench/bench_checks.py [--parcels 100000 1000000] [--repeat 3]
 

@@ -1,6 +1,6 @@
 """Benchmark: importing the demo district's GBK shapefiles, against `ogr2ogr -f GPKG`.
 
-Not a test: prints figures (recorded in docs/bench-import.md). Usage:
+Not a test: prints figures (recorded in docs/benchmarks.md). Usage:
 
     .venv/bin/python tests/bench/bench_import.py [N ...] [--cache DIR] [--batch ROWS]
         [--repeat K] [--shp DIR ...] [--with-geopandas]
