@@ -35,6 +35,7 @@ class QjgisError(Exception):
             "(version {expected} expected, found {found})"
         ),
         "invalid_argument": "{name} = {value!r} is invalid: {reason}",
+        "village_not_found": "{path}: no village has the code or name {village}",
         "canceled": "canceled",
     }
 

@@ -543,6 +543,19 @@ class GpkgStore:
             )
         return before
 
+    def find_villages(self, village: str) -> list[tuple[str, str]]:
+        """(code, name) of the villages a user means by a code or a name, in file order.
+
+        Names can repeat across towns, so a name may mean several villages.
+        """
+        rows = self._conn.execute(
+            "SELECT code, name FROM villages WHERE code = ? OR name = ? ORDER BY fid",
+            (village, village),
+        ).fetchall()
+        if not rows:
+            raise QjgisError("village_not_found", path=self.path, village=village)
+        return [(r[0], r[1]) for r in rows]
+
     def row_version(self, table: str, fid: int) -> int | None:
         row = self._conn.execute(
             f'SELECT row_version FROM "{self._layer(table).name}" WHERE fid = ?', (int(fid),)
@@ -557,7 +570,7 @@ class GpkgStore:
         t = self._layer(table)
         names = self._columns(t, list(columns))
         n = len(next(iter(columns.values()))) if columns else 0
-        start = self._next_fid(conn, table)
+        start = self.next_fid(conn, table)
         fids = np.arange(start, start + n, dtype=np.int64)
         values = [_python_values(columns[c]) for c in names]
         placeholders = ", ".join("?" * (len(names) + 1))
@@ -589,7 +602,7 @@ class GpkgStore:
         names = self._columns(t, list(columns))
         geoms = to_multipolygons(np.asarray(geometry, dtype=object))
         n = len(geoms)
-        start = self._next_fid(conn, layer)
+        start = self.next_fid(conn, layer)
         fids = np.arange(start, start + n, dtype=np.int64)
         blobs = gpkg.encode(geoms, self.srs_id())
         values = [_python_values(columns[c]) for c in names]
@@ -653,7 +666,7 @@ class GpkgStore:
         )
 
     @staticmethod
-    def _next_fid(conn: sqlite3.Connection, table: str) -> int:
+    def next_fid(conn: sqlite3.Connection, table: str) -> int:
         row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
         top = conn.execute(f'SELECT max(fid) FROM "{table}"').fetchone()[0]
         return max(row[0] if row else 0, top or 0) + 1

@@ -13,17 +13,27 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from qjgis.errors import QjgisError
 
 FORMATS = ("csv", "json", "xlsx")
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
+    """A value as one table cell: nested values become JSON text."""
     if isinstance(value, dict | list | tuple):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value
+
+
+def write_csv(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], stream: TextIO
+) -> None:
+    """Rows as CSV with the headers, to any text stream (a file, or stdout)."""
+    w = csv.writer(stream)
+    w.writerow([h for _, h in columns])
+    w.writerows([cell(r.get(k)) for k, _ in columns] for r in rows)
 
 
 def write_table(
@@ -53,9 +63,7 @@ def write_table(
                 json.dump(list(rows), fh, ensure_ascii=False, indent=2, default=str)
         elif fmt == "csv":
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow([h for _, h in columns])
-                w.writerows([_cell(r.get(k)) for k, _ in columns] for r in rows)
+                write_csv(rows, columns, fh)
         else:
             _write_xlsx(tmp, rows, columns, sheet)
         os.replace(tmp, target)
@@ -83,7 +91,7 @@ def _write_xlsx(
     for r in rows:
         out = []
         for k, _ in columns:
-            v = _cell(r.get(k))
+            v = cell(r.get(k))
             if isinstance(v, str) and v.isdigit() and len(v) > 11:
                 c = WriteOnlyCell(ws, value=v)
                 c.number_format = "@"  # a code, not a number

@@ -8,6 +8,7 @@ traceback unless --debug), 2 on bad usage (argparse).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import traceback
@@ -21,6 +22,14 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type for DATE options (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
 class Progress:

@@ -46,17 +46,10 @@ from qjgis.cases.model import (
 )
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_ERROR, EXIT_OK, emit
+from ui.cli import EXIT_ERROR, EXIT_OK, emit, iso_date
 
 DISPOSITIONS = [code_name(d) for d in Disposition]
 STATES = sorted({code_name(s) for s in RuinState} | {code_name(s) for s in RenovationState})
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
 def _case_id(text: str) -> str:
@@ -86,7 +79,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         return p
 
     def when(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--date", type=_date, metavar="DATE", help="when it happened (today)")
+        p.add_argument("--date", type=iso_date, metavar="DATE", help="when it happened (today)")
         p.add_argument("--note", metavar="TEXT", help="what was done, by whom on the ground")
 
     p = action("open", "open a ruin case for a building, or a renovation case (--renovation)")
@@ -108,7 +101,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = action("dispose", "classify a pending ruin case under one of the four dispositions")
     p.add_argument("case", type=_case_id, metavar="CASE", help="R12")
     p.add_argument("--as", dest="disposition", required=True, choices=DISPOSITIONS)
-    p.add_argument("--deadline", type=_date, metavar="DATE", help="the notice's deadline")
+    p.add_argument("--deadline", type=iso_date, metavar="DATE", help="the notice's deadline")
     p.add_argument("--owner-keeps", action="store_true", help="owner wants to keep the house")
     p.add_argument("--feasible", action="store_true", help="reinforcement is feasible")
     p.add_argument(
@@ -129,7 +122,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = action("advance", "record the state a case reached")
     p.add_argument("case", type=_case_id, metavar="CASE", help="R12 or W3")
     p.add_argument("--to", required=True, metavar="STATE", help=", ".join(STATES))
-    p.add_argument("--deadline", type=_date, metavar="DATE", help="deadline of the next step")
+    p.add_argument("--deadline", type=iso_date, metavar="DATE", help="deadline of the next step")
     p.add_argument(
         "--evidence",
         action="append",
@@ -152,12 +145,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = action("show", "a case with its history and evidence")
     p.add_argument("case", type=_case_id, metavar="CASE")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
 
     p = action("list", "list cases")
     p.add_argument("--village", metavar="CODE|NAME")
     p.add_argument("--open", action="store_true", help="only cases not closed")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
 
     s = sub.add_parser(
         "sheet",
@@ -171,7 +164,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--village", required=True, metavar="CODE|NAME")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
     p.add_argument("--json", action="store_true")
     p = sheet_actions.add_parser(
         "import",

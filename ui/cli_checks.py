@@ -13,14 +13,7 @@ from typing import Any, TextIO
 from qjgis import commands
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_OK, Progress, emit
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+from ui.cli import EXIT_OK, Progress, emit, iso_date
 
 
 def _rule_list(text: str) -> list[str]:
@@ -37,7 +30,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help="rules to run")
-    s.add_argument("--as-of", type=_date, metavar="DATE", help="date deadlines are judged on")
+    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date deadlines are judged on")
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("findings", parents=[common], help="list the findings")
@@ -67,7 +60,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     what.add_argument("--findings", action="store_true", help="count the open findings")
     what.add_argument("--cases", action="store_true", help="count the remediation cases")
     s.add_argument("--by", choices=("village", "town", "district"), default="village")
-    s.add_argument("--as-of", type=_date, metavar="DATE", help="date overdue is judged on")
+    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")
@@ -129,18 +122,29 @@ def _finding_columns() -> list[tuple[str, str]]:
 
 
 def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
+    from functools import cache
+
     from ui import texts, texts_checks
 
+    # each text function builds its whole translated table per call: look each code up
+    # once, not once per finding (a district has tens of thousands)
+    rule_title, severity, exemption = (
+        cache(texts_checks.rule_title),
+        cache(texts_checks.severity_text),
+        cache(texts_checks.exemption_text),
+    )
+    state, decision = cache(texts_checks.state_text), cache(texts_checks.decision_text)
+    yes = texts.label("yes")
     rows = []
     for r in records:
         row = r.as_json()
         row |= {
-            "rule_title": texts_checks.rule_title(r.rule_id),
-            "severity_text": texts_checks.severity_text(r.severity),
-            "exemption_text": texts_checks.exemption_text(r.exemption),
-            "state_text": texts_checks.state_text(r.state),
-            "decision_text": texts_checks.decision_text(r.decision),
-            "needs_review_text": texts.label("yes") if r.needs_review else "",
+            "rule_title": rule_title(r.rule_id),
+            "severity_text": severity(r.severity),
+            "exemption_text": exemption(r.exemption),
+            "state_text": state(r.state),
+            "decision_text": decision(r.decision),
+            "needs_review_text": yes if r.needs_review else "",
         }
         rows.append(row)
     return rows
@@ -157,7 +161,7 @@ def _write_or_print(
     json_rows: list[dict[str, Any]] | None = None,
 ) -> None:
     """--out FILE writes csv/json/xlsx (format from --format or the suffix); else print."""
-    from qjgis.tables import write_table
+    from qjgis.tables import write_csv, write_table
     from ui import texts
 
     plain = json_rows if json_rows is not None else rows
@@ -174,19 +178,7 @@ def _write_or_print(
     elif args.json or args.format == "json":
         out.write(json.dumps(plain, ensure_ascii=False, indent=2, default=str) + "\n")
     elif args.format == "csv":
-        import csv
-
-        w = csv.writer(out)
-        w.writerow([h for _, h in columns])
-        for r in rows:
-            w.writerow(
-                [
-                    json.dumps(r.get(k), ensure_ascii=False)
-                    if isinstance(r.get(k), dict | list)
-                    else r.get(k)
-                    for k, _ in columns
-                ]
-            )
+        write_csv(rows, columns, out)
     elif args.format == "xlsx":
         raise QjgisError(
             "invalid_argument", name="--format", value="xlsx", reason="needs --out FILE"
@@ -279,6 +271,17 @@ _STAT_COLUMNS = (
 )
 
 
+def _text_table(rows: Sequence[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
+    from qjgis.tables import cell
+
+    lines = [" | ".join(h for _, h in columns)]
+    lines += [
+        " | ".join("" if r.get(k) is None else str(cell(r.get(k))) for k, _ in columns)
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
 def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
     if args.cases:
         return _cmd_stats_cases(args, out)
@@ -310,15 +313,12 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
             flat[r] = row["by_rule"].get(r, {}).get("found", 0)
         rows.append(flat)
 
-    def text() -> str:
-        lines = [" | ".join(h for _, h in columns)]
-        for r in rows:
-            if args.by == "village" and not r["findings"]:
-                continue
-            lines.append(" | ".join("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
-        return "\n".join(lines)
-
-    _write_or_print(rows, columns, args, out, text, sheet="stats", json_rows=stats)
+    # on screen, villages without findings are left out; files keep every village
+    shown = [r for r in rows if r["findings"] or args.by != "village"]
+    _write_or_print(
+        rows, columns, args, out, lambda: _text_table(shown, columns), sheet="stats",
+        json_rows=stats,
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -331,22 +331,7 @@ def _cmd_stats_cases(args: argparse.Namespace, out: TextIO) -> int:
     for row in stats:
         keys += [k for k in row if k not in keys]
     columns = [(k, k) for k in keys]
-    flat = [dict(row) for row in stats]
-
-    def text() -> str:
-        lines = [" | ".join(keys)]
-        lines += [
-            " | ".join(
-                json.dumps(r.get(k), ensure_ascii=False)
-                if isinstance(r.get(k), dict | list)
-                else ("" if r.get(k) is None else str(r.get(k)))
-                for k in keys
-            )
-            for r in flat
-        ]
-        return "\n".join(lines)
-
-    _write_or_print(flat, columns, args, out, text, sheet="cases", json_rows=stats)
+    _write_or_print(stats, columns, args, out, lambda: _text_table(stats, columns), sheet="cases")
     return EXIT_OK
 
 

@@ -75,6 +75,9 @@ def _base_error_templates() -> dict[str, str]:
             "expected, {found} found)",
         ),
         "invalid_argument": QCoreApplication.translate("Errors", "{name} = {value}: {reason}"),
+        "village_not_found": QCoreApplication.translate(
+            "Errors", "{path}: no village has the code or name {village}"
+        ),
         "canceled": QCoreApplication.translate("Errors", "canceled; nothing was changed"),
     }
 
@@ -103,7 +106,6 @@ def reason_text(reason: str) -> str:
                 "Reasons", "only shapefiles take an encoding; the other formats are UTF-8"
             )
         ),
-        "no such village": QCoreApplication.translate("Reasons", "no such village"),
         "no such row": QCoreApplication.translate("Reasons", "no such row"),
         "not editable": QCoreApplication.translate("Reasons", "not editable"),
         "needs --out FILE": QCoreApplication.translate("Reasons", "needs --out FILE"),

@@ -117,9 +117,6 @@ def error_templates() -> dict[str, str]:
         "payment_not_renovation": QCoreApplication.translate(
             "Errors", "{path}: case {case}: only renovation cases receive subsidies"
         ),
-        "village_not_found": QCoreApplication.translate(
-            "Errors", "{path}: no village has the code or name {village}"
-        ),
         "sheet_unreadable": QCoreApplication.translate(
             "Errors", "{path}: not a case sheet exported by qjgis ({reason})"
         ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -540,7 +541,7 @@ def illegal_findings(store: GpkgStore, household_no: str, zddm: str | None) -> l
 
 
 @dataclass
-class _Transition:
+class _Transition(ABC):
     """Move a case to another state; shared by dispose and advance."""
 
     case: str  # "R12" / "W3"
@@ -565,8 +566,9 @@ class _Transition:
                 "invalid_argument", name="case", value=self.case, reason="expected R12 or W12"
             ) from None
 
+    @abstractmethod
     def _target(self, store: GpkgStore, case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        raise NotImplementedError
+        """The state the case moves to and the extra columns that change with it."""
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self.kind, self.fid)

@@ -36,7 +36,6 @@ from qjgis.store import GpkgStore
 
 QjgisError.register(
     {
-        "village_not_found": "{path}: no village has the code or name {village}",
         "sheet_unreadable": "{path}: not a case sheet exported by qjgis ({reason})",
         "sheet_row_case": "{path} row {row}: {value} is not a case id (R12, W3)",
         "sheet_row_state": "{path} row {row}: {value} is not a state of case {case}",
@@ -74,12 +73,7 @@ KIND_TITLES = {CaseKind.RUIN: "残垣断壁整治", CaseKind.RENOVATION: "危房
 
 
 def find_village(store: GpkgStore, village: str) -> tuple[str, str]:
-    rows = store.execute_sql(
-        "SELECT code, name FROM villages WHERE code = ? OR name = ? ORDER BY fid", [village] * 2
-    )
-    if not rows:
-        raise QjgisError("village_not_found", path=store.path, village=village)
-    return rows[0][0], rows[0][1]
+    return store.find_villages(village)[0]
 
 
 def open_cases(store: GpkgStore, village_code: str) -> list[dict[str, Any]]:

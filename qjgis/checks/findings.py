@@ -365,14 +365,7 @@ def _record(row: Sequence[Any]) -> FindingRecord:
 
 def village_codes(store: GpkgStore, village: str) -> list[str]:
     """The codes a user means by a village code or name (names can repeat across towns)."""
-    rows = store.execute_sql(
-        "SELECT code FROM villages WHERE code = ? OR name = ? ORDER BY code", (village, village)
-    )
-    if not rows:
-        raise QjgisError(
-            "invalid_argument", name="--village", value=village, reason="no such village"
-        )
-    return [r[0] for r in rows]
+    return sorted(code for code, _ in store.find_villages(village))
 
 
 FILTER_DECISIONS = ("pending", "confirmed", "exempted", "false_positive", "needs_review")

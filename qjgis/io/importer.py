@@ -1011,10 +1011,6 @@ def _record_added(conn: sqlite3.Connection, batch_id: int, table: str, first_fid
     return int(cur.rowcount)
 
 
-def _next_fid(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f'SELECT coalesce(max(fid), 0) + 1 FROM "{table}"').fetchone()[0])
-
-
 def derive_towns(
     conn: sqlite3.Connection, batch_id: int, unmapped: list[str], report: Report
 ) -> None:
@@ -1026,7 +1022,7 @@ def derive_towns(
     if field_name is None:
         return
     path = "$." + json.dumps(field_name, ensure_ascii=False)
-    first = _next_fid(conn, "towns")
+    first = GpkgStore.next_fid(conn, "towns")
     conn.execute(
         "INSERT INTO towns (code, name) "
         "SELECT town_code, min(json_extract(extra, ?)) FROM villages "
@@ -1073,7 +1069,7 @@ class CoHolders:
         self.conn = conn
         self.count = 0
         # into an empty table, build its indexes once at the end (as for the layer)
-        empty = _next_fid(conn, "parcel_holders") == 1
+        empty = GpkgStore.next_fid(conn, "parcel_holders") == 1
         self.lifted = _lift_indexes(conn, "parcel_holders") if empty else []
 
     def add(self, fids: np.ndarray, columns: dict[str, np.ndarray]) -> None:

@@ -623,10 +623,6 @@
         <translation>只有 shapefile 可指定编码，其他格式均为 UTF-8</translation>
     </message>
     <message>
-        <source>no such village</source>
-        <translation>无此行政村</translation>
-    </message>
-    <message>
         <source>no such row</source>
         <translation>无此行</translation>
     </message>
