@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 class ArrowSchema(ctypes.Structure):
@@ -193,3 +194,138 @@ def batches(
         finally:
             arr.release(ctypes.addressof(arr))
         yield columns
+
+
+# ---------------------------------------------------------------- whole-table scans
+def utf8_fixed(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """A utf8 column (offsets relative to `data`) as fixed-width unicode, "" where empty.
+
+    No Python object per value: pure ASCII (codes, ID numbers) is widened in
+    place; other text is decoded once for the whole column and its character
+    offsets found from the UTF-8 lead bytes. Values of one length (the usual
+    case for codes) are a reshape; otherwise one gather of rows.
+    """
+    n = len(offsets) - 1
+    if n <= 0:
+        return np.empty(0, dtype="U1")
+    if not len(data):
+        return np.zeros(n, dtype="U1")
+    if int(data.max()) < 0x80:
+        points: np.ndarray = data
+        starts, ends = offsets[:-1], offsets[1:]
+    else:
+        text = data.tobytes().decode("utf-8")  # GDAL gives valid UTF-8; raises otherwise
+        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        lead = np.zeros(len(data) + 1, dtype=np.int64)
+        np.cumsum((data & 0xC0) != 0x80, out=lead[1:])
+        starts, ends = lead[offsets[:-1]], lead[offsets[1:]]
+    lengths = ends - starts
+    width = max(int(lengths.max()), 1)
+    if (lengths == width).all() and int(starts[0]) == 0:
+        matrix = points[: n * width].reshape(n, width)
+    else:
+        # Each row is the `width` points from its start, cut at its length: one gather
+        # of rows from a sliding window over the points, without an index per point.
+        padded = np.concatenate([points, np.zeros(width, dtype=points.dtype)])
+        matrix = sliding_window_view(padded, width)[starts]
+        matrix[np.arange(width)[None, :] >= lengths[:, None]] = 0
+    matrix = matrix.astype(np.uint32, copy=False)
+    return matrix.view(f"U{width}").ravel()
+
+
+def _scan_column(fmt: bytes, arr: ArrowArray) -> tuple[Any, np.ndarray | None]:
+    """(values, validity or None) of one column of a batch, copied out of the batch.
+
+    Text stays as its (offsets, bytes) until all batches are in: widening each
+    batch to unicode and joining them would copy four times the bytes twice.
+    """
+    n, off = int(arr.length), int(arr.offset)
+    valid = _valid(arr)
+    if fmt in (b"u", b"z"):
+        offsets, data = _binary_parts(arr)
+        return (offsets, data.copy()), valid
+    if fmt == b"b":
+        bits = _buffer(arr, 1, np.uint8, (off + n + 7) // 8)
+        return np.unpackbits(bits, bitorder="little")[off : off + n].astype(bool), valid
+    dtype = {b"g": np.float64, b"i": np.int32, b"l": np.int64}[fmt]
+    return _buffer(arr, 1, dtype, off + n)[off:], valid
+
+
+def _blobs(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    blob = data.tobytes()
+    out = np.empty(len(offsets) - 1, dtype=object)
+    out[:] = [blob[a:b] for a, b in itertools.pairwise(offsets.tolist())]
+    return out
+
+
+def _joined_text(chunks: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """utf8 batches joined into one fixed-width unicode array."""
+    if len(chunks) == 1:
+        return utf8_fixed(*chunks[0])
+    shift = np.cumsum([0] + [len(d) for _, d in chunks[:-1]])
+    offsets = np.concatenate(
+        [chunks[0][0][:1]] + [o[1:] + s for (o, _), s in zip(chunks, shift, strict=True)]
+    )
+    return utf8_fixed(offsets, np.concatenate([d for _, d in chunks]))
+
+
+#: What `scan_columns` reads; a date (tdD) is not among them: see `qjgis.store`.
+SCAN_SUPPORTED = frozenset({b"u", b"g", b"i", b"l", b"b", b"z"})
+
+
+def scan_columns(
+    stream_ptr: int,
+    decode: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+    """Every column of a stream as (values, validity or None), batches joined.
+
+    Text comes as fixed-width unicode, numbers and booleans in their dtype,
+    binary as bytes objects, or through `decode` (WKB to geometries) batch by
+    batch so that the blobs of a whole layer are never held at once. Raises
+    ArrowStreamError for a failing batch or a column type outside SCAN_SUPPORTED.
+    """
+    schema = schema_of(stream_ptr)
+    unsupported = [n for f, n in schema if f not in SCAN_SUPPORTED]
+    if unsupported:
+        raise ArrowStreamError(f"unsupported column types: {unsupported}")
+    parts: list[list[tuple[np.ndarray, np.ndarray | None]]] = [[] for _ in schema]
+    stream = ArrowArrayStream.from_address(stream_ptr)
+    while True:
+        arr = ArrowArray()
+        if stream.get_next(stream_ptr, ctypes.addressof(arr)) != 0:
+            raise ArrowStreamError(_last_error(stream, stream_ptr))
+        if not arr.release:
+            break
+        try:
+            for i, (fmt, _) in enumerate(schema):
+                values, valid = _scan_column(fmt, arr.children[i].contents)
+                if fmt == b"z":
+                    values = _blobs(*values)
+                    if valid is not None:
+                        values[~valid] = None
+                    if decode is not None:
+                        values = decode(values)
+                parts[i].append((values, valid))
+        finally:
+            arr.release(ctypes.addressof(arr))
+    out: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+    for (fmt, name), chunks in zip(schema, parts, strict=True):
+        key = name.decode("utf-8")
+        if not chunks:
+            empty = np.empty(0, dtype={b"u": "U1", b"z": object, b"b": bool}.get(fmt, np.float64))
+            out[key] = (empty, None)
+            continue
+        if fmt == b"u":
+            values = _joined_text([c[0] for c in chunks])
+        else:
+            values = np.concatenate([c[0] for c in chunks])
+        if all(c[1] is None for c in chunks):
+            out[key] = (values, None)
+        else:
+            out[key] = (
+                values,
+                np.concatenate(
+                    [c[1] if c[1] is not None else np.ones(len(c[0]), bool) for c in chunks]
+                ),
+            )
+    return out

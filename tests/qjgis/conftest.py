@@ -7,6 +7,7 @@ Nothing here may import PySide6, pytest-qt, `layers` or `ui`.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 import shapely
 
+from qjgis import gpkg
 from qjgis.store import GpkgStore
 
 #: Where the test features lie, in EPSG:4524 metres (zone-prefixed easting, northing).
@@ -89,3 +91,33 @@ def add_features() -> Callable[..., np.ndarray]:
             return store.insert_features(conn, layer, geometry, dict(columns or {}))
 
     return add
+
+
+@pytest.fixture
+def commit_elsewhere() -> Callable[[GpkgStore, str], None]:
+    """Factory: commit one SQL statement through another connection, as another desktop would."""
+
+    def commit(store: GpkgStore, sql: str) -> None:
+        other = sqlite3.connect(store.path, isolation_level=None)
+        gpkg.register_functions(other)
+        other.execute(sql)
+        other.close()
+
+    return commit
+
+
+@pytest.fixture
+def same_column() -> Callable[[np.ndarray, np.ndarray], None]:
+    """Assert two readings of a column agree: dtype, and each value's type and value."""
+
+    def check(old: np.ndarray, new: np.ndarray) -> None:
+        old, new = np.asarray(old), np.asarray(new)
+        assert old.dtype == new.dtype
+        if old.dtype.kind == "f":
+            assert np.array_equal(old, new, equal_nan=True)
+            return
+        assert len(old) == len(new)
+        for a, b in zip(old.tolist(), new.tolist(), strict=True):
+            assert type(a) is type(b) and a == b
+
+    return check

@@ -8,7 +8,6 @@ values chosen to hit its fallbacks.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,20 +53,11 @@ def _row_by_row(store: GpkgStore, table: str, cols: list[str], geometry: bool) -
     return _columnar(rows, ["fid", *(["wkb"] if geometry else []), *cols], t)
 
 
-def _same(old: np.ndarray, new: np.ndarray) -> None:
-    assert old.dtype == new.dtype
-    if old.dtype.kind == "f":
-        assert np.array_equal(old, new, equal_nan=True)
-        return
-    assert len(old) == len(new)
-    for a, b in zip(old.tolist(), new.tolist(), strict=True):
-        assert type(a) is type(b) and a == b
-
-
 def test_read_layer_equals_row_by_row_reading(
     project: GpkgStore,
     squares: Callable[..., np.ndarray],
     add_features: Callable[..., np.ndarray],
+    same_column: Callable[[np.ndarray, np.ndarray], None],
 ) -> None:
     n = len(AWKWARD_TEXT) * 2
     fids = add_features(project, squares(n), "parcels", {"zddm": AWKWARD_TEXT * 2})
@@ -92,13 +82,15 @@ def test_read_layer_equals_row_by_row_reading(
     old = _row_by_row(project, "parcels", cols, geometry=True)
     assert new.fids.tolist() == old["fid"].tolist() == sorted(fids.tolist())
     for c in cols:
-        _same(old[c], new.attrs[c])
+        same_column(old[c], new.attrs[c])
     decoded = gpkg.decode(old["wkb"])
     assert shapely.is_missing(new.geometry).tolist() == shapely.is_missing(decoded).tolist()
     assert shapely.equals_exact(new.geometry, decoded, 0).sum() == n - 1
 
 
-def test_read_table_equals_row_by_row_reading(project: GpkgStore) -> None:
+def test_read_table_equals_row_by_row_reading(
+    project: GpkgStore, same_column: Callable[[np.ndarray, np.ndarray], None]
+) -> None:
     with project.transaction() as conn:
         for k, text in enumerate(AWKWARD_TEXT * 3):
             conn.execute(
@@ -117,7 +109,7 @@ def test_read_table_equals_row_by_row_reading(project: GpkgStore) -> None:
     new = project.read_table("members", cols)
     old = _row_by_row(project, "members", cols, geometry=False)
     for c in ["fid", *cols]:
-        _same(old[c], new[c])
+        same_column(old[c], new[c])
     empty = project.read_table("households", ["household_no", "lives_in_village"])
     assert [len(v) for v in empty.values()] == [0, 0, 0]
 
@@ -211,6 +203,7 @@ def test_reading_on_two_connections_equals_one(
     squares: Callable[..., np.ndarray],
     add_features: Callable[..., np.ndarray],
     monkeypatch: pytest.MonkeyPatch,
+    same_column: Callable[[np.ndarray, np.ndarray], None],
 ) -> None:
     add_features(project, squares(40), "parcels", {"zddm": [f"Z{k}" for k in range(40)]})
     cols = ["zddm", "zdmj", "holder_id", "household_no"]
@@ -229,7 +222,7 @@ def test_reading_on_two_connections_equals_one(
     assert parallel.fids.tolist() == serial.fids.tolist()
     assert shapely.equals_exact(parallel.geometry, serial.geometry, 0).all()
     for c in cols:
-        _same(serial.attrs[c], parallel.attrs[c])
+        same_column(serial.attrs[c], parallel.attrs[c])
     # Inside a transaction only the store's own connection sees its writes.
     with project.transaction() as conn:
         conn.execute(
@@ -244,15 +237,13 @@ def test_a_commit_between_the_two_reads_makes_one_read_again(
     squares: Callable[..., np.ndarray],
     add_features: Callable[..., np.ndarray],
     monkeypatch: pytest.MonkeyPatch,
+    commit_elsewhere: Callable[[GpkgStore, str], None],
 ) -> None:
     fids = add_features(project, squares(30), "parcels", {"zddm": [f"Z{k}" for k in range(30)]})
     real = store_mod._read_on_second_connection
 
     def commit_then_read(*args: Any) -> Any:
-        other = sqlite3.connect(project.path, isolation_level=None)
-        gpkg.register_functions(other)
-        other.execute("UPDATE parcels SET zddm = 'changed', holder_id = 'x'")
-        other.close()
+        commit_elsewhere(project, "UPDATE parcels SET zddm = 'changed', holder_id = 'x'")
         return real(*args)
 
     monkeypatch.setattr(store_mod, "_PARALLEL_ROWS", 0)
