@@ -490,11 +490,36 @@ def _codepoint_matrix(
     if a.dtype.kind != "U":
         # Object arrays (None, floats from spreadsheets) and bytes become text that simply fails.
         a = a.astype(str)
-    a = np.char.upper(np.char.strip(a.ravel()))
-    right_length = np.char.str_len(a) == width
+    a = _strip_upper(a.ravel())
+    right_length = np.strings.str_len(a) == width
     fixed = np.ascontiguousarray(a.astype(f"<U{width}"))
     cps = fixed.view("<u4").reshape(-1, width).astype(np.uint32, copy=False)
     return cps, right_length, shape
+
+
+def _strip_upper(a: NDArray[np.str_]) -> NDArray[np.str_]:
+    """`np.strings.upper(np.strings.strip(a))`, run only on the rows it may change.
+
+    Stored codes and ID numbers are nearly all trimmed upper-case ASCII already;
+    stripping and upper-casing millions of them cost seconds for a handful.
+    """
+    n = len(a)
+    if not n or not a.dtype.itemsize:
+        return a
+    a = np.ascontiguousarray(a)
+    cps = a.view(np.uint32).reshape(n, a.dtype.itemsize // 4)
+    length = np.strings.str_len(a)
+    first = cps[:, 0]
+    last = cps[np.arange(n), np.maximum(length - 1, 0)]
+    # Whitespace is ASCII 9-13 and 28-32, or code points from U+0085 up; lower case is
+    # a-z, or (rarely) something beyond ASCII.
+    edges = (length > 0) & ((first <= 32) | (first >= 0x85) | (last <= 32) | (last >= 0x85))
+    suspect = np.flatnonzero(edges | (((cps >= 97) & (cps <= 122)) | (cps >= 128)).any(axis=1))
+    if not len(suspect):
+        return a
+    out = a.copy()
+    out[suspect] = np.strings.upper(np.strings.strip(a[suspect]))
+    return out
 
 
 def _digit_mask(cps: NDArray[np.uint32]) -> NDArray[np.bool_]:
@@ -509,13 +534,13 @@ def _province_ok(cps: NDArray[np.uint32], is_digit: NDArray[np.bool_]) -> NDArra
     return _PROVINCE_TABLE[index]
 
 
-def valid_id_mask(ids: ArrayLike) -> NDArray[np.bool_]:
+def valid_id_mask(ids: ArrayLike, *, born_by: np.datetime64 | None = None) -> NDArray[np.bool_]:
     """True where a string is a well-formed 18-character ID: length, digits, province, check.
 
     Vectorised with numpy (no per-row Python loop). Deliberately stricter and narrower than
     ``check_id_number``:
-    - the birth date is NOT checked (a wrong date with a right check digit is rare, and the
-      per-row check catches it), so True means "well formed", not "valid";
+    - the birth date is checked only when ``born_by`` is given (a real date from 1880 up to
+      that day); otherwise True means "well formed", not "valid";
     - only surrounding whitespace and lower-case ``x`` are forgiven; 15-digit numbers,
       full-width characters and float renderings give False even where ``check_id_number``
       repairs them.
@@ -523,12 +548,36 @@ def valid_id_mask(ids: ArrayLike) -> NDArray[np.bool_]:
     The result has the shape of ``ids``.
     """
     cps, ok, shape = _codepoint_matrix(ids, 18)
-    is_digit = _digit_mask(cps)
-    body_digits = is_digit[:, :17].all(axis=1)
-    ok &= body_digits & _province_ok(cps, is_digit)
-    values = np.where(is_digit[:, :17], cps[:, :17].astype(np.int64) - _ZERO, 0)
-    ok &= cps[:, 17] == _CHECK_CODEPOINTS[(values @ _WEIGHT_ARRAY) % 11]
+    ok &= ((cps[:, :17] >= _ZERO) & (cps[:, :17] <= _NINE)).all(axis=1)
+    ok &= _province_ok(cps, _digit_mask(cps[:, :2]))
+    # Column by column in int64: a (rows, 17) int64 temporary costs more than the sums.
+    total = np.zeros(len(cps), dtype=np.int64)
+    for j, weight in enumerate(ID_WEIGHTS):
+        total += (cps[:, j].astype(np.int64) - _ZERO) * weight
+    ok &= cps[:, 17] == _CHECK_CODEPOINTS[total % 11]
+    if born_by is not None:
+        ok &= _birth_dates_ok(cps, ok, np.datetime64(born_by, "D"))
     return ok.reshape(shape)
+
+
+def _number(cps: NDArray[np.uint32], start: int, stop: int) -> NDArray[np.int64]:
+    out = np.zeros(len(cps), dtype=np.int64)
+    for j in range(start, stop):
+        out = out * 10 + (cps[:, j].astype(np.int64) - _ZERO)
+    return out
+
+
+def _birth_dates_ok(
+    cps: NDArray[np.uint32], digits_ok: NDArray[np.bool_], born_by: np.datetime64
+) -> NDArray[np.bool_]:
+    """Characters 7-14 (all digits where `digits_ok`) a real date from 1880 to `born_by`."""
+    year, month, day = _number(cps, 6, 10), _number(cps, 10, 12), _number(cps, 12, 14)
+    ok = digits_ok & (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1880) & (year <= 9999)
+    m = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    length = ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64)
+    ok &= day <= length
+    date = m.astype("datetime64[D]") + np.where(ok, day - 1, 0).astype("timedelta64[D]")
+    return ok & (date <= born_by)
 
 
 def valid_zddm_mask(codes: ArrayLike, *, homestead: bool = False) -> NDArray[np.bool_]:

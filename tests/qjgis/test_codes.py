@@ -17,6 +17,7 @@ from qjgis.codes import (
     CodeProblem,
     IdCheck,
     IdProblem,
+    _strip_upper,
     check_bdcdyh,
     check_id_number,
     check_zddm,
@@ -655,3 +656,34 @@ def test_mask_phone_keeps_length_and_reveals_at_most_seven_digits(text: str) -> 
         assert revealed == []
     others = [i for i in range(len(text)) if i not in positions]
     assert all(out[i] == text[i] for i in others)
+
+
+@settings(max_examples=200)
+@given(st.lists(id_samples, max_size=25))
+def test_valid_id_mask_with_the_birth_date_equals_the_row_check(sample: list[str]) -> None:
+    # born_by adds what the plain mask leaves out: a real birth date from 1880 to that day.
+    mask = valid_id_mask(np.array(sample, dtype=object), born_by=np.datetime64(TODAY, "D"))
+    for text, flag in zip(sample, mask.tolist(), strict=True):
+        assert flag == check_id_number(text, today=TODAY).ok, text
+
+
+def test_valid_id_mask_birth_date_bounds() -> None:
+    ids = [
+        with_check("11010518800101001"),  # the first day accepted
+        with_check("11010518791231001"),
+        with_check("11010520000229001"),  # a leap day
+        with_check("11010519000229001"),  # not one
+        with_check("11010519491231001"),
+    ]
+    got = valid_id_mask(ids, born_by=np.datetime64("1949-12-30", "D")).tolist()
+    assert got == [True, False, False, False, False]
+    got = valid_id_mask(ids, born_by=np.datetime64("2000-02-29", "D")).tolist()
+    assert got == [True, False, True, False, True]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\u3000aAxX1户ß\U00020000", max_size=6), max_size=20))
+def test_strip_upper_equals_np_strings(values: list[str]) -> None:
+    # The masks clean only the rows that may change; the result must be numpy's own.
+    text = np.array(values, dtype=str)
+    assert _strip_upper(text).tolist() == np.strings.upper(np.strings.strip(text)).tolist()
