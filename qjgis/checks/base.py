@@ -98,6 +98,9 @@ class Rule:
     settings: tuple[str, ...]  # the setting keys it reads
     run: Callable[..., RuleResult]  # run(context, settings, feedback) -> RuleResult
     date_dependent: bool = False  # takes the as-of date
+    # Queries the project itself (its cases), not only the context: runs on the thread
+    # that opened the store, since an SQLite connection stays on its thread.
+    reads_project: bool = False
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -118,12 +121,22 @@ def rule(
     entity_kind: EntityKind,
     settings: tuple[str, ...] = (),
     date_dependent: bool = False,
+    reads_project: bool = False,
 ) -> Callable[[Callable[..., RuleResult]], Rule]:
     """Decorator: register a function `(context, settings, feedback) -> RuleResult` as a rule."""
 
     def wrap(fn: Callable[..., RuleResult]) -> Rule:
         return register(
-            Rule(id, version, name, entity_kind, settings, fn, date_dependent=date_dependent)
+            Rule(
+                id,
+                version,
+                name,
+                entity_kind,
+                settings,
+                fn,
+                date_dependent=date_dependent,
+                reads_project=reads_project,
+            )
         )
 
     return wrap

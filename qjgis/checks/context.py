@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Any
 
@@ -17,6 +19,7 @@ import shapely
 
 from qjgis.checks import joins
 from qjgis.errors import QjgisError
+from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.model import BuildingStatus, LandType, PlotDisposalStatus
 from qjgis.settings import ProjectSettings
 from qjgis.store import GpkgStore, LayerData
@@ -40,6 +43,28 @@ PARCEL_COLUMNS = (
 )  # fmt: skip
 BUILDING_COLUMNS = ("bdcdyh", "zddm", "status", "year_built", "danger_grade")
 HOUSEHOLD_COLUMNS = ("household_no", "village_code", "head_id", "split_status", "lives_in_village")
+MEMBER_COLUMNS = ("household_no", "seq", "id_number")
+HOLDER_COLUMNS = ("parcel_fid", "id_number", "is_primary")
+VILLAGE_COLUMNS = ("code", "name", "town_code")
+#: Every table the rules read, with its columns and whether its geometry is read.
+LOAD_PLAN: dict[str, tuple[tuple[str, ...], bool]] = {
+    "parcels": (PARCEL_COLUMNS, True),
+    "buildings": (BUILDING_COLUMNS, True),
+    "villages": (VILLAGE_COLUMNS, True),
+    "households": (HOUSEHOLD_COLUMNS, False),
+    "members": (MEMBER_COLUMNS, False),
+    "parcel_holders": (HOLDER_COLUMNS, False),
+}
+
+# What `CheckContext.preload` computes on each side: the two lists share nothing.
+_SPATIAL_SIDE = (
+    "_parcel_clean", "_building_clean", "parcel_tree", "building_join", "parcel_village",
+    "neighbours", "building_keys",
+)  # fmt: skip
+_REGISTER_SIDE = (
+    "member_ids", "member_household", "id_index", "household_size", "_resolved_holders",
+    "parcel_link", "parcel_keys",
+)  # fmt: skip
 
 _HOMESTEAD_USE = "0702"  # GB/T 21010 农村宅基地
 _NOT_STANDING = np.array([BuildingStatus.DEMOLISHED.value, BuildingStatus.RECLAIMED.value])
@@ -67,7 +92,7 @@ class CheckContext:
       STRtree over `parcel_geom`.
     - `parcel_keys`, `building_keys`: business keys (宗地代码 / 不动产单元代码,
       "#k" appended for the k-th row sharing a code in fid order, "fid:N" where
-      the code is missing); `household_keys` (户号), `member_keys` ("户号/seq").
+      the code is missing); `household_keys` (户号), `member_key(i)` ("户号/seq").
     - `building_join`: `joins.BuildingParcelJoin`; `building_parcel` (index of
       the parcel each building overlaps most, -1 if none) and `building_share`
       (that overlap's fraction of the building).
@@ -119,52 +144,96 @@ class CheckContext:
                 out[table] = f"EPSG:{code}" if known else None
         return out
 
+    # ------------------------------------------------------------ a full run's loading
+    def preload(self, feedback: Feedback | None = None) -> None:
+        """Read every layer and compute the shared joins and keys, using both cores.
+
+        For a run of all the rules (`evaluate`), which reads all of it anyway:
+        the layers and tables are read two at a time (`GpkgStore.scan_many`);
+        then the register side (ID index, household links, keys: numpy) runs on
+        a second thread while this one repairs the geometry and joins it (GEOS).
+        Neither side reads what the other computes, and both spend much of
+        their time outside the GIL. Nothing is computed that a full run would
+        not compute anyway. `feedback` hears progress and is asked about
+        cancellation between the steps of this thread (raises `Canceled`).
+        """
+        fb = feedback or NullFeedback()
+        fb.set_progress(0.0, "context")
+        tables = self.store.scan_many(
+            LOAD_PLAN, threads=2 if self.threads is None else max(1, self.threads)
+        )
+        for name in ("parcels", "buildings", "villages"):
+            self.__dict__.setdefault(name, tables[name])
+        for name, table in (("households", "households"), ("members", "members")):
+            self.__dict__.setdefault(name, TableColumns(tables[table]))
+        self.__dict__.setdefault("holders", TableColumns(tables["parcel_holders"]))
+
+        def register_side() -> None:
+            for name in _REGISTER_SIDE:
+                getattr(self, name)
+
+        fb.set_progress(0.3, "context")
+
+        def spatial_side() -> None:
+            for k, name in enumerate(_SPATIAL_SIDE):
+                check_canceled(fb)
+                getattr(self, name)
+                fb.set_progress(0.3 + 0.7 * (k + 1) / len(_SPATIAL_SIDE), "context")
+
+        if self.threads == 1:  # asked to stay on one thread
+            register_side()
+            spatial_side()
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            side = pool.submit(register_side)
+            try:
+                spatial_side()
+            finally:
+                side.result()
+
     # ------------------------------------------------------------ layers and tables
     # Only the columns the rules read: an imported layer's `extra` JSON and names
     # would cost reading time and memory for nothing.
     @cached_property
     def parcels(self) -> LayerData:
-        return self.store.read_layer("parcels", PARCEL_COLUMNS)
+        return self.store.scan("parcels", PARCEL_COLUMNS, geometry=True)
 
     @cached_property
     def buildings(self) -> LayerData:
-        return self.store.read_layer("buildings", BUILDING_COLUMNS)
+        return self.store.scan("buildings", BUILDING_COLUMNS, geometry=True)
 
     @cached_property
     def villages(self) -> LayerData:
-        return self.store.read_layer("villages", ("code", "name", "town_code"))
+        return self.store.scan("villages", VILLAGE_COLUMNS, geometry=True)
 
     @cached_property
-    def households(self) -> dict[str, np.ndarray]:
-        return self.store.read_table("households", HOUSEHOLD_COLUMNS)
+    def households(self) -> TableColumns:
+        return TableColumns(self.store.scan("households", HOUSEHOLD_COLUMNS))
 
     @cached_property
-    def members(self) -> dict[str, np.ndarray]:
-        return self.store.read_table("members", ("household_no", "seq", "id_number"))
+    def members(self) -> TableColumns:
+        return TableColumns(self.store.scan("members", MEMBER_COLUMNS))
 
     @cached_property
-    def holders(self) -> dict[str, np.ndarray]:
-        return self.store.read_table("parcel_holders", ("parcel_fid", "id_number", "is_primary"))
+    def holders(self) -> TableColumns:
+        return TableColumns(self.store.scan("parcel_holders", HOLDER_COLUMNS))
 
-    def _column(self, layer: str, column: str) -> np.ndarray:
-        source = {
-            "parcels": lambda: self.parcels.attrs,
-            "buildings": lambda: self.buildings.attrs,
-            "villages": lambda: self.villages.attrs,
-            "households": lambda: self.households,
-            "members": lambda: self.members,
-        }[layer]()
-        return source[column]
+    def _data(self, layer: str) -> LayerData:
+        source: LayerData | TableColumns = getattr(self, layer)
+        return source.data if isinstance(source, TableColumns) else source
 
     def raw_text(self, layer: str, column: str) -> np.ndarray:
         """A text column as fixed-width unicode, untrimmed, missing as "" (cached).
 
         Codes, 户号 and ID numbers are compared, validated and keyed by several
-        rules; converting a few million Python strings is done once per column.
+        rules; a scan reads them so already, otherwise a few million Python
+        strings are converted once per column.
         """
         cache: dict[tuple[str, str], np.ndarray] = self.__dict__.setdefault("_raw_cache", {})
         if (layer, column) not in cache:
-            cache[(layer, column)] = joins.as_text(self._column(layer, column))
+            data = self._data(layer)
+            text = data.text.get(column)
+            cache[(layer, column)] = joins.as_text(data.attrs[column]) if text is None else text
         return cache[(layer, column)]
 
     def text(self, layer: str, column: str) -> np.ndarray:
@@ -188,11 +257,11 @@ class CheckContext:
     # ------------------------------------------------------------ geometry fit for GEOS
     @cached_property
     def _parcel_clean(self) -> tuple[np.ndarray, np.ndarray]:
-        return sanitise(self.parcels.geometry)
+        return sanitise(self.parcels.geometry, threads=self.threads)
 
     @cached_property
     def _building_clean(self) -> tuple[np.ndarray, np.ndarray]:
-        return sanitise(self.buildings.geometry)
+        return sanitise(self.buildings.geometry, threads=self.threads)
 
     @property
     def parcel_geom(self) -> np.ndarray:
@@ -247,12 +316,10 @@ class CheckContext:
             self.text("members", "household_no"), self.text("households", "household_no")
         )
 
-    @cached_property
-    def member_keys(self) -> np.ndarray:
-        hno = self.text("members", "household_no")
-        seq = np.asarray(self.members["seq"], dtype=object)
-        seq_text = joins.as_text(seq)
-        return np.strings.add(np.strings.add(hno, "/"), seq_text).astype(object)
+    def member_key(self, i: int) -> str:
+        """Member row i's key, "户号/seq" (only findings need it: a few rows, not millions)."""
+        seq = self.members["seq"][i]
+        return f"{self.text('members', 'household_no')[i]}/{'' if seq is None else seq}"
 
     # ------------------------------------------------------------ spatial joins
     @cached_property
@@ -326,12 +393,12 @@ class CheckContext:
         h = self.holders
         fids = self.parcels.fids
         if not len(h["fid"]) or not len(fids):
-            return np.empty(0, np.intp), np.empty(0, object), np.empty(0, bool)
+            return np.empty(0, np.intp), np.empty(0, str), np.empty(0, bool)
         pf = np.asarray(h["parcel_fid"], dtype=object)
         pf = np.where(pf == None, -1, pf).astype(np.int64)  # noqa: E711
-        pos = np.minimum(np.searchsorted(fids, pf), len(fids) - 1)  # fids are read in order
+        pos = joins.search_sorted(fids, pf)  # fids are read in order
         ok = fids[pos] == pf
-        ids = np.asarray(h["id_number"], dtype=object)
+        ids = self._key_text("holders", "id_number")
         return pos[ok].astype(np.intp), ids[ok], to_flags(h["is_primary"])[ok]
 
     @property
@@ -346,7 +413,7 @@ class CheckContext:
 
         The holder's ID is the parcel's own column, else its primary parcel_holders row.
         """
-        primary = self.id_index.find(np.asarray(self.parcels.attrs["holder_id"], dtype=object))
+        primary = self.id_index.find(self._key_text("parcels", "holder_id"))
         parcel, ids, is_primary = self._holder_rows
         rows = np.flatnonzero(is_primary)
         if len(rows):
@@ -367,11 +434,10 @@ class CheckContext:
 
     @cached_property
     def parcel_link(self) -> joins.HouseholdLink:
-        p = self.parcels.attrs
         cp, cid = self._coholders
         return joins.link_households(
-            p["household_no"],
-            p["holder_id"],
+            self._key_text("parcels", "household_no"),
+            self._key_text("parcels", "holder_id"),
             self.household_keys,
             self.id_index,
             coholder_parcel=cp,
@@ -472,7 +538,28 @@ class CheckContext:
 
 
 # ---------------------------------------------------------------- helpers
-def sanitise(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class TableColumns(Mapping[str, np.ndarray]):
+    """An attribute table's columns by name, "fid" included, over a scan's `LayerData`.
+
+    Columns are fetched from the scan only when read, so that text the rules
+    only compare as unicode (`CheckContext.raw_text`) never becomes objects.
+    """
+
+    def __init__(self, data: LayerData) -> None:
+        self.data = data
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.data.fids if name == "fid" else self.data.attrs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield "fid"
+        yield from self.data.attrs
+
+    def __len__(self) -> int:
+        return 1 + len(self.data.attrs)
+
+
+def sanitise(geoms: np.ndarray, *, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Geometries fit for GEOS and a `GEOM_*` status per row.
 
     Invalid polygons (self-intersections, bow-ties) are repaired with
@@ -487,7 +574,7 @@ def sanitise(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out[empty] = None
     present = ~empty
     valid = np.zeros(len(geoms), dtype=bool)
-    valid[present] = shapely.is_valid(geoms[present])
+    valid[present] = joins.in_chunks(shapely.is_valid, geoms[present], threads=threads)
     bad = np.flatnonzero(present & ~valid)
     if len(bad):
         repaired = shapely.make_valid(geoms[bad])
@@ -495,7 +582,7 @@ def sanitise(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         status[bad] = GEOM_REPAIRED
     area = np.zeros(len(geoms))
     present = out != None  # noqa: E711
-    area[present] = shapely.area(out[present].astype(object))
+    area[present] = joins.in_chunks(shapely.area, out[present].astype(object), threads=threads)
     flat = ~empty & ~(area > 0)  # collapsed as stored, or nothing polygonal left by repair
     status[flat] = GEOM_ZERO_AREA
     out[flat] = None

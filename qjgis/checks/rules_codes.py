@@ -131,20 +131,6 @@ def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
 
 
 # ==================================================================== QJ-R009
-def _birth_date_ok(ids: np.ndarray, as_of: np.datetime64) -> np.ndarray:
-    """True where characters 7-14 of a well-formed ID are a real date in 1880..as_of."""
-    digits = np.strings.slice(ids, 6, 14)
-    ok = np.strings.isdigit(digits) & (np.strings.str_len(digits) == 8)
-    ymd = np.where(ok, digits, "19700101").astype(np.int64)
-    year, month, day = ymd // 10000, (ymd // 100) % 100, ymd % 100
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1880) & (year <= 9999)
-    m = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
-    length = ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(int)
-    ok &= day <= length
-    date = m.astype("datetime64[D]") + np.where(ok, day - 1, 0).astype("timedelta64[D]")
-    return ok & (date <= as_of)
-
-
 @rule(
     "QJ-R009",
     version=1,
@@ -161,11 +147,9 @@ def invalid_ids(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
     result = RuleResult()
     check_canceled(feedback)
     text = ctx.raw_text("members", "id_number")
-    mask = codes.valid_id_mask(text)
-    mask &= _birth_date_ok(strip_text(text), ctx.as_of64)
+    mask = codes.valid_id_mask(text, born_by=ctx.as_of64)
     current = frozenset(settings["id.current_prefixes"])
     legacy = frozenset(settings["id.legacy_prefixes"])
-    keys = ctx.member_keys
     hh = ctx.member_household
     for k, i in enumerate(np.flatnonzero(~mask)):
         if k % PROGRESS_EVERY == 0:
@@ -179,7 +163,7 @@ def invalid_ids(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
         result.findings.append(
             Finding(
                 rule_id="QJ-R009",
-                key=str(keys[i]),
+                key=ctx.member_key(int(i)),
                 entity_kind=EntityKind.MEMBER,
                 entities=(
                     _member_ref(ctx, int(i)),
@@ -197,7 +181,7 @@ def invalid_ids(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
 
 
 def _member_ref(ctx: CheckContext, i: int) -> EntityRef:
-    return EntityRef(EntityKind.MEMBER, str(ctx.member_keys[i]), int(ctx.members["fid"][i]))
+    return EntityRef(EntityKind.MEMBER, ctx.member_key(i), int(ctx.members["fid"][i]))
 
 
 # ==================================================================== QJ-R011

@@ -57,6 +57,7 @@ def _ruins_placed(ctx: Any, feedback: Feedback) -> tuple[LayerData, LayerData, A
     name="Ruin with no disposition, or whose case is past its deadline",
     entity_kind=EntityKind.BUILDING,
     date_dependent=True,
+    reads_project=True,
 )
 def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
     """A ruin (残垣断壁) with no case or no disposition yet, or a ruin case past its deadline."""
@@ -160,6 +161,7 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
     version=1,
     name="Renovation (C/D) for a household that holds another house",
     entity_kind=EntityKind.BUILDING,
+    reads_project=True,
 )
 def renovation_with_other_house(
     ctx: Any, settings: ProjectSettings, feedback: Feedback
