@@ -12,9 +12,11 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
+import threading
 import urllib.parse
 import warnings
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
@@ -54,28 +56,34 @@ class LazyColumns(MutableMapping[str, np.ndarray]):
         self._order = list(columns)
         self._ready = dict(ready)
         self._text = dict(text)
+        # The checks' rules run two at a time and may first ask for one column together.
+        self._lock = threading.Lock()
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._ready:
-            values, valid = self._text.pop(name)  # KeyError for an unknown column, as a dict
-            obj = values.astype(object)
-            if valid is not None:
-                obj[~valid] = None
-            self._ready[name] = obj
-        return self._ready[name]
+        with self._lock:
+            if name not in self._ready:
+                values, valid = self._text[name]  # KeyError for an unknown column, as a dict
+                obj = values.astype(object)
+                if valid is not None:
+                    obj[~valid] = None
+                self._ready[name] = obj
+                del self._text[name]
+            return self._ready[name]
 
     def __setitem__(self, name: str, values: np.ndarray) -> None:
-        self._text.pop(name, None)
-        if name not in self._ready and name not in self._order:
-            self._order.append(name)
-        self._ready[name] = values
+        with self._lock:
+            self._text.pop(name, None)
+            if name not in self._ready and name not in self._order:
+                self._order.append(name)
+            self._ready[name] = values
 
     def __delitem__(self, name: str) -> None:
-        if name not in self._ready and name not in self._text:
-            raise KeyError(name)
-        self._ready.pop(name, None)
-        self._text.pop(name, None)
-        self._order.remove(name)
+        with self._lock:
+            if name not in self._ready and name not in self._text:
+                raise KeyError(name)
+            self._ready.pop(name, None)
+            self._text.pop(name, None)
+            self._order.remove(name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._order))
@@ -84,7 +92,8 @@ class LazyColumns(MutableMapping[str, np.ndarray]):
         return len(self._order)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._ready or name in self._text
+        with self._lock:
+            return name in self._ready or name in self._text
 
 
 @dataclass
@@ -140,6 +149,9 @@ class ProjectStore(Protocol):
     def integrity_check(self) -> list[IntegrityProblem]: ...
 
     def close(self) -> None: ...
+
+
+_log = logging.getLogger(__name__)
 
 
 def _now() -> str:
@@ -598,8 +610,7 @@ class GpkgStore:
 
             sizes = {name: size(name) for name in plans}
             order = sorted(plans, key=lambda name: -sizes[name])
-            with warnings.catch_warnings(), ThreadPoolExecutor(max(1, threads)) as pool:
-                warnings.simplefilter("ignore")  # GDAL's notices: the fallback covers failures
+            with ThreadPoolExecutor(max(1, threads)) as pool:
                 futures = {
                     name: pool.submit(_scan_fast, self.path, name, *plans[name]) for name in order
                 }
@@ -1018,6 +1029,7 @@ def _scan_fast(
 ) -> LayerData | None:
     """`GpkgStore.scan` through GDAL (see there), or None where it must not be trusted."""
     from pyogrio import raw
+    from pyogrio.errors import DataLayerError, DataSourceError
 
     from qjgis.io import arrow
 
@@ -1048,8 +1060,15 @@ def _scan_fast(
                 _capsule, ptr = arrow.stream_pointer(reader)  # the capsule keeps ptr alive
                 got = arrow.scan_columns(ptr, gpkg.decode)
             date_read, summary = side.result() if side is not None else (None, {})
-    except (ImportError, OSError, RuntimeError, ValueError, sqlite3.Error):
-        return None  # GDAL missing, the file unreadable to it, a type it cannot stream
+    except (
+        DataSourceError,  # GDAL cannot open the file
+        DataLayerError,  # or the table
+        arrow.ArrowStreamError,  # a type it cannot stream, a failing batch
+        UnicodeDecodeError,  # text that is not UTF-8
+        sqlite3.Error,
+    ) as exc:
+        _log.info("scan of %s falls back to SQLite: %s", table, exc)
+        return None
     if "fid" not in got:
         return None
     fids = np.asarray(got.pop("fid")[0], dtype=np.int64)

@@ -170,6 +170,7 @@ class CheckContext:
 
         def register_side() -> None:
             for name in _REGISTER_SIDE:
+                check_canceled(fb)  # is_canceled is safe from any thread; progress is not
                 getattr(self, name)
 
         fb.set_progress(0.3, "context")

@@ -8,7 +8,9 @@ malformed date, a BOOLEAN 7, a fraction in an INTEGER column) or cannot see it
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 from qjgis import store as store_mod
 from qjgis.demo import build_demo
 from qjgis.io.arrow import utf8_fixed
-from qjgis.store import GpkgStore, LayerData
+from qjgis.store import GpkgStore, LayerData, LazyColumns
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -209,3 +211,19 @@ def test_utf8_fixed_equals_decoding_each_value(values: list[str]) -> None:
     got = utf8_fixed(offsets, data)
     assert got.dtype.kind == "U"
     assert got.tolist() == values
+
+
+def test_lazy_columns_made_objects_once_when_two_threads_ask_together() -> None:
+    # The rules run two at a time and may first read the same text column together.
+    values = np.array([f"code{k:07d}" for k in range(300_000)])
+    for _ in range(5):
+        columns = LazyColumns(["code"], {}, {"code": (values, None)})
+        barrier = threading.Barrier(2)
+
+        def read(columns: LazyColumns = columns, barrier: threading.Barrier = barrier) -> Any:
+            barrier.wait()
+            return columns["code"]
+
+        with ThreadPoolExecutor(2) as pool:
+            first, second = (f.result() for f in [pool.submit(read), pool.submit(read)])
+        assert first is second and first.dtype == object and first[7] == "code0000007"
