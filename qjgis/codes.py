@@ -490,35 +490,57 @@ def _codepoint_matrix(
     if a.dtype.kind != "U":
         # Object arrays (None, floats from spreadsheets) and bytes become text that simply fails.
         a = a.astype(str)
-    a = _strip_upper(a.ravel())
+    a = upper_text(strip_text(a.ravel()))
     right_length = np.strings.str_len(a) == width
     fixed = np.ascontiguousarray(a.astype(f"<U{width}"))
     cps = fixed.view("<u4").reshape(-1, width).astype(np.uint32, copy=False)
     return cps, right_length, shape
 
 
-def _strip_upper(a: NDArray[np.str_]) -> NDArray[np.str_]:
-    """`np.strings.upper(np.strings.strip(a))`, run only on the rows it may change.
+def codepoints(text: np.ndarray) -> np.ndarray:
+    """A fixed-width unicode array as its (rows, width) matrix of code points (a view)."""
+    text = np.ascontiguousarray(text)
+    return text.view(np.uint32).reshape(len(text), text.dtype.itemsize // 4)
 
-    Stored codes and ID numbers are nearly all trimmed upper-case ASCII already;
-    stripping and upper-casing millions of them cost seconds for a handful.
+
+def strip_text(text: np.ndarray) -> np.ndarray:
+    """`np.strings.strip`, run only on the rows that start or end with whitespace.
+
+    Stored codes and ID numbers are nearly all trimmed already; stripping every
+    one of a few million strings cost seconds for a handful of changes.
     """
-    n = len(a)
-    if not n or not a.dtype.itemsize:
-        return a
-    a = np.ascontiguousarray(a)
-    cps = a.view(np.uint32).reshape(n, a.dtype.itemsize // 4)
-    length = np.strings.str_len(a)
+    text = np.asarray(text)
+    n = len(text)
+    if not n or not text.dtype.itemsize:
+        return text
+    cps = codepoints(text)
+    length = np.strings.str_len(text)
     first = cps[:, 0]
     last = cps[np.arange(n), np.maximum(length - 1, 0)]
-    # Whitespace is ASCII 9-13 and 28-32, or code points from U+0085 up; lower case is
-    # a-z, or (rarely) something beyond ASCII.
-    edges = (length > 0) & ((first <= 32) | (first >= 0x85) | (last <= 32) | (last >= 0x85))
-    suspect = np.flatnonzero(edges | (((cps >= 97) & (cps <= 122)) | (cps >= 128)).any(axis=1))
+    # Unicode whitespace is ASCII 9-13 and 28-32, or a few code points from U+0085 up.
+    maybe = (length > 0) & ((first <= 32) | (first >= 0x85) | (last <= 32) | (last >= 0x85))
+    suspect = np.flatnonzero(maybe)
     if not len(suspect):
-        return a
-    out = a.copy()
-    out[suspect] = np.strings.upper(np.strings.strip(a[suspect]))
+        return text
+    stripped = np.strings.strip(text[suspect])
+    if (stripped == text[suspect]).all():
+        return text
+    out = text.copy()
+    out[suspect] = stripped
+    return out
+
+
+def upper_text(text: np.ndarray) -> np.ndarray:
+    """`np.strings.upper`, run only on the rows holding a character that may change."""
+    text = np.asarray(text)
+    if not len(text) or not text.dtype.itemsize:
+        return text
+    cps = codepoints(text)
+    maybe = np.flatnonzero((((cps >= 97) & (cps <= 122)) | (cps >= 128)).any(axis=1))
+    if not len(maybe):
+        return text
+    out = text.copy()
+    out[maybe] = np.strings.upper(text[maybe])
     return out
 
 

@@ -154,7 +154,7 @@ class ProjectStore(Protocol):
 _log = logging.getLogger(__name__)
 
 
-def _now() -> str:
+def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -259,7 +259,7 @@ class GpkgStore:
                 [
                     ("application", schema.APPLICATION),
                     ("schema_version", str(schema.SCHEMA_VERSION)),
-                    ("created", _now()),
+                    ("created", utc_now()),
                 ],
             )
             conn.executemany(
@@ -464,7 +464,7 @@ class GpkgStore:
             "INSERT INTO audit_log (time, user, role, command, entity, before, after) "
             "VALUES (?,?,?,?,?,?,?)",
             (
-                _now(),
+                utc_now(),
                 s.user,
                 s.role.value,
                 command,
@@ -795,7 +795,7 @@ class GpkgStore:
         conn.execute(
             "UPDATE gpkg_contents SET last_change = ?, min_x = ?, min_y = ?, max_x = ?, "
             "max_y = ? WHERE table_name = ?",
-            (_now(), *values, layer),
+            (utc_now(), *values, layer),
         )
 
     @staticmethod

@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from qjgis.checks import joins
+from qjgis.codes import strip_text
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.model import BuildingStatus, LandType, PlotDisposalStatus
@@ -606,7 +607,7 @@ def _polygonal(geom: Any) -> Any:
 def unique_keys(codes: np.ndarray, fids: np.ndarray) -> np.ndarray:
     """Business keys that are unique: the code, "#k" for the k-th sharer, "fid:N" if none."""
     text = joins.as_text(codes)
-    missing = joins.strip_text(text) == ""
+    missing = strip_text(text) == ""
     keys = text.astype(object)
     fids = np.asarray(fids, dtype=np.int64)
     if missing.any():

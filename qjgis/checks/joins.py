@@ -24,6 +24,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from qjgis import codes
+from qjgis.codes import codepoints as _codepoints
+from qjgis.codes import strip_text, upper_text
 from qjgis.errors import QjgisError
 
 QjgisError.register(
@@ -401,53 +403,6 @@ def _text(values: np.ndarray) -> np.ndarray:
         arr = as_text(values)
         arr[arr == "nan"] = ""  # a float NaN, as str() writes it; no code or ID reads so
     return strip_text(arr)
-
-
-def _codepoints(text: np.ndarray) -> np.ndarray:
-    """A fixed-width unicode array as its (rows, width) matrix of code points (a view)."""
-    text = np.ascontiguousarray(text)
-    return text.view(np.uint32).reshape(len(text), text.dtype.itemsize // 4)
-
-
-def strip_text(text: np.ndarray) -> np.ndarray:
-    """`np.strings.strip`, run only on the rows that start or end with whitespace.
-
-    Stored codes and ID numbers are nearly all trimmed already; stripping every
-    one of a few million strings cost seconds for a handful of changes.
-    """
-    text = np.asarray(text)
-    n = len(text)
-    if not n or not text.dtype.itemsize:
-        return text
-    cps = _codepoints(text)
-    length = np.strings.str_len(text)
-    first = cps[:, 0]
-    last = cps[np.arange(n), np.maximum(length - 1, 0)]
-    # Unicode whitespace is ASCII 9-13 and 28-32, or a few code points from U+0085 up.
-    maybe = (length > 0) & ((first <= 32) | (first >= 0x85) | (last <= 32) | (last >= 0x85))
-    suspect = np.flatnonzero(maybe)
-    if not len(suspect):
-        return text
-    stripped = np.strings.strip(text[suspect])
-    if (stripped == text[suspect]).all():
-        return text
-    out = text.copy()
-    out[suspect] = stripped
-    return out
-
-
-def upper_text(text: np.ndarray) -> np.ndarray:
-    """`np.strings.upper`, run only on the rows holding a character that may change."""
-    text = np.asarray(text)
-    if not len(text) or not text.dtype.itemsize:
-        return text
-    cps = _codepoints(text)
-    maybe = np.flatnonzero((((cps >= 97) & (cps <= 122)) | (cps >= 128)).any(axis=1))
-    if not len(maybe):
-        return text
-    out = text.copy()
-    out[maybe] = np.strings.upper(text[maybe])
-    return out
 
 
 # splitmix64's finaliser: every input bit changes about half the output bits, so hashing

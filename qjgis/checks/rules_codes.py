@@ -19,7 +19,8 @@ from qjgis.checks.evidence import (
     parcel_ref,
     skip_geometry,
 )
-from qjgis.checks.joins import as_text, duplicated, strip_text, upper_text
+from qjgis.checks.joins import as_text, duplicated
+from qjgis.codes import strip_text, upper_text
 from qjgis.feedback import Feedback, check_canceled
 from qjgis.settings import ProjectSettings
 

@@ -19,7 +19,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qjgis import gpkg, schema
+from qjgis import codes, gpkg, schema
 from qjgis import store as store_mod
 from qjgis.checks import joins
 from qjgis.checks.context import to_flags
@@ -122,8 +122,8 @@ _TEXT = st.text(alphabet=" \t\u3000aAxX1户號\U00020000ß", max_size=6)
 @given(values=st.lists(_TEXT, max_size=20))
 def test_strip_and_upper_equal_np_strings(values: list[str]) -> None:
     arr = np.array(values, dtype=str)
-    assert joins.strip_text(arr).tolist() == np.strings.strip(arr).tolist()
-    assert joins.upper_text(arr).tolist() == np.strings.upper(arr).tolist()
+    assert codes.strip_text(arr).tolist() == np.strings.strip(arr).tolist()
+    assert codes.upper_text(arr).tolist() == np.strings.upper(arr).tolist()
 
 
 @FAST

@@ -17,7 +17,6 @@ from qjgis.codes import (
     CodeProblem,
     IdCheck,
     IdProblem,
-    _strip_upper,
     check_bdcdyh,
     check_id_number,
     check_zddm,
@@ -679,11 +678,3 @@ def test_valid_id_mask_birth_date_bounds() -> None:
     assert got == [True, False, False, False, False]
     got = valid_id_mask(ids, born_by=np.datetime64("2000-02-29", "D")).tolist()
     assert got == [True, False, True, False, True]
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.lists(st.text(alphabet=" \t\u3000aAxX1户ß\U00020000", max_size=6), max_size=20))
-def test_strip_upper_equals_np_strings(values: list[str]) -> None:
-    # The masks clean only the rows that may change; the result must be numpy's own.
-    text = np.array(values, dtype=str)
-    assert _strip_upper(text).tolist() == np.strings.upper(np.strings.strip(text)).tolist()
