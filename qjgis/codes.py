@@ -492,9 +492,7 @@ def _codepoint_matrix(
         a = a.astype(str)
     a = upper_text(strip_text(a.ravel()))
     right_length = np.strings.str_len(a) == width
-    fixed = np.ascontiguousarray(a.astype(f"<U{width}"))
-    cps = fixed.view("<u4").reshape(-1, width).astype(np.uint32, copy=False)
-    return cps, right_length, shape
+    return codepoints(a.astype(f"<U{width}")), right_length, shape
 
 
 def codepoints(text: np.ndarray) -> np.ndarray:

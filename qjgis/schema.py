@@ -33,6 +33,11 @@ class Table:
     key: str | None = None  # the business key, unique where the domain says so
     editable: bool = True  # carries row_version for conflict detection
 
+    @property
+    def types(self) -> dict[str, str]:
+        """Each column's declared SQLite type (the first word of its SQL), by name."""
+        return {c.name: c.sql.split()[0] for c in self.columns}
+
 
 def _c(name: str, sql: str, title: str) -> Column:
     return Column(name, sql, title)

@@ -526,21 +526,18 @@ class GpkgStore:
         """A spatial layer as arrays; `bbox` (minx, miny, maxx, maxy) goes through the R-tree."""
         table = self._layer(layer, spatial=True)
         cols = self._columns(table, columns)
-        select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
-        sql = f'SELECT {select} FROM "{layer}" t'
-        params: tuple[float, ...] = ()
-        if bbox is not None:
-            sql += (
-                f" JOIN rtree_{layer}_geom r ON r.id = t.fid "
-                "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
-            )
-            params = (bbox[0], bbox[2], bbox[1], bbox[3])
         if bbox is None:
             # A whole layer (the checks read a million rows): column by column, see _read_columns.
             data = _read_columns(self._conn, layer, cols, table, geometry=True, path=self.path)
             geometry = data.pop("geometry")
         else:
-            rows = self._conn.execute(sql + " ORDER BY t.fid", params).fetchall()
+            select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
+            sql = (
+                f'SELECT {select} FROM "{layer}" t JOIN rtree_{layer}_geom r ON r.id = t.fid '
+                "WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ? ORDER BY t.fid"
+            )
+            params = (bbox[0], bbox[2], bbox[1], bbox[3])
+            rows = self._conn.execute(sql, params).fetchall()
             data = _columnar(rows, ["fid", "wkb", *cols], table)
             geometry = gpkg.decode(data.pop("wkb"))
         out = LayerData(fids=data.pop("fid").astype(np.int64), geometry=geometry, attrs=data)
@@ -600,7 +597,7 @@ class GpkgStore:
         for table, (columns, geometry) in requests.items():
             t = self._layer(table, spatial=geometry)
             cols = self._columns(t, columns)
-            plans[table] = (cols, {c.name: c.sql.split()[0] for c in t.columns}, geometry)
+            plans[table] = (cols, t.types, geometry)
         found: dict[str, LayerData | None] = dict.fromkeys(plans)
         if not self._conn.in_transaction:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
@@ -925,7 +922,7 @@ def _read_columns(
     `conn` alone; inside a transaction only `conn` sees its own writes, so
     reading stays on it.
     """
-    types = {c.name: c.sql.split()[0] for c in table.columns}
+    types = table.types
     q = f'"{table_name}"'
     wkb_sql = f"SELECT {gpkg.wkb_sql('geom')} FROM {q} ORDER BY fid"
     out: dict[str, np.ndarray] = {}
@@ -1012,7 +1009,7 @@ def _aggregate_columns(
     if fids is None:  # unreachable for an INTEGER PRIMARY KEY: fetch them to be safe
         sql = f'SELECT fid FROM "{table_name}" ORDER BY fid'
         return n, _fetch_column(conn, sql, n).astype(np.int64), dict.fromkeys(cols)
-    order = None if np.all(fids[1:] > fids[:-1]) else np.argsort(fids, kind="stable")
+    order = _fid_order(fids)
     out: dict[str, np.ndarray | None] = {}
     for k, c in enumerate(cols):
         text, filled, low, high = row[2 + 4 * k : 6 + 4 * k]
@@ -1072,7 +1069,7 @@ def _scan_fast(
     if "fid" not in got:
         return None
     fids = np.asarray(got.pop("fid")[0], dtype=np.int64)
-    order = None if np.all(fids[1:] > fids[:-1]) else np.argsort(fids, kind="stable")
+    order = _fid_order(fids)
     if order is not None:
         fids = fids[order]
     geom = np.empty(0, dtype=object)
@@ -1148,8 +1145,7 @@ def _faithful(kind: str, values: np.ndarray, valid: np.ndarray | None, summary: 
     the range must then match what it gave.
     """
     low, high, total, count, lo, hi = summary
-    allowed = {"real", "integer", "null"} if kind == "REAL" else {"integer", "null"}
-    if not {low, high} <= allowed:
+    if not {low, high} <= _AGGREGATED[kind]:
         return False
     present = values if valid is None else values[valid]
     if len(present) != count:
@@ -1162,6 +1158,11 @@ def _faithful(kind: str, values: np.ndarray, valid: np.ndarray | None, summary: 
         int(present.min()),
         int(present.max()),
     ) == (lo, hi)
+
+
+def _fid_order(fids: np.ndarray) -> np.ndarray | None:
+    """None when the fids already increase (the usual scan order), else their sorting order."""
+    return None if np.all(fids[1:] > fids[:-1]) else np.argsort(fids, kind="stable")
 
 
 def _parse_numbers(text: str, dtype: Any, n: int) -> np.ndarray | None:
@@ -1213,8 +1214,7 @@ def _columnar(
     rows: list[tuple[Any, ...]], names: list[str], table: schema.Table
 ) -> dict[str, np.ndarray]:
     """Row tuples to column arrays: REAL as float (NULL -> NaN), others as objects."""
-    types = {c.name: c.sql.split()[0] for c in table.columns}
-    types["fid"] = "INTEGER"
+    types = table.types | {"fid": "INTEGER"}
     out: dict[str, np.ndarray] = {}
     cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     for name, values in zip(names, cols, strict=True):

@@ -16,7 +16,7 @@ import shapely
 
 from qjgis import gpkg
 from qjgis.model import BuildingStatus
-from qjgis.store import GpkgStore
+from qjgis.store import GpkgStore, LayerData
 
 _STANDING = [s.value for s in BuildingStatus if s.standing]
 _CHUNK = 900
@@ -152,11 +152,21 @@ def household_standing_buildings(store: GpkgStore, household_no: str) -> list[Bu
     ]
 
 
-def district_buildings(store: GpkgStore) -> dict[str, np.ndarray]:
-    """Every building with its parcel's household and village, as aligned columns."""
-    b = store.read_layer("buildings", ["bdcdyh", "status", "danger_grade"])
-    p = store.read_layer("parcels", ["zddm", "household_no", "village_code"])
-    k = largest_overlap(b.geometry, p.geometry)
+def district_buildings(
+    store: GpkgStore, placed: tuple[LayerData, LayerData, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Every building with its parcel's household and village, as aligned columns.
+
+    `placed`: (buildings, parcels, index of the parcel each building overlaps
+    most or -1) when the caller has read and joined both layers already, as a
+    check run has; the layers need the columns read here.
+    """
+    if placed is None:
+        b = store.read_layer("buildings", ["bdcdyh", "status", "danger_grade"])
+        p = store.read_layer("parcels", ["zddm", "household_no", "village_code"])
+        k = largest_overlap(b.geometry, p.geometry)
+    else:
+        b, p, k = placed
     has = k >= 0
     safe = np.maximum(k, 0)
 

@@ -64,7 +64,7 @@ _SPATIAL_SIDE = (
 )  # fmt: skip
 _REGISTER_SIDE = (
     "member_ids", "member_household", "id_index", "household_size", "_resolved_holders",
-    "parcel_link", "parcel_keys",
+    "parcel_link", "parcel_keys", "parcel_code_table",
 )  # fmt: skip
 
 _HOMESTEAD_USE = "0702"  # GB/T 21010 农村宅基地
@@ -94,9 +94,8 @@ class CheckContext:
     - `parcel_keys`, `building_keys`: business keys (宗地代码 / 不动产单元代码,
       "#k" appended for the k-th row sharing a code in fid order, "fid:N" where
       the code is missing); `household_keys` (户号), `member_key(i)` ("户号/seq").
-    - `building_join`: `joins.BuildingParcelJoin`; `building_parcel` (index of
-      the parcel each building overlaps most, -1 if none) and `building_share`
-      (that overlap's fraction of the building).
+    - `building_join`: `joins.BuildingParcelJoin` (shares and every overlap);
+      `building_parcel`: index of the parcel each building overlaps most, -1 if none.
     - `parcel_village`: index of the village polygon holding a point inside the
       parcel (-1 if none); `parcel_village_code`: that village's code or None.
     - `id_index`: normalised ID number -> household index (members and heads).
@@ -314,9 +313,17 @@ class CheckContext:
     @cached_property
     def member_household(self) -> np.ndarray:
         """Index of each member's household (-1 if its 户号 is not in the register)."""
-        return joins.lookup(
-            self.text("members", "household_no"), self.text("households", "household_no")
-        )
+        return self.household_table.find(self.text("members", "household_no"))
+
+    @cached_property
+    def household_table(self) -> joins.KeyTable:
+        """户号 (trimmed) -> the first household row holding it."""
+        return joins.KeyTable.build(self.text("households", "household_no"))
+
+    @cached_property
+    def parcel_code_table(self) -> joins.KeyTable:
+        """宗地代码 (trimmed) -> the first parcel row holding it."""
+        return joins.KeyTable.build(self.text("parcels", "zddm"))
 
     def member_key(self, i: int) -> str:
         """Member row i's key, "户号/seq" (only findings need it: a few rows, not millions)."""
@@ -338,10 +345,6 @@ class CheckContext:
     @property
     def building_parcel(self) -> np.ndarray:
         return self.building_join.parcel
-
-    @property
-    def building_share(self) -> np.ndarray:
-        return self.building_join.share
 
     @cached_property
     def village_geom(self) -> np.ndarray:
@@ -440,7 +443,7 @@ class CheckContext:
         return joins.link_households(
             self._key_text("parcels", "household_no"),
             self._key_text("parcels", "holder_id"),
-            self.household_keys,
+            self.household_table,
             self.id_index,
             coholder_parcel=cp,
             coholder_id=cid,
@@ -469,12 +472,8 @@ class CheckContext:
     @cached_property
     def household_parcels(self) -> tuple[np.ndarray, np.ndarray]:
         """(order, start): homestead parcels of household h are order[start[h]:start[h+1]]."""
-        nh = len(self.households["fid"])
         hh = np.where(self.parcel_homestead, self.parcel_household, -1)
-        idx = np.flatnonzero(hh >= 0)
-        order = idx[np.argsort(hh[idx], kind="stable")]
-        start = np.searchsorted(hh[order], np.arange(nh + 1))
-        return order, start
+        return joins.group(hh, len(self.households["fid"]))
 
     @cached_property
     def household_homesteads(self) -> np.ndarray:
@@ -484,9 +483,6 @@ class CheckContext:
     # ------------------------------------------------------------ typed columns
     def parcel_dates(self, column: str) -> np.ndarray:
         return self._dates(("parcels", column), self.parcels.attrs[column])
-
-    def building_dates(self, column: str) -> np.ndarray:
-        return self._dates(("buildings", column), self.buildings.attrs[column])
 
     def _dates(self, key: tuple[str, str], values: np.ndarray) -> np.ndarray:
         cache: dict[tuple[str, str], np.ndarray] = self.__dict__.setdefault("_date_cache", {})
@@ -526,9 +522,7 @@ class CheckContext:
         home = self.building_parcel.copy()
         loose = home < 0
         if loose.any():
-            parcel_codes = self.text("parcels", "zddm")
-            recorded = self.text("buildings", "zddm")[loose]
-            home[loose] = joins.lookup(recorded, parcel_codes)
+            home[loose] = self.parcel_code_table.find(self.text("buildings", "zddm")[loose])
         return home
 
     @cached_property

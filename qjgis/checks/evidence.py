@@ -68,12 +68,3 @@ def skip_geometry(
         if mask is not None:
             hit &= mask
         result.skip(reason, int(hit.sum()))
-
-
-def group(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """(order, start): rows with index k are order[start[k]:start[k+1]] (negatives dropped)."""
-    index = np.asarray(index)
-    rows = np.flatnonzero(index >= 0)
-    order = rows[np.argsort(index[rows], kind="stable")]
-    start = np.searchsorted(index[order], np.arange(size + 1))
-    return order, start

@@ -514,16 +514,14 @@ class KeyTable:
     coded: bool = False  # `hashes` are digit_codes: no confirmation needed
 
     @classmethod
-    def build(cls, table: np.ndarray, hashes: np.ndarray | None = None) -> KeyTable:
-        """`hashes`: `key_hash(table)` when the caller has it already."""
+    def build(cls, table: np.ndarray) -> KeyTable:
         text = as_text(table)
-        if hashes is None:
-            codes = digit_codes(text)
-            present = np.flatnonzero(codes >= 0)
-            if len(present) and len(present) == int((text != "").sum()):
-                uniq, first = np.unique(codes[present], return_index=True)
-                return cls(uniq, present[first].astype(np.intp), text, coded=True)
-        all_hashes = key_hash(text) if hashes is None else hashes
+        codes = digit_codes(text)
+        present = np.flatnonzero(codes >= 0)
+        if len(present) and len(present) == int((text != "").sum()):
+            uniq, first = np.unique(codes[present], return_index=True)
+            return cls(uniq, present[first].astype(np.intp), text, coded=True)
+        all_hashes = key_hash(text)
         hashes, row = np.unique(all_hashes, return_index=True)
         # A key whose hash an earlier, different key holds would never be found.
         if (text != text[row[search_sorted(hashes, all_hashes)]]).any():
@@ -619,9 +617,9 @@ class IdIndex:
     other_household: np.ndarray
     ambiguous: np.ndarray  # IDs that sit in more than one household
 
-    def find(self, ids: np.ndarray, *, normalized: bool = False) -> np.ndarray:
+    def find(self, ids: np.ndarray) -> np.ndarray:
         """Household index of each ID (-1 if unknown, empty or ambiguous)."""
-        norm = np.asarray(ids) if normalized else normalize_ids(ids)
+        norm = normalize_ids(ids)
         codes = id_codes(norm)
         out = np.full(len(codes), -1, dtype=np.intp)
         form = np.flatnonzero(codes >= 0)
@@ -692,7 +690,7 @@ class HouseholdLink:
 def link_households(
     parcel_household_no: np.ndarray,
     parcel_holder_id: np.ndarray,
-    household_no: np.ndarray,
+    household_no: np.ndarray | KeyTable,
     ids: IdIndex,
     *,
     coholder_parcel: np.ndarray | None = None,
@@ -704,11 +702,17 @@ def link_households(
     A recorded 户号 links when it is in the register; otherwise the holder's
     ID number links when a member of exactly one household carries it;
     otherwise co-holders' ID numbers link when they all point to one household.
-    Names never link. `resolved` passes `ids.find` of the holder and co-holder
-    IDs when the caller has them already.
+    Names never link. `household_no` is the register's 户号, or their
+    `KeyTable` when the caller has built it; `resolved` passes `ids.find` of
+    the holder and co-holder IDs when the caller has them already.
     """
     n = len(parcel_household_no)
-    by_no = lookup(normalize_keys(parcel_household_no), normalize_keys(household_no))
+    table = (
+        household_no
+        if isinstance(household_no, KeyTable)
+        else KeyTable.build(normalize_keys(household_no))
+    )
+    by_no = table.find(normalize_keys(parcel_household_no))
     out = by_no.copy()
     via = np.where(out >= 0, 1, 0).astype(np.int8)
     todo = out < 0
@@ -766,6 +770,15 @@ def unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return (key // span + lo_a).astype(a.dtype), (key % span + lo_b).astype(b.dtype)
     packed = np.unique(np.stack([a, b], axis=1), axis=0)
     return packed[:, 0], packed[:, 1]
+
+
+def group(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, start): rows with index k are order[start[k]:start[k+1]] (negatives dropped)."""
+    index = np.asarray(index)
+    rows = np.flatnonzero(index >= 0)
+    order = rows[np.argsort(index[rows], kind="stable")]
+    start = np.searchsorted(index[order], np.arange(size + 1))
+    return order, start
 
 
 def group_counts(index: np.ndarray, size: int) -> np.ndarray:

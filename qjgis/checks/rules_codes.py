@@ -25,11 +25,6 @@ from qjgis.feedback import Feedback, check_canceled
 from qjgis.settings import ProjectSettings
 
 
-def _duplicates(normalised: np.ndarray) -> np.ndarray:
-    """True where a non-empty code occurs more than once."""
-    return duplicated(normalised)
-
-
 def _code_findings(
     ctx: CheckContext,
     feedback: Feedback,
@@ -52,7 +47,7 @@ def _code_findings(
             problems[s] = [p.value for p in result.errors]
         else:
             normalised[s] = result.normalized
-    dup = _duplicates(normalised)
+    dup = duplicated(normalised)
     flagged = sorted(set(problems) | set(np.flatnonzero(dup).tolist()))
     out = []
     groups: dict[str, list[int]] = {}

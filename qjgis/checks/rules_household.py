@@ -15,14 +15,13 @@ from qjgis.checks.evidence import (
     PROGRESS_EVERY,
     building_ref,
     day,
-    group,
     household_ref,
     m2,
     parcel_ref,
     skip_geometry,
     text,
 )
-from qjgis.checks.joins import KeyTable, as_text, unique_pairs
+from qjgis.checks.joins import group, unique_pairs
 from qjgis.feedback import Feedback, check_canceled
 from qjgis.model import AcquisitionMode, PlotDisposalStatus, SplitStatus
 from qjgis.settings import ProjectSettings
@@ -75,7 +74,7 @@ def multiple_homesteads(
     result = RuleResult()
     check_canceled(feedback)
     order, start = ctx.household_parcels
-    count = np.diff(start)
+    count = ctx.household_homesteads
     result.skip("no_household", int((ctx.parcel_homestead & (ctx.parcel_household < 0)).sum()))
     multi = np.flatnonzero(count >= 2)
     if not len(multi):
@@ -367,12 +366,11 @@ def household_links(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
                 village_code=ctx.parcel_finding_village[i],
             )
         )
-    keys = as_text(ctx.household_keys)
-    no_key = keys == ""
+    no_key = ctx.text("households", "household_no") == ""
     result.skip("no_household_no", int(no_key.sum()))
     # The first row of a 户号 is the household; later rows repeating it are not evaluated.
     primary = np.zeros(nh, dtype=bool)
-    primary[KeyTable.build(keys).row] = True
+    primary[ctx.household_table.row] = True
     duplicate = ~primary & ~no_key
     result.skip("duplicate_household_no", int(duplicate.sum()))
     homeless = np.flatnonzero(primary & ~no_key & (ctx.household_homesteads == 0))

@@ -32,6 +32,11 @@ def _days(deadline: str | None, as_of: dt.date) -> int:
     return (as_of - dt.date.fromisoformat(str(deadline))).days
 
 
+def _placed(ctx: CheckContext) -> tuple[LayerData, LayerData, np.ndarray]:
+    """The check run's buildings, parcels and building -> parcel join (largest overlap)."""
+    return ctx.buildings, ctx.parcels, ctx.building_parcel
+
+
 def _ruins_placed(ctx: Any, feedback: Feedback) -> tuple[LayerData, LayerData, Any, Any]:
     """(buildings, parcels, ruin row indexes, parcel index of each ruin or -1).
 
@@ -41,9 +46,9 @@ def _ruins_placed(ctx: Any, feedback: Feedback) -> tuple[LayerData, LayerData, A
     (store, settings, as_of: the rule contract) reads and joins the ruins alone.
     """
     if isinstance(ctx, CheckContext):
-        b, p = ctx.buildings, ctx.parcels
+        b, p, where = _placed(ctx)
         ruin = np.flatnonzero(b.attrs["status"] == BuildingStatus.RUIN.value)
-        return b, p, ruin, ctx.building_parcel[ruin]
+        return b, p, ruin, where[ruin]
     b = ctx.store.read_layer("buildings", ["bdcdyh", "status"])
     ruin = np.flatnonzero(b.attrs["status"] == BuildingStatus.RUIN.value)
     feedback.set_progress(0.2, "QJ-R014")
@@ -67,14 +72,17 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
     check_canceled(feedback)
 
     day = as_of.isoformat()
-    cases: dict[str, tuple[int, str | None, str, str | None, int, bool]] = {}
-    for fid, bdcdyh, disposition, state, deadline, building_fid, closed in store.execute_sql(
-        "SELECT fid, bdcdyh, disposition, state, deadline, building_fid, closed IS NOT NULL "
-        "FROM ruin_cases WHERE state != ? ORDER BY fid",
+    cases: dict[str, tuple[Any, ...]] = {}
+    where_recorded: dict[int, tuple[str | None, str | None]] = {}  # case -> (village, 户号)
+    for row in store.execute_sql(
+        "SELECT fid, bdcdyh, disposition, state, deadline, building_fid, closed IS NOT NULL, "
+        "village_code, household_no FROM ruin_cases WHERE state != ? ORDER BY fid",
         [_CANCELLED],
     ):
+        fid, bdcdyh, disposition, state, deadline, building_fid, closed, village, hh = row
         overdue = bool(deadline) and not closed and deadline < day
         cases[bdcdyh] = (fid, disposition, state, deadline, building_fid, overdue)
+        where_recorded[fid] = (village, hh)
 
     seen: set[str] = set()
     for i, k in zip(ruin.tolist(), where.tolist(), strict=True):
@@ -127,9 +135,7 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
         key = _key(bdcdyh, building_fid)
         if key in seen:
             continue
-        village = store.execute_sql(
-            "SELECT village_code, household_no FROM ruin_cases WHERE fid = ?", [cfid]
-        )[0]
+        village = where_recorded[cfid]
         entities = [EntityRef(EntityKind.BUILDING, key, int(building_fid))]
         if village[1]:
             entities.append(EntityRef(EntityKind.HOUSEHOLD, str(village[1])))
@@ -177,7 +183,7 @@ def renovation_with_other_house(
     if not cases:
         return result
     feedback.set_progress(0.1, "QJ-R015")
-    d = district_buildings(store)
+    d = district_buildings(store, _placed(ctx) if isinstance(ctx, CheckContext) else None)
     check_canceled(feedback)
     case_households = np.array([c[3] for c in cases], dtype=object)
     # Only the buildings of households with a case matter: a small subset to group.

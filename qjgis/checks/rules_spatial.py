@@ -16,14 +16,13 @@ from qjgis.checks.context import CheckContext
 from qjgis.checks.evidence import (
     PROGRESS_EVERY,
     building_ref,
-    group,
     m2,
     parcel_ref,
     ratio,
     skip_geometry,
     text,
 )
-from qjgis.checks.joins import lookup
+from qjgis.checks.joins import group
 from qjgis.feedback import Feedback, check_canceled
 from qjgis.settings import ProjectSettings
 
@@ -76,10 +75,7 @@ def building_outside(
         bi, pi = ctx.parcel_tree.query_nearest(ctx.building_geom[outside], all_matches=False)
         nearest[bi] = pi
         distance[bi] = shapely.distance(ctx.building_geom[outside[bi]], ctx.parcel_geom[pi])
-    recorded_home = lookup(
-        ctx.text("buildings", "zddm")[outside],
-        ctx.text("parcels", "zddm"),
-    )
+    recorded_home = ctx.parcel_code_table.find(ctx.text("buildings", "zddm")[outside])
     for k, b in enumerate(outside):
         if k % PROGRESS_EVERY == 0:
             check_canceled(feedback)
@@ -185,7 +181,7 @@ def building_recorded_parcel(
     actual = np.full(len(recorded), "", dtype=parcel_codes.dtype)
     actual[inside] = parcel_codes[j.parcel[inside]]
     wrong = np.flatnonzero(inside & (recorded != "") & (recorded != actual))
-    named_parcel = lookup(recorded[wrong], parcel_codes)
+    named_parcel = ctx.parcel_code_table.find(recorded[wrong])
     for k, b in enumerate(wrong):
         if k % PROGRESS_EVERY == 0:
             check_canceled(feedback)

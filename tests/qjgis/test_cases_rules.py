@@ -16,6 +16,7 @@ from test_cases_support import bdcdyh, build_village, set_role
 from qjgis import commands
 from qjgis.cases.commands import AdvanceCase, DisposeRuin, OpenRenovationCase, OpenRuinCase
 from qjgis.checks.base import REGISTRY, EntityKind, RuleResult
+from qjgis.checks.engine import evaluate
 from qjgis.checks.rules_remediation import renovation_with_other_house, ruin_not_dealt_with
 from qjgis.demo import AS_OF, build_demo
 from qjgis.feedback import NullFeedback
@@ -147,4 +148,7 @@ def test_r015_a_house_acquired_after_the_application_is_found(tmp_path: Path) ->
         conn.execute("UPDATE parcels SET household_no = 'H4' WHERE zddm LIKE '%JC00007'")
     (finding,) = _run(renovation_with_other_house, store, dt.date(2026, 6, 1)).findings
     assert finding.key == bdcdyh("B5") and finding.evidence["other_houses"] == [bdcdyh("B7")]
+    # In a check run the rule takes the run's buildings, parcels and join: the same finding.
+    run = evaluate(store, ["QJ-R015"], as_of=dt.date(2026, 6, 1)).results["QJ-R015"]
+    assert run.findings == [finding]
     store.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 
 from qjgis import commands
 from qjgis.checks.base import EntityKind, EntityRef, Finding, Rule, RuleResult, Severity
+from qjgis.checks.engine import Evaluation
 from qjgis.checks.findings import (
     Review,
     SaveRun,
@@ -34,17 +34,6 @@ def _noop(*_: object) -> RuleResult:
 
 R1 = Rule("QJ-R001", 1, "multiple homesteads", EntityKind.HOUSEHOLD, (), _noop)
 R3 = Rule("QJ-R003", 1, "over area", EntityKind.PARCEL, (), _noop)
-
-
-@dataclass
-class _Evaluation:
-    """The shape `qjgis.checks.engine.evaluate` returns."""
-
-    as_of: dt.date
-    rules: list[Rule]
-    results: dict[str, RuleResult]
-    seconds: dict[str, float] = field(default_factory=dict)
-    context_seconds: float = 0.0
 
 
 def household(hno: str, parcels: Sequence[str], village: str, *, exemption: str | None = None):
@@ -73,12 +62,12 @@ def over_area(zddm: str, excess: float, village: str) -> Finding:
     )
 
 
-def evaluation(*findings: Finding, rules: Sequence[Rule] = (R1, R3)) -> _Evaluation:
+def evaluation(*findings: Finding, rules: Sequence[Rule] = (R1, R3)) -> Evaluation:
     results = {r.id: RuleResult([f for f in findings if f.rule_id == r.id]) for r in rules}
-    return _Evaluation(dt.date(2026, 6, 30), list(rules), results)
+    return Evaluation(dt.date(2026, 6, 30), list(rules), results)
 
 
-def save(store: GpkgStore, ev: _Evaluation) -> SaveRun:
+def save(store: GpkgStore, ev: Evaluation) -> SaveRun:
     cmd = SaveRun(ev)  # type: ignore[arg-type]
     commands.run(store, cmd)
     return cmd
