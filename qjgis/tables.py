@@ -89,14 +89,27 @@ def _write_xlsx(
         header.append(c)
     ws.append(header)
     for r in rows:
-        out = []
-        for k, _ in columns:
-            v = cell(r.get(k))
-            if isinstance(v, str) and v.isdigit() and len(v) > 11:
-                c = WriteOnlyCell(ws, value=v)
-                c.number_format = "@"  # a code, not a number
-                out.append(c)
-            else:
-                out.append(v)
-        ws.append(out)
+        ws.append([xlsx_cell(ws, cell(r.get(k))) for k, _ in columns])
     wb.save(path)
+
+
+def xlsx_cell(ws: Any, value: Any, *, codes_as_text: bool = True) -> Any:
+    """`value` as it goes into a row of the write-only sheet `ws`: itself, or a text cell.
+
+    openpyxl stores text that starts with "=" as a formula, which Excel would run: such
+    values (a surveyor's note, or a planted =HYPERLINK) become explicit text cells. With
+    `codes_as_text`, long digit strings get the text format so that Excel keeps them as
+    codes if the cell is edited, instead of turning them into 5.0011E+17.
+    """
+    formula = isinstance(value, str) and value.startswith("=")
+    code = codes_as_text and isinstance(value, str) and value.isdigit() and len(value) > 11
+    if not (formula or code):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(ws, value=value)
+    if formula:
+        c.data_type = "s"
+    else:
+        c.number_format = "@"  # a code, not a number
+    return c

@@ -119,13 +119,10 @@ def _column(
     if fmt in (b"u", b"z"):
         offsets, data = _binary_parts(arr)
         if fmt == b"u":
-            values: list[Any] = text(offsets, data)
+            out = np.empty(n, dtype=object)
+            out[:] = text(offsets, data)
         else:
-            blob = data.tobytes()
-            bounds = offsets.tolist()
-            values = [blob[a:b] for a, b in itertools.pairwise(bounds)]
-        out = np.empty(n, dtype=object)
-        out[:] = values
+            out = _blobs(offsets, data)
         if valid is not None:
             out[~valid] = None
         return out
@@ -135,8 +132,7 @@ def _column(
         if valid is not None:
             out[~valid] = np.datetime64("NaT")
         return out
-    dtype = {b"g": np.float64, b"i": np.int32, b"l": np.int64}[fmt]
-    values_arr = _buffer(arr, 1, dtype, off + n)[off:]
+    values_arr = _numbers(fmt, arr)
     if valid is not None:  # as pyogrio: an integer column with nulls comes as float with NaN
         values_arr = values_arr.astype(np.float64)
         values_arr[~valid] = np.nan
@@ -247,8 +243,14 @@ def _scan_column(fmt: bytes, arr: ArrowArray) -> tuple[Any, np.ndarray | None]:
     if fmt == b"b":
         bits = _buffer(arr, 1, np.uint8, (off + n + 7) // 8)
         return np.unpackbits(bits, bitorder="little")[off : off + n].astype(bool), valid
+    return _numbers(fmt, arr), valid
+
+
+def _numbers(fmt: bytes, arr: ArrowArray) -> np.ndarray:
+    """A float64, int32 or int64 column copied out of the batch, nulls not yet handled."""
+    n, off = int(arr.length), int(arr.offset)
     dtype = {b"g": np.float64, b"i": np.int32, b"l": np.int64}[fmt]
-    return _buffer(arr, 1, dtype, off + n)[off:], valid
+    return _buffer(arr, 1, dtype, off + n)[off:]
 
 
 def _blobs(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:

@@ -56,7 +56,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from qjgis import codes, gpkg, schema
+from qjgis import codes, gpkg, schema, tables
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.store import GpkgStore, to_multipolygons
@@ -976,7 +976,6 @@ def _xlsx_value_columns(table: _Table) -> tuple[list[Field], list[list[Any]]]:
 
 def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     if len(table) > XLSX_MAX_ROWS:
         raise QjgisError(
@@ -987,14 +986,12 @@ def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
     ws = wb.create_sheet(LAYER_TITLES[layer])
     ws.freeze_panes = "A2"
     ws.append([f.title for f in fields])
-    # openpyxl stores text that starts with "=" as a formula, which Excel would run: such
-    # values (a surveyor's note, or a planted =HYPERLINK) become explicit text cells.
+    # Only values that would become formulas need a cell object; the scan finds them
+    # without a call per value. Codes keep the General format these exports always had.
     for values in columns:
         formulas = [i for i, v in enumerate(values) if isinstance(v, str) and v.startswith("=")]
         for i in formulas:
-            cell = WriteOnlyCell(ws, value=values[i])
-            cell.data_type = "s"
-            values[i] = cell
+            values[i] = tables.xlsx_cell(ws, values[i], codes_as_text=False)
     for row in zip(*columns, strict=True):  # openpyxl takes rows one by one
         ws.append(row)  # dates get openpyxl's yyyy-mm-dd format, str cells stay text
     target = tmp / final.name

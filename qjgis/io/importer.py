@@ -346,13 +346,12 @@ def check_ids(
     excel, bad, reasons = [], [], []
     for i in suspect:
         text = str(ids[i])
-        if _EXCEL_NUMBER.match(text) or text.endswith(".0"):
-            result = codes.check_id_number(text)
-            if not result.ok:
-                excel.append(i)
-                continue
         result = codes.check_id_number(text)
-        if not result.ok:
+        if result.ok:
+            continue
+        if _EXCEL_NUMBER.match(text) or text.endswith(".0"):
+            excel.append(i)
+        else:
             bad.append(i)
             reasons.append(",".join(str(e) for e in result.errors))
     ex = np.array(excel, dtype=int)

@@ -48,6 +48,13 @@ def test_xlsx_keeps_long_codes_as_text(tmp_path: Path) -> None:
     assert isinstance(values[2][2], str)
 
 
+def test_xlsx_never_writes_a_formula(tmp_path: Path) -> None:
+    note = '=HYPERLINK("http://x","点击")'
+    path = write_table([{"note": note}], [("note", "备注")], tmp_path / "t.xlsx", "xlsx")
+    c = load_workbook(path).active.cell(row=2, column=1)
+    assert c.value == note and c.data_type == "s"
+
+
 def test_bad_format_or_folder_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(QjgisError) as err:
         write_table(ROWS, COLUMNS, tmp_path / "t.pdf", "pdf")
