@@ -33,7 +33,9 @@ from qjgis.cases.commands import (
     entity_of,
     is_overdue,
     paid_total,
+    paid_totals,
     read_case,
+    read_cases,
 )
 from qjgis.cases.model import (
     CaseKind,
@@ -41,6 +43,7 @@ from qjgis.cases.model import (
     RenovationState,
     RuinState,
     code_name,
+    format_case_id,
     next_states,
     parse_case_id,
 )
@@ -57,7 +60,7 @@ def _case_id(text: str) -> str:
         kind, fid = parse_case_id(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a case id (R12 or W3): {text}") from exc
-    return f"{kind.prefix}{fid}"
+    return format_case_id(kind, fid)
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -181,10 +184,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def _summary(store: GpkgStore, case_id: str, as_of: dt.date) -> dict[str, Any]:
     kind, fid = parse_case_id(case_id)
     row = read_case(store, kind, fid)
+    paid = paid_total(store, fid) if kind is CaseKind.RENOVATION else 0.0
+    return _summarise(row, kind, as_of, paid)
+
+
+def _summarise(row: dict[str, Any], kind: CaseKind, as_of: dt.date, paid: float) -> dict[str, Any]:
     row["overdue"] = is_overdue(row, as_of)
     row["next_states"] = [s.value for s in next_states(kind, row["state"], row.get("disposition"))]
     if kind is CaseKind.RENOVATION:
-        row["paid"] = paid_total(store, fid)
+        row["paid"] = paid
     return row
 
 
@@ -228,7 +236,7 @@ def _open(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     if args.from_checks:
         cmd = OpenFromFindings(date=args.date)
         commands.run(store, cmd)
-        ids = [f"R{c.fid}" for c in cmd.opened]
+        ids = [format_case_id(c.kind, c.fid) for c in cmd.opened if c.fid is not None]
         emit({"opened": ids}, args.json, tc.label("opened_from_checks").format(n=len(ids)), out)
         return EXIT_OK
     if args.renovation:
@@ -245,7 +253,7 @@ def _open(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
             )
         cmd2 = OpenRuinCase(args.bdcdyh, date=args.date, note=args.note)
     commands.run(store, cmd2)
-    return _done(args, out, store, f"{cmd2.kind.prefix}{cmd2.fid}")
+    return _done(args, out, store, format_case_id(cmd2.kind, cmd2.fid))
 
 
 def _dispose(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
@@ -349,20 +357,20 @@ def _list(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     as_of = args.as_of or dt.date.today()
     village = None
     if args.village:
-        from qjgis.cases.sheet import find_village
-
-        village = find_village(store, args.village)[0]
-    rows = []
-    for kind in CaseKind:
-        where, params = [], []
-        if village:
-            where.append("village_code = ?")
-            params.append(village)
-        if args.open:
-            where.append("closed IS NULL")
-        sql = f"SELECT fid FROM {kind.table}" + (" WHERE " + " AND ".join(where) if where else "")
-        for (fid,) in store.execute_sql(sql + " ORDER BY fid", params):
-            rows.append(_summary(store, f"{kind.prefix}{fid}", as_of))
+        village = store.find_villages(args.village)[0][0]
+    where, params = [], []
+    if village:
+        where.append("village_code = ?")
+        params.append(village)
+    if args.open:
+        where.append("closed IS NULL")
+    # one query per kind and one for all payments, not three per case
+    paid = paid_totals(store)
+    rows = [
+        _summarise(row, kind, as_of, paid.get(row["fid"], 0.0))
+        for kind in CaseKind
+        for row in read_cases(store, kind, where, params)
+    ]
     emit(rows, args.json, "\n".join(_line(r) for r in rows), out)
     return EXIT_OK
 

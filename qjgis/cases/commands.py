@@ -40,11 +40,12 @@ from qjgis.cases.model import (
     parse_case_id,
     parse_disposition,
     parse_state,
+    state_enum,
 )
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
-from qjgis.model import BuildingStatus, DangerGrade, Role
-from qjgis.store import GpkgStore
+from qjgis.model import BuildingStatus, DangerGrade, PlotDisposalStatus, Role
+from qjgis.store import GpkgStore, utc_now
 
 QjgisError.register(
     {
@@ -121,7 +122,6 @@ QjgisError.register(
 )
 
 OVERRIDE_ROLES = frozenset({Role.APPROVER, Role.ADMIN})
-ILLEGAL_RULES = ("QJ-R001", "QJ-R002")  # 一户多宅, 建新不拆旧
 
 
 def _today() -> dt.date:
@@ -136,24 +136,46 @@ def _iso(d: dt.date | str | None) -> str | None:
     return d.isoformat()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _event_date(date: dt.date | str | None) -> str:
+    """The date an event takes effect: the one given, else today."""
+    return _iso(date or _today()) or ""
+
+
+def _parse_case(text: str, expected: str) -> tuple[CaseKind, int]:
+    try:
+        return parse_case_id(text)
+    except ValueError:
+        raise QjgisError("invalid_argument", name="case", value=text, reason=expected) from None
 
 
 def entity_of(kind: CaseKind, fid: int) -> str:
     return f"{kind.table}:{int(fid)}"
 
 
+def read_cases(
+    store: GpkgStore, kind: CaseKind, where: Sequence[str] = (), params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    """Case rows as dicts (with fid, kind and id) in fid order; `where` terms are ANDed."""
+    sql = f"SELECT * FROM {kind.table}" + (" WHERE " + " AND ".join(where) if where else "")
+    cur = store.execute_sql(sql + " ORDER BY fid", params)
+    if not cur:
+        return []
+    names = [r[1] for r in store.execute_sql(f"PRAGMA table_info({kind.table})")]
+    rows = []
+    for values in cur:
+        row = dict(zip(names, values, strict=True))
+        row["kind"] = kind.value
+        row["id"] = format_case_id(kind, row["fid"])
+        rows.append(row)
+    return rows
+
+
 def read_case(store: GpkgStore, kind: CaseKind, fid: int) -> dict[str, Any]:
     """The case row as a dict (with fid, kind and id), or case_not_found."""
-    cur = store.execute_sql(f"SELECT * FROM {kind.table} WHERE fid = ?", [int(fid)])
-    if not cur:
+    rows = read_cases(store, kind, ["fid = ?"], [int(fid)])
+    if not rows:
         raise QjgisError("case_not_found", path=store.path, case=format_case_id(kind, fid))
-    names = [r[1] for r in store.execute_sql(f"PRAGMA table_info({kind.table})")]
-    row = dict(zip(names, cur[0], strict=True))
-    row["kind"] = kind.value
-    row["id"] = format_case_id(kind, fid)
-    return row
+    return rows[0]
 
 
 EVENT_COLUMNS = (
@@ -197,6 +219,15 @@ def paid_total(store: GpkgStore, fid: int) -> float:
     return float(row[0][0])
 
 
+def paid_totals(store: GpkgStore) -> dict[int, float]:
+    """`paid_total` of every renovation case with events, in one query."""
+    rows = store.execute_sql(
+        "SELECT case_fid, coalesce(sum(amount), 0) FROM case_events "
+        "WHERE case_kind = 'renovation' GROUP BY case_fid"
+    )
+    return {int(fid): float(total) for fid, total in rows}
+
+
 def _append_event(
     store: GpkgStore,
     conn: sqlite3.Connection,
@@ -237,7 +268,7 @@ def _append_event(
             note,
             json.dumps(list(evidence)) if evidence else None,
             override_reason,
-            _now(),
+            utc_now(),
             s.user,
             s.role.value,
         ),
@@ -251,6 +282,11 @@ def _last_event_date(conn: sqlite3.Connection, kind: CaseKind, fid: int) -> str 
         (kind.value, int(fid)),
     ).fetchone()
     return row[0] if row else None
+
+
+def _undo_date(conn: sqlite3.Connection, kind: CaseKind, fid: int) -> str:
+    # an undo takes effect on the date of the event it undoes; `recorded` says when
+    return _last_event_date(conn, kind, fid) or _iso(_today()) or ""
 
 
 def _check_date(
@@ -306,21 +342,41 @@ def open_case_for(store: GpkgStore, kind: CaseKind, bdcdyh: str) -> str | None:
 class _OpenBase:
     kind: CaseKind
     name: str
+    note: str | None
     fid: int | None = None
     _version: int | None = None
+
+    def _insert(
+        self,
+        store: GpkgStore,
+        conn: sqlite3.Connection,
+        row: dict[str, Any],
+        override_reason: str | None = None,
+    ) -> Changes:
+        """Write the new case row, its opening event and the audit entry."""
+        (fid,) = store.insert_rows(conn, self.kind.table, {k: [v] for k, v in row.items()})
+        self.fid, self._version = int(fid), 1
+        _append_event(
+            store,
+            conn,
+            self.kind,
+            self.fid,
+            "open",
+            event_date=row["opened"],
+            to_state=row["state"],
+            note=self.note,
+            override_reason=override_reason,
+        )
+        store.audit(conn, self.name, entity_of(self.kind, self.fid), None, row)
+        return _audit_changes(self.kind)
 
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         """Undo an opening: the case is cancelled (the row and its history stay)."""
         if self.fid is None:
             raise RuntimeError("revert before apply")
         case = read_case(store, self.kind, self.fid)
-        cancelled = (
-            RuinState.CANCELLED.value
-            if self.kind is CaseKind.RUIN
-            else RenovationState.CANCELLED.value
-        )
-        # an undo takes effect on the date of the event it undoes; `recorded` says when
-        when = _last_event_date(conn, self.kind, self.fid) or _iso(_today()) or ""
+        cancelled = state_enum(self.kind).CANCELLED.value
+        when = _undo_date(conn, self.kind, self.fid)
         store.update_row(
             conn,
             self.kind.table,
@@ -365,7 +421,7 @@ class OpenRuinCase(_OpenBase):
     place: BuildingPlace | None = field(default=None, repr=False)
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
-        date = _iso(self.date or _today())
+        date = _event_date(self.date)
         bfid = _one_building(store, self.bdcdyh)
         place = self.place
         if place is None or place.fid != bfid:
@@ -388,20 +444,7 @@ class OpenRuinCase(_OpenBase):
             "source": self.source,
             "state": RuinState.PENDING.value,
         }
-        (fid,) = store.insert_rows(conn, "ruin_cases", {k: [v] for k, v in row.items()})
-        self.fid, self._version = int(fid), 1
-        _append_event(
-            store,
-            conn,
-            self.kind,
-            self.fid,
-            "open",
-            event_date=date or "",
-            to_state=RuinState.PENDING.value,
-            note=self.note,
-        )
-        store.audit(conn, self.name, entity_of(self.kind, self.fid), None, row)
-        return _audit_changes(self.kind)
+        return self._insert(store, conn, row)
 
 
 @dataclass
@@ -450,11 +493,11 @@ class OpenRenovationCase(_OpenBase):
         return None
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
-        date = _iso(self.date or _today())
+        date = _event_date(self.date)
         bfid = _one_building(store, self.bdcdyh)
         (place,) = place_buildings(store, [bfid])
         grade = place.danger_grade
-        if grade not in (DangerGrade.C.value, DangerGrade.D.value):
+        if grade not in {g.value for g in DangerGrade if g.dangerous}:
             raise QjgisError(
                 "renovation_not_dangerous", path=store.path, bdcdyh=self.bdcdyh, grade=grade or "-"
             )
@@ -484,6 +527,7 @@ class OpenRenovationCase(_OpenBase):
                 household=place.household_no,
                 case=format_case_id(self.kind, hh[0][0]),
             )
+        override = self.override_reason if problem is not None else None
         s = store.settings()
         subsidy = s["subsidy.grade_c"] if grade == DangerGrade.C.value else s["subsidy.grade_d"]
         row = {
@@ -497,23 +541,9 @@ class OpenRenovationCase(_OpenBase):
             "subsidy": float(subsidy),
             "opened": date,
             "state": RenovationState.APPLIED.value,
-            "override_reason": self.override_reason if problem is not None else None,
+            "override_reason": override,
         }
-        (fid,) = store.insert_rows(conn, "renovation_cases", {k: [v] for k, v in row.items()})
-        self.fid, self._version = int(fid), 1
-        _append_event(
-            store,
-            conn,
-            self.kind,
-            self.fid,
-            "open",
-            event_date=date or "",
-            to_state=RenovationState.APPLIED.value,
-            note=self.note,
-            override_reason=self.override_reason if problem is not None else None,
-        )
-        store.audit(conn, self.name, entity_of(self.kind, self.fid), None, row)
-        return _audit_changes(self.kind)
+        return self._insert(store, conn, row, override)
 
 
 # ---------------------------------------------------------------- transitions
@@ -521,7 +551,7 @@ def _count_homesteads(store: GpkgStore, household_no: str) -> int:
     return int(
         store.execute_sql(
             "SELECT count(*) FROM parcels WHERE household_no = ? AND coalesce(disposal, '') != ?",
-            [household_no, "已复垦"],
+            [household_no, PlotDisposalStatus.RECLAIMED.value],
         )[0][0]
     )
 
@@ -559,12 +589,7 @@ class _Transition(ABC):
     _building: tuple[int, str | None, int] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        try:
-            self.kind, self.fid = parse_case_id(self.case)
-        except ValueError:
-            raise QjgisError(
-                "invalid_argument", name="case", value=self.case, reason="expected R12 or W12"
-            ) from None
+        self.kind, self.fid = _parse_case(self.case, "expected R12 or W12")
 
     @abstractmethod
     def _target(self, store: GpkgStore, case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -582,7 +607,7 @@ class _Transition(ABC):
                 expected=self.expected_version,
                 found=case["row_version"],
             )
-        date = _iso(self.date or _today()) or ""
+        date = _event_date(self.date)
         _check_date(store, conn, case, date)
         target, changes = self._target(store, case)
         deadline = _iso(self.deadline)
@@ -690,14 +715,13 @@ class _Transition(ABC):
             before["building.status"] = BuildingStatus.DEMOLISHED.value
             after["building.status"] = status
             layers = frozenset({"buildings"})
-        today = _iso(_today()) or ""
         _append_event(
             store,
             conn,
             self.kind,
             self.fid,
             "revert",
-            event_date=_last_event_date(conn, self.kind, self.fid) or today,
+            event_date=_undo_date(conn, self.kind, self.fid),
             from_state=case["state"],
             to_state=self._before["state"],
             disposition=self._before.get("disposition"),
@@ -827,13 +851,7 @@ class RecordPayment:
     _version_after: int | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        try:
-            kind, self.fid = parse_case_id(self.case)
-        except ValueError:
-            raise QjgisError(
-                "invalid_argument", name="case", value=self.case, reason="expected W12"
-            ) from None
-        self._kind = kind
+        self._kind, self.fid = _parse_case(self.case, "expected W12")
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         p = store.path
@@ -845,7 +863,7 @@ class RecordPayment:
             raise QjgisError("payment_not_positive", path=p, case=case["id"], amount=amount)
         if case["state"] not in {s.value for s in SUBSIDY_STATES}:
             raise QjgisError("payment_refused_state", path=p, case=case["id"], state=case["state"])
-        date = _iso(self.date or _today()) or ""
+        date = _event_date(self.date)
         _check_date(store, conn, case, date)
         total = paid_total(store, self.fid) + amount
         if total > float(case["subsidy"]) + 1e-6:
@@ -886,14 +904,13 @@ class RecordPayment:
         store.update_row(conn, self._kind.table, self.fid, {}, expected_version=self._version_after)
         self._version_after += 1
         before = paid_total(store, self.fid)
-        today = _iso(_today()) or ""
         _append_event(
             store,
             conn,
             self._kind,
             self.fid,
             "revert",
-            event_date=_last_event_date(conn, self._kind, self.fid) or today,
+            event_date=_undo_date(conn, self._kind, self.fid),
             amount=-float(self.amount),
             note="undo " + self.name,
         )
@@ -919,16 +936,11 @@ class AttachEvidence:
     shas: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        try:
-            self._kind, self.fid = parse_case_id(self.case)
-        except ValueError:
-            raise QjgisError(
-                "invalid_argument", name="case", value=self.case, reason="expected R12 or W12"
-            ) from None
+        self._kind, self.fid = _parse_case(self.case, "expected R12 or W12")
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self._kind, self.fid)
-        date = _iso(self.date or _today()) or ""
+        date = _event_date(self.date)
         _check_date(store, conn, case, date)
         self.shas = _attach_all(store, conn, self._kind, self.fid, self.files)
         _append_event(
@@ -945,14 +957,13 @@ class AttachEvidence:
         return Changes(tables=frozenset({"attachments", "case_events", "audit_log"}))
 
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
-        today = _iso(_today()) or ""
         _append_event(
             store,
             conn,
             self._kind,
             self.fid,
             "detach",
-            event_date=_last_event_date(conn, self._kind, self.fid) or today,
+            event_date=_undo_date(conn, self._kind, self.fid),
             evidence=self.shas,
             note="undo " + self.name,
         )

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import TypeVar
+
+_E = TypeVar("_E", bound=StrEnum)
 
 
 class CaseKind(StrEnum):
@@ -150,22 +153,22 @@ def state_enum(kind: CaseKind) -> type[RuinState] | type[RenovationState]:
     return RuinState if kind is CaseKind.RUIN else RenovationState
 
 
+def _parse_member(enum: type[_E], text: str) -> _E:
+    """The member named by its code name (`moved-in`) or its Chinese value."""
+    t = text.strip()
+    for member in enum:
+        if t == member.value or t.lower().replace("-", "_") == member.name.lower():
+            return member
+    raise ValueError(t)
+
+
 def parse_state(kind: CaseKind, text: str) -> CaseState:
     """A state from its code name (`demolished`, `moved-in`) or its Chinese value."""
-    enum = state_enum(kind)
-    t = text.strip()
-    for s in enum:
-        if t == s.value or t.lower().replace("-", "_") == s.name.lower():
-            return s
-    raise ValueError(t)
+    return _parse_member(state_enum(kind), text)
 
 
 def parse_disposition(text: str) -> Disposition:
-    t = text.strip()
-    for d in Disposition:
-        if t == d.value or t.lower().replace("-", "_") == d.name.lower():
-            return d
-    raise ValueError(t)
+    return _parse_member(Disposition, text)
 
 
 def code_name(value: StrEnum) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qjgis.cases.commands import AdvanceCase, read_case
+from qjgis.cases.commands import AdvanceCase, is_overdue
 from qjgis.cases.model import (
     CaseKind,
     code_name,
@@ -72,10 +72,6 @@ HEADERS = dict(COLUMNS)
 KIND_TITLES = {CaseKind.RUIN: "残垣断壁整治", CaseKind.RENOVATION: "危房改造"}
 
 
-def find_village(store: GpkgStore, village: str) -> tuple[str, str]:
-    return store.find_villages(village)[0]
-
-
 def open_cases(store: GpkgStore, village_code: str) -> list[dict[str, Any]]:
     """The village's cases that are neither closed nor cancelled, ruins first."""
     out = []
@@ -115,14 +111,14 @@ def export_sheet(
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    code, name = find_village(store, village)
+    code, name = store.find_villages(village)[0]
     cases = open_cases(store, code)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TITLE
     ws.append([title for _, title in COLUMNS])
     for c in cases:
-        c["overdue"] = "是" if c["deadline"] and c["deadline"] < as_of.isoformat() else ""
+        c["overdue"] = "是" if is_overdue(c, as_of) else ""
         ws.append([c.get(key) for key, _ in COLUMNS])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     keys = [k for k, _ in COLUMNS]
@@ -169,8 +165,11 @@ def export_sheet(
     info.column_dimensions["B"].width = 80
     target = Path(out)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    wb.save(tmp)
-    os.replace(tmp, target)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return {"path": str(target), "village": code, "village_name": name, "cases": len(cases)}
 
 
@@ -261,7 +260,6 @@ class ImportSheet:
                 continue  # nothing reported for this case
             try:
                 command = self._command(src, number, case_text, reached, row, note, versions)
-                case = read_case(store, command.kind, command.fid)
                 conn.execute("SAVEPOINT sheet_row")
                 try:
                     command.apply(store, conn)
@@ -273,13 +271,14 @@ class ImportSheet:
             except QjgisError as exc:
                 self.errors.append(RowError(number, case_text or None, exc))
                 continue
-            versions[command.case] = case["row_version"] + 1
+            # apply read the case before moving it: no second read for its old state and version
+            versions[command.case] = int(command._version_after or 0)
             self._commands.append(command)
             self.applied.append(
                 RowApplied(
                     number,
                     command.case,
-                    case["state"],
+                    command._before["state"],
                     command._after["state"],
                     str(_cell_date(row["date"])),
                 )

@@ -143,12 +143,12 @@ def case_statistics(store: GpkgStore, by: Level, as_of: dt.date) -> list[dict[st
         group(code)["subsidy_paid"] += float(paid)
 
     names = _names(store, by)
+    towns = _towns(store) if by == "village" else {}
     rows = []
     for code in sorted(groups):
         head: dict[str, Any] = {"level": by, "code": code or None, "name": names.get(code)}
         if by == "village":
-            town = _town_of(store, code)
-            head["town_code"] = town
+            head["town_code"] = towns.get(code)
         rows.append(head | groups[code])
     return rows
 
@@ -161,8 +161,9 @@ def _names(store: GpkgStore, by: Level) -> dict[str, str]:
     return {"": store.settings()["district.name"]}
 
 
-def _town_of(store: GpkgStore, village_code: str) -> str | None:
-    row = store.execute_sql(
-        "SELECT town_code FROM villages WHERE code = ? ORDER BY fid LIMIT 1", [village_code]
-    )
-    return row[0][0] if row else None
+def _towns(store: GpkgStore) -> dict[str, str | None]:
+    """Village code -> town code; a code that repeats keeps its first village, as in SQL."""
+    towns: dict[str, str | None] = {}
+    for code, town in store.execute_sql("SELECT code, town_code FROM villages ORDER BY fid"):
+        towns.setdefault(code, town)
+    return towns
