@@ -8,11 +8,11 @@ import sys
 
 def _main() -> int:
     args = sys.argv[1:]
-    if not args or (len(args) == 1 and args[0].endswith(".gpkg")):
+    if len(args) == 1 and args[0].endswith(".gpkg"):  # a project to open in the window
         from ui.app import run_gui
 
-        return run_gui(args[0] if args else None)
-    from ui.cli import main
+        return run_gui(args[0])
+    from ui.cli import main  # which opens the window itself when no command is given
 
     return main(args)
 
