@@ -7,6 +7,8 @@ longer a homestead and counts for none of these rules.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from qjgis.checks.base import EntityKind, Finding, RuleResult, Severity, rule
@@ -37,6 +39,20 @@ def _segment_sums(flags: np.ndarray, order: np.ndarray, start: np.ndarray) -> np
     return cs[start[1:]] - cs[start[:-1]]
 
 
+def _numbers(values: np.ndarray) -> np.ndarray:
+    """A REAL column as float, missing (None) as NaN."""
+    arr = np.asarray(values, dtype=object)
+    arr = np.where(arr == None, np.nan, arr)  # noqa: E711
+    try:
+        return arr.astype(float)
+    except (TypeError, ValueError):  # text that is not a number: as missing
+        out = np.full(len(arr), np.nan)
+        for k, v in enumerate(arr):  # only after the whole column failed: rare
+            with contextlib.suppress(TypeError, ValueError):
+                out[k] = float(v)
+        return out
+
+
 def _parcel_facts(ctx: CheckContext, i: int) -> dict[str, object]:
     p = ctx.parcels.attrs
     return {
@@ -51,34 +67,17 @@ def _parcel_facts(ctx: CheckContext, i: int) -> dict[str, object]:
 
 
 # ==================================================================== QJ-R001
-@rule(
-    "QJ-R001",
-    version=1,
-    name="Multiple homesteads (一户多宅)",
-    entity_kind=EntityKind.HOUSEHOLD,
-    settings=("cutoff.historical",),
-    date_dependent=True,
-)
-def multiple_homesteads(
-    ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
-) -> RuleResult:
-    """A household holding two or more homestead parcels, exempt or not.
+#: The exemptions a single plot can carry (a split is the whole household's).
+PLOT_EXEMPTIONS = ("inheritance", "historical", "resettlement", "reclamation")
 
-    Exemptions (DESIGN.md, domain-rules §6): an extra parcel inherited
-    (继承); a historical case, where all the household's parcels but at most
-    one were acquired before cutoff.historical (历史遗留); a household split
-    pending or approved (分户); a resettlement plot still within its deadline
-    (安置中, deadline not passed on the as-of date); a plot scheduled for
-    reclamation (拟复垦). Exempted candidates stay findings, with the code.
+
+def plot_exemptions(ctx: CheckContext, settings: ProjectSettings) -> np.ndarray:
+    """Per parcel, the first exemption of `PLOT_EXEMPTIONS` that applies to it, or "".
+
+    Inheritance (继承); historical, acquired before cutoff.historical (历史遗留);
+    resettlement still within its deadline on the as-of date (安置中); a plot
+    scheduled for reclamation (拟复垦).
     """
-    result = RuleResult()
-    check_canceled(feedback)
-    order, start = ctx.household_parcels
-    count = ctx.household_homesteads
-    result.skip("no_household", int((ctx.parcel_homestead & (ctx.parcel_household < 0)).sum()))
-    multi = np.flatnonzero(count >= 2)
-    if not len(multi):
-        return result
     mode = ctx.text("parcels", "acquisition_mode")
     disposal = ctx.text("parcels", "disposal")
     acquired = ctx.parcel_dates("acquired")
@@ -92,21 +91,55 @@ def multiple_homesteads(
         & (deadline >= ctx.as_of64),
         "reclamation": disposal == PlotDisposalStatus.RECLAMATION_PLANNED.value,
     }
-    sums = {k: _segment_sums(v, order, start) for k, v in flags.items()}
+    out = np.full(len(ctx.parcels), "", dtype="<U12")
+    for code in reversed(PLOT_EXEMPTIONS):  # the first in order wins
+        out[flags[code]] = code
+    return out
+
+
+@rule(
+    "QJ-R001",
+    version=2,
+    name="Multiple homesteads (一户多宅)",
+    entity_kind=EntityKind.HOUSEHOLD,
+    settings=("cutoff.historical",),
+    date_dependent=True,
+)
+def multiple_homesteads(
+    ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
+) -> RuleResult:
+    """A household holding two or more homestead parcels, exempt or not.
+
+    Exemptions belong to plots (DESIGN.md, domain-rules §6): a plot inherited
+    (继承), acquired before cutoff.historical (历史遗留), resettled within its
+    deadline (安置中) or scheduled for reclamation (拟复垦) does not count. A
+    household violates when two or more of its plots are not exempt; at most
+    one left is an exempted finding, its code the first exemption (in
+    `MULTI_EXEMPTIONS` order) held by one of its plots. A pending or approved
+    household split (分户) exempts the household whatever its plots. The
+    evidence lists every plot with its exemption (or none).
+    Version 2: exemptions per plot; version 1 let one exempt plot exempt all.
+    """
+    result = RuleResult()
+    check_canceled(feedback)
+    order, start = ctx.household_parcels
+    count = ctx.household_homesteads
+    result.skip("no_household", int((ctx.parcel_homestead & (ctx.parcel_household < 0)).sum()))
+    multi = np.flatnonzero(count >= 2)
+    if not len(multi):
+        return result
+    plot_code = plot_exemptions(ctx, settings)
+    exempt_plots = _segment_sums(plot_code != "", order, start)
+    non_exempt = count - exempt_plots
     split_status = ctx.text("households", "split_status")
-    applies = {
-        "inheritance": sums["inheritance"] >= 1,
-        "historical": (sums["historical"] >= 1) & (count - sums["historical"] <= 1),
-        "split": np.isin(split_status, (SplitStatus.PENDING.value, SplitStatus.APPROVED.value)),
-        "resettlement": sums["resettlement"] >= 1,
-        "reclamation": sums["reclamation"] >= 1,
-    }
+    split = np.isin(split_status, (SplitStatus.PENDING.value, SplitStatus.APPROVED.value))
     for n, h in enumerate(multi.tolist()):
         if n % PROGRESS_EVERY == 0:
             check_canceled(feedback)
             feedback.set_progress(n / len(multi), "QJ-R001")
         plots = order[start[h] : start[h + 1]]
-        codes = [c for c in MULTI_EXEMPTIONS if applies[c][h]]
+        held = set(plot_code[plots].tolist()) if non_exempt[h] <= 1 else set()
+        codes = [c for c in MULTI_EXEMPTIONS if c in held or (c == "split" and split[h])]
         exemption = codes[0] if codes else None
         result.findings.append(
             Finding(
@@ -116,9 +149,13 @@ def multiple_homesteads(
                 entities=(household_ref(ctx, h), *(parcel_ref(ctx, i) for i in plots)),
                 evidence={
                     "homesteads": int(count[h]),
+                    "not_exempt": int(non_exempt[h]),
                     "members": int(ctx.household_size[h]),
                     "split_status": text(ctx.households["split_status"][h]),
-                    "parcels": [_parcel_facts(ctx, int(i)) for i in plots],
+                    "parcels": [
+                        {**_parcel_facts(ctx, int(i)), "exemption": plot_code[i] or None}
+                        for i in plots
+                    ],
                     "exemptions": codes,
                 },
                 severity=Severity.INFO if exemption else Severity.ERROR,
@@ -223,7 +260,7 @@ def new_without_demolition(
 # ==================================================================== QJ-R003
 @rule(
     "QJ-R003",
-    version=1,
+    version=2,
     name="Homestead over the area standard (超标准占地)",
     entity_kind=EntityKind.PARCEL,
     settings=(
@@ -237,12 +274,17 @@ def new_without_demolition(
     ),
 )
 def over_area(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
-    """A homestead larger than per-person area × clamp(household size) + tolerance.
+    """A homestead larger than its lawful area + tolerance, by the tier of its date.
 
-    The area is computed from the geometry (domain-rules §1.2). A plot
-    acquired before cutoff.over_area_tier1 (1982) is exempt as historical; one
-    acquired between the two tiers is recorded with "historical_tier2" (may be
-    registered by actual area once handled under the rules of the time).
+    The area is computed from the geometry (domain-rules §1.2); the standard is
+    per-person area × clamp(household size). Acquired before
+    cutoff.over_area_tier1 (1982) and over the standard: exempt as historical.
+    Between the tiers (1982-1987) and over the standard: a warning with tier
+    "historical_to_handle", pending a reviewer's decision, never exempted by
+    itself. After cutoff.over_area_tier2 (or undated): the lawful area is the
+    approved area (PZMJ) where one is recorded, else the standard, and the
+    excess over it is the finding (evidence: standard, approved, lawful, actual).
+    Version 2: the 1982-1987 tier is no longer exempted; PZMJ is the lawful area.
     """
     result = RuleResult()
     check_canceled(feedback)
@@ -265,22 +307,27 @@ def over_area(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback) 
     standard = per * np.clip(size, lo, hi)
     tolerance = float(settings["area.tolerance_m2"])
     area = ctx.parcel_area
-    over = np.flatnonzero(candidates & (area > standard + tolerance))
     acquired = ctx.parcel_dates("acquired")
     tier1 = np.datetime64(settings["cutoff.over_area_tier1"], "D")
     tier2 = np.datetime64(settings["cutoff.over_area_tier2"], "D")
     pzmj = ctx.parcels.attrs["pzmj"]
+    approved = _numbers(pzmj)
+    before_tiers = ~np.isnat(acquired) & (acquired < tier2)
+    # After the tiers the approval decides what is lawful; before them, the standard.
+    lawful = np.where(~before_tiers & (approved > 0), approved, standard)
+    over = np.flatnonzero(candidates & (area > lawful + tolerance))
     land = ctx.parcels.attrs["land_type"]
     for k, i in enumerate(over):
         if k % PROGRESS_EVERY == 0:
             check_canceled(feedback)
         a = acquired[i]
+        severity = Severity.ERROR
         if np.isnat(a):
             exemption, tier = None, "unknown"
         elif a < tier1:
-            exemption, tier = "historical", "before_tier1"
+            exemption, tier, severity = "historical", "before_tier1", Severity.INFO
         elif a < tier2:
-            exemption, tier = "historical_tier2", "between_tiers"
+            exemption, tier, severity = None, "historical_to_handle", Severity.WARNING
         else:
             exemption, tier = None, "after_tier2"
         h = int(hh[i])
@@ -293,17 +340,18 @@ def over_area(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback) 
                 evidence={
                     "area_m2": m2(area[i]),
                     "standard_m2": m2(standard[i]),
+                    "approved_m2": m2(approved[i]),
+                    "lawful_m2": m2(lawful[i]),
                     "tolerance_m2": m2(tolerance),
-                    "excess_m2": m2(area[i] - standard[i]),
+                    "excess_m2": m2(area[i] - lawful[i]),
                     "household": str(ctx.household_keys[h]),
                     "members": int(size[i]),
                     "per_person_m2": m2(per[i]),
                     "land_type": text(land[i]),
-                    "approved_m2": m2(pzmj[i]),
                     "acquired": day(a),
                     "tier": tier,
                 },
-                severity=Severity.INFO if exemption == "historical" else Severity.ERROR,
+                severity=severity,
                 exemption=exemption,
                 village_code=ctx.parcel_finding_village[i],
             )
@@ -391,6 +439,8 @@ def household_links(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
 
 __all__ = [
     "MULTI_EXEMPTIONS",
+    "PLOT_EXEMPTIONS",
+    "plot_exemptions",
     "household_links",
     "multiple_homesteads",
     "new_without_demolition",
