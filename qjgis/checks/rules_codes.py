@@ -123,9 +123,7 @@ def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
     fixture_ok = (np.strings.slice(tail, 0, 1) == "F") & np.strings.isdigit(
         np.strings.slice(tail, 1, 9)
     )
-    b_mask = (
-        head_ok & fixture_ok & (np.strings.str_len(b_trim) == 28) & _county_is(b_trim, county)
-    )
+    b_mask = head_ok & fixture_ok & (np.strings.str_len(b_trim) == 28) & _county_is(b_trim, county)
     result.findings += _code_findings(
         ctx,
         feedback,

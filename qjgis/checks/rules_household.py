@@ -7,7 +7,10 @@ longer a homestead and counts for none of these rules.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
+import datetime as dt
+import re
 
 import numpy as np
 
@@ -167,24 +170,69 @@ def multiple_homesteads(
 
 
 # ==================================================================== QJ-R002
+#: Plot exemptions under which a house left standing is not "kept after building new":
+#: inherited, being resettled within its deadline, or scheduled for reclamation.
+_KEPT_LAWFULLY = ("inheritance", "resettlement", "reclamation")
+_APPROVAL_YEAR = re.compile(r"[〔\[(（【]\s*((?:19|20)\d\d)\s*[〕\])）】]")
+
+
+def _approval_dates(ctx: CheckContext) -> np.ndarray:
+    """Each parcel's approval date; else the 31 December of the year its approval number
+    carries (綦江宅批〔2016〕12号); NaT where neither is recorded."""
+    dates = ctx.parcel_dates("approval_date").copy()
+    numbers = ctx.text("parcels", "approval_no")
+    for i in np.flatnonzero(np.isnat(dates) & (numbers != "")):  # rare: a number, no date
+        m = _APPROVAL_YEAR.search(str(numbers[i]))
+        if m:
+            dates[i] = np.datetime64(f"{m.group(1)}-12-31", "D")
+    return dates
+
+
+def _years(values: np.ndarray) -> np.ndarray:
+    """Year built as float, NaN where missing or not a plausible year."""
+    years = _numbers(values)
+    return np.where((years >= 1800) & (years <= 2200), np.floor(years), np.nan)
+
+
+def _months_after(date: np.datetime64, months: int) -> np.datetime64:
+    """The same day `months` later (the month's last day where it has no such day)."""
+    d = dt.date.fromisoformat(str(date))
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    return np.datetime64(dt.date(year, month, min(d.day, last)).isoformat(), "D")
+
+
 @rule(
     "QJ-R002",
-    version=1,
+    version=2,
     name="New house built, old one not demolished (建新不拆旧)",
     entity_kind=EntityKind.PARCEL,
+    settings=("check.demolish_within_months", "cutoff.historical"),
     date_dependent=True,
 )
 def new_without_demolition(
     ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
 ) -> RuleResult:
-    """An old homestead still standing past the deadline of a new approval's duty to demolish.
+    """An old house still standing after its household built or was approved a new one.
 
-    A parcel whose approval carries the duty to demolish the old house (SFCJ)
-    is "new"; every other parcel of its household is "old". When the
-    demolition deadline has passed on the as-of date and a building on an old
-    parcel still stands (not 已拆除 / 已复垦), the old parcel is the finding.
+    Two triggers; the finding is the old parcel, with its standing buildings.
+
+    1. A parcel whose approval carries the duty to demolish the old house
+       (SFCJ) with a deadline: once the deadline has passed on the as-of date,
+       every other parcel of the household with a building still standing
+       (not 已拆除 / 已复垦). Severity error.
+    2. Without that duty and deadline: a parcel with an approval (date, else the
+       year of its number) or with a standing building of a newer year built,
+       and another parcel of the household with a standing building older than
+       that approval or building, more than check.demolish_within_months after
+       the approval or the new building's completion (31 December of its year
+       built). Severity warning. Old plots that are inherited, being resettled
+       within their deadline or scheduled for reclamation, and households with
+       a pending or approved split, are not judged by this trigger.
+
     A building belongs to the parcel it overlaps most, else to the parcel its
-    recorded code names.
+    recorded code names. Version 2 adds the second trigger.
     """
     result = RuleResult()
     check_canceled(feedback)
@@ -196,8 +244,6 @@ def new_without_demolition(
     deadline = ctx.parcel_dates("demolition_deadline")
     result.skip("no_demolition_deadline", int((duty & (hh >= 0) & np.isnat(deadline)).sum()))
     overdue = np.flatnonzero(duty & (hh >= 0) & ~np.isnat(deadline) & (deadline < ctx.as_of64))
-    if not len(overdue):
-        return result
     by_household, hstart = group(hh, len(ctx.households["fid"]))
     home = ctx.building_home
     standing = ctx.building_standing
@@ -234,6 +280,7 @@ def new_without_demolition(
                     *(building_ref(ctx, b) for b in kept_b),
                 ),
                 evidence={
+                    "trigger": "demolition_deadline",
                     "household": str(ctx.household_keys[h]),
                     "new_parcels": [
                         {
@@ -254,7 +301,112 @@ def new_without_demolition(
                 village_code=ctx.parcel_finding_village[old],
             )
         )
+    _kept_after_new(ctx, settings, feedback, result, set(found), b_order, b_start)
+    result.findings.sort(key=lambda f: f.key)
     return result
+
+
+def _kept_after_new(
+    ctx: CheckContext,
+    settings: ProjectSettings,
+    feedback: Feedback,
+    result: RuleResult,
+    done: set[int],
+    b_order: np.ndarray,
+    b_start: np.ndarray,
+) -> None:
+    """QJ-R002's second trigger: an approval or a newer house, no recorded deadline."""
+    months = int(settings["check.demolish_within_months"])
+    p = ctx.parcels.attrs
+    duty = ctx.flag(p["must_demolish_old"]) & ~np.isnat(ctx.parcel_dates("demolition_deadline"))
+    approval = _approval_dates(ctx)
+    year = _years(ctx.buildings.attrs["year_built"])
+    plot_code = plot_exemptions(ctx, settings)
+    kept_lawfully = np.isin(plot_code, _KEPT_LAWFULLY)
+    split = np.isin(
+        ctx.text("households", "split_status"),
+        (SplitStatus.PENDING.value, SplitStatus.APPROVED.value),
+    )
+    order, start = ctx.household_parcels
+    status = ctx.buildings.attrs["status"]
+    multi = np.flatnonzero((ctx.household_homesteads >= 2) & ~split)
+    for k, h in enumerate(multi.tolist()):
+        if k % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+        plots = order[start[h] : start[h + 1]]
+        # What is new on each plot: its approval, and its newest standing building.
+        events = []  # (new parcel, trigger, date of the event, year it stands for, building)
+        for new in plots.tolist():
+            if duty[new]:
+                continue  # its recorded deadline decides (trigger 1)
+            if not np.isnat(approval[new]):
+                y = int(str(approval[new])[:4])
+                events.append((new, "approval", approval[new], y, -1))
+            mine = b_order[b_start[new] : b_start[new + 1]]
+            dated = mine[~np.isnan(year[mine])]
+            if len(dated):
+                b = int(dated[np.argmax(year[dated])])
+                y = int(year[b])
+                events.append((new, "newer_building", np.datetime64(f"{y}-12-31", "D"), y, b))
+        for old in plots.tolist():
+            if old in done or kept_lawfully[old]:
+                continue
+            kept = b_order[b_start[old] : b_start[old + 1]]
+            if not len(kept):
+                continue
+            best = None
+            for new, trigger, when, y, nb in events:
+                if new == old:
+                    continue
+                due = _months_after(when, months)
+                if not due < ctx.as_of64:
+                    continue
+                # Older than the approval's year (or undated: it stood there), older
+                # than the new building's year for that trigger.
+                ys = year[kept]
+                older = kept[(ys < y) | (np.isnan(ys) & (trigger == "approval"))]
+                if len(older) and (best is None or when > best[2]):
+                    best = (new, trigger, when, nb, older, due)
+            if best is None:
+                continue
+            new, trigger, when, nb, older, due = best
+            done.add(old)
+            result.findings.append(
+                Finding(
+                    rule_id="QJ-R002",
+                    key=str(ctx.parcel_keys[old]),
+                    entity_kind=EntityKind.PARCEL,
+                    entities=(
+                        parcel_ref(ctx, old),
+                        household_ref(ctx, h),
+                        parcel_ref(ctx, new),
+                        *((building_ref(ctx, nb),) if nb >= 0 else ()),
+                        *(building_ref(ctx, int(b)) for b in older),
+                    ),
+                    evidence={
+                        "trigger": trigger,
+                        "household": str(ctx.household_keys[h]),
+                        "new_parcel": str(ctx.parcel_keys[new]),
+                        "approval_no": text(p["approval_no"][new]),
+                        "approval_date": day(approval[new]),
+                        "new_building": str(ctx.building_keys[nb]) if nb >= 0 else None,
+                        "new_year_built": int(year[nb]) if nb >= 0 else None,
+                        "demolish_within_months": months,
+                        "due": day(due),
+                        "days_overdue": int((ctx.as_of64 - due).astype(int)),
+                        "standing_buildings": [
+                            {
+                                "building": str(ctx.building_keys[b]),
+                                "year_built": None if np.isnan(year[b]) else int(year[b]),
+                                "status": text(status[b]),
+                            }
+                            for b in older
+                        ],
+                    },
+                    severity=Severity.WARNING,
+                    village_code=ctx.parcel_finding_village[old],
+                )
+            )
 
 
 # ==================================================================== QJ-R003
@@ -440,9 +592,9 @@ def household_links(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
 __all__ = [
     "MULTI_EXEMPTIONS",
     "PLOT_EXEMPTIONS",
-    "plot_exemptions",
     "household_links",
     "multiple_homesteads",
     "new_without_demolition",
     "over_area",
+    "plot_exemptions",
 ]

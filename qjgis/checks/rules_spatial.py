@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from qjgis import codes
 from qjgis.checks.base import EntityKind, Finding, RuleResult, Severity, rule
 from qjgis.checks.context import CheckContext
 from qjgis.checks.evidence import (
@@ -22,7 +23,6 @@ from qjgis.checks.evidence import (
     skip_geometry,
     text,
 )
-from qjgis import codes
 from qjgis.checks.joins import duplicated, group
 from qjgis.codes import upper_text
 from qjgis.feedback import Feedback, check_canceled

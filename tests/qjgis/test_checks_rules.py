@@ -281,8 +281,12 @@ def test_r002_old_house_standing_past_deadline(tmp_path: Path) -> None:
     assert ev["standing_buildings"] == [{"building": zddm(1) + "F00010001", "status": "闲置"}]
     assert keys(run(make("b.gpkg", "已拆除", "2019-03-01"), "QJ-R002")) == {}
     assert keys(run(make("c.gpkg", "在用", "2027-03-01"), "QJ-R002")) == {}
+    # The duty without a deadline: the approval plus check.demolish_within_months decides.
     res = run(make("d.gpkg", "在用", None), "QJ-R002")
-    assert keys(res) == {} and res.unevaluated == {"no_demolition_deadline": 1}
+    assert keys(res) == {zddm(1): None} and res.unevaluated == {"no_demolition_deadline": 1}
+    assert res.findings[0].evidence["trigger"] == "approval"
+    assert res.findings[0].evidence["due"] == "2018-09-01"
+    assert res.findings[0].severity == Severity.WARNING
 
 
 @pytest.mark.parametrize(
