@@ -66,8 +66,9 @@ def error_templates() -> dict[str, str]:
         ),
         "case_needs_illegal_finding": QCoreApplication.translate(
             "Errors",
-            "{path}: case {case}: ordered self-demolition needs an open, not exempted finding "
-            "of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}",
+            "{path}: case {case}: ordered self-demolition needs an open finding of "
+            "一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household} "
+            "that a reviewer has confirmed",
         ),
         "case_not_only_homestead": QCoreApplication.translate(
             "Errors",

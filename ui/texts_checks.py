@@ -74,6 +74,7 @@ def rule_title(rule_id: str) -> str:
         "QJ-R015": QCoreApplication.translate(
             "Rules", "Renovation for a household that has another house"
         ),
+        "QJ-R016": QCoreApplication.translate("Rules", "Building beyond its parcel"),
     }
     return titles.get(rule_id, rule_id)
 

@@ -207,8 +207,8 @@
         <translation>{path}：案件 {case}：农房 {bdcdyh} 不在任何农户的宗地上，无法核验能否适用 {disposition}</translation>
     </message>
     <message>
-        <source>{path}: case {case}: ordered self-demolition needs an open, not exempted finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}</source>
-        <translation>{path}：案件 {case}：责令自行拆除须以农户 {household} 存在未消除、未豁免的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提</translation>
+        <source>{path}: case {case}: ordered self-demolition needs an open finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household} that a reviewer has confirmed</source>
+        <translation>{path}：案件 {case}：责令自行拆除须以农户 {household} 存在经审核确认的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提（待审核的不算；审批人可说明理由后越过）</translation>
     </message>
     <message>
         <source>{path}: case {case}: {disposition} is only for a household&apos;s only homestead; household {household} holds {count} homestead parcels</source>
@@ -716,6 +716,10 @@
     <message>
         <source>Renovation for a household that has another house</source>
         <translation>危房改造户另有住房</translation>
+    </message>
+    <message>
+        <source>Building beyond its parcel</source>
+        <translation>房屋超出宗地范围</translation>
     </message>
 </context>
 <context>
