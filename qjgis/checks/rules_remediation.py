@@ -68,14 +68,18 @@ def _ruins_placed(
 
 @rule(
     "QJ-R014",
-    version=1,
+    version=2,
     name="Ruin with no disposition, or whose case is past its deadline",
     entity_kind=EntityKind.BUILDING,
     date_dependent=True,
     reads_project=True,
 )
 def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
-    """A ruin (残垣断壁) with no case or no disposition yet, or a ruin case past its deadline."""
+    """A ruin (残垣断壁) with no case or no disposition yet, or a ruin case past its deadline.
+
+    The household named is the one DESIGN.md's link rule finds for the ruin's parcel
+    (version 2; version 1 named the parcel's recorded 户号 only).
+    """
     store, as_of = ctx.store, ctx.as_of
     result = RuleResult()
     b, p, ruin, where, links = _ruins_placed(ctx, feedback)
@@ -174,7 +178,7 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
 
 @rule(
     "QJ-R015",
-    version=1,
+    version=2,
     name="Renovation (C/D) for a household that holds another house",
     entity_kind=EntityKind.BUILDING,
     reads_project=True,
@@ -182,7 +186,11 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
 def renovation_with_other_house(
     ctx: Any, settings: ProjectSettings, feedback: Feedback
 ) -> RuleResult:
-    """A live C/D renovation case whose household has a standing building on another parcel."""
+    """A live C/D renovation case whose household has a standing building on another parcel.
+
+    Version 2: the other parcel counts only when it is one of the household's homesteads,
+    by the link rule and the checks' homestead test (a workshop plot's shed is no house).
+    """
     store = ctx.store
     result = RuleResult()
     cases = store.execute_sql(
