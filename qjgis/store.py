@@ -648,14 +648,14 @@ class GpkgStore:
         """
         t = self._layer(table)
         if not t.editable:
-            raise QjgisError("invalid_argument", name="table", value=table, reason="not editable")
+            raise QjgisError("invalid_argument", name="table", value=table, reason="not_editable")
         names = self._columns(t, list(changes))
         selected = ", ".join(["row_version"] + [f'"{c}"' for c in names])
         row = conn.execute(
             f'SELECT {selected} FROM "{table}" WHERE fid = ?', (int(fid),)
         ).fetchone()
         if row is None:
-            raise QjgisError("invalid_argument", name=table, value=fid, reason="no such row")
+            raise QjgisError("invalid_argument", name=table, value=fid, reason="no_such_row")
         found = int(row[0])
         if expected_version is not None and found != int(expected_version):
             raise QjgisError(

@@ -454,7 +454,7 @@ class Review:
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
         if s.role not in REVIEW_ROLES:
-            raise QjgisError("not_permitted", role=s.role.value, action="review findings")
+            raise QjgisError("not_permitted", role=s.role.value, action="review_findings")
         if not self.reason:
             raise QjgisError("reason_required", decision=self.decision)
         record = get_finding(store, self.finding)

@@ -1020,7 +1020,7 @@ def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if fmt != "shp" and enc != "UTF-8":
         raise QjgisError(
             "invalid_argument", name="--encoding", value=encoding,
-            reason="only shapefiles take an encoding; the other formats are UTF-8",
+            reason="encoding_only_shapefiles",
         )  # fmt: skip
     return enc if fmt == "shp" else None
 
@@ -1067,7 +1067,7 @@ def export_layer(
     project_file = Path(store.path).resolve()
     if any(t.resolve() == project_file for t in targets):
         raise QjgisError(
-            "invalid_argument", name="--out", value=str(final), reason="is the project file"
+            "invalid_argument", name="--out", value=str(final), reason="is_project_file"
         )
     if not overwrite:
         for t in targets:

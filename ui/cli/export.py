@@ -9,7 +9,8 @@ from typing import Any, TextIO
 
 from qjgis.io import export
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_OK, Progress, emit
+from ui import texts
+from ui.cli.common import EXIT_OK, Progress, emit
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -38,7 +39,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from ui import texts
 
     with GpkgStore.open(args.project) as store:
         result = export.export_layer(
