@@ -57,9 +57,10 @@ class QjgisError(Exception):
     def english(self) -> str:
         """The fallback message, for logs and headless scripts."""
         params = dict(self.params)
-        reason = params.get("reason")
-        if isinstance(reason, str) and reason in REASONS:
-            params["reason"] = REASONS[reason].format_map(_Keep(params))
+        for key in REASON_PARAMS:
+            code = params.get(key)
+            if isinstance(code, str) and code in REASONS:
+                params[key] = REASONS[code].format_map(_Keep(self.params))
         return self.TEMPLATES[self.code].format_map(_Keep(params))
 
 
@@ -98,7 +99,30 @@ REASONS: dict[str, str] = {
     "no_such_row": "no such row",
     "not_editable": "not editable",
     "needs_out_file": "needs --out FILE",
+    "records_truncated": "{declared} records declared but the file ends after {found}",
+    "needs_migration": "schema {version} needs migration",
+    "not_a_geopackage": "not a GeoPackage file",
+    "geopackage_without_qjgis": "a GeoPackage without qjgis tables",
+    "sqlite_not_geopackage": "an SQLite database that is not a GeoPackage",
+    "foreign_meta": "foreign qj_meta table",
+    "schema_unreadable": "schema version unreadable",
+    "bad_schema_version": "schema {version}",
+    "not_in_table": "not in {table}",
+    "changed_while_read": "changed while read",
+    "too_few_plots": "too few plots",
+    "between": "between {lo} and {hi}",
+    "unknown_rule": "unknown rule; known: {choices}",
+    "not_a_distance": "not a distance",
+    "not_case_id": "not a case id ({examples})",
+    "not_xlsx": "not an XLSX file ({detail})",
+    "no_sheet": "no sheet {sheet}",
+    "no_column": "no column {column}",
+    "ambiguous_village": "several villages have this name ({choices}); give the code",
 }
+
+
+#: the parameters that may hold a reason code
+REASON_PARAMS = ("reason", "detail")
 
 
 def register_reasons(reasons: dict[str, str]) -> None:

@@ -1003,11 +1003,19 @@ def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
 def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if layer not in LAYERS:
         raise QjgisError(
-            "invalid_argument", name="--layer", value=layer, reason="one of " + ", ".join(LAYERS)
+            "invalid_argument",
+            name="--layer",
+            value=layer,
+            reason="one_of",
+            choices=", ".join(LAYERS),
         )
     if fmt not in FORMATS:
         raise QjgisError(
-            "invalid_argument", name="--format", value=fmt, reason="one of " + ", ".join(FORMATS)
+            "invalid_argument",
+            name="--format",
+            value=fmt,
+            reason="one_of",
+            choices=", ".join(FORMATS),
         )
     if encoding is None:
         return "GBK" if fmt == "shp" else None
@@ -1015,7 +1023,8 @@ def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if enc is None:
         raise QjgisError(
             "invalid_argument", name="--encoding", value=encoding,
-            reason="one of " + ", ".join(ENCODINGS),
+            reason="one_of",
+            choices=", ".join(ENCODINGS),
         )  # fmt: skip
     if fmt != "shp" and enc != "UTF-8":
         raise QjgisError(

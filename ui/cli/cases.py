@@ -50,7 +50,7 @@ from qjgis.cases.model import (
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date
+from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, village_code
 
 DISPOSITIONS = [code_name(d) for d in Disposition]
 STATES = sorted({code_name(s) for s in RuinState} | {code_name(s) for s in RenovationState})
@@ -62,6 +62,15 @@ def _case_id(text: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a case id (R12 or W3): {text}") from exc
     return format_case_id(kind, fid)
+
+
+def _disposition(text: str) -> str:
+    code = texts.value_code("disposition", text)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            texts.t("reason.one_of", choices=", ".join(DISPOSITIONS)) + f": {text}"
+        )
+    return code
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -104,7 +113,14 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = action("dispose", "classify a pending ruin case under one of the four dispositions")
     p.add_argument("case", type=_case_id, metavar="CASE", help="R12")
-    p.add_argument("--as", dest="disposition", required=True, choices=DISPOSITIONS)
+    p.add_argument(
+        "--as",
+        dest="disposition",
+        required=True,
+        type=_disposition,
+        metavar="DISPOSITION",
+        help=", ".join(DISPOSITIONS) + " (or the Chinese or English name)",
+    )
     p.add_argument("--deadline", type=iso_date, metavar="DATE", help="the notice's deadline")
     p.add_argument("--owner-keeps", action="store_true", help="owner wants to keep the house")
     p.add_argument("--feasible", action="store_true", help="reinforcement is feasible")
@@ -197,6 +213,11 @@ def _summarise(row: dict[str, Any], kind: CaseKind, as_of: dt.date, paid: float)
     return row
 
 
+def _state(kind: str, value: str | None) -> str:
+    """A state stored in Chinese, named in the language of the output."""
+    return texts.value_text(value, f"{kind}_state") if value else ""
+
+
 def _line(row: dict[str, Any]) -> str:
 
     parts = [
@@ -206,10 +227,13 @@ def _line(row: dict[str, Any]) -> str:
         row.get("village_code") or "-",
     ]
     if row["kind"] == "ruin":
-        parts.append(row.get("disposition") or texts.label("undisposed"))
+        disposition = row.get("disposition")
+        parts.append(
+            texts.value_text(disposition, "disposition") if disposition else texts.t("undisposed")
+        )
     else:
         parts.append(f"{row['grade']} {row['subsidy']:,.0f}")
-    parts.append(row["state"])
+    parts.append(_state(row["kind"], row["state"]))
     if row.get("deadline"):
         parts.append(texts.label("deadline").format(date=row["deadline"]))
     if row.get("overdue"):
@@ -273,9 +297,20 @@ def _dispose(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
 
 
 def _advance(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    kind, _fid = parse_case_id(args.case)
+    value_kind = f"{kind.value}_state"
+    target = texts.value_code(value_kind, args.to)
+    if target is None:
+        raise QjgisError(
+            "invalid_argument",
+            name="--to",
+            value=args.to,
+            reason="one_of",
+            choices=", ".join(texts.value_names(value_kind)),
+        )
     cmd = AdvanceCase(
         args.case,
-        to=args.to,
+        to=target,
         date=args.date,
         deadline=args.deadline,
         note=args.note,
@@ -328,10 +363,18 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     if "paid" in row:
         lines.append("  " + texts.label("paid").format(paid=row["paid"], subsidy=row["subsidy"]))
     if row["next_states"]:
-        lines.append(f"  {texts.label('next')}: {' / '.join(row['next_states'])}")
+        nexts = " / ".join(_state(row["kind"], s) for s in row["next_states"])
+        lines.append(f"  {texts.label('next')}: {nexts}")
     lines.append(f"  {texts.label('history')}:")
     for e in row["events"]:
-        move = f"{e['from_state'] or ''} -> {e['to_state']}" if e["to_state"] else ""
+        kind = row["kind"]
+        move = (
+            f"{_state(kind, e['from_state'])} -> {_state(kind, e['to_state'])}"
+            if e["to_state"]
+            else ""
+        )
+        action = texts.lookup("case_action", e["action"])
+        role = texts.value_text(e["role"], "role")
         extra = [
             f"{e['amount']:+,.0f}" if e["amount"] is not None else "",
             texts.label("deadline").format(date=e["deadline"]) if e["deadline"] else "",
@@ -340,8 +383,8 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
             f"[{len(e['evidence'])}]" if e["evidence"] else "",
         ]
         lines.append(
-            f"  {e['seq']:>3} {e['event_date']} {e['action']:<8} {move} "
-            f"{' '.join(x for x in extra if x)}  ({e['user']}, {e['role']})".rstrip()
+            f"  {e['seq']:>3} {e['event_date']} {action:<8} {move} "
+            f"{' '.join(x for x in extra if x)}  ({e['user']}, {role})".rstrip()
         )
     for a in row["attachments"]:
         state = texts.label("missing") if a["missing"] else a["path"]
@@ -354,7 +397,7 @@ def _list(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     as_of = args.as_of or dt.date.today()
     village = None
     if args.village:
-        village = store.find_villages(args.village)[0][0]
+        village = village_code(store, args.village)
     where, params = [], []
     if village:
         where.append("village_code = ?")
@@ -417,7 +460,8 @@ def _cmd_sheet(args: argparse.Namespace, out: TextIO) -> int:
         lines.append(texts.error_text(failure))
     else:
         lines += [
-            f"{a['case']}: {a['from_state']} -> {a['to_state']} ({a['date']})"
+            f"{a['case']}: {texts.value_text(a['from_state'], 'state')} -> "
+            f"{texts.value_text(a['to_state'], 'state')} ({a['date']})"
             for a in result["applied"]
         ]
         lines.append(

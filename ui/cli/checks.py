@@ -37,6 +37,20 @@ def decision_text(decision: str | None) -> str:
     return texts.lookup("decision", decision or "pending")
 
 
+def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
+    """argparse type: a value named by its code, Chinese or English name, among `allowed`."""
+
+    def parse(text: str) -> str:
+        code = texts.value_code(kind, text)
+        if code not in allowed:
+            names = ", ".join(a.replace("_", "-") for a in allowed)
+            raise argparse.ArgumentTypeError(f"{texts.t('reason.one_of', choices=names)}: {text}")
+        return code
+
+    parse.__name__ = kind  # argparse names the option's type in its refusal
+    return parse
+
+
 def _rule_list(text: str) -> list[str]:
     return [r.strip().upper() for r in text.split(",") if r.strip()]
 
@@ -60,8 +74,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument("--village", metavar="CODE|NAME")
     s.add_argument(
         "--decision",
+        type=_choice(
+            "decision", ("pending", "confirmed", "exempted", "false_positive", "needs_review")
+        ),
         metavar="D",
-        help="pending, confirmed, exempted, false-positive or needs-review",
+        help="pending, confirmed, exempted, false-positive or needs-review (or the Chinese name)",
     )
     s.add_argument("--all", action="store_true", help="include findings no longer found")
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
@@ -71,7 +88,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("review", parents=[common], help="record a decision on a finding")
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
-    s.add_argument("--decision", required=True, choices=("confirmed", "exempted", "false-positive"))
+    s.add_argument(
+        "--decision",
+        required=True,
+        type=_choice("decision", ("confirmed", "exempted", "false_positive")),
+        metavar="D",
+        help="confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",
+    )
     s.add_argument("--reason", required=True, metavar="TEXT")
     s.add_argument("--json", action="store_true")
 
@@ -80,7 +103,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     what = s.add_mutually_exclusive_group(required=True)
     what.add_argument("--findings", action="store_true", help="count the open findings")
     what.add_argument("--cases", action="store_true", help="count the remediation cases")
-    s.add_argument("--by", choices=("village", "town", "district"), default="village")
+    s.add_argument(
+        "--by",
+        type=_choice("level", ("village", "town", "district")),
+        default="village",
+        metavar="village|town|district",
+        help="group by village, town or the whole district (村, 镇街, 全区)",
+    )
     s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
@@ -338,8 +367,13 @@ def _cmd_stats_cases(args: argparse.Namespace, out: TextIO) -> int:
     keys: list[str] = []
     for row in stats:
         keys += [k for k in row if k not in keys]
-    columns = [(k, k) for k in keys]
-    _write_or_print(stats, columns, args, out, lambda: _text_table(stats, columns), sheet="cases")
+    columns = [(k, texts.stat_column(k)) for k in keys]
+    # the words for people (text, CSV, XLSX); JSON keeps the codes
+    rows = [{**r, "level": texts.value_text(r.get("level"), "level")} for r in stats]
+    _write_or_print(
+        rows, columns, args, out, lambda: _text_table(rows, columns), sheet="cases",
+        json_rows=stats,
+    )  # fmt: skip
     return EXIT_OK
 
 

@@ -9,6 +9,8 @@ import importlib.util
 import json
 from typing import Any, TextIO
 
+from qjgis.errors import QjgisError
+from qjgis.store import GpkgStore
 from ui.texts import t
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -29,6 +31,24 @@ def qt_available() -> bool:
         return importlib.util.find_spec("PySide6") is not None
     except (ImportError, ValueError):
         return False
+
+
+def village_code(store: GpkgStore, village: str) -> str:
+    """The code of the village a user names by its code or its name (五口村 or 500110108201).
+
+    A name that several towns use is refused with the candidates, so nothing is done to the
+    wrong village."""
+    found = store.find_villages(village.strip())
+    codes = sorted({code for code, _ in found})
+    if len(codes) > 1:
+        raise QjgisError(
+            "invalid_argument",
+            name="--village",
+            value=village,
+            reason="ambiguous_village",
+            choices=", ".join(f"{code} {name}" for code, name in found),
+        )
+    return codes[0]
 
 
 def iso_date(text: str) -> dt.date:

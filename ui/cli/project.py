@@ -138,7 +138,10 @@ def _cmd_settings(args: argparse.Namespace, out: TextIO) -> int:
             raise QjgisError(
                 "invalid_argument", name="--set", value=item, reason="expected_key_value"
             )
-        changes[key.strip()] = settings_mod.parse_cli_value(value)
+        parsed = settings_mod.parse_cli_value(value)
+        if key.strip() == "user.role" and isinstance(parsed, str):
+            parsed = texts.value_code("role", parsed) or parsed  # 审核员 or reviewer
+        changes[key.strip()] = parsed
     with GpkgStore.open(args.project) as store:
         before = dict(store.settings().values)
         if changes:

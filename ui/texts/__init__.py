@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
-from qjgis.errors import QjgisError
+from qjgis.errors import REASON_PARAMS, QjgisError
 from ui.texts import cases, checks, common, export, gui, io, values
 
 LANGUAGES = ("zh", "en")
@@ -225,15 +225,17 @@ def value_text(value: Any, kind: str | None = None) -> str:
     text = str(value)
     wanted = _fold(text)
     kinds = (kind,) if kind else ("state", "disposition", "role", "decision", "case_kind")
-    for k in kinds:
-        for prefix in VALUE_KINDS[k]:
-            for code, (zh, en) in CATALOGUE.items():
-                if code.startswith(prefix + ".") and wanted in (
-                    _fold(code.partition(".")[2]),
-                    _fold(zh),
-                    _fold(en),
-                ):
-                    return t(code)
+    prefixes = tuple(p + "." for k in kinds for p in VALUE_KINDS[k])
+    entries = [(c, pair) for c, pair in CATALOGUE.items() if c.startswith(prefixes)]
+    # a code first, then a stored Chinese value, then an English name: a code never loses
+    for match in (
+        lambda c, pair: _fold(c.partition(".")[2]) == wanted,
+        lambda c, pair: pair[0] == text.strip(),
+        lambda c, pair: _fold(pair[1]) == wanted,
+    ):
+        for code, pair in entries:
+            if match(code, pair):
+                return t(code)
     return text
 
 
@@ -252,8 +254,8 @@ PARAM_KINDS: dict[str, str] = {
 def _param_text(name: str, value: Any, params: Mapping[str, Any]) -> Any:
     if name == "action" and isinstance(value, str) and has(f"action.{value}"):
         return t(f"action.{value}")
-    if name == "reason" and isinstance(value, str) and has(f"reason.{value}"):
-        return t(f"reason.{value}", **{k: v for k, v in params.items() if k != "reason"})
+    if name in REASON_PARAMS and isinstance(value, str) and has(f"reason.{value}"):
+        return t(f"reason.{value}", **{k: v for k, v in params.items() if k not in REASON_PARAMS})
     if name in PARAM_KINDS:
         if isinstance(value, list | tuple):
             return ", ".join(value_text(v, PARAM_KINDS[name]) for v in value)

@@ -174,4 +174,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已录入 {n} 行，跳过无效行 {errors} 行",
         "{n} row(s) applied, {errors} invalid row(s) left out",
     ),
+    # what happened to a case (case_events.action)
+    "case_action.open": ("立案", "open"),
+    "case_action.dispose": ("确定处置", "dispose"),
+    "case_action.advance": ("推进", "advance"),
+    "case_action.cancel": ("撤销", "cancel"),
+    "case_action.revert": ("撤回", "revert"),
+    "case_action.pay": ("拨付", "pay"),
+    "case_action.attach": ("附件", "attach"),
+    "case_action.detach": ("移除附件", "detach"),
 }

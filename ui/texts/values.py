@@ -37,6 +37,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.reviewer": ("审核员", "reviewer"),
     "role.approver": ("审批人", "approver"),
     "role.admin": ("管理员", "administrator"),
+    # filters of findings besides the decisions (ui/texts/checks.py names the decisions)
+    "decision.needs_review": ("需复核", "needs review"),
     "level.village": ("村", "village"),
     "level.town": ("镇街", "town"),
     "level.district": ("全区", "district"),
