@@ -47,8 +47,9 @@ _ALLOWED_LATIN = {
     "CSV", "csv", "zip", "shapefile", "GeoPackage", "FileGDB", "GeoJSON", "PySide6", "qjgis",
     "gui", "pip", "install", "Excel", "xlrd", "extra", "user", "role", "QJ", "R001", "R002",
     "R12", "R014", "RULE", "KEY", "VALUE", "FILE", "YYYY", "MM", "DD", "ID", "gpkg", "shp",
-    "geojson", "json", "sqlite", "SQLite", "qj_meta", "prj", "dbf", "shx", "cpg", "tx", "ty", "tz", "rx", "ry", "rz",
-    "ds", "position_vector", "coordinate_frame", "parcels", "buildings", "villages", "households",
+    "geojson", "json", "sqlite", "SQLite", "qj_meta", "prj", "dbf", "shx", "cpg",
+    "tx", "ty", "tz", "rx", "ry", "rz", "ds", "position_vector", "coordinate_frame",
+    "parcels", "buildings", "villages", "households",
 }
 # fmt: on
 
