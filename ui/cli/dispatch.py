@@ -24,7 +24,8 @@ from ui.cli.common import DRAWING_COMMANDS, EXIT_ERROR, EXIT_USAGE, qt_available
 
 #: Modules that add commands, one per command family: each has `add_parsers(sub, common)`
 #: and `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`. A module may call
-#: `ui.cli.common.needs_gui(name)` for a command that draws with Qt.
+#: `ui.cli.common.needs_gui(name)` for a command that draws with Qt; such a module lives outside
+#: ui.cli (which may not import Qt or layers at all) and is listed here by name.
 CLI_MODULES = ("ui.cli.project", "ui.cli.io", "ui.cli.export", "ui.cli.checks", "ui.cli.cases")
 
 Command = Callable[[argparse.Namespace, TextIO], int]
