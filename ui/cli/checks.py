@@ -37,6 +37,21 @@ def decision_text(decision: str | None) -> str:
     return texts.lookup("decision", decision or "pending")
 
 
+def evidence_name(key: str) -> str:
+    return texts.lookup("evidence", key)
+
+
+def evidence_value(value: Any, key: str = "") -> str:
+    """A figure as printed; a value that is a code (no_case, after_tier2) in words."""
+    if key == "status":
+        return texts.value_text(value, "building_status")
+    if isinstance(value, bool):
+        return texts.t("yes") if value else texts.t("no")
+    if isinstance(value, str) and texts.has(f"evidence_value.{value}"):
+        return texts.t(f"evidence_value.{value}")
+    return str(value)
+
+
 def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
     """argparse type: a value named by its code, Chinese or English name, among `allowed`."""
 
@@ -252,7 +267,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             # the whole evidence is in --json and the files
             others = [e["key"] for e in r["entities"] if e["key"] != r["key"]]
             figures = [
-                f"{k}={v}"
+                f"{evidence_name(k)}={evidence_value(v, k)}"
                 for k, v in r["evidence"].items()
                 if not isinstance(v, dict | list) and v is not None
             ]

@@ -69,13 +69,20 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     if e:
         lines.append(
             texts.label("io.encoding").format(
-                encoding=e["encoding"], reason=e["reason"], detail=e["detail"] or "-",
+                encoding=e["encoding"], reason=texts.lookup("encoding_reason", e["reason"]),
+                detail=e["detail"] or "-",
                 samples=", ".join(e["samples"]) or "-",
             )
         )  # fmt: skip
     crs = report.get("crs")
     if crs:
-        lines.append(texts.label("io.crs").format(target=report.get("target_crs"), **crs))
+        lines.append(
+            texts.t(
+                "io.crs",
+                **{**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))},
+                target=report.get("target_crs"),
+            )
+        )
     m = report.get("mapping", {})
     pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
     lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))

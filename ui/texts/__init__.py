@@ -173,6 +173,7 @@ VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "decision": ("decision",),
     "case_kind": ("case_kind",),
     "level": ("level",),
+    "building_status": ("building_status",),
 }
 
 
@@ -244,7 +245,7 @@ def value_text(value: Any, kind: str | None = None) -> str:
 PARAM_KINDS: dict[str, str] = {
     "state": "state",
     "target": "state",
-    "status": "state",
+    "status": "building_status",
     "disposition": "disposition",
     "role": "role",
     "decision": "decision",
