@@ -15,6 +15,7 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, iso_date
+from ui.texts import t
 
 
 def unevaluated_text(reason: str) -> str:
@@ -74,16 +75,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser(
         "check",
         parents=[common],
-        help="run the checks and save their findings",
-        description="Run the registered rules (all by default) and save their findings in the "
-        "project. Exit 0 when the checks ran, whatever they found.",
+        help=t("help.run_the_checks_and_save_their"),
+        description=t("help.run_the_registered_rules_all_by"),
     )
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help="rules to run")
-    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date deadlines are judged on")
+    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help=t("help.rules_to_run"))
+    s.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_deadlines_are_judged_on")
+    )
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("findings", parents=[common], help="list the findings")
+    s = sub.add_parser("findings", parents=[common], help=t("help.list_the_findings"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--rule", metavar="QJ-R001")
     s.add_argument("--village", metavar="CODE|NAME")
@@ -93,39 +95,41 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
             "decision", ("pending", "confirmed", "exempted", "false_positive", "needs_review")
         ),
         metavar="D",
-        help="pending, confirmed, exempted, false-positive or needs-review (or the Chinese name)",
+        help=t("help.pending_confirmed_exempted_false_positive_or"),
     )
-    s.add_argument("--all", action="store_true", help="include findings no longer found")
+    s.add_argument("--all", action="store_true", help=t("help.include_findings_no_longer_found"))
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("review", parents=[common], help="record a decision on a finding")
+    s = sub.add_parser("review", parents=[common], help=t("help.record_a_decision_on_a_finding"))
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
+    s.add_argument("finding", metavar="FINDING", help=t("help.finding_number_or_rule_key"))
     s.add_argument(
         "--decision",
         required=True,
         type=_choice("decision", ("confirmed", "exempted", "false_positive")),
         metavar="D",
-        help="confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",
+        help=t("help.confirmed_exempted_or_false_positive_or"),
     )
     s.add_argument("--reason", required=True, metavar="TEXT")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("stats", parents=[common], help="count findings or cases by area")
+    s = sub.add_parser("stats", parents=[common], help=t("help.count_findings_or_cases_by_area"))
     s.add_argument("project", metavar="PROJECT")
     what = s.add_mutually_exclusive_group(required=True)
-    what.add_argument("--findings", action="store_true", help="count the open findings")
-    what.add_argument("--cases", action="store_true", help="count the remediation cases")
+    what.add_argument("--findings", action="store_true", help=t("help.count_the_open_findings"))
+    what.add_argument("--cases", action="store_true", help=t("help.count_the_remediation_cases"))
     s.add_argument(
         "--by",
         type=_choice("level", ("village", "town", "district")),
         default="village",
         metavar="village|town|district",
-        help="group by village, town or the whole district (村, 镇街, 全区)",
+        help=t("help.group_by_village_town_or_the"),
     )
-    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
+    s.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_overdue_is_judged_on")
+    )
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")

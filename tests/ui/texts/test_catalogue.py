@@ -49,13 +49,17 @@ _ALLOWED_LATIN = {
     "R12", "R014", "RULE", "KEY", "VALUE", "FILE", "YYYY", "MM", "DD", "ID", "gpkg", "shp",
     "geojson", "json", "sqlite", "SQLite", "qj_meta", "prj", "dbf", "shx", "cpg",
     "tx", "ty", "tz", "rx", "ry", "rz", "ds", "position_vector", "coordinate_frame",
-    "parcels", "buildings", "villages", "households", "ASCII", "Latin",
+    "parcels", "buildings", "villages", "households", "ASCII", "Latin", "PDF", "GIS", "WGS",
+    "RFC", "NAME", "gbk", "import", "village", "town", "district",
+    "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
 }
 # fmt: on
 
 
 def _latin_words(text: str) -> list[str]:
-    text = re.sub(r"\{[^}]*\}|--[a-z-]+|[a-z_]+\.[a-z_.0-9]+|\*\.[a-z]+", " ", text)
+    text = re.sub(
+        r"\{[^}]*\}|%\([a-z_]+\)[rs]|--[a-z-]+|[a-z_]+\.[a-z_.0-9]+|\*\.[a-z]+", " ", text
+    )
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", text) if len(w) >= 3]
 
 
