@@ -251,3 +251,14 @@ def test_every_encoding_and_crs_decision_reason_is_named() -> None:
     assert {"prj", "proposed", "override"} <= found["crs_reason"]
     missing = [f"{p}.{c}" for p, codes in found.items() for c in codes if not texts.has(f"{p}.{c}")]
     assert missing == []
+
+
+def test_every_progress_stage_the_engine_reports_is_named() -> None:
+    stages = set()
+    for path in (ROOT / "qjgis").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        stages |= set(
+            re.findall(r'set_progress\([^()]*(?:\([^()]*\))?[^()]*,\s*"([a-z_]+)"\)', text)
+        )
+    assert {"generate", "context", "write"} <= stages
+    assert sorted(s for s in stages if not texts.has(f"app.stage_{s}")) == []
