@@ -55,6 +55,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ruin without disposition or past its deadline",
     ),
     "rule.QJ-R015": ("危房改造户另有住房", "Renovation for a household that has another house"),
+    "rule.QJ-R016": ("房屋超出宗地范围", "Building beyond its parcel"),
     "decision.pending": ("待审核", "pending"),
     "decision.confirmed": ("已确认", "confirmed"),
     "decision.exempted": ("已豁免", "exempted"),
