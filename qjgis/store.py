@@ -2,8 +2,19 @@
 
 Every write runs inside `transaction()`: one SQLite transaction, committed whole
 or rolled back whole, so a failed import or a crash leaves the file as it was.
-Opening validates the file read-only first; a file that is not a qjgis project,
-a damaged one, or one from a newer schema is refused before anything is written.
+Opening validates the file first, writing nothing of its own; a file that is not
+a qjgis project, a damaged one, or one from a newer schema is refused before
+anything is written.
+
+Crashes and other programs (docs/reliability.md):
+- The file is in SQLite's WAL mode: readers never wait for a writer, and a
+  process killed while writing leaves a `-wal` that the next connection recovers.
+  Validation opens the file read-write (never `mode=ro`) so that SQLite can also
+  roll back the hot journal of a file written in rollback mode by another program.
+- A project another program is writing is waited for (`busy_timeout`, with one
+  call of `on_busy` so the user sees why), then refused as `project_locked`;
+  only SQLite's corruption codes or a failing `quick_check` are `damaged_project`;
+  any other failure to open is `project_unreadable`, never "damaged".
 """
 
 from __future__ import annotations
@@ -17,9 +28,10 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 import urllib.parse
 import warnings
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +174,69 @@ def _ro_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
 
 
+def _rw_uri(path: Path) -> str:
+    """Read-write, never create: SQLite may recover a crashed writer's journal or WAL."""
+    return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=rw"
+
+
+#: Seconds a command waits for another program's write before it gives up (`project_locked`).
+BUSY_TIMEOUT = float(os.environ.get("QJGIS_BUSY_TIMEOUT", "60"))
+#: How long one attempt waits inside SQLite before `on_busy` is told and the wait goes on.
+_BUSY_SLICE_MS = 250
+#: SQLite's primary result codes that mean the file itself is damaged (SQLITE_CORRUPT, _NOTADB).
+_DAMAGE_CODES = {11, 26}
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def _notify_busy_default(path: str) -> None:
+    _log.warning("%s: another program is writing the project; waiting", path)
+
+
+def wait_while_busy(
+    attempt: Callable[[], Any],
+    path: str,
+    *,
+    timeout: float | None = None,
+    on_busy: Callable[[str], None] | None = None,
+) -> Any:
+    """`attempt()`, repeated while SQLite says the file is busy, up to `timeout` seconds.
+
+    `on_busy(path)` is called once, at the first refusal, so that the user sees why
+    nothing happens (the CLI prints "另一程序正在写入本项目，等待中…"); then the
+    wait goes on silently until the other program commits or the time is up.
+    """
+    limit = BUSY_TIMEOUT if timeout is None else timeout
+    notify = on_busy or GpkgStore.on_busy or _notify_busy_default
+    deadline: float | None = None
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + limit
+                notify(path)
+            if now >= deadline:
+                raise QjgisError("project_locked", path=path) from None
+            time.sleep(0.05)
+
+
 def _epsg(crs: str) -> int:
     code = CRS.from_user_input(crs).to_epsg()
     if code is None:  # settings validation makes this unreachable for stored values
@@ -209,11 +284,19 @@ def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
 class GpkgStore:
     """A qjgis project held in one GeoPackage file."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    #: Told once when a command starts waiting for another program's write (see
+    #: `wait_while_busy`); the CLI and the window set it to show the user a message.
+    on_busy: Callable[[str], None] | None = None
+
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, *, busy_timeout: float | None = None
+    ) -> None:
         self.path = str(path)
         self._conn = conn
         self._in_tx = False
         self._settings: ProjectSettings | None = None
+        self.busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        self._stamp = self.change_stamp()
 
     # ------------------------------------------------------------ create / open
     @classmethod
@@ -267,6 +350,9 @@ class GpkgStore:
                 [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()],
             )
             conn.execute("COMMIT")
+            # WAL: readers never wait for a writer (docs/reliability.md). The mode is
+            # kept in the file's header; closing removes the then empty -wal.
+            conn.execute("PRAGMA journal_mode = WAL")
         except BaseException:
             conn.close()
             tmp.unlink(missing_ok=True)
@@ -276,49 +362,99 @@ class GpkgStore:
         return cls.open(target)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True) -> GpkgStore:
-        """Open a project, migrating an older schema after writing a backup beside it."""
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        migrate: bool = True,
+        busy_timeout: float | None = None,
+    ) -> GpkgStore:
+        """Open a project, migrating an older schema after writing a backup beside it.
+
+        A project another program is writing is waited for up to `busy_timeout`
+        seconds (`BUSY_TIMEOUT` by default), then refused with `project_locked`.
+        """
         target = Path(path)
-        version = cls._inspect(target)
+        wait = busy_timeout if busy_timeout is not None else BUSY_TIMEOUT
+        version = cls._inspect(target, wait)
         if version < schema.SCHEMA_VERSION:
             if not migrate:
                 raise QjgisError(
                     "not_a_project", path=str(target), reason=f"schema {version} needs migration"
                 )
             cls._migrate(target, version)
-        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=wait)
         gpkg.register_functions(conn)
-        return cls(target, conn)
+        cls._use_wal(conn)
+        return cls(target, conn, busy_timeout=wait)
 
     @staticmethod
-    def _inspect(target: Path) -> int:
-        """The schema version of a file, checked read-only; refuses what is not ours."""
+    def _use_wal(conn: sqlite3.Connection) -> None:
+        """Switch a project written before WAL (or by another program) to WAL, if free now.
+
+        The switch needs the file to itself; when another program has it open the
+        file stays as it is and works as before (a later open switches it).
+        """
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+    @staticmethod
+    def _inspect(target: Path, wait: float = 0.0) -> int:
+        """The schema version of a file, checked without writing; refuses what is not ours.
+
+        The connection is read-write (never `mode=ro`): a writer killed mid-transaction
+        leaves a hot journal or a WAL that only a writable connection can roll back or
+        recover, and a read-only one would report "attempt to write a readonly
+        database" for a sound file. Only a file on read-only media is read with `mode=ro`.
+        """
         if not target.is_file():
             raise QjgisError("file_not_found", path=str(target))
         with target.open("rb") as fh:
             head = fh.read(len(_SQLITE_MAGIC))
         if head != _SQLITE_MAGIC:
             raise QjgisError("not_a_project", path=str(target), reason="not a GeoPackage file")
-        try:
-            conn = sqlite3.connect(_ro_uri(target), uri=True)
+
+        def read() -> tuple[int, set[str], dict[str, str] | None]:
+            try:
+                conn = sqlite3.connect(_rw_uri(target), uri=True, timeout=_BUSY_SLICE_MS / 1000)
+            except sqlite3.OperationalError:  # read-only media or permissions
+                conn = sqlite3.connect(_ro_uri(target), uri=True, timeout=_BUSY_SLICE_MS / 1000)
             try:
                 check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
                 if check != "ok":
                     raise QjgisError("damaged_project", path=str(target), detail=check)
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
                 names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-                if "qj_meta" not in names:
-                    reason = (
-                        "a GeoPackage without qjgis tables"
-                        if app_id == schema.GPKG_APPLICATION_ID or "gpkg_contents" in names
-                        else "an SQLite database that is not a GeoPackage"
-                    )
-                    raise QjgisError("not_a_project", path=str(target), reason=reason)
-                meta = dict(conn.execute("SELECT key, value FROM qj_meta").fetchall())
+                meta = None
+                if "qj_meta" in names:
+                    meta = dict(conn.execute("SELECT key, value FROM qj_meta").fetchall())
+                return app_id, names, meta
             finally:
                 conn.close()
+
+        try:
+            app_id, names, found = wait_while_busy(read, str(target), timeout=wait)
         except sqlite3.DatabaseError as exc:
-            raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
+            if _is_damage(exc):
+                raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
+            raise QjgisError("project_unreadable", path=str(target), detail=str(exc)) from None
+        if found is None:
+            reason = (
+                "a GeoPackage without qjgis tables"
+                if app_id == schema.GPKG_APPLICATION_ID or "gpkg_contents" in names
+                else "an SQLite database that is not a GeoPackage"
+            )
+            raise QjgisError("not_a_project", path=str(target), reason=reason)
+        meta = found
         if meta.get("application") != schema.APPLICATION:
             raise QjgisError("not_a_project", path=str(target), reason="foreign qj_meta table")
         try:
@@ -339,7 +475,7 @@ class GpkgStore:
     def _migrate(target: Path, version: int) -> None:
         backup = target.with_name(f"{target.stem}.schema{version}.bak{target.suffix}")
         shutil.copy2(target, backup)
-        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT)
         try:
             gpkg.register_functions(conn)
             srs = conn.execute(
@@ -376,12 +512,7 @@ class GpkgStore:
         if self._in_tx:
             yield self._conn
             return
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise QjgisError("project_locked", path=self.path) from None
-            raise
+        self._begin()
         self._in_tx = True
         try:
             yield self._conn
@@ -392,6 +523,53 @@ class GpkgStore:
             raise
         finally:
             self._in_tx = False
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting (and saying so once) while another program writes."""
+        conn = self._conn
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_SLICE_MS}")
+        try:
+            # the stored busy timeout caps the wait when it is shorter than ours
+            limit = min(self.busy_timeout, before / 1000) if before else self.busy_timeout
+            wait_while_busy(
+                lambda: conn.execute("BEGIN IMMEDIATE"),
+                self.path,
+                timeout=limit,
+                on_busy=self.on_busy,
+            )
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+    # ------------------------------------------------------------ outside changes
+    def change_stamp(self) -> tuple[int, tuple[int, int] | None]:
+        """What `changed_since` compares: SQLite's data version and the file's identity.
+
+        `PRAGMA data_version` changes when another connection (another program, the
+        CLI, another desk) commits, never for this handle's own commits; the file's
+        device and inode change when the file is replaced by another. Size and mtime
+        are left out: in WAL mode a checkpoint of our own commits changes them. Both
+        are cheap enough to ask every second.
+        """
+        version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            st = os.stat(self.path)
+            ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None  # moved or deleted: differs from any stamp taken before
+        return version, ident
+
+    def changed_since(self, stamp: tuple[int, tuple[int, int] | None]) -> bool:
+        """Whether someone else changed or replaced the project after `stamp` was taken."""
+        return self.change_stamp() != stamp
+
+    def changed_outside(self) -> bool:
+        """Whether someone else changed the project since the last call (or the open)."""
+        now = self.change_stamp()
+        changed, self._stamp = now != self._stamp, now
+        if changed:
+            self._settings = None  # another program may have changed them
+        return changed
 
     # ------------------------------------------------------------ meta and settings
     @property

@@ -1,0 +1,232 @@
+"""Issue 20: a killed or busy write never looks like damage; outside changes are noticed.
+
+Real files in tmp_path, real child processes killed with SIGKILL, a second
+connection standing for another program or another desk.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qjgis import gpkg
+from qjgis.errors import QjgisError
+from qjgis.store import GpkgStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A writer that spills half a transaction into the file (a tiny page cache), then dies
+# as a power cut or the task manager would kill it: the journal or WAL stays behind.
+KILLED_WRITER = textwrap.dedent(
+    """
+    import os, sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("PRAGMA journal_mode = " + sys.argv[2])
+    conn.execute("PRAGMA cache_size = 2")
+    conn.execute("BEGIN IMMEDIATE")
+    for i in range(3000):
+        conn.execute(
+            "INSERT INTO demo_truth (rule_id, entity_kind, entity_key, note) "
+            "VALUES ('X', 'parcel', ?, hex(randomblob(400)))", (str(i),)
+        )
+    os.kill(os.getpid(), signal.SIGKILL if hasattr(signal, "SIGKILL") else 9)
+    """
+).replace("import os, sqlite3, sys", "import os, signal, sqlite3, sys")
+
+
+def _run_killed_writer(path: Path, mode: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(path), mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+def _committed_project(path: Path) -> list[tuple[str, str]]:
+    """A project with one committed audit entry; returns the audit rows to look for."""
+    with GpkgStore.create(path) as store:
+        with store.transaction() as conn:
+            store.audit(conn, "test.committed", "x", None, {"n": 1})
+        return store.execute_sql("SELECT command, entity FROM audit_log")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+@pytest.mark.parametrize("mode", ["DELETE", "WAL"])
+def test_a_writer_killed_mid_transaction_leaves_a_project_that_opens(
+    tmp_path: Path, mode: str
+) -> None:
+    # DELETE: the file as a rollback-journal program (or qjgis before WAL) leaves it, with a
+    # hot journal that only a writable connection can roll back; WAL: as qjgis writes now.
+    path = tmp_path / "p.gpkg"
+    committed = _committed_project(path)
+    _run_killed_writer(path, mode)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith("p.gpkg-")]
+    assert leftovers, "the killed writer should have left its journal or WAL"
+    with GpkgStore.open(path, busy_timeout=5) as store:
+        assert store.execute_sql("SELECT command, entity FROM audit_log") == committed
+        assert store.counts()["demo_truth"] == 0  # the uncommitted rows are gone
+        assert store.integrity_check() == []
+
+
+def test_a_new_project_is_in_wal_mode_and_gdal_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    GpkgStore.create(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+    from pyogrio import list_layers
+
+    assert "parcels" in {name for name, _ in list_layers(path)}
+    # closing the last connection leaves no -wal or -shm beside the file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.gpkg"]
+
+
+def test_a_project_written_in_rollback_mode_switches_to_wal_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    GpkgStore.create(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    with GpkgStore.open(path) as store:
+        assert store.execute_sql("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another program in the middle of a long write (BEGIN IMMEDIATE, rows written)."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    gpkg.register_functions(other)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO demo_truth (rule_id, entity_kind, entity_key) VALUES ('X','p','1')")
+    return other
+
+
+def test_reads_during_another_programs_write_do_not_wait_or_fail(
+    project: GpkgStore, project_path: Path
+) -> None:
+    other = _hold_write_lock(project_path)
+    try:
+        with GpkgStore.open(project_path, busy_timeout=0.5) as reader:
+            assert reader.counts()["demo_truth"] == 0  # the committed state, at once
+            assert reader.integrity_check() == []
+        assert project.counts()["demo_truth"] == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_busy_project_is_waited_for_with_a_message_then_refused_as_locked(
+    project: GpkgStore, project_path: Path
+) -> None:
+    told: list[str] = []
+    other = _hold_write_lock(project_path)
+    try:
+        with GpkgStore.open(project_path, busy_timeout=0.6) as writer:
+            writer.on_busy = told.append
+            with pytest.raises(QjgisError) as exc, writer.transaction():
+                pass
+        assert exc.value.code == "project_locked"  # busy, never "damaged"
+        assert told == [str(project_path)]  # said once, while waiting
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_writer_waits_until_the_other_program_commits(
+    project: GpkgStore, project_path: Path
+) -> None:
+    import threading
+
+    told: list[str] = []
+    other = _hold_write_lock(project_path)
+    timer = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    timer.start()
+    try:
+        with GpkgStore.open(project_path, busy_timeout=30) as writer:
+            writer.on_busy = told.append
+            with writer.transaction() as conn:
+                writer.audit(conn, "test.after_wait", None, None, None)
+            assert writer.counts()["demo_truth"] == 1  # it waited and sees the other's rows
+        assert told == [str(project_path)]
+    finally:
+        timer.join()
+        other.close()
+
+
+def test_open_of_a_project_locked_by_a_rollback_mode_writer_says_locked_not_damaged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.gpkg"
+    GpkgStore.create(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode = DELETE")
+    other.execute("BEGIN EXCLUSIVE")  # what a rollback-mode writer holds while it commits
+    try:
+        with pytest.raises(QjgisError) as exc:
+            GpkgStore.open(path, busy_timeout=0.5)
+        assert exc.value.code == "project_locked"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+# ---------------------------------------------------------------- outside changes (point 12)
+def test_changes_by_another_program_are_noticed_and_own_ones_are_not(
+    project: GpkgStore,
+    project_path: Path,
+    commit_elsewhere: Callable[[GpkgStore, str], None],
+) -> None:
+    assert not project.changed_outside()
+    with project.transaction() as conn:
+        project.audit(conn, "test.own", None, None, None)
+    assert not project.changed_outside()  # our own commit
+    stamp = project.change_stamp()
+    commit_elsewhere(
+        project,
+        "INSERT INTO demo_truth (rule_id, entity_kind, entity_key) VALUES ('X', 'p', '1')",
+    )
+    assert project.changed_since(stamp)
+    assert project.changed_outside()
+    assert not project.changed_outside()  # reported once
+
+
+def test_a_replaced_project_file_is_noticed(project: GpkgStore, project_path: Path) -> None:
+    stamp = project.change_stamp()
+    other = project_path.with_name("other.gpkg")
+    GpkgStore.create(other).close()
+    os.replace(other, project_path)
+    assert project.changed_since(stamp)
+    assert project.changed_outside()
+
+
+def test_damage_is_still_reported_as_damage(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    with GpkgStore.create(path) as store, store.transaction() as conn:
+        store.insert_rows(
+            conn,
+            "demo_truth",
+            {
+                "rule_id": np.array(["X"] * 500),
+                "entity_kind": np.array(["p"] * 500),
+                "entity_key": np.array([str(i) for i in range(500)]),
+            },
+        )
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page * 3 : page * 3 + 200] = b"\xff" * 200  # scribble over a b-tree page
+    path.write_bytes(bytes(data))
+    with pytest.raises(QjgisError) as exc:
+        GpkgStore.open(path, busy_timeout=0.5)
+    assert exc.value.code == "damaged_project"
