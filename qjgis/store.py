@@ -30,6 +30,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -343,6 +344,7 @@ class GpkgStore:
                     ("application", schema.APPLICATION),
                     ("schema_version", str(schema.SCHEMA_VERSION)),
                     ("created", utc_now()),
+                    ("project_id", uuid.uuid4().hex),
                 ],
             )
             conn.executemany(
@@ -579,6 +581,24 @@ class GpkgStore:
 
     def meta(self) -> dict[str, str]:
         return dict(self._conn.execute("SELECT key, value FROM qj_meta").fetchall())
+
+    def project_id(self) -> str:
+        """This project's identity (a random id kept in `qj_meta`), given one if it has none.
+
+        Files that leave the project and come back (the village sheet) carry it, so a
+        file made from another project is recognised. A copy of the file keeps the id:
+        it is the same project's data.
+        """
+        row = self._conn.execute("SELECT value FROM qj_meta WHERE key = 'project_id'").fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as conn:  # a project created before ids: give it one now
+            conn.execute(
+                "INSERT OR IGNORE INTO qj_meta VALUES ('project_id', ?)", (uuid.uuid4().hex,)
+            )
+            return str(
+                conn.execute("SELECT value FROM qj_meta WHERE key = 'project_id'").fetchone()[0]
+            )
 
     def settings(self) -> ProjectSettings:
         if self._settings is None:

@@ -41,7 +41,6 @@ Decisions, each for the user who opens the file elsewhere:
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -771,7 +770,7 @@ def _write_alias_table(
     path: Path, fields: Sequence[Field], details: Sequence[Field], details_name: str
 ) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
+        w = tables.CsvWriter(fh)
         w.writerow(["field", "column", "title", "type"])
         w.writerows((f.shp, f.column, f.title, f.kind) for f in fields)
         # Columns kept in the details table instead of the DBF, so that they are found.
@@ -824,7 +823,7 @@ def _write_shp(
     if details:
         key = fields[0]  # the row's identifier in the DBF
         with (tmp / f"{stem}_details.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
+            w = tables.CsvWriter(fh)
             w.writerow([key.shp] + [f.column for f in details])
             w.writerows(
                 zip(
