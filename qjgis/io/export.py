@@ -34,9 +34,13 @@ Decisions, each for the user who opens the file elsewhere:
   digit runs that look like one are masked inside free text and JSON, unless `unmask`. Every
   export is audited (`export`, or `export.unmask` for clear personal data), because a mature
   tool accounts for every copy of personal data that leaves the project.
-- **Atomic output**: everything is written in a temporary folder beside the target and moved
-  into place only when complete, inside the transaction that writes the audit entry; a failure
-  leaves no file. An existing target is refused unless `overwrite`.
+- **Atomic output**: everything is written in a temporary folder beside the target; the audit
+  entry is committed, and only then are the files moved into place, so an output file never
+  exists without its audit entry (a kill between the two leaves an entry for a file that is
+  not there, which says more than a copy nobody accounted for). A failure leaves no file. The
+  temporary folder records its project and holds a lock while its export runs: the next
+  export of the project into that folder removes folders left by a killed export
+  (`clean_stale_exports`). An existing target is refused unless `overwrite`.
 """
 
 from __future__ import annotations
@@ -830,7 +834,7 @@ def _write_shp(
                     *[_text(table.columns[f.column]).tolist() for f in [key, *details]], strict=True
                 )
             )
-    return sorted(p.name for p in tmp.iterdir()), omitted
+    return sorted(p.name for p in tmp.iterdir() if not p.name.startswith(".")), omitted
 
 
 def _write_gpkg(tmp: Path, final: Path, table: _Table, layer: str, crs: str) -> list[str]:
@@ -998,6 +1002,70 @@ def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
     return [target.name]
 
 
+# ==================================================================== temporary folders
+EXPORT_TMP_SUFFIX = ".export.tmp"
+# Dot names: never taken for output files (`_write_shp` lists the folder).
+_OWNER = ".owner.json"
+_LOCK = ".lock"
+
+
+def _lock_file(fh: Any) -> bool:
+    """Take an exclusive lock on an open file without waiting; False if another holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _claim(tmp: Path, store: GpkgStore) -> Any:
+    """Mark `tmp` as this project's running export; the returned file holds the lock.
+
+    The operating system drops the lock when the process dies, however it dies, so a
+    folder whose lock can be taken belongs to an export that no longer runs.
+    """
+    (tmp / _OWNER).write_text(
+        json.dumps({"project": str(Path(store.path).resolve()), "pid": os.getpid()}),
+        encoding="utf-8",
+    )
+    fh = open(tmp / _LOCK, "a+b")  # noqa: SIM115 - held open until the export ends
+    _lock_file(fh)
+    return fh
+
+
+def clean_stale_exports(store: GpkgStore, folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary folders a killed export of this project left in `folder`.
+
+    Only folders that name this project as their owner and whose lock is free are
+    removed: another project's, and a running export's, are left alone.
+    """
+    project = str(Path(store.path).resolve())
+    removed = []
+    for tmp in Path(folder).glob(f".*{EXPORT_TMP_SUFFIX}"):
+        try:
+            owner = json.loads((tmp / _OWNER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        if not isinstance(owner, dict) or owner.get("project") != project:
+            continue
+        try:
+            with open(tmp / _LOCK, "a+b") as fh:
+                if not _lock_file(fh):
+                    continue  # its export still runs
+        except OSError:
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+        removed.append(tmp)
+    return removed
+
+
 # ==================================================================== the command
 def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if layer not in LAYERS:
@@ -1082,9 +1150,11 @@ def export_layer(
         _mask(table)
     fb.set_progress(0.4, "write")
     crs = store.settings().crs
-    tmp = final.parent / f".{final.name}.{os.getpid()}.export.tmp"
+    clean_stale_exports(store, final.parent)
+    tmp = final.parent / f".{final.name}.{os.getpid()}{EXPORT_TMP_SUFFIX}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
+    lock = _claim(tmp, store)
     try:
         omitted: list[str] = []
         if fmt == "shp":
@@ -1112,17 +1182,19 @@ def export_layer(
             }  # fmt: skip
             command = "export.unmask" if unmask else "export"
             result.audit_id = store.audit(conn, command, layer, None, after)
-            for n in names:
-                os.replace(tmp / n, final.parent / n)
-            if fmt == "shp":
-                # Sidecars of an older export under the same name would not match the new
-                # files (a stale .shx next to a new .dbf): remove them.
-                keep = set(names)
-                for s in SHP_SIDECARS:
-                    old = final.with_suffix(s)
-                    if old.name not in keep and old.exists():
-                        old.unlink()
+        # Committed: only now may the files appear under their names.
+        for n in names:
+            os.replace(tmp / n, final.parent / n)
+        if fmt == "shp":
+            # Sidecars of an older export under the same name would not match the new
+            # files (a stale .shx next to a new .dbf): remove them.
+            keep = set(names)
+            for s in SHP_SIDECARS:
+                old = final.with_suffix(s)
+                if old.name not in keep and old.exists():
+                    old.unlink()
     finally:
+        lock.close()
         shutil.rmtree(tmp, ignore_errors=True)
     fb.set_progress(1.0, "done")
     return result

@@ -6,6 +6,7 @@ connection standing for another program or another desk.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -230,3 +231,94 @@ def test_damage_is_still_reported_as_damage(tmp_path: Path) -> None:
     with pytest.raises(QjgisError) as exc:
         GpkgStore.open(path, busy_timeout=0.5)
     assert exc.value.code == "damaged_project"
+
+
+# ---------------------------------------------------------------- a killed export (point 11)
+KILLED_EXPORT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from qjgis.io.export import export_layer
+    from qjgis.store import GpkgStore
+
+    real = os.replace
+
+    def replace_then_die(src, dst):  # killed right after the first file is in place
+        real(src, dst)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    store = GpkgStore.open(sys.argv[1])
+    os.replace = replace_then_die
+    export_layer(store, "parcels", "shp", sys.argv[2])
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from qjgis.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
+    build_demo(path, parcels=200, seed=3)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_a_killed_export_leaves_no_unaudited_file_and_its_debris_is_cleaned(
+    small_demo: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    project = tmp_path / "p.gpkg"
+    shutil.copy(small_demo, project)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_EXPORT, str(project), str(out / "宗地.shp")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    placed = [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert placed, "the child should have died after moving a file into place"
+    with GpkgStore.open(project) as store:
+        audited = [
+            json.loads(a)["path"]
+            for (a,) in store.execute_sql("SELECT after FROM audit_log WHERE command = 'export'")
+        ]
+        assert str((out / "宗地.shp").resolve()) in audited  # no file without its entry
+        debris = [p for p in out.iterdir() if p.name.endswith(".export.tmp")]
+        assert debris  # what the killed export left ...
+
+        from qjgis.io.export import export_layer
+
+        export_layer(store, "villages", "gpkg", out / "村.gpkg")
+    assert [p for p in out.iterdir() if p.name.endswith(".export.tmp")] == []  # ... is gone
+
+
+def test_a_running_or_foreign_export_folder_is_left_alone(small_demo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from qjgis.io.export import _claim, clean_stale_exports
+
+    project = tmp_path / "p.gpkg"
+    shutil.copy(small_demo, project)
+    other = tmp_path / "other.gpkg"
+    shutil.copy(small_demo, other)
+    with GpkgStore.open(project) as store, GpkgStore.open(other) as foreign:
+        running = tmp_path / ".a.shp.1.export.tmp"
+        running.mkdir()
+        held = _claim(running, store)
+        dead_foreign = tmp_path / ".b.shp.2.export.tmp"
+        dead_foreign.mkdir()
+        _claim(dead_foreign, foreign).close()
+        unknown = tmp_path / ".c.shp.3.export.tmp"
+        unknown.mkdir()
+        try:
+            assert clean_stale_exports(store, tmp_path) == []
+        finally:
+            held.close()
+        assert clean_stale_exports(store, tmp_path) == [running]
+        assert dead_foreign.is_dir() and unknown.is_dir()
