@@ -52,6 +52,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
     s.add_argument("--decision", required=True, choices=("confirmed", "exempted", "false-positive"))
     s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument(
+        "--replace", action="store_true", help="replace a decision the finding already has"
+    )
+    s.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="the finding's row version you decided on (findings --json); refused if changed",
+    )
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("stats", parents=[common], help="count findings or cases by area")
@@ -244,7 +253,14 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from ui import texts, texts_checks
 
     with GpkgStore.open(args.project) as store:
-        commands.run(store, Review(args.finding, args.decision, args.reason))
+        review = Review(
+            args.finding,
+            args.decision,
+            args.reason,
+            expected_version=args.expect_version,
+            replace=args.replace,
+        )
+        commands.run(store, review)
         record = get_finding(store, args.finding)
     text = texts.label("reviewed").format(
         fid=record.fid,
