@@ -126,7 +126,8 @@ class LayerData:
 
 @dataclass(frozen=True)
 class IntegrityProblem:
-    # stable: sqlite, foreign_key, gpkg, missing_table, srs, trigger, bad_blob, rtree, setting
+    # stable: sqlite, foreign_key, gpkg, missing_table, srs, trigger, bad_blob, rtree, setting,
+    # chain
     code: str
     table: str | None
     detail: str
@@ -655,23 +656,88 @@ class GpkgStore:
         entity: str | None,
         before: Any,
         after: Any,
+        *,
+        actor: tuple[str, str] | None = None,
     ) -> int:
-        """Append one audit entry inside the caller's transaction."""
+        """Append one audit entry inside the caller's transaction.
+
+        `actor` (user, role) names who acted when the command itself changed the
+        current user or role (a settings change is recorded as made by who was
+        the user before it); otherwise the current settings say.
+        """
         s = self.settings()
-        cur = conn.execute(
-            "INSERT INTO audit_log (time, user, role, command, entity, before, after) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (
-                utc_now(),
-                s.user,
-                s.role.value,
-                command,
-                entity,
-                json.dumps(before, ensure_ascii=False, default=str),
-                json.dumps(after, ensure_ascii=False, default=str),
-            ),
+        user, role = actor if actor is not None else (s.user, s.role.value)
+        return self.append_chained(
+            conn,
+            "audit_log",
+            {
+                "time": utc_now(),
+                "user": user,
+                "role": role,
+                "command": command,
+                "entity": entity,
+                "before": json.dumps(before, ensure_ascii=False, default=str),
+                "after": json.dumps(after, ensure_ascii=False, default=str),
+            },
         )
-        return int(cur.lastrowid or 0)
+
+    def append_chained(
+        self, conn: sqlite3.Connection, table: str, values: Mapping[str, Any]
+    ) -> int:
+        """Append one entry to an append-only history (audit log, case events), chained.
+
+        The entry's `chain` hash covers the previous entry's hash, its fid and its
+        values (`schema.chain_hash`); `integrity_check` verifies the whole chain.
+        The caller's transaction holds the write lock, so no one appends between
+        reading the last hash and writing this one.
+        """
+        if table not in schema.CHAINED_TABLES:
+            raise QjgisError("invalid_argument", name="table", value=table, reason="not chained")
+        t = schema.TABLE_BY_NAME[table]
+        cols = schema.chained_columns(t)
+        unknown = set(values) - set(cols)
+        if unknown:
+            raise QjgisError(
+                "invalid_argument", name="columns", value=sorted(unknown), reason=f"not in {table}"
+            )
+        types = t.types
+        row = [schema.chain_value(types[c], values.get(c)) for c in cols]
+        last = conn.execute(
+            f'SELECT "{schema.CHAIN_COLUMN}" FROM "{table}" ORDER BY fid DESC LIMIT 1'
+        ).fetchone()
+        previous = schema.CHAIN_GENESIS if last is None else last[0]
+        fid = self.next_fid(conn, table)
+        chain = schema.chain_hash(previous, fid, row)
+        quoted = ", ".join(["fid", *[f'"{c}"' for c in cols], f'"{schema.CHAIN_COLUMN}"'])
+        conn.execute(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * (len(cols) + 2))})',
+            (fid, *row, chain),
+        )
+        return fid
+
+    def verify_chain(self, table: str) -> IntegrityProblem | None:
+        """The first entry of a chained history that does not match its hash, if any."""
+        t = schema.TABLE_BY_NAME[table]
+        cols = schema.chained_columns(t)
+        types = t.types
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        previous = schema.CHAIN_GENESIS
+        cur = self._conn.execute(
+            f'SELECT fid, "{schema.CHAIN_COLUMN}", {quoted} FROM "{table}" ORDER BY fid'
+        )
+        for fid, stored, *values in cur:
+            row = [schema.chain_value(types[c], v) for c, v in zip(cols, values, strict=True)]
+            expected = schema.chain_hash(previous, fid, row)
+            if stored != expected:
+                cur.close()
+                return IntegrityProblem(
+                    "chain",
+                    table,
+                    f"entry {fid} does not match its hash: it, or an entry before it, "
+                    "was edited, inserted or deleted outside qjgis",
+                )
+            previous = stored
+        return None
 
     # ------------------------------------------------------------ reading
     def counts(self) -> dict[str, int]:
@@ -1063,6 +1129,10 @@ class GpkgStore:
             for trig in (f"{table}_no_update", f"{table}_no_delete"):
                 if trig not in names:
                     problems.append(IntegrityProblem("trigger", table, f"{trig} missing"))
+            if table in names:
+                broken = self.verify_chain(table)
+                if broken is not None:
+                    problems.append(broken)
         stored = settings_mod.defaults()
         for key, raw in self._conn.execute("SELECT key, value FROM qj_settings"):
             try:

@@ -322,3 +322,129 @@ def test_a_running_or_foreign_export_folder_is_left_alone(small_demo: Path, tmp_
             held.close()
         assert clean_stale_exports(store, tmp_path) == [running]
         assert dead_foreign.is_dir() and unknown.is_dir()
+
+
+# ---------------------------------------------------------------- the audit chain (point 9)
+def _tamper(path: Path, table: str, sql: str) -> None:
+    """Drop the append-only trigger, rewrite history, put the trigger back: what issue 20 did."""
+    from qjgis import schema
+
+    triggers = {"audit_log": schema.AUDIT_TRIGGERS, "case_events": schema.CASE_EVENT_TRIGGERS}
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute(f"DROP TRIGGER {table}_no_update")
+        conn.execute(f"DROP TRIGGER {table}_no_delete")
+        conn.execute(sql)
+        for ddl in triggers[table]:
+            conn.execute(ddl)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _audited_project(path: Path) -> None:
+    from qjgis import commands
+
+    with GpkgStore.create(path) as store:
+        for name in ("甲", "乙", "丙"):
+            commands.run(store, commands.SetSettings({"user.name": name}))
+
+
+@pytest.mark.parametrize(
+    ("sql", "first_broken"),
+    [
+        ("UPDATE audit_log SET user = 'someone' WHERE fid = 2", 2),
+        ("UPDATE audit_log SET after = '{}' WHERE fid = 3", 3),
+        ("DELETE FROM audit_log WHERE fid = 1", 2),
+        ("UPDATE audit_log SET time = '2020-01-01T00:00:00Z' WHERE fid = 1", 1),
+    ],
+)
+def test_an_edited_audit_history_is_named_by_the_integrity_check(
+    tmp_path: Path, sql: str, first_broken: int
+) -> None:
+    path = tmp_path / "p.gpkg"
+    _audited_project(path)
+    with GpkgStore.open(path) as store:
+        assert store.integrity_check() == []
+    _tamper(path, "audit_log", sql)
+    with GpkgStore.open(path) as store:
+        problems = store.integrity_check()
+    assert [(p.code, p.table) for p in problems] == [("chain", "audit_log")]
+    assert problems[0].detail.startswith(f"entry {first_broken} ")
+
+
+def test_an_entry_appended_outside_qjgis_breaks_the_chain(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    _audited_project(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO audit_log (time, user, role, command) VALUES ('2026', 'x', 'admin', 'fake')"
+    )
+    conn.commit()
+    conn.close()
+    with GpkgStore.open(path) as store:
+        (problem,) = store.integrity_check()
+    assert problem.code == "chain" and problem.detail.startswith("entry 4 ")
+
+
+def test_an_edited_case_history_is_named_by_the_integrity_check(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_cases_support import bdcdyh, build_village, set_role
+
+    from qjgis import commands
+    from qjgis.cases.commands import DisposeRuin, OpenRuinCase
+
+    path = tmp_path / "v.gpkg"
+    store = build_village(path)
+    set_role(store, "approver")
+    commands.run(store, OpenRuinCase(bdcdyh("B9"), date="2026-03-01"))
+    commands.run(store, DisposeRuin("R1", disposition="新建审批", deadline="2026-05-31",
+                                    date="2026-03-02"))  # fmt: skip
+    assert store.integrity_check() == []
+    store.close()
+    _tamper(path, "case_events", "UPDATE case_events SET event_date = '2026-01-01' WHERE seq = 2")
+    with GpkgStore.open(path) as store:
+        problems = store.integrity_check()
+    assert [(p.code, p.table) for p in problems] == [("chain", "case_events")]
+
+
+def test_a_settings_change_is_audited_as_made_by_who_made_it(tmp_path: Path) -> None:
+    from qjgis import commands
+
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        commands.run(store, commands.SetSettings({"user.name": "测量员", "user.role": "surveyor"}))
+        change = commands.SetSettings({"user.name": "管理员", "user.role": "admin"})
+        commands.run(store, change)
+        commands.undo(store, change)
+        rows = store.execute_sql("SELECT user, role, command FROM audit_log ORDER BY fid")
+    assert rows[1:] == [
+        ("测量员", "surveyor", "settings.set"),  # not "管理员 / admin"
+        ("管理员", "admin", "settings.set.revert"),
+    ]
+
+
+def test_a_schema4_history_is_chained_by_the_migration(tmp_path: Path) -> None:
+    from qjgis import schema
+
+    path = tmp_path / "old.gpkg"
+    _audited_project(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for table in schema.CHAINED_TABLES:  # as schema 4 wrote them: no chain column
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN chain")
+    conn.execute("DELETE FROM gpkg_data_columns WHERE column_name = 'chain'")
+    conn.execute("UPDATE qj_meta SET value = '4' WHERE key = 'schema_version'")
+    conn.execute("COMMIT")
+    conn.close()
+    with GpkgStore.open(path) as store:
+        assert store.schema_version == schema.SCHEMA_VERSION
+        assert store.integrity_check() == []
+        chained = store.execute_sql("SELECT count(chain) FROM audit_log")[0][0]
+        assert chained == store.counts()["audit_log"] == 3
+        with store.transaction() as conn2:
+            store.audit(conn2, "test.after_migration", None, None, None)
+        assert store.integrity_check() == []
+    _tamper(path, "audit_log", "UPDATE audit_log SET user = 'x' WHERE fid = 1")
+    with GpkgStore.open(path) as store:
+        assert [p.code for p in store.integrity_check()] == ["chain"]
