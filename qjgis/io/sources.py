@@ -45,6 +45,11 @@ QjgisError.register(
         "zip_no_shapefile": "{path}: the zip holds no shapefile (.shp)",
         "zip_many_layers": "{path}: the zip holds several shapefiles ({names}); "
         "choose one with --source-layer",
+        "zip_too_large": (
+            "{path}: {member} would expand to {size} bytes ({ratio}× its compressed size), "
+            "more than an import accepts ({limit} bytes, {max_ratio}×): "
+            "a damaged or malicious zip; nothing was extracted"
+        ),
         "source_layer_unknown": "{path}: no layer {layer} (layers: {names})",
         "source_many_layers": "{path}: several layers ({names}); choose one with --source-layer",
         "empty_layer": "{path}: layer {layer} has no features",
@@ -364,8 +369,14 @@ def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
                 "zip_many_layers", path=str(path), names=", ".join(Path(n).stem for n in shps)
             )
         stem = shps[0][:-4]
+        members = [
+            n
+            for n in names
+            if n[: len(stem)] == stem and "." not in n[len(stem) + 1 :] and n[len(stem)] == "."
+        ]
+        check_zip_expansion(zf, path, members)
         try:
-            for n in names:
+            for n in members:
                 if n[: len(stem)] == stem and "." not in n[len(stem) + 1 :] and n[len(stem)] == ".":
                     target = tmp / Path(n).name
                     with zf.open(n) as src, target.open("wb") as dst:
@@ -375,6 +386,55 @@ def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
                 "source_corrupt", path=str(path), detail=f"zip member: {exc}"
             ) from None
         return tmp / Path(shps[0]).name
+
+
+#: A shapefile part cannot exceed 2 GiB (its offsets are 32-bit words; GDAL's limit too):
+#: a zip member that would expand to more is not a shapefile part.
+MAX_ZIP_MEMBER_BYTES = 2 * 1024**3
+#: Expanded : compressed, over what one import extracts. Real .dbf files full of blank
+#: padding compress up to ~90× (measured on the test corpus); deflate's ceiling, which a
+#: bomb of zeros reaches, is ~1030×.
+MAX_ZIP_RATIO = 300
+#: What one import may extract at most: a .shp and a .dbf at the format's 2 GiB each.
+MAX_ZIP_TOTAL_BYTES = 4 * 1024**3
+#: Below this many expanded bytes the ratio is not judged: small files cost nothing.
+ZIP_RATIO_FLOOR = 16 * 1024**2
+
+
+def check_zip_expansion(
+    zf: zipfile.ZipFile,
+    path: Path,
+    members: list[str],
+    *,
+    max_member: int = MAX_ZIP_MEMBER_BYTES,
+    max_ratio: float = MAX_ZIP_RATIO,
+) -> int:
+    """Refuse a decompression bomb before a byte is extracted; returns the expanded size.
+
+    The sizes come from the zip's central directory. They cannot understate what
+    extraction writes: Python's zipfile reads a member only up to its declared size
+    and fails on a CRC mismatch. So a member above `max_member`, or members that
+    expand more than `max_ratio` times (once they pass `ZIP_RATIO_FLOOR`), are
+    refused with `zip_too_large`, including in a dry run.
+    """
+    total = packed = 0
+    for name in members:
+        info = zf.getinfo(name)
+        total += info.file_size
+        packed += info.compress_size
+        if info.file_size > max_member:
+            raise QjgisError(
+                "zip_too_large", path=str(path), member=name, size=info.file_size,
+                ratio=round(info.file_size / max(info.compress_size, 1)),
+                limit=max_member, max_ratio=max_ratio,
+            )  # fmt: skip
+    ratio = total / max(packed, 1)
+    if total > MAX_ZIP_TOTAL_BYTES or (total > ZIP_RATIO_FLOOR and ratio > max_ratio):
+        raise QjgisError(
+            "zip_too_large", path=str(path), member=", ".join(members), size=total,
+            ratio=round(ratio), limit=MAX_ZIP_TOTAL_BYTES, max_ratio=max_ratio,
+        )  # fmt: skip
+    return total
 
 
 def _read_text(p: Path) -> str:
