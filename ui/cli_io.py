@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qjgis.io import importer
+from qjgis.io.export import personal_view
 from qjgis.store import GpkgStore
 from ui.cli import EXIT_OK, Progress, emit
+
+_UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -30,6 +33,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="check the source and show its encoding, CRS and mapping; write nothing",
     )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("imports", parents=[common], help="list import batches or undo one")
@@ -41,6 +45,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="with --show: write the batch's field mapping to FILE, for import --mapping",
     )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
     s.add_argument("--json", action="store_true")
 
 
@@ -127,6 +132,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             feedback=Progress(sys.stderr),
             dry_run=args.dry_run,
         )
+        report = personal_view(
+            store, report, unmask=args.unmask, command="import.report", entity=args.source
+        )
     emit(report, args.json, "\n".join(report_lines(report)), out)
     return EXIT_OK
 
@@ -150,6 +158,13 @@ def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         if args.show is not None:
             report = importer.batch_report(store, args.show)
+            report = personal_view(
+                store,
+                report,
+                unmask=args.unmask,
+                command="import.report",
+                entity=f"import_batches/{args.show}",
+            )
             if args.save_mapping:
                 mapping = importer.saved_mapping(store, args.show)
                 Path(args.save_mapping).write_text(

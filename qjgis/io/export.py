@@ -364,6 +364,38 @@ def mask_text_column(values: Sequence[Any] | np.ndarray) -> np.ndarray:
     return out
 
 
+def mask_nested(value: Any) -> Any:
+    """A JSON-like value (a report, a result) with every ID- and phone-like digit run masked.
+
+    For what a command prints rather than exports: an import report quotes encoding
+    samples such as `石学光(500222196104242923)` and the failing values of bad ID
+    numbers. Keys are kept; numbers are left alone (an 18-digit ID is never a JSON
+    number here: the importer keeps IDs as text).
+    """
+    if isinstance(value, str):
+        return mask_text_column(np.array([value], dtype=object))[0]
+    if isinstance(value, dict):
+        return {k: mask_nested(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_nested(v) for v in value]
+    return value
+
+
+def personal_view(
+    store: GpkgStore, value: Any, *, unmask: bool, command: str, entity: str | None
+) -> Any:
+    """`value` as a command may print it: masked, or in clear with an audit entry.
+
+    DESIGN.md, "Personal data": unmasked output is an explicit option and is
+    audited, whether it goes to a file (export) or to the screen (`--unmask`).
+    """
+    if not unmask:
+        return mask_nested(value)
+    with store.transaction() as conn:
+        store.audit(conn, command + ".unmask", entity, None, {"shown": "unmasked"})
+    return value
+
+
 def _mask(table: _Table) -> None:
     for f in table.fields:
         if f.personal is None or f.column not in table.columns:
