@@ -80,6 +80,9 @@ class VectorSource:
     bounds: tuple[float, float, float, float] | None
     warnings: list[str] = field(default_factory=list)
     text_fields: frozenset[str] = frozenset()  # GDAL string fields: values are str or None
+    #: 0-based indices of shapefile records whose shape cannot be read (garbage where a
+    #: shape should be): GDAL gives them no geometry; the importer flags those rows.
+    unreadable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     def close(self) -> None:
@@ -437,6 +440,49 @@ def check_zip_expansion(
     return total
 
 
+#: Shape types a polygon shapefile's records may carry besides null (0): by the header's type.
+_SHAPE_TYPES = {5: (5,), 15: (15,), 25: (25,), 31: (31,)}
+
+
+def unreadable_shape_records(shp: Path, shx: Path) -> np.ndarray:
+    """Records of a .shp whose bytes are no shape: 0-based indices (vectorised).
+
+    The headers can be sound while the records are garbage (a file overwritten, a
+    bad copy): GDAL then reads every such record as a null geometry without an
+    error. A record is readable when the .shx points inside the file, the
+    record's content fits in the file and its shape type is null or the file's
+    own type. A file where no record is readable is refused as damaged.
+    """
+    size = shp.stat().st_size
+    index = np.fromfile(shx, dtype=">i4", offset=100)
+    n = len(index) // 2
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    offset = index[0 : 2 * n : 2].astype(np.int64) * 2
+    data = np.memmap(shp, dtype=np.uint8, mode="r")
+    file_type = int(np.frombuffer(data[32:36].tobytes(), dtype="<i4")[0])
+    inside = (offset >= 100) & (offset + 12 <= size)
+    ok = np.zeros(n, dtype=bool)
+    at = offset[inside]
+    if at.size:
+        head = np.asarray(data[at[:, None] + np.arange(12)])  # (records, 12) bytes
+        content = head[:, 4:8].copy().view(">i4").ravel().astype(np.int64)
+        kind = head[:, 8:12].copy().view("<i4").ravel()
+        allowed = np.isin(kind, (0, *_SHAPE_TYPES.get(file_type, (file_type,))))
+        fits = at + 8 + content * 2 <= size
+        # The .shx length is not compared: writers disagree on it and GDAL ignores it.
+        ok[inside] = allowed & fits & (content >= 2)
+    del data
+    bad = np.flatnonzero(~ok)
+    if bad.size == n:
+        raise QjgisError(
+            "source_corrupt",
+            path=str(shp),
+            detail=f"none of its {n} shape records can be read (record 1 is not a shape)",
+        )
+    return bad
+
+
 def _read_text(p: Path) -> str:
     return p.read_bytes()[:65536].decode("utf-8", errors="replace")
 
@@ -458,6 +504,7 @@ def open_vector(
     decision: enc.EncodingDecision | None = None
     prj_text: str | None = None
     prj_path: str | None = None
+    unreadable = np.zeros(0, dtype=np.int64)
     try:
         if suffix in (".zip", ".shp", ".dbf"):
             shp = p
@@ -467,6 +514,7 @@ def open_vector(
             elif suffix == ".dbf":
                 raise QjgisError("no_geometry", path=path, layer=p.stem, layer_to=target_layer)
             shx, dbf, _ = check_shapefile(shp)
+            unreadable = unreadable_shape_records(shp, shx)
             prj = _sidecar(shp, ".prj")
             cpg = _sidecar(shp, ".cpg")
             if prj is not None:
@@ -543,6 +591,7 @@ def open_vector(
                 for f, t in zip(info["fields"], info.get("ogr_types", []), strict=False)
                 if t == "OFTString"
             ),
+            unreadable=unreadable,
             _tmp=tmp,
         )
     except QjgisError as exc:
