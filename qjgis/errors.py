@@ -121,6 +121,7 @@ REASONS: dict[str, str] = {
     "no_sheet": "no sheet {sheet}",
     "no_column": "no column {column}",
     "ambiguous_village": "several villages have this name ({choices}); give the code",
+    "not_chained": "not an append-only history",
 }
 
 

@@ -131,6 +131,8 @@ class IntegrityProblem:
     code: str
     table: str | None
     detail: str
+    #: the first entry (fid) a `chain` problem names
+    fid: int | None = None
 
 
 class ProjectStore(Protocol):
@@ -694,13 +696,17 @@ class GpkgStore:
         reading the last hash and writing this one.
         """
         if table not in schema.CHAINED_TABLES:
-            raise QjgisError("invalid_argument", name="table", value=table, reason="not chained")
+            raise QjgisError("invalid_argument", name="table", value=table, reason="not_chained")
         t = schema.TABLE_BY_NAME[table]
         cols = schema.chained_columns(t)
         unknown = set(values) - set(cols)
         if unknown:
             raise QjgisError(
-                "invalid_argument", name="columns", value=sorted(unknown), reason=f"not in {table}"
+                "invalid_argument",
+                name="columns",
+                value=sorted(unknown),
+                reason="not_in_table",
+                table=table,
             )
         types = t.types
         row = [schema.chain_value(types[c], values.get(c)) for c in cols]
@@ -737,6 +743,7 @@ class GpkgStore:
                     table,
                     f"entry {fid} does not match its hash: it, or an entry before it, "
                     "was edited, inserted or deleted outside qjgis",
+                    fid=int(fid),
                 )
             previous = stored
         return None

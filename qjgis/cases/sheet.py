@@ -38,7 +38,7 @@ from qjgis.cases.model import (
     parse_state,
 )
 from qjgis.commands import Changes
-from qjgis.errors import QjgisError
+from qjgis.errors import QjgisError, register_reasons
 from qjgis.store import GpkgStore
 from qjgis.tables import xlsx_cell
 
@@ -67,6 +67,15 @@ QjgisError.register(
             "{path}: {count} row(s) are invalid, so nothing was applied "
             "(fix them, or apply the valid rows with --apply-valid)"
         ),
+    }
+)
+
+register_reasons(
+    {
+        "no_identity": (
+            "no project id or village code on its 说明 sheet (exported before qjgis "
+            "recorded them, or edited): export the sheet again"
+        )
     }
 )
 
@@ -333,11 +342,7 @@ class ImportSheet:
         src = str(self.path)
         content = read_sheet(self.path)
         if not content.project_id or not content.village_code:
-            raise QjgisError(
-                "sheet_unreadable",
-                path=src,
-                reason=f"no {PROJECT_ID_LABEL} or {VILLAGE_CODE_LABEL}",
-            )
+            raise QjgisError("sheet_unreadable", path=src, reason="no_identity")
         if content.project_id != store.project_id():
             raise QjgisError("sheet_other_project", path=src, found=content.project_id)
         rows = content.rows

@@ -31,7 +31,7 @@ import shapely
 from pyogrio import raw
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
-from qjgis.errors import QjgisError
+from qjgis.errors import QjgisError, register_reasons
 from qjgis.io import arrow as arrow_mod
 from qjgis.io import encoding as enc
 
@@ -58,6 +58,8 @@ QjgisError.register(
         "no_geometry": "{path}: layer {layer} has no geometry; {layer_to} needs polygons",
     }
 )
+
+register_reasons({"no_readable_shapes": "none of its {count} shape records can be read"})
 
 _POLYGONAL = {"polygon", "multipolygon", "unknown", "geometrycollection", "geometry"}
 
@@ -475,11 +477,7 @@ def unreadable_shape_records(shp: Path, shx: Path) -> np.ndarray:
     del data
     bad = np.flatnonzero(~ok)
     if bad.size == n:
-        raise QjgisError(
-            "source_corrupt",
-            path=str(shp),
-            detail=f"none of its {n} shape records can be read (record 1 is not a shape)",
-        )
+        raise QjgisError("source_corrupt", path=str(shp), detail="no_readable_shapes", count=n)
     return bad
 
 

@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import TextIO
 
 from qjgis.errors import QjgisError
+from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import DRAWING_COMMANDS, EXIT_ERROR, EXIT_USAGE, qt_available
 
@@ -64,6 +65,11 @@ def commands() -> dict[str, Command]:
     return found
 
 
+def _say_busy(path: str) -> None:
+    sys.stderr.write(texts.t("project_busy_wait", path=path) + "\n")
+    sys.stderr.flush()
+
+
 def _fail(message: str) -> int:
     sys.stderr.write(texts.t("error_line", message=message) + "\n")
     return EXIT_ERROR
@@ -101,6 +107,8 @@ def main(
             parser.print_help(out)
             return EXIT_USAGE
         return open_window(None, getattr(args, "lang", None))
+    # A project another program is writing is waited for; say so once, on stderr.
+    GpkgStore.on_busy = _say_busy
     try:
         return commands()[args.command](args, out)
     except QjgisError as exc:
