@@ -7,10 +7,12 @@ a qjgis project, a damaged one, or one from a newer schema is refused before
 anything is written.
 
 Crashes and other programs (docs/reliability.md):
-- The file is in SQLite's WAL mode: readers never wait for a writer, and a
-  process killed while writing leaves a `-wal` that the next connection recovers.
-  Validation opens the file read-write (never `mode=ro`) so that SQLite can also
-  roll back the hot journal of a file written in rollback mode by another program.
+- The file keeps SQLite's rollback journal, not WAL: GDAL (pyogrio's own copy
+  of SQLite) reads the file in this process while Python's sqlite3 does, and two
+  copies of SQLite sharing a WAL's memory-mapped `-shm` crash with SIGBUS (seen
+  in the checks' tests). A file another program left in WAL is switched back.
+- Validation opens the file read-write (never `mode=ro`) so that SQLite can roll
+  back the hot journal a writer killed mid-commit leaves (or recover its WAL).
 - A project another program is writing is waited for (`busy_timeout`, with one
   call of `on_busy` so the user sees why), then refused as `project_locked`;
   only SQLite's corruption codes or a failing `quick_check` are `damaged_project`;
@@ -210,6 +212,19 @@ def _notify_busy_default(path: str) -> None:
     _log.warning("%s: another program is writing the project; waiting", path)
 
 
+_busy_notice: Callable[[str], None] | None = None
+
+
+def set_busy_notice(notice: Callable[[str], None] | None) -> None:
+    """What every store calls, once, when it starts waiting for another program's write.
+
+    The CLI prints "另一程序正在写入本项目，等待中…"; the window shows it in its status
+    bar. A store's own `on_busy` takes precedence.
+    """
+    global _busy_notice
+    _busy_notice = notice
+
+
 def wait_while_busy(
     attempt: Callable[[], Any],
     path: str,
@@ -224,7 +239,7 @@ def wait_while_busy(
     wait goes on silently until the other program commits or the time is up.
     """
     limit = BUSY_TIMEOUT if timeout is None else timeout
-    notify = on_busy or GpkgStore.on_busy or _notify_busy_default
+    notify = on_busy or _busy_notice or _notify_busy_default
     deadline: float | None = None
     while True:
         try:
@@ -288,10 +303,6 @@ def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
 class GpkgStore:
     """A qjgis project held in one GeoPackage file."""
 
-    #: Told once when a command starts waiting for another program's write (see
-    #: `wait_while_busy`); the CLI and the window set it to show the user a message.
-    on_busy: Callable[[str], None] | None = None
-
     def __init__(
         self, path: Path, conn: sqlite3.Connection, *, busy_timeout: float | None = None
     ) -> None:
@@ -300,6 +311,9 @@ class GpkgStore:
         self._in_tx = False
         self._settings: ProjectSettings | None = None
         self.busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        #: Told once when this store starts waiting for another program's write, in
+        #: place of the process-wide `set_busy_notice`.
+        self.on_busy: Callable[[str], None] | None = None
         self._stamp = self.change_stamp()
 
     # ------------------------------------------------------------ create / open
@@ -355,9 +369,6 @@ class GpkgStore:
                 [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()],
             )
             conn.execute("COMMIT")
-            # WAL: readers never wait for a writer (docs/reliability.md). The mode is
-            # kept in the file's header; closing removes the then empty -wal.
-            conn.execute("PRAGMA journal_mode = WAL")
         except BaseException:
             conn.close()
             tmp.unlink(missing_ok=True)
@@ -390,22 +401,24 @@ class GpkgStore:
             cls._migrate(target, version)
         conn = sqlite3.connect(target, isolation_level=None, timeout=wait)
         gpkg.register_functions(conn)
-        cls._use_wal(conn)
+        cls._use_rollback_journal(conn)
         return cls(target, conn, busy_timeout=wait)
 
     @staticmethod
-    def _use_wal(conn: sqlite3.Connection) -> None:
-        """Switch a project written before WAL (or by another program) to WAL, if free now.
+    def _use_rollback_journal(conn: sqlite3.Connection) -> None:
+        """Switch a file another program left in WAL mode back to the rollback journal.
 
-        The switch needs the file to itself; when another program has it open the
-        file stays as it is and works as before (a later open switches it).
+        GDAL reads the project through its own copy of SQLite in this process (the
+        checks' scans, exports); in WAL mode two copies share the `-shm` memory map and
+        one can truncate it under the other: SIGBUS (docs/reliability.md). The switch
+        needs the file to itself: while another program has it open it stays as it is.
         """
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             return
         before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         conn.execute("PRAGMA busy_timeout = 0")
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.OperationalError as exc:
             if not _is_busy(exc):
                 raise
@@ -555,8 +568,8 @@ class GpkgStore:
         `PRAGMA data_version` changes when another connection (another program, the
         CLI, another desk) commits, never for this handle's own commits; the file's
         device and inode change when the file is replaced by another. Size and mtime
-        are left out: in WAL mode a checkpoint of our own commits changes them. Both
-        are cheap enough to ask every second.
+        are left out: our own commits change them. Both are cheap enough to ask
+        every second.
         """
         version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
         try:
