@@ -9,10 +9,11 @@ they are stored as written and reported unrecoverable, never guessed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import time
-import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,94 +33,125 @@ QjgisError.register(
             "in the first {rows} rows of any sheet"
         ),
         "register_needs": "{path}: the register has no {column} column (mapped: {mapped})",
-        "xls_unsupported": "{path}: reading .xls needs the xlrd package; save the file as .xlsx",
+        "register_header_row": (
+            "{path}: header row {row} is outside the sheet {sheet} ({rows} rows); "
+            "give the row number the spreadsheet shows"
+        ),
+        "register_header_row_empty": (
+            "{path}: row {row} of sheet {sheet} is no header: none of its cells "
+            "({cells}) is a register column"
+        ),
+        "register_empty": (
+            "{path}: the register has a header (row {row}) but no data rows "
+            "({skipped} placeholder rows skipped); nothing imported"
+        ),
     }
 )
 
 _HEADER_SCAN = 20
-_HOUSEHOLD_FIELDS = ("village_code", "household_type", "lives_in_village", "split_status")
+_HOUSEHOLD_FIELDS = (
+    "village_code", "household_type", "lives_in_village", "split_status", "declared_size",
+)  # fmt: skip
 _MEMBER_FIELDS = ("name", "id_number", "relation", "sex", "birth_date", "phone")
-_HEAD = "户主"
+_MEMBER_DATES = ("joined_on", "left_on")
+#: 与户主关系 values that make a row the head of a household (it starts the household)
+HEAD_RELATIONS = frozenset({"户主", "本人", "户主本人", "本人(户主)", "本人（户主）"})
+#: What templates and exports put in a cell that has no value: a row of these is no person.
+PLACEHOLDERS = frozenset(
+    {"N", "NULL", "NONE", "NAN", "N/A", "#N/A", "-", "--", "—", "——", "/", "\\", "无", "空",
+     "…", "..."}
+)  # fmt: skip
+#: The columns whose values make a row a person; a row with none of them is skipped.
+_IDENTITY = ("household_no", "name", "id_number", "head_id")
 
 
 def read_table(
-    path: Path, encoding: str | None
-) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
-    """(header, data rows, facts about the read) of the register's member table."""
+    path: Path, encoding: str | None, header_row: int | None = None
+) -> tuple[list[str], list[list[Any]], np.ndarray, dict[str, Any]]:
+    """(header, data rows, their 0-based sheet rows, facts about the read) of the
+    register's member table.
+
+    The header is the row among the first rows that names the most register
+    columns (or row `header_row`, 1-based as the spreadsheet shows it). A
+    printed form's header spans two rows with merged cells (户主姓名 merged
+    down, 家庭成员情况 merged across 姓名, 身份证号码 ...): merged cells take
+    their value, and blanks in the header row take the title above them, so
+    the lower row is the whole header. Columns with neither a title nor data
+    (column13 … column255 of a formatted sheet) are dropped.
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, encoding)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix == ".xls":
-        return _read_xls(path)
-    raise QjgisError("source_format", path=str(path), suffix=suffix or "(none)")
+        sheets: Iterator[_Sheet] = iter([_csv_sheet(path, encoding)])
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+        sheets = _excel_sheets(path)
+    else:
+        raise QjgisError("source_format", path=str(path), suffix=suffix or "(none)")
+    with contextlib.closing(sheets) if hasattr(sheets, "close") else contextlib.nullcontext():
+        for sheet in sheets:
+            found = _header(path, sheet, header_row)
+            if found is None:
+                continue
+            at, header, used = found
+            at_rows = [
+                i for i in range(at + 1, len(sheet.rows))
+                if any(c is not None for c in sheet.rows[i])
+            ]  # fmt: skip
+            data = [sheet.rows[i] for i in at_rows]
+            header, data = _drop_blank_columns(header, data)
+            facts: dict[str, Any] = {"header_row": at + 1, "header_rows": used}
+            if sheet.name is not None:
+                facts["sheet"] = sheet.name
+            if sheet.encoding is not None:
+                facts["encoding"] = sheet.encoding
+            return header, data, np.array(at_rows, dtype=np.int64), facts
+    raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
 
 
-def _find_header(path: Path, rows: list[list[Any]], sheet: str) -> int | None:
-    for i, row in enumerate(rows[:_HEADER_SCAN]):
-        names = [str(c).strip() for c in row if c is not None and str(c).strip()]
-        if len(names) >= 2 and len(mapping_mod.detect("households", names).targets()) >= 2:
-            return i
-    return None
+class _Sheet:
+    """A sheet's cells (None for empty, text stripped) and its merged ranges."""
+
+    def __init__(
+        self,
+        name: str | None,
+        rows: list[list[Any]],
+        merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+        encoding: dict[str, Any] | None = None,
+    ) -> None:
+        self.name, self.rows, self.merged, self.encoding = name, rows, merged or [], encoding
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
-    from openpyxl import load_workbook
+def _clean(row: list[Any]) -> list[Any]:
+    return [(c.strip() or None) if isinstance(c, str) else c for c in row]
+
+
+def _excel_sheets(path: Path) -> Iterator[_Sheet]:
+    """Each sheet of a workbook, read by calamine (Rust): 10× openpyxl's read of the same
+    register (docs/benchmarks.md). Sheets are read one by one, until one has a header."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        kind = path.suffix.lower().lstrip(".").upper()
         raise QjgisError(
-            "source_corrupt", path=str(path), detail=f"not a valid XLSX: {exc}"
+            "source_corrupt", path=str(path), detail=f"not a valid {kind}: {str(exc)[:120]}"
         ) from None
     try:
-        for ws in wb.worksheets:
-            head = [list(r) for r in ws.iter_rows(max_row=_HEADER_SCAN, values_only=True)]
-            at = _find_header(path, head, ws.title)
-            if at is None:
-                continue
-            header = [("" if c is None else str(c).strip()) for c in head[at]]
-            data = [
-                list(r)
-                for r in ws.iter_rows(min_row=at + 2, values_only=True)
-                if any(c is not None and str(c).strip() != "" for c in r)
-            ]
-            return header, data, {"sheet": ws.title, "header_row": at + 1}
+        for name in wb.sheet_names:
+            try:
+                ws = wb.get_sheet_by_name(name)
+                rows = ws.to_python(skip_empty_area=False)
+                merged = list(ws.merged_cell_ranges or [])
+            except (CalamineError, ValueError) as exc:
+                raise QjgisError(
+                    "source_corrupt", path=str(path), detail=f"sheet {name}: {str(exc)[:120]}"
+                ) from None
+            yield _Sheet(name, [_clean(r) for r in rows], merged)
     finally:
         wb.close()
-    raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
 
 
-def _read_xls(path: Path) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
-    try:
-        import xlrd  # type: ignore[import-not-found, import-untyped, unused-ignore]
-    except ImportError:
-        raise QjgisError("xls_unsupported", path=str(path)) from None
-    try:
-        book = xlrd.open_workbook(str(path))
-    except Exception as exc:  # xlrd raises its own XLRDError and struct errors on damage
-        raise QjgisError("source_corrupt", path=str(path), detail=str(exc)[:120]) from None
-
-    def value(cell: Any) -> Any:
-        if cell.ctype == xlrd.XL_CELL_DATE:  # a date is a day count in the file
-            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
-        return None if cell.ctype == xlrd.XL_CELL_EMPTY else cell.value
-
-    for sheet in book.sheets():
-        rows = [[value(c) for c in sheet.row(i)] for i in range(sheet.nrows)]
-        at = _find_header(path, rows, sheet.name)
-        if at is None:
-            continue
-        header = [("" if c is None else str(c).strip()) for c in rows[at]]
-        data = [r for r in rows[at + 1 :] if any(c is not None and str(c).strip() for c in r)]
-        return header, data, {"sheet": sheet.name, "header_row": at + 1}
-    raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
-
-
-def _read_csv(
-    path: Path, encoding: str | None
-) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
+def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
     raw = path.read_bytes()
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     sample = body[:65536]
@@ -128,13 +160,98 @@ def _read_csv(
     samples = [line for line in sample.split(b"\n") if any(b >= 0x80 for b in line)]
     decision = enc.decide(samples, override=encoding)
     text = body.decode(decision.encoding, errors="replace")  # the one decode of the data
-    rows = list(csv.reader(io.StringIO(text)))
-    at = _find_header(path, [list(r) for r in rows], "csv")
-    if at is None:
-        raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
-    header = [c.strip() for c in rows[at]]
-    data: list[list[Any]] = [list(r) for r in rows[at + 1 :] if any(c.strip() for c in r)]
-    return header, data, {"encoding": decision.as_dict(), "header_row": at + 1}
+    rows = [_clean(r) for r in csv.reader(io.StringIO(text))]
+    return _Sheet(None, rows, encoding=decision.as_dict())
+
+
+def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
+    """Row `at` as a header: merged cells carry their top-left value, and a blank takes
+    the title above it when the row above is itself a row of titles (a two-row header).
+    Also returns the 1-based rows the names came from."""
+    rows = sheet.rows
+    width = max((len(r) for r in rows[: at + 1]), default=0)
+
+    def cell(r: int, c: int) -> Any:
+        return rows[r][c] if c < len(rows[r]) else None
+
+    names = [cell(at, c) for c in range(width)]
+    used = {at + 1}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= at <= r1:
+            value = cell(r0, c0)
+            for c in range(c0, min(c1 + 1, width)):
+                if names[c] is None and value is not None:
+                    names[c] = value
+                    used.add(r0 + 1)
+    if at > 0:
+        above = [cell(at - 1, c) for c in range(width)]
+        if sum(v is not None for v in above) >= 2:  # not a one-cell title line
+            for c in range(width):
+                if names[c] is None and above[c] is not None:
+                    names[c] = above[c]
+                    used.add(at)
+    return names, sorted(used)
+
+
+def _names(cells: list[Any]) -> list[str]:
+    """Header cells as unique column names; blanks stay "" (named later if they hold data)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for c in cells:
+        name = "" if c is None else str(c).strip()
+        if name:
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:  # a title merged across columns repeats: keep each column
+                name = f"{name}({seen[name]})"
+        out.append(name)
+    return out
+
+
+def _header(
+    path: Path, sheet: _Sheet, header_row: int | None
+) -> tuple[int, list[str], list[int]] | None:
+    """(0-based row, names, 1-based rows used) of the sheet's header, or None."""
+    if header_row is not None:
+        if not 1 <= header_row <= len(sheet.rows):
+            raise QjgisError(
+                "register_header_row", path=str(path), row=header_row,
+                sheet=sheet.name or "csv", rows=len(sheet.rows),
+            )  # fmt: skip
+        cells, used = _filled(sheet, header_row - 1)
+        names = _names(cells)
+        if not mapping_mod.detect("households", [n for n in names if n]).targets():
+            raise QjgisError(
+                "register_header_row_empty", path=str(path), row=header_row,
+                sheet=sheet.name or "csv", cells=", ".join(n for n in names if n)[:200] or "-",
+            )  # fmt: skip
+        return header_row - 1, names, used
+    best: tuple[int, int, list[str], list[int]] | None = None
+    for at in range(min(_HEADER_SCAN, len(sheet.rows))):
+        if sum(c is not None for c in sheet.rows[at]) == 0:
+            continue
+        cells, used = _filled(sheet, at)
+        names = _names(cells)
+        score = len(mapping_mod.detect("households", [n for n in names if n]).targets())
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, at, names, used)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def _drop_blank_columns(
+    header: list[str], data: list[list[Any]]
+) -> tuple[list[str], list[list[Any]]]:
+    """Drop the columns with no title and no value; name untitled ones that hold data."""
+    width = max([len(header), *(len(r) for r in data)])
+    filled = np.zeros(width, dtype=bool)
+    for r in data:
+        for j, c in enumerate(r):
+            if c is not None:
+                filled[j] = True
+    keep = [j for j in range(width) if (j < len(header) and header[j]) or filled[j]]
+    names = [header[j] if j < len(header) and header[j] else f"column{j + 1}" for j in keep]
+    if len(keep) == width and width == len(header):
+        return names, data
+    return names, [[r[j] if j < len(r) else None for j in keep] for r in data]
 
 
 def import_register(
@@ -145,27 +262,36 @@ def import_register(
     mapping_file: str | None = None,
     feedback: Feedback | None = None,
     dry_run: bool = False,
+    header_row: int | None = None,
 ) -> dict[str, Any]:
+    """Import a household register: households and their members, one batch.
+
+    Households (issue 11's rule): a row whose 与户主关系 is 户主/本人 — or, without
+    that column, a row with a 户号 — starts a household, keyed by its 户号, else
+    by the 户主身份证号 column, else by the head's own ID number; following rows
+    without a key belong to it until the next head. Rows that name no one (no
+    户号, no name, no ID number: a template's placeholder row) are skipped and
+    counted. A register with no data rows imports nothing and records no batch.
+    """
     fb = feedback or NullFeedback()
     started = time.perf_counter()
     path = Path(source)
     if not path.is_file():
         raise QjgisError("file_not_found", path=source)
     fb.set_progress(0.0, "open")
-    header, data, facts = read_table(path, encoding)
-    names = [h or f"column{i + 1}" for i, h in enumerate(header)]
+    header, data, rows, facts = read_table(path, encoding, header_row)
+    names = header
     mapping = mapping_mod.detect("households", names)
+    remembered = None
     if mapping_file is not None:
         mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
+    else:
+        remembered = mapping_mod.remembered(store, "households", names)
+        if remembered is not None:
+            mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
     targets = mapping.targets()
-    for needed in ("household_no", "name"):
-        if needed not in targets:
-            raise QjgisError(
-                "register_needs", path=source, column=needed,
-                mapped=", ".join(f"{s}->{t}" for t, s in targets.items()) or "-",
-            )  # fmt: skip
+    _check_needed(source, targets)
     n = len(data)
-    width = len(names)
     cols: dict[str, np.ndarray] = {}
     for j, name in enumerate(names):
         arr = np.empty(n, dtype=object)
@@ -175,50 +301,55 @@ def import_register(
     sha = file_hash([path])
     report.info = {
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
-        **facts, "mapping": mapping.as_dict(), "columns": width,
+        **facts, "mapping": mapping.as_dict(), "columns": len(names),
     }  # fmt: skip
-    # Issues name the row as the spreadsheet shows it (the header row counts).
-    rows = np.arange(n) + int(facts["header_row"])
-    values: dict[str, np.ndarray] = {}
-    for tgt, src in targets.items():
-        raw_values = cols[src]
-        if tgt in ("id_number", "phone", "household_no", "village_code"):
-            # numbers from Excel: text as written; float IDs are flagged below
-            converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
-            bad = np.zeros(n, dtype=bool)
-        else:
-            converted, bad = importer.convert(tgt, raw_values)
-        values[tgt] = converted
-        if bad.any():
-            report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
-    hh = values["household_no"].copy()
-    ids = values.get("id_number", np.full(n, None, dtype=object))
-    no_hh = np.array([v is None for v in hh], dtype=bool)
-    if no_hh.any():
-        fallback = np.array(
-            [
-                i if i is not None else f"无户号-{r + 1}"
-                for i, r in zip(ids[no_hh], rows[no_hh], strict=True)
-            ],
-            dtype=object,
+    if remembered is not None:
+        report.info["mapping_batch"] = remembered[0]
+    # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).
+    values = _convert(report, targets, cols, rows, n)
+    person = _names_a_person(values, n)
+    if not person.all():
+        report.issue("row_placeholder", rows[~person], None)
+        report.info["skipped_rows"] = int((~person).sum())
+        keep = np.flatnonzero(person)
+        rows = rows[keep]
+        values = {k: v[keep] for k, v in values.items()}
+        cols = {k: v[keep] for k, v in cols.items()}
+        n = len(keep)
+    report.counts["read"] = n
+    if n == 0:
+        skipped = int(report.info.get("skipped_rows", 0))
+        if not dry_run:
+            raise QjgisError(
+                "register_empty", path=source, row=facts["header_row"], skipped=skipped
+            )
+        report.warnings.append(
+            {"code": "register_empty", "row": facts["header_row"], "skipped": skipped}
         )
-        hh[no_hh] = fallback
-        report.issue("household_no_missing", rows[no_hh], fallback)
-    importer.check_ids(report, "id_number", ids, rows, hh)
-    if dry_run:  # the row checks are cheap here and worth seeing before the write
         report.info["dry_run"] = True
         return report.as_dict()
+    if "name" not in values:  # a register of heads named by 户主姓名 only
+        values["name"] = values["head_name"]
+    none = np.full(n, None, dtype=object)
+    relation = values.get("relation")
+    ids = values.get("id_number", none)
+    hh, head_rows, missing = household_keys(
+        values.get("household_no", none), values.get("head_id", none), ids, relation, rows
+    )
+    if "id_number" not in values and "head_id" in values:
+        ids = np.where(head_rows, values["head_id"], None)  # the head's own ID
+    report.issue("household_no_missing", rows[missing], hh[missing])
+    importer.check_ids(report, "id_number", ids, rows, hh)
 
     # Households in order of first appearance; the head row gives the household's facts.
     order: dict[str, list[int]] = {}
     for i, h in enumerate(hh.tolist()):
         order.setdefault(h, []).append(i)
-    relation = values.get("relation", np.full(n, None, dtype=object))
     heads = np.empty(len(order), dtype=np.int64)
     seq = np.zeros(n, dtype=np.int64)
     no_head: list[int] = []
     for k, members in enumerate(order.values()):
-        head = next((i for i in members if relation[i] == _HEAD), None)
+        head = next((i for i in members if head_rows[i]), None)
         if head is None:
             head = members[0]
             no_head.append(members[0])
@@ -227,6 +358,22 @@ def import_register(
             seq[i] = s
     nh = np.array(no_head, dtype=int)
     report.issue("household_head_missing", rows[nh], hh[nh])
+    listed = np.array([len(m) for m in order.values()], dtype=np.int64)
+    declared = _declared_sizes(values, order, heads)
+    if declared is not None and (listed > 1).any():
+        # The register lists members: they count; a recorded size that differs is shown.
+        known = np.array([d is not None for d in declared.tolist()], dtype=bool)
+        differ = np.flatnonzero(known & (declared != listed))
+        report.issue(
+            "household_size_differs", rows[heads[differ]], hh[heads[differ]],
+            members=listed[differ], declared=declared[differ],
+        )  # fmt: skip
+    report.info["households"] = len(order)
+    report.info["lists"] = "members" if (listed > 1).any() else "heads"
+    if dry_run:  # the row checks are cheap here and worth seeing before the write
+        report.info["dry_run"] = True
+        return report.as_dict()
+
     check_canceled(fb)
     unmapped = mapping.unmapped()
     with store.transaction() as conn:
@@ -236,18 +383,25 @@ def import_register(
         for f in _HOUSEHOLD_FIELDS:
             if f in values:
                 h_cols[f] = values[f][heads]
-        h_cols["head_name"] = values["name"][heads]
+        if declared is not None:
+            h_cols["declared_size"] = declared
+        head_name = values["name"][heads]
+        if "head_name" in values:
+            head_name = np.where(head_name == None, values["head_name"][heads], head_name)  # noqa: E711
+        h_cols["head_name"] = head_name
         h_cols["head_id"] = ids[heads]
         hw = importer.BatchWriter(store, conn, "households", '"household_no"', batch_id, report)
         hw.write(h_keys, rows[heads], h_cols)
         fb.set_progress(0.5, "write")
         check_canceled(fb)
         m_cols: dict[str, np.ndarray] = {"household_no": hh, "seq": seq.astype(object)}
-        for f in _MEMBER_FIELDS:
+        for f in (*_MEMBER_FIELDS, *_MEMBER_DATES):
             if f in values:
                 m_cols[f] = values[f] if f != "id_number" else ids
+        if "id_number" not in values and "head_id" in values:
+            m_cols["id_number"] = ids
         m_cols["extra"] = importer.extra_json({f: cols[f] for f in unmapped}, n)
-        person = np.array(
+        person_key = np.array(
             [
                 i if i is not None else nm
                 for i, nm in zip(ids.tolist(), values["name"].tolist(), strict=True)
@@ -255,7 +409,8 @@ def import_register(
             dtype=object,
         )
         m_keys = np.array(
-            [f"{h}/{p}" for h, p in zip(hh.tolist(), person.tolist(), strict=True)], dtype=object
+            [f"{h}/{p}" for h, p in zip(hh.tolist(), person_key.tolist(), strict=True)],
+            dtype=object,
         )
         mw = importer.BatchWriter(
             store, conn, "members",
@@ -266,13 +421,129 @@ def import_register(
         hw.finish()
         mw.finish()
         report.info["batch_id"] = batch_id
-        report.info["households"] = len(order)
         report.info["seconds"] = round(time.perf_counter() - started, 3)
         result = report.as_dict()
         importer.finish_batch(store, conn, batch_id, mapping.as_dict(), result)
         check_canceled(fb)
     fb.set_progress(1.0, "done")
     return result
+
+
+def _check_needed(source: str, targets: dict[str, str]) -> None:
+    """A register needs names (姓名, or 户主姓名 for a register of heads) and something
+    that keys households: 户号, 户主身份证号, or ID numbers with 与户主关系."""
+    mapped = ", ".join(f"{s}->{t}" for t, s in targets.items()) or "-"
+    if "name" not in targets and "head_name" not in targets:
+        raise QjgisError("register_needs", path=source, column="name", mapped=mapped)
+    keyed = (
+        "household_no" in targets
+        or "head_id" in targets
+        or ("relation" in targets and "id_number" in targets)
+    )
+    if not keyed:
+        raise QjgisError("register_needs", path=source, column="household_no", mapped=mapped)
+
+
+def _convert(
+    report: importer.Report,
+    targets: dict[str, str],
+    cols: dict[str, np.ndarray],
+    rows: np.ndarray,
+    n: int,
+) -> dict[str, np.ndarray]:
+    values: dict[str, np.ndarray] = {}
+    for tgt, src in targets.items():
+        raw_values = cols[src]
+        if tgt in ("id_number", "head_id", "phone", "household_no", "village_code"):
+            # numbers from Excel: text as written; float IDs are flagged later
+            converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
+            if tgt in _IDENTITY:
+                converted[_placeholder(converted)] = None
+            bad = np.zeros(n, dtype=bool)
+        else:
+            converted, bad = importer.convert(tgt, raw_values)
+            if tgt in _IDENTITY:
+                converted[_placeholder(converted)] = None
+        values[tgt] = converted
+        if bad.any():
+            report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
+    return values
+
+
+def _placeholder(values: np.ndarray) -> np.ndarray:
+    return np.array(
+        [v is not None and str(v).strip().upper() in PLACEHOLDERS for v in values.tolist()],
+        dtype=bool,
+    )
+
+
+def _names_a_person(values: dict[str, np.ndarray], n: int) -> np.ndarray:
+    person = np.zeros(n, dtype=bool)
+    for tgt in (*_IDENTITY, "head_name"):
+        if tgt in values:
+            person |= np.array([v is not None for v in values[tgt].tolist()], dtype=bool)
+    return person
+
+
+def household_keys(
+    household_no: np.ndarray,
+    head_id: np.ndarray,
+    id_number: np.ndarray,
+    relation: np.ndarray | None,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(household key per row, is-head mask, mask of rows keyed without a 户号).
+
+    A row's own key is its 户号, else its 户主身份证号. A head (与户主关系 户主/本人;
+    without that column, any row with a key) starts a household: its key, else its
+    own ID number. A row without a key joins the household started above it; with
+    none above, it stands alone under its ID number (or 无户号-ROW) and is flagged.
+    """
+    n = len(household_no)
+    own = np.where(household_no == None, head_id, household_no)  # noqa: E711
+    if relation is None:
+        head = own != None  # noqa: E711
+    else:
+        rel = np.array(
+            ["" if r is None else str(r).strip() for r in relation.tolist()], dtype=object
+        )
+        head = np.isin(rel, list(HEAD_RELATIONS))
+    keys = np.empty(n, dtype=object)
+    missing = household_no == None  # noqa: E711
+    current: str | None = None
+    for i, (k, h, pid, r) in enumerate(
+        zip(own.tolist(), head.tolist(), id_number.tolist(), rows.tolist(), strict=True)
+    ):
+        if k is not None:
+            current = keys[i] = k
+        elif h or current is None:
+            # a head without a key, or a row with no head above it: its own ID keys it
+            current = keys[i] = pid if pid is not None else f"无户号-{r + 1}"
+            if not h:
+                current = None  # a lone member starts nothing for the rows below
+        else:
+            keys[i] = current
+            missing[i] = False  # keyed by the head above: as the register means it
+    # a row keyed by the 户主身份证号 column is keyed as the register means it, too
+    missing &= head_id == None  # noqa: E711
+    return keys, np.asarray(head, dtype=bool), missing
+
+
+def _declared_sizes(
+    values: dict[str, np.ndarray], order: dict[str, list[int]], heads: np.ndarray
+) -> np.ndarray | None:
+    """The recorded household size (家庭人口) per household: the head row's, else the
+    first member row's that has one; None when the register has no such column."""
+    if "declared_size" not in values:
+        return None
+    sizes = values["declared_size"]
+    out = np.empty(len(order), dtype=object)
+    for k, members in enumerate(order.values()):
+        v = sizes[heads[k]]
+        if v is None:
+            v = next((sizes[i] for i in members if sizes[i] is not None), None)
+        out[k] = v
+    return out
 
 
 def _cell_text(v: Any) -> str | None:
