@@ -42,6 +42,9 @@ from qjgis.store import GpkgStore, to_multipolygons
 QjgisError.register(
     {
         "import_layer_invalid": "--layer {layer}: one of parcels, buildings, villages, households",
+        "header_row_register_only": (
+            "--header-row is for household registers (tables); a {layer} layer has no header row"
+        ),
         "batch_not_found": "import batch {batch} does not exist in {path}",
         "batch_already_undone": "import batch {batch} was already undone",
         "undo_blocked_later_batch": (
@@ -859,11 +862,14 @@ def import_layer(
     feedback: Feedback | None = None,
     batch_size: int = BATCH_SIZE,
     dry_run: bool = False,
+    header_row: int | None = None,
 ) -> dict[str, Any]:
     """Import one source into `layer`; returns the report (also saved with the batch).
 
     With `dry_run` the source is checked and its encoding, CRS and mapping decided
-    and returned as the report's head, and nothing is written.
+    and returned as the report's head, and nothing is written. `header_row` (1-based)
+    names a register's header row instead of detecting it. Without a mapping file,
+    a mapping the user chose for an earlier file with the same fields is used again.
     """
     if layer not in LAYERS:
         raise QjgisError("import_layer_invalid", layer=layer)
@@ -872,15 +878,22 @@ def import_layer(
 
         return register.import_register(
             store, source, encoding=encoding, mapping_file=mapping_file, feedback=feedback,
-            dry_run=dry_run,
+            dry_run=dry_run, header_row=header_row,
         )  # fmt: skip
+    if header_row is not None:
+        raise QjgisError("header_row_register_only", layer=layer)
     fb = feedback or NullFeedback()
     started = time.perf_counter()
     fb.set_progress(0.0, "open")
     with sources.open_vector(source, layer, source_layer=source_layer, encoding=encoding) as src:
         mapping = mapping_mod.detect(layer, src.fields)
+        remembered = None
         if mapping_file is not None:
             mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
+        else:
+            remembered = mapping_mod.remembered(store, layer, src.fields)
+            if remembered is not None:
+                mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
         settings = store.settings()
         target = CRS.from_user_input(settings.crs)
         if source_crs is not None:
@@ -910,6 +923,8 @@ def import_layer(
             "target_crs": settings.crs,
             "mapping": mapping.as_dict(),
         }
+        if remembered is not None:
+            report.info["mapping_batch"] = remembered[0]
         if decision.reason == "proposed":
             report.warnings.append(
                 {"code": "crs_proposed", "crs": decision.label, "detail": decision.detail}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,13 +244,9 @@ def detect(layer: str, source_fields: list[str]) -> FieldMapping:
     return FieldMapping(layer, fields, confidence, origin)
 
 
-def remembered(
-    store: Any, layer: str, source_fields: list[str]
-) -> tuple[int, dict[str, str | None]] | None:
-    """The mapping a user chose (with a mapping file) for an earlier file of `layer` with
-    exactly these fields, as (batch, overrides); None when there is none. The latest
-    batch not undone wins: the user's last word for this form of file."""
-    want = sorted(source_fields)
+def _user_mappings(store: Any, layer: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """(batch, fields) of the batches of `layer`, newest first, whose mapping the user
+    chose (from a mapping file, or remembered from one), undone batches left out."""
     rows = store.execute_sql(
         "SELECT fid, mapping FROM import_batches WHERE layer = ? AND undone = 0 "
         "AND mapping IS NOT NULL ORDER BY fid DESC",
@@ -261,10 +258,26 @@ def remembered(
         except (TypeError, ValueError):
             continue
         fields, origin = stored.get("fields"), stored.get("origin", {})
-        if not isinstance(fields, dict) or sorted(fields) != want:
-            continue
-        if any(o in ("file", "saved") for o in origin.values()):
-            return int(fid), {s: t for s, t in fields.items() if s in want}
+        mine = isinstance(origin, dict) and any(o in ("file", "saved") for o in origin.values())
+        if isinstance(fields, dict) and mine:
+            yield int(fid), fields
+
+
+def saved_fields(store: Any, layer: str) -> frozenset[str]:
+    """Every source field name of the user's saved mappings for `layer`."""
+    return frozenset(name for _, fields in _user_mappings(store, layer) for name in fields)
+
+
+def remembered(
+    store: Any, layer: str, source_fields: list[str]
+) -> tuple[int, dict[str, str | None]] | None:
+    """The mapping a user chose (with a mapping file) for an earlier file of `layer` with
+    exactly these fields, as (batch, overrides); None when there is none. The latest
+    batch not undone wins: the user's last word for this form of file."""
+    want = sorted(source_fields)
+    for fid, fields in _user_mappings(store, layer):
+        if sorted(fields) == want:
+            return fid, dict(fields)
     return None
 
 

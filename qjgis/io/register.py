@@ -66,7 +66,10 @@ _IDENTITY = ("household_no", "name", "id_number", "head_id")
 
 
 def read_table(
-    path: Path, encoding: str | None, header_row: int | None = None
+    path: Path,
+    encoding: str | None,
+    header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> tuple[list[str], list[list[Any]], np.ndarray, dict[str, Any]]:
     """(header, data rows, their 0-based sheet rows, facts about the read) of the
     register's member table.
@@ -77,7 +80,9 @@ def read_table(
     down, 家庭成员情况 merged across 姓名, 身份证号码 ...): merged cells take
     their value, and blanks in the header row take the title above them, so
     the lower row is the whole header. Columns with neither a title nor data
-    (column13 … column255 of a formatted sheet) are dropped.
+    (column13 … column255 of a formatted sheet) are dropped. `known` are source
+    field names a mapping file or a remembered mapping names: they count as
+    register columns too.
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -88,7 +93,7 @@ def read_table(
         raise QjgisError("source_format", path=str(path), suffix=suffix or "(none)")
     with contextlib.closing(sheets) if hasattr(sheets, "close") else contextlib.nullcontext():
         for sheet in sheets:
-            found = _header(path, sheet, header_row)
+            found = _header(path, sheet, header_row, known)
             if found is None:
                 continue
             at, header, used = found
@@ -207,8 +212,14 @@ def _names(cells: list[Any]) -> list[str]:
     return out
 
 
+def _score(names: list[str], known: frozenset[str]) -> int:
+    """How many register columns a candidate header row names."""
+    present = [n for n in names if n]
+    return len(mapping_mod.detect("households", present).targets()) + len(known & set(present))
+
+
 def _header(
-    path: Path, sheet: _Sheet, header_row: int | None
+    path: Path, sheet: _Sheet, header_row: int | None, known: frozenset[str]
 ) -> tuple[int, list[str], list[int]] | None:
     """(0-based row, names, 1-based rows used) of the sheet's header, or None."""
     if header_row is not None:
@@ -219,7 +230,7 @@ def _header(
             )  # fmt: skip
         cells, used = _filled(sheet, header_row - 1)
         names = _names(cells)
-        if not mapping_mod.detect("households", [n for n in names if n]).targets():
+        if not _score(names, known):
             raise QjgisError(
                 "register_header_row_empty", path=str(path), row=header_row,
                 sheet=sheet.name or "csv", cells=", ".join(n for n in names if n)[:200] or "-",
@@ -231,7 +242,7 @@ def _header(
             continue
         cells, used = _filled(sheet, at)
         names = _names(cells)
-        score = len(mapping_mod.detect("households", [n for n in names if n]).targets())
+        score = _score(names, known)
         if score >= 2 and (best is None or score > best[0]):
             best = (score, at, names, used)
     return None if best is None else (best[1], best[2], best[3])
@@ -279,12 +290,15 @@ def import_register(
     if not path.is_file():
         raise QjgisError("file_not_found", path=source)
     fb.set_progress(0.0, "open")
-    header, data, rows, facts = read_table(path, encoding, header_row)
+    chosen = mapping_mod.load(mapping_file) if mapping_file is not None else None
+    # names the user mapped before count as register columns when finding the header
+    known = mapping_mod.saved_fields(store, "households") if chosen is None else frozenset(chosen)
+    header, data, rows, facts = read_table(path, encoding, header_row, known)
     names = header
     mapping = mapping_mod.detect("households", names)
     remembered = None
-    if mapping_file is not None:
-        mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
+    if chosen is not None:
+        mapping_mod.apply_overrides(mapping, chosen, source)
     else:
         remembered = mapping_mod.remembered(store, "households", names)
         if remembered is not None:
@@ -316,7 +330,6 @@ def import_register(
         values = {k: v[keep] for k, v in values.items()}
         cols = {k: v[keep] for k, v in cols.items()}
         n = len(keep)
-    report.counts["read"] = n
     if n == 0:
         skipped = int(report.info.get("skipped_rows", 0))
         if not dry_run:

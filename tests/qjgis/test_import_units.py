@@ -286,7 +286,6 @@ def test_unknown_layer_and_format(tmp_path: Path) -> None:
 
 
 def test_xls_register(tmp_path: Path) -> None:
-    pytest.importorskip("xlrd", reason="reading .xls needs xlrd")
     xlwt = pytest.importorskip("xlwt", reason="writing the .xls fixture needs xlwt")
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("户籍")
