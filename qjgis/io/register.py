@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,9 +71,9 @@ def read_table(
     encoding: str | None,
     header_row: int | None = None,
     known: frozenset[str] = frozenset(),
-) -> tuple[list[str], list[list[Any]], np.ndarray, dict[str, Any]]:
-    """(header, data rows, their 0-based sheet rows, facts about the read) of the
-    register's member table.
+) -> tuple[list[str], list[np.ndarray], np.ndarray, dict[str, Any]]:
+    """(header, data columns, the data's 0-based sheet rows, facts about the read) of
+    the register's member table: blank rows left out, empty cells None.
 
     The header is the row among the first rows that names the most register
     columns (or row `header_row`, 1-based as the spreadsheet shows it). A
@@ -97,23 +98,20 @@ def read_table(
             if found is None:
                 continue
             at, header, used = found
-            at_rows = [
-                i for i in range(at + 1, len(sheet.rows))
-                if any(c is not None for c in sheet.rows[i])
-            ]  # fmt: skip
-            data = [sheet.rows[i] for i in at_rows]
-            header, data = _drop_blank_columns(header, data)
+            header, columns, rows = _columns(header, sheet.rows[at + 1 :])
+            rows += at + 1
             facts: dict[str, Any] = {"header_row": at + 1, "header_rows": used}
             if sheet.name is not None:
                 facts["sheet"] = sheet.name
             if sheet.encoding is not None:
                 facts["encoding"] = sheet.encoding
-            return header, data, np.array(at_rows, dtype=np.int64), facts
+            return header, columns, rows, facts
     raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
 
 
 class _Sheet:
-    """A sheet's cells (None for empty, text stripped) and its merged ranges."""
+    """A sheet's cells as read, and its merged ranges; `head(n)`: the first n rows
+    cleaned (None for empty, text stripped), where the header is looked for."""
 
     def __init__(
         self,
@@ -123,6 +121,12 @@ class _Sheet:
         encoding: dict[str, Any] | None = None,
     ) -> None:
         self.name, self.rows, self.merged, self.encoding = name, rows, merged or [], encoding
+        self._head: list[list[Any]] = []
+
+    def head(self, n: int) -> list[list[Any]]:
+        if len(self._head) < min(n, len(self.rows)):
+            self._head = [_clean(r) for r in self.rows[:n]]
+        return self._head
 
 
 def _clean(row: list[Any]) -> list[Any]:
@@ -151,7 +155,7 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
                 raise QjgisError(
                     "source_corrupt", path=str(path), detail=f"sheet {name}: {str(exc)[:120]}"
                 ) from None
-            yield _Sheet(name, [_clean(r) for r in rows], merged)
+            yield _Sheet(name, rows, merged)
     finally:
         wb.close()
 
@@ -165,7 +169,7 @@ def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
     samples = [line for line in sample.split(b"\n") if any(b >= 0x80 for b in line)]
     decision = enc.decide(samples, override=encoding)
     text = body.decode(decision.encoding, errors="replace")  # the one decode of the data
-    rows = [_clean(r) for r in csv.reader(io.StringIO(text))]
+    rows = list(csv.reader(io.StringIO(text)))
     return _Sheet(None, rows, encoding=decision.as_dict())
 
 
@@ -173,8 +177,8 @@ def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
     """Row `at` as a header: merged cells carry their top-left value, and a blank takes
     the title above it when the row above is itself a row of titles (a two-row header).
     Also returns the 1-based rows the names came from."""
-    rows = sheet.rows
-    width = max((len(r) for r in rows[: at + 1]), default=0)
+    rows = sheet.head(at + 1)
+    width = max((len(r) for r in rows), default=0)
 
     def cell(r: int, c: int) -> Any:
         return rows[r][c] if c < len(rows[r]) else None
@@ -237,8 +241,9 @@ def _header(
             )  # fmt: skip
         return header_row - 1, names, used
     best: tuple[int, int, list[str], list[int]] | None = None
-    for at in range(min(_HEADER_SCAN, len(sheet.rows))):
-        if sum(c is not None for c in sheet.rows[at]) == 0:
+    head = sheet.head(_HEADER_SCAN)
+    for at in range(len(head)):
+        if sum(c is not None for c in head[at]) == 0:
             continue
         cells, used = _filled(sheet, at)
         names = _names(cells)
@@ -248,21 +253,57 @@ def _header(
     return None if best is None else (best[1], best[2], best[3])
 
 
-def _drop_blank_columns(
-    header: list[str], data: list[list[Any]]
-) -> tuple[list[str], list[list[Any]]]:
-    """Drop the columns with no title and no value; name untitled ones that hold data."""
-    width = max([len(header), *(len(r) for r in data)])
-    filled = np.zeros(width, dtype=bool)
-    for r in data:
-        for j, c in enumerate(r):
-            if c is not None:
-                filled[j] = True
-    keep = [j for j in range(width) if (j < len(header) and header[j]) or filled[j]]
+def _columns(
+    header: list[str], body: list[list[Any]]
+) -> tuple[list[str], list[np.ndarray], np.ndarray]:
+    """(names, columns, 0-based body rows kept) of the data under the header.
+
+    Column by column, so that the work per cell runs in numpy: blank rows and the
+    columns with no title and no value go; untitled columns that hold data are
+    named columnN.
+    """
+    widths = set(map(len, body))
+    width = max([len(header), *widths])
+    if widths - {width}:  # CSV lines may be short
+        body = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in body]
+    raw = list(zip(*body, strict=True)) if body else [()] * width
+    columns = [_clean_column(c) for c in raw]
+    filled = [c != None for c in columns]  # noqa: E711
+    any_filled = np.logical_or.reduce(filled) if filled else np.zeros(0, dtype=bool)
+    keep_rows = np.flatnonzero(any_filled)
+    keep = [
+        j for j in range(width) if (j < len(header) and header[j]) or filled[j].any()
+    ]  # fmt: skip
     names = [header[j] if j < len(header) and header[j] else f"column{j + 1}" for j in keep]
-    if len(keep) == width and width == len(header):
-        return names, data
-    return names, [[r[j] if j < len(r) else None for j in keep] for r in data]
+    whole = len(keep_rows) == len(body)
+    return names, [columns[j] if whole else columns[j][keep_rows] for j in keep], keep_rows
+
+
+def _clean_column(values: tuple[Any, ...]) -> np.ndarray:
+    """Cells as an object array, empty text None (the mapped columns are stripped later:
+    `stripped`)."""
+    out = np.empty(len(values), dtype=object)
+    if not values:
+        return out
+    out[:] = values
+    out[out == ""] = None  # elementwise in C
+    return out
+
+
+#: a blank at either end of any value of a column joined with NULs
+_EDGE_BLANK = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+def stripped(values: np.ndarray) -> np.ndarray:
+    """Text without surrounding blanks, None where nothing is left. A text column whose
+    values have no blank at either end (one regex over the joined column, in C) is
+    returned as it is: most are."""
+    present = values[values != None].tolist()  # noqa: E711
+    if set(map(type, present)) <= {str} and not _EDGE_BLANK.search("\x00".join(present)):
+        return values
+    return np.array(
+        [(v.strip() or None) if type(v) is str else v for v in values.tolist()], dtype=object
+    )
 
 
 def import_register(
@@ -305,12 +346,8 @@ def import_register(
             mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
     targets = mapping.targets()
     _check_needed(source, targets)
-    n = len(data)
-    cols: dict[str, np.ndarray] = {}
-    for j, name in enumerate(names):
-        arr = np.empty(n, dtype=object)
-        arr[:] = [r[j] if j < len(r) else None for r in data]
-        cols[name] = arr
+    n = len(rows)
+    cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
     sha = file_hash([path])
     report.info = {
@@ -320,6 +357,8 @@ def import_register(
     if remembered is not None:
         report.info["mapping_batch"] = remembered[0]
     # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).
+    for src in targets.values():
+        cols[src] = stripped(cols[src])
     values = _convert(report, targets, cols, rows, n)
     person = _names_a_person(values, n)
     if not person.all():
@@ -355,24 +394,9 @@ def import_register(
     importer.check_ids(report, "id_number", ids, rows, hh)
 
     # Households in order of first appearance; the head row gives the household's facts.
-    order: dict[str, list[int]] = {}
-    for i, h in enumerate(hh.tolist()):
-        order.setdefault(h, []).append(i)
-    heads = np.empty(len(order), dtype=np.int64)
-    seq = np.zeros(n, dtype=np.int64)
-    no_head: list[int] = []
-    for k, members in enumerate(order.values()):
-        head = next((i for i in members if head_rows[i]), None)
-        if head is None:
-            head = members[0]
-            no_head.append(members[0])
-        heads[k] = head
-        for s, i in enumerate(members, start=1):
-            seq[i] = s
-    nh = np.array(no_head, dtype=int)
-    report.issue("household_head_missing", rows[nh], hh[nh])
-    listed = np.array([len(m) for m in order.values()], dtype=np.int64)
-    declared = _declared_sizes(values, order, heads)
+    home, heads, seq, listed, no_head = group_households(hh, head_rows)
+    report.issue("household_head_missing", rows[heads[no_head]], hh[heads[no_head]])
+    declared = _declared_sizes(values, home, heads)
     if declared is not None and (listed > 1).any():
         # The register lists members: they count; a recorded size that differs is shown.
         known = np.array([d is not None for d in declared.tolist()], dtype=bool)
@@ -381,7 +405,7 @@ def import_register(
             "household_size_differs", rows[heads[differ]], hh[heads[differ]],
             members=listed[differ], declared=declared[differ],
         )  # fmt: skip
-    report.info["households"] = len(order)
+    report.info["households"] = len(heads)
     report.info["lists"] = "members" if (listed > 1).any() else "heads"
     if dry_run:  # the row checks are cheap here and worth seeing before the write
         report.info["dry_run"] = True
@@ -389,7 +413,7 @@ def import_register(
 
     check_canceled(fb)
     unmapped = mapping.unmapped()
-    with store.transaction() as conn:
+    with store.transaction() as conn, importer._page_cache(conn):
         batch_id = importer.new_batch(store, conn, "households", source, sha)
         h_keys = hh[heads]
         h_cols: dict[str, np.ndarray] = {"household_no": h_keys}
@@ -404,6 +428,8 @@ def import_register(
         h_cols["head_name"] = head_name
         h_cols["head_id"] = ids[heads]
         hw = importer.BatchWriter(store, conn, "households", '"household_no"', batch_id, report)
+        # Into empty tables, build the indexes once at the end (as the layers do).
+        lifted = importer._lift_indexes(conn, "households") if hw.existing == 0 else []
         hw.write(h_keys, rows[heads], h_cols)
         fb.set_progress(0.5, "write")
         check_canceled(fb)
@@ -413,26 +439,24 @@ def import_register(
                 m_cols[f] = values[f] if f != "id_number" else ids
         if "id_number" not in values and "head_id" in values:
             m_cols["id_number"] = ids
-        m_cols["extra"] = importer.extra_json({f: cols[f] for f in unmapped}, n)
-        person_key = np.array(
-            [
-                i if i is not None else nm
-                for i, nm in zip(ids.tolist(), values["name"].tolist(), strict=True)
-            ],
-            dtype=object,
-        )
-        m_keys = np.array(
-            [f"{h}/{p}" for h, p in zip(hh.tolist(), person_key.tolist(), strict=True)],
-            dtype=object,
-        )
+        text = frozenset(f for f in unmapped if _is_text(cols[f]))
+        m_cols["extra"] = importer.extra_json({f: cols[f] for f in unmapped}, n, text)
+        # as the writer's SQL key: 户号/ID, else 户号/name, else 户号/
+        person = np.where(ids != None, ids, values["name"])  # noqa: E711
+        person[person == None] = ""  # noqa: E711
+        m_keys = hh + "/" + person  # elementwise on object arrays, in C
         mw = importer.BatchWriter(
             store, conn, "members",
             "\"household_no\" || '/' || coalesce(\"id_number\", \"name\", '')",
             batch_id, report, count_prefix="members.",
         )  # fmt: skip
+        if mw.existing == 0:
+            lifted += importer._lift_indexes(conn, "members")
         mw.write(m_keys, rows, m_cols)
         hw.finish()
         mw.finish()
+        for sql in lifted:
+            conn.execute(sql)
         report.info["batch_id"] = batch_id
         report.info["seconds"] = round(time.perf_counter() - started, 3)
         result = report.as_dict()
@@ -467,14 +491,19 @@ def _convert(
     values: dict[str, np.ndarray] = {}
     for tgt, src in targets.items():
         raw_values = cols[src]
+        # text already stripped with blanks None: the converters can skip their checks
+        text = _is_text(raw_values)
         if tgt in ("id_number", "head_id", "phone", "household_no", "village_code"):
             # numbers from Excel: text as written; float IDs are flagged later
-            converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
+            if text:
+                converted = raw_values.copy()
+            else:
+                converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
             if tgt in _IDENTITY:
                 converted[_placeholder(converted)] = None
             bad = np.zeros(n, dtype=bool)
         else:
-            converted, bad = importer.convert(tgt, raw_values)
+            converted, bad = importer.convert(tgt, raw_values, strings=text)
             if tgt in _IDENTITY:
                 converted[_placeholder(converted)] = None
         values[tgt] = converted
@@ -483,18 +512,35 @@ def _convert(
     return values
 
 
+def _is_text(values: np.ndarray) -> bool:
+    """Whether a column holds only text and None."""
+    return set(map(type, values.tolist())) <= {str, type(None)}
+
+
+_PLACEHOLDER_LIST = sorted(PLACEHOLDERS)
+_PLACEHOLDER_WIDTH = max(map(len, PLACEHOLDERS))
+
+
 def _placeholder(values: np.ndarray) -> np.ndarray:
-    return np.array(
-        [v is not None and str(v).strip().upper() in PLACEHOLDERS for v in values.tolist()],
-        dtype=bool,
-    )
+    """Which values are placeholders (N, NULL, /, 无 ...), in numpy: only short text is
+    compared, and there are few of those."""
+    out = np.zeros(len(values), dtype=bool)
+    present = np.flatnonzero(values != None)  # noqa: E711
+    if not len(present):
+        return out
+    cells = values[present].tolist()
+    text = np.array(cells if set(map(type, cells)) == {str} else list(map(str, cells)), dtype=str)
+    short = np.strings.str_len(text) <= _PLACEHOLDER_WIDTH
+    words = np.strings.upper(np.strings.strip(text[short]))
+    out[present[short]] = np.isin(words, _PLACEHOLDER_LIST)
+    return out
 
 
 def _names_a_person(values: dict[str, np.ndarray], n: int) -> np.ndarray:
     person = np.zeros(n, dtype=bool)
     for tgt in (*_IDENTITY, "head_name"):
         if tgt in values:
-            person |= np.array([v is not None for v in values[tgt].tolist()], dtype=bool)
+            person |= values[tgt] != None  # noqa: E711
     return person
 
 
@@ -517,10 +563,11 @@ def household_keys(
     if relation is None:
         head = own != None  # noqa: E711
     else:
-        rel = np.array(
-            ["" if r is None else str(r).strip() for r in relation.tolist()], dtype=object
-        )
-        head = np.isin(rel, list(HEAD_RELATIONS))
+        rel = relation.copy()
+        rel[rel == None] = ""  # noqa: E711
+        head = np.isin(rel.astype(str), sorted(HEAD_RELATIONS))
+    if (own != None).all():  # noqa: E711  every row keyed: nothing to carry down
+        return own.copy(), np.asarray(head, dtype=bool), np.zeros(n, dtype=bool)
     keys = np.empty(n, dtype=object)
     missing = household_no == None  # noqa: E711
     current: str | None = None
@@ -543,20 +590,47 @@ def household_keys(
 
 
 def _declared_sizes(
-    values: dict[str, np.ndarray], order: dict[str, list[int]], heads: np.ndarray
+    values: dict[str, np.ndarray], home: np.ndarray, heads: np.ndarray
 ) -> np.ndarray | None:
     """The recorded household size (家庭人口) per household: the head row's, else the
     first member row's that has one; None when the register has no such column."""
     if "declared_size" not in values:
         return None
     sizes = values["declared_size"]
-    out = np.empty(len(order), dtype=object)
-    for k, members in enumerate(order.values()):
-        v = sizes[heads[k]]
-        if v is None:
-            v = next((sizes[i] for i in members if sizes[i] is not None), None)
-        out[k] = v
+    n = len(sizes)
+    have = sizes != None  # noqa: E711
+    first = np.full(len(heads), n, dtype=np.int64)
+    np.minimum.at(first, home[have], np.flatnonzero(have))
+    out = sizes[heads].copy()
+    fill = (out == None) & (first < n)  # noqa: E711
+    out[fill] = sizes[first[fill]]
     return out
+
+
+def group_households(
+    keys: np.ndarray, head_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows grouped by household key, households in order of first appearance.
+
+    Returns (household index per row, the head row of each household, 1-based
+    position of each row in its household, rows per household, mask of households
+    with no head row, whose first row stands in as head).
+    """
+    n = len(keys)
+    _, first, inverse = np.unique(keys.astype(str), return_index=True, return_inverse=True)
+    rank = np.argsort(first, kind="stable")
+    position = np.empty_like(rank)
+    position[rank] = np.arange(len(rank))
+    home = position[inverse.reshape(-1)]
+    listed = np.bincount(home, minlength=len(rank))
+    order = np.argsort(home, kind="stable")
+    seq = np.empty(n, dtype=np.int64)
+    seq[order] = np.arange(n) - np.repeat(np.cumsum(listed) - listed, listed) + 1
+    heads = np.full(len(rank), n, dtype=np.int64)
+    np.minimum.at(heads, home[head_rows], np.flatnonzero(head_rows))
+    no_head = heads == n
+    heads[no_head] = first[rank][no_head]
+    return home, heads, seq, listed, no_head
 
 
 def _cell_text(v: Any) -> str | None:
