@@ -258,28 +258,27 @@ def _append_event(
         (kind.value, int(fid)),
     ).fetchone()[0]
     s = store.settings()
-    conn.execute(
-        "INSERT INTO case_events (case_kind, case_fid, seq, action, from_state, to_state, "
-        "disposition, event_date, deadline, amount, note, evidence, override_reason, recorded, "
-        "user, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            kind.value,
-            int(fid),
-            seq,
-            action,
-            from_state,
-            to_state,
-            disposition,
-            event_date,
-            deadline,
-            amount,
-            note,
-            json.dumps(list(evidence)) if evidence else None,
-            override_reason,
-            utc_now(),
-            s.user,
-            s.role.value,
-        ),
+    store.append_chained(  # the history is a hash chain, as the audit log (schema 5)
+        conn,
+        "case_events",
+        {
+            "case_kind": kind.value,
+            "case_fid": int(fid),
+            "seq": seq,
+            "action": action,
+            "from_state": from_state,
+            "to_state": to_state,
+            "disposition": disposition,
+            "event_date": event_date,
+            "deadline": deadline,
+            "amount": amount,
+            "note": note,
+            "evidence": json.dumps(list(evidence)) if evidence else None,
+            "override_reason": override_reason,
+            "recorded": utc_now(),
+            "user": s.user,
+            "role": s.role.value,
+        },
     )
     return int(seq)
 
