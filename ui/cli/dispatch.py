@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -120,6 +121,10 @@ def main(
         if debug:
             traceback.print_exc()
         return _fail(texts.error_text(exc))
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nothing to tell it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return EXIT_ERROR
     except OSError as exc:  # disk full, permission denied: name the file, no traceback
         if debug:
             traceback.print_exc()
