@@ -124,6 +124,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help=t("help.confirmed_exempted_or_false_positive_or"),
     )
     s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument(
+        "--replace", action="store_true", help="replace a decision the finding already has"
+    )
+    s.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="the finding's row version you decided on (findings --json); refused if changed",
+    )
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("stats", parents=[common], help=t("help.count_findings_or_cases_by_area"))
@@ -314,7 +323,14 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import Review, get_finding
 
     with GpkgStore.open(args.project) as store:
-        commands.run(store, Review(args.finding, args.decision, args.reason))
+        review = Review(
+            args.finding,
+            args.decision,
+            args.reason,
+            expected_version=args.expect_version,
+            replace=args.replace,
+        )
+        commands.run(store, review)
         record = get_finding(store, args.finding)
     text = texts.label("reviewed").format(
         fid=record.fid,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from types import ModuleType
 from typing import TextIO
 
 from qjgis.errors import QjgisError
+from qjgis.store import set_busy_notice
 from ui import texts
 from ui.cli.common import DRAWING_COMMANDS, EXIT_ERROR, EXIT_USAGE, qt_available
 from ui.texts import t
@@ -71,6 +73,11 @@ def commands() -> dict[str, Command]:
     return found
 
 
+def _say_busy(path: str) -> None:
+    sys.stderr.write(texts.t("project_busy_wait", path=path) + "\n")
+    sys.stderr.flush()
+
+
 def _fail(message: str) -> int:
     sys.stderr.write(texts.t("error_line", message=message) + "\n")
     return EXIT_ERROR
@@ -115,6 +122,8 @@ def main(
             parser.print_help(out)
             return EXIT_USAGE
         return open_window(None, getattr(args, "lang", None))
+    # A project another program is writing is waited for; say so once, on stderr.
+    set_busy_notice(_say_busy)
     try:
         return commands()[args.command](args, out)
     except QjgisError as exc:
@@ -125,6 +134,14 @@ def main(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
         return EXIT_ERROR
+    except sqlite3.OperationalError as exc:
+        # A read that waited its busy timeout out while another program committed a long
+        # write: the project is busy, not damaged.
+        if not ("locked" in str(exc) or "busy" in str(exc)):
+            raise
+        if debug:
+            traceback.print_exc()
+        return _fail(texts.t("err.project_locked", path=getattr(args, "project", "")))
     except OSError as exc:  # disk full, permission denied: name the file, no traceback
         if debug:
             traceback.print_exc()

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qjgis.io import importer
+from qjgis.io.export import personal_view
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit
 from ui.texts import t
+
+_UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -36,6 +39,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help=t("help.check_the_source_and_show_its"),
     )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("imports", parents=[common], help=t("help.list_import_batches_or_undo_one"))
@@ -47,6 +51,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help=t("help.with_show_write_the_batch_s"),
     )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
     s.add_argument("--json", action="store_true")
 
 
@@ -139,6 +144,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             feedback=Progress(sys.stderr),
             dry_run=args.dry_run,
         )
+        report = personal_view(
+            store, report, unmask=args.unmask, command="import.report", entity=args.source
+        )
     emit(report, args.json, "\n".join(report_lines(report)), out)
     return EXIT_OK
 
@@ -161,6 +169,13 @@ def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         if args.show is not None:
             report = importer.batch_report(store, args.show)
+            report = personal_view(
+                store,
+                report,
+                unmask=args.unmask,
+                command="import.report",
+                entity=f"import_batches/{args.show}",
+            )
             if args.save_mapping:
                 mapping = importer.saved_mapping(store, args.show)
                 Path(args.save_mapping).write_text(

@@ -126,7 +126,12 @@ def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
         problems = info["integrity"]["problems"]
         if problems:
             lines.append(texts.label("check_failed").format(n=len(problems)))
-            lines += [f"  [{p['code']}] {p['table'] or ''} {p['detail']}" for p in problems]
+            lines += [
+                "  [chain] " + texts.t("integrity.chain", table=p["table"], fid=p["fid"])
+                if p["code"] == "chain"
+                else f"  [{p['code']}] {p['table'] or ''} {p['detail']}"
+                for p in problems
+            ]
         else:
             lines.append(texts.label("check_ok"))
     emit(info, args.json, "\n".join(lines), out)

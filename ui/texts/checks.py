@@ -12,6 +12,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "角色 {role} 无权执行“{action}”；请在设置中修改 user.role",
         "the role {role} may not {action}; change user.role in the settings",
     ),
+    "err.decision_exists": (
+        "核查结果 {finding} 已有审核结论（{decision}，{decided_by} 于 {decided_at}）；"
+        "如需替换，请明确使用 --replace",
+        "finding {finding} was already decided ({decision}, by {decided_by} at {decided_at}); "
+        "replacing that decision must be asked for (--replace)",
+    ),
     "err.reason_required": (
         "审核结论为“{decision}”时须填写理由（--reason）",
         "a decision of {decision} needs a reason (--reason)",
@@ -55,6 +61,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ruin without disposition or past its deadline",
     ),
     "rule.QJ-R015": ("危房改造户另有住房", "Renovation for a household that has another house"),
+    "rule.QJ-R016": ("房屋超出宗地范围", "Building beyond its parcel"),
     "decision.pending": ("待审核", "pending"),
     "decision.confirmed": ("已确认", "confirmed"),
     "decision.exempted": ("已豁免", "exempted"),

@@ -61,6 +61,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：zip 压缩包中没有 shapefile（.shp）",
         "{path}: the zip holds no shapefile (.shp)",
     ),
+    "err.zip_too_large": (
+        "{path}：{member} 解压后为 {size} 字节（压缩比 {ratio} 倍），超过导入上限（{limit} 字节，"
+        "{max_ratio} 倍）：该 zip 已损坏或为恶意文件，未解压任何内容",
+        "{path}: {member} would expand to {size} bytes ({ratio}× its compressed size), more "
+        "than an import accepts ({limit} bytes, {max_ratio}×): a damaged or malicious zip; "
+        "nothing was extracted",
+    ),
     "err.zip_many_layers": (
         "{path}：zip 压缩包中有多个 shapefile（{names}）；请用 --source-layer 选择其中一个",
         "{path}: the zip holds several shapefiles ({names}); choose one with --source-layer",
@@ -169,6 +176,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "io.undone_layer": (
         "{layer}删除 {deleted} 行，恢复 {restored} 行",
         "{layer} {deleted} deleted, {restored} restored",
+    ),
+    "issue.geometry_unreadable": (
+        "图形记录无法读取（文件此处为乱码；保留记录，不含几何）",
+        "shape record unreadable (garbage in the file; kept without geometry)",
     ),
     "issue.geometry_null": (
         "几何为空值（保留记录，不含几何）",
