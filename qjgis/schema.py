@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 APPLICATION = "qjgis"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
@@ -125,6 +125,8 @@ BUILDINGS = Table(
         _c("assessed_by", "TEXT", "鉴定单位"),
         *_EXTRA,
         *_ROW,
+        # schema 6; last, so that new and migrated files have one column order
+        _c("floor_area", "REAL", "建筑面积"),
     ),
     geometry="MULTIPOLYGON",
     key="bdcdyh",
@@ -143,6 +145,8 @@ HOUSEHOLDS = Table(
         _c("split_status", "TEXT", "分户状态"),
         *_EXTRA,
         *_ROW,
+        # schema 6: the size the register records (家庭人口), beside the members it lists
+        _c("declared_size", "INTEGER", "家庭人口"),
     ),
     key="household_no",
 )
@@ -161,6 +165,9 @@ MEMBERS = Table(
         _c("phone", "TEXT", "联系电话"),
         *_EXTRA,
         *_ROW,
+        # schema 6: when the member joined and left the household (迁入/迁出, 登记/注销)
+        _c("joined_on", "DATE", "迁入日期"),
+        _c("left_on", "DATE", "迁出日期"),
     ),
 )
 
@@ -652,6 +659,30 @@ def _migrate_to_5(conn: sqlite3.Connection, srs_id: int) -> None:
         conn.execute(triggers[name][0])
 
 
+#: Columns added by schema 6, by table: (name, column) pairs from the tables above.
+V6_COLUMNS: dict[str, tuple[str, ...]] = {
+    "households": ("declared_size",),
+    "members": ("joined_on", "left_on"),
+    "buildings": ("floor_area",),
+}
+
+
+def _migrate_to_6(conn: sqlite3.Connection, srs_id: int) -> None:
+    # The register's recorded household size and each member's join and leave dates
+    # (household size at a date), and a building's floor area (建筑面积, JZMJ).
+    for name, cols in V6_COLUMNS.items():
+        table = TABLE_BY_NAME[name]
+        # A file created now has them from step 1, which builds today's tables.
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+        for col in (c for c in table.columns if c.name in cols and c.name not in have):
+            conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql}')
+            conn.execute(
+                "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) "
+                "VALUES (?,?,?,?)",
+                (name, col.name, col.name, col.title),
+            )
+
+
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migrate_to_1,
@@ -659,5 +690,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION

@@ -23,6 +23,7 @@ from qjgis.errors import QjgisError
 from qjgis.store import set_busy_notice
 from ui import texts
 from ui.cli.common import DRAWING_COMMANDS, EXIT_ERROR, EXIT_USAGE, qt_available
+from ui.texts import t
 
 #: Modules that add commands, one per command family: each has `add_parsers(sub, common)`
 #: and `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`. A module may call
@@ -42,15 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: a subcommand's copy of these options must not reset a value given
     # before the command (`--lang en check ...`).
     common.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages"
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help=t("help.language_of_messages"),
     )
     common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=t("help.show_tracebacks_on_errors"),
     )
     p = argparse.ArgumentParser(
         prog="python main.py" if Path(sys.argv[0]).name == "main.py" else "qjgis",
-        description="qjgis: rural homestead and housing surveys (宅基地/农房/户). "
-        "Without a command, opens the main window.",
+        description=t("help.qjgis_rural_homestead_and_housing_surveys"),
         parents=[common],
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -80,6 +86,11 @@ def _fail(message: str) -> int:
 OpenWindow = Callable[[str | None, str | None], int]
 
 
+def _argparse_text(message: str) -> str:
+    """argparse's own words (usage, options, its refusals) in the current language."""
+    return texts.t(f"argparse.{message}") if texts.has(f"argparse.{message}") else message
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -98,6 +109,8 @@ def main(
     pre.add_argument("--lang", choices=("zh", "en"))
     known, _ = pre.parse_known_args(args_list)
     texts.set_language(texts.choose_language(known.lang))
+    # argparse looks its words up through the module's `_` (gettext) at call time
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
     parser = build_parser()
     args = parser.parse_args(args_list)
     debug = getattr(args, "debug", False)

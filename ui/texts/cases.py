@@ -75,8 +75,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}: case {case}: building {bdcdyh} lies on no parcel held by a household, so {disposition} cannot be checked",
     ),
     "err.case_needs_illegal_finding": (
-        "{path}：案件 {case}：责令自行拆除须以农户 {household} 存在未消除、未豁免的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提",
-        "{path}: case {case}: ordered self-demolition needs an open, not exempted finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}",
+        "{path}：案件 {case}：责令自行拆除须以农户 {household} 存在经审核确认的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提（待审核的不算；审批人可说明理由后越过）",
+        "{path}: case {case}: ordered self-demolition needs an open finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household} that a reviewer has confirmed",
     ),
     "err.case_not_only_homestead": (
         "{path}：案件 {case}：{disposition} 仅适用于农户唯一的宅基地；农户 {household} 持有 {count} 宗宅基地",

@@ -230,4 +230,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "无户主行：以第一位成员为户主",
         "no 户主 row: first member taken as head",
     ),
+    # how the encoding and the CRS of a source were decided (the reports' reason codes)
+    "encoding_reason.override": ("按 --encoding 指定", "given with --encoding"),
+    "encoding_reason.cpg": ("按 .cpg 文件", "from the .cpg file"),
+    "encoding_reason.ascii": ("只有 ASCII 字符", "ASCII text only"),
+    "encoding_reason.detected": ("根据内容识别", "detected from the text"),
+    "encoding_reason.ldid": ("按 .dbf 的语言标识", "from the .dbf language id"),
+    "encoding_reason.fallback": ("无法识别，按 Latin-1 读取", "not recognised, read as Latin-1"),
+    "crs_reason.prj": ("按 .prj 文件", "from the .prj file"),
+    "crs_reason.prj_gk": ("按 .prj 文件（高斯-克吕格投影）", "from the .prj file (Gauss-Krüger)"),
+    "crs_reason.proposed": ("根据坐标推测", "proposed from the coordinates"),
+    "crs_reason.override": ("按 --source-crs 指定", "given with --source-crs"),
 }
