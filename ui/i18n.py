@@ -124,6 +124,9 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     Translators installed by an earlier call are removed first, so the language
     can change while the application runs.
     """
+    from ui.presenters import words
+
+    words.set_language(lang)  # the Qt-free texts follow the same choice
     remove_translators(app)
     if lang != "zh":
         return []

@@ -1,0 +1,1 @@
+"""The desktop workbench: the open project, tasks, operations, docks and dialogs."""

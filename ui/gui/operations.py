@@ -1,0 +1,237 @@
+"""Thin operations: one function per engine command, as the window runs it.
+
+Each runs the command (directly, or as a task when it is long), pushes it onto
+the open project's undo stack with a Chinese undo text, and shows an error as
+a dialog: a plain message in the user's language, the technical details
+folded under "Show Details". Widgets call these, never the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from qjgis.checks.findings import (
+    REVIEW_ROLES,
+    FindingRecord,
+    Review,
+    RunSummary,
+    SaveRun,
+    get_finding,
+    list_findings,
+)
+from qjgis.commands import Changes, SetSettings
+from qjgis.errors import Canceled, QjgisError
+from qjgis.lookup import HouseholdDetail, SearchHit, household_detail, search
+from ui.gui.project import OpenProject, TaskBusy
+from ui.gui.tasks import Task
+from ui.presenters.findings import decision_text, rule_title
+from ui.presenters.words import t, t_or
+
+log = logging.getLogger(__name__)
+
+FINDINGS_CHANGED = Changes(tables=frozenset({"findings"}))
+
+
+# ---------------------------------------------------------------- errors
+def error_message(exc: BaseException) -> str:
+    """An exception as one plain sentence in the user's language."""
+    if isinstance(exc, QjgisError):
+        params = dict(exc.params)
+        if exc.code == "not_permitted":
+            params["role"] = t_or(f"role.{params.get('role')}", str(params.get("role")))
+            params["action"] = t_or(f"action.{params.get('action')}", str(params.get("action")))
+        words = t_or(f"err.{exc.code}", "", **params)
+        if words:
+            return words
+        try:
+            from ui.texts import error_text
+
+            return error_text(exc)
+        except Exception:  # the old catalogue missing: the engine's own English
+            return exc.english()
+    if isinstance(exc, TaskBusy):
+        return str(exc)
+    if isinstance(exc, Canceled):
+        return t("task.canceled")
+    return t("err.unexpected", detail=type(exc).__name__)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "") -> QMessageBox:
+    """A non-modal error dialog: the message, and the technical details folded."""
+    box = QMessageBox(parent)
+    box.setObjectName("dialog_error")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title or t("app.title"))
+    box.setText(error_message(exc))
+    details = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if not isinstance(exc, QjgisError | TaskBusy):
+        details = "".join(traceback.format_exception(exc)).strip()
+    box.setDetailedText(details)
+    box.open()
+    return box
+
+
+# ---------------------------------------------------------------- reading
+def findings(
+    project: OpenProject,
+    *,
+    rule: str | None = None,
+    village: str | None = None,
+    decision: str | None = None,
+) -> list[FindingRecord]:
+    return list_findings(project.store, rule=rule, village=village, decision=decision)
+
+
+def finding(project: OpenProject, fid: int) -> FindingRecord:
+    return get_finding(project.store, fid)
+
+
+def finding_holders(project: OpenProject) -> dict[int, str]:
+    """Holder names of the open findings: a household's head, a parcel's holder."""
+    rows = project.store.execute_sql(
+        "SELECT f.fid, CASE f.entity_kind "
+        "WHEN 'household' THEN (SELECT head_name FROM households h "
+        "  WHERE h.household_no = f.key LIMIT 1) "
+        "WHEN 'parcel' THEN (SELECT holder_name FROM parcels p WHERE p.zddm = f.key LIMIT 1) "
+        "WHEN 'building' THEN (SELECT p.holder_name FROM buildings b JOIN parcels p "
+        "  ON p.zddm = b.zddm WHERE b.bdcdyh = f.key LIMIT 1) END "
+        "FROM findings f WHERE f.state = 'open'"
+    )
+    return {int(fid): name for fid, name in rows if name}
+
+
+def villages(project: OpenProject) -> list[tuple[str, str]]:
+    return [
+        (c, n)
+        for c, n in project.store.execute_sql("SELECT code, name FROM villages ORDER BY code")
+    ]
+
+
+def household(project: OpenProject, household_no: str) -> HouseholdDetail:
+    return household_detail(project.store, household_no)
+
+
+def find(project: OpenProject, text: str) -> list[SearchHit]:
+    return search(project.store, text)
+
+
+def entity_bounds(
+    project: OpenProject, entities: Sequence[dict[str, Any]]
+) -> dict[str, list[tuple[int, tuple[float, float, float, float]]]]:
+    """Map bounds of a finding's parcels and buildings, by layer: [(fid, box)]."""
+    from qjgis.lookup import feature_bounds
+
+    out: dict[str, list[tuple[int, tuple[float, float, float, float]]]] = {}
+    by_layer: dict[str, list[int]] = {}
+    for e in entities:
+        layer = {"parcel": "parcels", "building": "buildings"}.get(e.get("kind", ""))
+        if layer and e.get("fid") is not None:
+            by_layer.setdefault(layer, []).append(int(e["fid"]))
+    for layer, fids in by_layer.items():
+        boxes = feature_bounds(project.store, layer, fids)
+        out[layer] = [(fid, boxes[fid]) for fid in fids if fid in boxes]
+    return out
+
+
+# ---------------------------------------------------------------- review
+def may_review(project: OpenProject) -> bool:
+    return project.store.settings().role in REVIEW_ROLES
+
+
+def review_finding(
+    project: OpenProject,
+    fid: int,
+    decision: str,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    parent: QWidget | None = None,
+) -> bool:
+    """Record a reviewer's decision through the undo stack; False (with a dialog) on refusal."""
+    command = Review(fid, decision, reason, expected_version=expected_version)
+    record = None
+    try:
+        record = get_finding(project.store, fid)
+        text = t(
+            "undo.review",
+            fid=fid,
+            rule=rule_title(record.rule_id),
+            decision=t(f"decision.{command.decision}"),
+        )
+        project.apply(command, text)
+    except (QjgisError, TaskBusy) as exc:
+        show_error(parent, exc)
+        return False
+    log.info("reviewed %s as %s", record.key if record else fid, decision)
+    return True
+
+
+# ---------------------------------------------------------------- checks
+def run_checks(
+    project: OpenProject,
+    rule_ids: Sequence[str] | None,
+    as_of: dt.date | None,
+    *,
+    parent: QWidget | None = None,
+    on_done: Callable[[RunSummary], None] | None = None,
+    on_end: Callable[[], None] | None = None,
+) -> Task | None:
+    """Evaluate and save the checks as a writing task, its save undoable as one step."""
+    from qjgis.checks.engine import evaluate
+
+    def work(store: Any, feedback: Any) -> tuple[SaveRun, Changes]:
+        evaluation = evaluate(store, rule_ids, as_of=as_of, feedback=feedback)
+        command = SaveRun(evaluation)
+        with store.transaction() as conn:
+            # The last cancel point: past it the save commits whole.
+            if feedback.is_canceled():
+                raise Canceled()
+            changes = command.apply(store, conn)
+        return command, changes
+
+    def done(result: tuple[SaveRun, Changes]) -> None:
+        command, changes = result
+        project.push_applied(command, t("undo.check"), changes)
+        if on_done is not None and command.summary is not None:
+            on_done(command.summary)
+        if on_end is not None:
+            on_end()
+
+    def failed(exc: BaseException) -> None:
+        show_error(parent, exc)
+        if on_end is not None:
+            on_end()
+
+    task = Task(
+        title=t("task.check"),
+        run=work,
+        writes=True,
+        on_done=done,
+        on_error=failed,
+        on_canceled=on_end,
+        stage_text=lambda stage: t_or(f"rule.{stage}", stage) if stage else "",
+    )
+    return task if project.tasks.start(task) else None
+
+
+# ---------------------------------------------------------------- who is working
+def set_user(project: OpenProject, name: str, role: str, *, parent: QWidget | None = None) -> bool:
+    """Name who works and in which role: a settings command, undoable, audited."""
+    command = SetSettings({"user.name": name.strip(), "user.role": role})
+    try:
+        project.apply(command, t("undo.user", name=name.strip(), role=t_or(f"role.{role}", role)))
+    except (QjgisError, TaskBusy) as exc:
+        show_error(parent, exc)
+        return False
+    project.userChanged.emit()
+    return True
+
+
+def decision_words(record: FindingRecord) -> str:
+    return decision_text(record)
