@@ -47,6 +47,10 @@ class EngineUndoCommand(QUndoCommand):
     def redo(self) -> None:
         if self._applied:
             return
+        # The version the user saw was checked at the first apply; redo re-applies
+        # on the row as this stack's own undo left it.
+        if getattr(self.command, "expected_version", None) is not None:
+            self.command.expected_version = None  # type: ignore[attr-defined]
         self._run(commands.run)
         self._applied = True
 

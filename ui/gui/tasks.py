@@ -58,7 +58,7 @@ class TaskFeedback(QObject):
         self._cancel.set()
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a task is one job, hashed by itself
 class Task:
     """One long job. `run(store, feedback)` runs on the worker; `store` is the worker's
     own connection to the project (None when `needs_store` is False)."""
@@ -203,8 +203,9 @@ class TaskStatus(QWidget):
 
     def set_manager(self, manager: TaskManager | None) -> None:
         if self.manager is not None:
-            for signal in (self.manager.started, self.manager.progressed, self.manager.finished):
-                signal.disconnect(self)
+            self.manager.started.disconnect(self._refresh)
+            self.manager.progressed.disconnect(self._progress)
+            self.manager.finished.disconnect(self._refresh)
         self.manager = manager
         if manager is not None:
             manager.started.connect(self._refresh)
