@@ -260,7 +260,7 @@ def test_household_view_from_a_finding(window: MainWindow) -> None:
 
 def test_search_a_household_number(window: MainWindow) -> None:
     wb = window.workbench
-    no, zddm, fid = window.store.execute_sql(
+    no, _zddm, fid = window.store.execute_sql(
         "SELECT household_no, zddm, fid FROM parcels WHERE household_no IS NOT NULL LIMIT 1"
     )[0]
     wb.search_box.setText(no)
