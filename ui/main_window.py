@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
             start,
             self.tr("qjgis projects (*.gpkg);;All files (*)"),
         )
-        if path:
+        if path and not self.workbench.offer_import(path):
             self.open_project(path)
 
     def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = True) -> bool:

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from qjgis.checks.findings import run_checks
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
+from tests.ui.waiting import Emitted
 from ui.app_settings import AppSettings
 from ui.gui import operations
 from ui.gui.dialogs.review import ReviewDialog
@@ -73,7 +74,7 @@ def test_run_checks_dialog_is_a_task_with_a_summary(qtbot: QtBot, window: MainWi
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     seen: list[str] = []
     window.workbench.project.tasks.progressed.connect(lambda _t, _f, stage: seen.append(stage))
-    with qtbot.waitSignal(wb.project.tasks.finished, timeout=60_000):
+    with Emitted(wb.project.tasks.finished):
         qtbot.mouseClick(dialog.run_button, qtbot_button())
         assert wb.task_status.isVisible()
         assert not dialog.run_button.isEnabled()
@@ -104,7 +105,7 @@ def test_cancel_running_checks_leaves_the_file_unchanged(qtbot: QtBot, window: M
     before = path.read_bytes()
     dialog = wb.open_run_checks()
     tasks = wb.project.tasks
-    with qtbot.waitSignal(tasks.progressed, timeout=30_000):
+    with Emitted(tasks.progressed):
         dialog.start()
     # A second writing task is refused, visibly, while the first runs.
     refused: list[str] = []
@@ -112,7 +113,7 @@ def test_cancel_running_checks_leaves_the_file_unchanged(qtbot: QtBot, window: M
     second = operations.run_checks(wb.project, None, None, parent=window)
     assert second is None and "另一个写入任务正在进行" in refused[0]
     # So is an edit through the undo stack.
-    with qtbot.waitSignal(tasks.finished, timeout=60_000):
+    with Emitted(tasks.finished):
         qtbot.mouseClick(dialog.cancel_button, qtbot_button())
     assert dialog.summary is None
     assert dialog.stage.text() == "已取消，项目未作任何改动。"

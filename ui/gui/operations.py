@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from qjgis.checks.findings import (
@@ -64,6 +65,8 @@ def error_message(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "") -> QMessageBox:
     """A non-modal error dialog: the message, and the technical details folded."""
+    if parent is not None and not shiboken6.isValid(parent):
+        parent = None  # the dialog that asked was closed meanwhile
     box = QMessageBox(parent)
     box.setObjectName("dialog_error")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -235,3 +238,153 @@ def set_user(project: OpenProject, name: str, role: str, *, parent: QWidget | No
 
 def decision_words(record: FindingRecord) -> str:
     return decision_text(record)
+
+
+# ---------------------------------------------------------------- import
+IMPORT_LAYERS = ("parcels", "buildings", "villages", "households")
+
+
+def _mapping_file(overrides: dict[str, str | None] | None) -> str | None:
+    """The mapping table as the engine's mapping file (a temporary JSON file)."""
+    if not overrides:
+        return None
+    import json
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".json", delete=False, encoding="utf-8", prefix="qjgis-mapping-"
+    ) as f:
+        json.dump({"fields": overrides}, f, ensure_ascii=False)
+        return f.name
+
+
+def _import(
+    store: Any,
+    feedback: Any,
+    layer: str,
+    source: str,
+    encoding: str | None,
+    overrides: dict[str, str | None] | None,
+    dry_run: bool,
+) -> dict[str, Any]:
+    import os
+
+    from qjgis.io.importer import import_layer
+
+    mapping = _mapping_file(overrides)
+    try:
+        return import_layer(
+            store, layer, source, encoding=encoding, mapping_file=mapping,
+            feedback=feedback, dry_run=dry_run,
+        )  # fmt: skip
+    finally:
+        if mapping is not None:
+            os.unlink(mapping)
+
+
+def preview_import(
+    project: OpenProject,
+    layer: str,
+    source: str,
+    *,
+    encoding: str | None = None,
+    overrides: dict[str, str | None] | None = None,
+    on_done: Callable[[dict[str, Any]], None],
+    on_error: Callable[[BaseException], None],
+) -> Task | None:
+    """A dry run on the worker: encoding with samples, CRS with its reason, the mapping."""
+    task = Task(
+        title=t("import.previewing"),
+        run=lambda store, fb: _import(store, fb, layer, source, encoding, overrides, True),
+        writes=False,
+        on_done=on_done,
+        on_error=on_error,
+    )
+    return task if project.tasks.start(task) else None
+
+
+def import_file(
+    project: OpenProject,
+    layer: str,
+    source: str,
+    *,
+    encoding: str | None = None,
+    overrides: dict[str, str | None] | None = None,
+    parent: QWidget | None = None,
+    on_done: Callable[[dict[str, Any]], None] | None = None,
+    on_end: Callable[[], None] | None = None,
+) -> Task | None:
+    """Import one file as a writing task: one batch, all or nothing; cancel leaves the
+    project as it was."""
+
+    def done(report: dict[str, Any]) -> None:
+        project.announce(Changes(layers=frozenset({layer}), tables=frozenset({"import_batches"})))
+        if on_done is not None:
+            on_done(report)
+        if on_end is not None:
+            on_end()
+
+    def failed(exc: BaseException) -> None:
+        show_error(parent, exc)
+        if on_end is not None:
+            on_end()
+
+    task = Task(
+        title=t("import.running", layer=t_or(f"layer.{layer}", layer)),
+        run=lambda store, fb: _import(store, fb, layer, source, encoding, overrides, False),
+        writes=True,
+        on_done=done,
+        on_error=failed,
+        on_canceled=on_end,
+        stage_text=lambda stage: t_or(f"stage.{stage}", ""),
+    )
+    return task if project.tasks.start(task) else None
+
+
+def batches(project: OpenProject) -> list[tuple[int, str, str | None, str, str | None, bool, dict]]:
+    """The import batches, newest first: (id, created, user, layer, source, undone, counts)."""
+    import json
+
+    out = []
+    for fid, created, user, layer, source, undone, report in project.store.execute_sql(
+        "SELECT fid, created, user, layer, source, undone, report FROM import_batches "
+        "ORDER BY fid DESC"
+    ):
+        try:
+            counts = json.loads(report).get("counts", {}) if report else {}
+        except ValueError:
+            counts = {}
+        out.append((int(fid), created, user, layer, source, bool(undone), counts))
+    return out
+
+
+def undo_batch(
+    project: OpenProject,
+    batch: int,
+    layer: str,
+    *,
+    parent: QWidget | None = None,
+    on_end: Callable[[], None] | None = None,
+) -> Task | None:
+    """Undo one import batch as a writing task (refused when later work depends on it)."""
+    from qjgis.io.importer import undo_batch as engine_undo
+
+    def done(_result: Any) -> None:
+        project.announce(Changes(layers=frozenset({layer}), tables=frozenset({"import_batches"})))
+        if on_end is not None:
+            on_end()
+
+    def failed(exc: BaseException) -> None:
+        show_error(parent, exc)
+        if on_end is not None:
+            on_end()
+
+    task = Task(
+        title=t("batch.undoing", batch=batch),
+        run=lambda store, fb: engine_undo(store, batch, fb),
+        writes=True,
+        on_done=done,
+        on_error=failed,
+        on_canceled=on_end,
+    )
+    return task if project.tasks.start(task) else None

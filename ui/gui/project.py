@@ -89,8 +89,7 @@ class OpenProject(QObject):
         return cls(GpkgStore.open(path), parent)
 
     def close(self) -> None:
-        self.tasks.cancel()
-        self.tasks.wait()
+        self.tasks.shutdown()
         self.undo_stack.clear()
         self.store.close()
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 
@@ -30,6 +31,17 @@ log = logging.getLogger(__name__)
 
 #: progress signals are sent at most this often (seconds) for one stage
 _PROGRESS_INTERVAL = 0.05
+
+
+def while_alive(widget: QObject, fn: Callable[..., Any]) -> Callable[..., None]:
+    """`fn` as a task callback that does nothing once `widget` is gone (a dialog the
+    user closed while its task ran: the task's own work still completes)."""
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(widget):
+            fn(*args)
+
+    return call
 
 
 class TaskFeedback(QObject):
@@ -115,6 +127,7 @@ class TaskManager(QObject):
         super().__init__(parent)
         self.path = path
         self._running: dict[Task, _Worker] = {}
+        self._closed = False
 
     @property
     def running(self) -> list[Task]:
@@ -128,6 +141,8 @@ class TaskManager(QObject):
 
     def start(self, task: Task) -> bool:
         """Start `task`; False (and `refused`) when another writing task is running."""
+        if self._closed:
+            return False
         if task.writes and (other := self.writing_task()) is not None:
             self.refused.emit(t("task.busy", title=other.title))
             return False
@@ -148,6 +163,12 @@ class TaskManager(QObject):
         for t_ in [task] if task is not None else list(self._running):
             t_.feedback.cancel()
 
+    def shutdown(self) -> None:
+        """Cancel every task, wait for them and deliver nothing more (the project closes)."""
+        self._closed = True
+        self.cancel()
+        self.wait()
+
     def wait(self, timeout_ms: int = 60_000) -> bool:
         """Block until every worker has finished (closing the window, tests)."""
         return all(w.wait(timeout_ms) for w in list(self._running.values()))
@@ -161,17 +182,17 @@ class TaskManager(QObject):
 
     def _done(self, task: Task, result: Any) -> None:
         self._finish(task)
-        if task.on_done is not None:
+        if task.on_done is not None and not self._closed:
             task.on_done(result)
 
     def _failed(self, task: Task, exc: BaseException) -> None:
         self._finish(task)
-        if task.on_error is not None:
+        if task.on_error is not None and not self._closed:
             task.on_error(exc)
 
     def _canceled(self, task: Task) -> None:
         self._finish(task)
-        if task.on_canceled is not None:
+        if task.on_canceled is not None and not self._closed:
             task.on_canceled()
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QToolBar,
 )
 
@@ -27,9 +28,11 @@ from qjgis.commands import Changes
 from qjgis.lookup import SearchHit, union_bounds
 from ui.gui import operations
 from ui.gui.dialogs.household import HouseholdDialog
+from ui.gui.dialogs.import_dialog import ImportDialog
 from ui.gui.dialogs.review import ReviewDialog
 from ui.gui.dialogs.run_checks import RunChecksDialog
 from ui.gui.dialogs.switch_user import SwitchUserDialog
+from ui.gui.docks.batches import BatchesDock
 from ui.gui.docks.findings import FindingsDock
 from ui.gui.highlight import HighlightLayer
 from ui.gui.project import OpenProject
@@ -80,6 +83,10 @@ class Workbench(QObject):
         self.action_household = QAction(t("hh.open"), w)
         self.action_household.setObjectName("action_household")
         self.action_household.triggered.connect(self._household_of_selected)
+        self.action_import = QAction(t("import.menu"), w)
+        self.action_import.setObjectName("action_import")
+        self.action_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.action_import.triggered.connect(lambda: self.open_import())
         self.action_switch_user = QAction(t("user.menu"), w)
         self.action_switch_user.setObjectName("action_switch_user")
         self.action_switch_user.triggered.connect(lambda: self.open_switch_user())
@@ -93,6 +100,7 @@ class Workbench(QObject):
 
         bar = w.menuBar()
         file_menu = bar.actions()[0].menu()
+        file_menu.insertAction(w.recent_menu.menuAction(), self.action_import)
         file_menu.insertAction(w.action_quit, self.action_switch_user)
         edit_menu = bar.addMenu(t("menu.edit"))
         edit_menu.setObjectName("menu_edit")
@@ -126,6 +134,9 @@ class Workbench(QObject):
         self.findings_dock.findingSelected.connect(self.show_finding)
         self.findings_dock.reviewRequested.connect(self.open_review)
         w.view_menu.addAction(self.findings_dock.toggleViewAction())
+        self.batches_dock = BatchesDock(w)
+        w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.batches_dock)
+        w.view_menu.addAction(self.batches_dock.toggleViewAction())
         self.search_dock = QDockWidget(t("search.title"), w)
         self.search_dock.setObjectName("dock_search")
         self.search_results = QListWidget(self.search_dock)
@@ -152,6 +163,7 @@ class Workbench(QObject):
             self.action_review,
             self.action_household,
             self.action_switch_user,
+            self.action_import,
         ):
             a.setEnabled(on)
         self.search_box.setEnabled(on)
@@ -171,6 +183,7 @@ class Workbench(QObject):
         )
         self.task_status.set_manager(self.project.tasks)
         self.findings_dock.set_project(self.project)
+        self.batches_dock.set_project(self.project)
         self.highlight.clear()
         self._set_enabled(True)
         self._show_user()
@@ -178,15 +191,16 @@ class Workbench(QObject):
             self.open_switch_user(first_time=True)
 
     def _closing(self) -> None:
+        if self.project is not None:
+            self.project.tasks.shutdown()
         for dialog in self.dialogs:
             dialog.close()
         self.dialogs.clear()
         if self.project is None:
             return
-        self.project.tasks.cancel()
-        self.project.tasks.wait()
         self.task_status.set_manager(None)
         self.findings_dock.set_project(None)
+        self.batches_dock.set_project(None)
         self.undo_group.removeStack(self.project.undo_stack)
         self.project.undo_stack.clear()
         self.project.deleteLater()
@@ -196,6 +210,8 @@ class Workbench(QObject):
         self._set_enabled(False)
 
     def _changed(self, changes: Changes) -> None:
+        if changes.layers:
+            self.reload_map()
         if "user.name" in changes.settings or "user.role" in changes.settings:
             self._show_user()
 
@@ -207,6 +223,27 @@ class Workbench(QObject):
         )
 
     # ------------------------------------------------------------ map
+    def reload_map(self) -> None:
+        """Read the layers again after an import or undo, keeping the view."""
+        from layers.renderer import MapRenderer
+        from layers.vector_layer import load_layers
+
+        if self.project is None:
+            return
+        canvas = self.window.canvas
+        had = canvas.renderer is not None and canvas.renderer.full_extent() is not None
+        centre, upp = canvas.centre, canvas.units_per_pixel
+        visible = {x.name: x.visible for x in canvas.renderer.layers} if canvas.renderer else {}
+        layers = load_layers(self.project.store)
+        for layer in layers:
+            layer.visible = visible.get(layer.name, layer.visible)
+        canvas.set_renderer(MapRenderer(layers))
+        if had:
+            canvas.set_view(centre, upp)
+        self.window.canvas.set_message("")
+        self.window._fill_layer_list()
+        self.highlight.set_features({k: list(v) for k, v in self.highlight.selection.items()})
+
     def zoom_to(self, bounds: tuple[float, float, float, float] | None) -> None:
         if bounds is None:
             return
@@ -302,6 +339,41 @@ class Workbench(QObject):
             self.open_household(str(household_no))
         else:
             self.window.statusBar().showMessage(t("hh.not_linked"), 8000)
+
+    def open_import(self, source: str = "") -> ImportDialog | None:
+        if self.project is None:
+            return None
+        dialog = ImportDialog(self.project, source, self.window)
+        dialog.rowActivated.connect(self.show_key)
+        return self._keep(dialog)  # type: ignore[return-value]
+
+    def offer_import(self, path: str) -> bool:
+        """文件›打开 on a file that is not a project: offer to import it (True when offered)."""
+        from pathlib import Path
+
+        if Path(path).suffix.lower() == ".gpkg":
+            return False  # opened as a project; the open says why if it is not one
+        box = QMessageBox(self.window)
+        box.setObjectName("dialog_offer_import")
+        box.setIcon(QMessageBox.Icon.Question)
+        if self.project is None:
+            box.setText(t("import.offer_no_project", path=path))
+            box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        else:
+            box.setText(t("import.offer", path=path))
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            box.accepted.connect(lambda: self.open_import(path))
+        box.open()
+        self.dialogs.append(box)
+        return True
+
+    def show_key(self, layer: str, key: str) -> None:
+        """Zoom to a feature named by its code (an import report's row)."""
+        if self.project is None:
+            return
+        hits = [h for h in operations.find(self.project, key.split("#")[0]) if h.layer == layer]
+        if hits:
+            self.show_features({layer: [f for h in hits for f in h.fids]})
 
     def open_switch_user(self, *, first_time: bool = False) -> SwitchUserDialog | None:
         if self.project is None:

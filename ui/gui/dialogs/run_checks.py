@@ -26,7 +26,7 @@ from qjgis.checks.engine import load_rules
 from qjgis.checks.findings import RunSummary
 from ui.gui import operations
 from ui.gui.project import OpenProject
-from ui.gui.tasks import Task
+from ui.gui.tasks import Task, while_alive
 from ui.presenters.findings import rule_title
 from ui.presenters.words import t
 
@@ -109,8 +109,8 @@ class RunChecksDialog(QDialog):
             rules,
             dt.date(d.year(), d.month(), d.day()),
             parent=self,
-            on_done=self._done,
-            on_end=self._ended,
+            on_done=while_alive(self, self._done),
+            on_end=while_alive(self, self._ended),
         )
         if self.task is None:  # refused: another writing task holds the project
             self.stage.setText(t("checks.refused"))
