@@ -125,3 +125,29 @@ def test_feature_record_merges_extra(demo: Path) -> None:
         assert "zddm" in record and "extra" not in record
         with pytest.raises(QjgisError):
             feature_record(store, "nowhere", 1)
+
+
+def test_ordered_fids_sort_and_filter_in_sql(demo: Path) -> None:
+    from qjgis.lookup import ordered_fids, rows_by_fid
+
+    with GpkgStore.open(demo) as store:
+        all_fids = ordered_fids(store, "parcels")
+        assert list(all_fids) == sorted(all_fids)
+        by_area = ordered_fids(store, "parcels", sort="zdmj", descending=True)
+        areas = rows_by_fid(store, "parcels", by_area[:20], ["zdmj"])
+        values = [areas[int(f)][0] for f in by_area[:20]]
+        assert values == sorted(values, reverse=True)
+        village = store.execute_sql("SELECT village_code FROM parcels LIMIT 1")[0][0]
+        same = ordered_fids(store, "parcels", filters=[("village_code", "=", village)])
+        expected = store.execute_sql(
+            "SELECT count(*) FROM parcels WHERE village_code = ?", (village,)
+        )[0][0]
+        assert len(same) == expected
+        starts = ordered_fids(store, "parcels", filters=[("zddm", "starts", "500110108001")])
+        assert 0 < len(starts) <= len(all_fids)
+        # A value with LIKE's wildcards matches literally.
+        assert len(ordered_fids(store, "parcels", filters=[("zddm", "contains", "%")])) == 0
+        with pytest.raises(QjgisError):
+            ordered_fids(store, "parcels", filters=[("zddm; DROP TABLE x", "=", 1)])
+        with pytest.raises(QjgisError):
+            ordered_fids(store, "parcels", filters=[("zddm", "regexp", 1)])

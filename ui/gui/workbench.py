@@ -27,6 +27,7 @@ from qjgis.checks.findings import FindingRecord
 from qjgis.commands import Changes
 from qjgis.lookup import SearchHit, union_bounds
 from ui.gui import operations
+from ui.gui.dialogs.attribute_table import AttributeTableDialog
 from ui.gui.dialogs.household import HouseholdDialog
 from ui.gui.dialogs.import_dialog import ImportDialog
 from ui.gui.dialogs.review import ReviewDialog
@@ -87,6 +88,9 @@ class Workbench(QObject):
         self.action_import.setObjectName("action_import")
         self.action_import.setShortcut(QKeySequence("Ctrl+I"))
         self.action_import.triggered.connect(lambda: self.open_import())
+        self.action_attribute_table = QAction(t("table.menu"), w)
+        self.action_attribute_table.setObjectName("action_attribute_table")
+        self.action_attribute_table.triggered.connect(lambda: self.open_attribute_table())
         self.action_switch_user = QAction(t("user.menu"), w)
         self.action_switch_user.setObjectName("action_switch_user")
         self.action_switch_user.triggered.connect(lambda: self.open_switch_user())
@@ -112,6 +116,7 @@ class Workbench(QObject):
         checks_menu.addAction(self.action_review)
         checks_menu.addAction(self.action_household)
         w.view_menu.addAction(self.action_clear_highlight)
+        w.view_menu.addAction(self.action_attribute_table)
         # Menus in Chinese order: 文件 编辑 视图 核查.
         bar.insertMenu(w.view_menu.menuAction(), edit_menu)
 
@@ -164,6 +169,7 @@ class Workbench(QObject):
             self.action_household,
             self.action_switch_user,
             self.action_import,
+            self.action_attribute_table,
         ):
             a.setEnabled(on)
         self.search_box.setEnabled(on)
@@ -374,6 +380,13 @@ class Workbench(QObject):
         hits = [h for h in operations.find(self.project, key.split("#")[0]) if h.layer == layer]
         if hits:
             self.show_features({layer: [f for h in hits for f in h.fids]})
+
+    def open_attribute_table(self, table: str = "parcels") -> AttributeTableDialog | None:
+        if self.project is None:
+            return None
+        dialog = AttributeTableDialog(self.project, table, self.window)
+        dialog.selectionChanged.connect(lambda layer, fids: self.show_features({layer: fids}))
+        return self._keep(dialog)  # type: ignore[return-value]
 
     def open_switch_user(self, *, first_time: bool = False) -> SwitchUserDialog | None:
         if self.project is None:

@@ -1,0 +1,111 @@
+"""The attribute table pages through 100,000 parcels: SQL sorts and filters, the model
+reads only the pages shown, selection reaches the map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from qjgis.store import GpkgStore
+from ui.app_settings import AppSettings
+from ui.gui.dialogs.attribute_table import CACHED_PAGES, PAGE, AttributeTableDialog
+from ui.main_window import MainWindow
+from ui.presenters import words
+
+pytestmark = pytest.mark.gui
+
+N = 100_000
+X0, Y0 = 36_400_000.0, 3_200_000.0
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.gpkg"
+    store = GpkgStore.create(path)
+    i = np.arange(N)
+    x, y = X0 + (i % 400) * 30.0, Y0 + (i // 400) * 30.0
+    geoms = shapely.box(x, y, x + 20, y + 20)
+    # Codes in scrambled order, so that sorting by code is not the fid order.
+    serial = (i * 7919) % N
+    zddm = np.char.add("500110108001JC", np.char.zfill(serial.astype(str), 5))
+    holder = np.where(i % 10 == 0, "张三", "李四").astype(object)
+    with store.transaction() as conn:
+        store.insert_features(
+            conn, "parcels", geoms,
+            {"zddm": zddm.astype(object), "holder_name": holder, "zdmj": (i % 500).astype(float)},
+        )  # fmt: skip
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def window(
+    qapp: object, tmp_path_factory: pytest.TempPathFactory, big: Path
+) -> Iterator[MainWindow]:
+    # One window for the module: reading 100,000 parcels for the map is the slow part.
+    words.set_language("zh")
+    w = MainWindow(AppSettings(path=str(tmp_path_factory.mktemp("s") / "settings.ini")))
+    w.workbench.ask_user = False
+    assert w.open_project(big)
+    w.show()
+    yield w
+    w.close_project()
+    w.close()
+    w.deleteLater()
+
+
+def test_pages_through_100000_parcels(qtbot: QtBot, window: MainWindow) -> None:
+    window.workbench.action_attribute_table.trigger()
+    dialog = window.findChild(AttributeTableDialog, "dialog_attribute_table")
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    model = dialog.model
+    assert model.rowCount() == N
+    assert dialog.count_label.text() == "100,000 行"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "宗地代码"
+    qtbot.wait(50)
+    shown = model.fetches
+    assert 1 <= shown <= 2  # only what the view shows was read
+    # Jump to the end and to the middle: each is one page, whatever the size.
+    for row in (N - 1, N // 2, 12_345):
+        dialog.view.scrollTo(model.index(row, 0))
+        qtbot.wait(10)
+        assert model.data(model.index(row, 0)) == str(int(model.fids[row]))
+    assert model.fetches <= shown + 6
+    assert len(model._pages) <= CACHED_PAGES
+
+
+def test_sort_and_filter_in_sql(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = window.workbench.open_attribute_table("parcels")
+    model = dialog.model
+    col = model.columns.index("zddm")
+    dialog.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, col)) == "500110108001JC99999"
+    assert model.data(model.index(N - 1, col)) == "500110108001JC00000"
+    dialog.field.setCurrentIndex(dialog.field.findData("holder_name"))
+    dialog.operator.setCurrentIndex(dialog.operator.findData("="))
+    dialog.value.setText("张三")
+    dialog.apply_button.click()
+    assert model.rowCount() == N // 10
+    assert dialog.count_label.text() == "10,000 行"
+    codes = [model.data(model.index(r, col)) for r in range(0, 50)]
+    assert codes == sorted(codes, reverse=True)  # still sorted, now filtered
+    dialog.field.setCurrentIndex(dialog.field.findData("zdmj"))
+    dialog.operator.setCurrentIndex(dialog.operator.findData(">="))
+    dialog.value.setText("495")
+    dialog.apply_button.click()
+    assert model.rowCount() == N // 500 * 5
+    dialog.clear_button.click()
+    assert model.rowCount() == N
+
+
+def test_selected_rows_are_highlighted_on_the_map(window: MainWindow) -> None:
+    dialog = window.workbench.open_attribute_table("parcels")
+    dialog.view.selectRow(PAGE + 3)
+    fid = dialog.model.fid(PAGE + 3)
+    assert window.workbench.highlight.selection == {"parcels": (fid,)}
