@@ -407,9 +407,7 @@ def table_columns(table: str) -> list[str]:
     return ["fid", *(c.name for c in spec.columns if c.name not in _HIDDEN)]
 
 
-def _where(
-    table: str, filters: Sequence[tuple[str, str, Any]]
-) -> tuple[str, list[Any]]:
+def _where(table: str, filters: Sequence[tuple[str, str, Any]]) -> tuple[str, list[Any]]:
     cols = set(table_columns(table))
     parts: list[str] = []
     params: list[Any] = []

@@ -93,7 +93,7 @@ def test_sort_and_filter_in_sql(qtbot: QtBot, window: MainWindow) -> None:
     dialog.apply_button.click()
     assert model.rowCount() == N // 10
     assert dialog.count_label.text() == "10,000 行"
-    codes = [model.data(model.index(r, col)) for r in range(0, 50)]
+    codes = [model.data(model.index(r, col)) for r in range(50)]
     assert codes == sorted(codes, reverse=True)  # still sorted, now filtered
     dialog.field.setCurrentIndex(dialog.field.findData("zdmj"))
     dialog.operator.setCurrentIndex(dialog.operator.findData(">="))
