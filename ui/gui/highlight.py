@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from layers.renderer import polygons_to_path
-from ui.map_canvas import MapCanvas
+from ui.gui.map_canvas import MapCanvas
 
 HIGHLIGHT_PEN = QColor(0, 200, 255)
 HIGHLIGHT_FILL = QColor(0, 200, 255, 70)

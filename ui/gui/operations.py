@@ -43,24 +43,14 @@ FINDINGS_CHANGED = Changes(tables=frozenset({"findings"}))
 def error_message(exc: BaseException) -> str:
     """An exception as one plain sentence in the user's language."""
     if isinstance(exc, QjgisError):
-        params = dict(exc.params)
-        if exc.code == "not_permitted":
-            params["role"] = t_or(f"role.{params.get('role')}", str(params.get("role")))
-            params["action"] = t_or(f"action.{params.get('action')}", str(params.get("action")))
-        words = t_or(f"err.{exc.code}", "", **params)
-        if words:
-            return words
-        try:
-            from ui.texts import error_text
+        from ui.texts import error_text
 
-            return error_text(exc)
-        except Exception:  # the old catalogue missing: the engine's own English
-            return exc.english()
+        return error_text(exc)
     if isinstance(exc, TaskBusy):
         return str(exc)
     if isinstance(exc, Canceled):
         return t("task.canceled")
-    return t("err.unexpected", detail=type(exc).__name__)
+    return t("gui.unexpected", detail=type(exc).__name__)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "") -> QMessageBox:
@@ -70,7 +60,7 @@ def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "") -
     box = QMessageBox(parent)
     box.setObjectName("dialog_error")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title or t("app.title"))
+    box.setWindowTitle(title or "qjgis")
     box.setText(error_message(exc))
     details = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     if not isinstance(exc, QjgisError | TaskBusy):

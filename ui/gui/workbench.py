@@ -41,7 +41,7 @@ from ui.gui.tasks import TaskStatus
 from ui.presenters.words import t
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.gui.main_window import MainWindow
 
 #: share of the highlighted features' size added around them when zooming
 ZOOM_MARGIN = 0.6

@@ -84,12 +84,13 @@ def value_text(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return t("val.yes") if value else t("val.no")
     if isinstance(value, int | float):
+        # Units are the same in both languages: SI symbols and the per cent sign.
         if key.endswith("_m2"):
-            return t("fmt.m2", v=_number(value))
+            return f"{_number(value)} m²"
         if key.endswith("_m"):
-            return t("fmt.m", v=_number(value))
+            return f"{_number(value)} m"
         if "share" in key:
-            return t("fmt.percent", v=_number(value * 100, 1))
+            return f"{_number(value * 100, 1)}%"
         if key.startswith("days"):
             return t("fmt.days", v=int(value))
         if key == "members":

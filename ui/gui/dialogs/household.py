@@ -58,7 +58,7 @@ class HouseholdDialog(QDialog):
         self.features.setObjectName("list_household_features")
         for f in (*d.parcels, *d.buildings):
             kind = t("kind.parcel" if f.layer == "parcels" else "kind.building")
-            area = t("fmt.m2", v=f"{f.area_m2:,.2f}") if f.area_m2 is not None else ""
+            area = f"{f.area_m2:,.2f} m²" if f.area_m2 is not None else ""
             status = f.status or ""
             item = QListWidgetItem(" ".join(x for x in (kind, f.key or "", area, status) if x))
             item.setData(Qt.ItemDataRole.UserRole, (f.layer, f.fid))

@@ -17,14 +17,20 @@ from pytestqt.qtbot import QtBot
 from qjgis.checks.findings import run_checks
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
-from tests.ui.waiting import Emitted
-from ui.app_settings import AppSettings
+from tests.ui.gui.waiting import Emitted
 from ui.gui import operations
+from ui.gui.app_settings import AppSettings
 from ui.gui.dialogs.review import ReviewDialog
-from ui.main_window import MainWindow
+from ui.gui.main_window import MainWindow
 from ui.presenters import words
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _chinese(_one_qapplication: object) -> None:
+    """These tests read the window as a Chinese clerk does (the conftest restores)."""
+    words.set_language("zh")
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +231,7 @@ def test_a_surveyors_review_is_refused(qtbot: QtBot, window: MainWindow) -> None
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     box = window.findChild(QMessageBox, "dialog_error")
     assert box is not None and box.isVisible()
-    assert box.text().startswith("当前角色“调查员”无权审核核查结果")
+    assert box.text().startswith("角色 调查员 无权执行“审核核查结果”")
     assert "Traceback" not in box.text()
     assert window.store.execute_sql(
         "SELECT decision FROM findings WHERE fid = ?", (dialog.record.fid,)

@@ -13,13 +13,19 @@ from pytestqt.qtbot import QtBot
 
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
-from tests.ui.waiting import Emitted, wait_until
-from ui.app_settings import AppSettings
+from tests.ui.gui.waiting import Emitted, wait_until
+from ui.gui.app_settings import AppSettings
 from ui.gui.dialogs.import_dialog import ImportDialog
-from ui.main_window import MainWindow
+from ui.gui.main_window import MainWindow
 from ui.presenters import words
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _chinese(_one_qapplication: object) -> None:
+    """These tests read the window as a Chinese clerk does (the conftest restores)."""
+    words.set_language("zh")
 
 
 @pytest.fixture(scope="module")

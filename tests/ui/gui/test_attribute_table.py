@@ -13,12 +13,19 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from qjgis.store import GpkgStore
-from ui.app_settings import AppSettings
+from ui.gui.app_settings import AppSettings
 from ui.gui.dialogs.attribute_table import CACHED_PAGES, PAGE, AttributeTableDialog
-from ui.main_window import MainWindow
+from ui.gui.main_window import MainWindow
 from ui.presenters import words
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _chinese(_one_qapplication: object) -> None:
+    """These tests read the window as a Chinese clerk does (the conftest restores)."""
+    words.set_language("zh")
+
 
 N = 100_000
 X0, Y0 = 36_400_000.0, 3_200_000.0
