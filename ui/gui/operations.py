@@ -133,6 +133,12 @@ def entity_bounds(
 
 
 # ---------------------------------------------------------------- review
+def may_see_ids(project: OpenProject) -> bool:
+    from qjgis.lookup import UNMASK_ROLES
+
+    return project.store.settings().role in UNMASK_ROLES
+
+
 def may_review(project: OpenProject) -> bool:
     return project.store.settings().role in REVIEW_ROLES
 
@@ -378,3 +384,46 @@ def undo_batch(
         on_canceled=on_end,
     )
     return task if project.tasks.start(task) else None
+
+
+# ---------------------------------------------------------------- map
+def finding_features(project: OpenProject) -> dict[str, dict[int, str]]:
+    """Parcels and buildings with open findings (false positives left out), each with
+    its worst severity: layer -> fid -> severity."""
+    import json
+
+    rank = {"info": 0, "warning": 1, "error": 2}
+    out: dict[str, dict[int, str]] = {"parcels": {}, "buildings": {}}
+    layers = {"parcel": "parcels", "building": "buildings"}
+    for severity, entities in project.store.execute_sql(
+        "SELECT severity, entities FROM findings WHERE state = 'open' "
+        "AND (decision IS NULL OR decision <> 'false_positive')"
+    ):
+        for e in json.loads(entities):
+            layer = layers.get(e.get("kind"))
+            fid = e.get("fid")
+            if layer is None or fid is None:
+                continue
+            held = out[layer].get(fid)
+            if held is None or rank.get(severity, 0) > rank.get(held, 0):
+                out[layer][int(fid)] = severity
+    return out
+
+
+def identify(project: OpenProject, layer: str, fid: int) -> tuple[dict[str, Any], str | None]:
+    """A feature's record and its household's 户号 (a building's through its parcel)."""
+    from qjgis.lookup import feature_record
+
+    record = feature_record(project.store, layer, fid)
+    household = record.get("household_no") if layer == "parcels" else None
+    if layer == "buildings" and record.get("zddm"):
+        rows = project.store.execute_sql(
+            "SELECT household_no FROM parcels WHERE zddm = ? LIMIT 1", (record["zddm"],)
+        )
+        household = rows[0][0] if rows else None
+    if household:
+        exists = project.store.execute_sql(
+            "SELECT 1 FROM households WHERE household_no = ? LIMIT 1", (household,)
+        )
+        household = household if exists else None
+    return record, household

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -35,7 +35,9 @@ from ui.gui.dialogs.run_checks import RunChecksDialog
 from ui.gui.dialogs.switch_user import SwitchUserDialog
 from ui.gui.docks.batches import BatchesDock
 from ui.gui.docks.findings import FindingsDock
+from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
+from ui.gui.overlays import FindingsLayer, LegendDock
 from ui.gui.project import OpenProject
 from ui.gui.tasks import TaskStatus
 from ui.presenters.words import t
@@ -43,6 +45,8 @@ from ui.presenters.words import t
 if TYPE_CHECKING:
     from ui.gui.main_window import MainWindow
 
+#: pixels a press may move and still count as a click (identify), not a drag
+CLICK_SLOP = 3.0
 #: share of the highlighted features' size added around them when zooming
 ZOOM_MARGIN = 0.6
 MIN_ZOOM_SPAN = 60.0  # metres: a single small parcel is still shown in context
@@ -61,7 +65,10 @@ class Workbench(QObject):
         self._build_actions()
         self._build_docks()
         self._build_status()
-        self.highlight = HighlightLayer(window.canvas)
+        self.findings_layer = FindingsLayer(window.canvas)
+        self.highlight = HighlightLayer(window.canvas)  # above the findings
+        self._press: QPointF | None = None
+        window.canvas.installEventFilter(self)
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
         self._set_enabled(False)
@@ -91,6 +98,11 @@ class Workbench(QObject):
         self.action_attribute_table = QAction(t("table.menu"), w)
         self.action_attribute_table.setObjectName("action_attribute_table")
         self.action_attribute_table.triggered.connect(lambda: self.open_attribute_table())
+        self.action_show_findings = QAction(t("map.show_findings"), w)
+        self.action_show_findings.setObjectName("action_show_findings")
+        self.action_show_findings.setCheckable(True)
+        self.action_show_findings.setChecked(True)
+        self.action_show_findings.toggled.connect(self._toggle_findings)
         self.action_switch_user = QAction(t("user.menu"), w)
         self.action_switch_user.setObjectName("action_switch_user")
         self.action_switch_user.triggered.connect(lambda: self.open_switch_user())
@@ -117,6 +129,7 @@ class Workbench(QObject):
         checks_menu.addAction(self.action_household)
         w.view_menu.addAction(self.action_clear_highlight)
         w.view_menu.addAction(self.action_attribute_table)
+        w.view_menu.addAction(self.action_show_findings)
         # Menus in Chinese order: 文件 编辑 视图 核查.
         bar.insertMenu(w.view_menu.menuAction(), edit_menu)
 
@@ -130,6 +143,7 @@ class Workbench(QObject):
         if toolbar is not None:
             toolbar.addSeparator()
             toolbar.addAction(self.action_run_checks)
+            toolbar.addAction(self.action_show_findings)
             toolbar.addWidget(self.search_box)
 
     def _build_docks(self) -> None:
@@ -142,6 +156,13 @@ class Workbench(QObject):
         self.batches_dock = BatchesDock(w)
         w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.batches_dock)
         w.view_menu.addAction(self.batches_dock.toggleViewAction())
+        self.identify_dock = IdentifyDock(w)
+        self.identify_dock.householdRequested.connect(self.open_household)
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.identify_dock)
+        w.view_menu.addAction(self.identify_dock.toggleViewAction())
+        self.legend_dock = LegendDock(w)
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
+        w.view_menu.addAction(self.legend_dock.toggleViewAction())
         self.search_dock = QDockWidget(t("search.title"), w)
         self.search_dock.setObjectName("dock_search")
         self.search_results = QListWidget(self.search_dock)
@@ -191,6 +212,7 @@ class Workbench(QObject):
         self.findings_dock.set_project(self.project)
         self.batches_dock.set_project(self.project)
         self.highlight.clear()
+        self.refresh_findings_layer()
         self._set_enabled(True)
         self._show_user()
         if self.ask_user and self.project.user_is_default():
@@ -212,12 +234,16 @@ class Workbench(QObject):
         self.project.deleteLater()
         self.project = None
         self.highlight.clear()
+        self.findings_layer.set_features({})
+        self.identify_dock.clear()
         self.user_label.clear()
         self._set_enabled(False)
 
     def _changed(self, changes: Changes) -> None:
         if changes.layers:
             self.reload_map()
+        if changes.layers or "findings" in changes.tables:
+            self.refresh_findings_layer()
         if "user.name" in changes.settings or "user.role" in changes.settings:
             self._show_user()
 
@@ -229,6 +255,59 @@ class Workbench(QObject):
         )
 
     # ------------------------------------------------------------ map
+    def refresh_findings_layer(self) -> None:
+        if self.project is None or not self.action_show_findings.isChecked():
+            self.findings_layer.set_features({})
+            return
+        self.findings_layer.set_features(operations.finding_features(self.project))
+
+    def _toggle_findings(self, on: bool) -> None:
+        self.findings_layer.setVisible(on)
+        self.refresh_findings_layer()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A click on the map (a press and release without a drag) identifies."""
+        if watched is self.window.canvas and isinstance(event, QMouseEvent):
+            if event.button() == Qt.MouseButton.LeftButton:
+                if event.type() == QEvent.Type.MouseButtonPress:
+                    self._press = event.position()
+                elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
+                    moved = event.position() - self._press
+                    self._press = None
+                    if abs(moved.x()) + abs(moved.y()) <= CLICK_SLOP:
+                        self.identify_at(*self.window.canvas.map_to_world(event.position()))
+        return False
+
+    def identify_at(self, x: float, y: float) -> tuple[str, int] | None:
+        """The topmost feature at a map point: shown in the identify dock and highlighted."""
+        import shapely
+
+        renderer = self.window.canvas.renderer
+        if self.project is None or renderer is None:
+            return None
+        for name in ("buildings", "parcels", "villages"):
+            layer = renderer.layer(name)
+            if layer is None or not layer.visible:
+                continue
+            near = layer.query((x, y, x, y))
+            if not len(near):
+                continue
+            inside = near[shapely.contains_xy(layer.geometry[near], x, y)]
+            if not len(inside):
+                continue
+            fid = int(layer.fids[inside[-1]])
+            record, household = operations.identify(self.project, name, fid)
+            self.identify_dock.show_record(
+                name, record, household, unmask=operations.may_see_ids(self.project)
+            )
+            self.identify_dock.show()
+            self.identify_dock.raise_()
+            self.highlight.set_features({name: [fid]})
+            return name, fid
+        self.identify_dock.clear()
+        self.highlight.clear()
+        return None
+
     def reload_map(self) -> None:
         """Read the layers again after an import or undo, keeping the view."""
         from layers.renderer import MapRenderer

@@ -300,3 +300,75 @@ def test_the_window_asks_who_works_once(qtbot: QtBot, tmp_path: Path, demo_file:
     assert w.open_project(project)
     assert [d for d in w.findChildren(SwitchUserDialog) if d.isVisible()] == []
     w.close_project()
+
+
+def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> None:
+    wb = window.workbench
+    assert wb.findings_layer.count() == 0  # no checks yet
+    checked(window)
+    wb.refresh_findings_layer()
+    features = wb.findings_layer.features
+    record = next(r for r in wb.findings_dock.model.records if r.rule_id == "QJ-R001")
+    for e in record.entities:
+        if e["kind"] == "parcel":
+            assert features["parcels"][e["fid"]] in ("error", "info")
+    assert wb.findings_layer.count() > 0
+    legend = [wb.legend_dock.list.item(i).text() for i in range(wb.legend_dock.list.count())]
+    assert "有核查结果：违规" in legend and "农房：残垣断壁" in legend and "行政村" in legend
+    wb.action_show_findings.setChecked(False)
+    assert not wb.findings_layer.isVisible() and wb.findings_layer.count() == 0
+    wb.action_show_findings.setChecked(True)
+    assert wb.findings_layer.count() > 0
+    # A false positive is no longer outlined.
+    fid = record.fid
+    assert operations.review_finding(wb.project, fid, "false_positive", "测绘错误")
+    parcels = [e["fid"] for e in record.entities if e["kind"] == "parcel"]
+    still = wb.findings_layer.features["parcels"]
+    assert any(p not in still for p in parcels)
+
+
+def test_identify_a_parcel_shows_its_attributes_and_household(window: MainWindow) -> None:
+    import shapely
+
+    wb = window.workbench
+    store = window.store
+    fid, zddm, hh = store.execute_sql(
+        "SELECT p.fid, p.zddm, p.household_no FROM parcels p JOIN households h "
+        "ON h.household_no = p.household_no LIMIT 1"
+    )[0]
+    with store.transaction() as conn:
+        conn.execute('UPDATE parcels SET extra = \'{"TFH": "H-48-12"}\' WHERE fid = ?', (fid,))
+    parcels = window.canvas.renderer.layer("parcels")
+    buildings = window.canvas.renderer.layer("buildings")
+    geom = parcels.geometry[list(parcels.fids).index(fid)]
+    # A point of the parcel that no building covers: a click there means the parcel.
+    near = buildings.query(shapely.bounds(geom))
+    free = shapely.difference(geom, shapely.union_all(buildings.geometry[near]))
+    point = shapely.point_on_surface(free)
+    wb.zoom_to(shapely.bounds(geom))
+    assert wb.identify_at(point.x, point.y) == ("parcels", fid)
+    values = wb.identify_dock.values()
+    assert values["宗地代码"] == zddm
+    assert values["TFH"] == "H-48-12"  # a field kept in extra, under its own name
+    assert wb.highlight.selection == {"parcels": (fid,)}
+    assert wb.identify_dock.household_button.isVisible()
+    wb.identify_dock.household_button.click()
+    from ui.gui.dialogs.household import HouseholdDialog
+
+    dialog = window.findChild(HouseholdDialog, "dialog_household")
+    assert dialog is not None and dialog.detail.household_no == hh
+    x0, y0, _, _ = shapely.bounds(geom)
+    assert wb.identify_at(x0 - 10_000, y0 - 10_000) is None
+    assert wb.identify_dock.title.text() == "此处没有要素。"
+
+
+def test_a_click_on_the_map_identifies(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import QPoint
+
+    wb = window.workbench
+    canvas = window.canvas
+    qtbot.mouseClick(canvas, qtbot_button(), pos=QPoint(canvas.width() // 2, canvas.height() // 2))
+    x, y = canvas.map_to_world(QPoint(canvas.width() // 2, canvas.height() // 2))
+    title = wb.identify_dock.title.text()
+    assert title  # either a feature's title or "no feature here", never the start hint
+    assert title != "单击地图上的要素查看其属性。"

@@ -137,7 +137,7 @@ class FindingsDock(QDockWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 150, 70, 60, 80)):
+        for col, width in enumerate((150, 150, 70, 90, 110)):
             self.view.setColumnWidth(col, width)
         layout.addWidget(self.view, 1)
         self.setWidget(body)
