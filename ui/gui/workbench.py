@@ -267,15 +267,18 @@ class Workbench(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A click on the map (a press and release without a drag) identifies."""
-        if watched is self.window.canvas and isinstance(event, QMouseEvent):
-            if event.button() == Qt.MouseButton.LeftButton:
-                if event.type() == QEvent.Type.MouseButtonPress:
-                    self._press = event.position()
-                elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
-                    moved = event.position() - self._press
-                    self._press = None
-                    if abs(moved.x()) + abs(moved.y()) <= CLICK_SLOP:
-                        self.identify_at(*self.window.canvas.map_to_world(event.position()))
+        if (
+            watched is self.window.canvas
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._press = event.position()
+            elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
+                moved = event.position() - self._press
+                self._press = None
+                if abs(moved.x()) + abs(moved.y()) <= CLICK_SLOP:
+                    self.identify_at(*self.window.canvas.map_to_world(event.position()))
         return False
 
     def identify_at(self, x: float, y: float) -> tuple[str, int] | None:

@@ -368,7 +368,6 @@ def test_a_click_on_the_map_identifies(qtbot: QtBot, window: MainWindow) -> None
     wb = window.workbench
     canvas = window.canvas
     qtbot.mouseClick(canvas, qtbot_button(), pos=QPoint(canvas.width() // 2, canvas.height() // 2))
-    x, y = canvas.map_to_world(QPoint(canvas.width() // 2, canvas.height() // 2))
     title = wb.identify_dock.title.text()
     assert title  # either a feature's title or "no feature here", never the start hint
     assert title != "单击地图上的要素查看其属性。"
