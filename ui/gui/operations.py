@@ -427,3 +427,11 @@ def identify(project: OpenProject, layer: str, fid: int) -> tuple[dict[str, Any]
         )
         household = household if exists else None
     return record, household
+
+
+# ---------------------------------------------------------------- settings
+def apply_settings(project: OpenProject, values: dict[str, Any]) -> Changes:
+    """Project settings as one undoable command; raises the engine's error (the dialog
+    shows it at its field)."""
+    keys = t("fmt.list_sep").join(t_or(f"settings.key.{k}", k) for k in values)
+    return project.apply(SetSettings(values), t("undo.settings", keys=keys))

@@ -32,6 +32,7 @@ from ui.gui.dialogs.household import HouseholdDialog
 from ui.gui.dialogs.import_dialog import ImportDialog
 from ui.gui.dialogs.review import ReviewDialog
 from ui.gui.dialogs.run_checks import RunChecksDialog
+from ui.gui.dialogs.settings import SettingsDialog
 from ui.gui.dialogs.switch_user import SwitchUserDialog
 from ui.gui.docks.batches import BatchesDock
 from ui.gui.docks.findings import FindingsDock
@@ -103,6 +104,9 @@ class Workbench(QObject):
         self.action_show_findings.setCheckable(True)
         self.action_show_findings.setChecked(True)
         self.action_show_findings.toggled.connect(self._toggle_findings)
+        self.action_settings = QAction(t("settings.menu"), w)
+        self.action_settings.setObjectName("action_settings")
+        self.action_settings.triggered.connect(lambda: self.open_settings())
         self.action_switch_user = QAction(t("user.menu"), w)
         self.action_switch_user.setObjectName("action_switch_user")
         self.action_switch_user.triggered.connect(lambda: self.open_switch_user())
@@ -118,6 +122,7 @@ class Workbench(QObject):
         file_menu = bar.actions()[0].menu()
         file_menu.insertAction(w.recent_menu.menuAction(), self.action_import)
         file_menu.insertAction(w.action_quit, self.action_switch_user)
+        file_menu.insertAction(w.action_quit, self.action_settings)
         edit_menu = bar.addMenu(t("menu.edit"))
         edit_menu.setObjectName("menu_edit")
         edit_menu.addAction(self.action_undo)
@@ -191,6 +196,7 @@ class Workbench(QObject):
             self.action_switch_user,
             self.action_import,
             self.action_attribute_table,
+            self.action_settings,
         ):
             a.setEnabled(on)
         self.search_box.setEnabled(on)
@@ -469,6 +475,11 @@ class Workbench(QObject):
         dialog = AttributeTableDialog(self.project, table, self.window)
         dialog.selectionChanged.connect(lambda layer, fids: self.show_features({layer: fids}))
         return self._keep(dialog)  # type: ignore[return-value]
+
+    def open_settings(self) -> SettingsDialog | None:
+        if self.project is None:
+            return None
+        return self._keep(SettingsDialog(self.project, self.window.settings, self.window))  # type: ignore[return-value]
 
     def open_switch_user(self, *, first_time: bool = False) -> SwitchUserDialog | None:
         if self.project is None:

@@ -371,3 +371,37 @@ def test_a_click_on_the_map_identifies(qtbot: QtBot, window: MainWindow) -> None
     title = wb.identify_dock.title.text()
     assert title  # either a feature's title or "no feature here", never the start hint
     assert title != "单击地图上的要素查看其属性。"
+
+
+def test_settings_validate_at_the_field_and_undo(window: MainWindow) -> None:
+    from ui.gui.dialogs.settings import SettingsDialog
+
+    wb = window.workbench
+    wb.action_settings.trigger()
+    dialog = window.findChild(SettingsDialog, "dialog_settings")
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    edit = dialog.edits["area.per_person_other"]
+    assert edit.text() == "30.0"
+    edit.setText("abc")
+    assert dialog.errors["area.per_person_other"].isVisible()
+    assert "abc" in dialog.errors["area.per_person_other"].text()
+    dialog.save()
+    assert dialog.isVisible()  # refused at the field, nothing written
+    assert window.store.settings()["area.per_person_other"] == 30.0
+    edit.setText("25")
+    assert not dialog.errors["area.per_person_other"].isVisible()
+    # A rule across fields is the engine's: shown at the field it names.
+    dialog.edits["area.household_min"].setText("6")
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.errors["area.household_min"].isVisible()
+    assert window.store.settings()["area.per_person_other"] == 30.0
+    dialog.edits["area.household_min"].setText("3")
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.save()
+    assert not dialog.isVisible()
+    assert window.store.settings()["area.per_person_other"] == 25.0
+    assert window.settings.language == "en"
+    assert wb.action_undo.text() == "撤销 修改设置：人均标准（其他土地，m²）"
+    wb.action_undo.trigger()
+    assert window.store.settings()["area.per_person_other"] == 30.0
