@@ -218,6 +218,7 @@ class Workbench(QObject):
         self.findings_dock.set_project(self.project)
         self.batches_dock.set_project(self.project)
         self.highlight.clear()
+        self.identify_dock.reset()
         self.refresh_findings_layer()
         self._set_enabled(True)
         self._show_user()

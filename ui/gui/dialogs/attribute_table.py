@@ -173,6 +173,9 @@ class AttributeTableDialog(QDialog):
         self.view.setModel(self.model)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().selectionChanged.connect(self._selected)
+        for col, name in enumerate(self.model.columns):
+            if name in ("zddm", "bdcdyh", "zl", "head_id", "holder_id", "id_number"):
+                self.view.setColumnWidth(col, 200)
         self.field.clear()
         for name in self.model.columns:
             self.field.addItem(column_title(table, name), name)

@@ -116,7 +116,8 @@ class ImportDialog(QDialog):
         )  # fmt: skip
         self.mapping.verticalHeader().setVisible(False)
         self.mapping.setColumnWidth(0, 160)
-        self.mapping.setColumnWidth(1, 200)
+        self.mapping.setColumnWidth(1, 240)
+        self.mapping.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.mapping, 1)
         self.unmapped_label = QLabel(self)
         self.unmapped_label.setObjectName("label_unmapped")
@@ -293,7 +294,8 @@ class ImportDialog(QDialog):
             conf = mapping.get("confidence", {}).get(src)
             self.mapping.setItem(r, 2, QTableWidgetItem("" if conf is None else f"{conf:.0%}"))
             origin = mapping.get("origin", {}).get(src, "")
-            self.mapping.setItem(r, 3, QTableWidgetItem(t_or(f"origin.{origin}", origin)))
+            words = "" if origin in ("", "none") else t_or(f"origin.{origin}", origin)
+            self.mapping.setItem(r, 3, QTableWidgetItem(words))
         self._filling = False
         self._show_unmapped()
 

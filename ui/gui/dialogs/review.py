@@ -105,6 +105,7 @@ class ReviewDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("review.save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("task.cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -116,6 +117,7 @@ class ReviewDialog(QDialog):
         if self.record.decision_reason:
             self.reason.setPlainText(self.record.decision_reason)
         self._update()
+        self.resize(640, self.sizeHint().height())
 
     def _current_text(self) -> str:
         r = self.record

@@ -79,6 +79,7 @@ class RunChecksDialog(QDialog):
         self.cancel_button.setObjectName("button_cancel_checks")
         self.cancel_button.setEnabled(False)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setText(t("dialog.close"))
         self.buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.run_button.clicked.connect(self.start)

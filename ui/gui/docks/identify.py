@@ -72,6 +72,11 @@ class IdentifyDock(QDockWidget):
         else:
             self.household_button.hide()
 
+    def reset(self) -> None:
+        """Back to the hint (a project was opened)."""
+        self.clear()
+        self.title.setText(t("identify.hint"))
+
     def clear(self) -> None:
         self.tree.clear()
         self.title.setText(t("identify.nothing"))
