@@ -25,7 +25,7 @@ from qjgis.demo import build_demo  # noqa: E402
 from qjgis.store import GpkgStore  # noqa: E402
 
 
-def settle(condition=lambda: True, timeout: float = 60.0) -> None:  # noqa: ANN001
+def settle(condition=lambda: True, timeout: float = 60.0) -> None:
     end = time.monotonic() + timeout
     while True:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
@@ -70,7 +70,7 @@ def main() -> int:
         wb = window.workbench
         settle()
 
-        def shot(widget, name: str) -> None:  # noqa: ANN001
+        def shot(widget, name: str) -> None:
             settle()
             widget.grab().save(str(out / name))
             print("wrote", out / name)
