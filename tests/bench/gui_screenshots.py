@@ -18,17 +18,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from qjgis.demo import build_demo  # noqa: E402
 from qjgis.store import GpkgStore  # noqa: E402
+from tests.ui.gui.waiting import pump  # noqa: E402  (PySide6 6.12's processEvents leaks None)
 
 
 def settle(condition=lambda: True, timeout: float = 60.0) -> None:
     end = time.monotonic() + timeout
     while True:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        pump(20)
         time.sleep(0.01)
         if condition() or time.monotonic() > end:
             return

@@ -6,6 +6,11 @@ while Qt waits, so a worker thread that released it (for SQLite, file reads,
 GDAL) barely runs again. Sleeping in Python between event-processing rounds
 hands the GIL over; the real application runs its tasks inside `exec()`, where
 this does not arise.
+
+Events are processed through a QEventLoop's own `processEvents`: PySide6 6.12's static
+`QCoreApplication.processEvents()` (and `QTest.qWait`, which calls it) releases one
+reference to None per call, and on Python 3.11 a few ten thousand calls end the process
+("deallocating None").
 """
 
 from __future__ import annotations
@@ -13,7 +18,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, SignalInstance
+from PySide6.QtCore import QEventLoop, SignalInstance
+
+_LOOP: QEventLoop | None = None
+
+
+def pump(ms: int = 20) -> None:
+    """Process pending events for up to `ms` milliseconds (see the module's note)."""
+    global _LOOP
+    if _LOOP is None:
+        _LOOP = QEventLoop()
+    _LOOP.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, ms)
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -22,7 +37,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
     while not condition():
         if time.monotonic() > end:
             raise AssertionError(f"condition not met within {timeout:.0f} s")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        pump(20)
         time.sleep(0.005)
 
 
