@@ -29,6 +29,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "qjgis": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui"),
     "layers": ("ui", "PySide6.QtWidgets", "PyQt5.QtWidgets", "PyQt6.QtWidgets"),
     "ui.cli": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui.gui"),
+    "ui.presenters": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui.gui"),
     "ui.texts": (
         "PySide6",
         "shiboken6",
