@@ -66,7 +66,7 @@ class HouseholdDetail:
     parcels: list[HeldFeature]
     buildings: list[HeldFeature]
     findings: list[tuple[int, str, str | None]]  # (fid, rule id, decision)
-    cases: list[tuple[str, int, str]]  # (kind, fid, state)
+    cases: list[tuple[str, int, str, str | None]]  # (kind, fid, state, disposition)
     ids_masked: bool = True
 
     @property
@@ -172,10 +172,14 @@ def household_detail(
             )
         ]
     cases = [
-        (kind, int(fid), state)
-        for kind, table in (("ruin", "ruin_cases"), ("renovation", "renovation_cases"))
-        for fid, state in store.execute_sql(
-            f"SELECT fid, state FROM {table} WHERE household_no = ? ORDER BY fid", (hh_no,)
+        (kind, int(fid), state, disposition)
+        for kind, table, disp in (
+            ("ruin", "ruin_cases", "disposition"),
+            ("renovation", "renovation_cases", "NULL"),
+        )
+        for fid, state, disposition in store.execute_sql(
+            f"SELECT fid, state, {disp} FROM {table} WHERE household_no = ? ORDER BY fid",
+            (hh_no,),
         )
     ]
     return HouseholdDetail(

@@ -107,3 +107,17 @@ def test_english_when_chosen(checked: Path) -> None:
 def test_unknown_evidence_keys_still_show() -> None:
     assert evidence_text({"new_fact_m2": 3.0, "note": "x"}) == "new_fact_m2：3 m²；note：x"
     assert json.dumps({"a": 1})  # the JSON module is what rules store; words never include it
+
+
+def test_a_case_reads_with_its_allowed_next_steps() -> None:
+    from ui.presenters.cases import case_line, next_steps
+
+    assert next_steps("ruin", "加固施工中", "排危加固") == ["加固已验收", "已撤销"]
+    assert next_steps("ruin", "待处置", None) == ["已撤销"]
+    assert next_steps("renovation", "已入住") == []
+    assert case_line("ruin", 12, "已下达拆除通知", "责令自行拆除").endswith(
+        "已下达拆除通知 → 已拆除 / 已撤销"
+    )
+    words.set_language("en")
+    steps = next_steps("ruin", "加固施工中", "排危加固")
+    assert len(steps) == 2 and all(s.isascii() for s in steps)

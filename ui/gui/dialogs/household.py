@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from qjgis.lookup import HouseholdDetail
 from ui.gui import operations
 from ui.gui.project import OpenProject
+from ui.presenters.cases import case_line
 from ui.presenters.findings import rule_title
 from ui.presenters.households import household_summary, household_title, member_row
-from ui.presenters.words import t, t_or
+from ui.presenters.words import t
 
 MEMBER_COLUMNS = ("seq", "name", "relation", "sex", "birth", "id")
 
@@ -73,8 +74,8 @@ class HouseholdDialog(QDialog):
             item = QListWidgetItem(f"{fid} {rule_id} {rule_title(rule_id)} · {words}")
             item.setData(Qt.ItemDataRole.UserRole, fid)
             self.findings.addItem(item)
-        for kind, fid, state in d.cases:
-            self.findings.addItem(QListWidgetItem(f"{t_or(f'case.{kind}', kind)} {fid} · {state}"))
+        for kind, fid, state, disposition in d.cases:
+            self.findings.addItem(QListWidgetItem(case_line(kind, fid, state, disposition)))
         self.findings.itemDoubleClicked.connect(self._finding_clicked)
         layout.addWidget(self.findings)
         self.resize(620, 560)
