@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QRubberBand,
     QToolBar,
 )
 
@@ -69,6 +70,8 @@ class Workbench(QObject):
         self.findings_layer = FindingsLayer(window.canvas)
         self.highlight = HighlightLayer(window.canvas)  # above the findings
         self._press: QPointF | None = None
+        self._box_from: QPointF | None = None
+        self.rubber = QRubberBand(QRubberBand.Shape.Rectangle, window.canvas)
         window.canvas.installEventFilter(self)
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
@@ -273,20 +276,65 @@ class Workbench(QObject):
         self.refresh_findings_layer()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A click on the map (a press and release without a drag) identifies."""
-        if (
-            watched is self.window.canvas
-            and isinstance(event, QMouseEvent)
-            and event.button() == Qt.MouseButton.LeftButton
-        ):
-            if event.type() == QEvent.Type.MouseButtonPress:
-                self._press = event.position()
-            elif event.type() == QEvent.Type.MouseButtonRelease and self._press is not None:
+        """A click on the map (a press and release without a drag) identifies; a drag
+        with Ctrl held draws a box that selects the parcels in it (the map pans
+        otherwise)."""
+        if watched is not self.window.canvas or not isinstance(event, QMouseEvent):
+            return False
+        kind = event.type()
+        if self._box_from is not None and kind == QEvent.Type.MouseMove:
+            self.rubber.setGeometry(
+                QRect(self._box_from.toPoint(), event.position().toPoint()).normalized()
+            )
+            return True
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        if kind == QEvent.Type.MouseButtonPress:
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self._box_from = event.position()
+                self.rubber.setGeometry(QRect(event.position().toPoint(), QSize()))
+                self.rubber.show()
+                return True  # not a pan
+            self._press = event.position()
+        elif kind == QEvent.Type.MouseButtonRelease:
+            if self._box_from is not None:
+                canvas = self.window.canvas
+                a = canvas.map_to_world(self._box_from)
+                b = canvas.map_to_world(event.position())
+                self._box_from = None
+                self.rubber.hide()
+                self.select_box(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+                return True
+            if self._press is not None:
                 moved = event.position() - self._press
                 self._press = None
                 if abs(moved.x()) + abs(moved.y()) <= CLICK_SLOP:
                     self.identify_at(*self.window.canvas.map_to_world(event.position()))
         return False
+
+    def select_box(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
+        """Select the parcels whose shapes meet a box: highlighted, and selected in an
+        open attribute table of the parcels (the selection is shared)."""
+        import shapely
+
+        renderer = self.window.canvas.renderer
+        layer = renderer.layer("parcels") if renderer is not None else None
+        if layer is None:
+            return []
+        near = layer.query((x0, y0, x1, y1))
+        hit = near[shapely.intersects(layer.geometry[near], shapely.box(x0, y0, x1, y1))]
+        fids = [int(f) for f in layer.fids[hit]]
+        self.highlight.set_features({"parcels": fids})
+        self.selection_changed("parcels", fids)
+        self.window.statusBar().showMessage(t("map.selected", n=len(fids)), 8000)
+        return fids
+
+    def selection_changed(self, layer: str, fids: list[int]) -> None:
+        """Share a map selection with the open attribute tables of that layer."""
+        for dialog in self.dialogs:
+            model = dialog.model if isinstance(dialog, AttributeTableDialog) else None
+            if model is not None and model.table == layer:
+                dialog.select_fids(fids)
 
     def identify_at(self, x: float, y: float) -> tuple[str, int] | None:
         """The topmost feature at a map point: shown in the identify dock and highlighted."""

@@ -116,3 +116,24 @@ def test_selected_rows_are_highlighted_on_the_map(window: MainWindow) -> None:
     dialog.view.selectRow(PAGE + 3)
     fid = dialog.model.fid(PAGE + 3)
     assert window.workbench.highlight.selection == {"parcels": (fid,)}
+
+
+def test_box_selection_on_the_map_selects_the_table_rows(qtbot: QtBot, window: MainWindow) -> None:
+
+    wb = window.workbench
+    dialog = wb.open_attribute_table("parcels")
+    # Parcels 1..3 of the first row of the grid: boxes of 20 m every 30 m.
+    wb.zoom_to((X0, Y0, X0 + 100, Y0 + 100))
+    canvas = window.canvas
+    a = canvas.world_to_map(X0 + 5, Y0 + 5).toPoint()
+    b = canvas.world_to_map(X0 + 75, Y0 + 15).toPoint()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, a)
+    qtbot.mouseMove(canvas, b)
+    centre = canvas.centre
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, b)
+    assert canvas.centre == centre  # a box, not a pan
+    assert wb.highlight.selection == {"parcels": (1, 2, 3)}
+    selected = sorted(
+        dialog.model.fid(i.row()) for i in dialog.view.selectionModel().selectedRows()
+    )
+    assert selected == [1, 2, 3]

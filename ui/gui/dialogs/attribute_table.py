@@ -204,7 +204,30 @@ class AttributeTableDialog(QDialog):
         self.model.set_filters([])
         self._count()
 
+    def select_fids(self, fids: list[int]) -> int:
+        """Select the rows of these fids (a selection made on the map); returns how many
+        rows were found under the current filter. The map is not told again."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        assert self.model is not None
+        rows = np.flatnonzero(np.isin(self.model.fids, np.asarray(fids, dtype=np.int64)))
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for r in rows.tolist():
+            selection.select(self.model.index(r, 0), self.model.index(r, last))
+        model = self.view.selectionModel()
+        self._quiet = True
+        try:
+            model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._quiet = False
+        if len(rows):
+            self.view.scrollTo(self.model.index(int(rows[0]), 0))
+        return len(rows)
+
     def _selected(self, *_: Any) -> None:
+        if getattr(self, "_quiet", False):
+            return
         assert self.model is not None
         rows = self.view.selectionModel().selectedRows()
         if self.model.table in ("parcels", "buildings", "villages"):
