@@ -85,8 +85,14 @@ def finding(project: OpenProject, fid: int) -> FindingRecord:
     return get_finding(project.store, fid)
 
 
-def finding_holders(project: OpenProject) -> dict[int, str]:
-    """Holder names of the open findings: a household's head, a parcel's holder."""
+def finding_holders(project: OpenProject, fids: Sequence[int] | None = None) -> dict[int, str]:
+    """Holder names of the open findings (or of `fids`): a household's head, a parcel's
+    holder, a building's parcel's holder."""
+    where = "f.state = 'open'"
+    params: list[int] = []
+    if fids is not None:
+        params = [int(f) for f in fids][:900]
+        where = f"f.fid IN ({', '.join('?' * len(params))})" if params else "0"
     rows = project.store.execute_sql(
         "SELECT f.fid, CASE f.entity_kind "
         "WHEN 'household' THEN (SELECT head_name FROM households h "
@@ -94,7 +100,8 @@ def finding_holders(project: OpenProject) -> dict[int, str]:
         "WHEN 'parcel' THEN (SELECT holder_name FROM parcels p WHERE p.zddm = f.key LIMIT 1) "
         "WHEN 'building' THEN (SELECT p.holder_name FROM buildings b JOIN parcels p "
         "  ON p.zddm = b.zddm WHERE b.bdcdyh = f.key LIMIT 1) END "
-        "FROM findings f WHERE f.state = 'open'"
+        f"FROM findings f WHERE {where}",
+        params,
     )
     return {int(fid): name for fid, name in rows if name}
 

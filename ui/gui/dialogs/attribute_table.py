@@ -26,8 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qjgis.lookup import OPERATORS, TABLE_LAYERS, ordered_fids, rows_by_fid, table_columns
+from qjgis.lookup import (
+    OPERATORS,
+    TABLE_LAYERS,
+    contiguous_fids,
+    ordered_fids,
+    rows_by_fid,
+    table_columns,
+)
 from ui.gui.project import OpenProject
+from ui.gui.tasks import Task, while_alive
 from ui.presenters.columns import column_title
 from ui.presenters.words import t, t_or
 
@@ -38,6 +46,9 @@ _ROOT = QModelIndex()
 
 
 class PagedTableModel(QAbstractTableModel):
+    failed = Signal(object)  # an error of the worker's query
+    loaded = Signal()  # the rows of the current sort and filter are in
+
     def __init__(self, project: OpenProject, table: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.project = project
@@ -49,16 +60,51 @@ class PagedTableModel(QAbstractTableModel):
         self.filters: list[tuple[str, str, Any]] = []
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self.fetches = 0  # pages read from the store (tests, the bench)
+        self.loading = False
+        self._generation = 0
         self.refresh()
 
     def refresh(self) -> None:
+        """Order and filter the rows: at once when the table is in fid order without
+        gaps, else in SQL on a worker (its own connection); the view keeps the rows it
+        has until the new ones are in, so the window never waits for the sort."""
+        self._generation += 1
+        generation = self._generation
+        if not self.filters and self.sort_column is None:
+            fids = contiguous_fids(self.project.store, self.table, descending=self.descending)
+            if fids is not None:
+                self._set_fids(fids)
+                return
+        table, sort, descending = self.table, self.sort_column, self.descending
+        filters = list(self.filters)
+        self.loading = True
+
+        def done(fids: np.ndarray) -> None:
+            if generation == self._generation:
+                self._set_fids(fids)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.loading = False
+                self.failed.emit(exc)
+
+        task = Task(
+            title=t("table.sorting"),
+            run=lambda store, fb: ordered_fids(
+                store, table, sort=sort, descending=descending, filters=filters
+            ),
+            on_done=while_alive(self, done),
+            on_error=while_alive(self, failed),
+        )
+        self.project.tasks.start(task)
+
+    def _set_fids(self, fids: np.ndarray) -> None:
         self.beginResetModel()
-        self.fids = ordered_fids(
-            self.project.store, self.table, sort=self.sort_column, descending=self.descending,
-            filters=self.filters,
-        )  # fmt: skip
+        self.fids = fids
         self._pages.clear()
         self.endResetModel()
+        self.loading = False
+        self.loaded.emit()
 
     def set_filters(self, filters: list[tuple[str, str, Any]]) -> None:
         self.filters = list(filters)
@@ -170,6 +216,8 @@ class AttributeTableDialog(QDialog):
     def _layer_changed(self) -> None:
         table = self.layer.currentData()
         self.model = PagedTableModel(self.project, table, self)
+        self.model.loaded.connect(self._count)
+        self.model.failed.connect(lambda exc: self._failed(exc))
         self.view.setModel(self.model)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().selectionChanged.connect(self._selected)
@@ -187,22 +235,21 @@ class AttributeTableDialog(QDialog):
 
     def apply_filter(self) -> None:
         assert self.model is not None
-        try:
-            self.model.set_filters(
-                [(self.field.currentData(), self.operator.currentData(), self.value.text())]
-            )
-        except Exception as exc:
-            from ui.gui import operations
-
-            operations.show_error(self, exc)
-            return
-        self._count()
+        self.count_label.setText(t("table.sorting"))
+        self.model.set_filters(
+            [(self.field.currentData(), self.operator.currentData(), self.value.text())]
+        )
 
     def clear_filter(self) -> None:
         assert self.model is not None
         self.value.clear()
         self.model.set_filters([])
+
+    def _failed(self, exc: BaseException) -> None:
+        from ui.gui import operations
+
         self._count()
+        operations.show_error(self, exc)
 
     def select_fids(self, fids: list[int]) -> int:
         """Select the rows of these fids (a selection made on the map); returns how many

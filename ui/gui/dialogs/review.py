@@ -40,7 +40,7 @@ class ReviewDialog(QDialog):
         self.setObjectName("dialog_review")
         self.project = project
         self.record: FindingRecord = operations.finding(project, fid)
-        holder = operations.finding_holders(project).get(fid)
+        holder = operations.finding_holders(project, [fid]).get(fid)
         row = finding_row(self.record, holder)
         self.setWindowTitle(t("review.title", fid=fid))
         layout = QVBoxLayout(self)

@@ -10,7 +10,8 @@ dialog.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -48,16 +49,55 @@ _ROOT = QModelIndex()
 _NEEDS_REVIEW = QBrush(QColor(255, 236, 179))
 
 
+class LazyRows(Sequence[FindingRow]):
+    """The findings as rows in words, each worded when first shown: tens of thousands of
+    findings filter at once, and only the rows on screen pay for their evidence's words.
+    A holder's name not known yet is read for that row alone."""
+
+    def __init__(
+        self,
+        records: list[FindingRecord],
+        holders: dict[int, str],
+        holder_of: Callable[[int], str | None],
+    ) -> None:
+        self.records = records
+        self.holders = holders
+        self.holder_of = holder_of
+        self._rows: dict[int, FindingRow] = {}
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, i: int) -> FindingRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[FindingRow]: ...
+    def __getitem__(self, i: int | slice) -> FindingRow | list[FindingRow]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._rows.get(i)
+        if row is None:
+            record = self.records[i]
+            holder = self.holders.get(record.fid)
+            if holder is None and record.fid not in self.holders:
+                holder = self.holder_of(record.fid)
+            row = self._rows[i] = finding_row(record, holder)
+        return row
+
+
 class FindingsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.records: list[FindingRecord] = []
-        self.rows: list[FindingRow] = []
+        self.rows: Sequence[FindingRow] = []
 
-    def set_rows(self, records: list[FindingRecord], rows: list[FindingRow]) -> None:
+    def set_rows(self, records: list[FindingRecord], rows: Sequence[FindingRow]) -> None:
         self.beginResetModel()
         self.records, self.rows = records, rows
         self.endResetModel()
+
+    def fid(self, row: int) -> int:
+        return self.records[row].fid
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -147,7 +187,7 @@ class FindingsDock(QDockWidget):
         self.text_filter.textChanged.connect(self._apply_text)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.doubleClicked.connect(self._double_clicked)
-        self._all: list[tuple[FindingRecord, FindingRow]] = []
+        self._all: list[FindingRecord] = []
         self._update_counts()
 
     # ------------------------------------------------------------ project
@@ -155,6 +195,7 @@ class FindingsDock(QDockWidget):
         if self.project is not None:
             self.project.changed.disconnect(self._project_changed)
         self.project = project
+        self._holders = {}
         self.village_filter.blockSignals(True)
         self.village_filter.clear()
         self.village_filter.addItem(t("findings.all_villages"), None)
@@ -166,6 +207,8 @@ class FindingsDock(QDockWidget):
         self.reload()
 
     def _project_changed(self, changes: Changes) -> None:
+        if changes.layers:
+            self._holders = {}  # an import may rename holders
         if "findings" in changes.tables or changes.layers:
             self.reload()
 
@@ -204,16 +247,30 @@ class FindingsDock(QDockWidget):
             village=self.village_filter.currentData(),
             decision=self.decision_filter.currentData(),
         )
-        self._holders = operations.finding_holders(self.project)
-        self._all = [(r, finding_row(r, self._holders.get(r.fid))) for r in records]
+        self._all = records
         self._apply_text()
         if selected is not None:
             self.select_fid(selected, emit=False)
 
+    def _holder_of(self, fid: int) -> str | None:
+        if self.project is None:
+            return None
+        name = operations.finding_holders(self.project, [fid]).get(fid)
+        self._holders[fid] = name or ""
+        return name
+
     def _apply_text(self) -> None:
         needle = self.text_filter.text().strip()
-        pairs = [p for p in self._all if not needle or needle in p[1].key or needle in p[1].holder]
-        self.model.set_rows([p[0] for p in pairs], [p[1] for p in pairs])
+        records = self._all
+        if needle:
+            if self.project is not None and any(r.fid not in self._holders for r in records):
+                # One query for every holder, kept until the findings or the layers change.
+                found = operations.finding_holders(self.project)
+                self._holders = {r.fid: found.get(r.fid, "") for r in records} | found
+            records = [
+                r for r in records if needle in r.key or needle in self._holders.get(r.fid, "")
+            ]
+        self.model.set_rows(records, LazyRows(records, self._holders, self._holder_of))
         self._update_counts()
 
     def _update_counts(self) -> None:
@@ -228,11 +285,11 @@ class FindingsDock(QDockWidget):
     # ------------------------------------------------------------ selection
     def selected_fid(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()].fid if rows else None
+        return self.model.fid(rows[0].row()) if rows else None
 
     def select_fid(self, fid: int, *, emit: bool = True) -> bool:
-        for i, row in enumerate(self.model.rows):
-            if row.fid == fid:
+        for i, record in enumerate(self.model.records):
+            if record.fid == fid:
                 if not emit:
                     self.view.selectionModel().blockSignals(True)
                 self.view.selectRow(i)
@@ -247,4 +304,4 @@ class FindingsDock(QDockWidget):
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.reviewRequested.emit(self.model.rows[index.row()].fid)
+            self.reviewRequested.emit(self.model.fid(index.row()))
