@@ -376,6 +376,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings.key.datum.xian1980": ("西安80转换七参数", "Xian 1980 seven parameters"),
     "settings.key.datum.beijing1954": ("北京54转换七参数", "Beijing 1954 seven parameters"),
     "undo.settings": ("修改设置：{keys}", "Change settings: {keys}"),
-    "map.selected": ("框选了 {n} 宗宅基地（按住 Ctrl 拖动）", "{n} parcels selected (Ctrl+drag)"),
+    "map.selected": ("框选了 {n} 宗宅基地", "{n} parcels selected"),
     "table.sorting": ("正在排序筛选…", "Sorting and filtering…"),
 }
