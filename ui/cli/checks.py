@@ -270,6 +270,7 @@ def _write_or_print(
 
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
+    from ui.presenters.findings import evidence_text
 
     with GpkgStore.open(args.project) as store:
         records = list_findings(
@@ -289,15 +290,9 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             flags = " ".join(
                 x for x in (r["exemption_text"], r["decision_text"], r["needs_review_text"]) if x
             )
-            # one line per finding: the other entities involved and the scalar figures;
-            # the whole evidence is in --json and the files
-            others = [e["key"] for e in r["entities"] if e["key"] != r["key"]]
-            figures = [
-                f"{evidence_name(k)}={evidence_value(v, k)}"
-                for k, v in r["evidence"].items()
-                if not isinstance(v, dict | list) and v is not None
-            ]
-            evidence = " ".join(filter(None, (", ".join(others[:6]), " ".join(figures[:6]))))
+            # one line per finding: the evidence in words, worded once for the CLI and the
+            # window (ui.presenters); the data itself is in --json and the files
+            evidence = evidence_text(r["evidence"])
             place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
             lines.append(
                 f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "

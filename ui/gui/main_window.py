@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
     """One project at a time, shown on a MapCanvas."""
 
     projectOpened = Signal(str)
+    projectClosing = Signal()  # before the store closes: tasks stop, docks let go
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +71,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._update_title()
         self.show_message(t("app.no_project"))
+        from ui.gui.workbench import install
+
+        self.workbench = install(self)
 
     # ------------------------------------------------------------ construction
     def _build_actions(self) -> None:
@@ -143,7 +147,7 @@ class MainWindow(QMainWindow):
             start,
             t("window.open_filter"),
         )
-        if path:
+        if path and not self.workbench.offer_import(path):
             self.open_project(path)
 
     def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = True) -> bool:
@@ -196,6 +200,7 @@ class MainWindow(QMainWindow):
 
     def close_project(self) -> None:
         if self.store is not None:
+            self.projectClosing.emit()
             self.store.close()
         self.store = None
         self.project_path = None
@@ -307,6 +312,7 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         if self.store is not None:
+            self.projectClosing.emit()
             self.store.close()
             self.store = None
         super().closeEvent(event)
