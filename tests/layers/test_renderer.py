@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -237,7 +237,9 @@ def test_village_label_is_drawn_where_it_fits(renderer: MapRenderer, project: Pr
     layer = renderer.layer("villages")
     assert layer is not None
     t = ViewTransform.fit(full, SIZE)
-    anchors = t.world_to_pixel(layer.label_points)
+    anchors = t.world_to_pixel(
+        shapely.get_coordinates(shapely.point_on_surface(layer.features(full, 0.0).geometry))
+    )
     for ax, ay in anchors:
         near = changed[(abs(changed[:, 0] - ay) < 15) & (abs(changed[:, 1] - ax) < 40)]
         assert len(near) > 20, "no label drawn at a village's representative point"
@@ -258,7 +260,10 @@ def test_village_name_stays_in_view_when_zoomed_in(renderer: MapRenderer) -> Non
     layer = renderer.layer("villages")
     assert layer is not None
     extent = (X0 + 10, Y0 + 10, X0 + 160, Y0 + 110)  # a corner of 麻柳村, not its centre
-    x, y = layer.label_points[0]
+    full = layer.extent()
+    assert full is not None
+    feats = layer.features(full, 0.0)
+    x, y = layer.label_points(feats.fids, feats.geometry)[0]
     assert not (extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3])
     renderer.render_image(extent, SIZE)
     assert renderer.last_stats.labels["villages"] == 1
@@ -297,12 +302,17 @@ def test_features_outside_the_extent_are_not_converted(
     assert shapely.intersects(drawn, box).all()
     parcels = renderer.layer("parcels")
     assert parcels is not None
-    expected = int(shapely.intersects(parcels.geometry, box).sum())
+    every = renderer.full_extent()
+    assert every is not None
+    expected = int(shapely.intersects(parcels.features(every, 0.0).geometry, box).sum())
     assert renderer.last_stats.features["parcels"] == expected
     assert 0 < expected < len(parcels)
 
 
 def test_features_smaller_than_a_pixel_are_skipped(renderer: MapRenderer) -> None:
+    buildings = renderer.layer("buildings")
+    assert buildings is not None
+    buildings.style = replace(buildings.style, max_scale=None)  # shown at any scale
     full = renderer.full_extent()
     assert full is not None
     cx, cy = (full[0] + full[2]) / 2, (full[1] + full[3]) / 2
