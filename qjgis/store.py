@@ -276,10 +276,17 @@ class GpkgStore:
         return cls.open(target)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True) -> GpkgStore:
-        """Open a project, migrating an older schema after writing a backup beside it."""
+    def open(
+        cls, path: str | os.PathLike[str], *, migrate: bool = True, verify: bool = True
+    ) -> GpkgStore:
+        """Open a project, migrating an older schema after writing a backup beside it.
+
+        `verify` runs SQLite's quick_check, which reads every page: seconds for a
+        district's file. The map window opens with it False, so the map shows at
+        once, and runs `check_file` on a worker thread meanwhile.
+        """
         target = Path(path)
-        version = cls._inspect(target)
+        version = cls._inspect(target, verify=verify)
         if version < schema.SCHEMA_VERSION:
             if not migrate:
                 raise QjgisError(
@@ -291,7 +298,22 @@ class GpkgStore:
         return cls(target, conn)
 
     @staticmethod
-    def _inspect(target: Path) -> int:
+    def check_file(path: str | os.PathLike[str]) -> None:
+        """QjgisError damaged_project when SQLite's quick_check finds damage; thread-safe."""
+        target = Path(path)
+        try:
+            conn = sqlite3.connect(_ro_uri(target), uri=True)
+            try:
+                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
+        if check != "ok":
+            raise QjgisError("damaged_project", path=str(target), detail=check)
+
+    @staticmethod
+    def _inspect(target: Path, *, verify: bool = True) -> int:
         """The schema version of a file, checked read-only; refuses what is not ours."""
         if not target.is_file():
             raise QjgisError("file_not_found", path=str(target))
@@ -302,9 +324,10 @@ class GpkgStore:
         try:
             conn = sqlite3.connect(_ro_uri(target), uri=True)
             try:
-                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-                if check != "ok":
-                    raise QjgisError("damaged_project", path=str(target), detail=check)
+                if verify:
+                    check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                    if check != "ok":
+                        raise QjgisError("damaged_project", path=str(target), detail=check)
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
                 names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
                 if "qj_meta" not in names:
