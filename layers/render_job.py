@@ -16,7 +16,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, QThread, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from layers.renderer import MapRenderer, RenderStats, ViewTransform
@@ -65,6 +65,10 @@ class RenderQueue(QObject):
         self.cancelled: list[int] = []
         self._thread = _Worker(self)
         self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            # A QThread still running when Qt tears down aborts the process.
+            app.aboutToQuit.connect(self.shutdown)
 
     # ------------------------------------------------------------ GUI thread
     def request(self, view: ViewTransform, dpi: float, ratio: float = 1.0) -> int:
@@ -241,11 +245,16 @@ class MapFrames(QObject):
         dpi: float,
         ratio: float = 1.0,
         background: QColor | None = None,
+        request: bool = True,
     ) -> None:
-        """Show the newest frame on `view` and ask for a frame of `view` if needed."""
+        """Show the newest frame on `view` and ask for a frame of `view` if needed.
+
+        `request` False only shows (a drag in progress: the frame is asked for
+        when the mouse is released, not at every step).
+        """
         if self._queue is None:
             return
-        if self._wanted != (view, dpi, ratio):
+        if request and self._wanted != (view, dpi, ratio):
             self._wanted = (view, dpi, ratio)
             if self._image_view != view or self._image is None or not self._fresh:
                 self._queue.request(view, dpi, ratio)

@@ -556,6 +556,10 @@
         <translation>行政村 {villages} 个 · 宗地 {parcels} 宗 · 农房 {buildings} 幢</translation>
     </message>
     <message>
+        <source>Drawing the map…</source>
+        <translation>正在绘制地图…</translation>
+    </message>
+    <message>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
