@@ -12,11 +12,22 @@ QtCore and QtGui only: QImage and QPainter may be used off the GUI thread.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, QThread, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QThread,
+    Signal,
+)
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from layers.renderer import MapRenderer, RenderStats, ViewTransform
@@ -33,6 +44,70 @@ class FrameRequest:
     view: ViewTransform
     dpi: float
     ratio: float = 1.0
+
+
+_warmed: list[bool] = []
+
+
+def warm_up_qt() -> None:
+    """Let PySide create, on this (the GUI) thread, the Python enums drawing needs.
+
+    PySide6 makes an enum type when a call first needs it, e.g. QGradient's
+    enums at the first `fillRect(QRectF, QColor)`, through Python's enum
+    machinery, which is not safe when two threads do it at once: the render
+    thread and the GUI thread did, and the process died (a segmentation fault
+    in the window's tests). So before the first worker starts, one small frame
+    goes through every path of the renderer, and the calls the canvas makes to
+    show it are made once; afterwards no thread creates an enum. Once per process.
+    """
+    if _warmed:
+        return
+    _warmed.append(True)
+    import numpy as np
+    import shapely
+
+    from layers.style import default_style
+    from layers.vector_layer import VectorLayer
+
+    boxes = np.array([shapely.box(0, 0, 40, 30), shapely.box(50, 0, 90, 30)], dtype=object)
+    statuses = np.array(["残垣断壁", "已拆除"], dtype=object)
+    layers = [
+        VectorLayer.from_arrays(
+            "villages", boxes, {"name": np.array(["甲村", None], dtype=object)}
+        ),
+        VectorLayer.from_arrays(
+            "parcels", boxes, {"zddm": np.array(["500110108001JC00001", ""], dtype=object)}
+        ),
+        VectorLayer.from_arrays(
+            "buildings",
+            boxes,
+            {"status": statuses, "danger_grade": np.array(["D", "A"], dtype=object)},
+            default_style("buildings"),
+        ),
+    ]
+    renderer = MapRenderer(layers)
+    image = renderer.render_image((0, 0, 100, 40), QSize(400, 160))
+    target = QImage(QSize(64, 64), QImage.Format.Format_RGB32)
+    painter = QPainter(target)
+    try:
+        painter.fillRect(QRectF(0, 0, 8, 8), QColor(255, 255, 255))
+        painter.fillRect(QRect(0, 0, 8, 8), QColor(255, 255, 255))
+        painter.drawImage(QPointF(0, 0), image)
+        painter.drawImage(QRectF(0, 0, 32, 32), image, QRectF(0, 0, 64, 64))
+        painter.setPen(QColor(60, 60, 60))
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(QRectF(0, 0, 64, 64), flags, "图")
+        painter.drawText(QRectF(0, 0, 64, 64), Qt.AlignmentFlag.AlignCenter, "图")
+        painter.fontMetrics().horizontalAdvance("图")
+    finally:
+        painter.end()
+    # A full collection of Python's cyclic garbage collector stops every thread;
+    # it traversed the ~40,000 objects of the application's start-up (modules,
+    # functions, Qt wrappers) each time, 65 ms on this machine, the longest
+    # GUI-thread stall while panning. Those objects live as long as the process:
+    # frozen, a full collection over the map's cached features takes 1 ms.
+    gc.collect()
+    gc.freeze()
 
 
 class _Worker(QThread):
@@ -63,6 +138,7 @@ class RenderQueue(QObject):
         self._stopping = False
         #: numbers of requests stopped part-way (tests, benchmarks)
         self.cancelled: list[int] = []
+        warm_up_qt()
         self._thread = _Worker(self)
         self._thread.start()
         app = QCoreApplication.instance()

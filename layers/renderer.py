@@ -37,7 +37,15 @@ from PySide6.QtGui import (
 )
 
 from layers.style import LabelStyle, Symbol, cjk_font_family
-from layers.vector_layer import Cancel, Extent, Features, MapLayer, RenderCancelled, union_extent
+from layers.vector_layer import (
+    BATCH_FEATURES,
+    Cancel,
+    Extent,
+    Features,
+    MapLayer,
+    RenderCancelled,
+    union_extent,
+)
 
 INCH_M = 0.0254
 BASE_DPI = 96.0  # style sizes are in pixels of a 96 dpi screen
@@ -45,8 +53,6 @@ BASE_DPI = 96.0  # style sizes are in pixels of a 96 dpi screen
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
 _MOVE_TO, _LINE_TO = 0, 1
 _WINDING_FILL = 1
-# Features per painter path (see _draw_layer): a few milliseconds of Qt a call.
-_PATH_FEATURES = 2000
 # Above this many, relocating off-screen label points costs more than it gives.
 _MAX_RELOCATED_LABELS = 64
 
@@ -353,11 +359,12 @@ class MapRenderer:
             rows = np.flatnonzero(categories == number)
             if not len(rows):
                 continue
-            # PySide holds the GIL through a Qt call, so one call on the render
-            # thread stalls the GUI thread for as long as it runs: paths are cut
-            # into runs of features short enough to keep each call brief.
-            splits = np.arange(_PATH_FEATURES, len(rows), _PATH_FEATURES)
-            _paint(painter, polygons_to_paths(geoms[rows], t, splits), symbol, px, raster)
+            # One path per batch of features: see BATCH_FEATURES.
+            paths = [
+                polygons_to_path(geoms[rows[i : i + BATCH_FEATURES]], t)
+                for i in range(0, len(rows), BATCH_FEATURES)
+            ]
+            _paint(painter, paths, symbol, px, raster)
         stats.features[layer.name] = len(feats)
         return _Drawn(layer, feats, pw, ph)
 
@@ -428,6 +435,14 @@ class MapRenderer:
         on_screen = has_text & _inside(pts, t)
         if not on_screen.any():
             return 0, len(rows)
+        # Two labels whose anchors share a cell one text height square overlap
+        # whatever their texts: keep the first of each cell, so the placing loop
+        # runs at most once per cell of the view, however many features it shows.
+        shown = np.flatnonzero(on_screen)
+        cells = np.floor(pts[shown] / height).astype(np.int64)
+        _, first = np.unique(cells[:, 0] * 1_000_003 + cells[:, 1], return_index=True)
+        on_screen = np.zeros(len(on_screen), dtype=bool)
+        on_screen[shown[np.sort(first)]] = True
         placed: list[tuple[QPointF, str]] = []
         ascent = metrics.ascent()
         must_fit = label.must_fit

@@ -30,6 +30,7 @@ import shapely
 
 from layers.style import LayerStyle, default_style
 from layers.vector_layer import (
+    BATCH_FEATURES,
     STORE_LAYERS,
     Cancel,
     Extent,
@@ -216,19 +217,38 @@ class GpkgLayer:
         if min_size > 0:
             sql += " AND (r.maxx - r.minx >= ? OR r.maxy - r.miny >= ?)"
             params += [min_size, min_size]
-        rows = self._connection().execute(sql, params).fetchall()
+        cursor = self._connection().execute(sql, params)
+        parts: list[_Tile] = []
+        while True:
+            # In batches: each step (row tuples, WKB decoding, orienting) holds
+            # the GIL, and a long one would stall the GUI thread.
+            rows = cursor.fetchmany(BATCH_FEATURES)
+            if not rows:
+                break
+            parts.append(self._decode(rows, cols))
+        if not parts:
+            parts.append(self._decode([], cols))
+        fids = np.concatenate([p.fids for p in parts])
+        oriented = np.concatenate([p.geometry for p in parts])
+        bounds = np.concatenate([p.bounds for p in parts])
+        attrs = {c: np.concatenate([p.attrs[c] for p in parts]) for c in cols}
+        categories = np.asarray(self._style.classify(attrs, len(fids)), dtype=np.int64)
+        return _Tile(fids, oriented, bounds, categories, attrs)
+
+    @staticmethod
+    def _decode(rows: list[tuple], cols: list[str]) -> _Tile:
         n = len(rows)
         columns = list(zip(*rows, strict=True)) if n else [()] * (2 + len(cols))
         fids = np.fromiter(columns[0], dtype=np.int64, count=n)
         geoms = gpkg.decode(np.fromiter(columns[1], dtype=object, count=n))
         attrs = {c: np.fromiter(columns[2 + k], dtype=object, count=n) for k, c in enumerate(cols)}
         present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) if n else np.zeros(0, bool)
-        fids, geoms = fids[present], geoms[present]
-        attrs = {c: v[present] for c, v in attrs.items()}
+        geoms = geoms[present]
         oriented = shapely.orient_polygons(geoms) if len(geoms) else geoms
         bounds = shapely.bounds(oriented) if len(geoms) else np.zeros((0, 4))
-        categories = np.asarray(self._style.classify(attrs, len(fids)), dtype=np.int64)
-        return _Tile(fids, oriented, bounds, categories, attrs)
+        return _Tile(
+            fids[present], oriented, bounds, np.zeros(0), {c: v[present] for c, v in attrs.items()}
+        )
 
     def _evict(self) -> None:
         # The tiles just used are at the end: the oldest go first, the newest never.

@@ -169,6 +169,9 @@ def village_style() -> LayerStyle:
             point_size=11.0,
             color=QColor(70, 40, 110),
             bold=True,
+            # At district scale a village is smaller than its name: names are
+            # placed anyway where they collide with no other label.
+            must_fit=False,
         ),
     )
 

@@ -25,6 +25,12 @@ Extent = tuple[float, float, float, float]
 # in ui/texts.py with every other name the user reads.
 STORE_LAYERS: tuple[str, ...] = ("villages", "parcels", "buildings")
 
+#: Features handled per call of shapely or Qt during a rendering. Most of those
+#: calls hold the GIL, and PySide holds it through every Qt call, so a longer
+#: call on the render thread would stall the GUI thread (shapely.from_wkb on
+#: 100,000 polygons: 0.3 s): batches keep each call to a few milliseconds.
+BATCH_FEATURES = 2000
+
 #: Asked between steps of a rendering: True when a newer request made it pointless.
 Cancel = Callable[[], bool]
 
@@ -97,8 +103,8 @@ class LabelPointCache:
                 missing.append(i)
             else:
                 out[i] = pt
-        if missing:
-            rows = np.asarray(missing, dtype=np.int64)
+        for start in range(0, len(missing), BATCH_FEATURES):
+            rows = np.asarray(missing[start : start + BATCH_FEATURES], dtype=np.int64)
             geoms = geometry[rows]
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
             if ok.any():

@@ -4,13 +4,14 @@ label work only where labels show."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
 import pytest
 import shapely
-from PySide6.QtCore import QSize, QThread
+from PySide6.QtCore import QCoreApplication, QSize, QThread
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from layers import MapRenderer, VectorLayer, ViewTransform
@@ -58,6 +59,20 @@ def _data(base: VectorLayer):
     return LayerData(fids=base.fids, geometry=base.geometry, attrs=dict(base.attrs))
 
 
+def wait_until(condition: Callable[[], bool], timeout_ms: int) -> None:
+    """Process events until `condition` holds.
+
+    Not qtbot.waitUntil: its nested event loop returns at once once a test has
+    made the application quit (tests/ui/gui's run_gui test does), and queued
+    signals from the render thread would never be delivered.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000.0
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        QCoreApplication.processEvents()
+        time.sleep(0.002)
+
+
 def view_of(extent: Extent) -> ViewTransform:
     return ViewTransform.fit(extent, SIZE)
 
@@ -74,7 +89,7 @@ def test_newer_request_cancels_the_older(qtbot: object, qapp: object) -> None:
         second = queue.request(view_of((-5, 0, 15, 10)), 96.0)
         third = queue.request(view_of((-10, 0, 10, 10)), 96.0)  # replaces the second unseen
         layer.gate.set()
-        qtbot.waitUntil(lambda: got == [third], timeout=5000)  # type: ignore[attr-defined]
+        wait_until(lambda: got == [third], 5000)
         assert queue.cancelled == [first]
         assert second not in got
         assert layer.threads and all(t is not QThread.currentThread() for t in layer.threads)
@@ -104,7 +119,7 @@ def test_previous_frame_shows_moved_while_the_new_one_renders(qtbot: object, qap
     try:
         v1 = view_of((0, 0, 20, 10))  # the square fills the left half
         paint(frames, v1)
-        qtbot.waitUntil(lambda: frames.is_current(v1), timeout=5000)  # type: ignore[attr-defined]
+        wait_until(lambda: frames.is_current(v1), 5000)
         shown = paint(frames, v1)
         assert is_red(shown, 50, 50) and not is_red(shown, 150, 50)
         # Pan 5 m (50 px) east while the worker is held: the old frame, moved.
@@ -121,7 +136,7 @@ def test_previous_frame_shows_moved_while_the_new_one_renders(qtbot: object, qap
         scaled = paint(frames, v3)
         assert is_red(scaled, 100, 50) and not is_red(scaled, 40, 50)
         layer.gate.set()
-        qtbot.waitUntil(lambda: frames.is_current(v3), timeout=5000)  # type: ignore[attr-defined]
+        wait_until(lambda: frames.is_current(v3), 5000)
         final = paint(frames, v3)
         assert is_red(final, 100, 50) and is_red(final, 120, 30) and not is_red(final, 160, 50)
     finally:
@@ -135,7 +150,7 @@ def test_refresh_keeps_the_old_frame_until_the_new_one(qtbot: object, qapp: obje
     try:
         v = view_of((0, 0, 20, 10))
         paint(frames, v)
-        qtbot.waitUntil(lambda: frames.is_current(v), timeout=5000)  # type: ignore[attr-defined]
+        wait_until(lambda: frames.is_current(v), 5000)
         done = frames.frames
         layer.visible = False
         layer.gate.clear()
@@ -143,7 +158,7 @@ def test_refresh_keeps_the_old_frame_until_the_new_one(qtbot: object, qapp: obje
         during = paint(frames, v)
         assert frames.busy and is_red(during, 50, 50)
         layer.gate.set()
-        qtbot.waitUntil(lambda: frames.frames > done and not frames.busy, timeout=5000)  # type: ignore[attr-defined]
+        wait_until(lambda: frames.frames > done and not frames.busy, 5000)
         assert not is_red(paint(frames, v), 50, 50)
     finally:
         layer.gate.set()
@@ -206,3 +221,43 @@ def test_layer_hidden_by_scale_is_not_read(qapp: object) -> None:
     renderer.render_image((0, 0, 20, 10), QSize(200, 100))
     assert layer.entered.is_set()
     assert renderer.last_stats.features == {"zones": 1}
+
+
+def test_no_enum_is_created_off_the_gui_thread(
+    qtbot: object, qapp: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PySide creates enum types lazily, and two threads doing so at once crashed the process."""
+    import enum
+
+    from test_renderer import build_project
+
+    from layers import load_layers
+    from qjgis.store import GpkgStore
+
+    project = build_project(tmp_path / "p.gpkg")  # type: ignore[operator]
+    with GpkgStore.open(project.path) as store:
+        renderer = MapRenderer(load_layers(store))
+    made: list[tuple[str, bool]] = []
+    real = enum.EnumType._create_
+
+    def spy(cls: object, class_name: str, *args: object, **kwargs: object) -> object:
+        made.append((class_name, threading.current_thread() is threading.main_thread()))
+        return real(cls, class_name, *args, **kwargs)  # type: ignore[misc]
+
+    queue = RenderQueue(renderer)  # warms up on this thread before its worker starts
+    monkeypatch.setattr(enum.EnumType, "_create_", spy)
+    got: list[object] = []
+    queue.rendered.connect(lambda n, image, view, stats: got.append(stats))
+    try:
+        full = renderer.full_extent()
+        assert full is not None
+        centre = project.buildings[0].centre
+        for view in (view_of(full), ViewTransform.centred(centre, 0.05, QSize(200, 100))):
+            # Only the worker draws: nothing on this thread creates an enum first.
+            queue.request(view, 96.0)
+            count = len(got)
+            wait_until(lambda c=count: len(got) > c, 10000)
+    finally:
+        queue.shutdown()
+    assert any(getattr(stats, "labels", None) for stats in got)
+    assert [name for name, gui in made if not gui] == []

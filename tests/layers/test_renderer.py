@@ -22,7 +22,7 @@ from layers import (
     polygons_to_path,
     scale_text,
 )
-from layers.style import DANGER_OUTLINE, PARCEL_FILL, RUIN_HATCH
+from layers.style import DANGER_OUTLINE, PARCEL_FILL, RUIN_HATCH, parcel_style
 from qjgis.store import GpkgStore
 
 pytestmark = pytest.mark.gui
@@ -251,12 +251,26 @@ def test_village_label_is_drawn_where_it_fits(renderer: MapRenderer, project: Pr
     assert (with_labels[ys, xs].sum(axis=1) < 300).sum() > 20
 
 
-def test_village_label_is_hidden_where_it_does_not_fit(renderer: MapRenderer) -> None:
+def test_village_names_that_do_not_fit_are_placed_without_overlap(
+    renderer: MapRenderer,
+) -> None:
+    # 1,200 m of villages on 120 px: each village is 40 px wide, its name wider.
     full = renderer.full_extent()
     assert full is not None
-    image = renderer.render_image(full, QSize(60, 40))
-    assert image.width() == 60
-    assert renderer.last_stats.labels.get("villages", 0) == 0
+    renderer.render_image(full, QSize(120, 40))
+    drawn = renderer.last_stats.labels.get("villages", 0)
+    assert 1 <= drawn < 3  # names at district scale, but never on top of each other
+
+
+def test_parcel_labels_must_fit_their_parcel(qapp: object) -> None:
+    small = shapely.box(0, 0, 5, 5)  # 19 px at 1:1,000: less than its code is wide
+    big = shapely.box(20, 0, 60, 40)
+    codes = np.array(["500110108001JC00001", "500110108001JC00002"], dtype=object)
+    layer = VectorLayer.from_arrays("parcels", [small, big], {"zddm": codes}, parcel_style())
+    renderer = MapRenderer([layer])
+    renderer.render_image((-10, -10, 90, 50), QSize(378, 227))  # 1:1,000
+    assert renderer.last_stats.scale < 2500
+    assert renderer.last_stats.labels["parcels"] == 1
 
 
 def test_village_name_stays_in_view_when_zoomed_in(renderer: MapRenderer) -> None:

@@ -19,7 +19,7 @@ from layers import MapRenderer, VectorLayer, load_layers
 from layers.style import LayerStyle, Symbol
 from layers.vector_layer import Cancel, Extent, Features
 from qjgis.store import GpkgStore, LayerData
-from ui.map_canvas import ZOOM_STEP, MapCanvas
+from ui.gui.map_canvas import ZOOM_STEP, MapCanvas
 
 RED = QColor(255, 0, 0)
 
