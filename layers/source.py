@@ -172,7 +172,7 @@ class GpkgLayer:
                 for j in range(j0, j1 + 1):
                     if cancel is not None and cancel():
                         raise RenderCancelled
-                    tiles.append(self._tile(level, i, j, side))
+                    tiles.append(self._tile(level, i, j, side, cancel))
             out = _merge(tiles, extent, min_size)
             self._evict()
         return out
@@ -189,7 +189,7 @@ class GpkgLayer:
             self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
         return self._conn
 
-    def _tile(self, level: int, i: int, j: int, side: float) -> _Tile:
+    def _tile(self, level: int, i: int, j: int, side: float, cancel: Cancel | None) -> _Tile:
         key = (level, i, j)
         tile = self._tiles.get(key)
         if tile is not None:
@@ -198,13 +198,14 @@ class GpkgLayer:
         tile = self._read(
             (i * side, j * side, (i + 1) * side, (j + 1) * side),
             2.0**level if level > _MIN_LEVEL else 0.0,
+            cancel,
         )
         self._tiles[key] = tile
         self._cached += len(tile)
         self.tiles_read += 1
         return tile
 
-    def _read(self, box: Extent, min_size: float) -> _Tile:
+    def _read(self, box: Extent, min_size: float, cancel: Cancel | None = None) -> _Tile:
         cols = list(self._style.all_columns)
         select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
         # The R-tree's float32 bounds are rounded outwards, so its sizes never
@@ -225,6 +226,8 @@ class GpkgLayer:
             rows = cursor.fetchmany(BATCH_FEATURES)
             if not rows:
                 break
+            if cancel is not None and cancel():
+                raise RenderCancelled  # the tile is not kept half read
             parts.append(self._decode(rows, cols))
         if not parts:
             parts.append(self._decode([], cols))
