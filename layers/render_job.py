@@ -253,6 +253,7 @@ class MapFrames(QObject):
         self.last_stats: RenderStats | None = None
         #: frames shown so far (tests, benchmarks)
         self.frames = 0
+        warm_up_qt()  # now, with the view, rather than when the first project opens
         self.set_renderer(renderer)
 
     @property

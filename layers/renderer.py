@@ -53,6 +53,8 @@ BASE_DPI = 96.0  # style sizes are in pixels of a 96 dpi screen
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
 _MOVE_TO, _LINE_TO = 0, 1
 _WINDING_FILL = 1
+# Above this many labels, halos are drawn through one image (see _draw_texts).
+_HALO_IMAGE_LABELS = 100
 # Above this many, relocating off-screen label points costs more than it gives.
 _MAX_RELOCATED_LABELS = 64
 
@@ -465,7 +467,7 @@ class MapRenderer:
                 continue
             placed.append((QPointF(x, y + ascent), text))
         if placed:
-            _draw_texts(painter, placed, font, label, height)
+            _draw_texts(painter, placed, font, label, height, t)
         return len(placed), len(rows)
 
 
@@ -475,16 +477,18 @@ def _draw_texts(
     font: QFont,
     label: LabelStyle,
     height: float,
+    t: ViewTransform,
 ) -> None:
     """Texts with a halo: the text drawn around itself in the halo colour, then on top.
 
     Stroking glyph outlines (QPainterPath.addText + strokePath) cost 9 ms a
     label, 94 % of a district frame; drawText goes through Qt's glyph cache, a
-    hundred times faster, and stays real text in a PDF.
+    hundred times faster, and stays real text in a PDF. With many labels on a
+    raster device the halo copies are one image of all the texts drawn eight
+    times, not eight drawText calls a label (1,149 village names: 0.27 s).
     """
     painter.setFont(font)
     if label.halo is not None:
-        painter.setPen(label.halo)
         # One ring of copies as far out as the stroked halo reached (a fifth of
         # the text height, half of it each side): glyph strokes are wider than
         # the gaps between the copies.
@@ -494,9 +498,32 @@ def _draw_texts(
             QPointF(-r, 0), QPointF(r, 0), QPointF(0, -r), QPointF(0, r),
             QPointF(-d, -d), QPointF(d, -d), QPointF(-d, d), QPointF(d, d),
         ]  # fmt: skip
-        for point, text in placed:
+        device = painter.device()
+        if _is_raster(painter) and device is not None and len(placed) > _HALO_IMAGE_LABELS:
+            ratio = device.devicePixelRatioF()
+            mask = QImage(
+                max(1, round(t.width * ratio)),
+                max(1, round(t.height * ratio)),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            mask.setDevicePixelRatio(ratio)
+            mask.fill(QColor(0, 0, 0, 0))
+            mp = QPainter(mask)
+            try:
+                mp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+                mp.setFont(font)
+                mp.setPen(label.halo)
+                for point, text in placed:
+                    mp.drawText(point, text)
+            finally:
+                mp.end()
             for offset in offsets:
-                painter.drawText(point + offset, text)
+                painter.drawImage(offset, mask)
+        else:
+            painter.setPen(label.halo)
+            for point, text in placed:
+                for offset in offsets:
+                    painter.drawText(point + offset, text)
     painter.setPen(label.color)
     for point, text in placed:
         painter.drawText(point, text)

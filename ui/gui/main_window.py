@@ -173,7 +173,8 @@ class MainWindow(QMainWindow):
             return False
         try:
             layers = load_layers(store)
-            counts = store.counts()
+            # The map's own counts: store.counts() counts every table (0.5 s at 1 M parcels).
+            counts = {layer.name: len(layer) for layer in layers}
             crs = store.settings().crs
         except (QjgisError, sqlite3.Error) as exc:
             store.close()
