@@ -205,6 +205,12 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("check.neighbour_tolerance_m", 0.5, _number(0.0, 50.0), "check"),
     SettingSpec("check.area_tolerance_m2", 1.0, _number(0.0, 1000.0), "check"),
     SettingSpec("check.area_tolerance_ratio", 0.01, _number(0.0, 1.0), "check"),
+    # QJ-R016: a building beyond its parcel by more than both of these (area and share).
+    SettingSpec("check.beyond_m2", 1.0, _number(0.0, 1000.0), "check"),
+    SettingSpec("check.beyond_share", 0.05, _number(0.0, 0.5), "check"),
+    # QJ-R002 without a recorded deadline: the old house must be gone this many months
+    # after the new approval or completion. Unverified as local practice: confirm locally.
+    SettingSpec("check.demolish_within_months", 6, _number(0, 120, integer=True), "check"),
     # Historical cut-offs: 《村镇建房用地管理条例》 (1982-02-13) and the Land
     # Administration Law in force (1987-01-01); both unverified as local practice.
     SettingSpec("cutoff.historical", "1987-01-01", _date, "cutoff"),

@@ -15,6 +15,7 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, iso_date
+from ui.texts import t
 
 
 def unevaluated_text(reason: str) -> str:
@@ -35,6 +36,21 @@ def finding_state_text(state: str) -> str:
 
 def decision_text(decision: str | None) -> str:
     return texts.lookup("decision", decision or "pending")
+
+
+def evidence_name(key: str) -> str:
+    return texts.lookup("evidence", key)
+
+
+def evidence_value(value: Any, key: str = "") -> str:
+    """A figure as printed; a value that is a code (no_case, after_tier2) in words."""
+    if key == "status":
+        return texts.value_text(value, "building_status")
+    if isinstance(value, bool):
+        return texts.t("yes") if value else texts.t("no")
+    if isinstance(value, str) and texts.has(f"evidence_value.{value}"):
+        return texts.t(f"evidence_value.{value}")
+    return str(value)
 
 
 def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
@@ -59,16 +75,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser(
         "check",
         parents=[common],
-        help="run the checks and save their findings",
-        description="Run the registered rules (all by default) and save their findings in the "
-        "project. Exit 0 when the checks ran, whatever they found.",
+        help=t("help.run_the_checks_and_save_their"),
+        description=t("help.run_the_registered_rules_all_by"),
     )
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help="rules to run")
-    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date deadlines are judged on")
+    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help=t("help.rules_to_run"))
+    s.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_deadlines_are_judged_on")
+    )
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("findings", parents=[common], help="list the findings")
+    s = sub.add_parser("findings", parents=[common], help=t("help.list_the_findings"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--rule", metavar="QJ-R001")
     s.add_argument("--village", metavar="CODE|NAME")
@@ -78,39 +95,50 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
             "decision", ("pending", "confirmed", "exempted", "false_positive", "needs_review")
         ),
         metavar="D",
-        help="pending, confirmed, exempted, false-positive or needs-review (or the Chinese name)",
+        help=t("help.pending_confirmed_exempted_false_positive_or"),
     )
-    s.add_argument("--all", action="store_true", help="include findings no longer found")
+    s.add_argument("--all", action="store_true", help=t("help.include_findings_no_longer_found"))
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("review", parents=[common], help="record a decision on a finding")
+    s = sub.add_parser("review", parents=[common], help=t("help.record_a_decision_on_a_finding"))
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
+    s.add_argument("finding", metavar="FINDING", help=t("help.finding_number_or_rule_key"))
     s.add_argument(
         "--decision",
         required=True,
         type=_choice("decision", ("confirmed", "exempted", "false_positive")),
         metavar="D",
-        help="confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",
+        help=t("help.confirmed_exempted_or_false_positive_or"),
     )
     s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument(
+        "--replace", action="store_true", help="replace a decision the finding already has"
+    )
+    s.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="the finding's row version you decided on (findings --json); refused if changed",
+    )
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("stats", parents=[common], help="count findings or cases by area")
+    s = sub.add_parser("stats", parents=[common], help=t("help.count_findings_or_cases_by_area"))
     s.add_argument("project", metavar="PROJECT")
     what = s.add_mutually_exclusive_group(required=True)
-    what.add_argument("--findings", action="store_true", help="count the open findings")
-    what.add_argument("--cases", action="store_true", help="count the remediation cases")
+    what.add_argument("--findings", action="store_true", help=t("help.count_the_open_findings"))
+    what.add_argument("--cases", action="store_true", help=t("help.count_the_remediation_cases"))
     s.add_argument(
         "--by",
         type=_choice("level", ("village", "town", "district")),
         default="village",
         metavar="village|town|district",
-        help="group by village, town or the whole district (村, 镇街, 全区)",
+        help=t("help.group_by_village_town_or_the"),
     )
-    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
+    s.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_overdue_is_judged_on")
+    )
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")
@@ -252,7 +280,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             # the whole evidence is in --json and the files
             others = [e["key"] for e in r["entities"] if e["key"] != r["key"]]
             figures = [
-                f"{k}={v}"
+                f"{evidence_name(k)}={evidence_value(v, k)}"
                 for k, v in r["evidence"].items()
                 if not isinstance(v, dict | list) and v is not None
             ]
@@ -282,7 +310,14 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import Review, get_finding
 
     with GpkgStore.open(args.project) as store:
-        commands.run(store, Review(args.finding, args.decision, args.reason))
+        review = Review(
+            args.finding,
+            args.decision,
+            args.reason,
+            expected_version=args.expect_version,
+            replace=args.replace,
+        )
+        commands.run(store, review)
         record = get_finding(store, args.finding)
     text = texts.label("reviewed").format(
         fid=record.fid,

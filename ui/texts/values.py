@@ -39,6 +39,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "administrator"),
     # filters of findings besides the decisions (ui/texts/checks.py names the decisions)
     "decision.needs_review": ("需复核", "needs review"),
+    # a building's status (BuildingStatus), stored in Chinese
+    "building_status.in-use": ("在用", "in use"),
+    "building_status.idle": ("闲置", "vacant"),
+    "building_status.ruin": ("残垣断壁", "ruin"),
+    "building_status.demolished": ("已拆除", "demolished"),
+    "building_status.reclaimed": ("已复垦", "reclaimed"),
     "level.village": ("村", "village"),
     "level.town": ("镇街", "town"),
     "level.district": ("全区", "district"),

@@ -29,7 +29,7 @@ from qjgis.cases.model import Disposition, RenovationState, RuinState, code_name
 from qjgis.cases.stats import stat_keys
 from qjgis.checks.engine import load_rules
 from qjgis.errors import REASONS, Invalid, QjgisError
-from qjgis.model import Role
+from qjgis.model import BuildingStatus, Role
 from ui import texts
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,13 +49,17 @@ _ALLOWED_LATIN = {
     "R12", "R014", "RULE", "KEY", "VALUE", "FILE", "YYYY", "MM", "DD", "ID", "gpkg", "shp",
     "geojson", "json", "sqlite", "SQLite", "qj_meta", "prj", "dbf", "shx", "cpg",
     "tx", "ty", "tz", "rx", "ry", "rz", "ds", "position_vector", "coordinate_frame",
-    "parcels", "buildings", "villages", "households",
+    "parcels", "buildings", "villages", "households", "ASCII", "Latin", "PDF", "GIS", "WGS",
+    "RFC", "NAME", "gbk", "import", "village", "town", "district",
+    "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
 }
 # fmt: on
 
 
 def _latin_words(text: str) -> list[str]:
-    text = re.sub(r"\{[^}]*\}|--[a-z-]+|[a-z_]+\.[a-z_.0-9]+|\*\.[a-z]+", " ", text)
+    text = re.sub(
+        r"\{[^}]*\}|%\([a-z_]+\)[rs]|--[a-z-]+|[a-z_]+\.[a-z_.0-9]+|\*\.[a-z]+", " ", text
+    )
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", text) if len(w) >= 3]
 
 
@@ -102,6 +106,7 @@ def test_every_rule_state_disposition_role_and_statistics_column_is_named() -> N
     codes += [f"renovation_state.{code_name(s)}" for s in RenovationState]
     codes += [f"disposition.{code_name(d)}" for d in Disposition]
     codes += [f"role.{r.value}" for r in Role]
+    codes += [f"building_status.{code_name(b)}" for b in BuildingStatus]
     codes += [f"stat.{k}" for k in stat_keys()]
     codes += [f"decision.{d}" for d in ("pending", "confirmed", "exempted", "false_positive")]
     missing = [c for c in codes if not texts.has(c)]
@@ -120,6 +125,8 @@ def test_stored_chinese_values_are_the_catalogues_chinese() -> None:
         assert texts.CATALOGUE[f"renovation_state.{code_name(s)}"][0] == s.value
     for d in Disposition:
         assert texts.CATALOGUE[f"disposition.{code_name(d)}"][0] == d.value
+    for b in BuildingStatus:
+        assert texts.CATALOGUE[f"building_status.{code_name(b)}"][0] == b.value
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -225,3 +232,33 @@ def test_the_catalogue_and_the_cli_import_no_qt() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_encoding_and_crs_decision_reason_is_named() -> None:
+    """The import report says how it chose the encoding and the CRS: by reason codes."""
+    sources = {
+        "encoding_reason": ROOT / "qjgis" / "io" / "encoding.py",
+        "crs_reason": ROOT / "qjgis" / "io" / "crs.py",
+    }
+    found: dict[str, set[str]] = {}
+    for prefix, path in sources.items():
+        text = path.read_text(encoding="utf-8")
+        cls = "EncodingDecision" if prefix == "encoding_reason" else "CrsDecision"
+        found[prefix] = set(re.findall(cls + r'\(\s*[^,]+,\s*"([a-z_]+)"', text))
+    importer = (ROOT / "qjgis" / "io" / "importer.py").read_text(encoding="utf-8")
+    found["crs_reason"] |= set(re.findall(r'parse_user_crs\([^)]*\),\s*"([a-z_]+)"', importer))
+    assert {"cpg", "detected", "fallback"} <= found["encoding_reason"]
+    assert {"prj", "proposed", "override"} <= found["crs_reason"]
+    missing = [f"{p}.{c}" for p, codes in found.items() for c in codes if not texts.has(f"{p}.{c}")]
+    assert missing == []
+
+
+def test_every_progress_stage_the_engine_reports_is_named() -> None:
+    stages = set()
+    for path in (ROOT / "qjgis").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        stages |= set(
+            re.findall(r'set_progress\([^()]*(?:\([^()]*\))?[^()]*,\s*"([a-z_]+)"\)', text)
+        )
+    assert {"generate", "context", "write"} <= stages
+    assert sorted(s for s in stages if not texts.has(f"app.stage_{s}")) == []
