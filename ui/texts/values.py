@@ -100,6 +100,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "code_problem.not-homestead": ("不是宅基地", "not a homestead"),
     "code_problem.virtual-unit": ("虚拟不动产单元", "virtual unit"),
     "code_problem.old-county-code": ("旧县级代码", "old county code"),
+    "code_problem.other-county": ("县级代码不是本区县的", "county code of another district"),
+    "code_problem.fixture-not-house": ("房屋的定着物特征码应为 F", "a building's fixture letter must be F (house)"),
     "id_problem.empty": ("身份证号为空", "ID number empty"),
     "id_problem.wrong-length": ("身份证号位数不对", "wrong length"),
     "id_problem.non-digit": ("含非数字字符", "not digits"),
