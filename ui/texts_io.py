@@ -128,6 +128,52 @@ def error_templates() -> dict[str, str]:
             "Errors",
             "{path}: reading .xls needs the xlrd package; save the file as .xlsx",
         ),
+        "import_required_unmapped": QCoreApplication.translate(
+            "Errors",
+            "{path}: no field maps to {target} ({title}), which {layer} requires; map one "
+            "with --mapping (fields: {fields})",
+        ),
+        "source_misnamed": QCoreApplication.translate(
+            "Errors",
+            "{path}: the file is a {found} file named {suffix}; rename it to {real_suffix} "
+            "and import that{inside}",
+        ),
+        "source_zip_misnamed": QCoreApplication.translate(
+            "Errors",
+            "{path}: the file is a ZIP archive named {suffix}; extract it and import the file "
+            "inside ({inside})",
+        ),
+        "source_not_data": QCoreApplication.translate(
+            "Errors",
+            "{path}: the file is a {found} file, not {suffix}; qjgis imports shapefiles "
+            "(also zipped), GeoPackage, FileGDB and GeoJSON, and XLSX, XLS or CSV registers",
+        ),
+        "source_access_db": QCoreApplication.translate(
+            "Errors",
+            "{path}: an Access database (personal geodatabase, .mdb) cannot be read; "
+            "export its layers to a shapefile or GeoPackage (ArcGIS, QGIS) and import those",
+        ),
+        "encoding_mismatch": QCoreApplication.translate(
+            "Errors",
+            "{path}: --encoding {given} does not decode the text ({example}); it decodes "
+            "as {detected}: give --encoding {detected}, or leave --encoding out",
+        ),
+        "encoding_row_undecodable": QCoreApplication.translate(
+            "Errors",
+            "{path}: row {row} does not decode as {encoding}; give the file's encoding "
+            "with --encoding (GBK, GB18030, UTF-8, BIG5)",
+        ),
+        "crs_mismatch": QCoreApplication.translate(
+            "Errors",
+            "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}); they "
+            "look like {suggested}: give --source-crs {suggested}",
+        ),
+        "crs_mismatch_unknown": QCoreApplication.translate(
+            "Errors",
+            "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}), and "
+            "they match no CRS qjgis recognises; give the right one with --source-crs "
+            "EPSG:N",
+        ),
     }
 
 
@@ -229,5 +275,23 @@ def labels() -> dict[str, str]:
         ),
         "issue.household_head_missing": QCoreApplication.translate(
             "Texts", "no 户主 row: first member taken as head"
+        ),
+        "io.required_missing": QCoreApplication.translate(
+            "Texts",
+            "Refused: no field maps to {target}, which this layer requires; candidate "
+            "fields (sample values):",
+        ),
+        "io.required_candidate": QCoreApplication.translate(
+            "Texts",
+            "  {field}: {samples}",
+        ),
+        "io.warn_encoding_doubtful": QCoreApplication.translate(
+            "Texts",
+            "Warning: with --encoding {given} the text reads as {samples}; it reads as "
+            "Chinese in {suggested}",
+        ),
+        "issue.row_left_out_empty": QCoreApplication.translate(
+            "Texts",
+            "required value empty: row left out",
         ),
     }

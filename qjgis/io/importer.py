@@ -55,6 +55,10 @@ QjgisError.register(
         "undo_blocked_missing": (
             "import batch {batch} cannot be undone: {layer} row {fid} no longer exists"
         ),
+        "import_required_unmapped": (
+            "{path}: no field maps to {target} ({title}), which {layer} requires; map one with "
+            "--mapping (fields: {fields})"
+        ),
     }
 )
 
@@ -64,6 +68,19 @@ KEYS = {"parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "household
 #: per-row detail kept in the report for each kind of issue; counts are always complete
 DETAIL_LIMIT = 200
 BATCH_SIZE = 20_000
+
+#: The required targets of each layer kind (docs/import-guide.md): every group needs one
+#: mapped source field, else the import is refused whole. Villages: the code and the
+#: name (both NOT NULL). Parcels: the 宗地代码 (the key re-imports update by, and what
+#: the checks, cases and reports name a parcel by). Buildings: the 不动产单元号 or the
+#: 宗地代码 of the parcel it stands on. Households: the 户号 or the ID number (a row
+#: without a 户号 becomes a household keyed by the ID number).
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "villages": (("code",), ("name",)),
+    "parcels": (("zddm",),),
+    "buildings": (("bdcdyh", "zddm"),),
+    "households": (("household_no", "id_number"),),
+}
 
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
@@ -327,6 +344,88 @@ def extra_json(
         # elementwise str concatenation of object arrays runs in C, without a loop per row
         out = out + (sep + _json_string(name) + ": ") + quoted
     return out + "}"
+
+
+# =================================================================== required targets
+def required_missing(
+    layer: str, mapping: mapping_mod.FieldMapping, samples: Mapping[str, list[str]]
+) -> list[dict[str, Any]]:
+    """The required target groups no source field maps to, each with the unmapped
+    source fields as candidates (with sample values); empty when all are mapped."""
+    targets = mapping.targets()
+    groups = [g for g in REQUIRED[layer] if not any(t in targets for t in g)]
+    if not groups:
+        return []
+    candidates = [{"field": f, "samples": list(samples.get(f, []))} for f in mapping.unmapped()]
+    return [{"targets": list(g), "candidates": candidates} for g in groups]
+
+
+def samples_of(names: list[str], data: list[list[Any]], per_field: int = 3) -> dict[str, list[str]]:
+    """Up to `per_field` distinct non-empty values of each column of a table's first rows."""
+    out: dict[str, list[str]] = {}
+    for j, name in enumerate(names):
+        shown: list[str] = []
+        for row in data[:50]:
+            text = _text_scalar(row[j]) if j < len(row) and row[j] is not None else None
+            if text and text not in shown:
+                shown.append(text[:40])
+                if len(shown) >= per_field:
+                    break
+        out[name] = shown
+    return out
+
+
+def required_error(layer: str, source: str, missing: list[dict[str, Any]]) -> QjgisError:
+    """The one-line refusal for the first unmapped required target."""
+    group = missing[0]["targets"]
+    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[layer].columns}
+    if layer == "households":
+        titles = {**titles, **{c.name: c.title for c in schema.MEMBERS.columns}}
+    fields = [c["field"] for c in missing[0]["candidates"]]
+    shown = ", ".join(fields[:12]) + (" …" if len(fields) > 12 else "")
+    return QjgisError(
+        "import_required_unmapped", path=source, layer=layer,
+        layer_title=schema.TABLE_BY_NAME[layer].title, target=" / ".join(group),
+        title=" / ".join(titles.get(t, t) for t in group), fields=shown or "-",
+    )  # fmt: skip
+
+
+def refuse_or_report(
+    report: Report, layer: str, source: str, missing: list[dict[str, Any]], dry_run: bool
+) -> None:
+    """Refuse an import with an unmapped required target; a dry run says so in its report
+    (with the candidates) and carries the refusal for the caller to show."""
+    if not missing:
+        return
+    error = required_error(layer, source, missing)
+    if not dry_run:
+        raise error
+    report.info["required_missing"] = missing
+    report.info["refused"] = {"code": error.code, "params": error.params}
+
+
+def _not_null_targets(layer: str, columns: Mapping[str, np.ndarray]) -> list[str]:
+    table = schema.TABLE_BY_NAME[layer]
+    return [c.name for c in table.columns if "NOT NULL" in c.sql and c.name in columns]
+
+
+def leave_out_empty(
+    report: Report, layer: str, columns: dict[str, np.ndarray], rows: np.ndarray
+) -> np.ndarray:
+    """Mask of the rows to write: a row whose value is empty in a column the table cannot
+    hold empty (a village's code or name) is left out alone and reported by row number,
+    instead of failing the whole batch on the NOT NULL constraint."""
+    keep = np.ones(len(rows), dtype=bool)
+    for name in _not_null_targets(layer, columns):
+        empty = keep & np.array([v is None for v in columns[name].tolist()], dtype=bool)
+        if empty.any():
+            key = columns.get(KEYS[layer])
+            report.issue(
+                "row_left_out_empty", rows[empty], None if key is None else key[empty],
+                column=name,
+            )  # fmt: skip
+            keep &= ~empty
+    return keep
 
 
 # =================================================================== row checks
@@ -867,6 +966,7 @@ def import_layer(
     """
     if layer not in LAYERS:
         raise QjgisError("import_layer_invalid", layer=layer)
+    sources.check_file_kind(source)
     if layer == "households":
         from qjgis.io import register
 
@@ -883,16 +983,19 @@ def import_layer(
             mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
         settings = store.settings()
         target = CRS.from_user_input(settings.crs)
+        longitude = float(settings["district.longitude"])
         if source_crs is not None:
             decision = crs_mod.CrsDecision(
                 crs_mod.parse_user_crs(source_crs), "override", source_crs
             )
+            crs_mod.check_fits(
+                decision, src.bounds, longitude, source, f"--source-crs {source_crs}"
+            )
         elif src.crs_wkt is not None:
             decision = crs_mod.from_wkt(src.crs_wkt, src.prj_path or source)
+            crs_mod.check_fits(decision, src.bounds, longitude, source, src.prj_path or source)
         else:
-            decision = crs_mod.propose(
-                src.bounds or (np.nan,) * 4, float(settings["district.longitude"]), source
-            )
+            decision = crs_mod.propose(src.bounds or (np.nan,) * 4, longitude, source)
         helmert = None
         datum = crs_mod.datum_of(decision.crs)
         if datum in crs_mod.OLD_DATUM_SETTINGS:
@@ -918,6 +1021,18 @@ def import_layer(
             report.warnings.append({"code": "source_note", "detail": note})
         if src.encoding is not None and src.encoding.reason == "fallback":
             report.warnings.append({"code": "encoding_fallback", "detail": src.encoding.detail})
+        if src.encoding is not None and src.encoding.suggested:
+            report.warnings.append({
+                "code": "encoding_doubtful", "given": src.encoding.detail,
+                "suggested": src.encoding.suggested, "samples": src.encoding.samples,
+            })  # fmt: skip
+        missing = required_missing(layer, mapping, {})
+        if missing:
+            samples = src.samples()
+            for entry in missing:
+                for c in entry["candidates"]:
+                    c["samples"] = samples.get(c["field"], [])
+        refuse_or_report(report, layer, source, missing, dry_run)
         if dry_run:
             report.info["dry_run"] = True
             return report.as_dict()
@@ -956,6 +1071,14 @@ def import_layer(
                 keys = columns.get(key_col, np.full(n, None, dtype=object))
                 if key_col not in columns:
                     columns[key_col] = keys
+                keep = leave_out_empty(report, layer, columns, rows)
+                if not keep.all():
+                    columns = {c: v[keep] for c, v in columns.items()}
+                    keys, rows, geoms = keys[keep], rows[keep], np.asarray(geoms)[keep]
+                    values = {f: np.asarray(v)[keep] for f, v in values.items()}
+                    n = len(rows)
+                    if n == 0:
+                        continue
                 check_keys(report, layer, keys, rows)
                 if layer == "parcels" and "holder_id" in columns:
                     check_ids(report, "holder_id", columns["holder_id"], rows, keys)

@@ -126,7 +126,7 @@ def _read_csv(
     if len(body) > len(sample):
         sample = sample[: sample.rfind(b"\n") + 1] or sample
     samples = [line for line in sample.split(b"\n") if any(b >= 0x80 for b in line)]
-    decision = enc.decide(samples, override=encoding)
+    decision = enc.decide(samples, override=encoding, path=str(path))
     text = body.decode(decision.encoding, errors="replace")  # the one decode of the data
     rows = list(csv.reader(io.StringIO(text)))
     at = _find_header(path, [list(r) for r in rows], "csv")
@@ -158,12 +158,10 @@ def import_register(
     if mapping_file is not None:
         mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
     targets = mapping.targets()
-    for needed in ("household_no", "name"):
-        if needed not in targets:
-            raise QjgisError(
-                "register_needs", path=source, column=needed,
-                mapped=", ".join(f"{s}->{t}" for t, s in targets.items()) or "-",
-            )  # fmt: skip
+    # 户号 or the ID number (importer.REQUIRED); a dry run reports the candidates instead
+    missing = importer.required_missing("households", mapping, importer.samples_of(names, data))
+    if missing and not dry_run:
+        raise importer.required_error("households", source, missing)
     n = len(data)
     width = len(names)
     cols: dict[str, np.ndarray] = {}
@@ -177,6 +175,7 @@ def import_register(
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
         **facts, "mapping": mapping.as_dict(), "columns": width,
     }  # fmt: skip
+    importer.refuse_or_report(report, "households", source, missing, dry_run)
     # Issues name the row as the spreadsheet shows it (the header row counts).
     rows = np.arange(n) + int(facts["header_row"])
     values: dict[str, np.ndarray] = {}
@@ -191,7 +190,7 @@ def import_register(
         values[tgt] = converted
         if bad.any():
             report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
-    hh = values["household_no"].copy()
+    hh = values.get("household_no", np.full(n, None, dtype=object)).copy()
     ids = values.get("id_number", np.full(n, None, dtype=object))
     no_hh = np.array([v is None for v in hh], dtype=bool)
     if no_hh.any():
@@ -236,7 +235,8 @@ def import_register(
         for f in _HOUSEHOLD_FIELDS:
             if f in values:
                 h_cols[f] = values[f][heads]
-        h_cols["head_name"] = values["name"][heads]
+        names_ = values.get("name", np.full(n, None, dtype=object))
+        h_cols["head_name"] = names_[heads]
         h_cols["head_id"] = ids[heads]
         hw = importer.BatchWriter(store, conn, "households", '"household_no"', batch_id, report)
         hw.write(h_keys, rows[heads], h_cols)
@@ -250,7 +250,7 @@ def import_register(
         person = np.array(
             [
                 i if i is not None else nm
-                for i, nm in zip(ids.tolist(), values["name"].tolist(), strict=True)
+                for i, nm in zip(ids.tolist(), names_.tolist(), strict=True)
             ],
             dtype=object,
         )

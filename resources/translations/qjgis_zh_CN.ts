@@ -450,6 +450,42 @@
         <source>{path}: reading .xls needs the xlrd package; save the file as .xlsx</source>
         <translation>{path}：读取 .xls 需要 xlrd 包；请将文件另存为 .xlsx</translation>
     </message>
+    <message>
+        <source>{path}: no field maps to {target} ({title}), which {layer} requires; map one with --mapping (fields: {fields})</source>
+        <translation>{path}：没有字段对应 {title}（{target}），而导入{layer_title}必须有此项；请用 --mapping 指定（可选字段：{fields}）</translation>
+    </message>
+    <message>
+        <source>{path}: the file is a {found} file named {suffix}; rename it to {real_suffix} and import that{inside}</source>
+        <translation>{path}：该文件实为 {found} 文件，却以 {suffix} 命名；请将其改名为 {real_suffix} 后再导入{inside}</translation>
+    </message>
+    <message>
+        <source>{path}: the file is a {found} file, not {suffix}; qjgis imports shapefiles (also zipped), GeoPackage, FileGDB and GeoJSON, and XLSX, XLS or CSV registers</source>
+        <translation>{path}：该文件实为 {found} 文件，不是 {suffix}；qjgis 可导入 shapefile（含 zip 压缩包）、GeoPackage、FileGDB、GeoJSON，以及 XLSX、XLS、CSV 户籍表</translation>
+    </message>
+    <message>
+        <source>{path}: an Access database (personal geodatabase, .mdb) cannot be read; export its layers to a shapefile or GeoPackage (ArcGIS, QGIS) and import those</source>
+        <translation>{path}：无法读取 Access 数据库（个人地理数据库 .mdb）；请先用 ArcGIS 或 QGIS 将其图层导出为 shapefile 或 GeoPackage，再导入导出的文件</translation>
+    </message>
+    <message>
+        <source>{path}: --encoding {given} does not decode the text ({example}); it decodes as {detected}: give --encoding {detected}, or leave --encoding out</source>
+        <translation>{path}：按 --encoding {given} 无法解码其中文字（{example}）；该文字应按 {detected} 解码：请改用 --encoding {detected}，或不指定 --encoding</translation>
+    </message>
+    <message>
+        <source>{path}: row {row} does not decode as {encoding}; give the file's encoding with --encoding (GBK, GB18030, UTF-8, BIG5)</source>
+        <translation>{path}：第 {row} 行无法按 {encoding} 解码；请用 --encoding 指定文件的实际编码（GBK、GB18030、UTF-8、BIG5）</translation>
+    </message>
+    <message>
+        <source>{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}); they look like {suggested}: give --source-crs {suggested}</source>
+        <translation>{path}：坐标 {bounds} 不可能属于 {crs}（来自 {origin}）；这些坐标像是 {suggested}：请用 --source-crs {suggested}</translation>
+    </message>
+    <message>
+        <source>{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}), and they match no CRS qjgis recognises; give the right one with --source-crs EPSG:N</source>
+        <translation>{path}：坐标 {bounds} 不可能属于 {crs}（来自 {origin}），也不符合 qjgis 能识别的任何坐标系；请用 --source-crs EPSG:N 指定正确的坐标系</translation>
+    </message>
+    <message>
+        <source>{path}: the file is a ZIP archive named {suffix}; extract it and import the file inside ({inside})</source>
+        <translation>{path}：该文件实为以 {suffix} 命名的 ZIP 压缩包；请先解压，再导入其中的文件（{inside}）</translation>
+    </message>
 </context>
 <context>
     <name>Exemptions</name>
@@ -1246,6 +1282,22 @@
     <message>
         <source>no 户主 row: first member taken as head</source>
         <translation>无户主行：以第一位成员为户主</translation>
+    </message>
+    <message>
+        <source>Refused: no field maps to {target}, which this layer requires; candidate fields (sample values):</source>
+        <translation>拒绝导入：没有字段对应必填项 {target}；可选字段（示例值）：</translation>
+    </message>
+    <message>
+        <source>  {field}: {samples}</source>
+        <translation>  {field}：{samples}</translation>
+    </message>
+    <message>
+        <source>Warning: with --encoding {given} the text reads as {samples}; it reads as Chinese in {suggested}</source>
+        <translation>警告：按 --encoding {given} 读出的文字为 {samples}；按 {suggested} 才读作中文</translation>
+    </message>
+    <message>
+        <source>required value empty: row left out</source>
+        <translation>必填值为空：该行未导入</translation>
     </message>
 </context>
 <context>

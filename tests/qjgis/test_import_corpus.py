@@ -11,6 +11,7 @@ copied to a temporary folder first: GDAL may rewrite a .shx in place.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import warnings
@@ -80,7 +81,13 @@ OUTCOMES = [
     ("geotools/shapefile-test-data/bad/state.shp", "wrong_geometry_type", 0, None, None),
     ("geotools/shapefile-test-data/dbase-file-reader/nulls.dbf", "no_geometry", 0, None, None),
     ("geotools/shapefile-test-data/deleted/archsites.shp", "wrong_geometry_type", 0, None, None),
-    ("geotools/shapefile-test-data/dup-column/dup_column.shp", "crs_no_transform", 0, None, None),
+    (
+        "geotools/shapefile-test-data/dup-column/dup_column.shp",
+        "crs_mismatch_unknown",
+        0,
+        None,
+        None,
+    ),
     (
         "geotools/shapefile-test-data/empty-shapefile/empty-shapefile.shp",
         "empty_layer",
@@ -124,7 +131,7 @@ OUTCOMES = [
         None,
     ),
     ("geotools/shapefile-test-data/mzvalues/mpoints.shp", "wrong_geometry_type", 0, None, None),
-    ("geotools/shapefile-test-data/mzvalues/mpolygons.shp", "ok", 2, "UTF-8", "EPSG:4326"),
+    ("geotools/shapefile-test-data/mzvalues/mpolygons.shp", "crs_mismatch_unknown", 0, None, None),
     (
         "geotools/shapefile-test-data/mzvalues/multipointsz.shp",
         "wrong_geometry_type",
@@ -133,7 +140,7 @@ OUTCOMES = [
         None,
     ),
     ("geotools/shapefile-test-data/mzvalues/mzlines.shp", "wrong_geometry_type", 0, None, None),
-    ("geotools/shapefile-test-data/mzvalues/mzpolygons.shp", "ok", 2, "UTF-8", "EPSG:4326"),
+    ("geotools/shapefile-test-data/mzvalues/mzpolygons.shp", "crs_mismatch_unknown", 0, None, None),
     ("geotools/shapefile-test-data/mzvalues/pointM.shp", "wrong_geometry_type", 0, None, None),
     ("geotools/shapefile-test-data/mzvalues/pointZ.shp", "wrong_geometry_type", 0, None, None),
     ("geotools/shapefile-test-data/mzvalues/polygonm.shp", "ok", 1, "CP1252", "EPSG:4326"),
@@ -154,7 +161,7 @@ OUTCOMES = [
         None,
         None,
     ),
-    ("geotools/shapefile-test-data/mzvalues/zpolygons.shp", "ok", 4, "UTF-8", "EPSG:4326"),
+    ("geotools/shapefile-test-data/mzvalues/zpolygons.shp", "crs_mismatch_unknown", 0, None, None),
     ("geotools/shapefile-test-data/sparse/sparse.shp", "wrong_geometry_type", 0, None, None),
     ("geotools/shapefile-test-data/special-characters/Åéìòù.shp", "empty_layer", 0, None, None),
     ("mapshaper/dbf/POLYGON.dbf", "no_geometry", 0, None, None),
@@ -259,6 +266,22 @@ OUTCOMES = [
     ("shapefile-js/zero-len-line.zip", "wrong_geometry_type", 0, None, None),
     ("tnnevol-gmap/500000.json", "ok", 38, None, "EPSG:4326"),
     ("tnnevol-gmap/500110.json", "ok", 1, None, "EPSG:4326"),
+    ("ruiduobao-china-admin-divisions/510104_510104_2023.geojson", "ok", 1, None, "EPSG:4326"),
+    (
+        "ruiduobao-china-admin-divisions/510104_510104_2023.gpkg",
+        "source_zip_misnamed",
+        0,
+        None,
+        None,
+    ),
+    ("ruiduobao-china-admin-divisions/jiaojiang_331002_2023.zip", "ok", 1, "GB18030", "EPSG:4326"),
+    ("ruiduobao-china-admin-divisions/test_jinjiang.zip", "ok", 1, "GB18030", "EPSG:4326"),
+    ("wallellen-gov2014/member.xls", "source_format", 0, None, None),
+    ("wallellen-gov2014/低收入农户家庭信息导入模板.xls", "source_format", 0, None, None),
+    ("wallellen-gov2014/家庭成员数据导入模板.xls", "source_format", 0, None, None),
+    ("gaufung-tdqqs/家庭成员信息表.xls", "source_format", 0, None, None),
+    ("gaufung-tdqqs/承包方调查表.xls", "source_format", 0, None, None),
+    ("gaufung-tdqqs/基础数据模板.mdb", "source_access_db", 0, None, None),
 ]
 
 
@@ -275,9 +298,17 @@ def test_the_table_covers_the_corpus() -> None:
     for p in CORPUS.rglob("*"):
         rel = p.relative_to(CORPUS).as_posix()
         suffix = p.suffix.lower()
-        if suffix in (".shp", ".zip", ".geojson", ".json") or (
-            suffix == ".dbf" and not p.with_suffix(".shp").exists()
-        ):
+        if suffix in (
+            ".shp",
+            ".zip",
+            ".geojson",
+            ".json",
+            ".gpkg",
+            ".xls",
+            ".xlsx",
+            ".csv",
+            ".mdb",
+        ) or (suffix == ".dbf" and not p.with_suffix(".shp").exists()):
             found.add(rel)
     assert found == {row[0] for row in OUTCOMES}
 
@@ -300,24 +331,43 @@ def test_corpus_file(tmp_path: Path, rel, outcome, added, encoding, crs) -> None
                 importer.import_layer(store, "parcels", str(source))
             assert exc.value.code == outcome
             assert source.stem in exc.value.english()  # the message names the file
-            refused = True
         else:
-            report = importer.import_layer(store, "parcels", str(source))
-            refused = False
-            assert report["counts"]["added"] == added == store.counts()["parcels"]
-            assert (report["encoding"] or {}).get("encoding") == encoding
-            assert report["crs"]["crs"] == crs
-            # Nothing dropped silently: every row without a code is reported, by row.
-            assert report["issues"]["code_missing"]["count"] == added
-    if refused:
-        assert file_sha256(project) == digest
+            # Readable polygons, but none of these files has a 宗地代码 field: the import
+            # is refused whole, naming the target, and the dry run lists the candidates.
+            with pytest.raises(QjgisError) as exc:
+                importer.import_layer(store, "parcels", str(source))
+            assert exc.value.code == "import_required_unmapped"
+            assert exc.value.params["target"] == "zddm"
+            dry = importer.import_layer(store, "parcels", str(source), dry_run=True)
+            assert (dry["encoding"] or {}).get("encoding") == encoding
+            assert dry["crs"]["crs"] == crs
+            assert dry["required_missing"][0]["targets"] == ["zddm"]
+            fields = [c["field"] for c in dry["required_missing"][0]["candidates"]]
+            assert fields == list(dry["mapping"]["fields"])
+    assert file_sha256(project) == digest
+    if outcome != "ok" or not fields:
+        return
+    # Mapped by hand, a field of another meaning fills 宗地代码: every row is written and
+    # every row's code is reported missing or malformed, by row; nothing dropped silently.
+    mapping = tmp_path / "m.json"
+    mapping.write_text(json.dumps({fields[0]: "zddm"}, ensure_ascii=False), encoding="utf-8")
+    with GpkgStore.open(project) as store, warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        report = importer.import_layer(store, "parcels", str(source), mapping_file=str(mapping))
+        assert report["counts"]["added"] == added == store.counts()["parcels"]
+    flagged = sum(
+        report["issues"].get(k, {}).get("count", 0) for k in ("code_missing", "code_malformed")
+    )
+    assert flagged == added
 
 
 def test_chinese_poly_comes_out_heilongjiang(tmp_path: Path) -> None:
     assert CORPUS is not None
     source = _copy(CORPUS / "geotools/sample-data-shapes/chinese_poly.shp", tmp_path)
+    mapping = tmp_path / "m.json"
+    mapping.write_text('{"ADCODE99": "zddm"}', encoding="utf-8")
     with GpkgStore.create(tmp_path / "p.gpkg") as store:
-        report = importer.import_layer(store, "parcels", str(source))
+        report = importer.import_layer(store, "parcels", str(source), mapping_file=str(mapping))
         extra = store.read_layer("parcels", ["extra"]).attrs["extra"][0]
     assert report["encoding"]["encoding"] == "GBK"
     assert report["encoding"]["samples"] == ["黑龙江省"]

@@ -266,11 +266,19 @@ def test_register_without_needed_columns_is_refused(tmp_path: Path) -> None:
     with GpkgStore.open(path) as store, pytest.raises(QjgisError) as exc:
         importer.import_layer(store, "households", str(src))
     assert exc.value.code == "register_no_header"
-    src.write_text("户号,性别\nH1,男\n", encoding="utf-8")
+    # A household is keyed by its 户号 or an ID number (importer.REQUIRED): names alone
+    # never identify one, so a register of names is refused whole, naming the target.
+    src.write_text("姓名,性别\n王五,男\n", encoding="utf-8")
     with GpkgStore.open(path) as store, pytest.raises(QjgisError) as exc:
         importer.import_layer(store, "households", str(src))
-    assert exc.value.code == "register_needs" and exc.value.params["column"] == "name"
+    assert exc.value.code == "import_required_unmapped"
+    assert exc.value.params["target"] == "household_no / id_number"
     assert file_sha256(path) == digest
+    # 户号 without names is enough: the households and members are written, names empty.
+    src.write_text("户号,性别\nH1,男\n", encoding="utf-8")
+    with GpkgStore.open(path) as store:
+        report = importer.import_layer(store, "households", str(src))
+        assert report["counts"]["added"] == 1 and store.counts()["households"] == 1
 
 
 def test_unknown_layer_and_format(tmp_path: Path) -> None:
