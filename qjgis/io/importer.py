@@ -1035,7 +1035,9 @@ def import_layer(
         refuse_or_report(report, layer, source, missing, dry_run)
         if dry_run:
             report.info["dry_run"] = True
+            report.warnings.extend(src.note_warnings())
             return report.as_dict()
+        src.read_note_count, src.read_notes = 0, []  # the samples' rows are read again
         targets = mapping.targets()
         unmapped = mapping.unmapped()
         step = GeometryStep(target, fn)
@@ -1103,6 +1105,7 @@ def import_layer(
                     "keys": [r.get("key") for r in far["rows"][:20]],
                     "crs": settings.crs,
                 })  # fmt: skip
+            report.warnings.extend(src.note_warnings())
             report.info["batch_id"] = batch_id
             report.info["seconds"] = round(time.perf_counter() - started, 3)
             result = report.as_dict()

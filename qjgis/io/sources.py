@@ -191,7 +191,27 @@ class VectorSource:
     bounds: tuple[float, float, float, float] | None
     warnings: list[str] = field(default_factory=list)
     text_fields: frozenset[str] = frozenset()  # GDAL string fields: values are str or None
+    #: GDAL's warnings while reading rows: up to 5 distinct messages, and their count
+    read_notes: list[str] = field(default_factory=list)
+    read_note_count: int = 0
     _tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def _note(self, caught: list[warnings.WarningMessage]) -> None:
+        for w in caught:
+            self.read_note_count += 1
+            text = str(w.message).strip()[:200]
+            if len(self.read_notes) < 5 and text not in self.read_notes:
+                self.read_notes.append(text)
+
+    def note_warnings(self) -> list[dict[str, Any]]:
+        """The read's GDAL warnings as report warnings (distinct messages, then the count)."""
+        if not self.read_note_count:
+            return []
+        more = self.read_note_count - len(self.read_notes)
+        notes = [{"code": "source_note", "detail": t} for t in self.read_notes]
+        if more > 0:
+            notes[-1]["detail"] += f" (+{more})"
+        return notes
 
     def close(self) -> None:
         if self._tmp is not None:
@@ -227,11 +247,15 @@ class VectorSource:
         start = 0
         while start < self.features:
             try:
-                with warnings.catch_warnings():  # M dropping is reported once, from read_info
+                # GDAL's per-value complaints ("Value '.' parsed incompletely") go into the
+                # report, not onto the user's terminal; M dropping is reported from read_info.
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
                     warnings.filterwarnings("ignore", "Measured", UserWarning)
                     meta, _, wkb, values = raw.read(
                         self.gdal_path, skip_features=start, max_features=size, **kwargs
                     )
+                self._note(caught)
             except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
                 raise QjgisError(
                     "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
@@ -270,6 +294,9 @@ class VectorSource:
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", "Measured", UserWarning)
+                # per-value GDAL complaints: the raw.read path counts them; here the
+                # stream hides which row, so they are left out rather than printed
+                warnings.filterwarnings("ignore", category=RuntimeWarning, module="pyogrio")
                 with raw.open_arrow(
                     self.gdal_path, batch_size=size, use_pyarrow=False, **kwargs
                 ) as (meta, reader):
