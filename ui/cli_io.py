@@ -106,8 +106,13 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
     missing = report.get("required_missing", [])
     for entry in missing:
-        lines.append(texts.label("io.required_missing").format(target=" / ".join(entry["targets"])))
+        lines.append(
+            texts.label("io.required_missing").format(
+                target=" / ".join(entry["targets"]), title=" / ".join(entry.get("titles", []))
+            )
+        )
     if missing:  # the same candidates for every missing target: listed once
+        lines.append(texts.label("io.required_candidates"))
         for c in missing[0]["candidates"]:
             lines.append(
                 texts.label("io.required_candidate").format(

@@ -278,8 +278,10 @@ def labels() -> dict[str, str]:
         ),
         "io.required_missing": QCoreApplication.translate(
             "Texts",
-            "Refused: no field maps to {target}, which this layer requires; candidate "
-            "fields (sample values):",
+            "Refused: no field maps to {target} ({title}), which this layer requires",
+        ),
+        "io.required_candidates": QCoreApplication.translate(
+            "Texts", "Candidate fields (sample values):"
         ),
         "io.required_candidate": QCoreApplication.translate(
             "Texts",

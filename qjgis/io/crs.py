@@ -282,7 +282,10 @@ def check_fits(
     usable geometry."""
     if bounds is None or fits(decision.crs, bounds):
         return
-    shown = "({:.6g}, {:.6g})..({:.6g}, {:.6g})".format(*bounds)
+    # metres to the metre, degrees to about a decimetre: as a surveyor reads them
+    shown = "({}, {})..({}, {})".format(
+        *(f"{v:.0f}" if abs(v) >= 1000 else f"{v:.6g}" for v in bounds)
+    )
     try:
         suggested = propose(bounds, longitude, path)
     except QjgisError:

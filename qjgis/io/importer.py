@@ -357,7 +357,19 @@ def required_missing(
     if not groups:
         return []
     candidates = [{"field": f, "samples": list(samples.get(f, []))} for f in mapping.unmapped()]
-    return [{"targets": list(g), "candidates": candidates} for g in groups]
+    titles = _titles(layer)
+    return [
+        {"targets": list(g), "titles": [titles.get(t, t) for t in g], "candidates": candidates}
+        for g in groups
+    ]
+
+
+def _titles(layer: str) -> dict[str, str]:
+    """The Chinese column titles of a layer kind's targets (a register fills members too)."""
+    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[layer].columns}
+    if layer == "households":
+        titles = {**{c.name: c.title for c in schema.MEMBERS.columns}, **titles}
+    return titles
 
 
 def samples_of(names: list[str], data: list[list[Any]], per_field: int = 3) -> dict[str, list[str]]:
@@ -378,9 +390,7 @@ def samples_of(names: list[str], data: list[list[Any]], per_field: int = 3) -> d
 def required_error(layer: str, source: str, missing: list[dict[str, Any]]) -> QjgisError:
     """The one-line refusal for the first unmapped required target."""
     group = missing[0]["targets"]
-    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[layer].columns}
-    if layer == "households":
-        titles = {**titles, **{c.name: c.title for c in schema.MEMBERS.columns}}
+    titles = _titles(layer)
     fields = [c["field"] for c in missing[0]["candidates"]]
     shown = ", ".join(fields[:12]) + (" …" if len(fields) > 12 else "")
     return QjgisError(

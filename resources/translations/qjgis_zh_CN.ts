@@ -1284,8 +1284,8 @@
         <translation>无户主行：以第一位成员为户主</translation>
     </message>
     <message>
-        <source>Refused: no field maps to {target}, which this layer requires; candidate fields (sample values):</source>
-        <translation>拒绝导入：没有字段对应必填项 {target}；可选字段（示例值）：</translation>
+        <source>Refused: no field maps to {target} ({title}), which this layer requires</source>
+        <translation>拒绝导入：没有字段对应必填项 {title}（{target}）</translation>
     </message>
     <message>
         <source>  {field}: {samples}</source>
@@ -1298,6 +1298,10 @@
     <message>
         <source>required value empty: row left out</source>
         <translation>必填值为空：该行未导入</translation>
+    </message>
+    <message>
+        <source>Candidate fields (sample values):</source>
+        <translation>可选字段（示例值）：</translation>
     </message>
 </context>
 <context>
