@@ -275,8 +275,8 @@ def decide(
             found is not None
             and found.encoding != codec
             and found.reason == "detected"
-            and plausibility(found.samples) >= _PLAUSIBLE
-            and plausibility(texts) < _PLAUSIBLE
+            and (found_score := plausibility(found.samples)) >= _PLAUSIBLE
+            and plausibility(texts) < found_score / 2  # reads far less like Chinese text
         ):
             decision.suggested = found.gdal_name
         return decision

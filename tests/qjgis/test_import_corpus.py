@@ -650,6 +650,12 @@ def test_point2_an_encoding_that_does_not_decode_is_refused(tmp_path: Path) -> N
     )
     error = _refused(project, "parcels", utf8, encoding="GBK")
     assert (error.code, error.params["detected"]) == ("encoding_mismatch", "UTF-8")
+    # One that decodes, but into mojibake where another reads as Chinese: a warning.
+    with GpkgStore.open(project) as store:
+        for given in ("BIG5", "latin1"):
+            dry = importer.import_layer(store, "parcels", str(gbk), encoding=given, dry_run=True)
+            doubt = [w for w in dry["warnings"] if w["code"] == "encoding_doubtful"]
+            assert doubt and doubt[0]["suggested"] == "GBK", given
     register = tmp_path / "r.csv"
     register.write_bytes("户号,姓名,身份证号\nH1,张三,\n".encode("gbk"))
     error = _refused(project, "households", register, encoding="UTF-8")
