@@ -504,10 +504,21 @@ def _bdcdyh_mask(values: np.ndarray) -> np.ndarray:
     return ok
 
 
-def check_keys(report: Report, layer: str, keys: np.ndarray, rows: np.ndarray) -> None:
-    missing = np.array([k is None for k in keys], dtype=bool)
+def check_keys(
+    report: Report,
+    layer: str,
+    keys: np.ndarray,
+    rows: np.ndarray,
+    alternative: np.ndarray | None = None,
+) -> None:
+    """Flag missing and malformed codes. `alternative`: another required target that
+    identifies the row as well (a building's 宗地代码, REQUIRED): a row with it is not
+    'code missing' for want of the key."""
+    present = np.array([k is not None for k in keys], dtype=bool)
+    missing = ~present
+    if alternative is not None:
+        missing &= np.array([v is None for v in alternative.tolist()], dtype=bool)
     report.issue("code_missing", rows[missing], keys[missing], column=KEYS[layer])
-    present = ~missing
     if not present.any():
         return
     text = keys[present].astype(str)
@@ -1091,7 +1102,8 @@ def import_layer(
                     n = len(rows)
                     if n == 0:
                         continue
-                check_keys(report, layer, keys, rows)
+                alternative = columns.get("zddm") if layer == "buildings" else None
+                check_keys(report, layer, keys, rows, alternative)
                 if layer == "parcels" and "holder_id" in columns:
                     check_ids(report, "holder_id", columns["holder_id"], rows, keys)
                 columns["extra"] = extra_json({f: values[f] for f in unmapped}, n, src.text_fields)

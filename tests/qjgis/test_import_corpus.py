@@ -630,6 +630,13 @@ def test_point1_empty_required_value_leaves_that_row_out_or_flags_it(tmp_path: P
         report = importer.import_layer(store, "parcels", str(parcels))
         assert report["counts"]["added"] == 2
     assert report["issues"]["code_missing"]["rows"][0]["row"] == 2
+    # A building is known by its unit number or its parcel's code: with the parcel code
+    # alone it is not 'code missing'; with neither it is, and kept.
+    with GpkgStore.open(project) as store:
+        report = importer.import_layer(store, "buildings", str(parcels))
+        assert report["counts"]["added"] == 2
+    assert report["issues"]["code_missing"]["count"] == 1
+    assert report["issues"]["code_missing"]["rows"][0]["row"] == 2
 
 
 def test_point2_an_encoding_that_does_not_decode_is_refused(tmp_path: Path) -> None:
