@@ -42,6 +42,9 @@ from qjgis.store import GpkgStore, to_multipolygons
 QjgisError.register(
     {
         "import_layer_invalid": "--layer {layer}: one of parcels, buildings, villages, households",
+        "header_row_register_only": (
+            "--header-row is for household registers (tables); a {layer} layer has no header row"
+        ),
         "batch_not_found": "import batch {batch} does not exist in {path}",
         "batch_already_undone": "import batch {batch} was already undone",
         "undo_blocked_later_batch": (
@@ -73,13 +76,14 @@ BATCH_SIZE = 20_000
 #: mapped source field, else the import is refused whole. Villages: the code and the
 #: name (both NOT NULL). Parcels: the 宗地代码 (the key re-imports update by, and what
 #: the checks, cases and reports name a parcel by). Buildings: the 不动产单元号 or the
-#: 宗地代码 of the parcel it stands on. Households: the 户号 or the ID number (a row
-#: without a 户号 becomes a household keyed by the ID number).
+#: 宗地代码 of the parcel it stands on. Households: something that keys a household (户号,
+#: 户主身份证号, or ID numbers with 与户主关系) and names (姓名 or 户主姓名); the register
+#: applies that rule itself (register._check_needed), this table documents it.
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "villages": (("code",), ("name",)),
     "parcels": (("zddm",),),
     "buildings": (("bdcdyh", "zddm"),),
-    "households": (("household_no", "id_number"),),
+    "households": (("household_no", "head_id", "id_number"), ("name", "head_name")),
 }
 
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
@@ -218,7 +222,11 @@ def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return out, np.zeros(len(a), dtype=bool)
     out = np.full(len(a), None, dtype=object)
     bad = np.zeros(len(a), dtype=bool)
-    for i, v in enumerate(a):
+    # ISO text (what registers and exports mostly hold) is checked by numpy in one
+    # call; strptime below sees only the rest (a register's 70,000 birth dates: 2 s).
+    rest = _iso_dates(a, out)
+    for i in rest:
+        v = a[i]
         if v is None or (isinstance(v, float) and not np.isfinite(v)):
             continue
         if isinstance(v, dt.datetime):
@@ -239,6 +247,26 @@ def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         else:
             bad[i] = True
     return out, bad
+
+
+def _iso_dates(a: np.ndarray, out: np.ndarray) -> np.ndarray | range:
+    """Fill `out` where `a` holds a valid YYYY-MM-DD string; the indexes left to parse."""
+    if a.dtype != object or not len(a):
+        return range(len(a))
+    text = np.array([v if type(v) is str else "" for v in a.tolist()], dtype=str)
+    iso = (np.strings.str_len(text) == 10) & (np.strings.find(text, "-") == 4)
+    if not iso.any():
+        return range(len(a))
+    try:
+        days = text[iso].astype("datetime64[D]")
+    except ValueError:  # one malformed value: leave them all to the careful path
+        return range(len(a))
+    exact = np.datetime_as_string(days, unit="D") == text[iso]  # 2023-02-30 is refused
+    done = np.flatnonzero(iso)[exact]
+    out[done] = text[done].astype(object)
+    left = np.ones(len(a), dtype=bool)
+    left[done] = False
+    return np.flatnonzero(left)
 
 
 def _years(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -372,19 +400,38 @@ def _titles(layer: str) -> dict[str, str]:
     return titles
 
 
-def samples_of(names: list[str], data: list[list[Any]], per_field: int = 3) -> dict[str, list[str]]:
-    """Up to `per_field` distinct non-empty values of each column of a table's first rows."""
+def samples_of(columns: Mapping[str, np.ndarray], per_field: int = 3) -> dict[str, list[str]]:
+    """Up to `per_field` distinct non-empty values of each column among its first rows."""
     out: dict[str, list[str]] = {}
-    for j, name in enumerate(names):
+    for name, values in columns.items():
         shown: list[str] = []
-        for row in data[:50]:
-            text = _text_scalar(row[j]) if j < len(row) and row[j] is not None else None
+        for v in np.asarray(values, dtype=object)[:50].tolist():
+            text = _text_scalar(v) if v is not None else None
             if text and text not in shown:
                 shown.append(text[:40])
                 if len(shown) >= per_field:
                     break
         out[name] = shown
     return out
+
+
+def report_refusal(
+    report: Report,
+    layer: str,
+    group: list[str],
+    mapping: mapping_mod.FieldMapping,
+    columns: Mapping[str, np.ndarray],
+    error: QjgisError,
+) -> None:
+    """A dry run's account of a refusal for an unmapped required target that the caller
+    decided by its own rule (a register's): the target, the candidates, the refusal."""
+    titles = _titles(layer)
+    samples = samples_of({f: columns[f] for f in mapping.unmapped() if f in columns})
+    candidates = [{"field": f, "samples": samples.get(f, [])} for f in mapping.unmapped()]
+    report.info["required_missing"] = [
+        {"targets": group, "titles": [titles.get(t, t) for t in group], "candidates": candidates}
+    ]
+    report.info["refused"] = {"code": error.code, "params": error.params}
 
 
 def required_error(layer: str, source: str, missing: list[dict[str, Any]]) -> QjgisError:
@@ -394,8 +441,7 @@ def required_error(layer: str, source: str, missing: list[dict[str, Any]]) -> Qj
     fields = [c["field"] for c in missing[0]["candidates"]]
     shown = ", ".join(fields[:12]) + (" …" if len(fields) > 12 else "")
     return QjgisError(
-        "import_required_unmapped", path=source, layer=layer,
-        layer_title=schema.TABLE_BY_NAME[layer].title, target=" / ".join(group),
+        "import_required_unmapped", path=source, layer=layer, target=" / ".join(group),
         title=" / ".join(titles.get(t, t) for t in group), fields=shown or "-",
     )  # fmt: skip
 
@@ -979,11 +1025,14 @@ def import_layer(
     feedback: Feedback | None = None,
     batch_size: int = BATCH_SIZE,
     dry_run: bool = False,
+    header_row: int | None = None,
 ) -> dict[str, Any]:
     """Import one source into `layer`; returns the report (also saved with the batch).
 
     With `dry_run` the source is checked and its encoding, CRS and mapping decided
-    and returned as the report's head, and nothing is written.
+    and returned as the report's head, and nothing is written. `header_row` (1-based)
+    names a register's header row instead of detecting it. Without a mapping file,
+    a mapping the user chose for an earlier file with the same fields is used again.
     """
     if layer not in LAYERS:
         raise QjgisError("import_layer_invalid", layer=layer)
@@ -993,15 +1042,22 @@ def import_layer(
 
         return register.import_register(
             store, source, encoding=encoding, mapping_file=mapping_file, feedback=feedback,
-            dry_run=dry_run,
+            dry_run=dry_run, header_row=header_row,
         )  # fmt: skip
+    if header_row is not None:
+        raise QjgisError("header_row_register_only", layer=layer)
     fb = feedback or NullFeedback()
     started = time.perf_counter()
     fb.set_progress(0.0, "open")
     with sources.open_vector(source, layer, source_layer=source_layer, encoding=encoding) as src:
         mapping = mapping_mod.detect(layer, src.fields)
+        remembered = None
         if mapping_file is not None:
             mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
+        else:
+            remembered = mapping_mod.remembered(store, layer, src.fields)
+            if remembered is not None:
+                mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
         settings = store.settings()
         target = CRS.from_user_input(settings.crs)
         longitude = float(settings["district.longitude"])
@@ -1034,6 +1090,8 @@ def import_layer(
             "target_crs": settings.crs,
             "mapping": mapping.as_dict(),
         }
+        if remembered is not None:
+            report.info["mapping_batch"] = remembered[0]
         if decision.reason == "proposed":
             report.warnings.append(
                 {"code": "crs_proposed", "crs": decision.label, "detail": decision.detail}
@@ -1107,6 +1165,9 @@ def import_layer(
                 if layer == "parcels" and "holder_id" in columns:
                     check_ids(report, "holder_id", columns["holder_id"], rows, keys)
                 columns["extra"] = extra_json({f: values[f] for f in unmapped}, n, src.text_fields)
+                lost = src.unreadable[(src.unreadable >= start) & (src.unreadable < start + n)]
+                if lost.size:  # garbage where a shape should be: kept, flagged as unreadable
+                    report.issue("geometry_unreadable", lost, keys[lost - start])
                 g = step.run(report, geoms, rows, keys)
                 writer.write(keys, rows, columns, g)
                 fb.set_progress(0.02 + 0.95 * min(start + n, src.features) / src.features, "write")

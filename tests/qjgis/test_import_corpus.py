@@ -424,13 +424,14 @@ LAYER_KINDS = ("villages", "parcels", "buildings", "households")
 
 
 def _cli_available() -> str | None:
-    """Why the CLI cannot run in this environment (its texts need Qt until the Qt-free
-    catalogue lands), or None."""
+    """Why the CLI cannot run in this environment, or None."""
     probe = subprocess.run(
-        [sys.executable, "-c", "import ui.cli_io, ui.texts"],
+        [sys.executable, str(REPO / "main.py"), "import", "--help"],
         cwd=REPO, capture_output=True, text=True, env=_env(), check=False,
     )  # fmt: skip
-    return None if probe.returncode == 0 else probe.stderr.strip().splitlines()[-1]
+    if probe.returncode == 0:
+        return None
+    return (probe.stderr.strip().splitlines() or [f"exit {probe.returncode}"])[-1]
 
 
 def _env() -> dict[str, str]:
@@ -525,6 +526,7 @@ def test_every_file_into_every_layer_through_the_cli(
 
 # =================================================================== issue 10, point by point
 ADMIN = "ruiduobao-china-admin-divisions"
+FOOTPRINTS = "cahierx-geojson-shp-3dtiles/buildings.geojson"
 
 
 def _project(tmp_path: Path) -> tuple[Path, str]:
@@ -554,10 +556,13 @@ def _write_shp(path: Path, xy: list[tuple[float, float]], fields: dict, crs: str
 
 
 def test_point1_unmapped_required_target_refuses_the_whole_import(tmp_path: Path) -> None:
-    """A boundary file whose fields map to no village code and name: refused whole, with
-    the target named; the dry run lists every field as a candidate with sample values."""
+    """A polygon file whose fields map to no village code and name (real building
+    footprints): refused whole, with the target named; the dry run lists every field as
+    a candidate with sample values. A boundary file's fields map to no 宗地代码 or
+    building code: refused as parcels and buildings. A register keying no household:
+    refused, and its dry run says so."""
     assert CORPUS is not None
-    source = _copy(CORPUS / ADMIN / "test_jinjiang.zip", tmp_path)
+    source = _copy(CORPUS / FOOTPRINTS, tmp_path)
     project, digest = _project(tmp_path)
     error = _refused(project, "villages", source)
     assert (error.code, error.params["target"], error.params["title"]) == (
@@ -565,35 +570,46 @@ def test_point1_unmapped_required_target_refuses_the_whole_import(tmp_path: Path
         "code",
         "村代码",
     )
-    assert "地名" in error.params["fields"] and "区划码" in error.params["fields"]
+    assert error.params["fields"].startswith("id, type, buildingId, height")
+    boundary = _copy(CORPUS / ADMIN / "test_jinjiang.zip", tmp_path)
     for layer, target in (("parcels", "zddm"), ("buildings", "bdcdyh / zddm")):
-        assert _refused(project, layer, source).params["target"] == target
-    households = _copy(CORPUS / "wallellen-gov2014" / "member.xls", tmp_path)
-    error = _refused(project, "households", households)
-    assert error.params["target"] == "household_no / id_number"
+        assert _refused(project, layer, boundary).params["target"] == target
+    register = tmp_path / "r.csv"
+    register.write_text("姓名,性别,备注\n王五,男,外出\n", encoding="utf-8")
+    error = _refused(project, "households", register)
+    assert (error.code, error.params["column"]) == ("register_needs", "household_no")
     assert file_sha256(project) == digest
     with GpkgStore.open(project) as store:
         dry = importer.import_layer(store, "villages", str(source), dry_run=True)
-    assert [m["targets"] for m in dry["required_missing"]] == [["code"], ["name"]]
+        dry_register = importer.import_layer(store, "households", str(register), dry_run=True)
+    assert dry["mapping"]["fields"]["name"] == "name"  # a name, but no code
+    assert [m["targets"] for m in dry["required_missing"]] == [["code"]]
     samples = {c["field"]: c["samples"] for c in dry["required_missing"][0]["candidates"]}
-    assert samples["地名"] == ["锦江区"] and samples["区划码"] == ["510104"]
+    assert samples["id"] == ["0fa1d28-0bbf35e-10", "0fa1d29-0bbf390-03", "0fa1d4c-0bbf38a-04"]
+    assert samples["height"] == ["62.8", "83.4"]
     assert dry["refused"]["code"] == "import_required_unmapped"
+    assert dry_register["required_missing"][0]["targets"] == ["household_no"]
+    assert dry_register["required_missing"][0]["candidates"] == [
+        {"field": "备注", "samples": ["外出"]}
+    ]
+    assert dry_register["refused"]["code"] == "register_needs"
     assert file_sha256(project) == digest
-    # Mapped by the user, the same file imports (its 6-digit county code is flagged).
+    # Mapped by the user, the same file imports (its ids are no village codes: flagged).
     mapping = tmp_path / "m.json"
-    mapping.write_text('{"地名": "name", "区划码": "code"}', encoding="utf-8")
+    mapping.write_text('{"id": "code"}', encoding="utf-8")
     with GpkgStore.open(project) as store:
         report = importer.import_layer(store, "villages", str(source), mapping_file=str(mapping))
-        assert report["counts"]["added"] == 1
-        assert report["issues"]["code_malformed"]["rows"][0]["key"] == "510104"
-        assert store.read_layer("villages", ["name"]).attrs["name"].tolist() == ["锦江区"]
+        # rows without a name cannot be villages: left out, each named by its row
+        left_out = report["issues"]["row_left_out_empty"]["count"]
+        assert report["counts"]["added"] == 690 - left_out == store.counts()["villages"]
+        assert 0 < left_out < 690
 
 
 def test_point1_refusal_through_the_cli_is_one_line_and_exit_1(
     template: Path, tmp_path: Path
 ) -> None:
     assert CORPUS is not None
-    source = _copy(CORPUS / ADMIN / "test_jinjiang.zip", tmp_path)
+    source = _copy(CORPUS / FOOTPRINTS, tmp_path)
     project = tmp_path / "p.gpkg"
     shutil.copy(template, project)
     digest = file_sha256(project)
@@ -602,8 +618,8 @@ def test_point1_refusal_through_the_cli_is_one_line_and_exit_1(
     assert result.stderr.count("\n") == 1 and "no field maps to code (村代码)" in result.stderr
     result = _main("import", str(project), str(source), "--layer", "villages", "--dry-run")
     assert result.returncode == 1 and "no field maps to code" in result.stderr
-    assert "Refused: no field maps to code" in result.stdout
-    assert "  地名: 锦江区" in result.stdout and "  区划码: 510104" in result.stdout
+    assert "Refused: no field maps to code (村代码)" in result.stdout
+    assert "  height: 62.8, 83.4" in result.stdout
     assert file_sha256(project) == digest
 
 

@@ -1,0 +1,138 @@
+"""`import` and `imports` as a user runs them: real processes, exit codes, JSON and text."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QJGIS_LANG": lang}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args, "--lang", lang],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli_io")
+    result = run("demo", str(folder / "demo.gpkg"), "--parcels", "200", "--shapefiles",
+                 str(folder / "shp"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return folder / "shp"
+
+
+@pytest.mark.parametrize("command", ["import", "imports"])
+def test_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0 and "--json" in result.stdout
+
+
+def test_import_json_then_list_and_undo(survey: Path, tmp_path: Path) -> None:
+    project = str(tmp_path / "p.gpkg")
+    assert run("new", project).returncode == 0
+    r = run("import", project, str(survey / "parcels.shp"), "--layer", "parcels", "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["counts"]["added"] == 200 and report["encoding"]["encoding"] == "GBK"
+    assert report["mapping"]["fields"]["QLRMC"] == "holder_name"
+    r = run("import", project, str(survey / "register.xlsx"), "--layer", "households")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Imported ") and "Members:" in r.stdout
+    listed = json.loads(run("imports", project, "--json").stdout)["batches"]
+    assert [b["layer"] for b in listed] == ["parcels", "households"]
+    r = run("imports", project, "--undo", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["undone"]["parcels"] == {"deleted": 200, "restored": 0}
+    r = run("imports", project, "--undo", "1")
+    assert r.returncode == 1 and "already undone" in r.stderr and "Traceback" not in r.stderr
+    text = run("imports", project).stdout
+    assert "(undone)" in text.splitlines()[0]
+    saved = tmp_path / "mapping.json"
+    r = run("imports", project, "--show", "2", "--save-mapping", str(saved))
+    assert r.returncode == 0 and r.stdout.startswith("Imported ")
+    assert json.loads(saved.read_text(encoding="utf-8"))["fields"]["户号"] == "household_no"
+    # The saved mapping is a valid --mapping file for the next delivery.
+    r = run("import", project, str(survey / "register.xlsx"), "--layer", "households",
+            "--mapping", str(saved), "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["counts"]["unchanged"] > 0
+
+
+def test_text_report_names_encoding_crs_and_issues(survey: Path, tmp_path: Path) -> None:
+    project = str(tmp_path / "p.gpkg")
+    run("new", project)
+    r = run("import", project, str(survey / "parcels.shp"), "--layer", "parcels")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Encoding: GBK" in out and "Source CRS: EPSG:4524" in out
+    assert "Kept in the extra column: ZDTZM" in out
+    assert "duplicate code in the batch" in out and "malformed code" in out
+
+
+def test_mapping_file_and_source_crs(survey: Path, tmp_path: Path) -> None:
+    project = str(tmp_path / "p.gpkg")
+    run("new", project)
+    mapping = tmp_path / "m.json"
+    mapping.write_text(json.dumps({"fields": {"XZQMC": None, "CMC": "name"}}), encoding="utf-8")
+    r = run("import", project, str(survey / "villages.shp"), "--layer", "villages",
+            "--mapping", str(mapping), "--source-crs", "EPSG:4524", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["crs"]["reason"] == "override"
+    assert report["mapping"]["origin"]["CMC"] == "file"
+
+
+def test_refused_file_is_one_line_naming_it(survey: Path, tmp_path: Path) -> None:
+    project = tmp_path / "p.gpkg"
+    run("new", str(project))
+    before = project.read_bytes()
+    bad = tmp_path / "坏 文件.shp"
+    bad.write_bytes(b"\x00" * 120)
+    r = run("import", str(project), str(bad), "--layer", "parcels")
+    assert r.returncode == 1
+    assert r.stderr.count("\n") == 1 and str(bad) in r.stderr and "Traceback" not in r.stderr
+    r = run("import", str(project), str(survey / "parcels.shp"), "--layer", "roads")
+    assert r.returncode == 2
+    assert project.read_bytes() == before
+
+
+def test_every_issue_kind_has_a_label() -> None:
+    import re
+
+    from ui import texts
+
+    sources = "".join(
+        (ROOT / "qjgis" / "io" / name).read_text(encoding="utf-8")
+        for name in ("importer.py", "register.py")
+    )
+    kinds = set(re.findall(r'\.issue\(\s*"([a-z_]+)"', sources)) | {"code_duplicate"}
+    assert len(kinds) > 15
+    assert {k for k in kinds if not texts.has(f"issue.{k}")} == set()
+
+
+def test_dry_run_writes_nothing(survey: Path, tmp_path: Path) -> None:
+    project = tmp_path / "p.gpkg"
+    run("new", str(project))
+    before = project.read_bytes()
+    r = run("import", str(project), str(survey / "parcels.shp"), "--layer", "parcels", "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "dry run, nothing written" in r.stdout and "Encoding: GBK" in r.stdout
+    r = run("import", str(project), str(survey / "register.xlsx"), "--layer", "households",
+            "--dry-run", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["dry_run"] and report["counts"]["added"] == 0 and report["issues"]["id_invalid"]
+    assert project.read_bytes() == before

@@ -1,0 +1,229 @@
+"""CLI of the import: `import PROJECT SOURCE --layer L` and `imports PROJECT [--undo N]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from qjgis.errors import QjgisError
+from qjgis.io import importer
+from qjgis.io.export import personal_view
+from qjgis.store import GpkgStore
+from ui import texts
+from ui.cli.common import EXIT_OK, Progress, emit
+from ui.texts import t
+
+_UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser(
+        "import", parents=[common], help=t("help.import_a_shapefile_geopackage_geojson_or")
+    )
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("source", metavar="SOURCE")
+    s.add_argument("--layer", required=True, choices=importer.LAYERS)
+    s.add_argument(
+        "--source-layer", metavar="NAME", help=t("help.layer_inside_a_geopackage_filegdb_zip")
+    )
+    s.add_argument("--encoding", metavar="E", help=t("help.text_encoding_of_a_dbf_or"))
+    s.add_argument(
+        "--source-crs", metavar="EPSG:N", help=t("help.crs_of_the_source_overriding_its")
+    )
+    s.add_argument("--mapping", metavar="FILE", help=t("help.json_field_mapping_source_target"))
+    s.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=t("help.check_the_source_and_show_its"),
+    )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("imports", parents=[common], help=t("help.list_import_batches_or_undo_one"))
+    s.add_argument("project", metavar="PROJECT")
+    s.add_argument("--undo", type=int, metavar="BATCH", help=t("help.undo_this_batch"))
+    s.add_argument("--show", type=int, metavar="BATCH", help=t("help.print_a_batch_s_saved_report"))
+    s.add_argument(
+        "--save-mapping",
+        metavar="FILE",
+        help=t("help.with_show_write_the_batch_s"),
+    )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
+    s.add_argument("--json", action="store_true")
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The import report in the user's language."""
+
+    c = report["counts"]
+    head = "io.dry_run" if report.get("dry_run") else "io.imported"
+    lines = [
+        texts.label(head).format(
+            source=report["source"], layer=texts.layer_title(report["layer"]),
+            batch=report.get("batch_id"), features=report.get("features", 0),
+            **{k: c.get(k, 0) for k in
+            ("read", "added", "updated", "unchanged", "absent")},
+        )
+    ]  # fmt: skip
+    if "members.read" in c and not report.get("dry_run"):
+        lines.append(
+            texts.label("io.members").format(
+                **{k: c.get(f"members.{k}", 0) for k in
+                   ("read", "added", "updated", "unchanged", "absent")}
+            )
+        )  # fmt: skip
+    e = report.get("encoding")
+    if e:
+        lines.append(
+            texts.label("io.encoding").format(
+                encoding=e["encoding"], reason=texts.lookup("encoding_reason", e["reason"]),
+                detail=e["detail"] or "-",
+                samples=", ".join(e["samples"]) or "-",
+            )
+        )  # fmt: skip
+    crs = report.get("crs")
+    if crs:
+        lines.append(
+            texts.t(
+                "io.crs",
+                **{**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))},
+                target=report.get("target_crs"),
+            )
+        )
+    m = report.get("mapping", {})
+    pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
+    lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))
+    kept = [s for s, t in m.get("fields", {}).items() if not t]
+    if kept:
+        lines.append(texts.label("io.extra").format(fields=", ".join(kept)))
+    for w in report.get("warnings", []):
+        if w["code"] == "crs_proposed":
+            lines.append(texts.label("io.warn_crs_proposed").format(**w))
+        elif w["code"] == "far_outside_crs":
+            rows = ", ".join(str(r) for r in w["rows"])
+            lines.append(
+                texts.label("io.warn_far").format(count=w["count"], crs=w["crs"], rows=rows)
+            )
+        elif w["code"] == "encoding_doubtful":
+            lines.append(
+                texts.label("io.warn_encoding_doubtful").format(
+                    given=w["given"], suggested=w["suggested"],
+                    samples=", ".join(w.get("samples", [])) or "-",
+                )
+            )  # fmt: skip
+        elif w["code"] == "encoding_fallback":
+            lines.append(texts.label("io.warn_encoding").format(detail=w["detail"]))
+        elif w["code"] == "source_note" and w["detail"] == "m_dropped":
+            lines.append(texts.label("io.warn_m_dropped"))
+        elif w["code"] == "source_note":
+            lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
+    missing = report.get("required_missing", [])
+    for entry in missing:
+        lines.append(
+            texts.label("io.required_missing").format(
+                target=" / ".join(entry["targets"]), title=" / ".join(entry.get("titles", []))
+            )
+        )
+    if missing:  # the same candidates for every missing target: listed once
+        lines.append(texts.label("io.required_candidates"))
+        for c in missing[0]["candidates"]:
+            lines.append(
+                texts.label("io.required_candidate").format(
+                    field=c["field"], samples=", ".join(c["samples"]) or "-"
+                )
+            )
+    for kind, entry in report.get("issues", {}).items():
+        try:
+            name = texts.label(f"issue.{kind}")
+        except KeyError:
+            name = kind
+        examples = []
+        for r in entry["rows"][:5]:
+            where = texts.label("io.row").format(row=r["row"]) if "row" in r else ""
+            key = r.get("key")
+            examples.append(" ".join(x for x in (where, f"[{key}]" if key else "") if x))
+        lines.append(
+            texts.label("io.issue").format(
+                name=name, count=entry["count"], examples="; ".join(examples) or "-"
+            )
+        )
+    return lines
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    with GpkgStore.open(args.project) as store:
+        report = importer.import_layer(
+            store,
+            args.layer,
+            args.source,
+            source_layer=args.source_layer,
+            encoding=args.encoding,
+            source_crs=args.source_crs,
+            mapping_file=args.mapping,
+            feedback=Progress(sys.stderr),
+            dry_run=args.dry_run,
+        )
+        report = personal_view(
+            store, report, unmask=args.unmask, command="import.report", entity=args.source
+        )
+    emit(report, args.json, "\n".join(report_lines(report)), out)
+    refused = report.get("refused")
+    if refused:  # a dry run of an import that would be refused: say so, as the import would
+        raise QjgisError(refused["code"], **refused["params"])
+    return EXIT_OK
+
+
+def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
+
+    with GpkgStore.open(args.project) as store:
+        if args.undo is not None:
+            result = importer.undo_batch(store, args.undo, Progress(sys.stderr))
+            details = "; ".join(
+                texts.label("io.undone_layer").format(layer=texts.layer_title(k), **v)
+                for k, v in result["undone"].items()
+            )
+            emit(
+                result,
+                args.json,
+                texts.label("io.undone").format(batch=args.undo, details=details),
+                out,
+            )
+            return EXIT_OK
+        if args.show is not None:
+            report = importer.batch_report(store, args.show)
+            report = personal_view(
+                store,
+                report,
+                unmask=args.unmask,
+                command="import.report",
+                entity=f"import_batches/{args.show}",
+            )
+            if args.save_mapping:
+                mapping = importer.saved_mapping(store, args.show)
+                Path(args.save_mapping).write_text(
+                    json.dumps(mapping, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+            emit(report, args.json, "\n".join(report_lines(report)), out)
+            return EXIT_OK
+        batches = importer.list_batches(store)
+    lines = [
+        texts.label("io.batch_line").format(
+            batch=b["batch"], created=b["created"], layer=texts.layer_title(b["layer"]),
+            source=b["source"], added=b["counts"].get("added", 0),
+            updated=b["counts"].get("updated", 0), unchanged=b["counts"].get("unchanged", 0),
+            state=texts.label("io.batch_undone_mark") if b["undone"] else "",
+        )
+        for b in batches
+    ] or [texts.label("io.no_batches")]  # fmt: skip
+    emit({"batches": batches}, args.json, "\n".join(lines), out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "import": _cmd_import,
+    "imports": _cmd_imports,
+}

@@ -1,0 +1,312 @@
+"""The main window: the map, a layer list, the status bar, the File and View menus.
+
+It adapts the engine (GpkgStore) and the drawing (layers/) to widgets and holds
+no logic of its own beyond choosing what to show. Engine errors arrive as codes
+with parameters and are worded here, in the user's language.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from layers.renderer import MapRenderer, scale_text
+from layers.vector_layer import load_layers
+from qjgis.errors import QjgisError
+from qjgis.store import GpkgStore
+from ui.gui.app_settings import AppSettings
+from ui.gui.map_canvas import MapCanvas
+from ui.texts import error_text, layer_title, t
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "qjgis"
+LAYER_ROLE = Qt.ItemDataRole.UserRole
+
+
+class MainWindow(QMainWindow):
+    """One project at a time, shown on a MapCanvas."""
+
+    projectOpened = Signal(str)
+
+    def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else AppSettings()
+        self.store: GpkgStore | None = None
+        self.project_path: str | None = None
+        self.last_error: str | None = None
+
+        self.canvas = MapCanvas(parent=self)
+        self.setCentralWidget(self.canvas)
+        self._build_actions()
+        self._build_menus()
+        self._build_layer_dock()
+        self._build_status_bar()
+        self.canvas.cursorMoved.connect(self._show_cursor)
+        self.canvas.scaleChanged.connect(self._show_scale)
+
+        self.resize(1200, 800)
+        geometry = self.settings.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+        self._update_title()
+        self.show_message(t("app.no_project"))
+
+    # ------------------------------------------------------------ construction
+    def _build_actions(self) -> None:
+        self.action_open = QAction(t("window.open"), self)
+        self.action_open.setShortcut(QKeySequence.StandardKey.Open)
+        self.action_open.triggered.connect(self.choose_project)
+        self.action_quit = QAction(t("window.quit"), self)
+        self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.action_quit.triggered.connect(self.close)
+        self.action_full_extent = QAction(t("window.full_extent"), self)
+        self.action_full_extent.setIconText(t("window.full_extent_short"))
+        self.action_full_extent.setShortcut(QKeySequence(Qt.Key.Key_Home))
+        self.action_full_extent.setToolTip(t("window.full_extent_tip"))
+        self.action_full_extent.triggered.connect(self.canvas.zoom_to_full_extent)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(t("window.menu_file"))
+        file_menu.addAction(self.action_open)
+        self.recent_menu = QMenu(t("window.menu_recent"), self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        view_menu = bar.addMenu(t("window.menu_view"))
+        view_menu.addAction(self.action_full_extent)
+        self.view_menu = view_menu
+        toolbar = self.addToolBar(t("window.toolbar_map"))
+        toolbar.setObjectName("map_toolbar")
+        toolbar.addAction(self.action_full_extent)
+        self._fill_recent_menu()
+
+    def _build_layer_dock(self) -> None:
+        self.layer_dock = QDockWidget(t("window.dock_layers"), self)
+        self.layer_dock.setObjectName("layer_dock")
+        self.layer_list = QListWidget(self.layer_dock)
+        self.layer_list.itemChanged.connect(self._layer_toggled)
+        self.layer_dock.setWidget(self.layer_list)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layer_dock)
+        self.resizeDocks([self.layer_dock], [200], Qt.Orientation.Horizontal)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.layer_dock.toggleViewAction())
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.counts_label = QLabel(self)
+        self.coords_label = QLabel(self)
+        self.scale_label = QLabel(self)
+        self.crs_label = QLabel(self)
+        for label in (self.counts_label, self.coords_label, self.scale_label, self.crs_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setContentsMargins(6, 0, 6, 0)
+            bar.addPermanentWidget(label)
+        # Room for the widest coordinates of the zone, so the bar does not jump
+        # (or squeeze them) as the cursor moves.
+        widest = self._coords_text(39_999_999.99, 9_999_999.99)
+        self.coords_label.setMinimumWidth(
+            self.coords_label.fontMetrics().horizontalAdvance(widest) + 16
+        )
+        self.scale_label.setMinimumWidth(
+            self.scale_label.fontMetrics().horizontalAdvance(self._scale_text(9_999_999)) + 16
+        )
+
+    # ------------------------------------------------------------ projects
+    def choose_project(self) -> None:
+        start = str(Path(self.project_path).parent) if self.project_path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            t("window.open_title"),
+            start,
+            t("window.open_filter"),
+        )
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = True) -> bool:
+        """Open and show a project; on failure say why and keep the project that was open.
+
+        With `report_errors` False (trying the last project at start) the reason
+        goes to the status bar and `last_error` only, not into a message box.
+        """
+        report = self.show_error if report_errors else self._note_error
+        try:
+            store = GpkgStore.open(path)
+        except QjgisError as exc:
+            report(error_text(exc))
+            return False
+        except (OSError, ValueError, sqlite3.Error) as exc:  # past the engine's own checks
+            log.exception("opening %s failed", path)
+            report(t("window.cannot_open").format(path=path, detail=exc))
+            return False
+        try:
+            layers = load_layers(store)
+            counts = store.counts()
+            crs = store.settings().crs
+        except (QjgisError, sqlite3.Error) as exc:
+            store.close()
+            text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
+            report(t("window.cannot_open").format(path=path, detail=text))
+            return False
+        self.close_project()
+        self.store = store
+        self.project_path = str(Path(path).resolve())
+        renderer = MapRenderer(layers)
+        self.canvas.set_message("" if renderer.full_extent() else t("window.empty_project"))
+        self.canvas.set_renderer(renderer)
+        self._fill_layer_list()
+        self.counts_label.setText(
+            t("window.summary").format(
+                villages=f"{counts.get('villages', 0):,}",
+                parcels=f"{counts.get('parcels', 0):,}",
+                buildings=f"{counts.get('buildings', 0):,}",
+            )
+        )
+        self.crs_label.setText(crs)
+        self.settings.add_recent(self.project_path)
+        self._fill_recent_menu()
+        self._update_title()
+        self.last_error = None
+        self.statusBar().showMessage(t("window.opened").format(path=self.project_path), 5000)
+        self.projectOpened.emit(self.project_path)
+        return True
+
+    def close_project(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.store = None
+        self.project_path = None
+        self.canvas.set_renderer(None)
+        self.layer_list.clear()
+        self.counts_label.clear()
+        self.crs_label.clear()
+        self.coords_label.clear()
+        self._update_title()
+
+    @property
+    def project_name(self) -> str | None:
+        return Path(self.project_path).stem if self.project_path else None
+
+    def _update_title(self) -> None:
+        name = self.project_name
+        self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_projects
+        for number, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path}" if number < 10 else path)
+            action.setData(path)
+            action.triggered.connect(lambda _checked=False, p=path: self._open_recent(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _open_recent(self, path: str) -> None:
+        if not self.open_project(path) and not Path(path).exists():
+            self.settings.remove_recent(path)
+            self._fill_recent_menu()
+
+    # ------------------------------------------------------------ messages
+    def show_error(self, text: str) -> None:
+        """Tell the user what went wrong: a message box, never a traceback."""
+        self.last_error = text
+        self.statusBar().showMessage(text, 15000)
+        QMessageBox.critical(self, APP_TITLE, text)
+
+    def _note_error(self, text: str) -> None:
+        self.last_error = text
+        self.statusBar().showMessage(text, 15000)
+
+    def show_message(self, text: str) -> None:
+        """A note on the empty map (and in the status bar)."""
+        self.canvas.set_message(text)
+        if text:
+            self.statusBar().showMessage(text)
+
+    # ------------------------------------------------------------ layers
+    def _fill_layer_list(self) -> None:
+        renderer = self.canvas.renderer
+        self.layer_list.blockSignals(True)
+        try:
+            self.layer_list.clear()
+            if renderer is None:
+                return
+            # Top of the list is drawn on top, as in every GIS.
+            for layer in reversed(renderer.layers):
+                item = QListWidgetItem(f"{layer_title(layer.name)} ({len(layer):,})")
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled
+                    | Qt.ItemFlag.ItemIsSelectable
+                    | Qt.ItemFlag.ItemIsUserCheckable
+                )
+                item.setCheckState(
+                    Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked
+                )
+                item.setData(LAYER_ROLE, layer.name)
+                self.layer_list.addItem(item)
+        finally:
+            self.layer_list.blockSignals(False)
+
+    def layer_item(self, name: str) -> QListWidgetItem | None:
+        for row in range(self.layer_list.count()):
+            item = self.layer_list.item(row)
+            if item.data(LAYER_ROLE) == name:
+                return item
+        return None
+
+    def _layer_toggled(self, item: QListWidgetItem) -> None:
+        renderer = self.canvas.renderer
+        layer = renderer.layer(item.data(LAYER_ROLE)) if renderer else None
+        if layer is None:
+            return
+        visible = item.checkState() == Qt.CheckState.Checked
+        if layer.visible != visible:
+            layer.visible = visible
+            self.canvas.refresh()
+
+    # ------------------------------------------------------------ status bar
+    def _show_cursor(self, x: float, y: float) -> None:
+        self.coords_label.setText(self._coords_text(x, y))
+
+    def _coords_text(self, x: float, y: float) -> str:
+        # Chinese surveyors read X as northing and Y as easting; the
+        # translation reorders the two, the English text names them E and N.
+        return t("window.coordinates").format(e=f"{x:,.2f}", n=f"{y:,.2f}")
+
+    def _show_scale(self, denominator: float) -> None:
+        self.scale_label.setText(self._scale_text(denominator))
+
+    def _scale_text(self, denominator: float) -> str:
+        return t("window.scale").format(scale=scale_text(denominator))
+
+    # ------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        super().closeEvent(event)
