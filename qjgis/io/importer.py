@@ -1154,6 +1154,10 @@ def import_layer(
                     columns[key_col] = keys
                 keep = leave_out_empty(report, layer, columns, rows)
                 if not keep.all():
+                    # read, but not written: counted, so that read = written + left out
+                    left_out = int((~keep).sum())
+                    report.counts["read"] += left_out
+                    report.counts["left_out"] = report.counts.get("left_out", 0) + left_out
                     columns = {c: v[keep] for c, v in columns.items()}
                     keys, rows, geoms = keys[keep], rows[keep], np.asarray(geoms)[keep]
                     values = {f: np.asarray(v)[keep] for f, v in values.items()}

@@ -635,6 +635,7 @@ def test_point1_empty_required_value_leaves_that_row_out_or_flags_it(tmp_path: P
     with GpkgStore.open(project) as store:
         report = importer.import_layer(store, "villages", str(villages))
         assert report["counts"]["added"] == 2 == store.counts()["villages"]
+    assert (report["counts"]["read"], report["counts"]["left_out"]) == (3, 1)
     left_out = report["issues"]["row_left_out_empty"]
     assert left_out["count"] == 1
     assert left_out["rows"] == [{"row": 2, "key": "500110100202", "column": "name"}]
