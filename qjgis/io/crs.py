@@ -234,7 +234,8 @@ FIT_MARGIN_DEG = 2.0
 
 def fits(crs: CRS, bounds: tuple[float, float, float, float]) -> bool:
     """Whether coordinates with these bounds can lie in `crs`: degrees for a geographic
-    CRS, and the centre of the data inside the CRS's area of use (plus a margin).
+    CRS; for a projected one, the centre of the data inside its area of use (plus a
+    margin).
 
     Metres read as degrees (a Gauss-Krüger file given EPSG:4490) are far outside
     +-180/+-90; degrees read as metres (a lon/lat file given EPSG:4524) land a few
@@ -245,21 +246,18 @@ def fits(crs: CRS, bounds: tuple[float, float, float, float]) -> bool:
     minx, miny, maxx, maxy = bounds
     area = crs.area_of_use
     if crs.is_geographic:
-        if not (-180.5 <= minx <= maxx <= 180.5 and -90.5 <= miny <= maxy <= 90.5):
-            return False
-        lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
-    else:
-        try:
-            to_geo = Transformer.from_crs(
-                crs, crs.geodetic_crs or CRS.from_epsg(4326), always_xy=True
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                lon, lat = to_geo.transform((minx + maxx) / 2, (miny + maxy) / 2, errcheck=False)
-        except ProjError:
-            return True  # PROJ cannot say; the transformation step reports its own error
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            return False
+        # Degrees anywhere are degrees: data outside the area of use of a geographic CRS
+        # is still placed right, and the far-outside warning names it.
+        return -180.5 <= minx <= maxx <= 180.5 and -90.5 <= miny <= maxy <= 90.5
+    try:
+        to_geo = Transformer.from_crs(crs, crs.geodetic_crs or CRS.from_epsg(4326), always_xy=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lon, lat = to_geo.transform((minx + maxx) / 2, (miny + maxy) / 2, errcheck=False)
+    except ProjError:
+        return True  # PROJ cannot say; the transformation step reports its own error
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return False
     if area is None:
         return True
     m = FIT_MARGIN_DEG
@@ -287,11 +285,13 @@ def check_fits(
         *(f"{v:.0f}" if abs(v) >= 1000 else f"{v:.6g}" for v in bounds)
     )
     try:
-        suggested = propose(bounds, longitude, path)
+        suggested: CrsDecision | None = propose(bounds, longitude, path)
     except QjgisError:
+        suggested = None
+    if suggested is None or suggested.label == decision.label:
         raise QjgisError(
             "crs_mismatch_unknown", path=path, bounds=shown, crs=decision.label, origin=origin
-        ) from None
+        )
     raise QjgisError(
         "crs_mismatch", path=path, bounds=shown, crs=decision.label, origin=origin,
         suggested=suggested.label,

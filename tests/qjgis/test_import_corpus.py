@@ -705,6 +705,13 @@ def test_point5_a_crs_the_coordinates_cannot_lie_in_is_refused(tmp_path: Path) -
     error = _refused(project, "villages", degrees, source_crs="EPSG:4524", dry_run=True)
     assert (error.code, error.params["suggested"]) == ("crs_mismatch", "EPSG:4490")
     assert file_sha256(project) == digest
+    # Degrees far from China given a Chinese geographic CRS are still degrees: imported,
+    # with the far-outside warning, not refused with a suggestion of the same CRS.
+    europe = _write_shp(tmp_path / "eu.shp", [(10.0, 50.0)], fields, None)
+    with GpkgStore.open(project) as store:
+        report = importer.import_layer(store, "parcels", str(europe), source_crs="EPSG:4490")
+        assert report["counts"]["added"] == 1 and "far_outside_crs" in report["issues"]
+        importer.undo_batch(store, report["batch_id"])
     # The right CRS given, the same file imports with its geometry.
     with GpkgStore.open(project) as store:
         report = importer.import_layer(store, "parcels", str(gk), source_crs="EPSG:4524")
