@@ -473,7 +473,7 @@ def leave_out_empty(
     instead of failing the whole batch on the NOT NULL constraint."""
     keep = np.ones(len(rows), dtype=bool)
     for name in _not_null_targets(layer, columns):
-        empty = keep & np.array([v is None for v in columns[name].tolist()], dtype=bool)
+        empty = keep & (np.asarray(columns[name], dtype=object) == None)  # noqa: E711
         if empty.any():
             key = columns.get(KEYS[layer])
             report.issue(
