@@ -167,7 +167,7 @@ def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
     if len(body) > len(sample):
         sample = sample[: sample.rfind(b"\n") + 1] or sample
     samples = [line for line in sample.split(b"\n") if any(b >= 0x80 for b in line)]
-    decision = enc.decide(samples, override=encoding)
+    decision = enc.decide(samples, override=encoding, path=str(path))
     text = body.decode(decision.encoding, errors="replace")  # the one decode of the data
     rows = list(csv.reader(io.StringIO(text)))
     return _Sheet(None, rows, encoding=decision.as_dict())
@@ -345,7 +345,13 @@ def import_register(
         if remembered is not None:
             mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
     targets = mapping.targets()
-    _check_needed(source, targets)
+    try:
+        _check_needed(source, targets)
+        refusal = None
+    except QjgisError as exc:
+        if not dry_run:
+            raise
+        refusal = exc  # the dry run says so, with the candidates (importer.REQUIRED)
     n = len(rows)
     cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
@@ -354,6 +360,12 @@ def import_register(
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
         **facts, "mapping": mapping.as_dict(), "columns": len(names),
     }  # fmt: skip
+    if refusal is not None:
+        column = str(refusal.params["column"])
+        group = [column] if column != "name" else ["name", "head_name"]
+        importer.report_refusal(report, "households", group, mapping, cols, refusal)
+        report.info["dry_run"] = True
+        return report.as_dict()
     if remembered is not None:
         report.info["mapping_batch"] = remembered[0]
     # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from qjgis.errors import QjgisError
 from qjgis.io import importer
 from qjgis.io.export import personal_view
 from qjgis.store import GpkgStore
@@ -107,12 +108,34 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(
                 texts.label("io.warn_far").format(count=w["count"], crs=w["crs"], rows=rows)
             )
+        elif w["code"] == "encoding_doubtful":
+            lines.append(
+                texts.label("io.warn_encoding_doubtful").format(
+                    given=w["given"], suggested=w["suggested"],
+                    samples=", ".join(w.get("samples", [])) or "-",
+                )
+            )  # fmt: skip
         elif w["code"] == "encoding_fallback":
             lines.append(texts.label("io.warn_encoding").format(detail=w["detail"]))
         elif w["code"] == "source_note" and w["detail"] == "m_dropped":
             lines.append(texts.label("io.warn_m_dropped"))
         elif w["code"] == "source_note":
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
+    missing = report.get("required_missing", [])
+    for entry in missing:
+        lines.append(
+            texts.label("io.required_missing").format(
+                target=" / ".join(entry["targets"]), title=" / ".join(entry.get("titles", []))
+            )
+        )
+    if missing:  # the same candidates for every missing target: listed once
+        lines.append(texts.label("io.required_candidates"))
+        for c in missing[0]["candidates"]:
+            lines.append(
+                texts.label("io.required_candidate").format(
+                    field=c["field"], samples=", ".join(c["samples"]) or "-"
+                )
+            )
     for kind, entry in report.get("issues", {}).items():
         try:
             name = texts.label(f"issue.{kind}")
@@ -148,6 +171,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             store, report, unmask=args.unmask, command="import.report", entity=args.source
         )
     emit(report, args.json, "\n".join(report_lines(report)), out)
+    refused = report.get("refused")
+    if refused:  # a dry run of an import that would be refused: say so, as the import would
+        raise QjgisError(refused["code"], **refused["params"])
     return EXIT_OK
 
 

@@ -117,6 +117,42 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：所有工作表的前 {rows} 行中均未找到含已知户籍列（户号、姓名、身份证号等）的表头行",
         "{path}: no header row with known register columns (户号, 姓名, 身份证号 ...) in the first {rows} rows of any sheet",
     ),
+    "err.import_required_unmapped": (
+        "{path}：没有字段对应 {title}（{target}），而 --layer {layer} 必须有此项；请用 --mapping 指定（可选字段：{fields}）",
+        "{path}: no field maps to {target} ({title}), which {layer} requires; map one with --mapping (fields: {fields})",
+    ),
+    "err.source_misnamed": (
+        "{path}：该文件实为 {found} 文件，却以 {suffix} 命名；请将其改名为 {real_suffix} 后再导入{inside}",
+        "{path}: the file is a {found} file named {suffix}; rename it to {real_suffix} and import that{inside}",
+    ),
+    "err.source_zip_misnamed": (
+        "{path}：该文件实为以 {suffix} 命名的 zip 压缩包；请先解压，再导入其中的文件（{inside}）",
+        "{path}: the file is a ZIP archive named {suffix}; extract it and import the file inside ({inside})",
+    ),
+    "err.source_not_data": (
+        "{path}：该文件实为 {found} 文件，不是 {suffix}；qjgis 可导入 shapefile（含 zip 压缩包）、GeoPackage、FileGDB、GeoJSON，以及 XLSX、XLS、CSV 户籍表",
+        "{path}: the file is a {found} file, not {suffix}; qjgis imports shapefiles (also zipped), GeoPackage, FileGDB and GeoJSON, and XLSX, XLS or CSV registers",
+    ),
+    "err.source_access_db": (
+        "{path}：无法读取个人地理数据库；请先用地理信息软件将其图层导出为 shapefile 或 GeoPackage，再导入导出的文件",
+        "{path}: an Access database (personal geodatabase, .mdb) cannot be read; export its layers to a shapefile or GeoPackage (ArcGIS, QGIS) and import those",
+    ),
+    "err.encoding_mismatch": (
+        "{path}：按 --encoding {given} 无法解码其中文字（{example}）；该文字应按 {detected} 解码：请改用 --encoding {detected}，或不指定 --encoding",
+        "{path}: --encoding {given} does not decode the text ({example}); it decodes as {detected}: give --encoding {detected}, or leave --encoding out",
+    ),
+    "err.encoding_row_undecodable": (
+        "{path}：第 {row} 行无法按 {encoding} 解码；请用 --encoding 指定文件的实际编码（GBK、GB18030、UTF-8、BIG5）",
+        "{path}: row {row} does not decode as {encoding}; give the file's encoding with --encoding (GBK, GB18030, UTF-8, BIG5)",
+    ),
+    "err.crs_mismatch": (
+        "{path}：坐标 {bounds} 不可能属于 {crs}（来自 {origin}）；这些坐标像是 {suggested}：请用 --source-crs {suggested}",
+        "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}); they look like {suggested}: give --source-crs {suggested}",
+    ),
+    "err.crs_mismatch_unknown": (
+        "{path}：坐标 {bounds} 不可能属于 {crs}（来自 {origin}），也不符合 qjgis 能识别的任何坐标系；请用 --source-crs EPSG:N 指定正确的坐标系",
+        "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}), and they match no CRS qjgis recognises; give the right one with --source-crs EPSG:N",
+    ),
     "err.register_needs": (
         "{path}：户籍名册中没有 {column} 列（已映射：{mapped}）",
         "{path}: the register has no {column} column (mapped: {mapped})",
@@ -212,6 +248,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "远在项目坐标系的适用范围之外",
         "far outside the project CRS's area of use",
     ),
+    "io.required_missing": (
+        "拒绝导入：没有字段对应必填项 {title}（{target}）",
+        "Refused: no field maps to {target} ({title}), which this layer requires",
+    ),
+    "io.required_candidates": ("可选字段（示例值）：", "Candidate fields (sample values):"),
+    "io.required_candidate": ("  {field}：{samples}", "  {field}: {samples}"),
+    "io.warn_encoding_doubtful": (
+        "警告：按 --encoding {given} 读出的文字为 {samples}；按 {suggested} 才读作中文",
+        "Warning: with --encoding {given} the text reads as {samples}; it reads as Chinese in {suggested}",
+    ),
+    "issue.row_left_out_empty": ("必填值为空：该行未导入", "required value empty: row left out"),
     "issue.code_missing": ("缺少代码", "code missing"),
     "issue.code_malformed": ("代码格式错误", "malformed code"),
     "issue.code_duplicate": (
