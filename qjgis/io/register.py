@@ -174,9 +174,10 @@ def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
 
 
 def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
-    """Row `at` as a header: merged cells carry their top-left value, and a blank takes
-    the title above it when the row above is itself a row of titles (a two-row header).
-    Also returns the 1-based rows the names came from."""
+    """Row `at` as a header: a cell merged down from a title above takes that title;
+    without merge information (CSV), a blank takes the title above it when the row
+    above is itself a row of titles (a two-row header). Also returns the 1-based rows
+    the names came from."""
     rows = sheet.head(at + 1)
     width = max((len(r) for r in rows), default=0)
 
@@ -185,14 +186,13 @@ def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
 
     names = [cell(at, c) for c in range(width)]
     used = {at + 1}
-    for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 <= at <= r1:
-            value = cell(r0, c0)
-            for c in range(c0, min(c1 + 1, width)):
-                if names[c] is None and value is not None:
-                    names[c] = value
-                    used.add(r0 + 1)
-    if at > 0:
+    for (r0, c0), (r1, _) in sheet.merged:
+        # a title merged down names its first column; across, the columns it spans
+        # are one column of the printed form (their data, if any, goes to columnN)
+        if r0 < at <= r1 and c0 < width and names[c0] is None and cell(r0, c0) is not None:
+            names[c0] = cell(r0, c0)
+            used.add(r0 + 1)
+    if at > 0 and not sheet.merged:  # no merge information (CSV): the row above fills
         above = [cell(at - 1, c) for c in range(width)]
         if sum(v is not None for v in above) >= 2:  # not a one-cell title line
             for c in range(width):

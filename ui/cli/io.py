@@ -27,6 +27,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument("--source-crs", metavar="EPSG:N", help="CRS of the source, overriding its .prj")
     s.add_argument("--mapping", metavar="FILE", help="JSON field mapping {source: target}")
     s.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="register: the header is row N as the spreadsheet numbers it (default: detected)",
+    )
+    s.add_argument(
         "--dry-run",
         action="store_true",
         help="check the source and show its encoding, CRS and mapping; write nothing",
@@ -76,9 +82,27 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     crs = report.get("crs")
     if crs:
         lines.append(texts.label("io.crs").format(target=report.get("target_crs"), **crs))
+    if "header_rows" in report:
+        sheet = report.get("sheet")
+        lines.append(
+            texts.label("io.header").format(
+                rows="、".join(map(str, report["header_rows"])) if texts.language() == "zh"
+                else ", ".join(map(str, report["header_rows"])),
+                sheet=texts.label("io.header_sheet").format(sheet=sheet) if sheet else "",
+            )
+        )  # fmt: skip
     m = report.get("mapping", {})
-    pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
+    sure = m.get("confidence", {})
+    # a guess (a generic name, or a title that contains a known one) shows its confidence
+    pairs = [
+        f"{s}->{t}" + (f" ({sure[s]:.1f})" if sure.get(s, 1.0) < 0.95 else "")
+        for s, t in m.get("fields", {}).items() if t
+    ]  # fmt: skip
     lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))
+    if "mapping_batch" in report:
+        lines.append(texts.label("io.mapping_saved").format(batch=report["mapping_batch"]))
+    if report.get("lists") == "heads" and "declared_size" in m.get("fields", {}).values():
+        lines.append(texts.label("io.lists_heads"))
     kept = [s for s, t in m.get("fields", {}).items() if not t]
     if kept:
         lines.append(texts.label("io.extra").format(fields=", ".join(kept)))
@@ -96,6 +120,10 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(texts.label("io.warn_m_dropped"))
         elif w["code"] == "source_note":
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
+        elif w["code"] == "register_empty":
+            lines.append(
+                texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
+            )
     for kind, entry in report.get("issues", {}).items():
         try:
             name = texts.label(f"issue.{kind}")
@@ -126,6 +154,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             mapping_file=args.mapping,
             feedback=Progress(sys.stderr),
             dry_run=args.dry_run,
+            header_row=args.header_row,
         )
     emit(report, args.json, "\n".join(report_lines(report)), out)
     return EXIT_OK
