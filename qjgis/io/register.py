@@ -291,19 +291,18 @@ def _clean_column(values: tuple[Any, ...]) -> np.ndarray:
 
 
 #: a blank at either end of any value of a column joined with NULs
-_EDGE_BLANK = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+_EDGE_BLANK = re.compile(r"^\s|\x00\s|\s\x00|\s$")
 
 
 def stripped(values: np.ndarray) -> np.ndarray:
     """Text without surrounding blanks, None where nothing is left. A text column whose
     values have no blank at either end (one regex over the joined column, in C) is
     returned as it is: most are."""
-    present = values[values != None].tolist()  # noqa: E711
-    if set(map(type, present)) <= {str} and not _EDGE_BLANK.search("\x00".join(present)):
+    cells = values.tolist()
+    text = set(map(type, cells)) <= {str, type(None)}
+    if text and not _EDGE_BLANK.search("\x00".join(filter(None, cells))):
         return values
-    return np.array(
-        [(v.strip() or None) if type(v) is str else v for v in values.tolist()], dtype=object
-    )
+    return np.array([(v.strip() or None) if type(v) is str else v for v in cells], dtype=object)
 
 
 def import_register(
