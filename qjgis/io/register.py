@@ -358,8 +358,11 @@ def import_register(
     # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).
     for src in targets.values():
         cols[src] = stripped(cols[src])
-    values = _convert(report, targets, cols, rows, n)
+    values, invalid = _convert(targets, cols, n)
     person = _names_a_person(values, n)
+    for src, bad in invalid.items():  # a placeholder row's N is no invalid value
+        bad &= person
+        report.issue("value_invalid", rows[bad], None, field=src, value=cols[src][bad])
     if not person.all():
         report.issue("row_placeholder", rows[~person], None)
         report.info["skipped_rows"] = int((~person).sum())
@@ -481,13 +484,12 @@ def _check_needed(source: str, targets: dict[str, str]) -> None:
 
 
 def _convert(
-    report: importer.Report,
-    targets: dict[str, str],
-    cols: dict[str, np.ndarray],
-    rows: np.ndarray,
-    n: int,
-) -> dict[str, np.ndarray]:
+    targets: dict[str, str], cols: dict[str, np.ndarray], n: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Each mapped column as its target stores it, and (by source field) the rows whose
+    value did not convert."""
     values: dict[str, np.ndarray] = {}
+    invalid: dict[str, np.ndarray] = {}
     for tgt, src in targets.items():
         raw_values = cols[src]
         # text already stripped with blanks None: the converters can skip their checks
@@ -507,8 +509,8 @@ def _convert(
                 converted[_placeholder(converted)] = None
         values[tgt] = converted
         if bad.any():
-            report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
-    return values
+            invalid[src] = bad
+    return values, invalid
 
 
 def _is_text(values: np.ndarray) -> bool:

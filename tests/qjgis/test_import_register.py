@@ -53,11 +53,11 @@ def test_placeholder_rows_are_skipped_and_counted(tmp_path: Path) -> None:
     src = xlsx(
         tmp_path / "r.xlsx",
         [
-            ["户号*", "姓名*", "身份证号", "与户主关系", "备注"],
-            ["N", "N", "N", "N", "N"],  # a template's example row of placeholders
-            ["H1", "王一", pid(1), "户主", None],
-            [None, None, None, None, "说明：以上为示例"],  # a note, no person
-            ["H1", "王二", pid(2), "子", None],
+            ["户号*", "姓名*", "身份证号", "与户主关系", "家庭人口", "备注"],
+            ["N", "N", "N", "N", "N", "N"],  # a template's example row of placeholders
+            ["H1", "王一", pid(1), "户主", 2, None],
+            [None, None, None, None, None, "说明：以上为示例"],  # a note, no person
+            ["H1", "王二", pid(2), "子", 2, None],
         ],
     )
     with GpkgStore.create(tmp_path / "p.gpkg") as store:
@@ -69,6 +69,7 @@ def test_placeholder_rows_are_skipped_and_counted(tmp_path: Path) -> None:
     assert r["skipped_rows"] == 2 and r["counts"]["members.read"] == 2
     assert [x["row"] for x in r["issues"]["row_placeholder"]["rows"]] == [2, 4]
     assert "household_no_missing" not in r["issues"]
+    assert "value_invalid" not in r["issues"]  # the placeholder's N is not a bad size
 
 
 def test_header_only_template_imports_nothing_and_records_no_batch(tmp_path: Path) -> None:
