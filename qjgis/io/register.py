@@ -1,10 +1,14 @@
-"""Household registers (户籍登记) from XLSX, XLS or CSV: one row per member.
+"""Household registers (户籍登记) from XLSX, XLS, ODS or CSV: one row per member, or
+one per head.
 
-A register is a table of members with their 户号; households are the groups of
-rows sharing one 户号, the head (户主) giving the household's own facts. Rows
-without a 户号 are kept as households of their own keyed by the ID number, and
-flagged. ID numbers that Excel turned into numbers (4.40524E+17) lost digits:
-they are stored as written and reported unrecoverable, never guessed.
+A register is a table of members; a head's row (与户主关系 户主/本人) starts a
+household keyed by its 户号, else by the head's ID number, and the rows without a
+户号 below it belong to it (`household_keys`). The head row gives the household's
+own facts, including the size it records (家庭人口). Printed forms are read too:
+the header is found among the first rows, across a two-row merged header;
+placeholder rows are skipped and counted; a header-only template imports nothing.
+ID numbers that Excel turned into numbers (4.40524E+17) lost digits: they are
+stored as written and reported unrecoverable, never guessed.
 """
 
 from __future__ import annotations
