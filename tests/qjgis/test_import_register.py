@@ -349,3 +349,28 @@ def test_household_size_counts_members_present_on_the_as_of_date(tmp_path: Path)
     # 121 m² against 30 × clamp(size, 3, 5) + 10: over with 3 present, within with 4
     assert [f.evidence["members"] for f in _r003(path, dt.date(2022, 6, 1))] == [3]
     assert _r003(path, dt.date(2024, 6, 1)) == []
+
+
+def test_a_saved_mapping_is_offered_again_for_a_layer(tmp_path: Path) -> None:
+    def geojson(path: Path, code: str, name: str) -> Path:
+        ring = [[106.60, 29.00], [106.61, 29.00], [106.61, 29.01], [106.60, 29.01], [106.60, 29.00]]
+        feature = {"type": "Feature", "properties": {"BM": code, "MC": name},
+                   "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+        path.write_text(
+            json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        return path
+
+    first = geojson(tmp_path / "一.geojson", "500110108200", "松园村")
+    second = geojson(tmp_path / "二.geojson", "500110108201", "石岗村")
+    choice = tmp_path / "m.json"
+    choice.write_text(json.dumps({"fields": {"BM": "code", "MC": "name"}}), encoding="utf-8")
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        plain = importer.import_layer(store, "villages", str(first), dry_run=True)
+        r1 = importer.import_layer(store, "villages", str(first), mapping_file=str(choice))
+        r2 = importer.import_layer(store, "villages", str(second), dry_run=True)
+    assert plain["mapping"]["fields"] == {"BM": None, "MC": None}
+    assert "mapping_batch" not in plain
+    assert r2["mapping_batch"] == r1["batch_id"]
+    assert r2["mapping"]["fields"] == {"BM": "code", "MC": "name"}
