@@ -21,7 +21,7 @@ from qjgis.checks import joins
 from qjgis.codes import strip_text
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
-from qjgis.model import BuildingStatus, LandType, PlotDisposalStatus
+from qjgis.model import BuildingStatus, LandType
 from qjgis.settings import ProjectSettings
 from qjgis.store import GpkgStore, LayerData
 
@@ -70,7 +70,6 @@ _REGISTER_SIDE = (
     "parcel_link", "parcel_keys", "parcel_code_table",
 )  # fmt: skip
 
-_HOMESTEAD_USE = "0702"  # GB/T 21010 农村宅基地
 _NOT_STANDING = np.array([BuildingStatus.DEMOLISHED.value, BuildingStatus.RECLAIMED.value])
 
 
@@ -460,10 +459,7 @@ class CheckContext:
 
     @cached_property
     def parcel_homestead(self) -> np.ndarray:
-        use = self.text("parcels", "yt")
-        homestead_use = (use == "") | np.strings.startswith(use, _HOMESTEAD_USE)
-        reclaimed = self.text("parcels", "disposal") == PlotDisposalStatus.RECLAIMED.value
-        return homestead_use & ~reclaimed
+        return joins.homestead_mask(self.text("parcels", "yt"), self.text("parcels", "disposal"))
 
     @cached_property
     def parcel_farmland(self) -> np.ndarray:

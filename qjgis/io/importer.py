@@ -999,6 +999,9 @@ def import_layer(
                 if layer == "parcels" and "holder_id" in columns:
                     check_ids(report, "holder_id", columns["holder_id"], rows, keys)
                 columns["extra"] = extra_json({f: values[f] for f in unmapped}, n, src.text_fields)
+                lost = src.unreadable[(src.unreadable >= start) & (src.unreadable < start + n)]
+                if lost.size:  # garbage where a shape should be: kept, flagged as unreadable
+                    report.issue("geometry_unreadable", lost, keys[lost - start])
                 g = step.run(report, geoms, rows, keys)
                 writer.write(keys, rows, columns, g)
                 fb.set_progress(0.02 + 0.95 * min(start + n, src.features) / src.features, "write")

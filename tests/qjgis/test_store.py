@@ -907,25 +907,51 @@ def test_update_row_refuses_a_stale_version(tmp_path: Path) -> None:
         second.close()
 
 
-def test_schema4_project_gains_the_register_columns(tmp_path: Path) -> None:
-    """Schema 5 adds households.declared_size, members.joined_on/left_on and
-    buildings.floor_area to a schema-4 file, with their titles, after a backup."""
+def test_open_without_verify_defers_the_page_check(filled_path: Path, tmp_path: Path) -> None:
+    # The parcels table's root page gets an invalid page type: the header and
+    # the tables the opening reads are intact, so only quick_check notices.
+    path = tmp_path / "damaged.gpkg"
+    shutil.copy(filled_path, path)
+    conn = sqlite3.connect(path)
+    try:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        sql = "SELECT rootpage FROM sqlite_master WHERE name = 'parcels'"
+        root = conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page] = 0x07  # no such b-tree page type
+    path.write_bytes(bytes(data))
+    before = file_sha256(path)
+    GpkgStore.open(path, verify=False).close()  # the map opens at once ...
+    with pytest.raises(QjgisError) as exc:  # ... and the check on the side finds the damage
+        GpkgStore.check_file(path)
+    assert exc.value.code == "damaged_project"
+    with pytest.raises(QjgisError):
+        GpkgStore.open(path)
+    assert file_sha256(path) == before
+    GpkgStore.check_file(filled_path)  # an intact file passes
+
+
+def test_schema5_project_gains_the_register_columns(tmp_path: Path) -> None:
+    """Schema 6 adds households.declared_size, members.joined_on/left_on and
+    buildings.floor_area to a schema-5 file, with their titles, after a backup."""
     path = tmp_path / "p.gpkg"
     with GpkgStore.create(path) as store, store.transaction() as conn:
         conn.execute("INSERT INTO households (household_no) VALUES ('H1')")
     conn = sqlite3.connect(path)
-    for table, cols in schema.V5_COLUMNS.items():
+    for table, cols in schema.V6_COLUMNS.items():
         for col in cols:
             conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{col}"')
             conn.execute(
                 "DELETE FROM gpkg_data_columns WHERE table_name = ? AND column_name = ?",
                 (table, col),
             )
-    conn.execute("UPDATE qj_meta SET value = '4' WHERE key = 'schema_version'")
+    conn.execute("UPDATE qj_meta SET value = '5' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
     with GpkgStore.open(path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 5
+        assert store.schema_version == schema.SCHEMA_VERSION == 6
         assert store.read_table("households", ["household_no", "declared_size"])[
             "declared_size"
         ].tolist() == [None]
@@ -940,4 +966,4 @@ def test_schema4_project_gains_the_register_columns(tmp_path: Path) -> None:
             "floor_area": "建筑面积",
         }  # fmt: skip
         assert store.integrity_check() == []
-    assert (tmp_path / "p.schema4.bak.gpkg").exists()
+    assert (tmp_path / "p.schema5.bak.gpkg").exists()
