@@ -36,6 +36,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     s.add_argument("--mapping", metavar="FILE", help=t("help.json_field_mapping_source_target"))
     s.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help=t("help.header_row"),
+    )
+    s.add_argument(
         "--dry-run",
         action="store_true",
         help=t("help.check_the_source_and_show_its"),
@@ -94,9 +100,27 @@ def report_lines(report: dict[str, Any]) -> list[str]:
                 target=report.get("target_crs"),
             )
         )
+    if "header_rows" in report:
+        sheet = report.get("sheet")
+        lines.append(
+            texts.label("io.header").format(
+                rows="、".join(map(str, report["header_rows"])) if texts.language() == "zh"
+                else ", ".join(map(str, report["header_rows"])),
+                sheet=texts.label("io.header_sheet").format(sheet=sheet) if sheet else "",
+            )
+        )  # fmt: skip
     m = report.get("mapping", {})
-    pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
+    sure = m.get("confidence", {})
+    # a guess (a generic name, or a title that contains a known one) shows its confidence
+    pairs = [
+        f"{s}->{t}" + (f" ({sure[s]:.1f})" if sure.get(s, 1.0) < 0.95 else "")
+        for s, t in m.get("fields", {}).items() if t
+    ]  # fmt: skip
     lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))
+    if "mapping_batch" in report:
+        lines.append(texts.label("io.mapping_saved").format(batch=report["mapping_batch"]))
+    if report.get("lists") == "heads" and "declared_size" in m.get("fields", {}).values():
+        lines.append(texts.label("io.lists_heads"))
     kept = [s for s, t in m.get("fields", {}).items() if not t]
     if kept:
         lines.append(texts.label("io.extra").format(fields=", ".join(kept)))
@@ -121,6 +145,10 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(texts.label("io.warn_m_dropped"))
         elif w["code"] == "source_note":
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
+        elif w["code"] == "register_empty":
+            lines.append(
+                texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
+            )
     missing = report.get("required_missing", [])
     for entry in missing:
         lines.append(
@@ -166,6 +194,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             mapping_file=args.mapping,
             feedback=Progress(sys.stderr),
             dry_run=args.dry_run,
+            header_row=args.header_row,
         )
         report = personal_view(
             store, report, unmask=args.unmask, command="import.report", entity=args.source

@@ -157,9 +157,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：户籍名册中没有 {column} 列（已映射：{mapped}）",
         "{path}: the register has no {column} column (mapped: {mapped})",
     ),
-    "err.xls_unsupported": (
-        "{path}：读取 .xls 需要 xlrd 包；请将文件另存为 .xlsx",
-        "{path}: reading .xls needs the xlrd package; save the file as .xlsx",
+    "err.register_header_row": (
+        "{path}：表头行 {row} 超出工作表 {sheet} 的范围（共 {rows} 行）；请填写表格中显示的行号",
+        "{path}: header row {row} is outside the sheet {sheet} ({rows} rows); give the row number the spreadsheet shows",
+    ),
+    "err.register_header_row_empty": (
+        "{path}：工作表 {sheet} 的第 {row} 行不是表头：其中没有可识别的户籍列（{cells}）",
+        "{path}: row {row} of sheet {sheet} is no header: none of its cells ({cells}) is a register column",
+    ),
+    "err.register_empty": (
+        "{path}：户籍名册只有表头（第 {row} 行），没有数据行（已跳过占位行 {skipped} 行）；未导入任何内容",
+        "{path}: the register has a header (row {row}) but no data rows ({skipped} placeholder rows skipped); nothing imported",
+    ),
+    "err.header_row_register_only": (
+        "--header-row 只适用于户籍名册（表格）；{layer} 图层没有表头行",
+        "--header-row is for household registers (tables); a {layer} layer has no header row",
     ),
     "io.imported": (
         "已将 {source} 导入{layer}（批次 {batch}）：读取 {read}，新增 {added}，更新 {updated}，未变 {unchanged}，本次未出现 {absent}",
@@ -182,6 +194,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Source CRS: {crs} ({reason}: {detail}) -> {target}",
     ),
     "io.mapping": ("字段映射：{pairs}", "Field mapping: {pairs}"),
+    "io.header": (
+        "表头：第 {rows} 行{sheet}",
+        "Header: row {rows}{sheet}",
+    ),
+    "io.header_sheet": ("（工作表 {sheet}）", " (sheet {sheet})"),
+    "io.mapping_saved": (
+        "字段映射沿用批次 {batch} 中用户确定的映射（字段相同）",
+        "Field mapping as the user chose it for batch {batch} (same fields)",
+    ),
+    "io.lists_heads": (
+        "名册只列户主：户人口按登记的家庭人口计",
+        "The register lists only the heads: household size is the recorded size",
+    ),
+    "io.warn_register_empty": (
+        "警告：只有表头（第 {row} 行），没有数据行（已跳过占位行 {skipped} 行）；导入时不会写入任何内容",
+        "Warning: a header (row {row}) but no data rows ({skipped} placeholder rows skipped); an import would write nothing",
+    ),
     "io.extra": ("保留在 extra 列中的字段：{fields}", "Kept in the extra column: {fields}"),
     "io.issue": ("{name}：{count} 行，例如 {examples}", "{name}: {count} row(s), e.g. {examples}"),
     "io.row": ("第 {row} 行", "row {row}"),
@@ -273,6 +302,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "issue.value_invalid": ("值无法转换（置为空）", "value not convertible (kept empty)"),
     "issue.household_no_missing": ("无户号：按身份证号识别该户", "no 户号: keyed by the ID number"),
+    "issue.row_placeholder": (
+        "占位行（无户号、姓名、身份证号）：已跳过",
+        "placeholder row (no 户号, name or ID number): skipped",
+    ),
+    "issue.household_size_differs": (
+        "登记的家庭人口与列出的成员数不符：按列出的成员计",
+        "recorded household size differs from the members listed: the members count",
+    ),
     "issue.household_head_missing": (
         "无户主行：以第一位成员为户主",
         "no 户主 row: first member taken as head",
