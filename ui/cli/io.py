@@ -93,13 +93,8 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         )  # fmt: skip
     crs = report.get("crs")
     if crs:
-        lines.append(
-            texts.t(
-                "io.crs",
-                **{**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))},
-                target=report.get("target_crs"),
-            )
-        )
+        crs = {**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))}
+        lines.append(texts.label("io.crs").format(target=report.get("target_crs"), **crs))
     if "header_rows" in report:
         sheet = report.get("sheet")
         lines.append(
