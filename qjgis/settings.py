@@ -167,6 +167,13 @@ def _helmert(v: Any) -> dict[str, Any] | None:
     return out
 
 
+def _scale(v: Any) -> float | None:
+    """A scale denominator N of 1:N, or None for "at every scale"."""
+    if v is None:
+        return None
+    return float(_number(100.0, 100_000_000.0)(v))
+
+
 def _default_user() -> str:
     try:
         return getpass.getuser()
@@ -211,6 +218,14 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("cutoff.over_area_tier2", "1987-01-01", _date, "cutoff"),
     SettingSpec("datum.xian1980", None, _helmert, "datum"),
     SettingSpec("datum.beijing1954", None, _helmert, "datum"),
+    # The map: the largest scale denominator (1:N) at which a layer, or its
+    # labels, are drawn; null draws it at every scale. layers/style.py holds
+    # the same defaults for maps drawn without a project.
+    SettingSpec("map.villages.max_scale", None, _scale, "map"),
+    SettingSpec("map.villages.label_max_scale", None, _scale, "map"),
+    SettingSpec("map.parcels.max_scale", 25000.0, _scale, "map"),
+    SettingSpec("map.parcels.label_max_scale", 2500.0, _scale, "map"),
+    SettingSpec("map.buildings.max_scale", 10000.0, _scale, "map"),
     SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),
     SettingSpec("user.role", Role.ADMIN.value, _role, "user"),
 )

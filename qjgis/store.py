@@ -384,15 +384,19 @@ class GpkgStore:
         *,
         migrate: bool = True,
         busy_timeout: float | None = None,
+        verify: bool = True,
     ) -> GpkgStore:
         """Open a project, migrating an older schema after writing a backup beside it.
 
         A project another program is writing is waited for up to `busy_timeout`
         seconds (`BUSY_TIMEOUT` by default), then refused with `project_locked`.
+        `verify` runs SQLite's quick_check, which reads every page: seconds for a
+        district's file. The map window opens with it False, so the map shows at
+        once, and runs `check_file` on a worker thread meanwhile.
         """
         target = Path(path)
         wait = busy_timeout if busy_timeout is not None else BUSY_TIMEOUT
-        version = cls._inspect(target, wait)
+        version = cls._inspect(target, wait, verify=verify)
         if version < schema.SCHEMA_VERSION:
             if not migrate:
                 raise QjgisError(
@@ -403,6 +407,22 @@ class GpkgStore:
         gpkg.register_functions(conn)
         cls._use_rollback_journal(conn)
         return cls(target, conn, busy_timeout=wait)
+
+    @staticmethod
+    def check_file(path: str | os.PathLike[str]) -> None:
+        """QjgisError damaged_project when SQLite's quick_check finds damage; thread-safe."""
+        target = Path(path)
+        try:
+            conn = sqlite3.connect(_ro_uri(target), uri=True)
+            try:
+                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            code = "damaged_project" if _is_damage(exc) else "project_unreadable"
+            raise QjgisError(code, path=str(target), detail=str(exc)) from None
+        if check != "ok":
+            raise QjgisError("damaged_project", path=str(target), detail=check)
 
     @staticmethod
     def _use_rollback_journal(conn: sqlite3.Connection) -> None:
@@ -426,7 +446,7 @@ class GpkgStore:
             conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
     @staticmethod
-    def _inspect(target: Path, wait: float = 0.0) -> int:
+    def _inspect(target: Path, wait: float = 0.0, *, verify: bool = True) -> int:
         """The schema version of a file, checked without writing; refuses what is not ours.
 
         The connection is read-write (never `mode=ro`): a writer killed mid-transaction
@@ -447,9 +467,10 @@ class GpkgStore:
             except sqlite3.OperationalError:  # read-only media or permissions
                 conn = sqlite3.connect(_ro_uri(target), uri=True, timeout=_BUSY_SLICE_MS / 1000)
             try:
-                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-                if check != "ok":
-                    raise QjgisError("damaged_project", path=str(target), detail=check)
+                if verify:
+                    check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                    if check != "ok":
+                        raise QjgisError("damaged_project", path=str(target), detail=check)
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
                 names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
                 meta = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sqlite3
 import sys
 import traceback
@@ -129,6 +130,10 @@ def main(
         if debug:
             traceback.print_exc()
         return _fail(texts.error_text(exc))
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nothing to tell it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return EXIT_ERROR
     except sqlite3.OperationalError as exc:
         # A read that waited its busy timeout out while another program committed a long
         # write: the project is busy, not damaged.

@@ -57,10 +57,10 @@ class HighlightLayer(QWidget):
             layer = renderer.layer(name) if renderer is not None else None
             if layer is None or not len(wanted):
                 continue
-            hit = np.flatnonzero(np.isin(layer.fids, wanted) & layer.present)
-            if len(hit):
-                picked.append(layer.geometry[hit])
-                self._selection[name] = tuple(int(f) for f in layer.fids[hit])
+            found, geoms = layer.by_fids(wanted)
+            if len(found):
+                picked.append(geoms)
+                self._selection[name] = tuple(int(f) for f in found)
         self._geoms = np.concatenate(picked) if picked else np.empty(0, dtype=object)
         self.update()
 

@@ -65,18 +65,12 @@ class FindingsLayer(QWidget):
             layer = renderer.layer(name) if renderer is not None else None
             if layer is None or not severities:
                 continue
-            fids = np.fromiter(severities, dtype=np.int64)
-            worst = np.array([severities[int(f)] for f in fids], dtype=object)
-            order = np.argsort(layer.fids, kind="stable")
-            pos = np.searchsorted(layer.fids, fids, sorter=order)
-            pos = np.clip(pos, 0, len(order) - 1)
-            found = layer.fids[order[pos]] == fids
-            idx = order[pos[found]]
-            ok = layer.present[idx]
+            found, geoms = layer.by_fids(np.fromiter(severities, dtype=np.int64))
+            worst = np.array([severities[int(f)] for f in found], dtype=object)
             for severity in SEVERITY_COLORS:
-                pick = idx[ok & (worst[found] == severity)]
-                if len(pick):
-                    by_severity.setdefault(severity, []).append(layer.geometry[pick])
+                pick = worst == severity
+                if pick.any():
+                    by_severity.setdefault(severity, []).append(geoms[pick])
         self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
         self.update()
 

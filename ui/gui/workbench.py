@@ -321,9 +321,8 @@ class Workbench(QObject):
         layer = renderer.layer("parcels") if renderer is not None else None
         if layer is None:
             return []
-        near = layer.query((x0, y0, x1, y1))
-        hit = near[shapely.intersects(layer.geometry[near], shapely.box(x0, y0, x1, y1))]
-        fids = [int(f) for f in layer.fids[hit]]
+        near, geoms = layer.in_box((x0, y0, x1, y1))
+        fids = [int(f) for f in near[shapely.intersects(geoms, shapely.box(x0, y0, x1, y1))]]
         self.highlight.set_features({"parcels": fids})
         self.selection_changed("parcels", fids)
         self.window.statusBar().showMessage(t("map.selected", n=len(fids)), 8000)
@@ -347,13 +346,11 @@ class Workbench(QObject):
             layer = renderer.layer(name)
             if layer is None or not layer.visible:
                 continue
-            near = layer.query((x, y, x, y))
-            if not len(near):
-                continue
-            inside = near[shapely.contains_xy(layer.geometry[near], x, y)]
+            near, geoms = layer.in_box((x, y, x, y))
+            inside = near[shapely.contains_xy(geoms, x, y)] if len(near) else near
             if not len(inside):
                 continue
-            fid = int(layer.fids[inside[-1]])
+            fid = int(inside[-1])
             record, household = operations.identify(self.project, name, fid)
             self.identify_dock.show_record(
                 name, record, household, unmask=operations.may_see_ids(self.project)

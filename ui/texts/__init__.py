@@ -174,6 +174,13 @@ VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "case_kind": ("case_kind",),
     "level": ("level",),
     "building_status": ("building_status",),
+    "household_type": ("household_type",),
+    "split_status": ("split_status",),
+    "land_type": ("land_type",),
+    "acquisition_mode": ("acquisition_mode",),
+    "plot_disposal": ("plot_disposal",),
+    "relation": ("relation",),
+    "entity_kind": ("entity_kind",),
 }
 
 

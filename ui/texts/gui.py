@@ -64,6 +64,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{villages} villages · {parcels} parcels · {buildings} buildings",
     ),
     "window.opened": ("已打开 {path}", "Opened {path}"),
+    "window.drawing_map": ("正在绘制地图…", "Drawing the map…"),
     "window.coordinates": ("X(北) {n}  Y(东) {e}", "E {e}  N {n}"),
     "window.scale": ("比例尺 {scale}", "Scale {scale}"),
     # stages of long work the engine reports (Feedback.set_progress), shown beside the progress

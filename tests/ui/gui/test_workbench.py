@@ -354,10 +354,10 @@ def test_identify_a_parcel_shows_its_attributes_and_household(window: MainWindow
         conn.execute('UPDATE parcels SET extra = \'{"TFH": "H-48-12"}\' WHERE fid = ?', (fid,))
     parcels = window.canvas.renderer.layer("parcels")
     buildings = window.canvas.renderer.layer("buildings")
-    geom = parcels.geometry[list(parcels.fids).index(fid)]
+    geom = parcels.by_fids([fid])[1][0]
     # A point of the parcel that no building covers: a click there means the parcel.
-    near = buildings.query(shapely.bounds(geom))
-    free = shapely.difference(geom, shapely.union_all(buildings.geometry[near]))
+    _near, footprints = buildings.in_box(tuple(shapely.bounds(geom)))
+    free = shapely.difference(geom, shapely.union_all(footprints))
     point = shapely.point_on_surface(free)
     wb.zoom_to(shapely.bounds(geom))
     assert wb.identify_at(point.x, point.y) == ("parcels", fid)
