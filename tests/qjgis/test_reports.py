@@ -413,3 +413,54 @@ def test_ledger_of_an_unknown_village_or_kind_is_refused(demo: GpkgStore) -> Non
     with pytest.raises(QjgisError) as e:
         ledgers.village_ledger(demo, demo.execute_sql("SELECT code FROM villages")[0][0], "x")
     assert e.value.code == "invalid_argument"
+
+
+# ------------------------------------------------------------------ the atlas gate
+def test_atlas_gate_lists_wrong_pages_and_force_keeps_them(
+    tmp_path: Path, origin: tuple[float, float]
+) -> None:
+    from qjgis.reports.atlas import plan_atlas
+
+    store = GpkgStore.create(tmp_path / "gate.gpkg")
+    x0, y0 = origin
+    bowtie = shapely.Polygon([(x0, y0), (x0 + 10, y0 + 10), (x0 + 10, y0), (x0, y0 + 10)])
+    geoms = np.array(
+        [shapely.box(x0 + 20, y0, x0 + 30, y0 + 10), bowtie, None,
+         shapely.box(x0 + 40, y0, x0 + 50, y0 + 10), shapely.box(x0 + 60, y0, x0 + 70, y0 + 10)],
+        dtype=object,
+    )  # fmt: skip
+    with store.transaction() as conn:
+        store.insert_features(
+            conn, "villages", np.array([shapely.box(x0 - 100, y0 - 100, x0 + 200, y0 + 200)]),
+            {"code": ["500110108200"], "name": ["安桥村"], "town_code": ["500110108"]},
+        )  # fmt: skip
+        store.insert_features(
+            conn, "parcels", geoms,
+            {"zddm": ["500110108001JC00001", "500110108001JC00002", "500110108001JC00003",
+                      None, "500110108001JC00005"],
+             "village_code": ["500110108200"] * 5},
+        )  # fmt: skip
+        # a building 1 m east of the last parcel, outside every parcel
+        store.insert_features(
+            conn, "buildings", np.array([shapely.box(x0 + 71, y0 + 2, x0 + 75, y0 + 6)]),
+            {"bdcdyh": ["500110108001JC00005F00010001"], "zddm": ["500110108001JC00005"]},
+        )  # fmt: skip
+    try:
+        run_checks(store, ["QJ-R004"], as_of=AS_OF)
+        plan = plan_atlas(store, village="安桥村")
+        why = {d["zddm"]: d["reasons"] for d in plan.left_out}
+        assert why == {
+            "500110108001JC00002": ["invalid_geometry"],
+            "500110108001JC00003": ["missing_geometry"],
+            None: ["missing_code"],
+            "500110108001JC00005": ["building_outside"],
+        }
+        assert len(plan.printed) == 1
+        forced = plan_atlas(store, village="500110108200", force=True)
+        assert len(forced.printed) == 5 and len(forced.left_out) == 4
+        # decided a false positive: the page is fine after all
+        (fid,) = store.execute_sql("SELECT fid FROM findings WHERE rule_id = 'QJ-R004'")[0]
+        run(store, Review(int(fid), "false_positive", "棚子，不属于宗地"))
+        assert len(plan_atlas(store, village="安桥村").printed) == 2
+    finally:
+        store.close()
