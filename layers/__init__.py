@@ -5,6 +5,7 @@ serves the screen, images and PDF reports; tests/test_architecture.py holds
 that line.
 """
 
+import layers.none_guard  # noqa: F401  (first: PySide6 6.12 on Python 3.11, see there)
 from layers.renderer import MapRenderer, RenderStats, ViewTransform, polygons_to_path, scale_text
 from layers.style import (
     STATUS_COLORS,

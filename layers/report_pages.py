@@ -13,6 +13,8 @@ symbol, no per-vertex Python).
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -45,6 +47,7 @@ from qjgis.reports.layout import DIRECTIONS
 #: resolution of the PDF's coordinate grid: 0.042 mm, finer than any printer needs
 DPI = 600
 RED = QColor(220, 0, 0)
+_VCENTER = int(Qt.AlignmentFlag.AlignVCenter)
 BLACK = QColor(0, 0, 0)
 GREY = QColor(120, 120, 120)
 
@@ -118,6 +121,10 @@ def ensure_gui_application() -> QGuiApplication:
     """The QGuiApplication fonts need; created (offscreen-capable) when none runs yet."""
     app = QGuiApplication.instance()
     if app is None:
+        # A batch job on a Linux server has no display: draw offscreen there.
+        headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if sys.platform.startswith("linux") and headless:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(["qjgis-report"])
     assert isinstance(app, QGuiApplication)
     return app
@@ -159,6 +166,8 @@ class Page:
         self.family = cjk_font_family()
         self.pages = 1
         self._fonts: dict[tuple[float, bool], QFont] = {}
+        self._metrics: dict[int, QFontMetricsF] = {}
+        self._state: tuple[QFont, QColor] | None = None
 
     # ------------------------------------------------------------ basics
     def mm(self, v: float) -> float:
@@ -192,22 +201,45 @@ class Page:
         """`s` in the box (mm), vertically centred, cut with an ellipsis when too wide."""
         f = self.font(size, bold)
         p = self.painter
-        p.setFont(f)
-        p.setPen(color)
+        if self._state != (f, color):  # each Qt call costs: skip the ones that change nothing
+            p.setFont(f)
+            p.setPen(color)
+            self._state = (f, color)
         r = self.rect(x, y, w, h)
-        shown = QFontMetricsF(f, self.writer).elidedText(s, Qt.TextElideMode.ElideRight, r.width())
-        p.drawText(r, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
+        # No glyph is wider than 1.1 em: most strings provably fit without measuring them.
+        if len(s) * size * 0.353 * 1.1 > w:
+            s = self.metrics(f).elidedText(s, Qt.TextElideMode.ElideRight, r.width())
+        p.drawText(r, int(align) | _VCENTER, s)
+
+    def metrics(self, f: QFont) -> QFontMetricsF:
+        key = id(f)
+        if key not in self._metrics:
+            self._metrics[key] = QFontMetricsF(f, self.writer)
+        return self._metrics[key]
+
+    def grid(self, xs: Sequence[float], ys: Sequence[float], width: float = 0.1) -> None:
+        """The lines of a table whose column edges are `xs` and row edges `ys` (mm)."""
+        k = self.k
+        x0, x1, y0, y1 = xs[0] * k, xs[-1] * k, ys[0] * k, ys[-1] * k
+        lines = [QLineF(x0, y * k, x1, y * k) for y in ys]
+        lines += [QLineF(x * k, y0, x * k, y1) for x in xs]
+        self.painter.setPen(QPen(BLACK, self.mm(width)))
+        self._state = None
+        self.painter.drawLines(lines)
 
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.2) -> None:
+        self._state = None
         self.painter.setPen(QPen(BLACK, self.mm(width)))
         self.painter.drawLine(QPointF(self.mm(x1), self.mm(y1)), QPointF(self.mm(x2), self.mm(y2)))
 
     def box(self, x: float, y: float, w: float, h: float, width: float = 0.25) -> None:
+        self._state = None
         self.painter.setPen(QPen(BLACK, self.mm(width)))
         self.painter.setBrush(Qt.BrushStyle.NoBrush)
         self.painter.drawRect(self.rect(x, y, w, h))
 
     def new_page(self) -> None:
+        self._state = None
         self.writer.newPage()
         self.pages += 1
 
@@ -399,15 +431,18 @@ def _header_grid(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
         (w("holder"), holder, w("household_no"), r.household.household_no if r.household else ""),
         (w("location"), where, w("use"), r.use or ""),
         (w("area"), _area(r.area_m2, words), w("approved_area"), _area(r.approved_area, words)),
-        (w("crs"), r.crs, w("recorded_area"), _area(r.recorded_area, words)),
+        (w("crs"), r.crs_name, w("recorded_area"), _area(r.recorded_area, words)),
     ]
     label_w, value_w = 22.0, CONTENT_W / 2 - 22.0
+    half = CONTENT_W / 2
+    xs = [MARGIN_X, MARGIN_X + label_w, MARGIN_X + half, MARGIN_X + half + label_w]
+    page.grid(
+        [*xs, MARGIN_X + CONTENT_W], [HEADER_Y + i * HEADER_ROW for i in range(HEADER_ROWS + 1)]
+    )
     for i, (l1, v1, l2, v2) in enumerate(cells):
         y = HEADER_Y + i * HEADER_ROW
         for j, (lab, val) in enumerate(((l1, v1), (l2, v2))):
-            x = MARGIN_X + j * CONTENT_W / 2
-            page.box(x, y, label_w, HEADER_ROW, 0.15)
-            page.box(x + label_w, y, value_w, HEADER_ROW, 0.15)
+            x = MARGIN_X + j * half
             page.text(x + 1, y, label_w - 2, HEADER_ROW, lab, 7.5, bold=True)
             page.text(x + label_w + 1, y, value_w - 2, HEADER_ROW, val, 7.5)
     page.box(MARGIN_X, HEADER_Y, CONTENT_W, HEADER_ROW * HEADER_ROWS, 0.35)
@@ -642,11 +677,13 @@ def _point_table(page: Page, rows: Sequence[Any], top: float, words: Mapping[str
         (_w(words, "y_easting"), 28.0),
         (_w(words, "to_next"), 17.0),
     ]
-    x = MARGIN_X
-    for title, wd in cols:
-        page.box(x, top, wd, ROW_H, 0.2)
+    xs = [MARGIN_X]
+    for _, wd in cols:
+        xs.append(xs[-1] + wd)
+    page.grid(xs, [top + ROW_H * i for i in range(len(rows) + 2)], 0.1)
+    page.box(MARGIN_X, top, xs[-1] - MARGIN_X, ROW_H * (len(rows) + 1), 0.25)
+    for (title, wd), x in zip(cols, xs, strict=False):
         page.text(x, top, wd, ROW_H, title, 7, align=Qt.AlignmentFlag.AlignHCenter, bold=True)
-        x += wd
     for i, row in enumerate(rows):
         y = top + ROW_H * (i + 1)
         vals = [
@@ -657,7 +694,6 @@ def _point_table(page: Page, rows: Sequence[Any], top: float, words: Mapping[str
         ]
         x = MARGIN_X
         for (_, wd), v in zip(cols, vals, strict=True):
-            page.box(x, y, wd, ROW_H, 0.1)
             align = Qt.AlignmentFlag.AlignHCenter if wd == 12.0 else Qt.AlignmentFlag.AlignRight
             page.text(x + 0.8, y, wd - 1.6, ROW_H, v, 7, align=align)
             x += wd

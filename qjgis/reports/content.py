@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from typing import Any
 
 import numpy as np
 import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from qjgis import codes
 from qjgis.cases.locate import largest_overlap
@@ -189,6 +192,7 @@ class ParcelReport:
     co_holders: str | None
     household: HouseholdInfo | None
     crs: str
+    crs_name: str
     geometry: Any = field(repr=False)
     rings: list[Ring] = field(default_factory=list, repr=False)
     table: list[TableRow] = field(default_factory=list, repr=False)
@@ -269,9 +273,13 @@ def mask_phone(value: str | None, unmask: bool) -> str | None:
     return value if unmask or value is None else codes.mask_phone(value)
 
 
+_DIGIT_RUN = re.compile(r"\d{7}")
+
+
 def mask_free(value: str | None, unmask: bool) -> str | None:
-    if unmask or value is None:
-        return value
+    """Free text with ID- and phone-like digit runs masked (as exports mask them)."""
+    if unmask or value is None or not _DIGIT_RUN.search(value):
+        return value  # fewer than 7 digits in a row: neither an ID nor a phone number
     return str(mask_text_column(np.array([value], dtype=object))[0])
 
 
@@ -282,6 +290,7 @@ class ReportData:
 
     store_path: str
     crs: str
+    crs_name: str  # as the page names it: "CGCS2000 / 3-degree Gauss-Kruger zone 36 (EPSG:4524)"
     tolerance_m: float
     as_of: dt.date
     unmask: bool
@@ -362,6 +371,7 @@ class ReportData:
         return cls(
             store_path=str(store.path),
             crs=settings.crs,
+            crs_name=crs_name(settings.crs),
             tolerance_m=float(settings["check.neighbour_tolerance_m"]),
             as_of=day,
             unmask=unmask,
@@ -416,6 +426,7 @@ class ReportData:
             co_holders=mask_free(_text(a["co_holders"][i]), self.unmask),
             household=self.households.get(hh_no) if hh_no else None,
             crs=self.crs,
+            crs_name=self.crs_name,
             geometry=geom,
         )
         extra = _extra(a["extra"][i])
@@ -478,6 +489,15 @@ class ReportData:
             report.findings += self.findings.get(("household", hh_no), [])
         report.cases = list(self.cases.get(report.zddm or "", []))
         return report
+
+
+def crs_name(crs: str) -> str:
+    """The CRS as a page names it: its official name and its code."""
+    try:
+        name = CRS.from_user_input(crs).name
+    except CRSError:
+        return crs
+    return f"{name} ({crs})"
 
 
 def _neighbour_label(n: NeighbourRow) -> str:
