@@ -288,21 +288,26 @@ def _area(value: float | None, words: Mapping[str, str]) -> str:
     return "" if value is None else f"{value:.2f} {_w(words, 'm2')}"
 
 
-def info_lines(r: ParcelReport, words: Mapping[str, str]) -> list[tuple[str, bool]]:
+def info_lines(
+    r: ParcelReport, words: Mapping[str, str], *, household: bool = True, four_to: bool = True
+) -> list[tuple[str, bool]]:
     """The right-hand column of the page as (text, is_heading) lines."""
     w = lambda k: _w(words, k)  # noqa: E731
-    out: list[tuple[str, bool]] = [(w("four_to"), True)]
+    out: list[tuple[str, bool]] = []
     side_word = {"east": "east", "south": "south", "west": "west", "north": "north_side"}
-    for side in DIRECTIONS:
-        names = r.four_to.sides[side] if r.four_to else ()
-        out.append(
-            (f"{w(side_word[side])}：{'；'.join(names) if names else w('blank_line')}", False)
-        )
-    out.append((w("members"), True))
+    if four_to:
+        out.append((w("four_to"), True))
+        for side in DIRECTIONS:
+            names = r.four_to.sides[side] if r.four_to else ()
+            out.append(
+                (f"{w(side_word[side])}：{'；'.join(names) if names else w('blank_line')}", False)
+            )
     hh = r.household
-    if hh is None:
+    if household:
+        out.append((w("members"), True))
+    if household and hh is None:
         out.append((w("none"), False))
-    else:
+    elif household and hh is not None:
         head = f"{w('household_no')} {hh.household_no}  {w('head')} {hh.head_name or ''}"
         out.append((head + (f"  {hh.household_type}" if hh.household_type else ""), False))
         for m in hh.members:
@@ -431,7 +436,7 @@ def _header_grid(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
         (w("holder"), holder, w("household_no"), r.household.household_no if r.household else ""),
         (w("location"), where, w("use"), r.use or ""),
         (w("area"), _area(r.area_m2, words), w("approved_area"), _area(r.approved_area, words)),
-        (w("crs"), r.crs_name, w("recorded_area"), _area(r.recorded_area, words)),
+        (w("recorded_area"), _area(r.recorded_area, words), w("scale"), f"1:{r.scale}"),
     ]
     label_w, value_w = 22.0, CONTENT_W / 2 - 22.0
     half = CONTENT_W / 2
@@ -454,14 +459,10 @@ def _map(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
     wd, ht = page.mm(MAP_W), page.mm(MAP_H)
     page.box(MARGIN_X, MAP_Y, MAP_W, MAP_H, 0.35)
     page.text(
-        MARGIN_X,
-        MAP_Y + MAP_H + 0.5,
-        MAP_W,
-        4.5,
-        f"1:{r.scale}",
-        8,
+        MARGIN_X, MAP_Y + MAP_H + 0.5, MAP_W, 4.5, f"1:{r.scale}", 8,
         align=Qt.AlignmentFlag.AlignHCenter,
-    )
+    )  # fmt: skip
+    page.text(MARGIN_X, MAP_Y + MAP_H + 0.5, 95, 4.5, f"{_w(words, 'crs')}：{r.crs_name}", 6.5)
     if r.geometry is None or shapely.is_empty(r.geometry):
         page.text(
             MARGIN_X,
@@ -827,45 +828,41 @@ def draw_household(
                 p,
             )
         )
-        for text, heading in info_lines(p, words)[5:]:  # 四至 is on the parcel's own page
-            if not heading or text != w("members"):
-                lines.append((text, heading, None))
-    # lay out: a parcel heading reserves a 45 mm map box to the right of its lines
-    pages = 1
-    y = HEADER_Y
+        # the household is printed once above; 四至 is on the parcel's own page
+        for text, heading in info_lines(p, words, household=False, four_to=False):
+            lines.append((text, heading, None))
+    # lay out first (so the footers know the page count): a parcel heading starts
+    # below the previous small map and reserves a 46 mm map box to the right
     bottom = FOOTER_Y - 2
-
-    def start_page() -> None:
-        page.text(
-            MARGIN_X,
-            TOP,
-            CONTENT_W,
-            9,
-            w("title_household"),
-            16,
-            align=Qt.AlignmentFlag.AlignHCenter,
-            bold=True,
-        )
-
-    start_page()
-    map_until = 0.0
+    placed: list[tuple[int, float, str, bool, ParcelReport | None, float]] = []
+    number, y, map_until = 1, HEADER_Y, 0.0
     for text, heading, parcel in lines:
-        need = 50.0 if parcel is not None else LINE_H
+        if parcel is not None:
+            y = max(y, map_until)
+        need = 48.0 if parcel is not None else LINE_H
         if y + need > bottom:
-            _footer(page, words, signature, pages, 0)
-            page.new_page()
-            pages += 1
-            start_page()
-            y, map_until = HEADER_Y, 0.0
+            number, y, map_until = number + 1, HEADER_Y, 0.0
         width = CONTENT_W - (52 if y < map_until or parcel is not None else 0)
+        placed.append((number, y, text, heading, parcel, width))
+        if parcel is not None:
+            map_until = y + 48
+        y += LINE_H
+    pages = number
+    current = 0
+    for number, y, text, heading, parcel, width in placed:
+        if number != current:
+            if current:
+                _footer(page, words, signature, current, pages)
+                page.new_page()
+            current = number
+            page.text(MARGIN_X, TOP, CONTENT_W, 9, w("title_household"), 16,
+                      align=Qt.AlignmentFlag.AlignHCenter, bold=True)  # fmt: skip
         page.text(MARGIN_X, y, width, LINE_H, text, 7.5 if heading else 7, bold=heading)
         if parcel is not None:
             x = MARGIN_X + CONTENT_W - 50
             page.box(x, y, 50, 46, 0.2)
             _small_map(page, parcel, x, y, 50, 46)
-            map_until = y + 47
-        y += LINE_H
-    _footer(page, words, signature, pages, 0)
+    _footer(page, words, signature, current, pages)
     return pages
 
 

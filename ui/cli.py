@@ -112,7 +112,9 @@ def _parser() -> argparse.ArgumentParser:
 
 #: Feature modules that add commands: each has `add_parsers(sub, common)` and
 #: `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`.
-CLI_MODULES = ("ui.cli_io", "ui.cli_export", "ui.cli_checks", "ui.cli_cases")
+CLI_MODULES = ("ui.cli_io", "ui.cli_export", "ui.cli_checks", "ui.cli_cases", "ui.cli_report")
+#: Commands that draw (fonts, PDF pages) and so need a QGuiApplication, not a QCoreApplication.
+DRAWING_COMMANDS = frozenset({"report"})
 
 
 def _feature_modules() -> list[Any]:
@@ -244,12 +246,17 @@ def _cmd_settings(args: argparse.Namespace, out: TextIO) -> int:
 _COMMANDS = {"new": _cmd_new, "demo": _cmd_demo, "info": _cmd_info, "settings": _cmd_settings}
 
 
-def _install_language(lang: str | None) -> None:
+def _install_language(lang: str | None, command: str | None = None) -> None:
     from PySide6.QtCore import QCoreApplication
 
     from ui import i18n
 
-    app = QCoreApplication.instance() or QCoreApplication(["qjgis"])
+    app = QCoreApplication.instance()
+    if app is None and command in DRAWING_COMMANDS:
+        from layers.report_pages import ensure_gui_application
+
+        app = ensure_gui_application()
+    app = app or QCoreApplication(["qjgis"])
     i18n.install_translators(app, i18n.choose_language(lang))
 
 
@@ -262,7 +269,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         from ui.app import run_gui
 
         return run_gui(None, lang=getattr(args, "lang", None))
-    _install_language(getattr(args, "lang", None))
+    _install_language(getattr(args, "lang", None), args.command)
     try:
         commands_ = dict(_COMMANDS)
         for module in _feature_modules():

@@ -19,7 +19,13 @@ from qjgis.errors import QjgisError
 
 #: Feature modules that carry their own translated strings, each with optional
 #: `error_templates()` and `labels()` returning dicts like the ones below.
-TEXT_MODULES = ("ui.texts_io", "ui.texts_export", "ui.texts_checks", "ui.texts_cases")
+TEXT_MODULES = (
+    "ui.texts_io",
+    "ui.texts_export",
+    "ui.texts_checks",
+    "ui.texts_cases",
+    "ui.texts_report",
+)
 
 
 def _from_modules(function: str) -> dict[str, str]:

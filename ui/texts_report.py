@@ -141,6 +141,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # ---- CLI
     "report_written": ("已写入 {path}：{pages} 页", "Wrote {path}: {pages} page(s)"),
+    "report_xlsx_written": ("已写入 {path}：{rows} 行", "Wrote {path}: {rows} row(s)"),
     "report_files_written": ("已写入 {count} 个文件到 {path}", "Wrote {count} file(s) to {path}"),
     "report_left_out": (
         "未出图 {count} 宗（有问题，--force 可强制出图）：",
@@ -171,9 +172,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "{path}: no town has the code or name {town}"),
     "report_nothing_to_print": ("{path}：{scope} 没有可出图的宗地",
                                 "{path}: {scope} has no parcels to print"),
-    "report_bad_output": ("{path}：{reason}", "{path}: {reason}"),
-    "report_write_failed": ("{path}：无法写入报告（{detail}）",
-                            "{path}: could not write the report ({detail})"),
 }  # fmt: skip
 
 ERROR_CODES = (
@@ -181,8 +179,6 @@ ERROR_CODES = (
     "report_household_not_found",
     "report_town_not_found",
     "report_nothing_to_print",
-    "report_bad_output",
-    "report_write_failed",
 )
 
 
@@ -198,3 +194,16 @@ def page_words(lang: str = "zh", extra: Mapping[str, str] | None = None) -> dict
     if extra:
         words.update(extra)
     return words
+
+
+def current_language() -> str:
+    """ "zh" when the Chinese translator is installed (the CLI's and the window's choice)."""
+    from PySide6.QtCore import QCoreApplication
+
+    return "zh" if QCoreApplication.translate("Texts", "Error") != "Error" else "en"
+
+
+def error_templates() -> dict[str, str]:
+    """The report error codes in the current language (ui.texts collects these)."""
+    lang = current_language()
+    return {code: text(code, lang) for code in ERROR_CODES}
