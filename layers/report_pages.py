@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -136,18 +137,26 @@ class Page:
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | Path | None = None,
         *,
         title: str,
         author: str,
         landscape: bool = False,
+        device: QPagedPaintDevice | None = None,
     ) -> None:
+        """A new PDF at `path`, or pages on `device` (a QPrinter that `ui/` chose, for
+        print preview and printing)."""
         ensure_gui_application()
-        self.writer = QPdfWriter(str(path))
-        self.writer.setResolution(DPI)
-        self.writer.setTitle(title)
-        self.writer.setAuthor(author)
-        self.writer.setCreator("qjgis")
+        if device is None:
+            if path is None:
+                raise ValueError("a path or a device")
+            writer = QPdfWriter(str(path))
+            writer.setResolution(DPI)
+            writer.setTitle(title)
+            writer.setAuthor(author)
+            writer.setCreator("qjgis")
+            device = writer
+        self.writer: QPagedPaintDevice = device
         orient = (
             QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
         )
@@ -160,7 +169,7 @@ class Page:
             )
         )
         self.width_mm, self.height_mm = (297.0, 210.0) if landscape else (210.0, 297.0)
-        self.k = DPI / 25.4  # device units per millimetre
+        self.k = self.writer.logicalDpiX() / 25.4  # device units per millimetre
         self.painter = QPainter(self.writer)
         self.painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.family = cjk_font_family()

@@ -313,3 +313,33 @@ def test_atlas_one_pdf_per_parcel_and_cancel_leaves_nothing(
                         workers=2, feedback=CancelSoon())  # fmt: skip
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# ---------------------------------------------------------------- print preview's device
+def test_pages_draw_onto_a_printer_as_onto_a_pdf(
+    project: Path, tmp_path: Path, qapp: object
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.report_print import preview, print_to
+
+    with GpkgStore.open(project) as store:
+        zddm = store.execute_sql("SELECT zddm FROM parcels ORDER BY fid LIMIT 1")[0][0]
+        (report,) = list(
+            content.ReportData.load(store, [content.parcel_fid(store, zddm)]).reports()
+        )
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printer.pdf"
+    printer.setOutputFileName(str(out))
+    words = page_words("zh")
+
+    def draw(page: Page) -> int:
+        return draw_parcel_pages(page, report, words, Signature("a", "b"))
+
+    assert print_to(printer, draw, title="t", author="a", landscape=False) == 1
+    if PDFTOTEXT:
+        assert zddm in pdf_text(out) and "宗地图" in pdf_text(out)
+    dialog = preview(None, draw, title="宗地图", author="a")
+    assert dialog.windowTitle() == "宗地图"
+    dialog.deleteLater()
