@@ -49,6 +49,8 @@ from qjgis.reports.layout import DIRECTIONS
 DPI = 600
 RED = QColor(220, 0, 0)
 _VCENTER = int(Qt.AlignmentFlag.AlignVCenter)
+#: a line to fill in by hand (a 四至 side with no neighbour and no imported text)
+BLANK_LINE = "_" * 16
 BLACK = QColor(0, 0, 0)
 GREY = QColor(120, 120, 120)
 
@@ -78,7 +80,6 @@ PAGE_WORDS: tuple[str, ...] = (
     "south",
     "west",
     "north_side",
-    "blank_line",
     "members",
     "buildings",
     "findings",
@@ -309,7 +310,7 @@ def info_lines(
         for side in DIRECTIONS:
             names = r.four_to.sides[side] if r.four_to else ()
             out.append(
-                (f"{w(side_word[side])}：{'；'.join(names) if names else w('blank_line')}", False)
+                (f"{w(side_word[side])}：{'；'.join(names) if names else BLANK_LINE}", False)
             )
     hh = r.household
     if household:

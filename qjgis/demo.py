@@ -379,7 +379,7 @@ class _District:
             k = _count(self.n, share)
             if at + k > len(lefts):
                 raise QjgisError(
-                    "invalid_argument", name="parcels", value=self.n, reason="too few plots"
+                    "invalid_argument", name="parcels", value=self.n, reason="too_few_plots"
                 )
             left = np.sort(lefts[at : at + k])
             at += k
@@ -970,7 +970,7 @@ def build_demo(
     if isinstance(parcels, bool) or not MIN_PARCELS <= int(parcels) <= MAX_PARCELS:
         raise QjgisError(
             "invalid_argument", name="parcels", value=parcels,
-            reason=f"between {MIN_PARCELS} and {MAX_PARCELS}",
+            reason="between", lo=MIN_PARCELS, hi=MAX_PARCELS,
         )  # fmt: skip
     target = Path(path)
     if target.exists() and not overwrite:

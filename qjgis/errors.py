@@ -1,9 +1,9 @@
 """Errors the engine raises for the user to read.
 
-The engine speaks in codes with parameters, never in sentences: `ui/texts.py`
-turns each code into Chinese or English through Qt's translation files. The
-English template here is only the fallback for batch scripts that run without
-the UI layer, and the key that the translation table is checked against.
+The engine speaks in codes with parameters, never in sentences: the catalogue
+`ui/texts/` turns each code (and each reason code, `REASONS`) into Chinese or
+English. The English template here is only the fallback for logs and scripts
+that use the engine without the UI layer, and the key the catalogue test walks.
 """
 
 from __future__ import annotations
@@ -56,7 +56,95 @@ class QjgisError(Exception):
 
     def english(self) -> str:
         """The fallback message, for logs and headless scripts."""
-        return self.TEMPLATES[self.code].format(**self.params)
+        params = dict(self.params)
+        for key in REASON_PARAMS:
+            code = params.get(key)
+            if isinstance(code, str) and code in REASONS:
+                params[key] = REASONS[code].format_map(_Keep(self.params))
+        return self.TEMPLATES[self.code].format_map(_Keep(params))
+
+
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+#: Why a value was refused: reason code -> English fallback (str.format over the error's
+#: params). An error's `reason` parameter is one of these codes, its facts beside it
+#: (`reason="outside", lo=0, hi=500`); `ui.texts` words it in the user's language.
+REASONS: dict[str, str] = {
+    "not_a_number": "not a number",
+    "not_a_finite_number": "not a finite number",
+    "not_a_whole_number": "not a whole number",
+    "not_a_date": "not a date (YYYY-MM-DD)",
+    "not_text": "not text",
+    "empty": "empty",
+    "outside": "outside {lo}..{hi}",
+    "longer_than": "longer than {n} characters",
+    "not_digits": "not {n} digits",
+    "not_code_list": "not a list of 6-digit codes",
+    "one_of": "one of {choices}",
+    "unknown_crs": "unknown CRS ({detail})",
+    "no_epsg_code": "has no EPSG code",
+    "not_projected": "not projected: areas must be measured in metres",
+    "greater_than_setting": "greater than {other} ({limit})",
+    "later_than_setting": "later than {other} ({limit})",
+    "not_a_json_object": "not a JSON object",
+    "not_helmert_object": "not an object with {keys}",
+    "missing_part": "{part} missing",
+    "unknown_keys": "unknown parameters {keys}",
+    "expected_key_value": "expected KEY=VALUE",
+    "is_project_file": "is the project file",
+    "encoding_only_shapefiles": "only shapefiles take an encoding; the other formats are UTF-8",
+    "no_such_row": "no such row",
+    "not_editable": "not editable",
+    "needs_out_file": "needs --out FILE",
+    "records_truncated": "{declared} records declared but the file ends after {found}",
+    "needs_migration": "schema {version} needs migration",
+    "not_a_geopackage": "not a GeoPackage file",
+    "geopackage_without_qjgis": "a GeoPackage without qjgis tables",
+    "sqlite_not_geopackage": "an SQLite database that is not a GeoPackage",
+    "foreign_meta": "foreign qj_meta table",
+    "schema_unreadable": "schema version unreadable",
+    "bad_schema_version": "schema {version}",
+    "not_in_table": "not in {table}",
+    "changed_while_read": "changed while read",
+    "too_few_plots": "too few plots",
+    "between": "between {lo} and {hi}",
+    "unknown_rule": "unknown rule; known: {choices}",
+    "not_a_distance": "not a distance",
+    "not_case_id": "not a case id ({examples})",
+    "not_xlsx": "not an XLSX file ({detail})",
+    "no_sheet": "no sheet {sheet}",
+    "no_column": "no column {column}",
+    "ambiguous_village": "several villages have this name ({choices}); give the code",
+}
+
+
+#: the parameters that may hold a reason code
+REASON_PARAMS = ("reason", "detail")
+
+
+def register_reasons(reasons: dict[str, str]) -> None:
+    """Add a module's reason codes; the same code twice must mean the same thing."""
+    for code, template in reasons.items():
+        if REASONS.get(code, template) != template:
+            raise ValueError(f"reason code {code!r} registered twice with different text")
+        REASONS[code] = template
+
+
+class Invalid(ValueError):
+    """A validator's refusal: a reason code and its facts, for QjgisError(reason=...)."""
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        if reason not in REASONS:
+            raise ValueError(f"unregistered reason code {reason!r}")
+        self.reason = reason
+        self.params = params
+        super().__init__(REASONS[reason].format_map(_Keep(params)))
+
+    def error_params(self) -> dict[str, Any]:
+        return {"reason": self.reason, **self.params}
 
 
 class Canceled(QjgisError):

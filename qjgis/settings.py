@@ -19,7 +19,7 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from qjgis.errors import QjgisError
+from qjgis.errors import Invalid, QjgisError
 from qjgis.model import Role
 
 Validator = Callable[[Any], Any]  # returns the normalised value or raises ValueError
@@ -40,21 +40,21 @@ def _number(lo: float, hi: float, *, integer: bool = False) -> Validator:
                 try:
                     v = float(v)
                 except ValueError:
-                    raise ValueError("not a number") from None
+                    raise Invalid("not_a_number") from None
             else:
-                raise ValueError("not a number")
+                raise Invalid("not_a_number")
         try:
             finite = math.isfinite(v)
         except OverflowError:  # an integer too large for a float
             finite = False
         if not finite:
-            raise ValueError("not a finite number")
+            raise Invalid("not_a_finite_number")
         if integer:
             if float(v) != int(v):
-                raise ValueError("not a whole number")
+                raise Invalid("not_a_whole_number")
             v = int(v)
         if not lo <= v <= hi:
-            raise ValueError(f"outside {lo:g}..{hi:g}")
+            raise Invalid("outside", lo=f"{lo:g}", hi=f"{hi:g}")
         return v if integer else float(v)
 
     return check
@@ -69,11 +69,11 @@ def _date(v: Any) -> str:
         try:
             d = dt.date.fromisoformat(v.strip())
         except ValueError:
-            raise ValueError("not a date (YYYY-MM-DD)") from None
+            raise Invalid("not_a_date") from None
     else:
-        raise ValueError("not a date (YYYY-MM-DD)")
+        raise Invalid("not_a_date")
     if not dt.date(1900, 1, 1) <= d <= dt.date(2100, 12, 31):
-        raise ValueError("outside 1900..2100")
+        raise Invalid("outside", lo="1900", hi="2100")
     return d.isoformat()
 
 
@@ -82,14 +82,14 @@ def _text(max_len: int, *, allow_empty: bool = False) -> Validator:
         if v is None and allow_empty:
             return None
         if not isinstance(v, str):
-            raise ValueError("not text")
+            raise Invalid("not_text")
         v = v.strip()
         if not v:
             if allow_empty:
                 return None
-            raise ValueError("empty")
+            raise Invalid("empty")
         if len(v) > max_len:
-            raise ValueError(f"longer than {max_len} characters")
+            raise Invalid("longer_than", n=max_len)
         return v
 
     return check
@@ -99,7 +99,7 @@ def _digits(n: int) -> Validator:
     def check(v: Any) -> str:
         v = str(v).strip()
         if len(v) != n or not v.isdigit():
-            raise ValueError(f"not {n} digits")
+            raise Invalid("not_digits", n=n)
         return v
 
     return check
@@ -109,7 +109,7 @@ def _prefix_list(v: Any) -> list[str]:
     if isinstance(v, str):
         v = [p for p in v.replace(";", ",").split(",") if p.strip()]
     if not isinstance(v, list) or not v:
-        raise ValueError("not a list of 6-digit codes")
+        raise Invalid("not_code_list")
     return [_digits(6)(p) for p in v]
 
 
@@ -117,19 +117,19 @@ def _role(v: Any) -> str:
     try:
         return Role(str(v).strip()).value
     except ValueError:
-        raise ValueError("one of " + ", ".join(r.value for r in Role)) from None
+        raise Invalid("one_of", choices=", ".join(r.value for r in Role)) from None
 
 
 def _crs(v: Any) -> str:
     try:
         crs = CRS.from_user_input(str(v).strip())
     except CRSError as exc:
-        raise ValueError(f"unknown CRS ({exc})") from None
+        raise Invalid("unknown_crs", detail=str(exc)) from None
     epsg = crs.to_epsg()
     if epsg is None:
-        raise ValueError("has no EPSG code")
+        raise Invalid("no_epsg_code")
     if not crs.is_projected:
-        raise ValueError("not projected: areas must be measured in metres")
+        raise Invalid("not_projected")
     return f"EPSG:{epsg}"
 
 
@@ -149,21 +149,21 @@ def _helmert(v: Any) -> dict[str, Any] | None:
         try:
             v = json.loads(v)
         except json.JSONDecodeError:
-            raise ValueError("not a JSON object") from None
+            raise Invalid("not_a_json_object") from None
     if not isinstance(v, Mapping):
-        raise ValueError("not an object with tx ty tz rx ry rz ds")
+        raise Invalid("not_helmert_object", keys=" ".join(_HELMERT_KEYS))
     out: dict[str, Any] = {}
     for key, limit in zip(_HELMERT_KEYS, _HELMERT_LIMITS, strict=True):
         if key not in v:
-            raise ValueError(f"{key} missing")
+            raise Invalid("missing_part", part=key)
         out[key] = _number(-limit, limit)(v[key])
     convention = v.get("convention", "position_vector")
     if convention not in ("position_vector", "coordinate_frame"):
-        raise ValueError("convention is position_vector or coordinate_frame")
+        raise Invalid("one_of", choices="position_vector, coordinate_frame")
     out["convention"] = convention
     extra = set(v) - set(_HELMERT_KEYS) - {"convention"}
     if extra:
-        raise ValueError("unknown parameters " + ", ".join(sorted(extra)))
+        raise Invalid("unknown_keys", keys=", ".join(sorted(extra)))
     return out
 
 
@@ -219,7 +219,9 @@ def validate(key: str, value: Any) -> Any:
         raise QjgisError("unknown_setting", key=key)
     try:
         return spec.validate(value)
-    except ValueError as exc:
+    except Invalid as exc:
+        raise QjgisError("invalid_setting", key=key, value=value, **exc.error_params()) from None
+    except ValueError as exc:  # a validator's own library refusing: its words, untranslated
         raise QjgisError("invalid_setting", key=key, value=value, reason=str(exc)) from None
 
 
@@ -239,7 +241,9 @@ def check_consistency(values: Mapping[str, Any]) -> None:
             "invalid_setting",
             key="area.household_min",
             value=lo,
-            reason=f"greater than area.household_max ({hi})",
+            reason="greater_than_setting",
+            other="area.household_max",
+            limit=hi,
         )
     t1, t2 = values["cutoff.over_area_tier1"], values["cutoff.over_area_tier2"]
     if t1 > t2:
@@ -247,7 +251,9 @@ def check_consistency(values: Mapping[str, Any]) -> None:
             "invalid_setting",
             key="cutoff.over_area_tier1",
             value=t1,
-            reason=f"later than cutoff.over_area_tier2 ({t2})",
+            reason="later_than_setting",
+            other="cutoff.over_area_tier2",
+            limit=t2,
         )
 
 

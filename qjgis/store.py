@@ -165,7 +165,7 @@ def _ro_uri(path: Path) -> str:
 def _epsg(crs: str) -> int:
     code = CRS.from_user_input(crs).to_epsg()
     if code is None:  # settings validation makes this unreachable for stored values
-        raise QjgisError("invalid_crs", value=crs, reason="no EPSG code")
+        raise QjgisError("invalid_crs", value=crs, reason="no_epsg_code")
     return int(code)
 
 
@@ -283,7 +283,7 @@ class GpkgStore:
         if version < schema.SCHEMA_VERSION:
             if not migrate:
                 raise QjgisError(
-                    "not_a_project", path=str(target), reason=f"schema {version} needs migration"
+                    "not_a_project", path=str(target), reason="needs_migration", version=version
                 )
             cls._migrate(target, version)
         conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
@@ -298,7 +298,7 @@ class GpkgStore:
         with target.open("rb") as fh:
             head = fh.read(len(_SQLITE_MAGIC))
         if head != _SQLITE_MAGIC:
-            raise QjgisError("not_a_project", path=str(target), reason="not a GeoPackage file")
+            raise QjgisError("not_a_project", path=str(target), reason="not_a_geopackage")
         try:
             conn = sqlite3.connect(_ro_uri(target), uri=True)
             try:
@@ -309,9 +309,9 @@ class GpkgStore:
                 names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
                 if "qj_meta" not in names:
                     reason = (
-                        "a GeoPackage without qjgis tables"
+                        "geopackage_without_qjgis"
                         if app_id == schema.GPKG_APPLICATION_ID or "gpkg_contents" in names
-                        else "an SQLite database that is not a GeoPackage"
+                        else "sqlite_not_geopackage"
                     )
                     raise QjgisError("not_a_project", path=str(target), reason=reason)
                 meta = dict(conn.execute("SELECT key, value FROM qj_meta").fetchall())
@@ -320,19 +320,21 @@ class GpkgStore:
         except sqlite3.DatabaseError as exc:
             raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
         if meta.get("application") != schema.APPLICATION:
-            raise QjgisError("not_a_project", path=str(target), reason="foreign qj_meta table")
+            raise QjgisError("not_a_project", path=str(target), reason="foreign_meta")
         try:
             version = int(meta.get("schema_version", ""))
         except ValueError:
             raise QjgisError(
-                "damaged_project", path=str(target), detail="schema version unreadable"
+                "damaged_project", path=str(target), detail="schema_unreadable"
             ) from None
         if version > schema.SCHEMA_VERSION:
             raise QjgisError(
                 "newer_schema", path=str(target), found=version, supported=schema.SCHEMA_VERSION
             )
         if version < 1:
-            raise QjgisError("damaged_project", path=str(target), detail=f"schema {version}")
+            raise QjgisError(
+                "damaged_project", path=str(target), detail="bad_schema_version", version=version
+            )
         return version
 
     @staticmethod
@@ -513,7 +515,11 @@ class GpkgStore:
         unknown = [c for c in columns if c not in names]
         if unknown:
             raise QjgisError(
-                "invalid_argument", name="columns", value=unknown, reason=f"not in {table.name}"
+                "invalid_argument",
+                name="columns",
+                value=unknown,
+                reason="not_in_table",
+                table=table.name,
             )
         return list(columns)
 
@@ -648,14 +654,14 @@ class GpkgStore:
         """
         t = self._layer(table)
         if not t.editable:
-            raise QjgisError("invalid_argument", name="table", value=table, reason="not editable")
+            raise QjgisError("invalid_argument", name="table", value=table, reason="not_editable")
         names = self._columns(t, list(changes))
         selected = ", ".join(["row_version"] + [f'"{c}"' for c in names])
         row = conn.execute(
             f'SELECT {selected} FROM "{table}" WHERE fid = ?', (int(fid),)
         ).fetchone()
         if row is None:
-            raise QjgisError("invalid_argument", name=table, value=fid, reason="no such row")
+            raise QjgisError("invalid_argument", name=table, value=fid, reason="no_such_row")
         found = int(row[0])
         if expected_version is not None and found != int(expected_version):
             raise QjgisError(
@@ -1206,7 +1212,7 @@ def _fetch_column(conn: sqlite3.Connection, sql: str, n: int) -> np.ndarray:
     out = np.empty(len(rows), dtype=object)
     out[:] = [r[0] for r in rows]
     if len(out) != n:  # one connection reads one snapshot: only a bug gets here
-        raise QjgisError("invalid_argument", name="table", value=sql, reason="changed while read")
+        raise QjgisError("invalid_argument", name="table", value=sql, reason="changed_while_read")
     return out
 
 

@@ -51,7 +51,11 @@ def write_table(
     """
     if fmt not in FORMATS:
         raise QjgisError(
-            "invalid_argument", name="--format", value=fmt, reason="one of csv, json, xlsx"
+            "invalid_argument",
+            name="--format",
+            value=fmt,
+            reason="one_of",
+            choices="csv, json, xlsx",
         )
     target = Path(path)
     if not target.parent.is_dir():

@@ -1,5 +1,9 @@
 """The import direction main -> ui -> layers -> qjgis, checked on every run.
 
+Inside ui: ui.launch starts ui.gui or ui.cli, and both use ui.texts; the
+command line (ui.cli) and the texts (ui.texts) never import Qt, layers or ui.gui, so the
+command line runs where PySide6 is not installed.
+
 Two independent checks: an AST scan of our own (it also sees `PySide6.QtWidgets`,
 which import-linter cannot forbid as a submodule of an external package, and
 imports hidden inside functions), and import-linter's contracts from
@@ -24,6 +28,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "qjgis": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui"),
     "layers": ("ui", "PySide6.QtWidgets", "PyQt5.QtWidgets", "PyQt6.QtWidgets"),
+    "ui.cli": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui.gui"),
+    "ui.texts": (
+        "PySide6",
+        "shiboken6",
+        "PyQt5",
+        "PyQt6",
+        "PySide2",
+        "layers",
+        "ui.gui",
+        "ui.cli",
+    ),
 }
 
 
@@ -90,7 +105,7 @@ def check_package(folder: Path, package: str, forbidden: tuple[str, ...]) -> lis
 # ---------------------------------------------------------------- the real tree
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_package_respects_the_import_direction(package: str) -> None:
-    folder = ROOT / package
+    folder = ROOT.joinpath(*package.split("."))
     assert (folder / "__init__.py").is_file(), f"{package}/ is not a package"
     violations = check_package(folder, package, FORBIDDEN[package])
     assert not violations, "\n".join(map(str, violations))
@@ -115,6 +130,17 @@ VIOLATIONS = {
         "def lazy():\n    from PySide6 import QtGui",
         "import importlib\nimportlib.import_module('PySide6.QtCore')",
     ],
+    "ui.cli": [
+        "from PySide6.QtCore import QCoreApplication",
+        "from ui.gui.app import run_gui",
+        "def lazy():\n    import ui.gui.main_window",
+        "from layers import style",
+    ],
+    "ui.texts": [
+        "from PySide6.QtCore import QCoreApplication",
+        "from ui.cli import common",
+        "import ui.gui",
+    ],
     "layers": [
         "from PySide6 import QtWidgets",
         "from PySide6.QtWidgets import QWidget",
@@ -136,17 +162,20 @@ ALLOWED = {
         "from qjgis.store import GpkgStore",
         "import uikit_not_ours",
     ],
+    "ui.cli": ["from ui.texts import t", "from qjgis.store import GpkgStore", "import ui.guide"],
+    "ui.texts": ["from qjgis.errors import QjgisError", "import locale"],
 }
 
 
 def _write_module(root: Path, package: str, source: str) -> Path:
-    folder = root / package / "sub"
+    top = root.joinpath(*package.split("."))
+    folder = top / "sub"
     folder.mkdir(parents=True, exist_ok=True)
-    (root / package / "__init__.py").touch()
+    (top / "__init__.py").touch()
     (folder / "__init__.py").touch()
     path = folder / "mod.py"
     path.write_text(source + "\n", encoding="utf-8")
-    return root / package
+    return top
 
 
 @pytest.mark.parametrize(
@@ -182,6 +211,10 @@ def test_import_linter_catches_a_violation(tmp_path: Path) -> None:
     for package in contracts["root_packages"]:
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
+    for sub in ("cli", "texts", "gui"):  # the subpackages the contracts name
+        (tmp_path / "ui" / sub).mkdir()
+        (tmp_path / "ui" / sub / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "ui" / "launch.py").write_text("", encoding="utf-8")
     (tmp_path / "ui" / "__init__.py").write_text("VALUE = 1\n", encoding="utf-8")
     (tmp_path / "qjgis" / "bad.py").write_text(
         textwrap.dedent(

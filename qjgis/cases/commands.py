@@ -145,7 +145,9 @@ def _parse_case(text: str, expected: str) -> tuple[CaseKind, int]:
     try:
         return parse_case_id(text)
     except ValueError:
-        raise QjgisError("invalid_argument", name="case", value=text, reason=expected) from None
+        raise QjgisError(
+            "invalid_argument", name="case", value=text, reason="not_case_id", examples=expected
+        ) from None
 
 
 def entity_of(kind: CaseKind, fid: int) -> str:
@@ -589,7 +591,7 @@ class _Transition(ABC):
     _building: tuple[int, str | None, int] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.kind, self.fid = _parse_case(self.case, "expected R12 or W12")
+        self.kind, self.fid = _parse_case(self.case, "R12, W12")
 
     @abstractmethod
     def _target(self, store: GpkgStore, case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -750,7 +752,8 @@ class DisposeRuin(_Transition):
                 "invalid_argument",
                 name="disposition",
                 value=self.disposition,
-                reason="one of " + ", ".join(code_name(d) for d in Disposition),
+                reason="one_of",
+                choices=", ".join(code_name(d) for d in Disposition),
             ) from None
         p = store.path
         if self.kind is not CaseKind.RUIN:
@@ -851,7 +854,7 @@ class RecordPayment:
     _version_after: int | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self._kind, self.fid = _parse_case(self.case, "expected W12")
+        self._kind, self.fid = _parse_case(self.case, "W12")
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         p = store.path
@@ -936,7 +939,7 @@ class AttachEvidence:
     shas: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        self._kind, self.fid = _parse_case(self.case, "expected R12 or W12")
+        self._kind, self.fid = _parse_case(self.case, "R12, W12")
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self._kind, self.fid)

@@ -211,16 +211,22 @@ def read_rows(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any]]]:
     try:
         wb = load_workbook(src, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        raise QjgisError("sheet_unreadable", path=str(src), reason=type(exc).__name__) from None
+        raise QjgisError(
+            "sheet_unreadable", path=str(src), reason="not_xlsx", detail=type(exc).__name__
+        ) from None
     try:
         if SHEET_TITLE not in wb.sheetnames:
-            raise QjgisError("sheet_unreadable", path=str(src), reason=f"no sheet {SHEET_TITLE}")
+            raise QjgisError(
+                "sheet_unreadable", path=str(src), reason="no_sheet", sheet=SHEET_TITLE
+            )
         rows = wb[SHEET_TITLE].iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         index = {}
         for key, title in COLUMNS:
             if key in ("case", "reached", "date", "note", "version") and title not in header:
-                raise QjgisError("sheet_unreadable", path=str(src), reason=f"no column {title}")
+                raise QjgisError(
+                    "sheet_unreadable", path=str(src), reason="no_column", column=title
+                )
             if title in header:
                 index[key] = header.index(title)
         out = []

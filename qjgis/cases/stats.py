@@ -69,7 +69,11 @@ def case_statistics(store: GpkgStore, by: Level, as_of: dt.date) -> list[dict[st
     distinct buildings and households, and subsidy yuan approved and paid."""
     if by not in ("village", "town", "district"):
         raise QjgisError(
-            "invalid_argument", name="by", value=by, reason="one of village, town, district"
+            "invalid_argument",
+            name="by",
+            value=by,
+            reason="one_of",
+            choices="village, town, district",
         )
     day = as_of.isoformat()
     groups: dict[str, dict[str, Any]] = {}

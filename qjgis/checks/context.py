@@ -665,5 +665,5 @@ def check_date(value: dt.date | str) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise QjgisError(
-            "invalid_argument", name="as_of", value=value, reason="not a date (YYYY-MM-DD)"
+            "invalid_argument", name="as_of", value=value, reason="not_a_date"
         ) from None

@@ -90,7 +90,8 @@ def select_rules(rule_ids: Sequence[str] | None) -> list[Rule]:
             "invalid_argument",
             name="rules",
             value=",".join(unknown) if unknown else "",
-            reason="unknown rule; known: " + ", ".join(sorted(registry)),
+            reason="unknown_rule",
+            choices=", ".join(sorted(registry)),
         )
     return ordered_rules(sorted(set(wanted)))
 

@@ -53,7 +53,8 @@ class Decision:
                 "invalid_argument",
                 name="--decision",
                 value=value,
-                reason="one of confirmed, exempted, false-positive",
+                reason="one_of",
+                choices="confirmed, exempted, false-positive",
             )
         return v
 
@@ -397,7 +398,8 @@ def list_findings(
             "invalid_argument",
             name="--decision",
             value=decision,
-            reason="one of " + ", ".join(x.replace("_", "-") for x in FILTER_DECISIONS),
+            reason="one_of",
+            choices=", ".join(x.replace("_", "-") for x in FILTER_DECISIONS),
         )
     if d == "pending":
         where.append("f.decision IS NULL")
@@ -454,7 +456,7 @@ class Review:
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
         if s.role not in REVIEW_ROLES:
-            raise QjgisError("not_permitted", role=s.role.value, action="review findings")
+            raise QjgisError("not_permitted", role=s.role.value, action="review_findings")
         if not self.reason:
             raise QjgisError("reason_required", decision=self.decision)
         record = get_finding(store, self.finding)
@@ -517,7 +519,11 @@ def finding_statistics(store: GpkgStore, *, by: str = "village") -> list[dict[st
     """
     if by not in ("village", "town", "district"):
         raise QjgisError(
-            "invalid_argument", name="--by", value=by, reason="one of village, town, district"
+            "invalid_argument",
+            name="--by",
+            value=by,
+            reason="one_of",
+            choices="village, town, district",
         )
     groups = _groups(store)
     rows: dict[str, dict[str, Any]] = {}

@@ -325,7 +325,7 @@ def neighbour_pairs(
     check_crs("parcels", crs, projected=True)
     if not np.isfinite(tolerance) or tolerance < 0:
         raise QjgisError(
-            "invalid_argument", name="tolerance", value=tolerance, reason="not a distance"
+            "invalid_argument", name="tolerance", value=tolerance, reason="not_a_distance"
         )
     geoms = np.asarray(geoms, dtype=object)
     if tree is None:

@@ -114,8 +114,9 @@ def read_dbf_header(path: str | Path) -> DbfHeader:
         raise QjgisError(
             "dbf_corrupt",
             path=str(path),
-            detail=f"{records} records declared but the file ends after "
-            f"{max(size - header_len, 0) // record_len}",
+            detail="records_truncated",
+            declared=records,
+            found=max(size - header_len, 0) // record_len,
         )
     return DbfHeader(path, records, header_len, record_len, ldid, fields)
 

@@ -1003,11 +1003,19 @@ def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
 def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if layer not in LAYERS:
         raise QjgisError(
-            "invalid_argument", name="--layer", value=layer, reason="one of " + ", ".join(LAYERS)
+            "invalid_argument",
+            name="--layer",
+            value=layer,
+            reason="one_of",
+            choices=", ".join(LAYERS),
         )
     if fmt not in FORMATS:
         raise QjgisError(
-            "invalid_argument", name="--format", value=fmt, reason="one of " + ", ".join(FORMATS)
+            "invalid_argument",
+            name="--format",
+            value=fmt,
+            reason="one_of",
+            choices=", ".join(FORMATS),
         )
     if encoding is None:
         return "GBK" if fmt == "shp" else None
@@ -1015,12 +1023,13 @@ def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if enc is None:
         raise QjgisError(
             "invalid_argument", name="--encoding", value=encoding,
-            reason="one of " + ", ".join(ENCODINGS),
+            reason="one_of",
+            choices=", ".join(ENCODINGS),
         )  # fmt: skip
     if fmt != "shp" and enc != "UTF-8":
         raise QjgisError(
             "invalid_argument", name="--encoding", value=encoding,
-            reason="only shapefiles take an encoding; the other formats are UTF-8",
+            reason="encoding_only_shapefiles",
         )  # fmt: skip
     return enc if fmt == "shp" else None
 
@@ -1067,7 +1076,7 @@ def export_layer(
     project_file = Path(store.path).resolve()
     if any(t.resolve() == project_file for t in targets):
         raise QjgisError(
-            "invalid_argument", name="--out", value=str(final), reason="is the project file"
+            "invalid_argument", name="--out", value=str(final), reason="is_project_file"
         )
     if not overwrite:
         for t in targets:

@@ -36,8 +36,8 @@ from qjgis.feedback import NullFeedback
 from qjgis.reports import content, ledgers
 from qjgis.reports.atlas import plan_atlas
 from qjgis.store import GpkgStore
-from ui.cli import main
-from ui.texts_report import page_words
+from ui.cli.dispatch import main
+from ui.texts.report import page_words
 
 pytestmark = pytest.mark.gui
 
@@ -321,7 +321,7 @@ def test_pages_draw_onto_a_printer_as_onto_a_pdf(
 ) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui.report_print import preview, print_to
+    from ui.gui.report_print import preview, print_to
 
     with GpkgStore.open(project) as store:
         zddm = store.execute_sql("SELECT zddm FROM parcels ORDER BY fid LIMIT 1")[0][0]

@@ -175,7 +175,8 @@ def test_helmert_without_a_parameter_is_refused(missing: str) -> None:
     exc = _refused("datum.xian1980", value)
     assert exc.code == "invalid_setting"
     assert exc.params["key"] == "datum.xian1980"
-    assert missing in exc.params["reason"]
+    assert exc.params["reason"] == "missing_part" and exc.params["part"] == missing
+    assert missing in exc.english()
 
 
 @pytest.mark.parametrize(

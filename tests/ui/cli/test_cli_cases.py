@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
 from ui.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -210,7 +211,8 @@ def test_refused_transition_is_one_line_and_changes_nothing(
     err = capsys.readouterr().err
     assert code == 1
     lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and case in lines[0] and "待处置" in lines[0]
+    assert len(lines) == 1 and case in lines[0] and "is pending" in lines[0]
+    assert "待处置" not in lines[0]  # the state is named in the language of the message
     assert demo.read_bytes() == before
 
 
@@ -304,16 +306,96 @@ def test_every_case_error_has_a_translatable_text_with_the_same_placeholders() -
     import qjgis.cases.commands
     import qjgis.cases.sheet
     from qjgis.errors import QjgisError
-    from ui import texts_cases
+    from ui import texts as catalogue
 
     modules = (qjgis.cases.attachments, qjgis.cases.commands, qjgis.cases.sheet)
     source = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in modules)
     ours = {code for code in QjgisError.TEMPLATES if f'"{code}":' in source}
-    texts = texts_cases.error_templates()
+    texts = {c[4:]: pair for c, pair in catalogue.CATALOGUE.items() if c[4:] in ours}
     assert ours == set(texts)
 
     def fields(template: str) -> set[str]:
         return {f for _, f, _, _ in string.Formatter().parse(template) if f}
 
     for code in ours:
-        assert fields(texts[code]) == fields(QjgisError.TEMPLATES[code]), code
+        zh, en = texts[code]
+        assert fields(zh) == fields(en) == fields(QjgisError.TEMPLATES[code]), code
+
+
+def test_states_and_dispositions_in_either_language(demo: Path) -> None:
+    """`--to under-construction` works for a reinforcement like `--to 加固施工中`; `--as` takes
+    排危加固; and what comes back is worded in the output's language."""
+    p = str(demo)
+    only = _pick(demo)["only"]
+    run_json("case", p, "open", "--from-checks", "--date", "2026-07-01")
+    ids = {c["bdcdyh"]: c["id"] for c in run_json("case", p, "list")}
+    a, b = ids[only[0]], ids[only[1]]
+    for case, disposition in ((a, "排危加固"), (b, "Reinforcement")):
+        row = run_json("case", p, "dispose", case, "--as", disposition, "--owner-keeps",
+                       "--feasible", "--date", "2026-07-02")  # fmt: skip
+        assert row["disposition"] == "排危加固" and row["state"] == "已制定加固方案"
+    row = run_json("case", p, "advance", a, "--to", "under-construction", "--date", "2026-07-03")
+    assert row["state"] == "加固施工中"
+    row = run_json("case", p, "advance", b, "--to", "加固施工中", "--date", "2026-07-03")
+    assert row["state"] == "加固施工中"
+    row = run_json(
+        "case", p, "advance", b, "--to", "Reinforcement accepted", "--date", "2026-07-04"
+    )
+    assert row["state"] == "加固已验收"
+
+    code, text = run("case", p, "show", a, "--lang", "en")
+    assert code == 0
+    assert "under construction" in text and "reinforcement" in text and "pending" in text
+    assert not re.search(r"[\u4e00-\u9fff]", text.split("\n")[0]), text
+    code, text = run("case", p, "show", a, "--lang", "zh")
+    assert "加固施工中" in text and "排危加固" in text and "立案" in text
+    assert not re.search(r"\b(open|advance|dispose|pending|administrator)\b", text), text
+
+
+def test_an_unknown_state_names_the_choices_in_the_users_language(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = str(demo)
+    case = run_json("case", p, "open", "--bdcdyh", _pick(demo)["only"][0], "--date",
+                    "2026-07-01")["id"]  # fmt: skip
+    before = demo.read_bytes()
+    capsys.readouterr()
+    code, _ = run("case", p, "advance", case, "--to", "rebuilt", "--lang", "zh")
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert "应为以下之一" in err and "in-progress" in err and "rebuilt" in err
+    assert demo.read_bytes() == before
+
+
+def test_case_statistics_have_column_titles_in_the_language(demo: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    p = str(demo)
+    run_json("case", p, "open", "--from-checks", "--date", "2026-07-01")
+    code, zh = run("stats", p, "--cases", "--lang", "zh")
+    assert code == 0
+    head = zh.splitlines()[0]
+    assert "残垣断壁·待处置" in head and "ruin_state_pending" not in head
+    code, en = run("stats", p, "--cases", "--lang", "en")
+    assert "ruins pending" in en.splitlines()[0] and "残垣" not in en.splitlines()[0]
+    out = tmp_path / "案件统计.xlsx"
+    assert run("stats", p, "--cases", "--out", str(out), "--lang", "zh")[0] == 0
+    titles = [c.value for c in next(load_workbook(out).active.iter_rows(max_row=1))]
+    assert "残垣断壁·待处置" in titles and "ruin_state_pending" not in titles
+    rows = run_json("stats", p, "--cases")  # JSON keeps the codes for scripts
+    assert "ruin_state_pending" in rows[0]
+
+
+def test_a_village_by_name_or_code(demo: Path, tmp_path: Path) -> None:
+    p = str(demo)
+    with GpkgStore.open(demo) as store:
+        code, name = store.execute_sql("SELECT code, name FROM villages ORDER BY fid LIMIT 1")[0]
+    run_json("case", p, "open", "--from-checks", "--date", "2026-07-01")
+    by_name = run_json("case", p, "list", "--village", name)
+    assert by_name == run_json("case", p, "list", "--village", code)
+    for village in (name, code):
+        target = tmp_path / f"{village}.gpkg"
+        body = run_json("export", p, "--layer", "parcels", "--format", "gpkg", "--out",
+                        str(target), "--village", village)  # fmt: skip
+        assert body["rows"] > 0
+    assert run("findings", p, "--village", name)[0] == 0

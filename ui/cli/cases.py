@@ -49,7 +49,8 @@ from qjgis.cases.model import (
 )
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_ERROR, EXIT_OK, emit, iso_date
+from ui import texts
+from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, village_code
 
 DISPOSITIONS = [code_name(d) for d in Disposition]
 STATES = sorted({code_name(s) for s in RuinState} | {code_name(s) for s in RenovationState})
@@ -61,6 +62,15 @@ def _case_id(text: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a case id (R12 or W3): {text}") from exc
     return format_case_id(kind, fid)
+
+
+def _disposition(text: str) -> str:
+    code = texts.value_code("disposition", text)
+    if code is None:
+        raise argparse.ArgumentTypeError(
+            texts.t("reason.one_of", choices=", ".join(DISPOSITIONS)) + f": {text}"
+        )
+    return code
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -103,7 +113,14 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = action("dispose", "classify a pending ruin case under one of the four dispositions")
     p.add_argument("case", type=_case_id, metavar="CASE", help="R12")
-    p.add_argument("--as", dest="disposition", required=True, choices=DISPOSITIONS)
+    p.add_argument(
+        "--as",
+        dest="disposition",
+        required=True,
+        type=_disposition,
+        metavar="DISPOSITION",
+        help=", ".join(DISPOSITIONS) + " (or the Chinese or English name)",
+    )
     p.add_argument("--deadline", type=iso_date, metavar="DATE", help="the notice's deadline")
     p.add_argument("--owner-keeps", action="store_true", help="owner wants to keep the house")
     p.add_argument("--feasible", action="store_true", help="reinforcement is feasible")
@@ -196,8 +213,12 @@ def _summarise(row: dict[str, Any], kind: CaseKind, as_of: dt.date, paid: float)
     return row
 
 
+def _state(kind: str, value: str | None) -> str:
+    """A state stored in Chinese, named in the language of the output."""
+    return texts.value_text(value, f"{kind}_state") if value else ""
+
+
 def _line(row: dict[str, Any]) -> str:
-    from ui import texts_cases as tc
 
     parts = [
         row["id"],
@@ -206,14 +227,17 @@ def _line(row: dict[str, Any]) -> str:
         row.get("village_code") or "-",
     ]
     if row["kind"] == "ruin":
-        parts.append(row.get("disposition") or tc.label("undisposed"))
+        disposition = row.get("disposition")
+        parts.append(
+            texts.value_text(disposition, "disposition") if disposition else texts.t("undisposed")
+        )
     else:
         parts.append(f"{row['grade']} {row['subsidy']:,.0f}")
-    parts.append(row["state"])
+    parts.append(_state(row["kind"], row["state"]))
     if row.get("deadline"):
-        parts.append(tc.label("deadline").format(date=row["deadline"]))
+        parts.append(texts.label("deadline").format(date=row["deadline"]))
     if row.get("overdue"):
-        parts.append(tc.label("overdue"))
+        parts.append(texts.label("overdue"))
     return "  ".join(str(p) for p in parts)
 
 
@@ -231,13 +255,12 @@ def _cmd_case(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _open(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
-    from ui import texts_cases as tc
 
     if args.from_checks:
         cmd = OpenFromFindings(date=args.date)
         commands.run(store, cmd)
         ids = [format_case_id(c.kind, c.fid) for c in cmd.opened if c.fid is not None]
-        emit({"opened": ids}, args.json, tc.label("opened_from_checks").format(n=len(ids)), out)
+        emit({"opened": ids}, args.json, texts.label("opened_from_checks").format(n=len(ids)), out)
         return EXIT_OK
     if args.renovation:
         cmd2: Any = OpenRenovationCase(
@@ -274,9 +297,20 @@ def _dispose(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
 
 
 def _advance(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
+    kind, _fid = parse_case_id(args.case)
+    value_kind = f"{kind.value}_state"
+    target = texts.value_code(value_kind, args.to)
+    if target is None:
+        raise QjgisError(
+            "invalid_argument",
+            name="--to",
+            value=args.to,
+            reason="one_of",
+            choices=", ".join(texts.value_names(value_kind)),
+        )
     cmd = AdvanceCase(
         args.case,
-        to=args.to,
+        to=target,
         date=args.date,
         deadline=args.deadline,
         note=args.note,
@@ -293,21 +327,19 @@ def _pay(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
 
 
 def _attach(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
-    from ui import texts_cases as tc
 
     cmd = AttachEvidence(args.case, args.files, date=args.date, note=args.note)
     commands.run(store, cmd)
     emit(
         {"case": args.case, "attached": cmd.shas},
         args.json,
-        tc.label("attached").format(n=len(cmd.shas), case=args.case),
+        texts.label("attached").format(n=len(cmd.shas), case=args.case),
         out,
     )
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
-    from ui import texts_cases as tc
 
     kind, fid = parse_case_id(args.case)
     row = _summary(store, args.case, args.as_of or dt.date.today())
@@ -316,11 +348,11 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     row["attachments"] = attachments.list_for(store, entity_of(kind, fid))
     lines = [_line(row)]
     if row.get("override_reason"):
-        lines.append(f"  {tc.label('override')}: {row['override_reason']}")
+        lines.append(f"  {texts.label('override')}: {row['override_reason']}")
     if row.get("preserved_on"):
         lines.append(
             "  "
-            + tc.label("preserved").format(
+            + texts.label("preserved").format(
                 date=row["preserved_on"],
                 zddm=row["preserved_zddm"],
                 parcel=row["preserved_parcel_area"] or 0,
@@ -329,25 +361,33 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
             )
         )
     if "paid" in row:
-        lines.append("  " + tc.label("paid").format(paid=row["paid"], subsidy=row["subsidy"]))
+        lines.append("  " + texts.label("paid").format(paid=row["paid"], subsidy=row["subsidy"]))
     if row["next_states"]:
-        lines.append(f"  {tc.label('next')}: {' / '.join(row['next_states'])}")
-    lines.append(f"  {tc.label('history')}:")
+        nexts = " / ".join(_state(row["kind"], s) for s in row["next_states"])
+        lines.append(f"  {texts.label('next')}: {nexts}")
+    lines.append(f"  {texts.label('history')}:")
     for e in row["events"]:
-        move = f"{e['from_state'] or ''} -> {e['to_state']}" if e["to_state"] else ""
+        kind = row["kind"]
+        move = (
+            f"{_state(kind, e['from_state'])} -> {_state(kind, e['to_state'])}"
+            if e["to_state"]
+            else ""
+        )
+        action = texts.lookup("case_action", e["action"])
+        role = texts.value_text(e["role"], "role")
         extra = [
             f"{e['amount']:+,.0f}" if e["amount"] is not None else "",
-            tc.label("deadline").format(date=e["deadline"]) if e["deadline"] else "",
+            texts.label("deadline").format(date=e["deadline"]) if e["deadline"] else "",
             e["note"] or "",
-            f"[{tc.label('override')}: {e['override_reason']}]" if e["override_reason"] else "",
+            f"[{texts.label('override')}: {e['override_reason']}]" if e["override_reason"] else "",
             f"[{len(e['evidence'])}]" if e["evidence"] else "",
         ]
         lines.append(
-            f"  {e['seq']:>3} {e['event_date']} {e['action']:<8} {move} "
-            f"{' '.join(x for x in extra if x)}  ({e['user']}, {e['role']})".rstrip()
+            f"  {e['seq']:>3} {e['event_date']} {action:<8} {move} "
+            f"{' '.join(x for x in extra if x)}  ({e['user']}, {role})".rstrip()
         )
     for a in row["attachments"]:
-        state = tc.label("missing") if a["missing"] else a["path"]
+        state = texts.label("missing") if a["missing"] else a["path"]
         lines.append(f"  {a['file_name']} {a['media_type']} {a['size_bytes']:,} B  {state}")
     emit(row, args.json, "\n".join(lines), out)
     return EXIT_OK
@@ -357,7 +397,7 @@ def _list(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     as_of = args.as_of or dt.date.today()
     village = None
     if args.village:
-        village = store.find_villages(args.village)[0][0]
+        village = village_code(store, args.village)
     where, params = [], []
     if village:
         where.append("village_code = ?")
@@ -389,13 +429,11 @@ _CASE_ACTIONS = {
 # ---------------------------------------------------------------- sheet
 def _cmd_sheet(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.cases.sheet import ImportSheet, export_sheet
-    from ui import texts
-    from ui import texts_cases as tc
 
     with GpkgStore.open(args.project) as store:
         if args.action == "export":
             result = export_sheet(store, args.village, args.out, args.as_of or dt.date.today())
-            emit(result, args.json, tc.label("sheet_written").format(**result), out)
+            emit(result, args.json, texts.label("sheet_written").format(**result), out)
             return EXIT_OK
         cmd = ImportSheet(args.file, apply_valid=args.apply_valid)
         failure: QjgisError | None = None
@@ -415,15 +453,20 @@ def _cmd_sheet(args: argparse.Namespace, out: TextIO) -> int:
         "applied": [] if failure else [vars(a) for a in cmd.applied],
         "errors": errors,
     }
-    lines = [tc.label("sheet_row_error").format(row=e["row"], message=e["message"]) for e in errors]
+    lines = [
+        texts.label("sheet_row_error").format(row=e["row"], message=e["message"]) for e in errors
+    ]
     if failure is not None:
         lines.append(texts.error_text(failure))
     else:
         lines += [
-            f"{a['case']}: {a['from_state']} -> {a['to_state']} ({a['date']})"
+            f"{a['case']}: {texts.value_text(a['from_state'], 'state')} -> "
+            f"{texts.value_text(a['to_state'], 'state')} ({a['date']})"
             for a in result["applied"]
         ]
-        lines.append(tc.label("sheet_applied").format(n=len(result["applied"]), errors=len(errors)))
+        lines.append(
+            texts.label("sheet_applied").format(n=len(result["applied"]), errors=len(errors))
+        )
     if args.json:
         emit(result, True, "", out)
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
@@ -130,3 +130,63 @@ def test_ogrinfo_reads_the_demo_with_chinese(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "村" in feature and "集体成员" in feature
+
+
+def test_a_drawing_command_without_qt_says_the_gui_extra_is_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The mechanism a drawing command (the coming `report`) registers with: needs_gui()."""
+    import ui.cli.dispatch as dispatch
+    from ui.cli import common
+
+    project = tmp_path / "p.gpkg"
+    assert dispatch.main(["new", str(project)]) == 0
+    monkeypatch.setattr(common, "DRAWING_COMMANDS", set())
+    monkeypatch.setattr(dispatch, "DRAWING_COMMANDS", common.DRAWING_COMMANDS)
+    common.needs_gui("info")  # pretend `info` draws
+    monkeypatch.setattr(dispatch, "qt_available", lambda: False)
+    capsys.readouterr()
+    assert dispatch.main(["info", str(project), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "info" in err and "gui extra" in err
+    assert dispatch.main(["info", str(project), "--lang", "zh"]) == 1
+    assert "gui 扩展" in capsys.readouterr().err
+    monkeypatch.setattr(dispatch, "qt_available", lambda: True)
+    assert dispatch.main(["info", str(project)]) == 0  # with Qt the command runs
+
+
+def test_opening_the_window_without_qt_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ui.launch
+    from ui.cli import common
+
+    monkeypatch.setattr(common, "qt_available", lambda: False)
+    assert ui.launch.main(["--lang", "en"]) == 1
+    assert ui.launch.main(["some project.gpkg"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "Traceback" not in err and "gui" in err
+
+
+def test_the_cli_runs_where_pyside6_cannot_be_imported(tmp_path: Path) -> None:
+    """Every command family, in a child whose PySide6 import fails even where it is installed."""
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "PySide6.py").write_text("raise ImportError('PySide6 is blocked')\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker), str(ROOT)])}
+    project = tmp_path / "d.gpkg"
+    for argv in (
+        ["demo", str(project), "--parcels", "200"],
+        ["check", str(project)],
+        ["findings", str(project), "--rule", "QJ-R001"],
+        ["stats", str(project), "--findings"],
+        ["case", str(project), "list"],
+        ["export", str(project), "--layer", "villages", "--format", "geojson",
+         "--out", str(tmp_path / "v.geojson")],
+        ["info", str(project)],
+    ):  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), *argv, "--lang", "zh"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, (argv, result.stderr)

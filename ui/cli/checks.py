@@ -13,7 +13,42 @@ from typing import Any, TextIO
 from qjgis import commands
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_OK, Progress, emit, iso_date
+from ui import texts
+from ui.cli.common import EXIT_OK, Progress, emit, iso_date
+
+
+def unevaluated_text(reason: str) -> str:
+    return texts.lookup("unevaluated", reason)
+
+
+def severity_text(severity: str) -> str:
+    return texts.lookup("severity", severity)
+
+
+def exemption_text(code: str | None) -> str:
+    return texts.lookup("exemption", code) if code else ""
+
+
+def finding_state_text(state: str) -> str:
+    return texts.lookup("finding_state", state)
+
+
+def decision_text(decision: str | None) -> str:
+    return texts.lookup("decision", decision or "pending")
+
+
+def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
+    """argparse type: a value named by its code, Chinese or English name, among `allowed`."""
+
+    def parse(text: str) -> str:
+        code = texts.value_code(kind, text)
+        if code not in allowed:
+            names = ", ".join(a.replace("_", "-") for a in allowed)
+            raise argparse.ArgumentTypeError(f"{texts.t('reason.one_of', choices=names)}: {text}")
+        return code
+
+    parse.__name__ = kind  # argparse names the option's type in its refusal
+    return parse
 
 
 def _rule_list(text: str) -> list[str]:
@@ -39,8 +74,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument("--village", metavar="CODE|NAME")
     s.add_argument(
         "--decision",
+        type=_choice(
+            "decision", ("pending", "confirmed", "exempted", "false_positive", "needs_review")
+        ),
         metavar="D",
-        help="pending, confirmed, exempted, false-positive or needs-review",
+        help="pending, confirmed, exempted, false-positive or needs-review (or the Chinese name)",
     )
     s.add_argument("--all", action="store_true", help="include findings no longer found")
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
@@ -50,7 +88,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("review", parents=[common], help="record a decision on a finding")
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
-    s.add_argument("--decision", required=True, choices=("confirmed", "exempted", "false-positive"))
+    s.add_argument(
+        "--decision",
+        required=True,
+        type=_choice("decision", ("confirmed", "exempted", "false_positive")),
+        metavar="D",
+        help="confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",
+    )
     s.add_argument("--reason", required=True, metavar="TEXT")
     s.add_argument("--json", action="store_true")
 
@@ -59,7 +103,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     what = s.add_mutually_exclusive_group(required=True)
     what.add_argument("--findings", action="store_true", help="count the open findings")
     what.add_argument("--cases", action="store_true", help="count the remediation cases")
-    s.add_argument("--by", choices=("village", "town", "district"), default="village")
+    s.add_argument(
+        "--by",
+        type=_choice("level", ("village", "town", "district")),
+        default="village",
+        metavar="village|town|district",
+        help="group by village, town or the whole district (村, 镇街, 全区)",
+    )
     s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
@@ -69,7 +119,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------- check
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import run_checks
-    from ui import texts, texts_checks
 
     with GpkgStore.open(args.project) as store:
         summary = run_checks(store, args.rules, as_of=args.as_of, feedback=Progress(sys.stderr))
@@ -77,12 +126,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     result = summary.as_json()
     lines = [texts.label("check_done").format(**result), texts.label("check_header")]
     for rule_id, s in summary.rules.items():
-        skipped = (
-            ", ".join(f"{texts_checks.unevaluated_text(k)} {v}" for k, v in s.unevaluated.items())
-            or "0"
-        )
+        skipped = ", ".join(f"{unevaluated_text(k)} {v}" for k, v in s.unevaluated.items()) or "0"
         lines.append(
-            f"{rule_id} {texts_checks.rule_title(rule_id)} | {s.found} | {s.exempted} | "
+            f"{rule_id} {texts.rule_title(rule_id)} | {s.found} | {s.exempted} | "
             f"{s.new} | {s.changed} | {s.needs_review} | {s.gone} | {skipped}"
         )
     if summary.villages:
@@ -98,7 +144,6 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 # ---------------------------------------------------------------- findings
 def _finding_columns() -> list[tuple[str, str]]:
-    from ui import texts
 
     keys = (
         ("fid", "col_fid"),
@@ -124,16 +169,14 @@ def _finding_columns() -> list[tuple[str, str]]:
 def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
     from functools import cache
 
-    from ui import texts, texts_checks
-
     # each text function builds its whole translated table per call: look each code up
     # once, not once per finding (a district has tens of thousands)
     rule_title, severity, exemption = (
-        cache(texts_checks.rule_title),
-        cache(texts_checks.severity_text),
-        cache(texts_checks.exemption_text),
+        cache(texts.rule_title),
+        cache(severity_text),
+        cache(exemption_text),
     )
-    state, decision = cache(texts_checks.state_text), cache(texts_checks.decision_text)
+    state, decision = cache(finding_state_text), cache(decision_text)
     yes = texts.label("yes")
     rows = []
     for r in records:
@@ -162,7 +205,6 @@ def _write_or_print(
 ) -> None:
     """--out FILE writes csv/json/xlsx (format from --format or the suffix); else print."""
     from qjgis.tables import write_csv, write_table
-    from ui import texts
 
     plain = json_rows if json_rows is not None else rows
     if args.out:
@@ -180,16 +222,13 @@ def _write_or_print(
     elif args.format == "csv":
         write_csv(rows, columns, out)
     elif args.format == "xlsx":
-        raise QjgisError(
-            "invalid_argument", name="--format", value="xlsx", reason="needs --out FILE"
-        )
+        raise QjgisError("invalid_argument", name="--format", value="xlsx", reason="needs_out_file")
     else:
         out.write(text() + "\n")
 
 
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
-    from ui import texts
 
     with GpkgStore.open(args.project) as store:
         records = list_findings(
@@ -241,7 +280,6 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
 # ---------------------------------------------------------------- review
 def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import Review, get_finding
-    from ui import texts, texts_checks
 
     with GpkgStore.open(args.project) as store:
         commands.run(store, Review(args.finding, args.decision, args.reason))
@@ -250,7 +288,7 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
         fid=record.fid,
         rule=record.rule_id,
         key=record.key,
-        decision=texts_checks.decision_text(record.decision),
+        decision=decision_text(record.decision),
         user=record.decided_by,
     )
     emit(record.as_json(), args.json, text, out)
@@ -286,7 +324,6 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
     if args.cases:
         return _cmd_stats_cases(args, out)
     from qjgis.checks.findings import finding_statistics
-    from ui import texts
 
     with GpkgStore.open(args.project) as store:
         stats = finding_statistics(store, by=args.by)
@@ -330,8 +367,13 @@ def _cmd_stats_cases(args: argparse.Namespace, out: TextIO) -> int:
     keys: list[str] = []
     for row in stats:
         keys += [k for k in row if k not in keys]
-    columns = [(k, k) for k in keys]
-    _write_or_print(stats, columns, args, out, lambda: _text_table(stats, columns), sheet="cases")
+    columns = [(k, texts.stat_column(k)) for k in keys]
+    # the words for people (text, CSV, XLSX); JSON keeps the codes
+    rows = [{**r, "level": texts.value_text(r.get("level"), "level")} for r in stats]
+    _write_or_print(
+        rows, columns, args, out, lambda: _text_table(rows, columns), sheet="cases",
+        json_rows=stats,
+    )  # fmt: skip
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
@@ -112,19 +112,15 @@ def test_refused_file_is_one_line_naming_it(survey: Path, tmp_path: Path) -> Non
 def test_every_issue_kind_has_a_label() -> None:
     import re
 
-    from PySide6.QtCore import QCoreApplication
+    from ui import texts
 
-    from ui import texts_io
-
-    QCoreApplication.instance() or QCoreApplication([])
     sources = "".join(
         (ROOT / "qjgis" / "io" / name).read_text(encoding="utf-8")
         for name in ("importer.py", "register.py")
     )
     kinds = set(re.findall(r'\.issue\(\s*"([a-z_]+)"', sources)) | {"code_duplicate"}
     assert len(kinds) > 15
-    labels = texts_io.labels()
-    assert {k for k in kinds if f"issue.{k}" not in labels} == set()
+    assert {k for k in kinds if not texts.has(f"issue.{k}")} == set()
 
 
 def test_dry_run_writes_nothing(survey: Path, tmp_path: Path) -> None:

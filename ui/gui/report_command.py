@@ -1,4 +1,6 @@
-"""CLI command `report`: 宗地图, household sheets, village ledgers and the batch atlas.
+"""The `report` command: it draws with Qt, so it lives in ui.gui and is loaded by name.
+
+CLI command `report`: 宗地图, household sheets, village ledgers and the batch atlas.
 
     report PROJECT parcel --parcel ZDDM --out F.pdf
     report PROJECT household --household HH --out F.pdf
@@ -22,8 +24,9 @@ from typing import Any, TextIO
 
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_OK, Progress, emit, iso_date
-from ui.texts_report import page_words, text
+from ui.cli.common import EXIT_OK, Progress, emit, iso_date, needs_gui, village_code
+from ui.texts import language, t
+from ui.texts.report import page_words
 
 KINDS = ("parcel", "household", "ledger", "atlas")
 LEDGER_WIDTHS: dict[str, float] = {
@@ -44,6 +47,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "report is recorded in the project's audit log.",
     )
     r.add_argument("project", metavar="PROJECT")
+    needs_gui("report")
     kinds = r.add_subparsers(dest="report_kind", metavar="KIND", required=True)
 
     def shared(p: argparse.ArgumentParser) -> None:
@@ -81,19 +85,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("--force", action="store_true", help="print parcels with problems too")
     a.add_argument("--workers", type=int, metavar="N", help="drawing processes (default: cores)")
     shared(a)
-
-
-def _lang() -> str:
-    from ui.texts_report import current_language
-
-    return current_language()
-
-
-def _words(lang: str) -> dict[str, str]:
-    from ui import texts_checks
-
-    extra = {f"rule_QJ-R{i:03d}": texts_checks.rule_title(f"QJ-R{i:03d}") for i in range(1, 16)}
-    return page_words(lang, extra)
 
 
 def _check_out(path: Path, overwrite: bool, *, folder: bool = False) -> None:
@@ -137,8 +128,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.reports import content
 
     started = time.perf_counter()
-    lang = _lang()
-    words = _words(lang)
+    lang = language()
+    words = page_words(lang)
     target = Path(args.out)
     day = args.as_of or dt.date.today()
     kind = args.report_kind
@@ -191,21 +182,22 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 def _summary(result: Mapping[str, Any], lang: str) -> str:
     lines = []
     if result.get("pages") is None:
-        lines.append(text("report_xlsx_written", lang, path=result["path"], rows=result["rows"]))
-    elif result.get("files"):
         lines.append(
-            text("report_files_written", lang, count=len(result["files"]), path=result["path"])
+            t("report.report_xlsx_written", lang, path=result["path"], rows=result["rows"])
         )
+    elif result.get("files"):
+        count = len(result["files"])
+        lines.append(t("report.report_files_written", lang, count=count, path=result["path"]))
     else:
-        lines.append(text("report_written", lang, path=result["path"], pages=result["pages"]))
+        lines.append(t("report.report_written", lang, path=result["path"], pages=result["pages"]))
     left = result.get("left_out") or []
     if left:
         key = "report_forced" if result.get("forced") else "report_left_out"
-        lines.append(text(key, lang, count=len(left)))
+        lines.append(t("report." + key, lang, count=len(left)))
         for item in left:
-            reasons = "、".join(text(f"gate_{r}", lang) for r in item["reasons"])
+            reasons = "、".join(t(f"report.gate_{r}", lang) for r in item["reasons"])
             lines.append(f"  {item['zddm'] or '#' + str(item['fid'])}: {reasons}")
-    lines.append(text("report_unmasked" if not result["masked"] else "report_masked", lang))
+    lines.append(t("report.report_unmasked" if not result["masked"] else "report_masked", lang))
     return "\n".join(lines)
 
 
@@ -220,13 +212,15 @@ def _ledger(
 ) -> dict[str, Any]:
     from qjgis.reports.ledgers import village_ledger
 
-    led = village_ledger(store, args.village, args.kind, as_of=day, unmask=args.unmask)
+    led = village_ledger(
+        store, village_code(store, args.village), args.kind, as_of=day, unmask=args.unmask
+    )
     title = f"{led.village_name or led.village_code}{words['ledger_' + led.kind]}"
     subtitle = (
         f"{words['town']}：{led.town_name or ''}    {words['village']}：{led.village_name or ''}"
         f"（{led.village_code}）    {words['as_of']}：{led.as_of.isoformat()}"
     )
-    totals = text("total_" + led.kind, lang, **led.totals)
+    totals = t("report.total_" + led.kind, lang, **led.totals)
     signatures = [words["signature_preparer"], words["signature_village"], words["signature_town"]]
     headers = {c: words[f"col_{c}"] for c in led.columns}
     if args.format == "xlsx":
@@ -265,7 +259,8 @@ def _atlas(
     from layers.atlas import write_atlas
     from qjgis.reports.atlas import plan_atlas
 
-    plan = plan_atlas(store, village=args.village, town=args.town, force=args.force)
+    village = village_code(store, args.village) if args.village else None
+    plan = plan_atlas(store, village=village, town=args.town, force=args.force)
     if not plan.printed:
         raise QjgisError("report_nothing_to_print", path=str(store.path), scope=plan.scope)
     names = dict(store.execute_sql("SELECT code, name FROM villages"))

@@ -1,18 +1,10 @@
-"""The command-line interface: `python main.py COMMAND ...`.
-
-Conventions (DESIGN.md): `--json` prints the command's result as JSON on stdout;
-`--lang zh|en`; exit 0 on success, 1 on an error (one line on stderr, no
-traceback unless --debug), 2 on bad usage (argparse).
-"""
+"""CLI commands of the project file: `new`, `demo`, `info`, `settings`."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
-import traceback
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,58 +12,11 @@ from qjgis import commands
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-def iso_date(text: str) -> dt.date:
-    """argparse type for DATE options (YYYY-MM-DD)."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+from ui import texts
+from ui.cli.common import EXIT_ERROR, EXIT_OK, Progress, emit
 
 
-class Progress:
-    """Feedback for the terminal: a percentage on stderr, only when it is a terminal."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._tty = stream.isatty()
-        self._last = -1
-
-    def set_progress(self, fraction: float, stage: str = "") -> None:
-        pct = int(fraction * 100)
-        if self._tty and pct != self._last:
-            self._stream.write(f"\r{pct:3d}% {stage:<20}")
-            self._stream.flush()
-            self._last = pct
-            if pct >= 100:
-                self._stream.write("\n")
-
-    def is_canceled(self) -> bool:
-        return False
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS: a subcommand's copy of these options must not reset a value given
-    # before the command (`--lang en check ...`).
-    common.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages"
-    )
-    common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
-    )
-
-    p = argparse.ArgumentParser(
-        prog="python main.py",
-        description="qjgis: rural homestead and housing surveys (宅基地/农房/户). "
-        "Without a command, opens the main window.",
-        parents=[common],
-    )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("new", parents=[common], help="create an empty project")
     s.add_argument("project", metavar="PROJECT.gpkg")
     s.add_argument("--crs", default="EPSG:4524", help="projected CRS (default EPSG:4524)")
@@ -105,39 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         help="change a setting (repeatable; all are validated before any is written)",
     )
     s.add_argument("--json", action="store_true")
-    for module in _feature_modules():
-        module.add_parsers(sub, common)
-    return p
-
-
-#: Feature modules that add commands: each has `add_parsers(sub, common)` and
-#: `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`.
-CLI_MODULES = ("ui.cli_io", "ui.cli_export", "ui.cli_checks", "ui.cli_cases", "ui.cli_report")
-#: Commands that draw (fonts, PDF pages) and so need a QGuiApplication, not a QCoreApplication.
-DRAWING_COMMANDS = frozenset({"report"})
-
-
-def _feature_modules() -> list[Any]:
-    import importlib
-    import importlib.util
-
-    return [
-        importlib.import_module(name)
-        for name in CLI_MODULES
-        if importlib.util.find_spec(name) is not None
-    ]
-
-
-def emit(result: Any, as_json: bool, text: str, out: TextIO) -> None:
-    if as_json:
-        out.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
-    else:
-        out.write(text + "\n")
 
 
 def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
-    from ui import texts
-
     path = Path(args.project)
     if path.exists() and args.overwrite:
         GpkgStore.open(path).close()  # replace only a project, never an arbitrary file
@@ -150,7 +65,6 @@ def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.demo import build_demo
-    from ui import texts
 
     summary = build_demo(
         args.project,
@@ -192,8 +106,6 @@ def project_info(store: GpkgStore, *, check: bool = False) -> dict[str, Any]:
 
 
 def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
-    from ui import texts
-
     with GpkgStore.open(args.project) as store:
         info = project_info(store, check=args.check)
     lines = [
@@ -219,16 +131,17 @@ def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_settings(args: argparse.Namespace, out: TextIO) -> int:
-    from ui import texts
-
     changes: dict[str, Any] = {}
     for item in args.set:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise QjgisError(
-                "invalid_argument", name="--set", value=item, reason="expected KEY=VALUE"
+                "invalid_argument", name="--set", value=item, reason="expected_key_value"
             )
-        changes[key.strip()] = settings_mod.parse_cli_value(value)
+        parsed = settings_mod.parse_cli_value(value)
+        if key.strip() == "user.role" and isinstance(parsed, str):
+            parsed = texts.value_code("role", parsed) or parsed  # 审核员 or reviewer
+        changes[key.strip()] = parsed
     with GpkgStore.open(args.project) as store:
         before = dict(store.settings().values)
         if changes:
@@ -243,50 +156,4 @@ def _cmd_settings(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"new": _cmd_new, "demo": _cmd_demo, "info": _cmd_info, "settings": _cmd_settings}
-
-
-def _install_language(lang: str | None, command: str | None = None) -> None:
-    from PySide6.QtCore import QCoreApplication
-
-    from ui import i18n
-
-    app = QCoreApplication.instance()
-    if app is None and command in DRAWING_COMMANDS:
-        from layers.report_pages import ensure_gui_application
-
-        app = ensure_gui_application()
-    app = app or QCoreApplication(["qjgis"])
-    i18n.install_translators(app, i18n.choose_language(lang))
-
-
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run one command; returns the exit code."""
-    out = out or sys.stdout
-    parser = _parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.command is None:
-        from ui.app import run_gui
-
-        return run_gui(None, lang=getattr(args, "lang", None))
-    _install_language(getattr(args, "lang", None), args.command)
-    try:
-        commands_ = dict(_COMMANDS)
-        for module in _feature_modules():
-            commands_.update(module.COMMANDS)
-        return commands_[args.command](args, out)
-    except QjgisError as exc:
-        from ui import texts
-
-        if getattr(args, "debug", False):
-            traceback.print_exc()
-        sys.stderr.write(texts.label("error_line").format(message=texts.error_text(exc)) + "\n")
-        return EXIT_ERROR
-    except OSError as exc:  # disk full, permission denied: name the file, no traceback
-        if getattr(args, "debug", False):
-            traceback.print_exc()
-        from ui import texts
-
-        message = f"{exc.filename or ''} {exc.strerror or exc}".strip()
-        sys.stderr.write(texts.label("error_line").format(message=message) + "\n")
-        return EXIT_ERROR
+COMMANDS = {"new": _cmd_new, "demo": _cmd_demo, "info": _cmd_info, "settings": _cmd_settings}

@@ -9,7 +9,8 @@ from typing import Any, TextIO
 
 from qjgis.io import export
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_OK, Progress, emit
+from ui import texts
+from ui.cli.common import EXIT_OK, Progress, emit, village_code
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -31,14 +32,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help="shapefile text encoding (default gbk, what Chinese desktop GIS reads)",
     )
     s.add_argument("--unmask", action="store_true", help="write ID and phone numbers in clear")
-    s.add_argument("--village", metavar="CODE", help="only this village (12-digit code)")
+    s.add_argument("--village", metavar="CODE|NAME", help="only this village (code or name)")
     s.add_argument("--out", required=True, metavar="PATH")
     s.add_argument("--overwrite", action="store_true", help="replace existing files")
     s.add_argument("--json", action="store_true")
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from ui import texts
 
     with GpkgStore.open(args.project) as store:
         result = export.export_layer(
@@ -48,7 +48,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
             args.out,
             encoding=args.encoding,
             unmask=args.unmask,
-            village=args.village,
+            village=village_code(store, args.village) if args.village else None,
             overwrite=args.overwrite,
             feedback=Progress(sys.stderr),
         )

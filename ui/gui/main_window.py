@@ -30,9 +30,9 @@ from layers.renderer import MapRenderer, scale_text
 from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.app_settings import AppSettings
-from ui.map_canvas import MapCanvas
-from ui.texts import error_text, layer_title
+from ui.gui.app_settings import AppSettings
+from ui.gui.map_canvas import MapCanvas
+from ui.texts import error_text, layer_title, t
 
 log = logging.getLogger(__name__)
 
@@ -69,42 +69,42 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self._update_title()
-        self.show_message(self.tr("No project is open. Use File › Open… to open one."))
+        self.show_message(t("app.no_project"))
 
     # ------------------------------------------------------------ construction
     def _build_actions(self) -> None:
-        self.action_open = QAction(self.tr("&Open…"), self)
+        self.action_open = QAction(t("window.open"), self)
         self.action_open.setShortcut(QKeySequence.StandardKey.Open)
         self.action_open.triggered.connect(self.choose_project)
-        self.action_quit = QAction(self.tr("&Quit"), self)
+        self.action_quit = QAction(t("window.quit"), self)
         self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.action_quit.triggered.connect(self.close)
-        self.action_full_extent = QAction(self.tr("Zoom to &Full Extent"), self)
-        self.action_full_extent.setIconText(self.tr("Full Extent"))
+        self.action_full_extent = QAction(t("window.full_extent"), self)
+        self.action_full_extent.setIconText(t("window.full_extent_short"))
         self.action_full_extent.setShortcut(QKeySequence(Qt.Key.Key_Home))
-        self.action_full_extent.setToolTip(self.tr("Show the whole project (double-click the map)"))
+        self.action_full_extent.setToolTip(t("window.full_extent_tip"))
         self.action_full_extent.triggered.connect(self.canvas.zoom_to_full_extent)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = bar.addMenu(t("window.menu_file"))
         file_menu.addAction(self.action_open)
-        self.recent_menu = QMenu(self.tr("Recent &Projects"), self)
+        self.recent_menu = QMenu(t("window.menu_recent"), self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
-        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = bar.addMenu(t("window.menu_view"))
         view_menu.addAction(self.action_full_extent)
         self.view_menu = view_menu
-        toolbar = self.addToolBar(self.tr("Map"))
+        toolbar = self.addToolBar(t("window.toolbar_map"))
         toolbar.setObjectName("map_toolbar")
         toolbar.addAction(self.action_full_extent)
         self._fill_recent_menu()
 
     def _build_layer_dock(self) -> None:
-        self.layer_dock = QDockWidget(self.tr("Layers"), self)
+        self.layer_dock = QDockWidget(t("window.dock_layers"), self)
         self.layer_dock.setObjectName("layer_dock")
         self.layer_list = QListWidget(self.layer_dock)
         self.layer_list.itemChanged.connect(self._layer_toggled)
@@ -139,9 +139,9 @@ class MainWindow(QMainWindow):
         start = str(Path(self.project_path).parent) if self.project_path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
             self,
-            self.tr("Open Project"),
+            t("window.open_title"),
             start,
-            self.tr("qjgis projects (*.gpkg);;All files (*)"),
+            t("window.open_filter"),
         )
         if path:
             self.open_project(path)
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
             return False
         except (OSError, ValueError, sqlite3.Error) as exc:  # past the engine's own checks
             log.exception("opening %s failed", path)
-            report(self.tr("Cannot open {path}: {detail}").format(path=path, detail=exc))
+            report(t("window.cannot_open").format(path=path, detail=exc))
             return False
         try:
             layers = load_layers(store)
@@ -169,19 +169,17 @@ class MainWindow(QMainWindow):
         except (QjgisError, sqlite3.Error) as exc:
             store.close()
             text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
-            report(self.tr("Cannot open {path}: {detail}").format(path=path, detail=text))
+            report(t("window.cannot_open").format(path=path, detail=text))
             return False
         self.close_project()
         self.store = store
         self.project_path = str(Path(path).resolve())
         renderer = MapRenderer(layers)
-        self.canvas.set_message(
-            "" if renderer.full_extent() else self.tr("This project has no map features yet.")
-        )
+        self.canvas.set_message("" if renderer.full_extent() else t("window.empty_project"))
         self.canvas.set_renderer(renderer)
         self._fill_layer_list()
         self.counts_label.setText(
-            self.tr("{villages} villages · {parcels} parcels · {buildings} buildings").format(
+            t("window.summary").format(
                 villages=f"{counts.get('villages', 0):,}",
                 parcels=f"{counts.get('parcels', 0):,}",
                 buildings=f"{counts.get('buildings', 0):,}",
@@ -192,7 +190,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         self._update_title()
         self.last_error = None
-        self.statusBar().showMessage(self.tr("Opened {path}").format(path=self.project_path), 5000)
+        self.statusBar().showMessage(t("window.opened").format(path=self.project_path), 5000)
         self.projectOpened.emit(self.project_path)
         return True
 
@@ -295,13 +293,13 @@ class MainWindow(QMainWindow):
     def _coords_text(self, x: float, y: float) -> str:
         # Chinese surveyors read X as northing and Y as easting; the
         # translation reorders the two, the English text names them E and N.
-        return self.tr("E {e}  N {n}").format(e=f"{x:,.2f}", n=f"{y:,.2f}")
+        return t("window.coordinates").format(e=f"{x:,.2f}", n=f"{y:,.2f}")
 
     def _show_scale(self, denominator: float) -> None:
         self.scale_label.setText(self._scale_text(denominator))
 
     def _scale_text(self, denominator: float) -> str:
-        return self.tr("Scale {scale}").format(scale=scale_text(denominator))
+        return t("window.scale").format(scale=scale_text(denominator))
 
     # ------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -14,7 +14,7 @@ from qjgis.demo import build_demo
 from qjgis.errors import QjgisError
 from qjgis.io import export
 from qjgis.store import GpkgStore
-from ui import cli, texts_export
+from ui import cli
 
 RESULT_KEYS = {
     "path", "layer", "format", "rows", "files", "crs", "encoding", "masked", "village",
@@ -133,11 +133,11 @@ def test_bad_usage_exits_2(demo: Path, argv: list[str]) -> None:
 
 
 def test_every_export_error_has_a_translation_with_the_same_fields() -> None:
-    from PySide6.QtCore import QCoreApplication
+    from ui import texts
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    assert app is not None
-    translated = texts_export.error_templates()
+    translated = {
+        code[4:]: pair for code, pair in texts.CATALOGUE.items() if code.startswith("err.export_")
+    }
     engine = {k: v for k, v in QjgisError.TEMPLATES.items() if k.startswith("export_")}
     assert set(translated) == set(engine)
     assert export.LAYERS  # the engine module registered its codes on import
@@ -146,5 +146,6 @@ def test_every_export_error_has_a_translation_with_the_same_fields() -> None:
         return {f[1] for f in string.Formatter().parse(template) if f[1]}
 
     for code, template in engine.items():
-        assert fields(translated[code]) == fields(template), code
+        zh, en = translated[code]
+        assert fields(zh) == fields(en) == fields(template), code
         assert re.search(r"\{path\}", template), code  # every message names the file

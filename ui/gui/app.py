@@ -14,15 +14,16 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QThread, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from layers.style import cjk_font_family
 from qjgis.errors import Canceled, QjgisError
-from ui.app_settings import APPLICATION, ORGANIZATION, AppSettings
-from ui.i18n import choose_language, install_translators
-from ui.main_window import APP_TITLE, MainWindow
-from ui.texts import error_text
+from ui import texts
+from ui.gui.app_settings import APPLICATION, ORGANIZATION, AppSettings
+from ui.gui.main_window import APP_TITLE, MainWindow
+from ui.gui.qt_i18n import install_qt_translator
+from ui.texts import error_text, t
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,12 @@ _PROGRESS_STEPS = 1000
 def stage_text(stage: str) -> str | None:
     """What the progress dialog says for one of the generator's stable stage codes."""
     texts = {
-        "generate": QCoreApplication.translate(
-            "App", "Generating villages, households and parcels…"
-        ),
-        "write_project": QCoreApplication.translate("App", "Writing the project file…"),
-        "write_parcels": QCoreApplication.translate("App", "Writing parcels…"),
-        "write_buildings": QCoreApplication.translate("App", "Writing buildings…"),
-        "write_households": QCoreApplication.translate("App", "Writing households…"),
-        "done": QCoreApplication.translate("App", "Opening the demo district…"),
+        "generate": t("app.stage_generate"),
+        "write_project": t("app.stage_write_project"),
+        "write_parcels": t("app.stage_write_parcels"),
+        "write_buildings": t("app.stage_write_buildings"),
+        "write_households": t("app.stage_write_households"),
+        "done": t("app.stage_done"),
     }
     return texts.get(stage)
 
@@ -103,19 +102,11 @@ class DemoBuilder(QThread):
             self._discard(existed)
             self.failed.emit(error_text(exc))
         except ImportError:
-            self.failed.emit(
-                QCoreApplication.translate(
-                    "App", "This installation has no demo district generator."
-                )
-            )
+            self.failed.emit(t("app.no_demo_generator"))
         except Exception as exc:  # a bug must not take the window down with it
             log.exception("building the demo district failed")
             self._discard(existed)
-            self.failed.emit(
-                QCoreApplication.translate(
-                    "App", "The demo district could not be created: {detail}"
-                ).format(detail=exc)
-            )
+            self.failed.emit(t("app.demo_failed").format(detail=exc))
         else:
             self.succeeded.emit(str(self.path))
 
@@ -145,8 +136,8 @@ class DemoSession(QObject):
         self.outcome: str | None = None
         self.feedback = ThreadFeedback(self)
         self.dialog = QProgressDialog(
-            QCoreApplication.translate("App", "Creating a demo district for your first start…"),
-            QCoreApplication.translate("App", "Cancel"),
+            t("app.creating_demo"),
+            t("app.cancel"),
             0,
             _PROGRESS_STEPS,
             window,
@@ -164,16 +155,14 @@ class DemoSession(QObject):
         self.worker.failed.connect(self._failed)
 
     def start(self) -> None:
-        self.window.show_message(
-            QCoreApplication.translate("App", "Creating a demo district for your first start…")
-        )
+        self.window.show_message(t("app.creating_demo"))
         self.dialog.setValue(0)
         self.dialog.show()
         self.worker.start()
 
     def cancel(self) -> None:
         self.feedback.cancel()
-        self.dialog.setLabelText(QCoreApplication.translate("App", "Canceling…"))
+        self.dialog.setLabelText(t("app.canceling"))
 
     def cancel_and_wait(self) -> None:
         """Stop the worker before the application quits."""
@@ -200,19 +189,13 @@ class DemoSession(QObject):
         self._finish("opened" if self.window.open_project(path) else "failed")
 
     def _canceled(self) -> None:
-        self.window.show_message(
-            QCoreApplication.translate(
-                "App", "The demo district was not created. Use File › Open… to open a project."
-            )
-        )
+        self.window.show_message(t("app.demo_not_created"))
         self._finish("canceled")
 
     def _failed(self, text: str) -> None:
         self.dialog.hide()
         self.window.show_error(text)
-        self.window.show_message(
-            QCoreApplication.translate("App", "No project is open. Use File › Open… to open one.")
-        )
+        self.window.show_message(t("app.no_project"))
         self._finish("failed")
 
 
@@ -250,11 +233,7 @@ def open_initial_project(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        window.show_error(
-            QCoreApplication.translate("App", "Cannot create the folder {path}: {detail}").format(
-                path=target.parent, detail=exc
-            )
-        )
+        window.show_error(t("app.cannot_create_folder").format(path=target.parent, detail=exc))
         return Startup("failed")
     session = DemoSession(window, target, parcels=parcels)
     session.start()
@@ -278,7 +257,9 @@ def run_gui(project: str | None = None, *, lang: str | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     settings = AppSettings()
-    install_translators(app, choose_language(lang, saved=settings.language))
+    language = texts.choose_language(lang, saved=settings.language)
+    texts.set_language(language)
+    install_qt_translator(app, language)
     apply_app_font(app)
     window = MainWindow(settings)
     window.show()

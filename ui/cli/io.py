@@ -11,7 +11,8 @@ from typing import Any, TextIO
 
 from qjgis.io import importer
 from qjgis.store import GpkgStore
-from ui.cli import EXIT_OK, Progress, emit
+from ui import texts
+from ui.cli.common import EXIT_OK, Progress, emit
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -46,7 +47,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def report_lines(report: dict[str, Any]) -> list[str]:
     """The import report in the user's language."""
-    from ui import texts
 
     c = report["counts"]
     head = "io.dry_run" if report.get("dry_run") else "io.imported"
@@ -132,7 +132,6 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
-    from ui import texts
 
     with GpkgStore.open(args.project) as store:
         if args.undo is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import threading
 import types
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -16,15 +15,16 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-import ui.main_window as main_window_mod
+import ui.gui.main_window as main_window_mod
 from layers.style import PARCEL_FILL, STATUS_COLORS
 from qjgis.errors import Canceled
 from qjgis.store import GpkgStore
-from ui import app as app_mod
-from ui import i18n
-from ui.app_settings import MAX_RECENT, AppSettings
-from ui.main_window import MainWindow
-from ui.map_canvas import ZOOM_STEP
+from ui import texts
+from ui.gui import app as app_mod
+from ui.gui import qt_i18n
+from ui.gui.app_settings import MAX_RECENT, AppSettings
+from ui.gui.main_window import MainWindow
+from ui.gui.map_canvas import ZOOM_STEP
 
 pytestmark = pytest.mark.gui
 
@@ -413,46 +413,13 @@ def test_run_gui_opens_the_given_project(
 
 
 # ---------------------------------------------------------------- language
-@pytest.mark.parametrize(
-    ("cli", "env", "saved", "locale", "expected"),
-    [
-        (None, {}, None, "zh_CN", "zh"),
-        (None, {}, None, "C", "zh"),
-        (None, {}, None, "en_US", "en"),
-        ("zh", {}, None, "en_US", "zh"),
-        (None, {"QJGIS_LANG": "en"}, None, "zh_CN", "en"),
-        ("zh_CN", {"QJGIS_LANG": "en"}, "en", "en_GB", "zh"),
-        (None, {}, "en", "zh_CN", "en"),
-        (None, {"QJGIS_LANG": "klingon"}, None, "de_DE", "zh"),
-    ],
-)
-def test_choose_language(
-    cli: str | None, env: dict[str, str], saved: str | None, locale: str, expected: str
-) -> None:
-    assert i18n.choose_language(cli, env=env, saved=saved, system_locale=locale) == expected
-
-
-def test_translation_file_is_complete() -> None:
-    root = ET.parse(i18n.ts_path("zh")).getroot()
-    messages = root.findall(".//message")
-    assert len(messages) > 20
-    unfinished = [
-        m.findtext("source")
-        for m in messages
-        if m.find("translation") is not None
-        and m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
-    ]
-    assert unfinished == []
-    empty = [m.findtext("source") for m in messages if not (m.findtext("translation") or "")]
-    assert empty == []
-
-
 def test_chinese_interface(
     qtbot: QtBot, settings: AppSettings, boxes: Boxes, tmp_path: Path
 ) -> None:
     app = QApplication.instance()
     assert app is not None
-    i18n.install_translators(app, "zh")
+    texts.set_language("zh")
+    qt_i18n.install_qt_translator(app, "zh")
     try:
         w = MainWindow(settings)
         qtbot.addWidget(w)
@@ -465,17 +432,4 @@ def test_chinese_interface(
         assert not w.open_project(bogus)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in boxes.shown[-1])
     finally:
-        i18n.remove_translators(app)
-    assert i18n.choose_language("en") == "en"
-
-
-def test_qm_is_rebuilt_when_older_than_ts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if i18n.qt_tool("pyside6-lrelease") is None:
-        pytest.skip("pyside6-lrelease is not installed beside this Python")
-    ts = tmp_path / "qjgis_zh_CN.ts"
-    ts.write_bytes(i18n.ts_path("zh").read_bytes())
-    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)
-    qm = i18n.ensure_qm("zh")
-    assert qm == tmp_path / "qjgis_zh_CN.qm"
-    assert qm.is_file()
-    assert qm.stat().st_size > 100
+        qt_i18n.remove_translators(app)
