@@ -223,6 +223,25 @@ def test_demo_scale_is_the_first_nice_scale_that_fits(
         assert (e[2] - e[0]) * 1000 / r.scale == pytest.approx(w_mm)
 
 
+def test_demo_hamlets_give_parcels_neighbours_on_opposite_sides(
+    village_reports: list[content.ParcelReport],
+) -> None:
+    with_neighbours = [r for r in village_reports if r.neighbours]
+    assert len(with_neighbours) > 0.6 * len(village_reports)
+    side = {(r.zddm, n.zddm): n.direction for r in village_reports for n in r.neighbours}
+    opposite = {"east": "west", "west": "east", "north": "south", "south": "north"}
+    pairs = [(a, b) for (a, b) in side if (b, a) in side]
+    assert len(pairs) > 0.5 * len(side)
+    agree = sum(side[(b, a)] == opposite[side[(a, b)]] for a, b in pairs)
+    assert agree >= 0.9 * len(pairs)
+    for r in with_neighbours:
+        assert r.four_to is not None
+        named = {label for labels in r.four_to.sides.values() for label in labels}
+        for n in r.neighbours:
+            assert n.distance_m <= 0.5
+            assert any(label.startswith((n.zddm or "")[-5:]) for label in named)
+
+
 def test_big_parcels_step_up_the_scale() -> None:
     assert choose_scale((0, 0, 20, 12), (170, 110)) == 200  # 30 × 22 m
     assert choose_scale((0, 0, 20, 15), (170, 110)) == 250  # 25 m tall: 227 mm at 1:200
