@@ -133,9 +133,13 @@ def test_unmask_prints_ids_and_is_audited(project: Path, tmp_path: Path, qapp: o
         )[0][0]
         before = store.execute_sql("SELECT count(*) FROM audit_log WHERE command LIKE 'report%'")
     out = tmp_path / "clear.pdf"
-    code, _ = cli("report", str(project), "parcel", "--parcel", zddm, "--out", str(out),
-                  "--unmask")  # fmt: skip
+    code, printed = cli("report", str(project), "parcel", "--parcel", zddm, "--out", str(out),
+                        "--unmask")  # fmt: skip
     assert code == 0
+    assert printed.splitlines() == [
+        f"已写入 {out}：1 页",
+        "身份证号和电话为明文，本次输出已记入审计日志",
+    ]
     assert ID18.search(pdf_text(out))
     with GpkgStore.open(project) as store:
         rows = store.execute_sql(

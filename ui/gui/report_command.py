@@ -197,7 +197,8 @@ def _summary(result: Mapping[str, Any], lang: str) -> str:
         for item in left:
             reasons = "、".join(t(f"report.gate_{r}", lang) for r in item["reasons"])
             lines.append(f"  {item['zddm'] or '#' + str(item['fid'])}: {reasons}")
-    lines.append(t("report.report_unmasked" if not result["masked"] else "report_masked", lang))
+    masked = "report.report_masked" if result["masked"] else "report.report_unmasked"
+    lines.append(t(masked, lang))
     return "\n".join(lines)
 
 
