@@ -294,8 +294,8 @@ def _w(words: Mapping[str, str], key: str) -> str:
     return words.get(key, key)
 
 
-def _area(value: float | None, words: Mapping[str, str]) -> str:
-    return "" if value is None else f"{value:.2f} {_w(words, 'm2')}"
+def _area(value: float | None, words: Mapping[str, str], decimals: int = 2) -> str:
+    return "" if value is None else f"{value:.{decimals}f} {_w(words, 'm2')}"
 
 
 def info_lines(
@@ -437,6 +437,10 @@ def _title(page: Page, r: ParcelReport, words: Mapping[str, str], *, continued: 
 
 def _header_grid(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
     w = lambda k: _w(words, k)  # noqa: E731
+
+    def area(value: float | None) -> str:
+        return _area(value, words, r.area_decimals)
+
     where = " ".join(x for x in (r.town_name, r.village_name, r.location) if x)
     holder = r.holder_name or ""
     if r.holder_id:
@@ -445,8 +449,8 @@ def _header_grid(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
         (w("zddm"), r.zddm or "", w("bdcdyh"), r.bdcdyh or ""),
         (w("holder"), holder, w("household_no"), r.household.household_no if r.household else ""),
         (w("location"), where, w("use"), r.use or ""),
-        (w("area"), _area(r.area_m2, words), w("approved_area"), _area(r.approved_area, words)),
-        (w("recorded_area"), _area(r.recorded_area, words), w("scale"), f"1:{r.scale}"),
+        (w("area"), area(r.area_m2), w("approved_area"), area(r.approved_area)),
+        (w("recorded_area"), area(r.recorded_area), w("scale"), f"1:{r.scale}"),
     ]
     label_w, value_w = 22.0, CONTENT_W / 2 - 22.0
     half = CONTENT_W / 2

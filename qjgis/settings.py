@@ -205,6 +205,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("cutoff.over_area_tier2", "1987-01-01", _date, "cutoff"),
     SettingSpec("datum.xian1980", None, _helmert, "datum"),
     SettingSpec("datum.beijing1954", None, _helmert, "datum"),
+    # Printed reports: 宗地面积 decimals (parcel-report.md §1.2: sources print 1 or 2).
+    SettingSpec("report.area_decimals", 2, _number(0, 3, integer=True), "report"),
     SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),
     SettingSpec("user.role", Role.ADMIN.value, _role, "user"),
 )

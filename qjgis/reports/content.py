@@ -194,6 +194,7 @@ class ParcelReport:
     crs: str
     crs_name: str
     geometry: Any = field(repr=False)
+    area_decimals: int = 2  # the report.area_decimals setting
     rings: list[Ring] = field(default_factory=list, repr=False)
     table: list[TableRow] = field(default_factory=list, repr=False)
     neighbours: list[NeighbourRow] = field(default_factory=list)
@@ -292,6 +293,7 @@ class ReportData:
     crs: str
     crs_name: str  # as the page names it: "CGCS2000 / 3-degree Gauss-Kruger zone 36 (EPSG:4524)"
     tolerance_m: float
+    area_decimals: int
     as_of: dt.date
     unmask: bool
     scope: np.ndarray  # indexes into `parcels` of the parcels to print, in 宗地代码 order
@@ -373,6 +375,7 @@ class ReportData:
             crs=settings.crs,
             crs_name=crs_name(settings.crs),
             tolerance_m=float(settings["check.neighbour_tolerance_m"]),
+            area_decimals=int(settings["report.area_decimals"]),
             as_of=day,
             unmask=unmask,
             scope=scope,
@@ -428,6 +431,7 @@ class ReportData:
             crs=self.crs,
             crs_name=self.crs_name,
             geometry=geom,
+            area_decimals=self.area_decimals,
         )
         extra = _extra(a["extra"][i])
         if has_geom:

@@ -345,3 +345,22 @@ def test_pages_draw_onto_a_printer_as_onto_a_pdf(
     dialog = preview(None, draw, title="宗地图", author="a")
     assert dialog.windowTitle() == "宗地图"
     dialog.deleteLater()
+
+
+@needs_pdftotext
+def test_area_decimals_are_a_setting(tmp_path: Path, qapp: object) -> None:
+    path = tmp_path / "one.gpkg"
+    store = GpkgStore.create(path)
+    with store.transaction() as conn:
+        store.insert_features(
+            conn, "parcels",
+            np.array([shapely.box(36_400_000, 3_200_000, 36_400_010.123, 3_200_007)], dtype=object),
+            {"zddm": ["A"], "pzmj": [70.0]},
+        )  # fmt: skip
+        store.write_settings(conn, {"report.area_decimals": 1})
+    store.close()
+    out = tmp_path / "a.pdf"
+    assert cli("report", str(path), "parcel", "--parcel", "A", "--out", str(out))[0] == 0
+    text = squeeze(pdf_text(out))
+    assert "70.9㎡" in text and "70.0㎡" in text  # 10.123 × 7 = 70.861 m²
+    assert "70.86㎡" not in text
