@@ -80,6 +80,7 @@ PAGE_WORDS: tuple[str, ...] = (
     "south",
     "west",
     "north_side",
+    "colon",
     "members",
     "buildings",
     "findings",
@@ -310,7 +311,10 @@ def info_lines(
         for side in DIRECTIONS:
             names = r.four_to.sides[side] if r.four_to else ()
             out.append(
-                (f"{w(side_word[side])}：{'；'.join(names) if names else BLANK_LINE}", False)
+                (
+                    f"{w(side_word[side])}{w('colon')}{'；'.join(names) if names else BLANK_LINE}",
+                    False,
+                )
             )
     hh = r.household
     if household:
@@ -432,7 +436,14 @@ def _title(page: Page, r: ParcelReport, words: Mapping[str, str], *, continued: 
         MARGIN_X, TOP + 5, CONTENT_W, 5, _w(words, "units"), 7, align=Qt.AlignmentFlag.AlignRight
     )
     if continued:
-        page.text(MARGIN_X, TOP + 5, CONTENT_W, 5, f"{_w(words, 'zddm')}：{r.zddm or ''}", 7)
+        page.text(
+            MARGIN_X,
+            TOP + 5,
+            CONTENT_W,
+            5,
+            f"{_w(words, 'zddm')}{_w(words, 'colon')}{r.zddm or ''}",
+            7,
+        )
 
 
 def _header_grid(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
@@ -476,7 +487,14 @@ def _map(page: Page, r: ParcelReport, words: Mapping[str, str]) -> None:
         MARGIN_X, MAP_Y + MAP_H + 0.5, MAP_W, 4.5, f"1:{r.scale}", 8,
         align=Qt.AlignmentFlag.AlignHCenter,
     )  # fmt: skip
-    page.text(MARGIN_X, MAP_Y + MAP_H + 0.5, 95, 4.5, f"{_w(words, 'crs')}：{r.crs_name}", 6.5)
+    page.text(
+        MARGIN_X,
+        MAP_Y + MAP_H + 0.5,
+        95,
+        4.5,
+        f"{_w(words, 'crs')}{_w(words, 'colon')}{r.crs_name}",
+        6.5,
+    )
     if r.geometry is None or shapely.is_empty(r.geometry):
         page.text(
             MARGIN_X,
@@ -640,7 +658,9 @@ def _four_to_on_map(
         names = r.four_to.sides.get(side, ())
         if r.four_to.source.get(side) == "imported" and names:
             x, y = where[side]
-            _label_at(page, x, y, f"{_w(words, side_word[side])}：{names[0]}", 7, BLACK)
+            _label_at(
+                page, x, y, f"{_w(words, side_word[side])}{_w(words, 'colon')}{names[0]}", 7, BLACK
+            )
 
 
 def _north_arrow(page: Page, x: float, y: float, label: str) -> None:
@@ -725,8 +745,9 @@ def _footer(page: Page, words: Mapping[str, str], sig: Signature, number: int, t
     w = lambda k: _w(words, k)  # noqa: E731
     y = FOOTER_Y
     page.line(MARGIN_X, y - 1, MARGIN_X + CONTENT_W, y - 1, 0.2)
-    made = f"{w('maker')}：{sig.maker or '________'}  {w('date')}：{sig.made or '________'}"
-    check = f"{w('checker')}：{sig.checker or '________'}  {w('date')}：{sig.checked or '________'}"
+    c, line = w("colon"), "________"
+    made = f"{w('maker')}{c}{sig.maker or line}  {w('date')}{c}{sig.made or line}"
+    check = f"{w('checker')}{c}{sig.checker or line}  {w('date')}{c}{sig.checked or line}"
     page.text(MARGIN_X, y, 70, 5, made, 7.5)
     page.text(MARGIN_X + 100, y, 70, 5, check, 7.5, align=Qt.AlignmentFlag.AlignRight)
     page.text(
@@ -970,7 +991,7 @@ def draw_ledger(
             y += LEDGER_ROW + 6
             slot = width / max(1, len(signatures))
             for i, s in enumerate(signatures):
-                page.text(left + i * slot, y, slot, 6, f"{s}：____________", 9)
+                page.text(left + i * slot, y, slot, 6, f"{s}{_w(words, 'colon')}____________", 9)
         page.text(
             left,
             page.height_mm - 9,

@@ -216,10 +216,11 @@ def _ledger(
     led = village_ledger(
         store, village_code(store, args.village), args.kind, as_of=day, unmask=args.unmask
     )
+    c = words["colon"]
     title = f"{led.village_name or led.village_code}{words['ledger_' + led.kind]}"
     subtitle = (
-        f"{words['town']}：{led.town_name or ''}    {words['village']}：{led.village_name or ''}"
-        f"（{led.village_code}）    {words['as_of']}：{led.as_of.isoformat()}"
+        f"{words['town']}{c}{led.town_name or ''}    {words['village']}{c}{led.village_name or ''}"
+        f"（{led.village_code}）    {words['as_of']}{c}{led.as_of.isoformat()}"
     )
     totals = t("report.total_" + led.kind, lang, **led.totals)
     signatures = [words["signature_preparer"], words["signature_village"], words["signature_town"]]
@@ -268,7 +269,7 @@ def _atlas(
     names |= dict(store.execute_sql("SELECT code, name FROM towns"))
     scope_name = names.get(plan.scope, plan.scope)
     title = words["atlas_title"].format(scope=scope_name)
-    subtitle = f"{words['as_of']}：{day.isoformat()}"
+    subtitle = f"{words['as_of']}{words['colon']}{day.isoformat()}"
     res = write_atlas(
         store, plan.printed, target, words, sig, title=title, subtitle=subtitle,
         per_parcel=per_parcel, unmask=args.unmask, as_of=day, workers=args.workers,

@@ -36,6 +36,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.south": ("南", "South"),
     "report.west": ("西", "West"),
     "report.north_side": ("北", "North"),
+    "report.colon": ("：", ": "),
     "report.members": ("户及成员", "Household and members"),
     "report.buildings": ("房屋（幢号 结构层数 状态 等级 建成 占地）",
                   "Buildings (no., structure+floors, status, grade, built, footprint)"),
