@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from qjgis.errors import QjgisError
+from qjgis.errors import Canceled, QjgisError
 from qjgis.store import GpkgStore
 from ui.cli.common import EXIT_OK, Progress, emit, iso_date, needs_gui, village_code
 from ui.texts import language, t
@@ -125,6 +125,15 @@ def _write_pdf(
 
 
 def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    # Ctrl-C on the terminal is the command line's Cancel: the atlas stops its processes and
+    # removes its temporary files on the way out; the user reads one line, not a traceback.
+    try:
+        return _report(args, out)
+    except KeyboardInterrupt:
+        raise Canceled() from None
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.reports import content
 
     started = time.perf_counter()
