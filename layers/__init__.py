@@ -7,6 +7,7 @@ that line.
 
 import layers.none_guard  # noqa: F401  (first: PySide6 6.12 on Python 3.11, see there)
 from layers.renderer import MapRenderer, RenderStats, ViewTransform, polygons_to_path, scale_text
+from layers.source import GpkgLayer, map_layers
 from layers.style import (
     STATUS_COLORS,
     LabelStyle,
@@ -18,15 +19,28 @@ from layers.style import (
     parcel_style,
     village_style,
 )
-from layers.vector_layer import STORE_LAYERS, Extent, VectorLayer, load_layers, union_extent
+from layers.vector_layer import (
+    STORE_LAYERS,
+    Extent,
+    Features,
+    MapLayer,
+    RenderCancelled,
+    VectorLayer,
+    load_layers,
+    union_extent,
+)
 
 __all__ = [
     "STATUS_COLORS",
     "STORE_LAYERS",
     "Extent",
+    "Features",
+    "GpkgLayer",
     "LabelStyle",
     "LayerStyle",
+    "MapLayer",
     "MapRenderer",
+    "RenderCancelled",
     "RenderStats",
     "Symbol",
     "VectorLayer",
@@ -35,6 +49,7 @@ __all__ = [
     "cjk_font_family",
     "default_style",
     "load_layers",
+    "map_layers",
     "parcel_style",
     "polygons_to_path",
     "scale_text",

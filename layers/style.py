@@ -9,13 +9,14 @@ prints at the same physical size on a 1,200 dpi PDF as on a 96 dpi screen.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication
 
 from qjgis.model import BuildingStatus, DangerGrade
+from qjgis.settings import ProjectSettings
 
 Attrs = Mapping[str, np.ndarray]
 Classifier = Callable[[Attrs, int], np.ndarray]
@@ -96,12 +97,26 @@ class LabelStyle:
 
 @dataclass(frozen=True)
 class LayerStyle:
-    """Symbols in drawing order, the classifier that picks one per feature, labels."""
+    """Symbols in drawing order, the classifier that picks one per feature, labels.
+
+    `max_scale` is the largest scale denominator at which the layer is drawn
+    (None: at any scale): a district view shows villages, and parcels and
+    buildings appear as the user zooms in, so the renderer neither reads nor
+    draws a million features no one can tell apart.
+    """
 
     symbols: Sequence[Symbol]
     classify: Classifier
     columns: tuple[str, ...] = ()
     label: LabelStyle | None = None
+    max_scale: float | None = None
+
+    def visible_at(self, scale: float) -> bool:
+        return self.max_scale is None or scale <= self.max_scale
+
+    def labelled_at(self, scale: float) -> bool:
+        label = self.label
+        return label is not None and (label.max_scale is None or scale <= label.max_scale)
 
     @property
     def all_columns(self) -> tuple[str, ...]:
@@ -154,6 +169,9 @@ def village_style() -> LayerStyle:
             point_size=11.0,
             color=QColor(70, 40, 110),
             bold=True,
+            # At district scale a village is smaller than its name: names are
+            # placed anyway where they collide with no other label.
+            must_fit=False,
         ),
     )
 
@@ -163,6 +181,10 @@ PARCEL_FILL = QColor(253, 233, 201)
 PARCEL_OUTLINE = QColor(196, 120, 60)
 # 1:2,500 is the scale of the cadastral sheets (地籍图) the surveyors deliver.
 PARCEL_LABEL_MAX_SCALE = 2500.0
+# A town fills the screen near 1:25,000; there a 20 m plot is a few pixels wide.
+PARCEL_MAX_SCALE = 25000.0
+# At 1:10,000 a 10 m house is four pixels: smaller ones would be specks.
+BUILDING_MAX_SCALE = 10000.0
 
 
 def parcel_style(label: str = "code") -> LayerStyle:
@@ -181,7 +203,10 @@ def parcel_style(label: str = "code") -> LayerStyle:
             max_scale=PARCEL_LABEL_MAX_SCALE,
         )
     return LayerStyle(
-        symbols=[Symbol(PARCEL_FILL, PARCEL_OUTLINE, 0.8)], classify=_single, label=text
+        symbols=[Symbol(PARCEL_FILL, PARCEL_OUTLINE, 0.8)],
+        classify=_single,
+        label=text,
+        max_scale=PARCEL_MAX_SCALE,
     )
 
 
@@ -231,7 +256,10 @@ def building_style() -> LayerStyle:
     symbols = [_building_symbol(s, False) for s in statuses]
     symbols += [_building_symbol(s, True) for s in statuses]
     return LayerStyle(
-        symbols=symbols, classify=_classify_buildings, columns=("status", "danger_grade")
+        symbols=symbols,
+        classify=_classify_buildings,
+        columns=("status", "danger_grade"),
+        max_scale=BUILDING_MAX_SCALE,
     )
 
 
@@ -244,3 +272,16 @@ def default_style(layer: str) -> LayerStyle:
     if layer == "buildings":
         return building_style()
     return LayerStyle(symbols=[Symbol(QColor(220, 220, 220), QColor(90, 90, 90))], classify=_single)
+
+
+def project_styles(settings: ProjectSettings) -> dict[str, LayerStyle]:
+    """The built-in styles with the scale limits saved in the project (settings map.*)."""
+    out: dict[str, LayerStyle] = {}
+    for name in ("villages", "parcels", "buildings"):
+        style = default_style(name)
+        style = replace(style, max_scale=settings[f"map.{name}.max_scale"])
+        key = f"map.{name}.label_max_scale"
+        if style.label is not None and key in settings.values:
+            style = replace(style, label=replace(style.label, max_scale=settings[key]))
+        out[name] = style
+    return out

@@ -1,15 +1,17 @@
-"""A map layer over one store layer: geometry and the columns its style needs, in memory.
+"""Map layers as the renderer sees them, and one held wholly in memory.
 
-A district holds a few thousand to a few hundred thousand features; reading
-them once and culling with an in-memory STRtree keeps panning free of SQL.
-Nothing here draws: the renderer asks a layer which features meet an extent
-and gets arrays back.
+The renderer asks a layer for the `Features` that meet an extent and are at
+least a given size, and for label points of the few it labels; nothing here
+draws. `VectorLayer` holds its features in memory with an STRtree (previews,
+tests, small layers); `layers.source.GpkgLayer` reads a project's layer by
+extent through the GeoPackage R-tree (the map of a district).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
@@ -22,6 +24,99 @@ Extent = tuple[float, float, float, float]
 # Store layers in drawing order, bottom first. Their display names are worded
 # in ui/texts.py with every other name the user reads.
 STORE_LAYERS: tuple[str, ...] = ("villages", "parcels", "buildings")
+
+#: Features handled per call of shapely or Qt during a rendering. Most of those
+#: calls hold the GIL, and PySide holds it through every Qt call, so a longer
+#: call on the render thread would stall the GUI thread (shapely.from_wkb on
+#: 100,000 polygons: 0.3 s): batches keep each call to a few milliseconds.
+BATCH_FEATURES = 2000
+
+#: Asked between steps of a rendering: True when a newer request made it pointless.
+Cancel = Callable[[], bool]
+
+
+class RenderCancelled(Exception):
+    """A rendering stopped because its result is no longer wanted."""
+
+
+@dataclass
+class Features:
+    """The features of one layer that one rendering draws, row-aligned, in fid order."""
+
+    fids: np.ndarray
+    geometry: np.ndarray  # oriented polygons: exteriors counter-clockwise
+    bounds: np.ndarray  # (n, 4) exact bounds
+    categories: np.ndarray  # the style's symbol index
+    attrs: Mapping[str, np.ndarray]  # the style's columns, for label texts
+
+    def __len__(self) -> int:
+        return len(self.fids)
+
+    def take(self, rows: np.ndarray) -> Features:
+        return Features(
+            self.fids[rows],
+            self.geometry[rows],
+            self.bounds[rows],
+            self.categories[rows],
+            {k: v[rows] for k, v in self.attrs.items()},
+        )
+
+
+class MapLayer(Protocol):
+    """What the renderer needs of a layer."""
+
+    name: str
+    visible: bool
+
+    @property
+    def style(self) -> LayerStyle: ...
+
+    def extent(self) -> Extent | None: ...
+
+    def features(self, extent: Extent, min_size: float, cancel: Cancel | None = None) -> Features:
+        """Features whose bounds meet `extent` and are at least `min_size` wide or high."""
+        ...
+
+    def label_points(self, fids: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        """(n, 2) points inside each of these features, where their labels go."""
+        ...
+
+    def invalidate(self) -> None:
+        """Forget what was read: the project changed."""
+        ...
+
+
+class LabelPointCache:
+    """point_on_surface per fid, computed for the features labelled and kept (bounded)."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._points: dict[int, tuple[float, float]] = {}
+
+    def get(self, fids: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        out = np.full((len(fids), 2), np.nan)
+        known = self._points
+        missing = []
+        for i, fid in enumerate(fids.tolist()):
+            pt = known.get(fid)
+            if pt is None:
+                missing.append(i)
+            else:
+                out[i] = pt
+        for start in range(0, len(missing), BATCH_FEATURES):
+            rows = np.asarray(missing[start : start + BATCH_FEATURES], dtype=np.int64)
+            geoms = geometry[rows]
+            ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+            if ok.any():
+                out[rows[ok]] = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
+            if len(known) + len(rows) > self.limit:
+                known.clear()
+            for fid, pt in zip(fids[rows].tolist(), out[rows].tolist(), strict=True):
+                known[fid] = (pt[0], pt[1])
+        return out
+
+    def clear(self) -> None:
+        self._points.clear()
 
 
 class VectorLayer:
@@ -57,6 +152,7 @@ class VectorLayer:
         self._style = style or default_style(name)
         self._categories: np.ndarray | None = None
         self._labels: np.ndarray | None = None
+        self._point_cache = LabelPointCache()
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -100,6 +196,7 @@ class VectorLayer:
         self._style = style
         self._categories = None
         self._labels = None
+        self._point_cache.clear()
 
     def __len__(self) -> int:
         return len(self.fids)
@@ -120,6 +217,24 @@ class VectorLayer:
         """Sorted indices of the features whose bounding box meets `extent`."""
         hits = self._tree.query(shapely.box(*extent))
         return np.sort(np.asarray(hits, dtype=np.int64))
+
+    def features(self, extent: Extent, min_size: float, cancel: Cancel | None = None) -> Features:
+        idx = self.query(extent)
+        b = self.bounds[idx]
+        idx = idx[np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) >= min_size]
+        return Features(
+            self.fids[idx],
+            self.geometry[idx],
+            self.bounds[idx],
+            self.categories[idx],
+            {c: self.attrs[c][idx] for c in self._style.all_columns if c in self.attrs},
+        )
+
+    def label_points(self, fids: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        return self._point_cache.get(fids, geometry)
+
+    def invalidate(self) -> None:
+        """Arrays in memory do not change under the layer; nothing to forget."""
 
     @property
     def categories(self) -> np.ndarray:
@@ -142,7 +257,7 @@ class VectorLayer:
         return self._labels
 
     @property
-    def label_points(self) -> np.ndarray:
+    def all_label_points(self) -> np.ndarray:
         """An (n, 2) array of points inside each feature, where its label goes."""
         if self._label_points is None:
             pts = np.full((len(self), 2), np.nan)
@@ -154,10 +269,15 @@ class VectorLayer:
         return self._label_points
 
 
-def load_layers(store: ProjectStore, names: Sequence[str] | None = None) -> list[VectorLayer]:
-    """The store's map layers in drawing order (villages, parcels, buildings)."""
-    wanted = names or STORE_LAYERS
-    return [VectorLayer.from_store(store, name) for name in wanted]
+def load_layers(store: ProjectStore, names: Sequence[str] | None = None) -> list[MapLayer]:
+    """The store's map layers in drawing order, read by extent (layers.source.GpkgLayer).
+
+    Nothing but their extents is read here, so a district opens at once; the
+    styles carry the scale limits saved in the project.
+    """
+    from layers.source import map_layers  # source builds on this module
+
+    return list(map_layers(store, tuple(names or STORE_LAYERS)))
 
 
 def union_extent(extents: Sequence[Extent | None]) -> Extent | None:

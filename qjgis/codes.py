@@ -67,6 +67,8 @@ class CodeProblem(StrEnum):
     BAD_FIXTURE_NUMBER = "code.bad_fixture_number"
     FIXTURE_W_NOT_ZERO = "code.fixture_w_not_zero"
     NOT_HOMESTEAD = "code.not_homestead"
+    OTHER_COUNTY = "code.other_county"  # a county code, but not the project's district
+    FIXTURE_NOT_HOUSE = "code.fixture_not_house"  # a building's unit code must name a house (F)
     # Warnings only: the code is well formed but deserves a look.
     VIRTUAL_UNIT = "code.virtual_unit"
     OLD_COUNTY_CODE = "code.old_county_code"
@@ -202,7 +204,7 @@ def _is_digits(s: str) -> bool:
 
 
 def _zddm_field_problems(
-    code: str, legacy_counties: frozenset[str]
+    code: str, legacy_counties: frozenset[str], county_code: str | None = None
 ) -> tuple[list[CodeProblem], list[CodeProblem]]:
     """Problems of the first 19 characters, in the order of their positions."""
     errors: list[CodeProblem] = []
@@ -213,6 +215,8 @@ def _zddm_field_problems(
         errors.append(CodeProblem.BAD_COUNTY)
     elif county in legacy_counties:
         warnings.append(CodeProblem.OLD_COUNTY_CODE)
+    elif county_code is not None and county != county_code:
+        errors.append(CodeProblem.OTHER_COUNTY)
 
     zone = code[6:12]
     if not _is_digits(zone):
@@ -245,6 +249,7 @@ def check_zddm(
     *,
     homestead: bool = False,
     legacy_counties: frozenset[str] = LEGACY_ADDRESS_PREFIXES,
+    county_code: str | None = None,
 ) -> CodeCheck:
     """Check a 19-character 宗地代码.
 
@@ -259,13 +264,15 @@ def check_zddm(
 
     Warnings: VIRTUAL_UNIT for an all-zero zone and subzone (a pre-registration placeholder,
     except for sea types H/G) and OLD_COUNTY_CODE for a county in ``legacy_counties``.
+    With ``county_code`` (the project's district), any other well-formed county is
+    OTHER_COUNTY, an error; a legacy county still passes with its warning.
     """
     text = _clean(code)
     if not text:
         return _code_result(text, [CodeProblem.EMPTY], [])
     if len(text) != ZDDM_LENGTH:
         return _code_result(text, [CodeProblem.WRONG_LENGTH], [])
-    errors, warnings = _zddm_field_problems(text, legacy_counties)
+    errors, warnings = _zddm_field_problems(text, legacy_counties, county_code)
     if homestead and text[12:14] != "JC":
         errors.append(CodeProblem.NOT_HOMESTEAD)
     return _code_result(text, errors, warnings)
@@ -276,22 +283,28 @@ def check_bdcdyh(
     *,
     homestead: bool = False,
     legacy_counties: frozenset[str] = LEGACY_ADDRESS_PREFIXES,
+    county_code: str | None = None,
+    building: bool = False,
 ) -> CodeCheck:
     """Check a 28-character 不动产单元代码: a 宗地代码 + fixture letter [FLQW] + 8 digits.
 
     ``W`` (no fixture) must be followed by ``00000000``. Everything else as in ``check_zddm``;
     the fixture problems follow the parcel-code problems, and NOT_HOMESTEAD comes last.
+    ``building=True`` is the code of a building (自然幢): its fixture must be a house, ``F``
+    (L forest, Q other fixtures and W none are another unit's): FIXTURE_NOT_HOUSE.
     """
     text = _clean(code)
     if not text:
         return _code_result(text, [CodeProblem.EMPTY], [])
     if len(text) != BDCDYH_LENGTH:
         return _code_result(text, [CodeProblem.WRONG_LENGTH], [])
-    errors, warnings = _zddm_field_problems(text[:ZDDM_LENGTH], legacy_counties)
+    errors, warnings = _zddm_field_problems(text[:ZDDM_LENGTH], legacy_counties, county_code)
 
     letter, number = text[19], text[20:28]
     if letter not in _FIXTURE_LETTERS:
         errors.append(CodeProblem.BAD_FIXTURE_LETTER)
+    elif building and letter != "F":
+        errors.append(CodeProblem.FIXTURE_NOT_HOUSE)
     if not _is_digits(number):
         errors.append(CodeProblem.BAD_FIXTURE_NUMBER)
     elif letter == "W" and number != "00000000":

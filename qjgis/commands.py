@@ -54,16 +54,20 @@ class SetSettings:
         self._before: dict[str, Any] | None = None
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+        s = store.settings()
+        actor = (s.user, s.role.value)  # who made the change: the user before it
         before = store.write_settings(conn, self.values)
         after = {k: store.settings().values[k] for k in self.values}
-        store.audit(conn, self.name, "qj_settings", before, after)
+        store.audit(conn, self.name, "qj_settings", before, after, actor=actor)
         self._before = before
         return Changes(settings=frozenset(self.values))
 
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         if self._before is None:
             raise RuntimeError("revert before apply")
+        s = store.settings()
+        actor = (s.user, s.role.value)
         current = {k: store.settings().values[k] for k in self._before}
         store.write_settings(conn, self._before)
-        store.audit(conn, self.name + ".revert", "qj_settings", current, self._before)
+        store.audit(conn, self.name + ".revert", "qj_settings", current, self._before, actor=actor)
         return Changes(settings=frozenset(self._before))

@@ -135,6 +135,16 @@ _CASES: dict[str, tuple[float, bool]] = {
     "ruin_only_home": (0.003, False),  # ruin on a single homestead: QJ-R014
     "grade_c": (0.004, False),
     "grade_d": (0.003, False),
+    "beyond": (0.002, False),  # QJ-R016: the main house juts out of its plot
+    "beyond_small": (0.001, False),  # control: by less than check.beyond_share
+    "unit_not_house": (0.001, False),  # QJ-R008: a house's unit code with fixture L
+    "other_county": (0.001, False),  # QJ-R008: 宗地代码 of another county
+    "legacy_county": (0.001, False),  # QJ-R008, a warning: 宗地代码 under 綦江县 500222
+    "new_approved_kept": (0.0015, True),  # QJ-R002 (approved, no duty) + QJ-R001
+    "new_built_kept": (0.0015, True),  # QJ-R002 (a newer house) + QJ-R001
+    "new_recent": (0.001, True),  # control: approved under 6 months ago; QJ-R001 only
+    "over_area_to_handle": (0.001, False),  # QJ-R003 acquired 1982-1987: no exemption
+    "over_approved": (0.001, False),  # control: over the standard, within its PZMJ
 }
 _MULTI_EXEMPTION = {
     "multi": None,
@@ -144,7 +154,12 @@ _MULTI_EXEMPTION = {
     "multi_resettlement": "resettlement",
     "multi_reclamation": "reclamation",
     "new_not_demolished": None,
+    "new_approved_kept": None,
+    "new_built_kept": None,
+    "new_recent": None,
 }
+#: Over-area plots, grown past their standard (and, for a control, covered by PZMJ).
+_OVER_AREA = ("over_area", "over_area_historical", "over_area_to_handle", "over_approved")
 
 
 def _count(n: int, share: float) -> int:
@@ -523,7 +538,7 @@ class _District:
         per = np.where(farmland, s["area.per_person_farmland"], s["area.per_person_other"])
         standard = per * np.clip(size, lo, hi)
         area = standard * rng.uniform(0.75, 0.97, n)
-        over = np.isin(self.case, ["over_area", "over_area_historical"]) & (self.side == 1)
+        over = np.isin(self.case, _OVER_AREA) & (self.side == 1)
         area[over] = standard[over] + s["area.tolerance_m2"] + rng.uniform(20, 150, over.sum())
         wide = np.isin(self.case, ["overlap"])
         aspect = rng.uniform(0.8, 1.3, n)
@@ -586,6 +601,19 @@ class _District:
         fy1 = np.array([0.58, 0.45, 0.92])[k]
         x0, y0, w, h = self.x0[plot], self.y0[plot], self.w[plot], self.h[plot]
         rings = [_rects(x0 + fx0 * w, y0 + fy0 * h, x0 + fx1 * w, y0 + fy1 * h)]
+        # A main house built out past its plot's lower edge, into the open band below: by
+        # 15-35 % of its footprint (QJ-R016), or by 1-3 % (a control, under the share).
+        for name, lo, hi in (("beyond", 0.15, 0.35), ("beyond_small", 0.01, 0.03)):
+            jut = self.pairs[name][0]
+            main = first[jut]
+            r = rng.uniform(lo, hi, len(jut))
+            inside = 0.58 * self.h[jut]
+            rings[0][main] = _rects(
+                self.x0[jut] + 0.08 * self.w[jut],
+                self.y0[jut] - inside * r / (1 - r),
+                self.x0[jut] + 0.62 * self.w[jut],
+                self.y0[jut] + inside,
+            )
         plots, numbers, kinds = [plot], [k + 1], [np.full(len(plot), "", dtype=object)]
 
         # A building across the slit between the straddle pair, recorded on the left plot.
@@ -709,6 +737,10 @@ class _District:
         left = pairs["over_area_historical"][0]
         acquired[left] = _dates(rng, "1968-01-01", "1981-12-31", len(left))
         mode[left] = AcquisitionMode.HISTORICAL_APPROVAL.value
+        left = pairs["over_area_to_handle"][0]
+        acquired[left] = _dates(rng, "1982-03-01", "1986-12-31", len(left))
+        mode[left] = AcquisitionMode.HISTORICAL_APPROVAL.value
+        self._new_and_old(acquired, approval_no, approval_date)
         # A ruin on a household's only homestead, besides a house still in use.
         left = pairs["ruin_only_home"][0]
         main = self.b_first[left]
@@ -730,6 +762,8 @@ class _District:
         left = pairs["area_mismatch"][0]
         zdmj[left] = np.round(self.p_area[left] * rng.uniform(0.8, 0.88, len(left)), 2)
         pzmj = np.where(acquired >= np.datetime64("1987-01-01"), np.round(self.standard, 2), np.nan)
+        left = pairs["over_approved"][0]  # approved as large as it is, and more
+        pzmj[left] = np.round(self.p_area[left] + rng.uniform(5, 30, len(left)), 2)
 
         # Codes: wrong village, malformed codes, duplicates.
         left = pairs["wrong_village"][0]
@@ -746,10 +780,20 @@ class _District:
         self.p_zddm[left] = bad
         left, right = pairs["duplicate_code"]
         self.p_zddm[left] = self.p_zddm[right]
+        # Another county's code, and the old county's: the unit codes of their buildings
+        # follow the plot's code, as a surveyor writes them.
+        for name, county in (("other_county", "500112"), ("legacy_county", "500222")):
+            left = pairs[name][0]
+            self.p_zddm[left] = _cat(county, np.strings.slice(true_zddm[left], 6, 19))
+            true_zddm[left] = self.p_zddm[left]
 
         # Buildings: unit codes from the true parcel code (unique), recorded parcel code
         # as the surveyor wrote it on the plot, except where a wrong one is planted.
-        self.b_bdcdyh = _cat(true_zddm[b_plot], "F", _zfill(self.b_no, 4), "0001").astype(object)
+        fixture = np.full(len(b_plot), "F", dtype=object)
+        fixture[self.b_first[pairs["unit_not_house"][0]]] = "L"  # a forest's unit, not a house
+        self.b_bdcdyh = _cat(true_zddm[b_plot], fixture, _zfill(self.b_no, 4), "0001").astype(
+            object
+        )
         self.b_zddm = self.p_zddm[b_plot].copy()
         left, right = pairs["wrong_recorded_parcel"]
         wrong = self.b_first[left]
@@ -806,6 +850,56 @@ class _District:
         self.p_zdmj, self.p_pzmj = zdmj, pzmj
         self.p_bdcdyh = _cat(true_zddm, "F00010001").astype(object)
 
+    def _new_and_old(
+        self, acquired: np.ndarray, approval_no: np.ndarray, approval_date: np.ndarray
+    ) -> None:
+        """Years built and approvals of the two-plot households (QJ-R002's second trigger).
+
+        Both plots of a multi case keep one year built, so no house is newer than the
+        other. New-house cases build or approve the right plot after the left plot's
+        house: approved 2015-2024 (no duty to demolish recorded), built 2012-2023, or,
+        for the control, approved within the last six months before AS_OF.
+        """
+        rng, year, pairs = self.rng, self.b_year, self.pairs
+        b_plot = self.b_plot
+        for name in ("multi", "multi_inheritance", "multi_historical", "multi_split",
+                     "multi_resettlement", "multi_reclamation", "new_recent"):  # fmt: skip
+            left, right = pairs[name]
+            same = self.owner[b_plot]
+            one = np.isin(b_plot, np.concatenate([left, right]))
+            main_year = np.zeros(self.np_, dtype=int)
+            main_year[left] = year[self.b_first[left]]
+            year[one] = main_year[same[one]]
+        for name in ("new_not_demolished", "new_approved_kept", "new_recent"):
+            left, right = pairs[name]
+            if name == "new_recent":
+                approved = _dates(rng, "2026-01-05", "2026-06-01", len(right))
+            elif name == "new_approved_kept":
+                approved = _dates(rng, "2015-01-01", "2024-06-30", len(right))
+                acquired[right] = approved
+                approval_no[right] = _approval_numbers(rng, approved)
+                approval_date[right] = approved
+            else:
+                approved = approval_date[right]
+            if name == "new_recent":
+                acquired[right] = approved
+                approval_no[right] = _approval_numbers(rng, approved)
+                approval_date[right] = approved
+                continue
+            y = approved.astype("datetime64[Y]").astype(int) + 1970
+            plot_year = np.zeros(self.np_, dtype=int)
+            plot_year[right] = y
+            plot_year[left] = y  # left's houses: 3-20 years older than the approval
+            old = np.isin(b_plot, left)
+            new = np.isin(b_plot, right)
+            year[old] = plot_year[b_plot[old]] - rng.integers(3, 21, old.sum())
+            year[new] = np.minimum(plot_year[b_plot[new]] + rng.integers(0, 2, new.sum()), 2024)
+        left, right = pairs["new_built_kept"]
+        old = np.isin(b_plot, left)
+        new = np.isin(b_plot, right)
+        year[old] = rng.integers(1985, 2006, old.sum())
+        year[new] = rng.integers(2012, 2024, new.sum())
+
     # ---------------------------------------------------------------- ground truth
     def _record_truth(self) -> None:
         pairs = self.pairs
@@ -824,8 +918,11 @@ class _District:
             for hno in self.h_no[self.p_household[pairs[name][0]]]:
                 add(("QJ-R001", "household", hno, exemption, name))
         parcels("QJ-R002", pairs["new_not_demolished"][0], None, "old plot, house still standing")
+        parcels("QJ-R002", pairs["new_approved_kept"][0], None, "approved new, old kept")
+        parcels("QJ-R002", pairs["new_built_kept"][0], None, "built new, old kept")
         parcels("QJ-R003", pairs["over_area"][0], None, "over_area")
         parcels("QJ-R003", pairs["over_area_historical"][0], "historical", "acquired before 1982")
+        parcels("QJ-R003", pairs["over_area_to_handle"][0], None, "acquired 1982-1987")
         buildings("QJ-R004", np.flatnonzero(self.b_kind == "outside"), "outside")
         buildings("QJ-R005", np.flatnonzero(self.b_kind == "straddle"), "straddle")
         for name, rule in (("overlap", "QJ-R006"), ("sliver", "QJ-R013")):
@@ -835,6 +932,11 @@ class _District:
         parcels("QJ-R008", pairs["malformed_code"][0], None, "malformed")
         left, right = pairs["duplicate_code"]
         parcels("QJ-R008", np.concatenate([left, right]), None, "duplicate")
+        for name in ("other_county", "legacy_county"):
+            left = pairs[name][0]
+            parcels("QJ-R008", left, None, name)
+            buildings("QJ-R008", np.flatnonzero(np.isin(self.b_plot, left)), name)
+        buildings("QJ-R008", self.b_first[pairs["unit_not_house"][0]], "fixture L")
         for i in self.bad_id_members:
             add(("QJ-R009", "member", f"{self.h_no[self.m_h[i]]}/{self.m_seq[i]}", None, "bad_id"))
         parcels("QJ-R010", pairs["no_household"][0], None, "no_household")
@@ -844,6 +946,7 @@ class _District:
         parcels("QJ-R011", pairs["area_mismatch"][0], None, "area_mismatch")
         buildings("QJ-R012", self.b_wrong_recorded, "wrong_recorded_parcel")
         buildings("QJ-R014", np.flatnonzero(self.b_status == BuildingStatus.RUIN.value), "ruin")
+        buildings("QJ-R016", self.b_first[pairs["beyond"][0]], "beyond its plot")
         for g in ("C", "D"):
             buildings(f"FACT-GRADE-{g}", np.flatnonzero(self.b_grade == g), f"grade {g}")
 

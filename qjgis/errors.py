@@ -25,6 +25,9 @@ class QjgisError(Exception):
             "this version reads up to {supported})"
         ),
         "project_locked": "{path}: the project is being written by another program",
+        "project_unreadable": (
+            "{path}: the project cannot be opened now ({detail}); the file was not changed"
+        ),
         "unknown_setting": "unknown setting {key}",
         "invalid_setting": "setting {key} = {value!r} is invalid: {reason}",
         "crs_locked": "the project CRS cannot change once data is in ({count} features)",
@@ -118,6 +121,7 @@ REASONS: dict[str, str] = {
     "no_sheet": "no sheet {sheet}",
     "no_column": "no column {column}",
     "ambiguous_village": "several villages have this name ({choices}); give the code",
+    "not_chained": "not an append-only history",
 }
 
 

@@ -7,12 +7,15 @@ alias, so a bureau user opening the file directly reads 宗地代码, not `zddm`
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 APPLICATION = "qjgis"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
@@ -122,6 +125,8 @@ BUILDINGS = Table(
         _c("assessed_by", "TEXT", "鉴定单位"),
         *_EXTRA,
         *_ROW,
+        # schema 6; last, so that new and migrated files have one column order
+        _c("floor_area", "REAL", "建筑面积"),
     ),
     geometry="MULTIPOLYGON",
     key="bdcdyh",
@@ -140,6 +145,8 @@ HOUSEHOLDS = Table(
         _c("split_status", "TEXT", "分户状态"),
         *_EXTRA,
         *_ROW,
+        # schema 6: the size the register records (家庭人口), beside the members it lists
+        _c("declared_size", "INTEGER", "家庭人口"),
     ),
     key="household_no",
 )
@@ -158,6 +165,9 @@ MEMBERS = Table(
         _c("phone", "TEXT", "联系电话"),
         *_EXTRA,
         *_ROW,
+        # schema 6: when the member joined and left the household (迁入/迁出, 登记/注销)
+        _c("joined_on", "DATE", "迁入日期"),
+        _c("left_on", "DATE", "迁出日期"),
     ),
 )
 
@@ -202,6 +212,7 @@ AUDIT_LOG = Table(
         _c("entity", "TEXT", "对象"),
         _c("before", "TEXT", "修改前(JSON)"),
         _c("after", "TEXT", "修改后(JSON)"),
+        _c("chain", "TEXT", "链式哈希"),  # see chain_hash
     ),
     editable=False,
 )
@@ -362,6 +373,7 @@ CASE_EVENTS = Table(
         _c("recorded", "DATETIME NOT NULL", "记录时间"),
         _c("user", "TEXT NOT NULL", "记录人"),
         _c("role", "TEXT NOT NULL", "角色"),
+        _c("chain", "TEXT", "链式哈希"),  # see chain_hash
     ),
     editable=False,
 )
@@ -421,6 +433,45 @@ CASE_EVENT_TRIGGERS = (
     "CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events "
     "BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END",
 )
+
+
+# ---------------------------------------------------------------- the hash chain
+#: The append-only histories whose entries are chained (schema 5).
+CHAINED_TABLES = ("audit_log", "case_events")
+CHAIN_COLUMN = "chain"
+#: The "previous hash" of a history's first entry.
+CHAIN_GENESIS = "qjgis-chain-v1"
+
+
+def chained_columns(table: Table) -> list[str]:
+    """The columns an entry's hash covers, in order: all but the hash itself."""
+    return [c.name for c in table.columns if c.name != CHAIN_COLUMN]
+
+
+def chain_value(kind: str, value: Any) -> Any:
+    """A value as SQLite gives it back for a column of type `kind` (what the hash covers)."""
+    if value is None:
+        return None
+    if kind == "REAL":
+        return float(value)
+    if kind in ("INTEGER", "BOOLEAN"):
+        return int(value)
+    return str(value)
+
+
+def chain_hash(previous: str | None, fid: int, values: Sequence[Any]) -> str:
+    """An entry's hash: SHA-256 over the previous entry's hash, its fid and its values.
+
+    Each entry covers the one before it, so editing, deleting or reordering any
+    entry breaks every hash after it (`GpkgStore.integrity_check` names the first).
+    It is tamper-evident, not tamper-proof: someone who rewrites history and
+    recomputes every later hash with this function is not caught by the file
+    alone; an exported copy of the latest hash (the audit export) is what catches that.
+    """
+    text = json.dumps(
+        [previous or "", int(fid), *values], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def table_ddl(table: Table) -> str:
@@ -577,11 +628,68 @@ def _migrate_to_4(conn: sqlite3.Connection, srs_id: int) -> None:
         conn.execute(f'CREATE INDEX "idx_attachments_{col}" ON "attachments" ("{col}")')
 
 
+def _migrate_to_5(conn: sqlite3.Connection, srs_id: int) -> None:
+    # The audit log and the case events become a hash chain (tamper-evident history).
+    # Tables created by steps 1 and 4 from today's definitions already have the column;
+    # an older file gets it here, and its existing entries are chained in fid order.
+    triggers = {"audit_log": AUDIT_TRIGGERS, "case_events": CASE_EVENT_TRIGGERS}
+    for name in CHAINED_TABLES:
+        table = TABLE_BY_NAME[name]
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+        if CHAIN_COLUMN in have:
+            continue
+        conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{CHAIN_COLUMN}" TEXT')
+        conn.execute(
+            "INSERT OR IGNORE INTO gpkg_data_columns (table_name, column_name, name, title) "
+            "VALUES (?, ?, ?, '链式哈希')",
+            (name, CHAIN_COLUMN, CHAIN_COLUMN),
+        )
+        # The append-only triggers refuse the one-time fill: lifted and put back here,
+        # inside the migration's transaction.
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}_no_update")
+        cols = chained_columns(table)
+        types = table.types
+        previous = CHAIN_GENESIS
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        rows = conn.execute(f'SELECT fid, {quoted} FROM "{name}" ORDER BY fid').fetchall()
+        for fid, *values in rows:
+            values = [chain_value(types[c], v) for c, v in zip(cols, values, strict=True)]
+            previous = chain_hash(previous, fid, values)
+            conn.execute(f'UPDATE "{name}" SET "{CHAIN_COLUMN}" = ? WHERE fid = ?', (previous, fid))
+        conn.execute(triggers[name][0])
+
+
+#: Columns added by schema 6, by table: (name, column) pairs from the tables above.
+V6_COLUMNS: dict[str, tuple[str, ...]] = {
+    "households": ("declared_size",),
+    "members": ("joined_on", "left_on"),
+    "buildings": ("floor_area",),
+}
+
+
+def _migrate_to_6(conn: sqlite3.Connection, srs_id: int) -> None:
+    # The register's recorded household size and each member's join and leave dates
+    # (household size at a date), and a building's floor area (建筑面积, JZMJ).
+    for name, cols in V6_COLUMNS.items():
+        table = TABLE_BY_NAME[name]
+        # A file created now has them from step 1, which builds today's tables.
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+        for col in (c for c in table.columns if c.name in cols and c.name not in have):
+            conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql}')
+            conn.execute(
+                "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) "
+                "VALUES (?,?,?,?)",
+                (name, col.name, col.name, col.title),
+            )
+
+
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION

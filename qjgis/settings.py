@@ -167,6 +167,13 @@ def _helmert(v: Any) -> dict[str, Any] | None:
     return out
 
 
+def _scale(v: Any) -> float | None:
+    """A scale denominator N of 1:N, or None for "at every scale"."""
+    if v is None:
+        return None
+    return float(_number(100.0, 100_000_000.0)(v))
+
+
 def _default_user() -> str:
     try:
         return getpass.getuser()
@@ -198,6 +205,12 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("check.neighbour_tolerance_m", 0.5, _number(0.0, 50.0), "check"),
     SettingSpec("check.area_tolerance_m2", 1.0, _number(0.0, 1000.0), "check"),
     SettingSpec("check.area_tolerance_ratio", 0.01, _number(0.0, 1.0), "check"),
+    # QJ-R016: a building beyond its parcel by more than both of these (area and share).
+    SettingSpec("check.beyond_m2", 1.0, _number(0.0, 1000.0), "check"),
+    SettingSpec("check.beyond_share", 0.05, _number(0.0, 0.5), "check"),
+    # QJ-R002 without a recorded deadline: the old house must be gone this many months
+    # after the new approval or completion. Unverified as local practice: confirm locally.
+    SettingSpec("check.demolish_within_months", 6, _number(0, 120, integer=True), "check"),
     # Historical cut-offs: 《村镇建房用地管理条例》 (1982-02-13) and the Land
     # Administration Law in force (1987-01-01); both unverified as local practice.
     SettingSpec("cutoff.historical", "1987-01-01", _date, "cutoff"),
@@ -205,6 +218,14 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("cutoff.over_area_tier2", "1987-01-01", _date, "cutoff"),
     SettingSpec("datum.xian1980", None, _helmert, "datum"),
     SettingSpec("datum.beijing1954", None, _helmert, "datum"),
+    # The map: the largest scale denominator (1:N) at which a layer, or its
+    # labels, are drawn; null draws it at every scale. layers/style.py holds
+    # the same defaults for maps drawn without a project.
+    SettingSpec("map.villages.max_scale", None, _scale, "map"),
+    SettingSpec("map.villages.label_max_scale", None, _scale, "map"),
+    SettingSpec("map.parcels.max_scale", 25000.0, _scale, "map"),
+    SettingSpec("map.parcels.label_max_scale", 2500.0, _scale, "map"),
+    SettingSpec("map.buildings.max_scale", 10000.0, _scale, "map"),
     # Printed reports: 宗地面积 decimals (parcel-report.md §1.2: sources print 1 or 2).
     SettingSpec("report.area_decimals", 2, _number(0, 3, integer=True), "report"),
     SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),

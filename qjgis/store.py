@@ -2,8 +2,21 @@
 
 Every write runs inside `transaction()`: one SQLite transaction, committed whole
 or rolled back whole, so a failed import or a crash leaves the file as it was.
-Opening validates the file read-only first; a file that is not a qjgis project,
-a damaged one, or one from a newer schema is refused before anything is written.
+Opening validates the file first, writing nothing of its own; a file that is not
+a qjgis project, a damaged one, or one from a newer schema is refused before
+anything is written.
+
+Crashes and other programs (docs/reliability.md):
+- The file keeps SQLite's rollback journal, not WAL: GDAL (pyogrio's own copy
+  of SQLite) reads the file in this process while Python's sqlite3 does, and two
+  copies of SQLite sharing a WAL's memory-mapped `-shm` crash with SIGBUS (seen
+  in the checks' tests). A file another program left in WAL is switched back.
+- Validation opens the file read-write (never `mode=ro`) so that SQLite can roll
+  back the hot journal a writer killed mid-commit leaves (or recover its WAL).
+- A project another program is writing is waited for (`busy_timeout`, with one
+  call of `on_busy` so the user sees why), then refused as `project_locked`;
+  only SQLite's corruption codes or a failing `quick_check` are `damaged_project`;
+  any other failure to open is `project_unreadable`, never "damaged".
 """
 
 from __future__ import annotations
@@ -17,9 +30,11 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 import urllib.parse
+import uuid
 import warnings
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,10 +128,13 @@ class LayerData:
 
 @dataclass(frozen=True)
 class IntegrityProblem:
-    # stable: sqlite, foreign_key, gpkg, missing_table, srs, trigger, bad_blob, rtree, setting
+    # stable: sqlite, foreign_key, gpkg, missing_table, srs, trigger, bad_blob, rtree, setting,
+    # chain
     code: str
     table: str | None
     detail: str
+    #: the first entry (fid) a `chain` problem names
+    fid: int | None = None
 
 
 class ProjectStore(Protocol):
@@ -160,6 +178,82 @@ def utc_now() -> str:
 
 def _ro_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+
+def _rw_uri(path: Path) -> str:
+    """Read-write, never create: SQLite may recover a crashed writer's journal or WAL."""
+    return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=rw"
+
+
+#: Seconds a command waits for another program's write before it gives up (`project_locked`).
+BUSY_TIMEOUT = float(os.environ.get("QJGIS_BUSY_TIMEOUT", "60"))
+#: How long one attempt waits inside SQLite before `on_busy` is told and the wait goes on.
+_BUSY_SLICE_MS = 250
+#: SQLite's primary result codes that mean the file itself is damaged (SQLITE_CORRUPT, _NOTADB).
+_DAMAGE_CODES = {11, 26}
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def _notify_busy_default(path: str) -> None:
+    _log.warning("%s: another program is writing the project; waiting", path)
+
+
+_busy_notice: Callable[[str], None] | None = None
+
+
+def set_busy_notice(notice: Callable[[str], None] | None) -> None:
+    """What every store calls, once, when it starts waiting for another program's write.
+
+    The CLI prints "另一程序正在写入本项目，等待中…"; the window shows it in its status
+    bar. A store's own `on_busy` takes precedence.
+    """
+    global _busy_notice
+    _busy_notice = notice
+
+
+def wait_while_busy(
+    attempt: Callable[[], Any],
+    path: str,
+    *,
+    timeout: float | None = None,
+    on_busy: Callable[[str], None] | None = None,
+) -> Any:
+    """`attempt()`, repeated while SQLite says the file is busy, up to `timeout` seconds.
+
+    `on_busy(path)` is called once, at the first refusal, so that the user sees why
+    nothing happens (the CLI prints "另一程序正在写入本项目，等待中…"); then the
+    wait goes on silently until the other program commits or the time is up.
+    """
+    limit = BUSY_TIMEOUT if timeout is None else timeout
+    notify = on_busy or _busy_notice or _notify_busy_default
+    deadline: float | None = None
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + limit
+                notify(path)
+            if now >= deadline:
+                raise QjgisError("project_locked", path=path) from None
+            time.sleep(0.05)
 
 
 def _epsg(crs: str) -> int:
@@ -209,11 +303,18 @@ def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
 class GpkgStore:
     """A qjgis project held in one GeoPackage file."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, *, busy_timeout: float | None = None
+    ) -> None:
         self.path = str(path)
         self._conn = conn
         self._in_tx = False
         self._settings: ProjectSettings | None = None
+        self.busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        #: Told once when this store starts waiting for another program's write, in
+        #: place of the process-wide `set_busy_notice`.
+        self.on_busy: Callable[[str], None] | None = None
+        self._stamp = self.change_stamp()
 
     # ------------------------------------------------------------ create / open
     @classmethod
@@ -260,6 +361,7 @@ class GpkgStore:
                     ("application", schema.APPLICATION),
                     ("schema_version", str(schema.SCHEMA_VERSION)),
                     ("created", utc_now()),
+                    ("project_id", uuid.uuid4().hex),
                 ],
             )
             conn.executemany(
@@ -276,49 +378,122 @@ class GpkgStore:
         return cls.open(target)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, migrate: bool = True) -> GpkgStore:
-        """Open a project, migrating an older schema after writing a backup beside it."""
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        migrate: bool = True,
+        busy_timeout: float | None = None,
+        verify: bool = True,
+    ) -> GpkgStore:
+        """Open a project, migrating an older schema after writing a backup beside it.
+
+        A project another program is writing is waited for up to `busy_timeout`
+        seconds (`BUSY_TIMEOUT` by default), then refused with `project_locked`.
+        `verify` runs SQLite's quick_check, which reads every page: seconds for a
+        district's file. The map window opens with it False, so the map shows at
+        once, and runs `check_file` on a worker thread meanwhile.
+        """
         target = Path(path)
-        version = cls._inspect(target)
+        wait = busy_timeout if busy_timeout is not None else BUSY_TIMEOUT
+        version = cls._inspect(target, wait, verify=verify)
         if version < schema.SCHEMA_VERSION:
             if not migrate:
                 raise QjgisError(
                     "not_a_project", path=str(target), reason="needs_migration", version=version
                 )
             cls._migrate(target, version)
-        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=wait)
         gpkg.register_functions(conn)
-        return cls(target, conn)
+        cls._use_rollback_journal(conn)
+        return cls(target, conn, busy_timeout=wait)
 
     @staticmethod
-    def _inspect(target: Path) -> int:
-        """The schema version of a file, checked read-only; refuses what is not ours."""
+    def check_file(path: str | os.PathLike[str]) -> None:
+        """QjgisError damaged_project when SQLite's quick_check finds damage; thread-safe."""
+        target = Path(path)
+        try:
+            conn = sqlite3.connect(_ro_uri(target), uri=True)
+            try:
+                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            code = "damaged_project" if _is_damage(exc) else "project_unreadable"
+            raise QjgisError(code, path=str(target), detail=str(exc)) from None
+        if check != "ok":
+            raise QjgisError("damaged_project", path=str(target), detail=check)
+
+    @staticmethod
+    def _use_rollback_journal(conn: sqlite3.Connection) -> None:
+        """Switch a file another program left in WAL mode back to the rollback journal.
+
+        GDAL reads the project through its own copy of SQLite in this process (the
+        checks' scans, exports); in WAL mode two copies share the `-shm` memory map and
+        one can truncate it under the other: SIGBUS (docs/reliability.md). The switch
+        needs the file to itself: while another program has it open it stays as it is.
+        """
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            return
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+    @staticmethod
+    def _inspect(target: Path, wait: float = 0.0, *, verify: bool = True) -> int:
+        """The schema version of a file, checked without writing; refuses what is not ours.
+
+        The connection is read-write (never `mode=ro`): a writer killed mid-transaction
+        leaves a hot journal or a WAL that only a writable connection can roll back or
+        recover, and a read-only one would report "attempt to write a readonly
+        database" for a sound file. Only a file on read-only media is read with `mode=ro`.
+        """
         if not target.is_file():
             raise QjgisError("file_not_found", path=str(target))
         with target.open("rb") as fh:
             head = fh.read(len(_SQLITE_MAGIC))
         if head != _SQLITE_MAGIC:
             raise QjgisError("not_a_project", path=str(target), reason="not_a_geopackage")
-        try:
-            conn = sqlite3.connect(_ro_uri(target), uri=True)
+
+        def read() -> tuple[int, set[str], dict[str, str] | None]:
             try:
-                check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-                if check != "ok":
-                    raise QjgisError("damaged_project", path=str(target), detail=check)
+                conn = sqlite3.connect(_rw_uri(target), uri=True, timeout=_BUSY_SLICE_MS / 1000)
+            except sqlite3.OperationalError:  # read-only media or permissions
+                conn = sqlite3.connect(_ro_uri(target), uri=True, timeout=_BUSY_SLICE_MS / 1000)
+            try:
+                if verify:
+                    check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                    if check != "ok":
+                        raise QjgisError("damaged_project", path=str(target), detail=check)
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
                 names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-                if "qj_meta" not in names:
-                    reason = (
-                        "geopackage_without_qjgis"
-                        if app_id == schema.GPKG_APPLICATION_ID or "gpkg_contents" in names
-                        else "sqlite_not_geopackage"
-                    )
-                    raise QjgisError("not_a_project", path=str(target), reason=reason)
-                meta = dict(conn.execute("SELECT key, value FROM qj_meta").fetchall())
+                meta = None
+                if "qj_meta" in names:
+                    meta = dict(conn.execute("SELECT key, value FROM qj_meta").fetchall())
+                return app_id, names, meta
             finally:
                 conn.close()
+
+        try:
+            app_id, names, found = wait_while_busy(read, str(target), timeout=wait)
         except sqlite3.DatabaseError as exc:
-            raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
+            if _is_damage(exc):
+                raise QjgisError("damaged_project", path=str(target), detail=str(exc)) from None
+            raise QjgisError("project_unreadable", path=str(target), detail=str(exc)) from None
+        if found is None:
+            reason = (
+                "geopackage_without_qjgis"
+                if app_id == schema.GPKG_APPLICATION_ID or "gpkg_contents" in names
+                else "sqlite_not_geopackage"
+            )
+            raise QjgisError("not_a_project", path=str(target), reason=reason)
+        meta = found
         if meta.get("application") != schema.APPLICATION:
             raise QjgisError("not_a_project", path=str(target), reason="foreign_meta")
         try:
@@ -341,7 +516,7 @@ class GpkgStore:
     def _migrate(target: Path, version: int) -> None:
         backup = target.with_name(f"{target.stem}.schema{version}.bak{target.suffix}")
         shutil.copy2(target, backup)
-        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT)
         try:
             gpkg.register_functions(conn)
             srs = conn.execute(
@@ -378,12 +553,7 @@ class GpkgStore:
         if self._in_tx:
             yield self._conn
             return
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise QjgisError("project_locked", path=self.path) from None
-            raise
+        self._begin()
         self._in_tx = True
         try:
             yield self._conn
@@ -395,6 +565,53 @@ class GpkgStore:
         finally:
             self._in_tx = False
 
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting (and saying so once) while another program writes."""
+        conn = self._conn
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_SLICE_MS}")
+        try:
+            # the stored busy timeout caps the wait when it is shorter than ours
+            limit = min(self.busy_timeout, before / 1000) if before else self.busy_timeout
+            wait_while_busy(
+                lambda: conn.execute("BEGIN IMMEDIATE"),
+                self.path,
+                timeout=limit,
+                on_busy=self.on_busy,
+            )
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+    # ------------------------------------------------------------ outside changes
+    def change_stamp(self) -> tuple[int, tuple[int, int] | None]:
+        """What `changed_since` compares: SQLite's data version and the file's identity.
+
+        `PRAGMA data_version` changes when another connection (another program, the
+        CLI, another desk) commits, never for this handle's own commits; the file's
+        device and inode change when the file is replaced by another. Size and mtime
+        are left out: our own commits change them. Both are cheap enough to ask
+        every second.
+        """
+        version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            st = os.stat(self.path)
+            ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None  # moved or deleted: differs from any stamp taken before
+        return version, ident
+
+    def changed_since(self, stamp: tuple[int, tuple[int, int] | None]) -> bool:
+        """Whether someone else changed or replaced the project after `stamp` was taken."""
+        return self.change_stamp() != stamp
+
+    def changed_outside(self) -> bool:
+        """Whether someone else changed the project since the last call (or the open)."""
+        now = self.change_stamp()
+        changed, self._stamp = now != self._stamp, now
+        if changed:
+            self._settings = None  # another program may have changed them
+        return changed
+
     # ------------------------------------------------------------ meta and settings
     @property
     def schema_version(self) -> int:
@@ -403,6 +620,24 @@ class GpkgStore:
 
     def meta(self) -> dict[str, str]:
         return dict(self._conn.execute("SELECT key, value FROM qj_meta").fetchall())
+
+    def project_id(self) -> str:
+        """This project's identity (a random id kept in `qj_meta`), given one if it has none.
+
+        Files that leave the project and come back (the village sheet) carry it, so a
+        file made from another project is recognised. A copy of the file keeps the id:
+        it is the same project's data.
+        """
+        row = self._conn.execute("SELECT value FROM qj_meta WHERE key = 'project_id'").fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as conn:  # a project created before ids: give it one now
+            conn.execute(
+                "INSERT OR IGNORE INTO qj_meta VALUES ('project_id', ?)", (uuid.uuid4().hex,)
+            )
+            return str(
+                conn.execute("SELECT value FROM qj_meta WHERE key = 'project_id'").fetchone()[0]
+            )
 
     def settings(self) -> ProjectSettings:
         if self._settings is None:
@@ -459,23 +694,93 @@ class GpkgStore:
         entity: str | None,
         before: Any,
         after: Any,
+        *,
+        actor: tuple[str, str] | None = None,
     ) -> int:
-        """Append one audit entry inside the caller's transaction."""
+        """Append one audit entry inside the caller's transaction.
+
+        `actor` (user, role) names who acted when the command itself changed the
+        current user or role (a settings change is recorded as made by who was
+        the user before it); otherwise the current settings say.
+        """
         s = self.settings()
-        cur = conn.execute(
-            "INSERT INTO audit_log (time, user, role, command, entity, before, after) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (
-                utc_now(),
-                s.user,
-                s.role.value,
-                command,
-                entity,
-                json.dumps(before, ensure_ascii=False, default=str),
-                json.dumps(after, ensure_ascii=False, default=str),
-            ),
+        user, role = actor if actor is not None else (s.user, s.role.value)
+        return self.append_chained(
+            conn,
+            "audit_log",
+            {
+                "time": utc_now(),
+                "user": user,
+                "role": role,
+                "command": command,
+                "entity": entity,
+                "before": json.dumps(before, ensure_ascii=False, default=str),
+                "after": json.dumps(after, ensure_ascii=False, default=str),
+            },
         )
-        return int(cur.lastrowid or 0)
+
+    def append_chained(
+        self, conn: sqlite3.Connection, table: str, values: Mapping[str, Any]
+    ) -> int:
+        """Append one entry to an append-only history (audit log, case events), chained.
+
+        The entry's `chain` hash covers the previous entry's hash, its fid and its
+        values (`schema.chain_hash`); `integrity_check` verifies the whole chain.
+        The caller's transaction holds the write lock, so no one appends between
+        reading the last hash and writing this one.
+        """
+        if table not in schema.CHAINED_TABLES:
+            raise QjgisError("invalid_argument", name="table", value=table, reason="not_chained")
+        t = schema.TABLE_BY_NAME[table]
+        cols = schema.chained_columns(t)
+        unknown = set(values) - set(cols)
+        if unknown:
+            raise QjgisError(
+                "invalid_argument",
+                name="columns",
+                value=sorted(unknown),
+                reason="not_in_table",
+                table=table,
+            )
+        types = t.types
+        row = [schema.chain_value(types[c], values.get(c)) for c in cols]
+        last = conn.execute(
+            f'SELECT "{schema.CHAIN_COLUMN}" FROM "{table}" ORDER BY fid DESC LIMIT 1'
+        ).fetchone()
+        previous = schema.CHAIN_GENESIS if last is None else last[0]
+        fid = self.next_fid(conn, table)
+        chain = schema.chain_hash(previous, fid, row)
+        quoted = ", ".join(["fid", *[f'"{c}"' for c in cols], f'"{schema.CHAIN_COLUMN}"'])
+        conn.execute(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * (len(cols) + 2))})',
+            (fid, *row, chain),
+        )
+        return fid
+
+    def verify_chain(self, table: str) -> IntegrityProblem | None:
+        """The first entry of a chained history that does not match its hash, if any."""
+        t = schema.TABLE_BY_NAME[table]
+        cols = schema.chained_columns(t)
+        types = t.types
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        previous = schema.CHAIN_GENESIS
+        cur = self._conn.execute(
+            f'SELECT fid, "{schema.CHAIN_COLUMN}", {quoted} FROM "{table}" ORDER BY fid'
+        )
+        for fid, stored, *values in cur:
+            row = [schema.chain_value(types[c], v) for c, v in zip(cols, values, strict=True)]
+            expected = schema.chain_hash(previous, fid, row)
+            if stored != expected:
+                cur.close()
+                return IntegrityProblem(
+                    "chain",
+                    table,
+                    f"entry {fid} does not match its hash: it, or an entry before it, "
+                    "was edited, inserted or deleted outside qjgis",
+                    fid=int(fid),
+                )
+            previous = stored
+        return None
 
     # ------------------------------------------------------------ reading
     def counts(self) -> dict[str, int]:
@@ -871,6 +1176,10 @@ class GpkgStore:
             for trig in (f"{table}_no_update", f"{table}_no_delete"):
                 if trig not in names:
                     problems.append(IntegrityProblem("trigger", table, f"{trig} missing"))
+            if table in names:
+                broken = self.verify_chain(table)
+                if broken is not None:
+                    problems.append(broken)
         stored = settings_mod.defaults()
         for key, raw in self._conn.execute("SELECT key, value FROM qj_settings"):
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,13 +27,44 @@ def cell(value: Any) -> Any:
     return value
 
 
+#: What makes a spreadsheet read a typed or imported cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` as one CSV field that no spreadsheet runs as a formula.
+
+    OWASP's CSV-injection guidance: text starting with = + - @, a tab or a carriage
+    return is prefixed with a single quote, which Excel and WPS show as text (a holder
+    named `=cmd|' /C calc'!A0` stays a name). Numbers are left alone: -3.5 is a number.
+    """
+    v = cell(value)
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v
+    return v
+
+
+class CsvWriter:
+    """`csv.writer` whose every field goes through `csv_cell`: every CSV the project writes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._w = csv.writer(stream)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._w.writerow([csv_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def write_csv(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], stream: TextIO
 ) -> None:
     """Rows as CSV with the headers, to any text stream (a file, or stdout)."""
-    w = csv.writer(stream)
+    w = CsvWriter(stream)
     w.writerow([h for _, h in columns])
-    w.writerows([cell(r.get(k)) for k, _ in columns] for r in rows)
+    w.writerows([r.get(k) for k, _ in columns] for r in rows)
 
 
 def write_table(
@@ -98,10 +129,13 @@ def _write_xlsx(
 
 
 def xlsx_cell(ws: Any, value: Any, *, codes_as_text: bool = True) -> Any:
-    """`value` as it goes into a row of the write-only sheet `ws`: itself, or a text cell.
+    """`value` as it goes into a row of the sheet `ws`: itself, or a text cell.
 
-    openpyxl stores text that starts with "=" as a formula, which Excel would run: such
-    values (a surveyor's note, or a planted =HYPERLINK) become explicit text cells. With
+    The one guarded cell writer of every XLSX the project writes (tables, exports, the
+    village sheet). openpyxl stores text that starts with "=" as a formula, which Excel
+    would run: such values (a surveyor's note, a holder named `=cmd|' /C calc'!A0`, a
+    planted =HYPERLINK) become explicit text cells. In an XLSX file only a formula cell
+    is ever evaluated, so text cells need no quote prefix (unlike CSV). With
     `codes_as_text`, long digit strings get the text format so that Excel keeps them as
     codes if the cell is edited, instead of turning them into 5.0011E+17.
     """

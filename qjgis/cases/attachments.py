@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import sqlite3
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,10 @@ QjgisError.register(
         ),
         "attachment_type": "{path}: not an accepted attachment type (accepted: {accepted})",
         "attachment_unreadable": "{path}: the image cannot be read ({detail})",
+        "attachment_too_many_pixels": (
+            "{path}: the image is {width} × {height} pixels, more than the {limit} pixels "
+            "a photo may have (a damaged file or a decompression bomb)"
+        ),
     }
 )
 
@@ -72,9 +77,24 @@ def _downscale(data: bytes, media: str, source: Path) -> bytes:
     """A photo no larger than MAX_PHOTO_PX on its longest side, turned upright."""
     from PIL import Image, ImageOps  # Pillow: only needed when a photo is attached
 
+    formats = ["JPEG"] if media == "image/jpeg" else ["PNG"]
     try:
+        # Pillow only raises at twice MAX_IMAGE_PIXELS (a warning below): the size is
+        # judged here, from the header `open` reads, before a pixel is decoded.
         Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
-        with Image.open(io.BytesIO(data)) as img:
+        with warnings.catch_warnings():  # Pillow's own warning: judged just below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=formats)
+        with img:
+            width, height = img.size
+            if width * height > MAX_SOURCE_PIXELS:
+                raise QjgisError(
+                    "attachment_too_many_pixels",
+                    path=str(source),
+                    width=width,
+                    height=height,
+                    limit=MAX_SOURCE_PIXELS,
+                )
             img.load()
             rotated = img.getexif().get(0x0112, 1) not in (1, None)
             if max(img.size) <= MAX_PHOTO_PX and not rotated:

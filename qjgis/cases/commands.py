@@ -23,7 +23,12 @@ from typing import Any
 import shapely
 
 from qjgis.cases import attachments
-from qjgis.cases.locate import BuildingPlace, household_standing_buildings, place_buildings
+from qjgis.cases.locate import (
+    BuildingPlace,
+    homestead_parcels,
+    household_standing_buildings,
+    place_buildings,
+)
 from qjgis.cases.model import (
     DEMOLITION_STATES,
     ENTRY_STATE,
@@ -44,7 +49,7 @@ from qjgis.cases.model import (
 )
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
-from qjgis.model import BuildingStatus, DangerGrade, PlotDisposalStatus, Role
+from qjgis.model import BuildingStatus, DangerGrade, Role
 from qjgis.store import GpkgStore, utc_now
 
 QjgisError.register(
@@ -81,8 +86,9 @@ QjgisError.register(
             "so {disposition} cannot be checked"
         ),
         "case_needs_illegal_finding": (
-            "{path}: case {case}: ordered self-demolition needs an open, not exempted "
-            "finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}"
+            "{path}: case {case}: ordered self-demolition needs an open finding of "
+            "一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household} "
+            "that a reviewer has confirmed"
         ),
         "case_not_only_homestead": (
             "{path}: case {case}: {disposition} is only for a household's only homestead; "
@@ -252,28 +258,27 @@ def _append_event(
         (kind.value, int(fid)),
     ).fetchone()[0]
     s = store.settings()
-    conn.execute(
-        "INSERT INTO case_events (case_kind, case_fid, seq, action, from_state, to_state, "
-        "disposition, event_date, deadline, amount, note, evidence, override_reason, recorded, "
-        "user, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            kind.value,
-            int(fid),
-            seq,
-            action,
-            from_state,
-            to_state,
-            disposition,
-            event_date,
-            deadline,
-            amount,
-            note,
-            json.dumps(list(evidence)) if evidence else None,
-            override_reason,
-            utc_now(),
-            s.user,
-            s.role.value,
-        ),
+    store.append_chained(  # the history is a hash chain, as the audit log (schema 5)
+        conn,
+        "case_events",
+        {
+            "case_kind": kind.value,
+            "case_fid": int(fid),
+            "seq": seq,
+            "action": action,
+            "from_state": from_state,
+            "to_state": to_state,
+            "disposition": disposition,
+            "event_date": event_date,
+            "deadline": deadline,
+            "amount": amount,
+            "note": note,
+            "evidence": json.dumps(list(evidence)) if evidence else None,
+            "override_reason": override_reason,
+            "recorded": utc_now(),
+            "user": s.user,
+            "role": s.role.value,
+        },
     )
     return int(seq)
 
@@ -550,19 +555,17 @@ class OpenRenovationCase(_OpenBase):
 
 # ---------------------------------------------------------------- transitions
 def _count_homesteads(store: GpkgStore, household_no: str) -> int:
-    return int(
-        store.execute_sql(
-            "SELECT count(*) FROM parcels WHERE household_no = ? AND coalesce(disposal, '') != ?",
-            [household_no, PlotDisposalStatus.RECLAIMED.value],
-        )[0][0]
-    )
+    """Homestead parcels the household holds: the checks' link rule and predicate."""
+    return len(homestead_parcels(store, household_no))
 
 
 def illegal_findings(store: GpkgStore, household_no: str, zddm: str | None) -> list[str]:
-    """Open, not exempted findings of 一户多宅 / 建新不拆旧 for the household, as rule:key."""
+    """Open findings of 一户多宅 / 建新不拆旧 for the household that a reviewer has
+    confirmed, as rule:key. A pending finding is a candidate, not yet a violation: it
+    cannot ground an order to demolish (an approver may override, with a reason)."""
     rows = store.execute_sql(
         "SELECT rule_id, key FROM findings f WHERE state = 'open' "
-        "AND (decision = 'confirmed' OR (decision IS NULL AND exemption IS NULL)) "
+        "AND decision = 'confirmed' "
         "AND ((rule_id = 'QJ-R001' AND key = ?) OR (rule_id = 'QJ-R002' AND (key = ? OR "
         "EXISTS (SELECT 1 FROM json_each(f.entities) e WHERE "
         "json_extract(e.value, '$.kind') = 'household' AND "

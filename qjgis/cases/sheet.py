@@ -5,6 +5,13 @@ ground and three columns to fill: the state reached, the date and a note. The
 row carries the case's row version, so a sheet filled in while someone else
 moved the case on is refused for that row, never applied over the newer state.
 
+The sheet carries the project's identity and the village (on the 说明 sheet):
+a sheet from another project is refused whole, and a row whose case is not in
+the sheet's village, whose version is not a number, or which holds a formula
+is an invalid row, reported. Cells are written through the one guarded cell
+writer (`tables.xlsx_cell`), so no value a surveyor or a holder's name brings
+becomes a live formula in a sheet sent to village cadres.
+
 Import validates every filled row by applying it as the real command would
 (each row in a savepoint, in sheet order), so the sheet is judged by exactly
 the rules the CLI and the GUI use. Nothing is applied while any row is invalid
@@ -31,8 +38,9 @@ from qjgis.cases.model import (
     parse_state,
 )
 from qjgis.commands import Changes
-from qjgis.errors import QjgisError
+from qjgis.errors import QjgisError, register_reasons
 from qjgis.store import GpkgStore
+from qjgis.tables import xlsx_cell
 
 QjgisError.register(
     {
@@ -41,6 +49,20 @@ QjgisError.register(
         "sheet_row_state": "{path} row {row}: {value} is not a state of case {case}",
         "sheet_row_date": "{path} row {row}: the date {value} is not a date (YYYY-MM-DD)",
         "sheet_row_incomplete": "{path} row {row}: fill both the state reached and its date",
+        "sheet_other_project": (
+            "{path}: this sheet was exported from another project ({found}); "
+            "export the sheet from this project"
+        ),
+        "sheet_row_village": (
+            "{path} row {row}: case {case} is not in the sheet's village {village}"
+        ),
+        "sheet_row_version": (
+            "{path} row {row}: the hidden version column holds {value!r}, not a number; "
+            "do not edit it (export the sheet again)"
+        ),
+        "sheet_row_formula": (
+            "{path} row {row}: the cell {column} is a formula; type the value itself"
+        ),
         "sheet_invalid_rows": (
             "{path}: {count} row(s) are invalid, so nothing was applied "
             "(fix them, or apply the valid rows with --apply-valid)"
@@ -48,8 +70,20 @@ QjgisError.register(
     }
 )
 
+register_reasons(
+    {
+        "no_identity": (
+            "no project id or village code on its 说明 sheet (exported before qjgis "
+            "recorded them, or edited): export the sheet again"
+        )
+    }
+)
+
 SHEET_TITLE = "案件进展"
 INFO_TITLE = "说明"
+#: labels of the 说明 sheet's rows that tie the sheet to its project and village
+PROJECT_ID_LABEL = "项目标识"
+VILLAGE_CODE_LABEL = "村代码"
 #: column key -> Chinese header; cadres fill the last three
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("case", "案件编号"),
@@ -119,7 +153,7 @@ def export_sheet(
     ws.append([title for _, title in COLUMNS])
     for c in cases:
         c["overdue"] = "是" if is_overdue(c, as_of) else ""
-        ws.append([c.get(key) for key, _ in COLUMNS])
+        ws.append([xlsx_cell(ws, c.get(key)) for key, _ in COLUMNS])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     keys = [k for k, _ in COLUMNS]
     for cell in ws[1]:
@@ -160,8 +194,10 @@ def export_sheet(
             "填写说明",
             "在“达到状态”中选填案件已达到的状态，并填写日期（YYYY-MM-DD）和备注；不要修改其他列。",
         ),
+        (PROJECT_ID_LABEL, store.project_id()),
+        (VILLAGE_CODE_LABEL, code),
     ):
-        info.append(line)
+        info.append([xlsx_cell(info, v) for v in line])
     info.column_dimensions["B"].width = 80
     target = Path(out)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -201,15 +237,43 @@ def _cell_date(value: Any) -> str | None:
     return dt.date.fromisoformat(text).isoformat()
 
 
-def read_rows(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any]]]:
-    """The sheet's data rows as (Excel row number, {column key: value}), blank rows left out."""
+def _version(value: Any) -> int | None:
+    """The row version from its cell: an integer (Excel may store 3 as 3.0), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+@dataclass
+class SheetContent:
+    """What a returned sheet holds: its data rows and the identity it was exported with."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    #: (Excel row number, column title) of every formula cell among the data rows
+    formulas: dict[int, list[str]]
+    project_id: str | None
+    village_code: str | None
+
+
+def read_sheet(path: str | os.PathLike[str]) -> SheetContent:
+    """The sheet's data rows as (Excel row number, {column key: value}), blank rows left out.
+
+    Read with formulas as formulas (not Excel's cached results): a formula cell
+    is reported, never silently taken for an empty one or for its result.
+    """
     from openpyxl import load_workbook
 
     src = Path(path)
     if not src.is_file():
         raise QjgisError("file_not_found", path=str(src))
     try:
-        wb = load_workbook(src, read_only=True, data_only=True)
+        wb = load_workbook(src, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
         raise QjgisError(
             "sheet_unreadable", path=str(src), reason="not_xlsx", detail=type(exc).__name__
@@ -219,8 +283,8 @@ def read_rows(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any]]]:
             raise QjgisError(
                 "sheet_unreadable", path=str(src), reason="no_sheet", sheet=SHEET_TITLE
             )
-        rows = wb[SHEET_TITLE].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        rows = wb[SHEET_TITLE].iter_rows()
+        header = [str(c.value).strip() if c.value is not None else "" for c in next(rows, ())]
         index = {}
         for key, title in COLUMNS:
             if key in ("case", "reached", "date", "note", "version") and title not in header:
@@ -230,14 +294,35 @@ def read_rows(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any]]]:
             if title in header:
                 index[key] = header.index(title)
         out = []
-        for number, values in enumerate(rows, start=2):
+        formulas: dict[int, list[str]] = {}
+        for number, cells in enumerate(rows, start=2):
+            found = [
+                header[i] or str(i + 1)
+                for i, c in enumerate(cells)
+                if getattr(c, "data_type", None) == "f" and i < len(header)
+            ]
+            values = [getattr(c, "value", None) for c in cells]
             row = {k: values[i] if i < len(values) else None for k, i in index.items()}
-            if all(v is None or str(v).strip() == "" for v in row.values()):
+            if found:
+                formulas[number] = found
+            elif all(v is None or str(v).strip() == "" for v in row.values()):
                 continue
             out.append((number, row))
-        return out
+        identity: dict[str, str] = {}
+        if INFO_TITLE in wb.sheetnames:
+            for line in wb[INFO_TITLE].iter_rows(values_only=True):
+                if len(line) >= 2 and line[0] in (PROJECT_ID_LABEL, VILLAGE_CODE_LABEL):
+                    identity[str(line[0])] = "" if line[1] is None else str(line[1]).strip()
+        return SheetContent(
+            out, formulas, identity.get(PROJECT_ID_LABEL), identity.get(VILLAGE_CODE_LABEL)
+        )
     finally:
         wb.close()
+
+
+def read_rows(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's data rows as (Excel row number, {column key: value}), blank rows left out."""
+    return read_sheet(path).rows
 
 
 @dataclass
@@ -255,17 +340,28 @@ class ImportSheet:
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         self.applied, self.errors, self._commands = [], [], []
         src = str(self.path)
-        rows = read_rows(self.path)
+        content = read_sheet(self.path)
+        if not content.project_id or not content.village_code:
+            raise QjgisError("sheet_unreadable", path=src, reason="no_identity")
+        if content.project_id != store.project_id():
+            raise QjgisError("sheet_other_project", path=src, found=content.project_id)
+        rows = content.rows
         self.rows_read = len(rows)
         versions: dict[str, int] = {}
         for number, row in rows:
             case_text = str(row.get("case") or "").strip()
             reached = str(row.get("reached") or "").strip()
             note = str(row.get("note") or "").strip() or None
+            if number in content.formulas:
+                column = ", ".join(content.formulas[number])
+                error = QjgisError("sheet_row_formula", path=src, row=number, column=column)
+                self.errors.append(RowError(number, case_text or None, error))
+                continue
             if not reached and row.get("date") in (None, ""):
                 continue  # nothing reported for this case
             try:
                 command = self._command(src, number, case_text, reached, row, note, versions)
+                self._check_village(store, src, number, command.case, content.village_code)
                 conn.execute("SAVEPOINT sheet_row")
                 try:
                     command.apply(store, conn)
@@ -333,16 +429,30 @@ class ImportSheet:
             date = _cell_date(row.get("date"))
         except ValueError:
             raise QjgisError("sheet_row_date", path=src, row=number, value=row["date"]) from None
-        version = row.get("version")
         expected = versions.get(case_id)
-        if expected is None and version not in (None, ""):
-            try:
-                expected = int(version)
-            except (TypeError, ValueError):
-                expected = None
+        if expected is None:
+            # The row version is what the conflict check compares: without a number the
+            # row would overwrite whatever state the case has reached since the export.
+            expected = _version(row.get("version"))
+            if expected is None:
+                raise QjgisError(
+                    "sheet_row_version", path=src, row=number, value=row.get("version")
+                )
         return AdvanceCase(
             case_id, to=code_name(state), date=date, note=note, expected_version=expected
         )
+
+    @staticmethod
+    def _check_village(
+        store: GpkgStore, src: str, number: int, case_id: str, village: str | None
+    ) -> None:
+        """A row may only move a case of the village the sheet was exported for."""
+        kind, fid = parse_case_id(case_id)
+        found = store.execute_sql(f"SELECT village_code FROM {kind.table} WHERE fid = ?", [fid])
+        if found and found[0][0] != village:
+            raise QjgisError(
+                "sheet_row_village", path=src, row=number, case=case_id, village=village
+            )
 
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         for command in reversed(self._commands):

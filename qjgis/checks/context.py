@@ -21,7 +21,7 @@ from qjgis.checks import joins
 from qjgis.codes import strip_text
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
-from qjgis.model import BuildingStatus, LandType, PlotDisposalStatus
+from qjgis.model import BuildingStatus, LandType
 from qjgis.settings import ProjectSettings
 from qjgis.store import GpkgStore, LayerData
 
@@ -43,8 +43,11 @@ PARCEL_COLUMNS = (
     "disposal_deadline", "holder_id", "household_no",
 )  # fmt: skip
 BUILDING_COLUMNS = ("bdcdyh", "zddm", "status", "year_built", "danger_grade")
-HOUSEHOLD_COLUMNS = ("household_no", "village_code", "head_id", "split_status", "lives_in_village")
-MEMBER_COLUMNS = ("household_no", "seq", "id_number")
+HOUSEHOLD_COLUMNS = (
+    "household_no", "village_code", "head_id", "split_status", "lives_in_village",
+    "declared_size",
+)  # fmt: skip
+MEMBER_COLUMNS = ("household_no", "seq", "id_number", "joined_on", "left_on")
 HOLDER_COLUMNS = ("parcel_fid", "id_number", "is_primary")
 VILLAGE_COLUMNS = ("code", "name", "town_code")
 #: Every table the rules read, with its columns and whether its geometry is read.
@@ -67,7 +70,6 @@ _REGISTER_SIDE = (
     "parcel_link", "parcel_keys", "parcel_code_table",
 )  # fmt: skip
 
-_HOMESTEAD_USE = "0702"  # GB/T 21010 农村宅基地
 _NOT_STANDING = np.array([BuildingStatus.DEMOLISHED.value, BuildingStatus.RECLAIMED.value])
 
 
@@ -104,7 +106,8 @@ class CheckContext:
       array (-1 if unlinked).
     - `parcel_homestead`: True for homestead parcels (use 0702 or unrecorded,
       not reclaimed 已复垦).
-    - `household_size`: registered members per household; `household_parcels`:
+    - `household_size`: persons per household on the as-of date (members present,
+      or the recorded 家庭人口 where only the head is listed); `household_parcels`:
       (order, start) grouping homestead parcel indexes by household.
     - `neighbours`: `joins.NeighbourPairs` within max(check.neighbour_tolerance_m,
       check.sliver_width_m).
@@ -456,10 +459,7 @@ class CheckContext:
 
     @cached_property
     def parcel_homestead(self) -> np.ndarray:
-        use = self.text("parcels", "yt")
-        homestead_use = (use == "") | np.strings.startswith(use, _HOMESTEAD_USE)
-        reclaimed = self.text("parcels", "disposal") == PlotDisposalStatus.RECLAIMED.value
-        return homestead_use & ~reclaimed
+        return joins.homestead_mask(self.text("parcels", "yt"), self.text("parcels", "disposal"))
 
     @cached_property
     def parcel_farmland(self) -> np.ndarray:
@@ -467,7 +467,23 @@ class CheckContext:
 
     @cached_property
     def household_size(self) -> np.ndarray:
-        return joins.group_counts(self.member_household, len(self.households["fid"]))
+        """Persons per household on the as-of date.
+
+        Where the register lists members, the members present that day: joined
+        (迁入/登记) on or before it, or with no such date, and not left (迁出/注销) by
+        it. Where it lists only the head, the size it records (家庭人口). The import
+        flags a recorded size that differs from the members listed."""
+        n = len(self.households["fid"])
+        home = self.member_household
+        joined = to_dates(self.members["joined_on"])
+        left = to_dates(self.members["left_on"])
+        present = (np.isnat(joined) | (joined <= self.as_of64)) & (
+            np.isnat(left) | (left > self.as_of64)
+        )
+        listed = joins.group_counts(home, n)
+        counted = joins.group_counts(np.where(present, home, -1), n)
+        declared = _optional_count(self.households["declared_size"])
+        return np.where((listed <= 1) & (declared > listed), declared, counted)
 
     @cached_property
     def household_parcels(self) -> tuple[np.ndarray, np.ndarray]:
@@ -619,6 +635,17 @@ def unique_keys(codes: np.ndarray, fids: np.ndarray) -> np.ndarray:
                 np.strings.add(text[order], "#"), (rank + 1).astype(str)
             ).astype(object)
     return keys
+
+
+def _optional_count(values: np.ndarray) -> np.ndarray:
+    """An INTEGER column as int64, -1 where empty or not a count."""
+    arr = np.asarray(values, dtype=object)
+    out = np.full(len(arr), -1, dtype=np.int64)
+    for k, v in enumerate(arr.tolist()):  # one value per household
+        if v is not None:
+            with contextlib.suppress(TypeError, ValueError, OverflowError):
+                out[k] = int(v)
+    return out
 
 
 def to_dates(values: np.ndarray) -> np.ndarray:

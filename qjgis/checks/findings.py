@@ -35,6 +35,10 @@ QjgisError.register(
         "unknown_finding": "no finding {finding} in this project",
         "not_permitted": "the role {role} may not {action}",
         "reason_required": "a decision of {decision} needs a reason",
+        "decision_exists": (
+            "finding {finding} was already decided ({decision}, by {decided_by} at "
+            "{decided_at}); replacing that decision must be asked for (--replace)"
+        ),
     }
 )
 
@@ -434,7 +438,15 @@ def get_finding(store: GpkgStore, finding: str | int) -> FindingRecord:
 
 # ---------------------------------------------------------------- deciding
 class Review:
-    """A reviewer's decision on one finding; reverting restores the previous decision."""
+    """A reviewer's decision on one finding; reverting restores the previous decision.
+
+    A decision never silently replaces another: when the finding already carries one
+    (on the evidence it has now), the review is refused unless `replace` is given (the
+    CLI's `--replace`; the window asks first). A finding whose evidence changed since
+    its decision asks for review again, and that review needs no `replace`. With
+    `expected_version` (the row version the reviewer saw), a finding changed since
+    (another reviewer, a new run) is refused as `write_conflict`.
+    """
 
     name = "findings.review"
 
@@ -445,11 +457,13 @@ class Review:
         reason: str,
         *,
         expected_version: int | None = None,
+        replace: bool = False,
     ) -> None:
         self.finding = finding
         self.decision = Decision.parse(decision)
         self.reason = reason.strip()
         self.expected_version = expected_version
+        self.replace = replace
         self.fid: int | None = None
         self._before: dict[str, Any] | None = None
 
@@ -465,6 +479,22 @@ class Review:
             "SELECT evidence_hash FROM findings WHERE fid = ?", (record.fid,)
         ).fetchone()[0]
         expected = record.row_version if self.expected_version is None else self.expected_version
+        if expected != record.row_version:  # decided on a row that has moved on since
+            raise QjgisError(
+                "write_conflict",
+                table="findings",
+                fid=record.fid,
+                expected=expected,
+                found=record.row_version,
+            )
+        if record.decision is not None and not record.needs_review and not self.replace:
+            raise QjgisError(
+                "decision_exists",
+                finding=f"{record.fid} ({record.rule_id}:{record.key})",
+                decision=record.decision,
+                decided_by=record.decided_by,
+                decided_at=record.decided_at,
+            )
         changes = {
             "decision": self.decision,
             "decision_reason": self.reason,

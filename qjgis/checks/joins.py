@@ -27,6 +27,7 @@ from qjgis import codes
 from qjgis.codes import codepoints as _codepoints
 from qjgis.codes import strip_text, upper_text
 from qjgis.errors import QjgisError
+from qjgis.model import PlotDisposalStatus
 
 QjgisError.register(
     {
@@ -353,6 +354,21 @@ def neighbour_pairs(
 
 
 # ---------------------------------------------------------------- households
+_HOMESTEAD_USE = "0702"  # GB/T 21010 农村宅基地
+
+
+def homestead_mask(use: np.ndarray, disposal: np.ndarray) -> np.ndarray:
+    """Which parcels are homesteads: use 0702 (or none recorded), and not reclaimed (已复垦).
+
+    The one predicate the checks (一户多宅, 超标准占地, links) and the cases'
+    eligibility (only homestead, another house) count homesteads with.
+    """
+    use = strip_text(as_text(use))
+    homestead_use = (use == "") | np.strings.startswith(use, _HOMESTEAD_USE)
+    reclaimed = strip_text(as_text(disposal)) == PlotDisposalStatus.RECLAIMED.value
+    return homestead_use & ~reclaimed
+
+
 def normalize_ids(values: np.ndarray) -> np.ndarray:
     """ID numbers as matching keys: trimmed, upper-case X, 15 digits converted to 18.
 

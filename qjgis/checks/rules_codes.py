@@ -41,14 +41,17 @@ def _code_findings(
     normalised = upper_text(strip_text(text))
     suspect = ~mask  # the masks forgive less than the checks: confirm per value
     problems: dict[int, list[str]] = {}
+    warned: dict[int, list[str]] = {}  # a legacy county: passes, with a warning
     for s in np.flatnonzero(suspect).tolist():
         result = check(str(text[s]))  # type: ignore[operator]
         if not result.ok:
             problems[s] = [p.value for p in result.errors]
         else:
             normalised[s] = result.normalized
+            if codes.CodeProblem.OLD_COUNTY_CODE in result.warnings:
+                warned[s] = [codes.CodeProblem.OLD_COUNTY_CODE.value]
     dup = duplicated(normalised)
-    flagged = sorted(set(problems) | set(np.flatnonzero(dup).tolist()))
+    flagged = sorted(set(problems) | set(warned) | set(np.flatnonzero(dup).tolist()))
     out = []
     groups: dict[str, list[int]] = {}
     for d in np.flatnonzero(dup).tolist():
@@ -66,9 +69,10 @@ def _code_findings(
                 evidence={
                     "code": str(text[i]),
                     "problems": problems.get(i, []),
+                    "warnings": warned.get(i, []),
                     "duplicate_of": [str(keys[j]) for j in sharers],
                 },
-                severity=Severity.ERROR,
+                severity=Severity.ERROR if i in problems or dup[i] else Severity.WARNING,
                 village_code=villages[i],
             )
         )
@@ -78,19 +82,25 @@ def _code_findings(
 # ==================================================================== QJ-R008
 @rule(
     "QJ-R008",
-    version=1,
+    version=2,
     name="Malformed or duplicate codes",
     entity_kind=EntityKind.PARCEL,
+    settings=("district.county_code", "id.legacy_prefixes"),
 )
 def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
     """A 宗地代码 not of the homestead format (GB/T 37346, type JC), or one shared by
     two parcels; likewise a building's 不动产单元代码 (28 characters) or a shared one.
 
+    The county part (first 6 digits) must be the project's district.county_code;
+    a county of id.legacy_prefixes (綦江县 500222) passes with a warning finding.
+    A building's unit code must name a house: fixture letter F.
     Every parcel sharing a code gets a finding, keyed "code#k" in fid order.
+    Version 2: county part and fixture letter F checked; legacy counties warned.
     """
     result = RuleResult()
     check_canceled(feedback)
     legacy = frozenset(settings["id.legacy_prefixes"])
+    county = str(settings["district.county_code"])
     p_text = ctx.raw_text("parcels", "zddm")
     result.findings += _code_findings(
         ctx,
@@ -99,8 +109,10 @@ def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
         keys=ctx.parcel_keys,
         ref=parcel_ref,
         kind=EntityKind.PARCEL,
-        check=lambda c: codes.check_zddm(c, homestead=True, legacy_counties=legacy),
-        mask=codes.valid_zddm_mask(p_text, homestead=True),
+        check=lambda c: codes.check_zddm(
+            c, homestead=True, legacy_counties=legacy, county_code=county
+        ),
+        mask=codes.valid_zddm_mask(p_text, homestead=True) & _county_is(p_text, county),
         villages=ctx.parcel_finding_village,
     )
     b_text = ctx.raw_text("buildings", "bdcdyh")
@@ -108,10 +120,10 @@ def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
     # No vectorised mask exists for unit codes: screen the parcel part, then the fixture.
     head_ok = codes.valid_zddm_mask(np.strings.slice(b_trim, 0, 19))
     tail = upper_text(np.strings.slice(b_trim, 19, 28))
-    fixture_ok = np.isin(np.strings.slice(tail, 0, 1), list("FLQ")) & np.strings.isdigit(
+    fixture_ok = (np.strings.slice(tail, 0, 1) == "F") & np.strings.isdigit(
         np.strings.slice(tail, 1, 9)
     )
-    b_mask = head_ok & fixture_ok & (np.strings.str_len(b_trim) == 28)
+    b_mask = head_ok & fixture_ok & (np.strings.str_len(b_trim) == 28) & _county_is(b_trim, county)
     result.findings += _code_findings(
         ctx,
         feedback,
@@ -119,11 +131,18 @@ def malformed_codes(ctx: CheckContext, settings: ProjectSettings, feedback: Feed
         keys=ctx.building_keys,
         ref=building_ref,
         kind=EntityKind.BUILDING,
-        check=lambda c: codes.check_bdcdyh(c, legacy_counties=legacy),
+        check=lambda c: codes.check_bdcdyh(
+            c, legacy_counties=legacy, county_code=county, building=True
+        ),
         mask=b_mask,
         villages=ctx.building_finding_village,
     )
     return result
+
+
+def _county_is(text: np.ndarray, county: str) -> np.ndarray:
+    """Codes whose first six characters (after leading blanks) are the district's county."""
+    return np.strings.slice(np.strings.lstrip(as_text(text)), 0, 6) == county
 
 
 # ==================================================================== QJ-R009

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from qjgis.cases.locate import district_buildings, largest_overlap
+from qjgis.cases.locate import district_buildings, largest_overlap, link_parcels
 from qjgis.cases.model import CaseKind, RuinState, format_case_id
 from qjgis.checks.base import EntityKind, EntityRef, Finding, RuleResult, Severity, rule
 from qjgis.checks.context import CheckContext
@@ -37,8 +37,11 @@ def _placed(ctx: CheckContext) -> tuple[LayerData, LayerData, np.ndarray]:
     return ctx.buildings, ctx.parcels, ctx.building_parcel
 
 
-def _ruins_placed(ctx: Any, feedback: Feedback) -> tuple[LayerData, LayerData, Any, Any]:
-    """(buildings, parcels, ruin row indexes, parcel index of each ruin or -1).
+def _ruins_placed(
+    ctx: Any, feedback: Feedback
+) -> tuple[LayerData, LayerData, Any, Any, dict[int, str | None]]:
+    """(buildings, parcels, ruin row indexes, parcel index of each ruin or -1, and the
+    household (户号) of each of those parcels' fids by the link rule).
 
     In a check run the context has read both layers and joined every building
     to the parcel it overlaps most already: reading and joining them again cost
@@ -48,27 +51,38 @@ def _ruins_placed(ctx: Any, feedback: Feedback) -> tuple[LayerData, LayerData, A
     if isinstance(ctx, CheckContext):
         b, p, where = _placed(ctx)
         ruin = np.flatnonzero(b.attrs["status"] == BuildingStatus.RUIN.value)
-        return b, p, ruin, where[ruin]
+        k = where[ruin]
+        hh = ctx.parcel_household
+        links = {
+            int(p.fids[i]): (str(ctx.household_keys[hh[i]]) if hh[i] >= 0 else None)
+            for i in k[k >= 0].tolist()
+        }
+        return b, p, ruin, k, links
     b = ctx.store.read_layer("buildings", ["bdcdyh", "status"])
     ruin = np.flatnonzero(b.attrs["status"] == BuildingStatus.RUIN.value)
     feedback.set_progress(0.2, "QJ-R014")
     p = ctx.store.read_layer("parcels", ["zddm", "household_no", "village_code"])
-    return b, p, ruin, largest_overlap(b.geometry[ruin], p.geometry)
+    k = largest_overlap(b.geometry[ruin], p.geometry)
+    return b, p, ruin, k, link_parcels(ctx.store, [int(p.fids[i]) for i in k[k >= 0]])
 
 
 @rule(
     "QJ-R014",
-    version=1,
+    version=2,
     name="Ruin with no disposition, or whose case is past its deadline",
     entity_kind=EntityKind.BUILDING,
     date_dependent=True,
     reads_project=True,
 )
 def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback) -> RuleResult:
-    """A ruin (残垣断壁) with no case or no disposition yet, or a ruin case past its deadline."""
+    """A ruin (残垣断壁) with no case or no disposition yet, or a ruin case past its deadline.
+
+    The household named is the one DESIGN.md's link rule finds for the ruin's parcel
+    (version 2; version 1 named the parcel's recorded 户号 only).
+    """
     store, as_of = ctx.store, ctx.as_of
     result = RuleResult()
-    b, p, ruin, where = _ruins_placed(ctx, feedback)
+    b, p, ruin, where, links = _ruins_placed(ctx, feedback)
     check_canceled(feedback)
 
     day = as_of.isoformat()
@@ -110,7 +124,7 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
         village = None
         if k >= 0:
             entities.append(EntityRef(EntityKind.PARCEL, str(p.attrs["zddm"][k]), int(p.fids[k])))
-            hh = p.attrs["household_no"][k]
+            hh = links.get(int(p.fids[k]))
             if hh:
                 entities.append(EntityRef(EntityKind.HOUSEHOLD, str(hh)))
             village = p.attrs["village_code"][k]
@@ -164,7 +178,7 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
 
 @rule(
     "QJ-R015",
-    version=1,
+    version=2,
     name="Renovation (C/D) for a household that holds another house",
     entity_kind=EntityKind.BUILDING,
     reads_project=True,
@@ -172,7 +186,11 @@ def ruin_not_dealt_with(ctx: Any, settings: ProjectSettings, feedback: Feedback)
 def renovation_with_other_house(
     ctx: Any, settings: ProjectSettings, feedback: Feedback
 ) -> RuleResult:
-    """A live C/D renovation case whose household has a standing building on another parcel."""
+    """A live C/D renovation case whose household has a standing building on another parcel.
+
+    Version 2: the other parcel counts only when it is one of the household's homesteads,
+    by the link rule and the checks' homestead test (a workshop plot's shed is no house).
+    """
     store = ctx.store
     result = RuleResult()
     cases = store.execute_sql(
@@ -183,12 +201,15 @@ def renovation_with_other_house(
     if not cases:
         return result
     feedback.set_progress(0.1, "QJ-R015")
-    d = district_buildings(store, _placed(ctx) if isinstance(ctx, CheckContext) else None)
+    d = district_buildings(store, ctx if isinstance(ctx, CheckContext) else None)
     check_canceled(feedback)
     case_households = np.array([c[3] for c in cases], dtype=object)
     # Only the buildings of households with a case matter: a small subset to group.
+    # Houses count on the household's homesteads (the checks' predicate and link).
     mine = np.flatnonzero(
-        np.isin(d["household_no"].astype(str), case_households.astype(str)) & d["standing"]
+        np.isin(d["household_no"].astype(str), case_households.astype(str))
+        & d["standing"]
+        & d["homestead"]
     )
     by_household: dict[str, list[int]] = {}
     for i in mine.tolist():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from qjgis import codes
 from qjgis.checks.base import EntityKind, Finding, RuleResult, Severity, rule
 from qjgis.checks.context import CheckContext
 from qjgis.checks.evidence import (
@@ -22,7 +23,8 @@ from qjgis.checks.evidence import (
     skip_geometry,
     text,
 )
-from qjgis.checks.joins import group
+from qjgis.checks.joins import duplicated, group
+from qjgis.codes import upper_text
 from qjgis.feedback import Feedback, check_canceled
 from qjgis.settings import ProjectSettings
 
@@ -154,10 +156,88 @@ def building_straddles(
     return result
 
 
+# ==================================================================== QJ-R016
+@rule(
+    "QJ-R016",
+    version=1,
+    name="Building beyond its parcel (房屋超出宗地范围)",
+    entity_kind=EntityKind.BUILDING,
+    settings=("check.beyond_m2", "check.beyond_share", "check.outside_share"),
+)
+def building_beyond_parcel(
+    ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
+) -> RuleResult:
+    """A building mostly on one parcel with part of it on no parcel at all.
+
+    Flagged when its largest overlap with one parcel is at least half its
+    footprint, and the area outside every parcel exceeds both check.beyond_m2
+    and check.beyond_share of the footprint. A building almost wholly outside
+    (QJ-R004) is never flagged here; one across two parcels (QJ-R005) may be,
+    when it also juts out of both.
+    """
+    result = RuleResult()
+    check_canceled(feedback)
+    skip_geometry(result, ctx.building_status)
+    j = ctx.building_join
+    share_min = float(settings["check.beyond_share"])
+    m2_min = float(settings["check.beyond_m2"])
+    footprint = shapely.area(ctx.building_geom)
+    footprint = np.where(ctx.building_usable, footprint, np.nan)
+    # Only a building its largest parcel does not cover can jut out: the rest is settled.
+    seated = (
+        ctx.building_usable
+        & (j.parcel >= 0)
+        & (j.share >= 0.5)
+        & (j.total_share >= float(settings["check.outside_share"]))  # never with QJ-R004
+    )
+    partial = np.flatnonzero(seated & (j.share < 1.0 - 1e-9))
+    outside = np.zeros(len(partial))
+    single = j.hits[partial] == 1
+    # One parcel touched: what its share leaves is outside. Several (their overlaps may
+    # overlap each other): the footprint less its intersection with their union.
+    outside[single] = footprint[partial[single]] * (1.0 - j.share[partial[single]])
+    for k in np.flatnonzero(~single):  # buildings across parcels: a handful
+        if k % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+        b = int(partial[k])
+        lo, hi = np.searchsorted(j.pairs_building, [b, b + 1])
+        union = shapely.union_all(ctx.parcel_geom[j.pairs_parcel[lo:hi]])
+        inside = shapely.area(shapely.intersection(ctx.building_geom[b], union))
+        outside[k] = footprint[b] - inside
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out_share = outside / footprint[partial]
+    hit = (outside > m2_min) & (out_share > share_min)
+    for k in np.flatnonzero(hit):
+        if k % PROGRESS_EVERY == 0:
+            check_canceled(feedback)
+        b = int(partial[k])
+        p = int(j.parcel[b])
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R016",
+                key=str(ctx.building_keys[b]),
+                entity_kind=EntityKind.BUILDING,
+                entities=(building_ref(ctx, b), parcel_ref(ctx, p)),
+                evidence={
+                    **_building_facts(ctx, b),
+                    "footprint_m2": m2(footprint[b]),
+                    "outside_m2": m2(outside[k]),
+                    "outside_share": ratio(out_share[k]),
+                    "largest_parcel": str(ctx.parcel_keys[p]),
+                    "largest_share": ratio(j.share[b]),
+                    "parcels": _overlaps(ctx, b),
+                },
+                severity=Severity.WARNING,
+                village_code=ctx.building_finding_village[b],
+            )
+        )
+    return result
+
+
 # ==================================================================== QJ-R012
 @rule(
     "QJ-R012",
-    version=1,
+    version=2,
     name="Building recorded on another parcel than the one it lies in",
     entity_kind=EntityKind.BUILDING,
     settings=("check.outside_share",),
@@ -165,9 +245,15 @@ def building_straddles(
 def building_recorded_parcel(
     ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
 ) -> RuleResult:
-    """A building whose recorded 宗地代码 is not the code of the parcel it overlaps most.
+    """A building whose recorded 宗地代码, or the first 19 characters of its
+    不动产单元代码, is not the code of the parcel it overlaps most.
 
-    Buildings outside every parcel are QJ-R004's and not judged here.
+    The unit code is compared only where the parcel's own code is well formed
+    and unique (QJ-R008 judges the others) and the unit code has its 28
+    characters. The evidence shows both comparisons, and whether the recorded
+    code and the unit code's parcel part agree with each other. Buildings
+    outside every parcel are QJ-R004's and not judged here.
+    Version 2: the unit code's parcel part is compared too.
     """
     result = RuleResult()
     check_canceled(feedback)
@@ -176,11 +262,19 @@ def building_recorded_parcel(
     usable = ctx.building_usable
     inside = usable & (j.parcel >= 0) & (j.total_share >= float(settings["check.outside_share"]))
     recorded = ctx.text("buildings", "zddm")
-    result.skip("no_recorded_code", int((inside & (recorded == "")).sum()))
+    unit = upper_text(ctx.text("buildings", "bdcdyh"))
+    result.skip("no_recorded_code", int((inside & (recorded == "") & (unit == "")).sum()))
     parcel_codes = ctx.text("parcels", "zddm")
+    code_ok = codes.valid_zddm_mask(parcel_codes, homestead=True) & ~duplicated(parcel_codes)
     actual = np.full(len(recorded), "", dtype=parcel_codes.dtype)
     actual[inside] = parcel_codes[j.parcel[inside]]
-    wrong = np.flatnonzero(inside & (recorded != "") & (recorded != actual))
+    unit_parcel = np.strings.slice(unit, 0, 19)
+    compared = np.zeros(len(unit), dtype=bool)
+    compared[inside] = code_ok[j.parcel[inside]]
+    compared &= np.strings.str_len(unit) == 28
+    recorded_wrong = inside & (recorded != "") & (recorded != actual)
+    unit_wrong = compared & (unit_parcel != upper_text(actual))
+    wrong = np.flatnonzero(recorded_wrong | unit_wrong)
     named_parcel = ctx.parcel_code_table.find(recorded[wrong])
     for k, b in enumerate(wrong):
         if k % PROGRESS_EVERY == 0:
@@ -188,6 +282,11 @@ def building_recorded_parcel(
         p = int(j.parcel[b])
         named = int(named_parcel[k])
         named_ref = (parcel_ref(ctx, named),) if named >= 0 else ()
+        problems = []
+        if recorded_wrong[b]:
+            problems.append("recorded_parcel_differs")
+        if unit_wrong[b]:
+            problems.append("unit_code_differs")
         result.findings.append(
             Finding(
                 rule_id="QJ-R012",
@@ -195,8 +294,16 @@ def building_recorded_parcel(
                 entity_kind=EntityKind.BUILDING,
                 entities=(building_ref(ctx, int(b)), parcel_ref(ctx, p), *named_ref),
                 evidence={
-                    "recorded_parcel": str(recorded[b]),
+                    "problems": problems,
+                    "recorded_parcel": str(recorded[b]) or None,
                     "actual_parcel": str(ctx.parcel_keys[p]),
+                    "unit_code": str(unit[b]) or None,
+                    "unit_code_parcel": str(unit_parcel[b]) if compared[b] else None,
+                    "recorded_matches_unit_code": (
+                        bool(recorded[b] == unit_parcel[b])
+                        if recorded[b] != "" and len(unit[b]) == 28
+                        else None
+                    ),
                     "share": ratio(j.share[b]),
                     "recorded_exists": named >= 0,
                 },

@@ -34,14 +34,17 @@ Decisions, each for the user who opens the file elsewhere:
   digit runs that look like one are masked inside free text and JSON, unless `unmask`. Every
   export is audited (`export`, or `export.unmask` for clear personal data), because a mature
   tool accounts for every copy of personal data that leaves the project.
-- **Atomic output**: everything is written in a temporary folder beside the target and moved
-  into place only when complete, inside the transaction that writes the audit entry; a failure
-  leaves no file. An existing target is refused unless `overwrite`.
+- **Atomic output**: everything is written in a temporary folder beside the target; the audit
+  entry is committed, and only then are the files moved into place, so an output file never
+  exists without its audit entry (a kill between the two leaves an entry for a file that is
+  not there, which says more than a copy nobody accounted for). A failure leaves no file. The
+  temporary folder records its project and holds a lock while its export runs: the next
+  export of the project into that folder removes folders left by a killed export
+  (`clean_stale_exports`). An existing target is refused unless `overwrite`.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -359,6 +362,38 @@ def mask_text_column(values: Sequence[Any] | np.ndarray) -> np.ndarray:
         masked = _ID_IN_TEXT.sub(_mask_match_id, text[i])
         out[idx[i]] = _PHONE_IN_TEXT.sub(_mask_match_phone, masked)
     return out
+
+
+def mask_nested(value: Any) -> Any:
+    """A JSON-like value (a report, a result) with every ID- and phone-like digit run masked.
+
+    For what a command prints rather than exports: an import report quotes encoding
+    samples such as `石学光(500222196104242923)` and the failing values of bad ID
+    numbers. Keys are kept; numbers are left alone (an 18-digit ID is never a JSON
+    number here: the importer keeps IDs as text).
+    """
+    if isinstance(value, str):
+        return mask_text_column(np.array([value], dtype=object))[0]
+    if isinstance(value, dict):
+        return {k: mask_nested(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_nested(v) for v in value]
+    return value
+
+
+def personal_view(
+    store: GpkgStore, value: Any, *, unmask: bool, command: str, entity: str | None
+) -> Any:
+    """`value` as a command may print it: masked, or in clear with an audit entry.
+
+    DESIGN.md, "Personal data": unmasked output is an explicit option and is
+    audited, whether it goes to a file (export) or to the screen (`--unmask`).
+    """
+    if not unmask:
+        return mask_nested(value)
+    with store.transaction() as conn:
+        store.audit(conn, command + ".unmask", entity, None, {"shown": "unmasked"})
+    return value
 
 
 def _mask(table: _Table) -> None:
@@ -771,7 +806,7 @@ def _write_alias_table(
     path: Path, fields: Sequence[Field], details: Sequence[Field], details_name: str
 ) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
+        w = tables.CsvWriter(fh)
         w.writerow(["field", "column", "title", "type"])
         w.writerows((f.shp, f.column, f.title, f.kind) for f in fields)
         # Columns kept in the details table instead of the DBF, so that they are found.
@@ -824,14 +859,14 @@ def _write_shp(
     if details:
         key = fields[0]  # the row's identifier in the DBF
         with (tmp / f"{stem}_details.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
+            w = tables.CsvWriter(fh)
             w.writerow([key.shp] + [f.column for f in details])
             w.writerows(
                 zip(
                     *[_text(table.columns[f.column]).tolist() for f in [key, *details]], strict=True
                 )
             )
-    return sorted(p.name for p in tmp.iterdir()), omitted
+    return sorted(p.name for p in tmp.iterdir() if not p.name.startswith(".")), omitted
 
 
 def _write_gpkg(tmp: Path, final: Path, table: _Table, layer: str, crs: str) -> list[str]:
@@ -999,6 +1034,70 @@ def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
     return [target.name]
 
 
+# ==================================================================== temporary folders
+EXPORT_TMP_SUFFIX = ".export.tmp"
+# Dot names: never taken for output files (`_write_shp` lists the folder).
+_OWNER = ".owner.json"
+_LOCK = ".lock"
+
+
+def _lock_file(fh: Any) -> bool:
+    """Take an exclusive lock on an open file without waiting; False if another holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _claim(tmp: Path, store: GpkgStore) -> Any:
+    """Mark `tmp` as this project's running export; the returned file holds the lock.
+
+    The operating system drops the lock when the process dies, however it dies, so a
+    folder whose lock can be taken belongs to an export that no longer runs.
+    """
+    (tmp / _OWNER).write_text(
+        json.dumps({"project": str(Path(store.path).resolve()), "pid": os.getpid()}),
+        encoding="utf-8",
+    )
+    fh = open(tmp / _LOCK, "a+b")  # noqa: SIM115 - held open until the export ends
+    _lock_file(fh)
+    return fh
+
+
+def clean_stale_exports(store: GpkgStore, folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary folders a killed export of this project left in `folder`.
+
+    Only folders that name this project as their owner and whose lock is free are
+    removed: another project's, and a running export's, are left alone.
+    """
+    project = str(Path(store.path).resolve())
+    removed = []
+    for tmp in Path(folder).glob(f".*{EXPORT_TMP_SUFFIX}"):
+        try:
+            owner = json.loads((tmp / _OWNER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        if not isinstance(owner, dict) or owner.get("project") != project:
+            continue
+        try:
+            with open(tmp / _LOCK, "a+b") as fh:
+                if not _lock_file(fh):
+                    continue  # its export still runs
+        except OSError:
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+        removed.append(tmp)
+    return removed
+
+
 # ==================================================================== the command
 def _check_options(layer: str, fmt: str, encoding: str | None) -> str | None:
     if layer not in LAYERS:
@@ -1092,9 +1191,11 @@ def export_layer(
         _mask(table)
     fb.set_progress(0.4, "write")
     crs = store.settings().crs
-    tmp = final.parent / f".{final.name}.{os.getpid()}.export.tmp"
+    clean_stale_exports(store, final.parent)
+    tmp = final.parent / f".{final.name}.{os.getpid()}{EXPORT_TMP_SUFFIX}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
+    lock = _claim(tmp, store)
     try:
         omitted: list[str] = []
         if fmt == "shp":
@@ -1122,17 +1223,19 @@ def export_layer(
             }  # fmt: skip
             command = "export.unmask" if unmask else "export"
             result.audit_id = store.audit(conn, command, layer, None, after)
-            for n in names:
-                os.replace(tmp / n, final.parent / n)
-            if fmt == "shp":
-                # Sidecars of an older export under the same name would not match the new
-                # files (a stale .shx next to a new .dbf): remove them.
-                keep = set(names)
-                for s in SHP_SIDECARS:
-                    old = final.with_suffix(s)
-                    if old.name not in keep and old.exists():
-                        old.unlink()
+        # Committed: only now may the files appear under their names.
+        for n in names:
+            os.replace(tmp / n, final.parent / n)
+        if fmt == "shp":
+            # Sidecars of an older export under the same name would not match the new
+            # files (a stale .shx next to a new .dbf): remove them.
+            keep = set(names)
+            for s in SHP_SIDECARS:
+                old = final.with_suffix(s)
+                if old.name not in keep and old.exists():
+                    old.unlink()
     finally:
+        lock.close()
         shutil.rmtree(tmp, ignore_errors=True)
     fb.set_progress(1.0, "done")
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,16 @@ QjgisError.register(
     }
 )
 
-#: target column -> names it is known by (exact names; compared case- and space-insensitively)
-PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+#: A preset name is sure (confidence 1.0) unless given with its own confidence: a
+#: generic or ambiguous name (`code`, `NAME`, `编号`) is a guess a person should see.
+Preset = str | tuple[str, float]
+
+#: target column -> names it is known by (compared case-, space- and `*`-insensitively)
+PRESETS: dict[str, dict[str, tuple[Preset, ...]]] = {
     "parcels": {
-        "zddm": ("ZDDM", "宗地代码", "宗地编码", "地籍号码"),
+        "zddm": ("ZDDM", "宗地代码", "宗地编码", "地籍号码", "地籍号"),
         "bdcdyh": ("BDCDYH", "不动产单元号", "不动产单元代码"),
-        "village_code": ("CDM", "村代码", "所在村代码", "CJDM", "XZCDM"),
+        "village_code": ("CDM", "村代码", "所在村代码", "CJDM", "XZCDM", ("CUNDM", 0.9)),
         "zl": ("ZL", "坐落", "宗地坐落", "TDZL"),
         "yt": ("YT", "用途", "PZYT", "土地用途"),
         "land_type": ("YDL", "原地类", "DLMC", "地类"),
@@ -66,40 +71,73 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
             "HZSFZ",
             "户主身份证号",
         ),
-        "household_no": ("HH", "户号"),
+        "household_no": ("HH", "户号", "户编号", "户码", "农户编码", ("HBM", 0.9)),
         "co_holders": ("GYQLR", "共有权利人", "共有人"),
     },
     "buildings": {
         "bdcdyh": ("BDCDYH", "不动产单元号", "不动产单元代码"),
         "zrzh": ("ZRZH", "自然幢号", "幢号"),
         "zddm": ("ZDDM", "宗地代码", "登记宗地代码"),
-        "floors": ("ZCS", "总层数", "LCS", "楼层数", "层数"),
-        "structure": ("FWJG", "房屋结构", "结构"),
-        "year_built": ("JCNF", "建成年份", "JGRQ", "竣工日期", "ZFJCSJ", "建成时间"),
+        # CS is 层数 in 房地一体 tables; 0.9 because a short code is a guess
+        "floors": ("ZCS", "总层数", "LCS", "楼层数", "层数", ("CS", 0.9), ("FWCS", 0.9)),
+        "structure": ("FWJG", "房屋结构", "结构", ("JG", 0.9), "建筑结构"),
+        "year_built": ("JCNF", "建成年份", "JGRQ", "竣工日期", "ZFJCSJ", "建成时间", "建房时间"),
         "footprint_area": ("ZZDMJ", "幢占地面积", "JZWZDMJ", "建筑物占地面积", "占地面积"),
+        "floor_area": ("JZMJ", "建筑面积", "SCJZMJ", "实测建筑面积", "FWJZMJ", "房屋建筑面积"),
         "status": ("FWZT", "房屋状态", "JZWZT", "建筑物状态"),
         "danger_grade": ("WFDJ", "危房等级", "鉴定等级"),
         "assessed": ("JDRQ", "鉴定日期"),
         "assessed_by": ("JDDW", "鉴定单位"),
     },
     "villages": {
-        "code": ("CDM", "村代码", "XZCDM", "行政村代码", "CJDM", "ZLDWDM"),
-        "name": ("CMC", "村名称", "XZCMC", "行政村名称", "村名", "ZLDWMC"),
-        "town_code": ("XZQDM", "镇街代码", "XZDM", "乡镇代码", "镇代码"),
+        # 区划码/行政区划代码 and XZQDM name the unit the file is about: at village level, the
+        # village. `code` alone is a guess (0.6); CUNDM/CUNMC are 村代码/村名称 in pinyin initials.
+        "code": (
+            "CDM", "村代码", "XZCDM", "行政村代码", "CJDM", "ZLDWDM", "CUNDM", "村级代码",
+            ("区划码", 0.9), ("区划代码", 0.9), ("行政区划代码", 0.9), ("XZQHDM", 0.9),
+            ("XZQDM", 0.8), ("行政区代码", 0.8), ("code", 0.6),
+        ),
+        "name": (
+            "CMC", "村名称", "XZCMC", "行政村名称", "村名", "ZLDWMC", "CUNMC", "村级名称",
+            ("XZQMC", 0.8), ("行政区名称", 0.8), ("地名", 0.8), ("名称", 0.7), ("NAME", 0.6),
+        ),
+        "town_code": (
+            "镇街代码", "XZDM", "乡镇代码", "镇代码", "镇街码", "XZQDM",
+        ),
     },
     "households": {
-        "household_no": ("HH", "户号", "户编号"),
-        "name": ("XM", "姓名", "成员姓名"),
-        "id_number": ("SFZH", "SFZHM", "ZJH", "身份证号", "身份证号码", "公民身份号码", "证件号码"),
-        "relation": ("YHZGX", "与户主关系", "关系"),
+        "household_no": ("HH", "户号", "户编号", "户码", "农户编码", "户编码", ("HBM", 0.9)),
+        "name": ("XM", "姓名", "成员姓名", "家庭成员姓名"),
+        "id_number": (
+            "SFZH", "SFZHM", "ZJH", "身份证号", "身份证号码", "公民身份号码", "证件号码",
+            "成员身份证号", "成员身份证号码",
+        ),
+        "relation": ("YHZGX", "与户主关系", "关系", "家庭关系", "成员关系"),
         "sex": ("XB", "性别"),
         "birth_date": ("CSRQ", "出生日期"),
         "household_type": ("HLX", "NHLX", "农户类型", "户类型", "户别"),
         "lives_in_village": ("SFZC", "是否在村居住", "在村居住"),
         "split_status": ("FHZT", "分户状态"),
         "phone": ("LXDH", "DH", "联系电话", "电话", "手机号"),
-        "village_code": ("CDM", "村代码"),
+        "village_code": ("CDM", "村代码", ("CUNDM", 0.9)),
+        "head_name": ("HZXM", "户主姓名"),
+        "head_id": ("HZSFZ", "HZSFZH", "HZZJHM", "户主身份证号", "户主身份证号码", "户主证件号码"),
+        "declared_size": (
+            "JTRK", "家庭人口", "家庭人口数", "户籍人口数", "户籍人口", "HJRKS", "家庭成员数量",
+            "家庭成员数", "家庭人数", "户内人口", ("人口数", 0.9), ("RKS", 0.9),
+        ),
+        "joined_on": ("QRRQ", "迁入日期", "迁入时间", "入户日期", ("登记日期", 0.8), ("DJRQ", 0.8)),
+        "left_on": ("QCRQ", "迁出日期", "迁出时间", "注销日期", "注销时间", ("ZXRQ", 0.9)),
     },
+}  # fmt: skip
+
+#: Targets a layer's rows are keyed or named by: filled before optional targets when
+#: one field could fill either.
+KEY_TARGETS: dict[str, tuple[str, ...]] = {
+    "villages": ("code", "name"),
+    "parcels": ("zddm",),
+    "buildings": ("bdcdyh", "zddm"),
+    "households": ("household_no", "name"),
 }
 
 #: the type each target column takes (for conversion): text, real, integer, date, year, bool
@@ -124,7 +162,12 @@ TYPES["name"] = "text"
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-()（）]+", "", name).upper()
+    # `*` (and the full-width ＊) marks a required column in templates: 户号*, *姓名
+    return re.sub(r"[\s_\-()（）*＊]+", "", name).upper()
+
+
+def _preset(entry: Preset) -> tuple[str, float]:
+    return (entry, 1.0) if isinstance(entry, str) else entry
 
 
 @dataclass
@@ -132,7 +175,7 @@ class FieldMapping:
     layer: str
     fields: dict[str, str | None]  # source field -> target column, None = kept in extra
     confidence: dict[str, float] = field(default_factory=dict)
-    origin: dict[str, str] = field(default_factory=dict)  # preset | file | none
+    origin: dict[str, str] = field(default_factory=dict)  # preset | file | saved | none
 
     def targets(self) -> dict[str, str]:
         return {t: s for s, t in self.fields.items() if t is not None}
@@ -151,20 +194,27 @@ class FieldMapping:
 
 
 def detect(layer: str, source_fields: list[str]) -> FieldMapping:
-    """Map source fields by the presets: an exact known name is sure (1.0); a Chinese
-    title that contains a known Chinese title is likely (0.7). Each target is filled once,
-    by the most confident source field."""
+    """Map source fields by the presets: a known name has its preset's confidence (1.0
+    unless the name is a generic one); a Chinese title that contains a known Chinese
+    title is likely (0.7). Each target is filled once, by the most confident source field."""
     presets = PRESETS[layer]
+    known = {
+        target: [(_norm(name), conf) for name, conf in map(_preset, names)]
+        for target, names in presets.items()
+    }
     candidates: list[tuple[float, int, str, str]] = []
     for order, src in enumerate(source_fields):
         n = _norm(src)
-        for target, names in presets.items():
-            normed = [_norm(x) for x in names]
-            if n in normed:
-                rank = normed.index(n)
-                candidates.append((1.0 - rank * 1e-3, order, src, target))
+        if not n:
+            continue
+        for target, names in known.items():
+            exact = [(rank, conf) for rank, (x, conf) in enumerate(names) if x == n]
+            if exact:
+                rank, conf = exact[0]
+                # the earlier a name in its preset, the likelier (ties between targets)
+                candidates.append((conf - rank * 1e-4, order, src, target))
             elif not n.isascii() and any(
-                len(x) >= 2 and not x.isascii() and x in n for x in normed
+                len(x) >= 2 and not x.isascii() and x in n for x, _ in names
             ):
                 candidates.append((0.7, order, src, target))
     fields: dict[str, str | None] = dict.fromkeys(source_fields)
@@ -178,7 +228,57 @@ def detect(layer: str, source_fields: list[str]) -> FieldMapping:
         confidence[src] = round(min(conf, 1.0), 2)
         origin[src] = "preset"
         taken.add(target)
+    # A target the layer cannot do without takes a field from an optional target
+    # (XZQDM is the town's code beside a village code, but the village's code alone).
+    for need in KEY_TARGETS.get(layer, ()):
+        if need in taken:
+            continue
+        for conf, _, src, target in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            held = fields[src]
+            if target == need and held is not None and held not in KEY_TARGETS[layer]:
+                taken.discard(held)
+                fields[src] = need
+                confidence[src] = round(min(conf, 1.0), 2)
+                taken.add(need)
+                break
     return FieldMapping(layer, fields, confidence, origin)
+
+
+def _user_mappings(store: Any, layer: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """(batch, fields) of the batches of `layer`, newest first, whose mapping the user
+    chose (from a mapping file, or remembered from one), undone batches left out."""
+    rows = store.execute_sql(
+        "SELECT fid, mapping FROM import_batches WHERE layer = ? AND undone = 0 "
+        "AND mapping IS NOT NULL ORDER BY fid DESC",
+        (layer,),
+    )
+    for fid, text in rows:
+        try:
+            stored = json.loads(text)
+        except (TypeError, ValueError):
+            continue
+        fields, origin = stored.get("fields"), stored.get("origin", {})
+        mine = isinstance(origin, dict) and any(o in ("file", "saved") for o in origin.values())
+        if isinstance(fields, dict) and mine:
+            yield int(fid), fields
+
+
+def saved_fields(store: Any, layer: str) -> frozenset[str]:
+    """Every source field name of the user's saved mappings for `layer`."""
+    return frozenset(name for _, fields in _user_mappings(store, layer) for name in fields)
+
+
+def remembered(
+    store: Any, layer: str, source_fields: list[str]
+) -> tuple[int, dict[str, str | None]] | None:
+    """The mapping a user chose (with a mapping file) for an earlier file of `layer` with
+    exactly these fields, as (batch, overrides); None when there is none. The latest
+    batch not undone wins: the user's last word for this form of file."""
+    want = sorted(source_fields)
+    for fid, fields in _user_mappings(store, layer):
+        if sorted(fields) == want:
+            return fid, dict(fields)
+    return None
 
 
 def load(path: str | Path) -> dict[str, str | None]:
@@ -201,9 +301,10 @@ def load(path: str | Path) -> dict[str, str | None]:
 
 
 def apply_overrides(
-    mapping: FieldMapping, overrides: dict[str, str | None], source: str
+    mapping: FieldMapping, overrides: dict[str, str | None], source: str, origin: str = "file"
 ) -> FieldMapping:
-    """Apply a mapping file over the detected one; the file's choices win."""
+    """Apply a mapping file (or a remembered mapping: origin "saved") over the detected
+    one; its choices win."""
     valid = set(PRESETS[mapping.layer])
     for src, target in overrides.items():
         if src not in mapping.fields:
@@ -217,7 +318,7 @@ def apply_overrides(
                     mapping.confidence.pop(other, None)
                     mapping.origin[other] = "none"
         mapping.fields[src] = target
-        mapping.origin[src] = "file"
+        mapping.origin[src] = origin
         if target is None:
             mapping.confidence.pop(src, None)
         else:

@@ -9,10 +9,12 @@ they are stored as written and reported unrecoverable, never guessed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
 import time
-import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,94 +34,133 @@ QjgisError.register(
             "in the first {rows} rows of any sheet"
         ),
         "register_needs": "{path}: the register has no {column} column (mapped: {mapped})",
-        "xls_unsupported": "{path}: reading .xls needs the xlrd package; save the file as .xlsx",
+        "register_header_row": (
+            "{path}: header row {row} is outside the sheet {sheet} ({rows} rows); "
+            "give the row number the spreadsheet shows"
+        ),
+        "register_header_row_empty": (
+            "{path}: row {row} of sheet {sheet} is no header: none of its cells "
+            "({cells}) is a register column"
+        ),
+        "register_empty": (
+            "{path}: the register has a header (row {row}) but no data rows "
+            "({skipped} placeholder rows skipped); nothing imported"
+        ),
     }
 )
 
 _HEADER_SCAN = 20
-_HOUSEHOLD_FIELDS = ("village_code", "household_type", "lives_in_village", "split_status")
+_HOUSEHOLD_FIELDS = (
+    "village_code", "household_type", "lives_in_village", "split_status", "declared_size",
+)  # fmt: skip
 _MEMBER_FIELDS = ("name", "id_number", "relation", "sex", "birth_date", "phone")
-_HEAD = "户主"
+_MEMBER_DATES = ("joined_on", "left_on")
+#: 与户主关系 values that make a row the head of a household (it starts the household)
+HEAD_RELATIONS = frozenset({"户主", "本人", "户主本人", "本人(户主)", "本人（户主）"})
+#: What templates and exports put in a cell that has no value: a row of these is no person.
+PLACEHOLDERS = frozenset(
+    {"N", "NULL", "NONE", "NAN", "N/A", "#N/A", "-", "--", "—", "——", "/", "\\", "无", "空",
+     "…", "..."}
+)  # fmt: skip
+#: The columns whose values make a row a person; a row with none of them is skipped.
+_IDENTITY = ("household_no", "name", "id_number", "head_id")
 
 
 def read_table(
-    path: Path, encoding: str | None
-) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
-    """(header, data rows, facts about the read) of the register's member table."""
+    path: Path,
+    encoding: str | None,
+    header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[np.ndarray], np.ndarray, dict[str, Any]]:
+    """(header, data columns, the data's 0-based sheet rows, facts about the read) of
+    the register's member table: blank rows left out, empty cells None.
+
+    The header is the row among the first rows that names the most register
+    columns (or row `header_row`, 1-based as the spreadsheet shows it). A
+    printed form's header spans two rows with merged cells (户主姓名 merged
+    down, 家庭成员情况 merged across 姓名, 身份证号码 ...): merged cells take
+    their value, and blanks in the header row take the title above them, so
+    the lower row is the whole header. Columns with neither a title nor data
+    (column13 … column255 of a formatted sheet) are dropped. `known` are source
+    field names a mapping file or a remembered mapping names: they count as
+    register columns too.
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, encoding)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix == ".xls":
-        return _read_xls(path)
-    raise QjgisError("source_format", path=str(path), suffix=suffix or "(none)")
+        sheets: Iterator[_Sheet] = iter([_csv_sheet(path, encoding)])
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+        sheets = _excel_sheets(path)
+    else:
+        raise QjgisError("source_format", path=str(path), suffix=suffix or "(none)")
+    with contextlib.closing(sheets) if hasattr(sheets, "close") else contextlib.nullcontext():
+        for sheet in sheets:
+            found = _header(path, sheet, header_row, known)
+            if found is None:
+                continue
+            at, header, used = found
+            header, columns, rows = _columns(header, sheet.rows[at + 1 :])
+            rows += at + 1
+            facts: dict[str, Any] = {"header_row": at + 1, "header_rows": used}
+            if sheet.name is not None:
+                facts["sheet"] = sheet.name
+            if sheet.encoding is not None:
+                facts["encoding"] = sheet.encoding
+            return header, columns, rows, facts
+    raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
 
 
-def _find_header(path: Path, rows: list[list[Any]], sheet: str) -> int | None:
-    for i, row in enumerate(rows[:_HEADER_SCAN]):
-        names = [str(c).strip() for c in row if c is not None and str(c).strip()]
-        if len(names) >= 2 and len(mapping_mod.detect("households", names).targets()) >= 2:
-            return i
-    return None
+class _Sheet:
+    """A sheet's cells as read, and its merged ranges; `head(n)`: the first n rows
+    cleaned (None for empty, text stripped), where the header is looked for."""
+
+    def __init__(
+        self,
+        name: str | None,
+        rows: list[list[Any]],
+        merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+        encoding: dict[str, Any] | None = None,
+    ) -> None:
+        self.name, self.rows, self.merged, self.encoding = name, rows, merged or [], encoding
+        self._head: list[list[Any]] = []
+
+    def head(self, n: int) -> list[list[Any]]:
+        if len(self._head) < min(n, len(self.rows)):
+            self._head = [_clean(r) for r in self.rows[:n]]
+        return self._head
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
-    from openpyxl import load_workbook
+def _clean(row: list[Any]) -> list[Any]:
+    return [(c.strip() or None) if isinstance(c, str) else c for c in row]
+
+
+def _excel_sheets(path: Path) -> Iterator[_Sheet]:
+    """Each sheet of a workbook, read by calamine (Rust): 10× openpyxl's read of the same
+    register (docs/benchmarks.md). Sheets are read one by one, until one has a header."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        kind = path.suffix.lower().lstrip(".").upper()
         raise QjgisError(
-            "source_corrupt", path=str(path), detail=f"not a valid XLSX: {exc}"
+            "source_corrupt", path=str(path), detail=f"not a valid {kind}: {str(exc)[:120]}"
         ) from None
     try:
-        for ws in wb.worksheets:
-            head = [list(r) for r in ws.iter_rows(max_row=_HEADER_SCAN, values_only=True)]
-            at = _find_header(path, head, ws.title)
-            if at is None:
-                continue
-            header = [("" if c is None else str(c).strip()) for c in head[at]]
-            data = [
-                list(r)
-                for r in ws.iter_rows(min_row=at + 2, values_only=True)
-                if any(c is not None and str(c).strip() != "" for c in r)
-            ]
-            return header, data, {"sheet": ws.title, "header_row": at + 1}
+        for name in wb.sheet_names:
+            try:
+                ws = wb.get_sheet_by_name(name)
+                rows = ws.to_python(skip_empty_area=False)
+                merged = list(ws.merged_cell_ranges or [])
+            except (CalamineError, ValueError) as exc:
+                raise QjgisError(
+                    "source_corrupt", path=str(path), detail=f"sheet {name}: {str(exc)[:120]}"
+                ) from None
+            yield _Sheet(name, rows, merged)
     finally:
         wb.close()
-    raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
 
 
-def _read_xls(path: Path) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
-    try:
-        import xlrd  # type: ignore[import-not-found, import-untyped, unused-ignore]
-    except ImportError:
-        raise QjgisError("xls_unsupported", path=str(path)) from None
-    try:
-        book = xlrd.open_workbook(str(path))
-    except Exception as exc:  # xlrd raises its own XLRDError and struct errors on damage
-        raise QjgisError("source_corrupt", path=str(path), detail=str(exc)[:120]) from None
-
-    def value(cell: Any) -> Any:
-        if cell.ctype == xlrd.XL_CELL_DATE:  # a date is a day count in the file
-            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
-        return None if cell.ctype == xlrd.XL_CELL_EMPTY else cell.value
-
-    for sheet in book.sheets():
-        rows = [[value(c) for c in sheet.row(i)] for i in range(sheet.nrows)]
-        at = _find_header(path, rows, sheet.name)
-        if at is None:
-            continue
-        header = [("" if c is None else str(c).strip()) for c in rows[at]]
-        data = [r for r in rows[at + 1 :] if any(c is not None and str(c).strip() for c in r)]
-        return header, data, {"sheet": sheet.name, "header_row": at + 1}
-    raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
-
-
-def _read_csv(
-    path: Path, encoding: str | None
-) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
+def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
     raw = path.read_bytes()
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     sample = body[:65536]
@@ -129,12 +170,140 @@ def _read_csv(
     decision = enc.decide(samples, override=encoding)
     text = body.decode(decision.encoding, errors="replace")  # the one decode of the data
     rows = list(csv.reader(io.StringIO(text)))
-    at = _find_header(path, [list(r) for r in rows], "csv")
-    if at is None:
-        raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
-    header = [c.strip() for c in rows[at]]
-    data: list[list[Any]] = [list(r) for r in rows[at + 1 :] if any(c.strip() for c in r)]
-    return header, data, {"encoding": decision.as_dict(), "header_row": at + 1}
+    return _Sheet(None, rows, encoding=decision.as_dict())
+
+
+def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
+    """Row `at` as a header: merged cells carry their top-left value, and a blank takes
+    the title above it when the row above is itself a row of titles (a two-row header).
+    Also returns the 1-based rows the names came from."""
+    rows = sheet.head(at + 1)
+    width = max((len(r) for r in rows), default=0)
+
+    def cell(r: int, c: int) -> Any:
+        return rows[r][c] if c < len(rows[r]) else None
+
+    names = [cell(at, c) for c in range(width)]
+    used = {at + 1}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= at <= r1:
+            value = cell(r0, c0)
+            for c in range(c0, min(c1 + 1, width)):
+                if names[c] is None and value is not None:
+                    names[c] = value
+                    used.add(r0 + 1)
+    if at > 0:
+        above = [cell(at - 1, c) for c in range(width)]
+        if sum(v is not None for v in above) >= 2:  # not a one-cell title line
+            for c in range(width):
+                if names[c] is None and above[c] is not None:
+                    names[c] = above[c]
+                    used.add(at)
+    return names, sorted(used)
+
+
+def _names(cells: list[Any]) -> list[str]:
+    """Header cells as unique column names; blanks stay "" (named later if they hold data)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for c in cells:
+        name = "" if c is None else str(c).strip()
+        if name:
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:  # a title merged across columns repeats: keep each column
+                name = f"{name}({seen[name]})"
+        out.append(name)
+    return out
+
+
+def _score(names: list[str], known: frozenset[str]) -> int:
+    """How many register columns a candidate header row names."""
+    present = [n for n in names if n]
+    return len(mapping_mod.detect("households", present).targets()) + len(known & set(present))
+
+
+def _header(
+    path: Path, sheet: _Sheet, header_row: int | None, known: frozenset[str]
+) -> tuple[int, list[str], list[int]] | None:
+    """(0-based row, names, 1-based rows used) of the sheet's header, or None."""
+    if header_row is not None:
+        if not 1 <= header_row <= len(sheet.rows):
+            raise QjgisError(
+                "register_header_row", path=str(path), row=header_row,
+                sheet=sheet.name or "csv", rows=len(sheet.rows),
+            )  # fmt: skip
+        cells, used = _filled(sheet, header_row - 1)
+        names = _names(cells)
+        if not _score(names, known):
+            raise QjgisError(
+                "register_header_row_empty", path=str(path), row=header_row,
+                sheet=sheet.name or "csv", cells=", ".join(n for n in names if n)[:200] or "-",
+            )  # fmt: skip
+        return header_row - 1, names, used
+    best: tuple[int, int, list[str], list[int]] | None = None
+    head = sheet.head(_HEADER_SCAN)
+    for at in range(len(head)):
+        if sum(c is not None for c in head[at]) == 0:
+            continue
+        cells, used = _filled(sheet, at)
+        names = _names(cells)
+        score = _score(names, known)
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, at, names, used)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def _columns(
+    header: list[str], body: list[list[Any]]
+) -> tuple[list[str], list[np.ndarray], np.ndarray]:
+    """(names, columns, 0-based body rows kept) of the data under the header.
+
+    Column by column, so that the work per cell runs in numpy: blank rows and the
+    columns with no title and no value go; untitled columns that hold data are
+    named columnN.
+    """
+    widths = set(map(len, body))
+    width = max([len(header), *widths])
+    if widths - {width}:  # CSV lines may be short
+        body = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in body]
+    raw = list(zip(*body, strict=True)) if body else [()] * width
+    columns = [_clean_column(c) for c in raw]
+    filled = [c != None for c in columns]  # noqa: E711
+    any_filled = np.logical_or.reduce(filled) if filled else np.zeros(0, dtype=bool)
+    keep_rows = np.flatnonzero(any_filled)
+    keep = [
+        j for j in range(width) if (j < len(header) and header[j]) or filled[j].any()
+    ]  # fmt: skip
+    names = [header[j] if j < len(header) and header[j] else f"column{j + 1}" for j in keep]
+    whole = len(keep_rows) == len(body)
+    return names, [columns[j] if whole else columns[j][keep_rows] for j in keep], keep_rows
+
+
+def _clean_column(values: tuple[Any, ...]) -> np.ndarray:
+    """Cells as an object array, empty text None (the mapped columns are stripped later:
+    `stripped`)."""
+    out = np.empty(len(values), dtype=object)
+    if not values:
+        return out
+    out[:] = values
+    out[out == ""] = None  # elementwise in C
+    return out
+
+
+#: a blank at either end of any value of a column joined with NULs
+_EDGE_BLANK = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+def stripped(values: np.ndarray) -> np.ndarray:
+    """Text without surrounding blanks, None where nothing is left. A text column whose
+    values have no blank at either end (one regex over the joined column, in C) is
+    returned as it is: most are."""
+    present = values[values != None].tolist()  # noqa: E711
+    if set(map(type, present)) <= {str} and not _EDGE_BLANK.search("\x00".join(present)):
+        return values
+    return np.array(
+        [(v.strip() or None) if type(v) is str else v for v in values.tolist()], dtype=object
+    )
 
 
 def import_register(
@@ -145,134 +314,323 @@ def import_register(
     mapping_file: str | None = None,
     feedback: Feedback | None = None,
     dry_run: bool = False,
+    header_row: int | None = None,
 ) -> dict[str, Any]:
+    """Import a household register: households and their members, one batch.
+
+    Households (issue 11's rule): a row whose 与户主关系 is 户主/本人 — or, without
+    that column, a row with a 户号 — starts a household, keyed by its 户号, else
+    by the 户主身份证号 column, else by the head's own ID number; following rows
+    without a key belong to it until the next head. Rows that name no one (no
+    户号, no name, no ID number: a template's placeholder row) are skipped and
+    counted. A register with no data rows imports nothing and records no batch.
+    """
     fb = feedback or NullFeedback()
     started = time.perf_counter()
     path = Path(source)
     if not path.is_file():
         raise QjgisError("file_not_found", path=source)
     fb.set_progress(0.0, "open")
-    header, data, facts = read_table(path, encoding)
-    names = [h or f"column{i + 1}" for i, h in enumerate(header)]
+    chosen = mapping_mod.load(mapping_file) if mapping_file is not None else None
+    # names the user mapped before count as register columns when finding the header
+    known = mapping_mod.saved_fields(store, "households") if chosen is None else frozenset(chosen)
+    header, data, rows, facts = read_table(path, encoding, header_row, known)
+    names = header
     mapping = mapping_mod.detect("households", names)
-    if mapping_file is not None:
-        mapping_mod.apply_overrides(mapping, mapping_mod.load(mapping_file), source)
+    remembered = None
+    if chosen is not None:
+        mapping_mod.apply_overrides(mapping, chosen, source)
+    else:
+        remembered = mapping_mod.remembered(store, "households", names)
+        if remembered is not None:
+            mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
     targets = mapping.targets()
-    for needed in ("household_no", "name"):
-        if needed not in targets:
-            raise QjgisError(
-                "register_needs", path=source, column=needed,
-                mapped=", ".join(f"{s}->{t}" for t, s in targets.items()) or "-",
-            )  # fmt: skip
-    n = len(data)
-    width = len(names)
-    cols: dict[str, np.ndarray] = {}
-    for j, name in enumerate(names):
-        arr = np.empty(n, dtype=object)
-        arr[:] = [r[j] if j < len(r) else None for r in data]
-        cols[name] = arr
+    _check_needed(source, targets)
+    n = len(rows)
+    cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
     sha = file_hash([path])
     report.info = {
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
-        **facts, "mapping": mapping.as_dict(), "columns": width,
+        **facts, "mapping": mapping.as_dict(), "columns": len(names),
     }  # fmt: skip
-    # Issues name the row as the spreadsheet shows it (the header row counts).
-    rows = np.arange(n) + int(facts["header_row"])
-    values: dict[str, np.ndarray] = {}
-    for tgt, src in targets.items():
-        raw_values = cols[src]
-        if tgt in ("id_number", "phone", "household_no", "village_code"):
-            # numbers from Excel: text as written; float IDs are flagged below
-            converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
-            bad = np.zeros(n, dtype=bool)
-        else:
-            converted, bad = importer.convert(tgt, raw_values)
-        values[tgt] = converted
-        if bad.any():
-            report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
-    hh = values["household_no"].copy()
-    ids = values.get("id_number", np.full(n, None, dtype=object))
-    no_hh = np.array([v is None for v in hh], dtype=bool)
-    if no_hh.any():
-        fallback = np.array(
-            [
-                i if i is not None else f"无户号-{r + 1}"
-                for i, r in zip(ids[no_hh], rows[no_hh], strict=True)
-            ],
-            dtype=object,
+    if remembered is not None:
+        report.info["mapping_batch"] = remembered[0]
+    # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).
+    for src in targets.values():
+        cols[src] = stripped(cols[src])
+    values = _convert(report, targets, cols, rows, n)
+    person = _names_a_person(values, n)
+    if not person.all():
+        report.issue("row_placeholder", rows[~person], None)
+        report.info["skipped_rows"] = int((~person).sum())
+        keep = np.flatnonzero(person)
+        rows = rows[keep]
+        values = {k: v[keep] for k, v in values.items()}
+        cols = {k: v[keep] for k, v in cols.items()}
+        n = len(keep)
+    if n == 0:
+        skipped = int(report.info.get("skipped_rows", 0))
+        if not dry_run:
+            raise QjgisError(
+                "register_empty", path=source, row=facts["header_row"], skipped=skipped
+            )
+        report.warnings.append(
+            {"code": "register_empty", "row": facts["header_row"], "skipped": skipped}
         )
-        hh[no_hh] = fallback
-        report.issue("household_no_missing", rows[no_hh], fallback)
+        report.info["dry_run"] = True
+        return report.as_dict()
+    if "name" not in values:  # a register of heads named by 户主姓名 only
+        values["name"] = values["head_name"]
+    none = np.full(n, None, dtype=object)
+    relation = values.get("relation")
+    ids = values.get("id_number", none)
+    hh, head_rows, missing = household_keys(
+        values.get("household_no", none), values.get("head_id", none), ids, relation, rows
+    )
+    if "id_number" not in values and "head_id" in values:
+        ids = np.where(head_rows, values["head_id"], None)  # the head's own ID
+    report.issue("household_no_missing", rows[missing], hh[missing])
     importer.check_ids(report, "id_number", ids, rows, hh)
+
+    # Households in order of first appearance; the head row gives the household's facts.
+    home, heads, seq, listed, no_head = group_households(hh, head_rows)
+    report.issue("household_head_missing", rows[heads[no_head]], hh[heads[no_head]])
+    declared = _declared_sizes(values, home, heads)
+    if declared is not None and (listed > 1).any():
+        # The register lists members: they count; a recorded size that differs is shown.
+        known = np.array([d is not None for d in declared.tolist()], dtype=bool)
+        differ = np.flatnonzero(known & (declared != listed))
+        report.issue(
+            "household_size_differs", rows[heads[differ]], hh[heads[differ]],
+            members=listed[differ], declared=declared[differ],
+        )  # fmt: skip
+    report.info["households"] = len(heads)
+    report.info["lists"] = "members" if (listed > 1).any() else "heads"
     if dry_run:  # the row checks are cheap here and worth seeing before the write
         report.info["dry_run"] = True
         return report.as_dict()
 
-    # Households in order of first appearance; the head row gives the household's facts.
-    order: dict[str, list[int]] = {}
-    for i, h in enumerate(hh.tolist()):
-        order.setdefault(h, []).append(i)
-    relation = values.get("relation", np.full(n, None, dtype=object))
-    heads = np.empty(len(order), dtype=np.int64)
-    seq = np.zeros(n, dtype=np.int64)
-    no_head: list[int] = []
-    for k, members in enumerate(order.values()):
-        head = next((i for i in members if relation[i] == _HEAD), None)
-        if head is None:
-            head = members[0]
-            no_head.append(members[0])
-        heads[k] = head
-        for s, i in enumerate(members, start=1):
-            seq[i] = s
-    nh = np.array(no_head, dtype=int)
-    report.issue("household_head_missing", rows[nh], hh[nh])
     check_canceled(fb)
     unmapped = mapping.unmapped()
-    with store.transaction() as conn:
+    with store.transaction() as conn, importer._page_cache(conn):
         batch_id = importer.new_batch(store, conn, "households", source, sha)
         h_keys = hh[heads]
         h_cols: dict[str, np.ndarray] = {"household_no": h_keys}
         for f in _HOUSEHOLD_FIELDS:
             if f in values:
                 h_cols[f] = values[f][heads]
-        h_cols["head_name"] = values["name"][heads]
+        if declared is not None:
+            h_cols["declared_size"] = declared
+        head_name = values["name"][heads]
+        if "head_name" in values:
+            head_name = np.where(head_name == None, values["head_name"][heads], head_name)  # noqa: E711
+        h_cols["head_name"] = head_name
         h_cols["head_id"] = ids[heads]
         hw = importer.BatchWriter(store, conn, "households", '"household_no"', batch_id, report)
+        # Into empty tables, build the indexes once at the end (as the layers do).
+        lifted = importer._lift_indexes(conn, "households") if hw.existing == 0 else []
         hw.write(h_keys, rows[heads], h_cols)
         fb.set_progress(0.5, "write")
         check_canceled(fb)
         m_cols: dict[str, np.ndarray] = {"household_no": hh, "seq": seq.astype(object)}
-        for f in _MEMBER_FIELDS:
+        for f in (*_MEMBER_FIELDS, *_MEMBER_DATES):
             if f in values:
                 m_cols[f] = values[f] if f != "id_number" else ids
-        m_cols["extra"] = importer.extra_json({f: cols[f] for f in unmapped}, n)
-        person = np.array(
-            [
-                i if i is not None else nm
-                for i, nm in zip(ids.tolist(), values["name"].tolist(), strict=True)
-            ],
-            dtype=object,
-        )
-        m_keys = np.array(
-            [f"{h}/{p}" for h, p in zip(hh.tolist(), person.tolist(), strict=True)], dtype=object
-        )
+        if "id_number" not in values and "head_id" in values:
+            m_cols["id_number"] = ids
+        text = frozenset(f for f in unmapped if _is_text(cols[f]))
+        m_cols["extra"] = importer.extra_json({f: cols[f] for f in unmapped}, n, text)
+        # as the writer's SQL key: 户号/ID, else 户号/name, else 户号/
+        person = np.where(ids != None, ids, values["name"])  # noqa: E711
+        person[person == None] = ""  # noqa: E711
+        m_keys = hh + "/" + person  # elementwise on object arrays, in C
         mw = importer.BatchWriter(
             store, conn, "members",
             "\"household_no\" || '/' || coalesce(\"id_number\", \"name\", '')",
             batch_id, report, count_prefix="members.",
         )  # fmt: skip
+        if mw.existing == 0:
+            lifted += importer._lift_indexes(conn, "members")
         mw.write(m_keys, rows, m_cols)
         hw.finish()
         mw.finish()
+        for sql in lifted:
+            conn.execute(sql)
         report.info["batch_id"] = batch_id
-        report.info["households"] = len(order)
         report.info["seconds"] = round(time.perf_counter() - started, 3)
         result = report.as_dict()
         importer.finish_batch(store, conn, batch_id, mapping.as_dict(), result)
         check_canceled(fb)
     fb.set_progress(1.0, "done")
     return result
+
+
+def _check_needed(source: str, targets: dict[str, str]) -> None:
+    """A register needs names (姓名, or 户主姓名 for a register of heads) and something
+    that keys households: 户号, 户主身份证号, or ID numbers with 与户主关系."""
+    mapped = ", ".join(f"{s}->{t}" for t, s in targets.items()) or "-"
+    if "name" not in targets and "head_name" not in targets:
+        raise QjgisError("register_needs", path=source, column="name", mapped=mapped)
+    keyed = (
+        "household_no" in targets
+        or "head_id" in targets
+        or ("relation" in targets and "id_number" in targets)
+    )
+    if not keyed:
+        raise QjgisError("register_needs", path=source, column="household_no", mapped=mapped)
+
+
+def _convert(
+    report: importer.Report,
+    targets: dict[str, str],
+    cols: dict[str, np.ndarray],
+    rows: np.ndarray,
+    n: int,
+) -> dict[str, np.ndarray]:
+    values: dict[str, np.ndarray] = {}
+    for tgt, src in targets.items():
+        raw_values = cols[src]
+        # text already stripped with blanks None: the converters can skip their checks
+        text = _is_text(raw_values)
+        if tgt in ("id_number", "head_id", "phone", "household_no", "village_code"):
+            # numbers from Excel: text as written; float IDs are flagged later
+            if text:
+                converted = raw_values.copy()
+            else:
+                converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
+            if tgt in _IDENTITY:
+                converted[_placeholder(converted)] = None
+            bad = np.zeros(n, dtype=bool)
+        else:
+            converted, bad = importer.convert(tgt, raw_values, strings=text)
+            if tgt in _IDENTITY:
+                converted[_placeholder(converted)] = None
+        values[tgt] = converted
+        if bad.any():
+            report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
+    return values
+
+
+def _is_text(values: np.ndarray) -> bool:
+    """Whether a column holds only text and None."""
+    return set(map(type, values.tolist())) <= {str, type(None)}
+
+
+_PLACEHOLDER_LIST = sorted(PLACEHOLDERS)
+_PLACEHOLDER_WIDTH = max(map(len, PLACEHOLDERS))
+
+
+def _placeholder(values: np.ndarray) -> np.ndarray:
+    """Which values are placeholders (N, NULL, /, 无 ...), in numpy: only short text is
+    compared, and there are few of those."""
+    out = np.zeros(len(values), dtype=bool)
+    present = np.flatnonzero(values != None)  # noqa: E711
+    if not len(present):
+        return out
+    cells = values[present].tolist()
+    text = np.array(cells if set(map(type, cells)) == {str} else list(map(str, cells)), dtype=str)
+    short = np.strings.str_len(text) <= _PLACEHOLDER_WIDTH
+    words = np.strings.upper(np.strings.strip(text[short]))
+    out[present[short]] = np.isin(words, _PLACEHOLDER_LIST)
+    return out
+
+
+def _names_a_person(values: dict[str, np.ndarray], n: int) -> np.ndarray:
+    person = np.zeros(n, dtype=bool)
+    for tgt in (*_IDENTITY, "head_name"):
+        if tgt in values:
+            person |= values[tgt] != None  # noqa: E711
+    return person
+
+
+def household_keys(
+    household_no: np.ndarray,
+    head_id: np.ndarray,
+    id_number: np.ndarray,
+    relation: np.ndarray | None,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(household key per row, is-head mask, mask of rows keyed without a 户号).
+
+    A row's own key is its 户号, else its 户主身份证号. A head (与户主关系 户主/本人;
+    without that column, any row with a key) starts a household: its key, else its
+    own ID number. A row without a key joins the household started above it; with
+    none above, it stands alone under its ID number (or 无户号-ROW) and is flagged.
+    """
+    n = len(household_no)
+    own = np.where(household_no == None, head_id, household_no)  # noqa: E711
+    if relation is None:
+        head = own != None  # noqa: E711
+    else:
+        rel = relation.copy()
+        rel[rel == None] = ""  # noqa: E711
+        head = np.isin(rel.astype(str), sorted(HEAD_RELATIONS))
+    if (own != None).all():  # noqa: E711  every row keyed: nothing to carry down
+        return own.copy(), np.asarray(head, dtype=bool), np.zeros(n, dtype=bool)
+    keys = np.empty(n, dtype=object)
+    missing = household_no == None  # noqa: E711
+    current: str | None = None
+    for i, (k, h, pid, r) in enumerate(
+        zip(own.tolist(), head.tolist(), id_number.tolist(), rows.tolist(), strict=True)
+    ):
+        if k is not None:
+            current = keys[i] = k
+        elif h or current is None:
+            # a head without a key, or a row with no head above it: its own ID keys it
+            current = keys[i] = pid if pid is not None else f"无户号-{r + 1}"
+            if not h:
+                current = None  # a lone member starts nothing for the rows below
+        else:
+            keys[i] = current
+            missing[i] = False  # keyed by the head above: as the register means it
+    # a row keyed by the 户主身份证号 column is keyed as the register means it, too
+    missing &= head_id == None  # noqa: E711
+    return keys, np.asarray(head, dtype=bool), missing
+
+
+def _declared_sizes(
+    values: dict[str, np.ndarray], home: np.ndarray, heads: np.ndarray
+) -> np.ndarray | None:
+    """The recorded household size (家庭人口) per household: the head row's, else the
+    first member row's that has one; None when the register has no such column."""
+    if "declared_size" not in values:
+        return None
+    sizes = values["declared_size"]
+    n = len(sizes)
+    have = sizes != None  # noqa: E711
+    first = np.full(len(heads), n, dtype=np.int64)
+    np.minimum.at(first, home[have], np.flatnonzero(have))
+    out = sizes[heads].copy()
+    fill = (out == None) & (first < n)  # noqa: E711
+    out[fill] = sizes[first[fill]]
+    return out
+
+
+def group_households(
+    keys: np.ndarray, head_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows grouped by household key, households in order of first appearance.
+
+    Returns (household index per row, the head row of each household, 1-based
+    position of each row in its household, rows per household, mask of households
+    with no head row, whose first row stands in as head).
+    """
+    n = len(keys)
+    _, first, inverse = np.unique(keys.astype(str), return_index=True, return_inverse=True)
+    rank = np.argsort(first, kind="stable")
+    position = np.empty_like(rank)
+    position[rank] = np.arange(len(rank))
+    home = position[inverse.reshape(-1)]
+    listed = np.bincount(home, minlength=len(rank))
+    order = np.argsort(home, kind="stable")
+    seq = np.empty(n, dtype=np.int64)
+    seq[order] = np.arange(n) - np.repeat(np.cumsum(listed) - listed, listed) + 1
+    heads = np.full(len(rank), n, dtype=np.int64)
+    np.minimum.at(heads, home[head_rows], np.flatnonzero(head_rows))
+    no_head = heads == n
+    heads[no_head] = first[rank][no_head]
+    return home, heads, seq, listed, no_head
 
 
 def _cell_text(v: Any) -> str | None:

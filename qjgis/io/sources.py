@@ -31,7 +31,7 @@ import shapely
 from pyogrio import raw
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
-from qjgis.errors import QjgisError
+from qjgis.errors import QjgisError, register_reasons
 from qjgis.io import arrow as arrow_mod
 from qjgis.io import encoding as enc
 
@@ -45,6 +45,11 @@ QjgisError.register(
         "zip_no_shapefile": "{path}: the zip holds no shapefile (.shp)",
         "zip_many_layers": "{path}: the zip holds several shapefiles ({names}); "
         "choose one with --source-layer",
+        "zip_too_large": (
+            "{path}: {member} would expand to {size} bytes ({ratio}× its compressed size), "
+            "more than an import accepts ({limit} bytes, {max_ratio}×): "
+            "a damaged or malicious zip; nothing was extracted"
+        ),
         "source_layer_unknown": "{path}: no layer {layer} (layers: {names})",
         "source_many_layers": "{path}: several layers ({names}); choose one with --source-layer",
         "empty_layer": "{path}: layer {layer} has no features",
@@ -53,6 +58,8 @@ QjgisError.register(
         "no_geometry": "{path}: layer {layer} has no geometry; {layer_to} needs polygons",
     }
 )
+
+register_reasons({"no_readable_shapes": "none of its {count} shape records can be read"})
 
 _POLYGONAL = {"polygon", "multipolygon", "unknown", "geometrycollection", "geometry"}
 
@@ -75,6 +82,9 @@ class VectorSource:
     bounds: tuple[float, float, float, float] | None
     warnings: list[str] = field(default_factory=list)
     text_fields: frozenset[str] = frozenset()  # GDAL string fields: values are str or None
+    #: 0-based indices of shapefile records whose shape cannot be read (garbage where a
+    #: shape should be): GDAL gives them no geometry; the importer flags those rows.
+    unreadable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     def close(self) -> None:
@@ -364,8 +374,14 @@ def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
                 "zip_many_layers", path=str(path), names=", ".join(Path(n).stem for n in shps)
             )
         stem = shps[0][:-4]
+        members = [
+            n
+            for n in names
+            if n[: len(stem)] == stem and "." not in n[len(stem) + 1 :] and n[len(stem)] == "."
+        ]
+        check_zip_expansion(zf, path, members)
         try:
-            for n in names:
+            for n in members:
                 if n[: len(stem)] == stem and "." not in n[len(stem) + 1 :] and n[len(stem)] == ".":
                     target = tmp / Path(n).name
                     with zf.open(n) as src, target.open("wb") as dst:
@@ -375,6 +391,94 @@ def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
                 "source_corrupt", path=str(path), detail=f"zip member: {exc}"
             ) from None
         return tmp / Path(shps[0]).name
+
+
+#: A shapefile part cannot exceed 2 GiB (its offsets are 32-bit words; GDAL's limit too):
+#: a zip member that would expand to more is not a shapefile part.
+MAX_ZIP_MEMBER_BYTES = 2 * 1024**3
+#: Expanded : compressed, over what one import extracts. Real .dbf files full of blank
+#: padding compress up to ~90× (measured on the test corpus); deflate's ceiling, which a
+#: bomb of zeros reaches, is ~1030×.
+MAX_ZIP_RATIO = 300
+#: What one import may extract at most: a .shp and a .dbf at the format's 2 GiB each.
+MAX_ZIP_TOTAL_BYTES = 4 * 1024**3
+#: Below this many expanded bytes the ratio is not judged: small files cost nothing.
+ZIP_RATIO_FLOOR = 16 * 1024**2
+
+
+def check_zip_expansion(
+    zf: zipfile.ZipFile,
+    path: Path,
+    members: list[str],
+    *,
+    max_member: int = MAX_ZIP_MEMBER_BYTES,
+    max_ratio: float = MAX_ZIP_RATIO,
+) -> int:
+    """Refuse a decompression bomb before a byte is extracted; returns the expanded size.
+
+    The sizes come from the zip's central directory. They cannot understate what
+    extraction writes: Python's zipfile reads a member only up to its declared size
+    and fails on a CRC mismatch. So a member above `max_member`, or members that
+    expand more than `max_ratio` times (once they pass `ZIP_RATIO_FLOOR`), are
+    refused with `zip_too_large`, including in a dry run.
+    """
+    total = packed = 0
+    for name in members:
+        info = zf.getinfo(name)
+        total += info.file_size
+        packed += info.compress_size
+        if info.file_size > max_member:
+            raise QjgisError(
+                "zip_too_large", path=str(path), member=name, size=info.file_size,
+                ratio=round(info.file_size / max(info.compress_size, 1)),
+                limit=max_member, max_ratio=max_ratio,
+            )  # fmt: skip
+    ratio = total / max(packed, 1)
+    if total > MAX_ZIP_TOTAL_BYTES or (total > ZIP_RATIO_FLOOR and ratio > max_ratio):
+        raise QjgisError(
+            "zip_too_large", path=str(path), member=", ".join(members), size=total,
+            ratio=round(ratio), limit=MAX_ZIP_TOTAL_BYTES, max_ratio=max_ratio,
+        )  # fmt: skip
+    return total
+
+
+#: Shape types a polygon shapefile's records may carry besides null (0): by the header's type.
+_SHAPE_TYPES = {5: (5,), 15: (15,), 25: (25,), 31: (31,)}
+
+
+def unreadable_shape_records(shp: Path, shx: Path) -> np.ndarray:
+    """Records of a .shp whose bytes are no shape: 0-based indices (vectorised).
+
+    The headers can be sound while the records are garbage (a file overwritten, a
+    bad copy): GDAL then reads every such record as a null geometry without an
+    error. A record is readable when the .shx points inside the file, the
+    record's content fits in the file and its shape type is null or the file's
+    own type. A file where no record is readable is refused as damaged.
+    """
+    size = shp.stat().st_size
+    index = np.fromfile(shx, dtype=">i4", offset=100)
+    n = len(index) // 2
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    offset = index[0 : 2 * n : 2].astype(np.int64) * 2
+    data = np.memmap(shp, dtype=np.uint8, mode="r")
+    file_type = int(np.frombuffer(data[32:36].tobytes(), dtype="<i4")[0])
+    inside = (offset >= 100) & (offset + 12 <= size)
+    ok = np.zeros(n, dtype=bool)
+    at = offset[inside]
+    if at.size:
+        head = np.asarray(data[at[:, None] + np.arange(12)])  # (records, 12) bytes
+        content = head[:, 4:8].copy().view(">i4").ravel().astype(np.int64)
+        kind = head[:, 8:12].copy().view("<i4").ravel()
+        allowed = np.isin(kind, (0, *_SHAPE_TYPES.get(file_type, (file_type,))))
+        fits = at + 8 + content * 2 <= size
+        # The .shx length is not compared: writers disagree on it and GDAL ignores it.
+        ok[inside] = allowed & fits & (content >= 2)
+    del data
+    bad = np.flatnonzero(~ok)
+    if bad.size == n:
+        raise QjgisError("source_corrupt", path=str(shp), detail="no_readable_shapes", count=n)
+    return bad
 
 
 def _read_text(p: Path) -> str:
@@ -398,6 +502,7 @@ def open_vector(
     decision: enc.EncodingDecision | None = None
     prj_text: str | None = None
     prj_path: str | None = None
+    unreadable = np.zeros(0, dtype=np.int64)
     try:
         if suffix in (".zip", ".shp", ".dbf"):
             shp = p
@@ -407,6 +512,7 @@ def open_vector(
             elif suffix == ".dbf":
                 raise QjgisError("no_geometry", path=path, layer=p.stem, layer_to=target_layer)
             shx, dbf, _ = check_shapefile(shp)
+            unreadable = unreadable_shape_records(shp, shx)
             prj = _sidecar(shp, ".prj")
             cpg = _sidecar(shp, ".cpg")
             if prj is not None:
@@ -483,6 +589,7 @@ def open_vector(
                 for f, t in zip(info["fields"], info.get("ogr_types", []), strict=False)
                 if t == "OFTString"
             ),
+            unreadable=unreadable,
             _tmp=tmp,
         )
     except QjgisError as exc:

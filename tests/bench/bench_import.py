@@ -3,7 +3,7 @@
 Not a test: prints figures (recorded in docs/benchmarks.md). Usage:
 
     .venv/bin/python tests/bench/bench_import.py [N ...] [--cache DIR] [--batch ROWS]
-        [--repeat K] [--shp DIR ...] [--with-geopandas]
+        [--repeat K] [--shp DIR ...] [--with-geopandas] [--register]
 
 For each size N (default 100000 parcels) it builds the demo district with its
 survey files (seed 1), or reuses the copy cached in --cache (default /tmp); sizes
@@ -22,6 +22,12 @@ on the same files in the same run, for parcels.shp and buildings.shp:
 Each runs in its own child process under `/usr/bin/time`, which gives the wall
 time, the CPU time (user + system: less sensitive to other load on the machine)
 and the peak resident memory of that process alone.
+
+`--register` measures the household register instead (issue 10 point 9): the
+same district's register.xlsx imported against its parcels.shp, each into a new
+project in its own child process, and the ratio register / parcels (goal ≤ 2);
+then reading the workbook alone with openpyxl (read-only, values) and with
+python-calamine, which the import uses.
 """
 
 from __future__ import annotations
@@ -54,6 +60,24 @@ store = GpkgStore.create(sys.argv[1])
 report = import_layer(store, sys.argv[2], sys.argv[3], batch_size=int(sys.argv[4]))
 store.close()
 assert report["counts"]["added"] == report["counts"]["read"] > 0
+"""
+
+
+_READ = """
+import sys, time
+from pathlib import Path
+t = time.perf_counter()
+if sys.argv[2] == "openpyxl":
+    from openpyxl import load_workbook
+    wb = load_workbook(sys.argv[1], read_only=True, data_only=True)
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+else:
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_path(sys.argv[1])
+    rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    wb.close()
+assert len(rows) > 1
 """
 
 
@@ -131,6 +155,39 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
 
 
+def bench_register(n: int, shp: Path, repeat: int) -> None:
+    """Register vs parcels import of one district, and the workbook read alone."""
+    register = shp / "register.xlsx"
+    if not register.exists():
+        print(f"{shp}: no register.xlsx (the district's register is split by town)")
+        return
+    runs: dict[str, list[dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeat):
+            for layer, src in (("parcels", shp / "parcels.shp"), ("households", register)):
+                for f in Path(tmp).glob("*.gpkg*"):
+                    f.unlink()
+                runs.setdefault(layer, []).append(timed(
+                    [sys.executable, "-c", _OURS, f"{tmp}/{layer}.gpkg", layer, str(src),
+                     "20000", "0"]
+                ))  # fmt: skip
+            for reader in ("openpyxl", "calamine"):
+                runs.setdefault(reader, []).append(
+                    timed([sys.executable, "-c", _READ, str(register), reader])
+                )
+    m = {k: _median(v) for k, v in runs.items()}
+    p, h = m["parcels"], m["households"]
+    print(f"district of {n:,} parcels, medians of {repeat}:")
+    print(f"  import parcels.shp    {p['wall']:6.2f} s (cpu {p['cpu']:6.2f})")
+    print(f"  import register.xlsx  {h['wall']:6.2f} s (cpu {h['cpu']:6.2f})")
+    print(f"  ratio register / parcels: wall {h['wall'] / p['wall']:.2f}, "
+          f"cpu {h['cpu'] / p['cpu']:.2f} (goal <= 2)")  # fmt: skip
+    o, c = m["openpyxl"], m["calamine"]
+    print(f"  read the workbook: openpyxl {o['wall']:.2f} s (cpu {o['cpu']:.2f}), "
+          f"calamine {c['wall']:.2f} s (cpu {c['cpu']:.2f}), "
+          f"openpyxl / calamine cpu {o['cpu'] / c['cpu']:.1f}")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[100_000])
@@ -142,7 +199,15 @@ def main() -> None:
         help="a folder of demo shapefiles to measure as well (e.g. /tmp/qjgis-demo-1m-shp)",
     )  # fmt: skip
     ap.add_argument("--with-geopandas", action="store_true", help="let pyogrio import pandas")
+    ap.add_argument(
+        "--register", action="store_true",
+        help="the household register against the parcels of the same district",
+    )  # fmt: skip
     args = ap.parse_args()
+    if args.register:
+        for n in args.sizes:
+            bench_register(n, survey_files(n, args.cache), args.repeat)
+        return
     rows = []
     folders = [(n, survey_files(n, args.cache)) for n in args.sizes]
     folders += [(_count(shp / "parcels.shp"), shp) for shp in args.shp]

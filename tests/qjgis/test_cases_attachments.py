@@ -159,3 +159,34 @@ def test_undo_detaches_and_the_project_is_valid_without_the_folder(
     (row,) = attachments.list_for(village, "ruin_cases:1")
     assert row["missing"] is True and row["path"] is None
     assert village.integrity_check() == []
+
+
+# ---------------------------------------------------------------- issue 20 point 7
+def _png_bomb(path: Path, side: int) -> Path:
+    """A valid 1-bit PNG of side² pixels, all black: a few tens of KB that decode to a lot."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\x00" * ((side + 7) // 8)  # filter byte + packed bits
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_a_png_bomb_is_refused_from_its_header(village: GpkgStore, tmp_path: Path) -> None:
+    # 15,490² = 2 × MAX_SOURCE_PIXELS: Pillow itself only warns at exactly twice its limit.
+    bomb = _png_bomb(tmp_path / "bomb.png", 15_490)
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(QjgisError) as exc:
+        commands.run(village, AttachEvidence("R1", [bomb], date="2026-03-02"))
+    assert exc.value.code == "attachment_too_many_pixels"
+    assert exc.value.params["width"] == 15_490 and "bomb.png" in exc.value.english()
+    assert village.execute_sql("SELECT count(*) FROM attachments")[0][0] == 0

@@ -146,7 +146,7 @@ def test_self_demolition_needs_an_illegal_finding(village: GpkgStore) -> None:
         "case_needs_illegal_finding",
     )
     assert "H1" in err.english()
-    # exempted or dismissed findings do not count; a confirmed one or an open QJ-R002 does
+    # exempted, dismissed or pending findings do not count; only a confirmed one does
     add_finding(village, "QJ-R001", "H1", [], exemption="inheritance")
     assert illegal_findings(village, "H1", zddm("P1")) == []
     add_finding(
@@ -157,7 +157,16 @@ def test_self_demolition_needs_an_illegal_finding(village: GpkgStore) -> None:
         decision="false_positive",
     )
     assert illegal_findings(village, "H1", zddm("P1")) == []
+    # Issue 11, point 8: a finding nobody has reviewed yet is not a violation.
     add_finding(village, "QJ-R002", zddm("P1"), [{"kind": "household", "key": "H1"}])
+    assert illegal_findings(village, "H1", zddm("P1")) == []
+    _refused(
+        village,
+        DisposeRuin(case, disposition="责令自行拆除", deadline="2026-06-30", date="2026-03-02"),
+        "case_needs_illegal_finding",
+    )
+    with village.transaction() as conn:
+        conn.execute("UPDATE findings SET decision = 'confirmed' WHERE key = ?", [zddm("P1")])
     assert illegal_findings(village, "H1", zddm("P1")) == [f"QJ-R002:{zddm('P1')}"]
     commands.run(
         village,
@@ -545,7 +554,7 @@ def test_migration_from_schema_3_adds_case_tables(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with GpkgStore.open(path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 4
+        assert store.schema_version == schema.SCHEMA_VERSION == 6
         names = {r[0] for r in store.execute_sql("SELECT name FROM sqlite_master")}
         assert {
             "ruin_cases",

@@ -187,3 +187,100 @@ def test_a_file_that_is_not_a_sheet_is_refused(
     with pytest.raises(QjgisError) as exc:
         commands.run(village, ImportSheet(bad))
     assert exc.value.code == "sheet_unreadable" and "bad.xlsx" in exc.value.english()
+
+
+# ---------------------------------------------------------------- issue 20: trust nothing
+DDE = "=cmd|' /C calc'!A0"
+
+
+def _raw(store: GpkgStore, sql: str, params: tuple[object, ...] = ()) -> None:
+    """Write behind the commands' back, as data imported from a surveyor's file could be."""
+    with store.transaction() as conn:
+        conn.execute(sql, params)
+
+
+def test_no_value_becomes_a_formula_in_the_exported_sheet(
+    village: GpkgStore, tmp_path: Path
+) -> None:
+    _raw(village, "UPDATE households SET head_name = ? WHERE household_no = 'H3'", (DDE,))
+    _raw(village, "UPDATE villages SET name = ?", ('=HYPERLINK("http://x","麻柳村")',))
+    out = tmp_path / "s.xlsx"
+    export_sheet(village, VILLAGE, out, AS_OF)
+    wb = load_workbook(out)  # formulas stay formulas when read this way
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert DDE in {c.value for c in cells}  # kept, as text
+    assert '=HYPERLINK("http://x","麻柳村")（' + VILLAGE + "）" in {c.value for c in cells}
+
+
+def test_a_sheet_from_another_project_is_refused_whole(village: GpkgStore, tmp_path: Path) -> None:
+    other = build_village(tmp_path / "other.gpkg")
+    set_role(other, "approver")
+    commands.run(other, OpenRenovationCase(bdcdyh("B4"), date="2026-03-01"))
+    out = tmp_path / "other.xlsx"
+    export_sheet(other, VILLAGE, out, AS_OF)  # same village code, same case ids
+    other.close()
+    _fill(out, {"W1": ("已批准", "2026-05-21", None)})
+    with pytest.raises(QjgisError) as exc:
+        commands.run(village, ImportSheet(out, apply_valid=True))
+    assert exc.value.code == "sheet_other_project"
+    assert read_case(village, CaseKind.RENOVATION, 1)["state"] == "已申请"
+
+
+def test_a_row_moved_to_a_case_of_another_village_is_invalid(
+    village: GpkgStore, tmp_path: Path
+) -> None:
+    _raw(village, "UPDATE ruin_cases SET village_code = '500110108999' WHERE fid = 3")
+    out = tmp_path / "s.xlsx"
+    export_sheet(village, VILLAGE, out, AS_OF)
+    wb = load_workbook(out)
+    ws = wb[SHEET_TITLE]
+    r2 = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "R2")
+    ws.cell(row=r2, column=1).value = "R3"  # a case of the other village
+    wb.save(out)
+    _fill(out, {"R3": ("已拆除", "2026-05-20", None)})
+    cmd = ImportSheet(out, apply_valid=True)
+    commands.run(village, cmd)
+    assert [(e.row, e.error.code) for e in cmd.errors] == [(r2, "sheet_row_village")]
+    assert cmd.applied == []
+
+
+@pytest.mark.parametrize("version", ["abc", None, "", 1.5])
+def test_a_version_that_is_not_a_number_is_an_invalid_row(
+    village: GpkgStore, tmp_path: Path, version: object
+) -> None:
+    out = tmp_path / "s.xlsx"
+    export_sheet(village, VILLAGE, out, AS_OF)
+    commands.run(village, AdvanceCase("W1", to="approved", date="2026-04-01"))  # moved on
+    wb = load_workbook(out)
+    ws = wb[SHEET_TITLE]
+    header = [c.value for c in ws[1]]
+    w1 = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "W1")
+    ws.cell(row=w1, column=header.index(HEADERS["version"]) + 1).value = version
+    wb.save(out)
+    _fill(out, {"W1": ("已批准", "2026-05-01", None)})
+    cmd = ImportSheet(out, apply_valid=True)
+    commands.run(village, cmd)
+    assert [(e.row, e.error.code) for e in cmd.errors] == [(w1, "sheet_row_version")]
+
+
+def test_formula_cells_make_invalid_rows_that_are_reported(
+    village: GpkgStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "s.xlsx"
+    export_sheet(village, VILLAGE, out, AS_OF)
+    wb = load_workbook(out)
+    ws = wb[SHEET_TITLE]
+    header = [c.value for c in ws[1]]
+    r2 = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "R2")
+    ws.cell(row=r2, column=header.index("达到状态") + 1).value = '="已拆除"'
+    ws.cell(row=r2, column=header.index("日期") + 1).value = "=TODAY()"
+    wb.save(out)
+    cmd = ImportSheet(out)
+    with pytest.raises(QjgisError) as exc:
+        commands.run(village, cmd)
+    assert exc.value.code == "sheet_invalid_rows" and exc.value.params["count"] == 1
+    ((row, error),) = [(e.row, e.error) for e in cmd.errors]
+    assert row == r2 and error.code == "sheet_row_formula"
+    assert error.params["column"] == "达到状态, 日期"
+    assert read_case(village, CaseKind.RUIN, 2)["state"] == "待拆除"

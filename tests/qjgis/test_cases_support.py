@@ -23,7 +23,7 @@ TOWN = "500110108"
 HOUSEHOLDS: dict[str, tuple[bool, list[tuple[str, list[tuple[str, str, str | None]]]]]] = {
     # a ruin on the household's only homestead
     "H1": (True, [("P1", [("B1", "残垣断壁", None)])]),
-    # a ruin on a second homestead (一户多宅: a QJ-R001 finding is planted for H2)
+    # a ruin on a second homestead (一户多宅: a confirmed QJ-R001 finding is planted for H2)
     "H2": (True, [("P2", [("B2", "残垣断壁", None)]), ("P3", [("B3", "在用", "A")])]),
     # only homestead, ruin; another ruin case, for the new-build path
     "H7": (True, [("P9", [("B9", "残垣断壁", None)])]),
@@ -94,7 +94,13 @@ def build_village(path: Path, *, findings: bool = True) -> GpkgStore:
         store.insert_rows(conn, "households", h_cols)
         store.write_settings(conn, {"user.name": "李科员", "user.role": "reviewer"})
     if findings:
-        add_finding(store, "QJ-R001", "H2", [{"kind": "household", "key": "H2", "fid": None}])
+        add_finding(
+            store,
+            "QJ-R001",
+            "H2",
+            [{"kind": "household", "key": "H2", "fid": None}],
+            decision="confirmed",  # reviewed: only a confirmed finding grounds a demolition
+        )
     return store
 
 

@@ -138,7 +138,11 @@ def test_household_with_twenty_parcels(tmp_path: Path) -> None:
     ev = everything(store)
     (f,) = ev.results["QJ-R001"].findings
     assert f.key == "H1" and f.evidence["homesteads"] == 20 and len(f.entities) == 21
-    assert f.exemption == "inheritance" and f.evidence["exemptions"] == ["inheritance"]
+    # One inherited plot exempts that plot, not the nineteen others (issue 11, point 2).
+    assert f.exemption is None and f.evidence["exemptions"] == []
+    assert f.evidence["not_exempt"] == 19
+    plots = {p["parcel"]: p["exemption"] for p in f.evidence["parcels"]}
+    assert plots[zddm(4)] == "inheritance" and list(plots.values()).count(None) == 19
     assert keys(ev, "QJ-R010") == set()
 
 

@@ -281,8 +281,12 @@ def test_r002_old_house_standing_past_deadline(tmp_path: Path) -> None:
     assert ev["standing_buildings"] == [{"building": zddm(1) + "F00010001", "status": "闲置"}]
     assert keys(run(make("b.gpkg", "已拆除", "2019-03-01"), "QJ-R002")) == {}
     assert keys(run(make("c.gpkg", "在用", "2027-03-01"), "QJ-R002")) == {}
+    # The duty without a deadline: the approval plus check.demolish_within_months decides.
     res = run(make("d.gpkg", "在用", None), "QJ-R002")
-    assert keys(res) == {} and res.unevaluated == {"no_demolition_deadline": 1}
+    assert keys(res) == {zddm(1): None} and res.unevaluated == {"no_demolition_deadline": 1}
+    assert res.findings[0].evidence["trigger"] == "approval"
+    assert res.findings[0].evidence["due"] == "2018-09-01"
+    assert res.findings[0].severity == Severity.WARNING
 
 
 @pytest.mark.parametrize(
@@ -292,7 +296,7 @@ def test_r002_old_house_standing_past_deadline(tmp_path: Path) -> None:
         (5, "非耕地", "2000-01-01", {}),  # 120 <= 30 x 5 + 10
         (1, "耕地", "2000-01-01", {zddm(1): None}),  # clamped to 3: 20 x 3 + 10
         (3, "非耕地", "1980-01-01", {zddm(1): "historical"}),
-        (3, "非耕地", "1985-01-01", {zddm(1): "historical_tier2"}),
+        (3, "非耕地", "1985-01-01", {zddm(1): None}),  # 1982-1987: to be handled
     ],
 )
 def test_r003_over_area(
@@ -359,8 +363,12 @@ def test_r004_r005_r012_buildings_against_parcels(tmp_path: Path) -> None:
     assert keys(ev.results["QJ-R012"]) == {"B-recorded-wrong": None}
     wrong = {f.key: f.evidence for f in ev.results["QJ-R012"].findings}["B-recorded-wrong"]
     assert wrong == {
+        "problems": ["recorded_parcel_differs"],
         "recorded_parcel": zddm(1),
         "actual_parcel": zddm(2),
+        "unit_code": "B-RECORDED-WRONG",  # not a unit code: not compared
+        "unit_code_parcel": None,
+        "recorded_matches_unit_code": None,
         "share": 1.0,
         "recorded_exists": True,
     }

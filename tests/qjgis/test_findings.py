@@ -273,3 +273,41 @@ def test_filters_and_statistics(store: GpkgStore) -> None:
     (district,) = finding_statistics(store, by="district")
     assert district["findings"] == sum(t["findings"] for t in towns.values()) == 5
     assert district["by_rule"]["QJ-R001"] == {"found": 3, "standing": 2}
+
+
+# ---------------------------------------------------------------- issue 20 point 10
+def test_a_second_review_does_not_silently_replace_the_first(store: GpkgStore) -> None:
+    save(store, evaluation(household("H1", ["A", "B"], V1)))
+    commands.run(store, commands.SetSettings({"user.name": "张科员", "user.role": "reviewer"}))
+    commands.run(store, Review("QJ-R001:H1", "confirmed", "两处均在用"))
+    commands.run(store, commands.SetSettings({"user.name": "李科员"}))
+    with pytest.raises(QjgisError) as err:
+        commands.run(store, Review("QJ-R001:H1", "false-positive", "户号错"))
+    assert err.value.code == "decision_exists"
+    assert err.value.params["decided_by"] == "张科员"
+    f = get_finding(store, "QJ-R001:H1")
+    assert (f.decision, f.decided_by) == ("confirmed", "张科员")
+    # asked for explicitly, it replaces, and the audit keeps both
+    commands.run(store, Review("QJ-R001:H1", "false-positive", "户号错", replace=True))
+    assert get_finding(store, "QJ-R001:H1").decision == "false_positive"
+    log = store.execute_sql(
+        "SELECT user, before, after FROM audit_log WHERE command = 'findings.review' ORDER BY fid"
+    )
+    assert [(u, json.loads(a)["decision"]) for u, _, a in log] == [
+        ("张科员", "confirmed"),
+        ("李科员", "false_positive"),
+    ]
+    assert json.loads(log[1][1])["decision"] == "confirmed"
+
+
+def test_a_replacing_review_on_a_stale_version_is_refused(store: GpkgStore) -> None:
+    save(store, evaluation(household("H1", ["A", "B"], V1)))
+    seen = get_finding(store, "QJ-R001:H1").row_version
+    commands.run(store, Review("QJ-R001:H1", "confirmed", "核实"))  # someone else, meanwhile
+    with pytest.raises(QjgisError) as err:
+        commands.run(
+            store,
+            Review("QJ-R001:H1", "exempted", "继承", expected_version=seen, replace=True),
+        )
+    assert err.value.code == "write_conflict"
+    assert get_finding(store, "QJ-R001:H1").decision == "confirmed"

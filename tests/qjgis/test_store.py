@@ -905,3 +905,29 @@ def test_update_row_refuses_a_stale_version(tmp_path: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_open_without_verify_defers_the_page_check(filled_path: Path, tmp_path: Path) -> None:
+    # The parcels table's root page gets an invalid page type: the header and
+    # the tables the opening reads are intact, so only quick_check notices.
+    path = tmp_path / "damaged.gpkg"
+    shutil.copy(filled_path, path)
+    conn = sqlite3.connect(path)
+    try:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        sql = "SELECT rootpage FROM sqlite_master WHERE name = 'parcels'"
+        root = conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page] = 0x07  # no such b-tree page type
+    path.write_bytes(bytes(data))
+    before = file_sha256(path)
+    GpkgStore.open(path, verify=False).close()  # the map opens at once ...
+    with pytest.raises(QjgisError) as exc:  # ... and the check on the side finds the damage
+        GpkgStore.check_file(path)
+    assert exc.value.code == "damaged_project"
+    with pytest.raises(QjgisError):
+        GpkgStore.open(path)
+    assert file_sha256(path) == before
+    GpkgStore.check_file(filled_path)  # an intact file passes

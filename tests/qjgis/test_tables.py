@@ -63,3 +63,31 @@ def test_bad_format_or_folder_writes_nothing(tmp_path: Path) -> None:
         write_table(ROWS, COLUMNS, tmp_path / "missing" / "t.csv", "csv")
     assert err.value.code == "file_not_found"
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- issue 20: CSV injection
+DANGEROUS = ["=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0"]
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_neutralises_what_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    rows = [{"v": v, "n": -3.5} for v in DANGEROUS] + [{"v": "麻柳村-1组", "n": 2}]
+    path = write_table(rows, [("v", "值"), ("n", "数")], tmp_path / "t.csv", "csv")
+    got = _csv_rows(path.read_bytes().decode("utf-8-sig"))[1:]
+    assert [r[0] for r in got] == ["'" + v for v in DANGEROUS] + ["麻柳村-1组"]
+    assert {r[1] for r in got} == {"-3.5", "2"}  # numbers stay numbers
+
+
+def test_csv_to_a_stream_is_neutralised_too() -> None:
+    import io
+
+    from qjgis.tables import write_csv
+
+    out = io.StringIO()
+    write_csv([{"v": '=HYPERLINK("x")'}], [("v", "=header")], out)
+    assert _csv_rows(out.getvalue()) == [["'=header"], ['\'=HYPERLINK("x")']]

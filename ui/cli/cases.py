@@ -51,6 +51,8 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, village_code
+from ui.presenters.cases import next_steps
+from ui.texts import t
 
 DISPOSITIONS = [code_name(d) for d in Disposition]
 STATES = sorted({code_name(s) for s in RuinState} | {code_name(s) for s in RenovationState})
@@ -77,123 +79,140 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "case",
         parents=[common],
-        help="open, decide and follow remediation cases (ruins, dangerous houses)",
-        description="Remediation cases: R12 is a ruin case (残垣断壁整治), W3 a renovation "
-        "case (危房改造). Every change is audited; states only move as the policy allows. "
-        f"Dispositions: {', '.join(DISPOSITIONS)}. States: {', '.join(STATES)} "
-        "(the Chinese names are accepted too).",
+        help=t("help.open_decide_and_follow_remediation_cases"),
+        description=t(
+            "help.case_description", dispositions=", ".join(DISPOSITIONS), states=", ".join(STATES)
+        ),
     )
     c.add_argument("project", metavar="PROJECT")
     actions = c.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
         p = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
-        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        p.add_argument("--json", action="store_true", help=t("help.print_the_result_as_json"))
         return p
 
     def when(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--date", type=iso_date, metavar="DATE", help="when it happened (today)")
-        p.add_argument("--note", metavar="TEXT", help="what was done, by whom on the ground")
+        p.add_argument(
+            "--date", type=iso_date, metavar="DATE", help=t("help.when_it_happened_today")
+        )
+        p.add_argument("--note", metavar="TEXT", help=t("help.what_was_done_by_whom_on"))
 
-    p = action("open", "open a ruin case for a building, or a renovation case (--renovation)")
+    p = action("open", t("help.open_a_ruin_case_for_a"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--bdcdyh", metavar="CODE", help="the building's 不动产单元号")
+    which.add_argument("--bdcdyh", metavar="CODE", help=t("help.the_building_s"))
     which.add_argument(
         "--from-checks",
         action="store_true",
-        help="open a ruin case for every open QJ-R014 finding that has none",
+        help=t("help.open_a_ruin_case_for_every"),
     )
-    p.add_argument("--renovation", action="store_true", help="a 危房改造 application (C/D house)")
+    p.add_argument("--renovation", action="store_true", help=t("help.a_application_c_d_house"))
     p.add_argument(
         "--override-reason",
         metavar="TEXT",
-        help="approver only: open although the eligibility check fails, saying why",
+        help=t("help.approver_only_open_although_the_eligibility"),
     )
     when(p)
 
-    p = action("dispose", "classify a pending ruin case under one of the four dispositions")
-    p.add_argument("case", type=_case_id, metavar="CASE", help="R12")
+    p = action("dispose", t("help.classify_a_pending_ruin_case_under"))
+    p.add_argument("case", type=_case_id, metavar="CASE", help=t("help.r12"))
     p.add_argument(
         "--as",
         dest="disposition",
         required=True,
         type=_disposition,
         metavar="DISPOSITION",
-        help=", ".join(DISPOSITIONS) + " (or the Chinese or English name)",
+        help=t("help.disposition_choices", choices=", ".join(DISPOSITIONS)),
     )
-    p.add_argument("--deadline", type=iso_date, metavar="DATE", help="the notice's deadline")
-    p.add_argument("--owner-keeps", action="store_true", help="owner wants to keep the house")
-    p.add_argument("--feasible", action="store_true", help="reinforcement is feasible")
+    p.add_argument(
+        "--deadline", type=iso_date, metavar="DATE", help=t("help.the_notice_s_deadline")
+    )
+    p.add_argument(
+        "--owner-keeps", action="store_true", help=t("help.owner_wants_to_keep_the_house")
+    )
+    p.add_argument("--feasible", action="store_true", help=t("help.reinforcement_is_feasible"))
     p.add_argument(
         "--override-reason",
         metavar="TEXT",
-        help="approver only: dispose although a precondition fails, saying why",
+        help=t("help.approver_only_dispose_although_a_precondition"),
     )
     p.add_argument(
         "--evidence",
         action="append",
         default=[],
         metavar="FILE",
-        help="photo, scan or PDF (repeatable)",
+        help=t("help.photo_scan_or_pdf_repeatable"),
     )
-    p.add_argument("--version", type=int, metavar="N", help="refuse if the case is not at N")
+    p.add_argument("--version", type=int, metavar="N", help=t("help.refuse_if_the_case_is_not"))
     when(p)
 
-    p = action("advance", "record the state a case reached")
-    p.add_argument("case", type=_case_id, metavar="CASE", help="R12 or W3")
-    p.add_argument("--to", required=True, metavar="STATE", help=", ".join(STATES))
-    p.add_argument("--deadline", type=iso_date, metavar="DATE", help="deadline of the next step")
+    p = action("advance", t("help.record_the_state_a_case_reached"))
+    p.add_argument("case", type=_case_id, metavar="CASE", help=t("help.r12_or_w3"))
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="STATE",
+        help=t("help.state_choices", choices=", ".join(STATES)),
+    )
+    p.add_argument(
+        "--deadline", type=iso_date, metavar="DATE", help=t("help.deadline_of_the_next_step")
+    )
     p.add_argument(
         "--evidence",
         action="append",
         default=[],
         metavar="FILE",
-        help="photo, scan or PDF (repeatable)",
+        help=t("help.photo_scan_or_pdf_repeatable"),
     )
-    p.add_argument("--version", type=int, metavar="N", help="refuse if the case is not at N")
+    p.add_argument("--version", type=int, metavar="N", help=t("help.refuse_if_the_case_is_not"))
     when(p)
 
-    p = action("pay", "record a subsidy payment on a renovation case")
-    p.add_argument("case", type=_case_id, metavar="CASE", help="W3")
+    p = action("pay", t("help.record_a_subsidy_payment_on_a"))
+    p.add_argument("case", type=_case_id, metavar="CASE", help=t("help.w3"))
     p.add_argument("--amount", type=float, required=True, metavar="YUAN")
     when(p)
 
-    p = action("attach", "add photos, scans or PDFs to a case")
+    p = action("attach", t("help.add_photos_scans_or_pdfs_to"))
     p.add_argument("case", type=_case_id, metavar="CASE")
     p.add_argument("files", nargs="+", metavar="FILE")
     when(p)
 
-    p = action("show", "a case with its history and evidence")
+    p = action("show", t("help.a_case_with_its_history_and"))
     p.add_argument("case", type=_case_id, metavar="CASE")
-    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_overdue_is_judged_on")
+    )
 
-    p = action("list", "list cases")
+    p = action("list", t("help.list_cases"))
     p.add_argument("--village", metavar="CODE|NAME")
-    p.add_argument("--open", action="store_true", help="only cases not closed")
-    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument("--open", action="store_true", help=t("help.only_cases_not_closed"))
+    p.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_overdue_is_judged_on")
+    )
 
     s = sub.add_parser(
         "sheet",
         parents=[common],
-        help="the village sheet: export open cases for cadres, import what they filled in",
+        help=t("help.the_village_sheet_export_open_cases"),
     )
     s.add_argument("project", metavar="PROJECT")
     sheet_actions = s.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = sheet_actions.add_parser(
-        "export", parents=[common], help="write a village's open cases to an XLSX sheet"
+        "export", parents=[common], help=t("help.write_a_village_s_open_cases")
     )
     p.add_argument("--village", required=True, metavar="CODE|NAME")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
-    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
+    p.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_overdue_is_judged_on")
+    )
     p.add_argument("--json", action="store_true")
     p = sheet_actions.add_parser(
         "import",
         parents=[common],
-        help="apply a filled sheet; every row is validated, nothing is applied while any "
-        "row is invalid unless --apply-valid",
+        help=t("help.apply_a_filled_sheet_every_row"),
     )
     p.add_argument("file", metavar="FILE.xlsx")
-    p.add_argument("--apply-valid", action="store_true", help="apply the valid rows anyway")
+    p.add_argument("--apply-valid", action="store_true", help=t("help.apply_the_valid_rows_anyway"))
     p.add_argument("--json", action="store_true")
 
 
@@ -363,7 +382,7 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     if "paid" in row:
         lines.append("  " + texts.label("paid").format(paid=row["paid"], subsidy=row["subsidy"]))
     if row["next_states"]:
-        nexts = " / ".join(_state(row["kind"], s) for s in row["next_states"])
+        nexts = " / ".join(next_steps(row["kind"], row["state"], row.get("disposition")))
         lines.append(f"  {texts.label('next')}: {nexts}")
     lines.append(f"  {texts.label('history')}:")
     for e in row["events"]:

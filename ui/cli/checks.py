@@ -15,6 +15,7 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, iso_date
+from ui.texts import t
 
 
 def unevaluated_text(reason: str) -> str:
@@ -35,6 +36,32 @@ def finding_state_text(state: str) -> str:
 
 def decision_text(decision: str | None) -> str:
     return texts.lookup("decision", decision or "pending")
+
+
+def evidence_name(key: str) -> str:
+    return texts.lookup("evidence", key)
+
+
+#: evidence figures whose values are stored enumerated values, and their kind
+_EVIDENCE_KINDS = {
+    "status": "building_status",
+    "split_status": "split_status",
+    "land_type": "land_type",
+    "household_type": "household_type",
+    "acquisition_mode": "acquisition_mode",
+    "disposal": "plot_disposal",
+}
+
+
+def evidence_value(value: Any, key: str = "") -> str:
+    """A figure as printed; a value that is a code (no_case, after_tier2) in words."""
+    if key in _EVIDENCE_KINDS:
+        return texts.value_text(value, _EVIDENCE_KINDS[key])
+    if isinstance(value, bool):
+        return texts.t("yes") if value else texts.t("no")
+    if isinstance(value, str) and texts.has(f"evidence_value.{value}"):
+        return texts.t(f"evidence_value.{value}")
+    return str(value)
 
 
 def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
@@ -59,16 +86,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser(
         "check",
         parents=[common],
-        help="run the checks and save their findings",
-        description="Run the registered rules (all by default) and save their findings in the "
-        "project. Exit 0 when the checks ran, whatever they found.",
+        help=t("help.run_the_checks_and_save_their"),
+        description=t("help.run_the_registered_rules_all_by"),
     )
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help="rules to run")
-    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date deadlines are judged on")
+    s.add_argument("--rules", type=_rule_list, metavar="QJ-R001,...", help=t("help.rules_to_run"))
+    s.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_deadlines_are_judged_on")
+    )
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("findings", parents=[common], help="list the findings")
+    s = sub.add_parser("findings", parents=[common], help=t("help.list_the_findings"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--rule", metavar="QJ-R001")
     s.add_argument("--village", metavar="CODE|NAME")
@@ -78,39 +106,50 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
             "decision", ("pending", "confirmed", "exempted", "false_positive", "needs_review")
         ),
         metavar="D",
-        help="pending, confirmed, exempted, false-positive or needs-review (or the Chinese name)",
+        help=t("help.pending_confirmed_exempted_false_positive_or"),
     )
-    s.add_argument("--all", action="store_true", help="include findings no longer found")
+    s.add_argument("--all", action="store_true", help=t("help.include_findings_no_longer_found"))
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("review", parents=[common], help="record a decision on a finding")
+    s = sub.add_parser("review", parents=[common], help=t("help.record_a_decision_on_a_finding"))
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("finding", metavar="FINDING", help="finding number, or RULE:KEY")
+    s.add_argument("finding", metavar="FINDING", help=t("help.finding_number_or_rule_key"))
     s.add_argument(
         "--decision",
         required=True,
         type=_choice("decision", ("confirmed", "exempted", "false_positive")),
         metavar="D",
-        help="confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",
+        help=t("help.confirmed_exempted_or_false_positive_or"),
     )
     s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument(
+        "--replace", action="store_true", help="replace a decision the finding already has"
+    )
+    s.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="the finding's row version you decided on (findings --json); refused if changed",
+    )
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("stats", parents=[common], help="count findings or cases by area")
+    s = sub.add_parser("stats", parents=[common], help=t("help.count_findings_or_cases_by_area"))
     s.add_argument("project", metavar="PROJECT")
     what = s.add_mutually_exclusive_group(required=True)
-    what.add_argument("--findings", action="store_true", help="count the open findings")
-    what.add_argument("--cases", action="store_true", help="count the remediation cases")
+    what.add_argument("--findings", action="store_true", help=t("help.count_the_open_findings"))
+    what.add_argument("--cases", action="store_true", help=t("help.count_the_remediation_cases"))
     s.add_argument(
         "--by",
         type=_choice("level", ("village", "town", "district")),
         default="village",
         metavar="village|town|district",
-        help="group by village, town or the whole district (村, 镇街, 全区)",
+        help=t("help.group_by_village_town_or_the"),
     )
-    s.add_argument("--as-of", type=iso_date, metavar="DATE", help="date overdue is judged on")
+    s.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help=t("help.date_overdue_is_judged_on")
+    )
     s.add_argument("--format", choices=("csv", "json", "xlsx"))
     s.add_argument("--out", metavar="FILE")
     s.add_argument("--json", action="store_true")
@@ -149,7 +188,7 @@ def _finding_columns() -> list[tuple[str, str]]:
         ("fid", "col_fid"),
         ("rule_id", "col_rule"),
         ("rule_title", "col_rule_title"),
-        ("entity_kind", "col_kind"),
+        ("entity_kind_text", "col_kind"),
         ("key", "col_key"),
         ("village_code", "col_village_code"),
         ("village_name", "col_village"),
@@ -177,6 +216,7 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
         cache(exemption_text),
     )
     state, decision = cache(finding_state_text), cache(decision_text)
+    kind = cache(lambda k: texts.value_text(k, "entity_kind"))
     yes = texts.label("yes")
     rows = []
     for r in records:
@@ -186,6 +226,7 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
             "severity_text": severity(r.severity),
             "exemption_text": exemption(r.exemption),
             "state_text": state(r.state),
+            "entity_kind_text": kind(r.entity_kind),
             "decision_text": decision(r.decision),
             "needs_review_text": yes if r.needs_review else "",
         }
@@ -229,6 +270,7 @@ def _write_or_print(
 
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
+    from ui.presenters.findings import evidence_text
 
     with GpkgStore.open(args.project) as store:
         records = list_findings(
@@ -248,15 +290,9 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             flags = " ".join(
                 x for x in (r["exemption_text"], r["decision_text"], r["needs_review_text"]) if x
             )
-            # one line per finding: the other entities involved and the scalar figures;
-            # the whole evidence is in --json and the files
-            others = [e["key"] for e in r["entities"] if e["key"] != r["key"]]
-            figures = [
-                f"{k}={v}"
-                for k, v in r["evidence"].items()
-                if not isinstance(v, dict | list) and v is not None
-            ]
-            evidence = " ".join(filter(None, (", ".join(others[:6]), " ".join(figures[:6]))))
+            # one line per finding: the evidence in words, worded once for the CLI and the
+            # window (ui.presenters); the data itself is in --json and the files
+            evidence = evidence_text(r["evidence"])
             place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
             lines.append(
                 f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "
@@ -282,7 +318,14 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import Review, get_finding
 
     with GpkgStore.open(args.project) as store:
-        commands.run(store, Review(args.finding, args.decision, args.reason))
+        review = Review(
+            args.finding,
+            args.decision,
+            args.reason,
+            expected_version=args.expect_version,
+            replace=args.replace,
+        )
+        commands.run(store, review)
         record = get_finding(store, args.finding)
     text = texts.label("reviewed").format(
         fid=record.fid,

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
-from ui.texts import t
+from ui.texts import has, t
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -77,7 +77,8 @@ class Progress:
     def set_progress(self, fraction: float, stage: str = "") -> None:
         pct = int(fraction * 100)
         if self._tty and pct != self._last:
-            self._stream.write(f"\r{pct:3d}% {stage:<20}")
+            words = t(f"app.stage_{stage}") if has(f"app.stage_{stage}") else stage
+            self._stream.write(f"\r{pct:3d}% {words:<20}")
             self._stream.flush()
             self._last = pct
             if pct >= 100:

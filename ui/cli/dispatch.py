@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -19,8 +21,10 @@ from types import ModuleType
 from typing import TextIO
 
 from qjgis.errors import QjgisError
+from qjgis.store import set_busy_notice
 from ui import texts
 from ui.cli.common import DRAWING_COMMANDS, EXIT_ERROR, EXIT_USAGE, qt_available
+from ui.texts import t
 
 #: Modules that add commands, one per command family: each has `add_parsers(sub, common)`
 #: and `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`. A module may call
@@ -47,15 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: a subcommand's copy of these options must not reset a value given
     # before the command (`--lang en check ...`).
     common.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages"
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help=t("help.language_of_messages"),
     )
     common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=t("help.show_tracebacks_on_errors"),
     )
     p = argparse.ArgumentParser(
         prog="python main.py" if Path(sys.argv[0]).name == "main.py" else "qjgis",
-        description="qjgis: rural homestead and housing surveys (宅基地/农房/户). "
-        "Without a command, opens the main window.",
+        description=t("help.qjgis_rural_homestead_and_housing_surveys"),
         parents=[common],
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -71,6 +80,11 @@ def commands() -> dict[str, Command]:
     return found
 
 
+def _say_busy(path: str) -> None:
+    sys.stderr.write(texts.t("project_busy_wait", path=path) + "\n")
+    sys.stderr.flush()
+
+
 def _fail(message: str) -> int:
     sys.stderr.write(texts.t("error_line", message=message) + "\n")
     return EXIT_ERROR
@@ -78,6 +92,11 @@ def _fail(message: str) -> int:
 
 #: Opens the main window on a project (or none) in a language (or the chosen one).
 OpenWindow = Callable[[str | None, str | None], int]
+
+
+def _argparse_text(message: str) -> str:
+    """argparse's own words (usage, options, its refusals) in the current language."""
+    return texts.t(f"argparse.{message}") if texts.has(f"argparse.{message}") else message
 
 
 def main(
@@ -98,6 +117,8 @@ def main(
     pre.add_argument("--lang", choices=("zh", "en"))
     known, _ = pre.parse_known_args(args_list)
     texts.set_language(texts.choose_language(known.lang))
+    # argparse looks its words up through the module's `_` (gettext) at call time
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
     parser = build_parser()
     args = parser.parse_args(args_list)
     debug = getattr(args, "debug", False)
@@ -108,12 +129,26 @@ def main(
             parser.print_help(out)
             return EXIT_USAGE
         return open_window(None, getattr(args, "lang", None))
+    # A project another program is writing is waited for; say so once, on stderr.
+    set_busy_notice(_say_busy)
     try:
         return commands()[args.command](args, out)
     except QjgisError as exc:
         if debug:
             traceback.print_exc()
         return _fail(texts.error_text(exc))
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nothing to tell it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return EXIT_ERROR
+    except sqlite3.OperationalError as exc:
+        # A read that waited its busy timeout out while another program committed a long
+        # write: the project is busy, not damaged.
+        if not ("locked" in str(exc) or "busy" in str(exc)):
+            raise
+        if debug:
+            traceback.print_exc()
+        return _fail(texts.t("err.project_locked", path=getattr(args, "project", "")))
     except OSError as exc:  # disk full, permission denied: name the file, no traceback
         if debug:
             traceback.print_exc()

@@ -11,17 +11,15 @@ from qjgis.io import export
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, village_code
+from ui.texts import t
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser(
         "export",
         parents=[common],
-        help="export a layer to shp, gpkg, geojson or xlsx",
-        description="Export one layer. ID and phone numbers are masked unless --unmask; every "
-        "export is recorded in the project's audit log. Shapefiles use the national field "
-        "names with NAME_fields.csv beside them; GeoJSON is in WGS 84 (RFC 7946); "
-        "households are an attribute table (one row per member).",
+        help=t("help.export_a_layer_to_shp_gpkg"),
+        description=t("help.export_one_layer_id_and_phone"),
     )
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--layer", required=True, choices=export.LAYERS)
@@ -29,12 +27,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument(
         "--encoding",
         choices=tuple(export.ENCODINGS),
-        help="shapefile text encoding (default gbk, what Chinese desktop GIS reads)",
+        help=t("help.shapefile_text_encoding_default_gbk_what"),
     )
-    s.add_argument("--unmask", action="store_true", help="write ID and phone numbers in clear")
-    s.add_argument("--village", metavar="CODE|NAME", help="only this village (code or name)")
+    s.add_argument("--unmask", action="store_true", help=t("help.write_id_and_phone_numbers_in"))
+    s.add_argument("--village", metavar="CODE|NAME", help=t("help.only_this_village_code_or_name"))
     s.add_argument("--out", required=True, metavar="PATH")
-    s.add_argument("--overwrite", action="store_true", help="replace existing files")
+    s.add_argument("--overwrite", action="store_true", help=t("help.replace_existing_files"))
     s.add_argument("--json", action="store_true")
 
 

@@ -10,38 +10,48 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qjgis.io import importer
+from qjgis.io.export import personal_view
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit
+from ui.texts import t
+
+_UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser(
-        "import", parents=[common], help="import a shapefile/GeoPackage/GeoJSON or a register"
+        "import", parents=[common], help=t("help.import_a_shapefile_geopackage_geojson_or")
     )
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("source", metavar="SOURCE")
     s.add_argument("--layer", required=True, choices=importer.LAYERS)
-    s.add_argument("--source-layer", metavar="NAME", help="layer inside a GeoPackage, FileGDB, zip")
-    s.add_argument("--encoding", metavar="E", help="text encoding of a .dbf or .csv (GBK, UTF-8)")
-    s.add_argument("--source-crs", metavar="EPSG:N", help="CRS of the source, overriding its .prj")
-    s.add_argument("--mapping", metavar="FILE", help="JSON field mapping {source: target}")
+    s.add_argument(
+        "--source-layer", metavar="NAME", help=t("help.layer_inside_a_geopackage_filegdb_zip")
+    )
+    s.add_argument("--encoding", metavar="E", help=t("help.text_encoding_of_a_dbf_or"))
+    s.add_argument(
+        "--source-crs", metavar="EPSG:N", help=t("help.crs_of_the_source_overriding_its")
+    )
+    s.add_argument("--mapping", metavar="FILE", help=t("help.json_field_mapping_source_target"))
     s.add_argument(
         "--dry-run",
         action="store_true",
-        help="check the source and show its encoding, CRS and mapping; write nothing",
+        help=t("help.check_the_source_and_show_its"),
     )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("imports", parents=[common], help="list import batches or undo one")
+    s = sub.add_parser("imports", parents=[common], help=t("help.list_import_batches_or_undo_one"))
     s.add_argument("project", metavar="PROJECT")
-    s.add_argument("--undo", type=int, metavar="BATCH", help="undo this batch")
-    s.add_argument("--show", type=int, metavar="BATCH", help="print a batch's saved report")
+    s.add_argument("--undo", type=int, metavar="BATCH", help=t("help.undo_this_batch"))
+    s.add_argument("--show", type=int, metavar="BATCH", help=t("help.print_a_batch_s_saved_report"))
     s.add_argument(
         "--save-mapping",
         metavar="FILE",
-        help="with --show: write the batch's field mapping to FILE, for import --mapping",
+        help=t("help.with_show_write_the_batch_s"),
     )
+    s.add_argument("--unmask", action="store_true", help=_UNMASK_HELP)
     s.add_argument("--json", action="store_true")
 
 
@@ -69,13 +79,20 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     if e:
         lines.append(
             texts.label("io.encoding").format(
-                encoding=e["encoding"], reason=e["reason"], detail=e["detail"] or "-",
+                encoding=e["encoding"], reason=texts.lookup("encoding_reason", e["reason"]),
+                detail=e["detail"] or "-",
                 samples=", ".join(e["samples"]) or "-",
             )
         )  # fmt: skip
     crs = report.get("crs")
     if crs:
-        lines.append(texts.label("io.crs").format(target=report.get("target_crs"), **crs))
+        lines.append(
+            texts.t(
+                "io.crs",
+                **{**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))},
+                target=report.get("target_crs"),
+            )
+        )
     m = report.get("mapping", {})
     pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
     lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))
@@ -127,6 +144,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             feedback=Progress(sys.stderr),
             dry_run=args.dry_run,
         )
+        report = personal_view(
+            store, report, unmask=args.unmask, command="import.report", entity=args.source
+        )
     emit(report, args.json, "\n".join(report_lines(report)), out)
     return EXIT_OK
 
@@ -149,6 +169,13 @@ def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         if args.show is not None:
             report = importer.batch_report(store, args.show)
+            report = personal_view(
+                store,
+                report,
+                unmask=args.unmask,
+                command="import.report",
+                entity=f"import_batches/{args.show}",
+            )
             if args.save_mapping:
                 mapping = importer.saved_mapping(store, args.show)
                 Path(args.save_mapping).write_text(

@@ -14,40 +14,45 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_ERROR, EXIT_OK, Progress, emit
+from ui.texts import t
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    s = sub.add_parser("new", parents=[common], help="create an empty project")
+    s = sub.add_parser("new", parents=[common], help=t("help.create_an_empty_project"))
     s.add_argument("project", metavar="PROJECT.gpkg")
-    s.add_argument("--crs", default="EPSG:4524", help="projected CRS (default EPSG:4524)")
-    s.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    s.add_argument("--crs", default="EPSG:4524", help=t("help.projected_crs_default_epsg_4524"))
+    s.add_argument("--overwrite", action="store_true", help=t("help.replace_an_existing_file"))
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("demo", parents=[common], help="generate the demo district")
+    s = sub.add_parser("demo", parents=[common], help=t("help.generate_the_demo_district"))
     s.add_argument("project", metavar="OUT.gpkg")
-    s.add_argument("--parcels", type=int, default=2000, help="number of parcels (200..2000000)")
-    s.add_argument("--seed", type=int, default=1, help="random seed (same seed, same district)")
+    s.add_argument(
+        "--parcels", type=int, default=2000, help=t("help.number_of_parcels_200_2000000")
+    )
+    s.add_argument(
+        "--seed", type=int, default=1, help=t("help.random_seed_same_seed_same_district")
+    )
     s.add_argument(
         "--shapefiles",
         metavar="DIR",
-        help="also write GBK shapefiles, an XLSX register and truth.csv as a surveyor delivers",
+        help=t("help.also_write_gbk_shapefiles_an_xlsx"),
     )
-    s.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    s.add_argument("--overwrite", action="store_true", help=t("help.replace_an_existing_file"))
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("info", parents=[common], help="describe a project")
+    s = sub.add_parser("info", parents=[common], help=t("help.describe_a_project"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--check", action="store_true", help="run the file's integrity check")
+    s.add_argument("--check", action="store_true", help=t("help.run_the_file_s_integrity_check"))
 
-    s = sub.add_parser("settings", parents=[common], help="show or change project settings")
+    s = sub.add_parser("settings", parents=[common], help=t("help.show_or_change_project_settings"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument(
         "--set",
         metavar="KEY=VALUE",
         action="append",
         default=[],
-        help="change a setting (repeatable; all are validated before any is written)",
+        help=t("help.change_a_setting_repeatable_all_are"),
     )
     s.add_argument("--json", action="store_true")
 
@@ -121,7 +126,12 @@ def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
         problems = info["integrity"]["problems"]
         if problems:
             lines.append(texts.label("check_failed").format(n=len(problems)))
-            lines += [f"  [{p['code']}] {p['table'] or ''} {p['detail']}" for p in problems]
+            lines += [
+                "  [chain] " + texts.t("integrity.chain", table=p["table"], fid=p["fid"])
+                if p["code"] == "chain"
+                else f"  [{p['code']}] {p['table'] or ''} {p['detail']}"
+                for p in problems
+            ]
         else:
             lines.append(texts.label("check_ok"))
     emit(info, args.json, "\n".join(lines), out)

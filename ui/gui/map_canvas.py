@@ -1,17 +1,18 @@
 """The map widget: shows a MapRenderer's layers; drag pans, the wheel zooms about the cursor.
 
 The view is a centre and a resolution (map units per pixel); the extent follows
-from the widget's size, so resizing never distorts the map. The last rendering
-is cached: while dragging, the cached image is shifted instead of re-rendered.
+from the widget's size, so resizing never distorts the map. Frames are drawn on
+a worker thread (layers.render_job.MapFrames): a paint shows the newest frame
+moved and scaled to the view at once and asks for a frame of that view, so the
+GUI thread never waits for drawing.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from layers.render_job import MapFrames
 from layers.renderer import MapRenderer, RenderStats, ViewTransform
 from layers.vector_layer import Extent
 
@@ -27,6 +29,7 @@ ZOOM_STEP = 1.25  # per wheel notch (120 eighths of a degree)
 FULL_EXTENT_MARGIN = 0.05
 MIN_UNITS_PER_PIXEL = 0.002  # 2 mm a pixel: beyond survey precision
 MAX_UNITS_PER_PIXEL = 5000.0  # a whole province on one screen
+BUSY_NOTE_MS = 150  # a frame that takes longer than this is announced
 
 
 class MapCanvas(QWidget):
@@ -37,6 +40,8 @@ class MapCanvas(QWidget):
     # scale denominator N of 1:N
     scaleChanged = Signal(float)
     extentChanged = Signal()
+    # True while a frame of the view is being drawn (the first one: the project is opening)
+    drawingChanged = Signal(bool)
 
     def __init__(self, renderer: MapRenderer | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,8 +50,12 @@ class MapCanvas(QWidget):
         self._upp = 1.0
         self._has_view = False
         self._auto_fit = True  # follow the window size until the user pans or zooms
-        self._cache: QImage | None = None
-        self._cache_view: ViewTransform | None = None
+        self._frames = MapFrames(renderer, self)
+        self._frames.updated.connect(self.update)
+        self._frames.busyChanged.connect(self.drawingChanged)
+        self._frames.busyChanged.connect(self._drawing_changed)
+        self._busy_text = ""
+        self._busy_clock = QElapsedTimer()
         self._drag_from: QPointF | None = None
         self._message = ""
         self.setMouseTracking(True)
@@ -64,7 +73,7 @@ class MapCanvas(QWidget):
         """Show another set of layers, at its full extent."""
         self._renderer = renderer
         self._has_view = False
-        self._cache = None  # the same view of another project must not reuse it
+        self._frames.set_renderer(renderer)  # frames of another project are dropped
         self.zoom_to_full_extent()
 
     def set_message(self, text: str) -> None:
@@ -76,14 +85,31 @@ class MapCanvas(QWidget):
     def message(self) -> str:
         return self._message
 
-    def refresh(self) -> None:
-        """Redraw after the layers or their visibility changed."""
-        self._cache = None
+    def refresh(self, *, reread: bool = True) -> None:
+        """Redraw after the project's data (`reread`) or only the layers' visibility changed.
+
+        The frame on screen stays until the new one is ready.
+        """
+        self._frames.refresh(reread=reread)
         self.update()
 
     @property
     def last_stats(self) -> RenderStats | None:
-        return self._renderer.last_stats if self._renderer else None
+        """What the renderer did for the frame on screen."""
+        return self._frames.last_stats
+
+    @property
+    def drawing(self) -> bool:
+        """A frame is on its way (the one on screen, if any, is of an earlier view)."""
+        return self._frames.busy
+
+    def frame_ready(self) -> bool:
+        """The frame on screen is of the current view, complete."""
+        return self._frames.is_current(self.transform())
+
+    def close_renderer(self) -> None:
+        """Stop the render thread (the window closes)."""
+        self._frames.shutdown()
 
     # ------------------------------------------------------------ view state
     def sizeHint(self) -> QSize:
@@ -120,6 +146,7 @@ class MapCanvas(QWidget):
 
     def set_extent(self, extent: Extent) -> None:
         """Show all of `extent`, centred."""
+        self._auto_fit = False  # an extent asked for stays when the window is resized
         t = ViewTransform.fit(extent, self._size())
         self.set_view(
             ((extent[0] + extent[2]) / 2.0, (extent[1] + extent[3]) / 2.0), t.units_per_pixel
@@ -196,7 +223,7 @@ class MapCanvas(QWidget):
             self.setCursor(Qt.CursorShape.OpenHandCursor)
             if delta.x() or delta.y():
                 self.pan_pixels(delta.x(), delta.y())
-            self.update()  # the full rendering replaces the shifted cache
+            self.update()  # now the frame of the new view is asked for
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -222,49 +249,43 @@ class MapCanvas(QWidget):
                 painter.fillRect(self.rect(), QColor(255, 255, 255))
                 self._paint_message(painter)
                 return
-            cached = self._cache_view
-            if self._drag_from is not None and self._can_shift(cached, view):
-                assert self._cache is not None
-                assert cached is not None
-                # Dragging: shift what was drawn; the release renders afresh.
-                offset = QPointF(
-                    (cached.left - view.left) / view.units_per_pixel,
-                    (view.top - cached.top) / view.units_per_pixel,
-                )
-                painter.fillRect(self.rect(), self._renderer.background or QColor("white"))
-                painter.drawImage(offset, self._cache)
-                return
-            if self._cache is None or cached != view:
-                self._cache = self._render(view)
-                self._cache_view = view
-            painter.drawImage(QPointF(0, 0), self._cache)
+            # Never renders here: the newest frame, moved and scaled to the view,
+            # and a request for this view to the render thread if needed.
+            self._frames.paint(
+                painter,
+                view,
+                dpi=float(self.logicalDpiX()),
+                ratio=self.devicePixelRatioF(),
+                background=self._renderer.background,
+                request=self._drag_from is None,
+            )
             self._paint_message(painter)
+            self._paint_busy(painter)
         finally:
             painter.end()
 
-    def _can_shift(self, cached: ViewTransform | None, view: ViewTransform) -> bool:
-        return (
-            self._cache is not None
-            and cached is not None
-            and (cached.units_per_pixel, cached.width, cached.height)
-            == (view.units_per_pixel, view.width, view.height)
-        )
+    def set_busy_text(self, text: str) -> None:
+        """What the canvas says while a frame takes long, the first one above all (worded in ui)."""
+        self._busy_text = text
 
-    def _render(self, view: ViewTransform) -> QImage:
-        assert self._renderer is not None
-        ratio = self.devicePixelRatioF()
-        size = self._size()
-        image = QImage(
-            round(size.width() * ratio), round(size.height() * ratio), QImage.Format.Format_RGB32
-        )
-        image.setDevicePixelRatio(ratio)
-        image.fill(self._renderer.background or QColor("white"))
-        painter = QPainter(image)
-        try:
-            self._renderer.render(painter, view.extent, size, dpi=float(self.logicalDpiX()))
-        finally:
-            painter.end()
-        return image
+    def _drawing_changed(self, drawing: bool) -> None:
+        if drawing:
+            self._busy_clock.start()
+            # Only a frame that takes long is announced: a quick one would flicker.
+            QTimer.singleShot(BUSY_NOTE_MS, self.update)
+        else:
+            self.update()
+
+    def _paint_busy(self, painter: QPainter) -> None:
+        if not (self._busy_text and self._frames.busy):
+            return
+        if self._frames.frame is not None and self._busy_clock.elapsed() < BUSY_NOTE_MS:
+            return
+        metrics = painter.fontMetrics()
+        box = QRectF(8, 8, metrics.horizontalAdvance(self._busy_text) + 16, metrics.height() + 8)
+        painter.fillRect(box, QColor(255, 255, 255, 220))
+        painter.setPen(QColor(60, 60, 60))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._busy_text)
 
     def _paint_message(self, painter: QPainter) -> None:
         if not self._message:

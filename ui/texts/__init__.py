@@ -24,12 +24,12 @@ from enum import Enum
 from typing import Any
 
 from qjgis.errors import REASON_PARAMS, QjgisError
-from ui.texts import cases, checks, common, export, gui, io, report, values
+from ui.texts import cases, checks, common, export, gui, help, io, report, values, workbench
 
 LANGUAGES = ("zh", "en")
 
 #: The modules merged into the catalogue. A feature adds its module here.
-MODULES = (common, values, io, export, checks, cases, gui, report)
+MODULES = (common, values, io, export, checks, cases, gui, help, workbench, report)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
@@ -173,6 +173,14 @@ VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "decision": ("decision",),
     "case_kind": ("case_kind",),
     "level": ("level",),
+    "building_status": ("building_status",),
+    "household_type": ("household_type",),
+    "split_status": ("split_status",),
+    "land_type": ("land_type",),
+    "acquisition_mode": ("acquisition_mode",),
+    "plot_disposal": ("plot_disposal",),
+    "relation": ("relation",),
+    "entity_kind": ("entity_kind",),
 }
 
 
@@ -244,7 +252,7 @@ def value_text(value: Any, kind: str | None = None) -> str:
 PARAM_KINDS: dict[str, str] = {
     "state": "state",
     "target": "state",
-    "status": "state",
+    "status": "building_status",
     "disposition": "disposition",
     "role": "role",
     "decision": "decision",

@@ -16,6 +16,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：无法读取该图片（{detail}）",
         "{path}: the image cannot be read ({detail})",
     ),
+    "err.attachment_too_many_pixels": (
+        "{path}：图片为 {width} × {height} 像素，超过照片上限 {limit} 像素（文件损坏或为解压炸弹）",
+        "{path}: the image is {width} × {height} pixels, more than the {limit} pixels a photo "
+        "may have (a damaged file or a decompression bomb)",
+    ),
     "err.case_not_found": ("{path}：不存在案件 {case}", "{path}: there is no case {case}"),
     "err.building_not_found": (
         "{path}：没有不动产单元代码为 {bdcdyh} 的农房",
@@ -70,8 +75,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}: case {case}: building {bdcdyh} lies on no parcel held by a household, so {disposition} cannot be checked",
     ),
     "err.case_needs_illegal_finding": (
-        "{path}：案件 {case}：责令自行拆除须以农户 {household} 存在未消除、未豁免的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提",
-        "{path}: case {case}: ordered self-demolition needs an open, not exempted finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household}",
+        "{path}：案件 {case}：责令自行拆除须以农户 {household} 存在经审核确认的一户多宅（QJ-R001）或建新不拆旧（QJ-R002）核查结果为前提（待审核的不算；审批人可说明理由后越过）",
+        "{path}: case {case}: ordered self-demolition needs an open finding of 一户多宅 (QJ-R001) or 建新不拆旧 (QJ-R002) for household {household} that a reviewer has confirmed",
     ),
     "err.case_not_only_homestead": (
         "{path}：案件 {case}：{disposition} 仅适用于农户唯一的宅基地；农户 {household} 持有 {count} 宗宅基地",
@@ -140,6 +145,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.sheet_row_incomplete": (
         "{path} 第 {row} 行：请同时填写所达状态及其日期",
         "{path} row {row}: fill both the state reached and its date",
+    ),
+    "err.sheet_other_project": (
+        "{path}：该台账导出自另一个项目（{found}）；请从本项目导出台账",
+        "{path}: this sheet was exported from another project ({found}); "
+        "export the sheet from this project",
+    ),
+    "err.sheet_row_village": (
+        "{path} 第 {row} 行：案件 {case} 不属于本台账所对应的村 {village}",
+        "{path} row {row}: case {case} is not in the sheet's village {village}",
+    ),
+    "err.sheet_row_version": (
+        "{path} 第 {row} 行：隐藏的“版本”列为 {value}，不是数字；请勿修改该列（可重新导出台账）",
+        "{path} row {row}: the hidden version column holds {value}, not a number; "
+        "do not edit it (export the sheet again)",
+    ),
+    "err.sheet_row_formula": (
+        "{path} 第 {row} 行：单元格 {column} 是公式；请直接填写数值或文字",
+        "{path} row {row}: the cell {column} is a formula; type the value itself",
     ),
     "err.sheet_invalid_rows": (
         "{path}：有 {count} 行无效，未录入任何数据（请修正后重试，或使用 --apply-valid 只录入有效行）",

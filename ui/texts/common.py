@@ -25,6 +25,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：另一个程序正在写入该项目",
         "{path}: another program is writing the project",
     ),
+    "err.project_unreadable": (
+        "{path}：项目现在无法打开（{detail}）；文件未被改动",
+        "{path}: the project cannot be opened now ({detail}); the file was not changed",
+    ),
+    "project_busy_wait": (
+        "{path}：另一程序正在写入本项目，等待中…",
+        "{path}: another program is writing this project; waiting…",
+    ),
+    "integrity.chain": (
+        "{table} 第 {fid} 条记录与其哈希不符：该条或其之前的记录曾在 qjgis 之外被修改、插入或删除",
+        "{table} entry {fid} does not match its hash: it, or an entry before it, was edited, "
+        "inserted or deleted outside qjgis",
+    ),
     "err.unknown_setting": ("未知的设置项 {key}", "unknown setting {key}"),
     "err.invalid_setting": (
         "设置项 {key} = {value} 无效：{reason}",
@@ -108,6 +121,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason.not_case_id": ("不是案件编号（如 {examples}）", "not a case id ({examples})"),
     "reason.not_xlsx": ("不是 XLSX 文件（{detail}）", "not an XLSX file ({detail})"),
     "reason.no_sheet": ("没有工作表 {sheet}", "no sheet {sheet}"),
+    "reason.not_chained": ("不是只追加的历史记录表", "not an append-only history"),
+    "reason.no_identity": (
+        "“说明”工作表中没有项目标识或村代码（该台账导出于 qjgis 记录它们之前，或已被修改）：请重新导出",
+        "no project id or village code on its 说明 sheet (exported before qjgis recorded "
+        "them, or edited): export the sheet again",
+    ),
+    "reason.no_readable_shapes": (
+        "其 {count} 条图形记录均无法读取",
+        "none of its {count} shape records can be read",
+    ),
     "reason.no_column": ("没有 {column} 列", "no column {column}"),
     "reason.ambiguous_village": (
         "多个行政村同名（{choices}），请给出村代码",

@@ -64,6 +64,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{villages} villages · {parcels} parcels · {buildings} buildings",
     ),
     "window.opened": ("已打开 {path}", "Opened {path}"),
+    "window.drawing_map": ("正在绘制地图…", "Drawing the map…"),
     "window.coordinates": ("X(北) {n}  Y(东) {e}", "E {e}  N {n}"),
     "window.scale": ("比例尺 {scale}", "Scale {scale}"),
+    # stages of long work the engine reports (Feedback.set_progress), shown beside the progress
+    "app.stage_context": ("正在读取数据…", "Reading the data…"),
+    "app.stage_open": ("正在打开…", "Opening…"),
+    "app.stage_read": ("正在读取…", "Reading…"),
+    "app.stage_write": ("正在写入…", "Writing…"),
+    "app.stage_move": ("正在保存文件…", "Saving the files…"),
+    "app.stage_write_shapefiles": ("正在写入 shapefile…", "Writing shapefiles…"),
 }

@@ -61,6 +61,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：zip 压缩包中没有 shapefile（.shp）",
         "{path}: the zip holds no shapefile (.shp)",
     ),
+    "err.zip_too_large": (
+        "{path}：{member} 解压后为 {size} 字节（压缩比 {ratio} 倍），超过导入上限（{limit} 字节，"
+        "{max_ratio} 倍）：该 zip 已损坏或为恶意文件，未解压任何内容",
+        "{path}: {member} would expand to {size} bytes ({ratio}× its compressed size), more "
+        "than an import accepts ({limit} bytes, {max_ratio}×): a damaged or malicious zip; "
+        "nothing was extracted",
+    ),
     "err.zip_many_layers": (
         "{path}：zip 压缩包中有多个 shapefile（{names}）；请用 --source-layer 选择其中一个",
         "{path}: the zip holds several shapefiles ({names}); choose one with --source-layer",
@@ -170,6 +177,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{layer}删除 {deleted} 行，恢复 {restored} 行",
         "{layer} {deleted} deleted, {restored} restored",
     ),
+    "issue.geometry_unreadable": (
+        "图形记录无法读取（文件此处为乱码；保留记录，不含几何）",
+        "shape record unreadable (garbage in the file; kept without geometry)",
+    ),
     "issue.geometry_null": (
         "几何为空值（保留记录，不含几何）",
         "null geometry (kept without geometry)",
@@ -219,4 +230,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "无户主行：以第一位成员为户主",
         "no 户主 row: first member taken as head",
     ),
+    # how the encoding and the CRS of a source were decided (the reports' reason codes)
+    "encoding_reason.override": ("按 --encoding 指定", "given with --encoding"),
+    "encoding_reason.cpg": ("按 .cpg 文件", "from the .cpg file"),
+    "encoding_reason.ascii": ("只有 ASCII 字符", "ASCII text only"),
+    "encoding_reason.detected": ("根据内容识别", "detected from the text"),
+    "encoding_reason.ldid": ("按 .dbf 的语言标识", "from the .dbf language id"),
+    "encoding_reason.fallback": ("无法识别，按 Latin-1 读取", "not recognised, read as Latin-1"),
+    "crs_reason.prj": ("按 .prj 文件", "from the .prj file"),
+    "crs_reason.prj_gk": ("按 .prj 文件（高斯-克吕格投影）", "from the .prj file (Gauss-Krüger)"),
+    "crs_reason.proposed": ("根据坐标推测", "proposed from the coordinates"),
+    "crs_reason.override": ("按 --source-crs 指定", "given with --source-crs"),
 }

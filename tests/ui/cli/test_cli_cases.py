@@ -41,6 +41,16 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
     build_demo(path, parcels=2000, seed=1)
     assert main(["check", str(path), "--as-of", "2026-06-30"], out=io.StringIO()) == 0
+    # A reviewer confirms the violations first: only a confirmed finding grounds an
+    # order to demolish (issue 11, point 8).
+    with GpkgStore.open(path) as store:
+        illegal = store.execute_sql(
+            "SELECT fid FROM findings WHERE rule_id IN ('QJ-R001', 'QJ-R002') "
+            "AND exemption IS NULL ORDER BY fid"
+        )
+    for (fid,) in illegal:
+        argv = ["review", str(path), str(fid), "--decision", "confirmed", "--reason", "核实"]
+        assert main(argv, out=io.StringIO()) == 0
     return path
 
 
@@ -111,8 +121,10 @@ def test_four_dispositions_and_two_renovations_to_the_end(demo: Path) -> None:
     pick = _pick(demo)
     assert pick["illegal"] and len(pick["only"]) >= 3 and pick["C"] and pick["D"]
 
+    with GpkgStore.open(demo) as store:
+        ruins = store.execute_sql("SELECT count(*) FROM findings WHERE rule_id = 'QJ-R014'")
     opened = run_json("case", p, "open", "--from-checks", "--date", "2026-07-01")["opened"]
-    assert len(opened) == 14  # every QJ-R014 finding of the demo
+    assert len(opened) == ruins[0][0] > 0  # every QJ-R014 finding of the demo
     ids = {c["bdcdyh"]: c["id"] for c in run_json("case", p, "list")}
 
     case = ids[pick["illegal"][0]]

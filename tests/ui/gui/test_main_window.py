@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import types
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ui.gui import app as app_mod
 from ui.gui import qt_i18n
 from ui.gui.app_settings import MAX_RECENT, AppSettings
 from ui.gui.main_window import MainWindow
-from ui.gui.map_canvas import ZOOM_STEP
+from ui.gui.map_canvas import ZOOM_STEP, MapCanvas
 
 pytestmark = pytest.mark.gui
 
@@ -114,6 +115,17 @@ def opened(window: MainWindow, project: Path) -> MainWindow:
     assert window.open_project(project), window.last_error
     QApplication.processEvents()
     return window
+
+
+def drawn(canvas: MapCanvas) -> QImage:
+    """The canvas once the frame of its current view has arrived from the render thread."""
+    canvas.grab()  # a paint asks for the frame
+    deadline = time.monotonic() + 20
+    while not canvas.frame_ready():
+        assert time.monotonic() < deadline, "no frame from the render thread"
+        QApplication.processEvents()
+        time.sleep(0.005)
+    return canvas.grab().toImage()
 
 
 def send_mouse(widget: object, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:
@@ -247,7 +259,7 @@ def test_unchecking_a_layer_stops_drawing_it(opened: MainWindow) -> None:
     centre = canvas.world_to_map(
         (IN_USE_HOUSE[0] + IN_USE_HOUSE[2]) / 2, (IN_USE_HOUSE[1] + IN_USE_HOUSE[3]) / 2
     )
-    image = canvas.grab().toImage()
+    image = drawn(canvas)
     assert pixel(image, centre.x(), centre.y()) == rgb_of(STATUS_COLORS["在用"])
     assert canvas.last_stats is not None
     assert canvas.last_stats.features.get("buildings", 0) >= 1
@@ -260,12 +272,12 @@ def test_unchecking_a_layer_stops_drawing_it(opened: MainWindow) -> None:
     layer = renderer.layer("buildings")
     assert layer is not None
     assert not layer.visible
-    image = canvas.grab().toImage()
+    image = drawn(canvas)
     assert "buildings" not in canvas.last_stats.features
     assert pixel(image, centre.x(), centre.y()) == rgb_of(PARCEL_FILL)
 
     item.setCheckState(Qt.CheckState.Checked)
-    image = canvas.grab().toImage()
+    image = drawn(canvas)
     assert pixel(image, centre.x(), centre.y()) == rgb_of(STATUS_COLORS["在用"])
 
 

@@ -25,11 +25,14 @@ import qjgis.io.register
 import qjgis.io.sources
 import qjgis.settings
 import qjgis.store
-from qjgis.cases.model import Disposition, RenovationState, RuinState, code_name
+from qjgis import model
+from qjgis.cases.model import CaseKind, Disposition, RenovationState, RuinState, code_name
 from qjgis.cases.stats import stat_keys
+from qjgis.checks.base import EntityKind, Severity
 from qjgis.checks.engine import load_rules
+from qjgis.codes import CodeProblem, IdProblem
 from qjgis.errors import REASONS, Invalid, QjgisError
-from qjgis.model import Role
+from qjgis.model import BuildingStatus, Role
 from ui import texts
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,13 +52,17 @@ _ALLOWED_LATIN = {
     "R12", "R014", "RULE", "KEY", "VALUE", "FILE", "YYYY", "MM", "DD", "ID", "gpkg", "shp",
     "geojson", "json", "sqlite", "SQLite", "qj_meta", "prj", "dbf", "shx", "cpg",
     "tx", "ty", "tz", "rx", "ry", "rz", "ds", "position_vector", "coordinate_frame",
-    "parcels", "buildings", "villages", "households",
+    "parcels", "buildings", "villages", "households", "ASCII", "Latin", "PDF", "GIS", "WGS",
+    "RFC", "NAME", "gbk", "import", "village", "town", "district",
+    "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
 }
 # fmt: on
 
 
 def _latin_words(text: str) -> list[str]:
-    text = re.sub(r"\{[^}]*\}|--[a-z-]+|[a-z_]+\.[a-z_.0-9]+|\*\.[a-z]+", " ", text)
+    text = re.sub(
+        r"\{[^}]*\}|%\([a-z_]+\)[rs]|--[a-z-]+|[a-z_]+\.[a-z_.0-9]+|\*\.[a-z]+", " ", text
+    )
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", text) if len(w) >= 3]
 
 
@@ -102,6 +109,7 @@ def test_every_rule_state_disposition_role_and_statistics_column_is_named() -> N
     codes += [f"renovation_state.{code_name(s)}" for s in RenovationState]
     codes += [f"disposition.{code_name(d)}" for d in Disposition]
     codes += [f"role.{r.value}" for r in Role]
+    codes += [f"building_status.{code_name(b)}" for b in BuildingStatus]
     codes += [f"stat.{k}" for k in stat_keys()]
     codes += [f"decision.{d}" for d in ("pending", "confirmed", "exempted", "false_positive")]
     missing = [c for c in codes if not texts.has(c)]
@@ -109,6 +117,58 @@ def test_every_rule_state_disposition_role_and_statistics_column_is_named() -> N
     for code in codes:
         zh, en = texts.CATALOGUE[code]
         assert zh != en, code
+
+
+#: every enumeration of the engine a user may read, and its catalogue prefix
+ENUMS = {
+    "ruin_state": RuinState,
+    "renovation_state": RenovationState,
+    "disposition": Disposition,
+    "role": Role,
+    "building_status": BuildingStatus,
+    "household_type": model.HouseholdType,
+    "split_status": model.SplitStatus,
+    "land_type": model.LandType,
+    "acquisition_mode": model.AcquisitionMode,
+    "plot_disposal": model.PlotDisposalStatus,
+    "relation": model.Relation,
+    "structure": model.Structure,
+    "entity_kind": EntityKind,
+    "severity": Severity,
+    "code_problem": CodeProblem,
+    "id_problem": IdProblem,
+    "case_kind": CaseKind,
+}
+
+
+def test_every_enumeration_of_the_engine_is_in_the_catalogue() -> None:
+    """Walks every StrEnum of qjgis: each is listed above (a new one must be named) and each
+    member has both languages; stored Chinese values are the catalogue's Chinese."""
+    import enum
+    import importlib
+    import pkgutil
+
+    import qjgis
+
+    found = set()
+    for info in pkgutil.walk_packages(qjgis.__path__, "qjgis."):
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, enum.StrEnum)
+                and obj.__module__ == info.name
+            ):
+                found.add(obj)
+    assert found - {model.DangerGrade} == set(ENUMS.values())  # grades A-D are the same letters
+    for prefix, enum_cls in ENUMS.items():
+        for member in enum_cls:
+            code = f"{prefix}.{code_name(member) if prefix != 'severity' else member.value}"
+            assert texts.has(code), code
+            zh, en = texts.CATALOGUE[code]
+            assert zh != en, code
+            if any("\u4e00" <= ch <= "\u9fff" for ch in member.value):
+                assert zh == (model.STRUCTURE_LABELS.get(member) or member.value), code
 
 
 def test_stored_chinese_values_are_the_catalogues_chinese() -> None:
@@ -120,6 +180,8 @@ def test_stored_chinese_values_are_the_catalogues_chinese() -> None:
         assert texts.CATALOGUE[f"renovation_state.{code_name(s)}"][0] == s.value
     for d in Disposition:
         assert texts.CATALOGUE[f"disposition.{code_name(d)}"][0] == d.value
+    for b in BuildingStatus:
+        assert texts.CATALOGUE[f"building_status.{code_name(b)}"][0] == b.value
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -225,3 +287,33 @@ def test_the_catalogue_and_the_cli_import_no_qt() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_encoding_and_crs_decision_reason_is_named() -> None:
+    """The import report says how it chose the encoding and the CRS: by reason codes."""
+    sources = {
+        "encoding_reason": ROOT / "qjgis" / "io" / "encoding.py",
+        "crs_reason": ROOT / "qjgis" / "io" / "crs.py",
+    }
+    found: dict[str, set[str]] = {}
+    for prefix, path in sources.items():
+        text = path.read_text(encoding="utf-8")
+        cls = "EncodingDecision" if prefix == "encoding_reason" else "CrsDecision"
+        found[prefix] = set(re.findall(cls + r'\(\s*[^,]+,\s*"([a-z_]+)"', text))
+    importer = (ROOT / "qjgis" / "io" / "importer.py").read_text(encoding="utf-8")
+    found["crs_reason"] |= set(re.findall(r'parse_user_crs\([^)]*\),\s*"([a-z_]+)"', importer))
+    assert {"cpg", "detected", "fallback"} <= found["encoding_reason"]
+    assert {"prj", "proposed", "override"} <= found["crs_reason"]
+    missing = [f"{p}.{c}" for p, codes in found.items() for c in codes if not texts.has(f"{p}.{c}")]
+    assert missing == []
+
+
+def test_every_progress_stage_the_engine_reports_is_named() -> None:
+    stages = set()
+    for path in (ROOT / "qjgis").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        stages |= set(
+            re.findall(r'set_progress\([^()]*(?:\([^()]*\))?[^()]*,\s*"([a-z_]+)"\)', text)
+        )
+    assert {"generate", "context", "write"} <= stages
+    assert sorted(s for s in stages if not texts.has(f"app.stage_{s}")) == []

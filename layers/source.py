@@ -1,0 +1,295 @@
+"""A map layer read by extent from the project GeoPackage, through its R-tree, with a bounded cache.
+
+Opening a district's map reads nothing but the layers' extents: features are
+read when a rendering asks for an extent, in square tiles whose side and
+minimum feature size follow the resolution (a level of detail). At district
+scale a tile asks the R-tree only for features a pixel or more across, so a
+million sub-pixel parcels are never fetched; at village scale a tile holds a
+few hundred features. Tiles are kept in least-recently-used order up to a
+feature budget, so panning back and forth reads nothing twice and memory stays
+bounded whatever the size of the project. Why this and not a compact
+in-memory copy: docs/architecture.md, "Map".
+
+The layer has its own read-only SQLite connection, usable from the render
+thread while the GUI thread keeps the store's; SQLite gives each reader a
+consistent snapshot, and `invalidate` drops the cache after a change.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+import urllib.parse
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from layers.style import LayerStyle, default_style
+from layers.vector_layer import (
+    BATCH_FEATURES,
+    STORE_LAYERS,
+    Cancel,
+    Extent,
+    Features,
+    LabelPointCache,
+    RenderCancelled,
+)
+from qjgis import gpkg, schema
+from qjgis.store import ProjectStore
+
+#: A tile is this many pixels of its level across: a 1600 x 1200 view meets 4 to 9 tiles.
+TILE_PIXELS = 1024
+#: Features cached per layer; beyond it the least recently used tiles go.
+CACHE_FEATURES = 150_000
+# Finest level: features from 1/8 m up, tiles of 128 m (a survey sheet at 1:500).
+_MIN_LEVEL = -3
+
+
+@dataclass
+class _Tile:
+    fids: np.ndarray
+    geometry: np.ndarray
+    bounds: np.ndarray
+    categories: np.ndarray
+    attrs: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.fids)
+
+
+def tile_level(min_size: float) -> int:
+    """The level whose size threshold 2**level is the largest power of two <= `min_size`."""
+    if not math.isfinite(min_size) or min_size <= 0:
+        return _MIN_LEVEL
+    return max(_MIN_LEVEL, math.floor(math.log2(min_size)))
+
+
+class GpkgLayer:
+    """One spatial layer of a project GeoPackage, read by extent (see the module docstring)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        name: str,
+        style: LayerStyle | None = None,
+        *,
+        visible: bool = True,
+        cache_features: int = CACHE_FEATURES,
+    ) -> None:
+        table = schema.TABLE_BY_NAME.get(name)
+        if table is None or not table.geometry:
+            raise ValueError(f"{name} is not a spatial layer of the project")
+        self.name = name
+        self.visible = visible
+        self.path = Path(path)
+        self.cache_features = cache_features
+        self._style = style or default_style(name)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._tiles: OrderedDict[tuple[int, int, int], _Tile] = OrderedDict()
+        self._cached = 0
+        self._extent: Extent | None = None
+        self._extent_read = False
+        self._count: int | None = None
+        self._points = LabelPointCache()
+        #: Tiles read from the file since the layer was made (tests, benchmarks).
+        self.tiles_read = 0
+
+    @classmethod
+    def from_store(
+        cls, store: ProjectStore, name: str, style: LayerStyle | None = None, **kwargs: object
+    ) -> GpkgLayer:
+        path = getattr(store, "path", None)
+        if path is None:
+            raise ValueError("the store has no file to read the map from")
+        return cls(path, name, style, **kwargs)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ description
+    @property
+    def style(self) -> LayerStyle:
+        return self._style
+
+    @style.setter
+    def style(self, style: LayerStyle) -> None:
+        with self._lock:
+            self._style = style
+            self._drop_tiles()  # categories and columns follow the style
+
+    def __len__(self) -> int:
+        with self._lock:
+            if self._count is None:
+                row = self._connection().execute(f'SELECT count(*) FROM "{self.name}"').fetchone()
+                self._count = int(row[0])
+            return self._count
+
+    def extent(self) -> Extent | None:
+        """From gpkg_contents (the store keeps it exact on every write), else a scan."""
+        with self._lock:
+            if not self._extent_read:
+                conn = self._connection()
+                row = conn.execute(
+                    "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
+                    (self.name,),
+                ).fetchone()
+                if row is None or row[0] is None:
+                    row = conn.execute(
+                        f"SELECT min(minx), min(miny), max(maxx), max(maxy) "
+                        f'FROM "rtree_{self.name}_geom"'
+                    ).fetchone()
+                self._extent = None if row is None or row[0] is None else tuple(map(float, row))  # type: ignore[assignment]
+                self._extent_read = True
+            return self._extent
+
+    @property
+    def cached_features(self) -> int:
+        return self._cached
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._drop_tiles()
+            self._extent_read = False
+            self._count = None
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def close(self) -> None:
+        self.invalidate()
+
+    # ------------------------------------------------------------ what the renderer asks
+    def features(self, extent: Extent, min_size: float, cancel: Cancel | None = None) -> Features:
+        level = tile_level(min_size)
+        side = TILE_PIXELS * 2.0**level
+        i0, i1 = math.floor(extent[0] / side), math.floor(extent[2] / side)
+        j0, j1 = math.floor(extent[1] / side), math.floor(extent[3] / side)
+        with self._lock:
+            tiles = []
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    if cancel is not None and cancel():
+                        raise RenderCancelled
+                    tiles.append(self._tile(level, i, j, side, cancel))
+            out = _merge(tiles, extent, min_size)
+            self._evict()
+        return out
+
+    def label_points(self, fids: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        with self._lock:
+            return self._points.get(fids, geometry)
+
+    # ------------------------------------------------------------ reading
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+            # Used from the render thread and the GUI thread, one at a time (the lock).
+            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5.0)
+        return self._conn
+
+    def _tile(self, level: int, i: int, j: int, side: float, cancel: Cancel | None) -> _Tile:
+        key = (level, i, j)
+        tile = self._tiles.get(key)
+        if tile is not None:
+            self._tiles.move_to_end(key)
+            return tile
+        tile = self._read(
+            (i * side, j * side, (i + 1) * side, (j + 1) * side),
+            2.0**level if level > _MIN_LEVEL else 0.0,
+            cancel,
+        )
+        self._tiles[key] = tile
+        self._cached += len(tile)
+        self.tiles_read += 1
+        return tile
+
+    def _read(self, box: Extent, min_size: float, cancel: Cancel | None = None) -> _Tile:
+        cols = list(self._style.all_columns)
+        select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
+        # The R-tree's float32 bounds are rounded outwards, so its sizes never
+        # undercount: the size test drops no feature the level should show.
+        sql = (
+            f'SELECT {select} FROM "rtree_{self.name}_geom" r JOIN "{self.name}" t '
+            "ON t.fid = r.id WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
+        )
+        params: list[float] = [box[0], box[2], box[1], box[3]]
+        if min_size > 0:
+            sql += " AND (r.maxx - r.minx >= ? OR r.maxy - r.miny >= ?)"
+            params += [min_size, min_size]
+        cursor = self._connection().execute(sql, params)
+        parts: list[_Tile] = []
+        while True:
+            # In batches: each step (row tuples, WKB decoding, orienting) holds
+            # the GIL, and a long one would stall the GUI thread.
+            rows = cursor.fetchmany(BATCH_FEATURES)
+            if not rows:
+                break
+            if cancel is not None and cancel():
+                raise RenderCancelled  # the tile is not kept half read
+            parts.append(self._decode(rows, cols))
+        if not parts:
+            parts.append(self._decode([], cols))
+        fids = np.concatenate([p.fids for p in parts])
+        oriented = np.concatenate([p.geometry for p in parts])
+        bounds = np.concatenate([p.bounds for p in parts])
+        attrs = {c: np.concatenate([p.attrs[c] for p in parts]) for c in cols}
+        categories = np.asarray(self._style.classify(attrs, len(fids)), dtype=np.int64)
+        return _Tile(fids, oriented, bounds, categories, attrs)
+
+    @staticmethod
+    def _decode(rows: list[tuple], cols: list[str]) -> _Tile:
+        n = len(rows)
+        columns = list(zip(*rows, strict=True)) if n else [()] * (2 + len(cols))
+        fids = np.fromiter(columns[0], dtype=np.int64, count=n)
+        geoms = gpkg.decode(np.fromiter(columns[1], dtype=object, count=n))
+        attrs = {c: np.fromiter(columns[2 + k], dtype=object, count=n) for k, c in enumerate(cols)}
+        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) if n else np.zeros(0, bool)
+        geoms = geoms[present]
+        oriented = shapely.orient_polygons(geoms) if len(geoms) else geoms
+        bounds = shapely.bounds(oriented) if len(geoms) else np.zeros((0, 4))
+        return _Tile(
+            fids[present], oriented, bounds, np.zeros(0), {c: v[present] for c, v in attrs.items()}
+        )
+
+    def _evict(self) -> None:
+        # The tiles just used are at the end: the oldest go first, the newest never.
+        while self._cached > self.cache_features and len(self._tiles) > 1:
+            _key, tile = self._tiles.popitem(last=False)
+            self._cached -= len(tile)
+
+    def _drop_tiles(self) -> None:
+        self._tiles.clear()
+        self._cached = 0
+        self._points.clear()
+
+
+def _merge(tiles: list[_Tile], extent: Extent, min_size: float) -> Features:
+    """The features of `tiles` meeting `extent` at `min_size`, each once, in fid order."""
+    fids = np.concatenate([t.fids for t in tiles]) if tiles else np.zeros(0, np.int64)
+    bounds = np.concatenate([t.bounds for t in tiles]) if tiles else np.zeros((0, 4))
+    keep = (
+        (bounds[:, 2] >= extent[0])
+        & (bounds[:, 0] <= extent[2])
+        & (bounds[:, 3] >= extent[1])
+        & (bounds[:, 1] <= extent[3])
+        & (np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) >= min_size)
+    )
+    rows = np.flatnonzero(keep)
+    # A feature across a tile border is in both tiles: keep its first copy.
+    _, first = np.unique(fids[rows], return_index=True)
+    rows = rows[first]
+    geometry = np.concatenate([t.geometry for t in tiles]) if tiles else np.zeros(0, object)
+    categories = np.concatenate([t.categories for t in tiles]) if tiles else np.zeros(0, np.int64)
+    names = list(tiles[0].attrs) if tiles else []
+    attrs = {c: np.concatenate([t.attrs[c] for t in tiles])[rows] for c in names}
+    return Features(fids[rows], geometry[rows], bounds[rows], categories[rows], attrs)
+
+
+def map_layers(store: ProjectStore, names: tuple[str, ...] = STORE_LAYERS) -> list[GpkgLayer]:
+    """A project's map layers in drawing order, read by extent, styled by its settings."""
+    from layers.style import project_styles
+
+    styles = project_styles(store.settings())
+    return [GpkgLayer.from_store(store, name, styles.get(name)) for name in names]
