@@ -31,8 +31,8 @@ from layers.report_pages import (
     draw_parcel_pages,
     parcel_page_count,
 )
-from qjgis.errors import Canceled
-from qjgis.feedback import Feedback, NullFeedback
+from qjgis.errors import Canceled, QjgisError
+from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.reports.content import ParcelReport, ReportData
 from qjgis.store import GpkgStore
 
@@ -52,18 +52,11 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _split(weights: Sequence[int], parts: int) -> list[tuple[int, int]]:
-    """Contiguous [start, stop) runs of `weights` with about equal sums."""
-    total = sum(weights)
-    parts = max(1, min(parts, len(weights)))
-    bounds, acc, start = [], 0, 0
-    for i, w in enumerate(weights):
-        acc += w
-        if len(bounds) < parts - 1 and acc >= total * (len(bounds) + 1) / parts:
-            bounds.append((start, i + 1))
-            start = i + 1
-    bounds.append((start, len(weights)))
-    return [b for b in bounds if b[0] < b[1]]
+def _split(n: int, parts: int) -> list[tuple[int, int]]:
+    """`parts` contiguous [start, stop) runs of `n` parcels, of about equal length."""
+    parts = max(1, min(parts, n))
+    cuts = [round(k * n / parts) for k in range(parts + 1)]
+    return [(cuts[k], cuts[k + 1]) for k in range(parts) if cuts[k] < cuts[k + 1]]
 
 
 def _safe_name(code: str | None, fid: int) -> str:
@@ -75,37 +68,35 @@ def _title(report: ParcelReport, words: Mapping[str, str]) -> str:
     return f"{words.get('title_parcel', '宗地图')} {report.zddm or ''}".strip()
 
 
+def _contents_of(
+    store: GpkgStore, fids: Sequence[int], words: Mapping[str, str], as_of: dt.date, unmask: bool
+) -> tuple[list[ParcelReport], list[tuple[str, str, int]]]:
+    """The reports of `fids` in this order, and per parcel (code, holder, pages)."""
+    data = ReportData.load(store, fids, as_of=as_of, unmask=unmask)
+    order = {int(f): k for k, f in enumerate(fids)}
+    scope = sorted(data.scope.tolist(), key=lambda i: order[int(data.parcels.fids[i])])
+    reports = [data.parcel_report(i) for i in scope]
+    entries = [(r.zddm or "", r.holder_name or "", parcel_page_count(r, words)) for r in reports]
+    return reports, entries
+
+
 def _draw_run(
-    store: GpkgStore | None,
-    store_path: str,
-    fids: Sequence[int],
+    reports: Sequence[ParcelReport],
     target: str,
     words: Mapping[str, str],
     signature: Signature,
     first_page: int,
     total_pages: int,
-    as_of: dt.date,
-    unmask: bool,
     per_parcel: bool,
     title: str,
     tick: Any,
 ) -> list[str]:
-    """Draw the parcels `fids` (in this order) into `target` (a PDF, or a folder)."""
-    own = store is None
-    store = store or GpkgStore.open(store_path, migrate=False)
-    try:
-        data = ReportData.load(store, fids, as_of=as_of, unmask=unmask)
-    finally:
-        if own:
-            store.close()
-    order = {int(f): k for k, f in enumerate(fids)}
-    scope = sorted(data.scope.tolist(), key=lambda i: order[int(data.parcels.fids[i])])
+    """Draw `reports` (in this order) into `target` (a PDF, or a folder for one PDF each)."""
     files: list[str] = []
     page: Page | None = None
     number = first_page
     try:
-        for i in scope:
-            report = data.parcel_report(i)
+        for report in reports:
             if per_parcel:
                 name = str(Path(target) / _safe_name(report.zddm, report.fid))
                 one = Page(name, title=_title(report, words), author=signature.maker or "")
@@ -131,37 +122,43 @@ def _draw_run(
 
 
 def _worker(
+    run: int,
     store_path: str,
     fids: list[int],
     target: str,
     words: dict[str, str],
     signature: Signature,
-    first_page: int,
-    total_pages: int,
     as_of: dt.date,
     unmask: bool,
     per_parcel: bool,
     title: str,
     messages: Any,
+    numbers: Any,
     stop: Any,
 ) -> None:
-    """A worker process: draw its run, report each parcel drawn, stop when told."""
-    from layers.report_pages import ensure_gui_application
-
-    ensure_gui_application()
-
-    def tick() -> bool:
-        messages.put(("tick", 1))
-        return bool(stop.is_set())
-
+    """A worker process: read and lay out its run, report its page counts, wait for its
+    page numbers, draw, report each parcel drawn; stop when told."""
     try:
+        from layers.report_pages import ensure_gui_application
+
+        ensure_gui_application()
+        with GpkgStore.open(store_path, migrate=False) as store:
+            reports, entries = _contents_of(store, fids, words, as_of, unmask)
+        messages.put(("entries", run, entries))
+        first_page, total_pages = numbers.get()
+        if stop.is_set():
+            return
+
+        def tick() -> bool:
+            messages.put(("tick", run, 1))
+            return bool(stop.is_set())
+
         files = _draw_run(
-            None, store_path, fids, target, words, signature, first_page, total_pages, as_of,
-            unmask, per_parcel, title, tick,
-        )  # fmt: skip
-        messages.put(("done", files))
+            reports, target, words, signature, first_page, total_pages, per_parcel, title, tick
+        )
+        messages.put(("done", run, files))
     except BaseException as e:  # reported to the parent, which raises it there
-        messages.put(("error", f"{type(e).__name__}: {e}"))
+        messages.put(("error", run, f"{type(e).__name__}: {e}"))
 
 
 def write_atlas(
@@ -183,26 +180,20 @@ def write_atlas(
 
     `out` is a PDF (contents page, then every parcel's pages) or, with
     `per_parcel`, a folder that receives one PDF per parcel named by its code.
+    The worker processes start first, so their start-up overlaps this process's
+    reading; every run reads and lays out its own parcels, sends its page counts,
+    and draws once the page numbers of the whole atlas are known.
     """
     started = time.perf_counter()
     fb = feedback or NullFeedback()
     day = as_of or dt.date.today()
     workers = default_workers() if workers is None else max(1, workers)
     target = Path(out)
-    fb.set_progress(0.0, "read")
-    data = ReportData.load(store, fids, as_of=day, unmask=unmask)
-    reports = [data.parcel_report(int(i)) for i in data.scope]
-    order = [r.fid for r in reports]
-    if not reports:
+    order = [int(f) for f in fids]
+    if not order:
         raise ValueError("no parcels")
-    counts = [parcel_page_count(r, words) for r in reports]
-    contents = 0 if per_parcel else contents_page_count(len(reports))
-    total = contents + sum(counts)
-    firsts, n = [], contents + 1
-    for c in counts:
-        firsts.append(n)
-        n += c
-    runs = _split(counts, workers if len(reports) >= 8 else 1)
+    runs = _split(len(order), workers if len(order) >= 8 else 1)
+    fb.set_progress(0.0, "read")
 
     work = target.parent / f".{target.name}.{os.getpid()}.atlas.tmp"
     shutil.rmtree(work, ignore_errors=True)
@@ -211,91 +202,107 @@ def write_atlas(
     messages = ctx.Queue()
     stop = ctx.Event()
     procs: list[Any] = []
-    done = [0]
+    numbers: list[Any] = []
+    drawn = [0]
+    entries: dict[int, list[tuple[str, str, int]]] = {}
     results: dict[int, list[str]] = {}
+
+    def handle(message: tuple[str, int, Any]) -> None:
+        kind, run, value = message
+        if kind == "tick":
+            drawn[0] += value
+        elif kind == "entries":
+            entries[run] = value
+        elif kind == "done":
+            results[run] = value
+        else:
+            raise QjgisError("report_draw_failed", path=str(target), detail=value)
+
+    def drain() -> None:
+        while True:
+            try:
+                handle(messages.get_nowait())
+            except queue.Empty:
+                return
+
+    def wait_for(done: Any) -> None:
+        """Read messages until `done()` holds; a cancel or a dead worker ends the wait."""
+        while not done():
+            if fb.is_canceled():
+                raise Canceled()
+            try:
+                handle(messages.get(timeout=0.2))
+            except queue.Empty:
+                if any(not p.is_alive() and p.exitcode not in (0, None) for p in procs):
+                    raise QjgisError(
+                        "report_draw_failed", path=str(target), detail="a drawing process ended"
+                    ) from None
+
     try:
         for k, (a, b) in enumerate(runs[1:], start=1):
             part = str(work if per_parcel else work / f"part{k}.pdf")
+            numbers.append(ctx.Queue())
             proc = ctx.Process(
                 target=_worker,
-                args=(str(store.path), order[a:b], part, dict(words), signature, firsts[a], total,
-                      day, unmask, per_parcel, title, messages, stop),
+                args=(k, str(store.path), order[a:b], part, dict(words), signature, day, unmask,
+                      per_parcel, title, messages, numbers[-1], stop),
                 daemon=True,
             )  # fmt: skip
             proc.start()
             procs.append(proc)
 
-        def drain() -> None:
-            while True:
-                try:
-                    kind, value = messages.get_nowait()
-                except queue.Empty:
-                    return
-                if kind == "tick":
-                    done[0] += value
-                elif kind == "done":
-                    results[len(results) + 1] = value
-                else:
-                    raise RuntimeError(value)
+        a, b = runs[0]
+        own, entries[0] = _contents_of(store, order[a:b], words, day, unmask)
+        check_canceled(fb)
+        wait_for(lambda: len(entries) == len(runs))
+        parcels = [e for k in range(len(runs)) for e in entries[k]]
+        contents = 0 if per_parcel else contents_page_count(len(parcels))
+        total = contents + sum(e[2] for e in parcels)
+        firsts, n = [], contents + 1
+        for e in parcels:
+            firsts.append(n)
+            n += e[2]
+        for k, (a, _) in enumerate(runs[1:], start=1):
+            numbers[k - 1].put((firsts[a], total))
 
         def tick() -> bool:
-            done[0] += 1
+            drawn[0] += 1
             drain()
-            fb.set_progress(0.05 + 0.9 * done[0] / len(reports), "draw")
+            fb.set_progress(0.05 + 0.9 * drawn[0] / len(parcels), "draw")
             return fb.is_canceled()
 
         if not per_parcel:
             cover = Page(work / "contents.pdf", title=title, author=signature.maker or "")
             try:
-                entries = [
-                    (r.zddm or "", r.holder_name or "", first)
-                    for r, first in zip(reports, firsts, strict=True)
-                ]
-                draw_contents(cover, title, entries, words, subtitle=subtitle)
+                listed = [(c, h, f) for (c, h, _), f in zip(parcels, firsts, strict=True)]
+                draw_contents(cover, title, listed, words, subtitle=subtitle)
             finally:
                 cover.close()
-        a, b = runs[0]
-        own = _draw_run(
-            store, str(store.path), order[a:b], str(work if per_parcel else work / "part0.pdf"),
-            words, signature, firsts[a], total, day, unmask, per_parcel, title, tick,
+        mine = _draw_run(
+            own, str(work if per_parcel else work / "part0.pdf"), words, signature,
+            firsts[0], total, per_parcel, title, tick,
         )  # fmt: skip
-        while len(results) < len(procs):
-            if fb.is_canceled():
-                raise Canceled()
-            try:
-                kind, value = messages.get(timeout=0.2)
-            except queue.Empty:
-                if any(not p.is_alive() and p.exitcode not in (0, None) for p in procs):
-                    raise RuntimeError("a drawing process ended unexpectedly") from None
-                continue
-            if kind == "tick":
-                done[0] += value
-                fb.set_progress(0.05 + 0.9 * done[0] / len(reports), "draw")
-            elif kind == "done":
-                results[len(results) + 1] = value
-            else:
-                raise RuntimeError(value)
-        if fb.is_canceled():
-            raise Canceled()
+        check_canceled(fb)
+        wait_for(lambda: len(results) == len(procs))
         fb.set_progress(0.96, "merge")
         files: list[str] = []
         if per_parcel:
             target.mkdir(parents=True, exist_ok=True)
-            for name in own + [f for k in sorted(results) for f in results[k]]:
+            for name in mine + [f for k in sorted(results) for f in results[k]]:
                 final = target / Path(name).name
                 os.replace(name, final)
                 files.append(str(final))
-            path = str(target)
         else:
             parts = [work / "contents.pdf"] + [work / f"part{k}.pdf" for k in range(len(runs))]
             merged = work / "atlas.pdf"
             merge_pdfs(parts, merged, title=title, author=signature.maker or "")
             os.replace(merged, target)
-            path = str(target)
         for p in procs:
             p.join(timeout=5)
     except BaseException:
         stop.set()
+        for q in numbers:  # a worker waiting for its page numbers must not wait for ever
+            q.put((0, 0))
         for p in procs:
             p.join(timeout=2)
             if p.is_alive():
@@ -307,9 +314,9 @@ def write_atlas(
         messages.close()
     fb.set_progress(1.0, "done")
     return AtlasResult(
-        path=path,
-        pages=total if not per_parcel else sum(counts),
-        parcels=len(reports),
+        path=str(target),
+        pages=total if not per_parcel else total - contents,
+        parcels=len(parcels),
         workers=len(runs),
         seconds=time.perf_counter() - started,
         files=files,

@@ -43,6 +43,7 @@ QjgisError.register(
         "report_household_not_found": "{path}: no household has the number {household}",
         "report_town_not_found": "{path}: no town has the code or name {town}",
         "report_nothing_to_print": "{path}: {scope} has no parcels to print",
+        "report_draw_failed": "{path}: the report could not be drawn ({detail})",
     }
 )
 

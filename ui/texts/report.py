@@ -170,6 +170,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                    "{path}: no household has the number {household}"),
     "err.report_town_not_found": ("{path}：没有代码或名称为 {town} 的镇街",
                               "{path}: no town has the code or name {town}"),
+    "err.report_draw_failed": ("{path}：报告未能绘制（{detail}）",
+                               "{path}: the report could not be drawn ({detail})"),
     "err.report_nothing_to_print": ("{path}：{scope} 没有可出图的宗地",
                                 "{path}: {scope} has no parcels to print"),
 }  # fmt: skip
