@@ -11,8 +11,9 @@ runs it, interpreter start included:
 
     python main.py report PROJECT atlas --town 石角镇 --out atlas.pdf --force --workers N
 
-and reports parcels/s (parcels printed / wall seconds, median of --repeat) and KB per
-page of the PDF. `--force` prints every parcel, so the count is the town's.
+and reports parcels/s (parcels printed / wall seconds, median of --repeat), the CPU
+seconds of the command and its workers (steadier than wall time when other jobs share
+the cores), and KB per page of the PDF. `--force` prints every parcel, so the count is the town's.
 
 The QGIS side runs in the same invocation when Debian's python3-qgis is importable by
 /usr/bin/python3: ../shared/anchors/qgis_atlas.py on the same parcels and buildings
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -58,12 +60,17 @@ def ours(project: Path, out: Path, workers: int, town: str) -> dict[str, float]:
     cmd = [sys.executable, str(ROOT / "main.py"), "report", str(project), "atlas"]
     cmd += ["--town", town, "--out", str(out), "--force", "--overwrite", "--json"]
     cmd += ["--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = json.loads(done.stdout)
     return {
         "seconds": seconds,
+        # CPU of the command and its worker processes: steadier than wall time on a
+        # machine other jobs share
+        "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "parcels": result["parcels"],
         "pages": result["pages"],
         "kb_per_page": out.stat().st_size / 1024 / result["pages"],
@@ -128,6 +135,7 @@ def main() -> None:
             "median_s": round(sec, 2),
             "all_s": [round(r["seconds"], 2) for r in runs],
             "parcels_per_s": round(n / sec, 1),
+            "cpu_s_median": round(statistics.median(r["cpu_s"] for r in runs), 2),
             "kb_per_page": round(runs[0]["kb_per_page"], 1),
         }
         rows.append(row)
