@@ -47,6 +47,10 @@ class AtlasResult:
     files: list[str] = field(default_factory=list)
 
 
+#: below this many parcels a default atlas draws in one process
+SPAWN_WORTH_PARCELS = 200
+
+
 def default_workers() -> int:
     """Drawing processes: one per core, at most four."""
     return max(1, min(4, os.cpu_count() or 1))
@@ -187,9 +191,13 @@ def write_atlas(
     started = time.perf_counter()
     fb = feedback or NullFeedback()
     day = as_of or dt.date.today()
-    workers = default_workers() if workers is None else max(1, workers)
     target = Path(out)
     order = [int(f) for f in fids]
+    if workers is None:
+        # A worker costs about one CPU-second to start (docs/benchmarks.md): worth it for a
+        # town's atlas, not for a few dozen pages.
+        workers = default_workers() if len(order) >= SPAWN_WORTH_PARCELS else 1
+    workers = max(1, workers)
     if not order:
         raise ValueError("no parcels")
     runs = _split(len(order), workers if len(order) >= 8 else 1)

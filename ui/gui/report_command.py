@@ -42,9 +42,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     r = sub.add_parser(
         "report",
         parents=[common],
-        help="print 宗地图, household sheets, village ledgers and atlases (PDF, XLSX)",
-        description="Printed reports. ID and phone numbers are masked unless --unmask; every "
-        "report is recorded in the project's audit log.",
+        help=t("help.report"),
+        description=t("help.report_description"),
     )
     r.add_argument("project", metavar="PROJECT")
     needs_gui("report")
@@ -52,38 +51,35 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     def shared(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", required=True, metavar="PATH")
-        p.add_argument("--unmask", action="store_true", help="print ID and phone numbers in clear")
-        p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="default: today")
-        p.add_argument("--maker", metavar="NAME", help="制图者 (default: the project's user)")
-        p.add_argument("--checker", metavar="NAME", help="审核者 (default: a line to sign)")
-        p.add_argument("--overwrite", action="store_true", help="replace an existing file")
+        p.add_argument("--unmask", action="store_true", help=t("help.report_unmask"))
+        p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help=t("help.report_as_of"))
+        p.add_argument("--maker", metavar="NAME", help=t("help.report_maker"))
+        p.add_argument("--checker", metavar="NAME", help=t("help.report_checker"))
+        p.add_argument("--overwrite", action="store_true", help=t("help.replace_an_existing_file"))
         p.add_argument("--json", action="store_true")
 
-    p = kinds.add_parser("parcel", parents=[common], help="the 宗地图 of one parcel")
+    p = kinds.add_parser("parcel", parents=[common], help=t("help.report_parcel"))
     p.add_argument("--parcel", required=True, metavar="ZDDM")
     shared(p)
-    h = kinds.add_parser("household", parents=[common], help="一户一档: one household's sheet")
+    h = kinds.add_parser("household", parents=[common], help=t("help.report_household"))
     h.add_argument("--household", required=True, metavar="HH")
     shared(h)
-    g = kinds.add_parser("ledger", parents=[common], help="a village ledger (PDF or XLSX)")
-    g.add_argument("--village", required=True, metavar="V", help="village code or name")
+    g = kinds.add_parser("ledger", parents=[common], help=t("help.report_ledger"))
+    g.add_argument("--village", required=True, metavar="V", help=t("help.report_village"))
     g.add_argument("--kind", required=True, choices=("multi", "ruins", "renovation"))
     g.add_argument("--format", required=True, choices=("pdf", "xlsx"))
     shared(g)
     a = kinds.add_parser(
         "atlas",
         parents=[common],
-        help="every parcel of a village or town: one PDF with contents, or one PDF each",
-        description="A .pdf --out gets one PDF with a contents page; any other --out is a "
-        "folder that gets one PDF per parcel. Parcels whose page would be wrong (no or invalid "
-        "geometry, no code, a building outside every parcel beside them) are left out and "
-        "listed unless --force.",
+        help=t("help.report_atlas"),
+        description=t("help.report_atlas_description"),
     )
     where = a.add_mutually_exclusive_group(required=True)
-    where.add_argument("--village", metavar="V", help="village code or name")
-    where.add_argument("--town", metavar="T", help="town code or name")
-    a.add_argument("--force", action="store_true", help="print parcels with problems too")
-    a.add_argument("--workers", type=int, metavar="N", help="drawing processes (default: cores)")
+    where.add_argument("--village", metavar="V", help=t("help.report_village"))
+    where.add_argument("--town", metavar="T", help=t("help.report_town"))
+    a.add_argument("--force", action="store_true", help=t("help.report_force"))
+    a.add_argument("--workers", type=int, metavar="N", help=t("help.report_workers"))
     shared(a)
 
 

@@ -139,6 +139,42 @@ TEXTS: dict[str, tuple[str, str]] = {
         "subsidy approved {subsidy_approved:,.2f} yuan, paid {subsidy_paid:,.2f}; overdue "
         "{overdue}; cancelled {cancelled}",
     ),
+    # ---- CLI help
+    "help.report": (
+        "打印宗地图、一户一档、村级台账和宗地图集（PDF、XLSX）",
+        "print 宗地图, household sheets, village ledgers and atlases (PDF, XLSX)",
+    ),
+    "help.report_description": (
+        "打印报告。身份证号和电话默认遮蔽，--unmask 明文输出；每份报告都记入项目审计日志。",
+        "Printed reports. ID and phone numbers are masked unless --unmask; every report is "
+        "recorded in the project's audit log.",
+    ),
+    "help.report_unmask": ("明文打印身份证号和电话", "print ID and phone numbers in clear"),
+    "help.report_as_of": ("统计基准日（默认今天）", "as-of date (default: today)"),
+    "help.report_maker": ("制图者（默认项目当前用户）", "drawn by (default: the project's user)"),
+    "help.report_checker": ("审核者（默认留空待签）", "checked by (default: a line to sign)"),
+    "help.report_parcel": ("一宗地的宗地图", "the 宗地图 of one parcel"),
+    "help.report_household": ("一户的一户一档", "one household's sheet (一户一档)"),
+    "help.report_ledger": ("村级台账（PDF 或 XLSX）", "a village ledger (PDF or XLSX)"),
+    "help.report_village": ("行政村代码或名称", "village code or name"),
+    "help.report_town": ("镇街代码或名称", "town code or name"),
+    "help.report_atlas": (
+        "一个村或镇街的全部宗地图：一个带目录的 PDF，或每宗一个 PDF",
+        "every parcel of a village or town: one PDF with contents, or one PDF each",
+    ),
+    "help.report_atlas_description": (
+        "--out 为 PDF 文件名时写一个带目录的 PDF，否则写入文件夹、每宗一个 PDF。"
+        "会出错图的宗地（无图形或图形无效、缺宗地代码、旁有房屋不在任何宗地内）"
+        "默认不出图并列出，--force 强制出图。",
+        "A .pdf --out gets one PDF with a contents page; any other --out is a folder that gets "
+        "one PDF per parcel. Parcels whose page would be wrong (no or invalid geometry, no code, "
+        "a building outside every parcel beside them) are left out and listed unless --force.",
+    ),
+    "help.report_force": ("有问题的宗地也出图", "print parcels with problems too"),
+    "help.report_workers": (
+        "出图进程数（默认：200 宗起每核一个，否则一个）",
+        "drawing processes (default: one per core from 200 parcels, else one)",
+    ),
     # ---- CLI
     "report.report_written": ("已写入 {path}：{pages} 页", "Wrote {path}: {pages} page(s)"),
     "report.report_xlsx_written": ("已写入 {path}：{rows} 行", "Wrote {path}: {rows} row(s)"),
