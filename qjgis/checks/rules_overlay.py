@@ -216,6 +216,8 @@ def _land_findings(
             "approval_date": None if np.isnat(approval[i]) else str(approval[i]),
             "acquired": None if np.isnat(acquired[i]) else str(acquired[i]),
         }
+        evidence["dlbm"] = evidence["features"][0]["dlbm"]  # the largest overlap's class
+        evidence["dlmc"] = evidence["features"][0]["dlmc"]
         severity = Severity.ERROR
         if cutoff is not None:
             evidence["period"] = _period(when, cutoff)
@@ -247,6 +249,8 @@ def _land_findings(
             "status": text(ctx.buildings.attrs["status"][b]),
             "parcel": str(ctx.parcel_keys[host]) if host >= 0 else None,
         }  # fmt: skip
+        evidence["dlbm"] = evidence["features"][0]["dlbm"]
+        evidence["dlmc"] = evidence["features"][0]["dlmc"]
         severity = Severity.ERROR
         if cutoff is not None:
             evidence["period"] = _period(_building_date(years[b]), cutoff)

@@ -96,6 +96,10 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "parcels": (("zddm",),),
     "buildings": (("bdcdyh", "zddm"),),
     "households": (("household_no", "head_id", "id_number"), ("name", "head_name")),
+    # A land-use layer is read by its class code (DLBM); the other reference layers are
+    # read by their shapes, and a feature without 标识码 is keyed by its row.
+    "landuse": (("dlbm",),),
+    **{kind: () for kind in REFERENCE_KINDS if kind != "landuse"},
 }
 
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
@@ -406,7 +410,8 @@ def required_missing(
 
 def _titles(layer: str) -> dict[str, str]:
     """The Chinese column titles of a layer kind's targets (a register fills members too)."""
-    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[layer].columns}
+    table = REFERENCE_TABLE if layer in REFERENCE_KINDS else layer
+    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[table].columns}
     if layer == "households":
         titles = {**{c.name: c.title for c in schema.MEMBERS.columns}, **titles}
     return titles
@@ -473,7 +478,7 @@ def refuse_or_report(
 
 
 def _not_null_targets(layer: str, columns: Mapping[str, np.ndarray]) -> list[str]:
-    table = schema.TABLE_BY_NAME[layer]
+    table = schema.TABLE_BY_NAME[REFERENCE_TABLE if layer in REFERENCE_KINDS else layer]
     return [c.name for c in table.columns if "NOT NULL" in c.sql and c.name in columns]
 
 
@@ -1190,7 +1195,9 @@ def import_layer(
             batch_id = new_batch(store, conn, layer, source, src.sha256)
             writer = BatchWriter(store, conn, table, f'"{KEYS[layer]}"', batch_id, report)
             if reference:
-                writer.scope_sql, writer.scope_params = "kind = ?", (layer,)
+                # rows retired by an earlier delivery are not "absent" again
+                writer.scope_sql = "kind = ? AND superseded_by IS NULL"
+                writer.scope_params = (layer,)
             # Into an empty layer nothing is looked up by key while writing, and building
             # an index once from the sorted rows costs a third of keeping it up to date
             # row by row; the DDL is part of the transaction, so a failure restores it.

@@ -89,6 +89,11 @@ def test_newer_delivery_supersedes_absent_features_and_undo_restores_them(
     ]
     listed = {e["kind"]: e["features"] for e in reference.reference_layers(project)}
     assert listed == {"landuse": 1, "basic-farmland": 1}
+    # delivered once more: the retired feature is neither absent nor retired again
+    again = importer.import_layer(project, "landuse", newer)
+    assert again["counts"]["unchanged"] == 1
+    assert again["counts"].get("absent", 0) == 0 and again["counts"]["superseded"] == 0
+    importer.undo_batch(project, again["batch_id"])
     importer.undo_batch(project, report["batch_id"])
     assert _rows(project) == [
         ("landuse", "landuse:1", "0103", "旱地", None),
@@ -149,3 +154,17 @@ def test_migration_to_7_adds_the_reference_table(project_path: Path) -> None:
         assert store.schema_version == schema.SCHEMA_VERSION == 7
         assert store.counts()["reference_features"] == 0
         assert store.integrity_check() == []
+
+
+def test_a_land_use_layer_without_class_codes_is_refused_whole(
+    project: GpkgStore, tmp_path: Path, project_path: Path
+) -> None:
+    src = _write(tmp_path / "nocode.shp", [shapely.box(X, Y, X + 10, Y + 10)], {"BSM": ["1"]})
+    before = file_sha256(project_path)
+    with pytest.raises(QjgisError) as exc:
+        importer.import_layer(project, "landuse", src)
+    assert "dlbm" in str(exc.value.params)
+    assert file_sha256(project_path) == before
+    # the other reference layers need no class code: a boundary is its shape
+    report = importer.import_layer(project, "village-plan", src)
+    assert report["counts"]["added"] == 1
