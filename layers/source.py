@@ -17,6 +17,7 @@ consistent snapshot, and `invalidate` drops the cache after a change.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import threading
@@ -180,6 +181,32 @@ class GpkgLayer:
     def label_points(self, fids: np.ndarray, geometry: np.ndarray) -> np.ndarray:
         with self._lock:
             return self._points.get(fids, geometry)
+
+    def by_fids(self, fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Read straight from the table by fid: what a finding or a search points at may lie
+        outside every cached tile, and is a handful of rows."""
+        wanted = np.unique(np.asarray(fids, dtype=np.int64))
+        if not len(wanted):
+            return wanted, np.zeros(0, dtype=object)
+        sql = (
+            f'SELECT t.fid, {gpkg.wkb_sql("t.geom")} FROM "{self.name}" t '
+            "WHERE t.fid IN (SELECT value FROM json_each(?)) ORDER BY t.fid"
+        )
+        with self._lock:
+            rows = self._connection().execute(sql, (json.dumps(wanted.tolist()),)).fetchall()
+        tile = self._decode(rows, [])
+        return tile.fids, tile.geometry
+
+    def in_box(self, extent: Extent) -> tuple[np.ndarray, np.ndarray]:
+        """Every feature meeting `extent` at full detail, through the R-tree (not the cache:
+        a click or a box selection must find features too small to be drawn)."""
+        with self._lock:
+            tile = self._read(extent, 0.0)
+        # The R-tree's float32 bounds are rounded outwards: keep the exact meets only.
+        b = tile.bounds
+        keep = (b[:, 2] >= extent[0]) & (b[:, 0] <= extent[2]) & (b[:, 3] >= extent[1])
+        keep &= b[:, 1] <= extent[3]
+        return tile.fids[keep], tile.geometry[keep]
 
     # ------------------------------------------------------------ reading
     def _connection(self) -> sqlite3.Connection:

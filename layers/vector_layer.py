@@ -85,6 +85,14 @@ class MapLayer(Protocol):
         """Forget what was read: the project changed."""
         ...
 
+    def by_fids(self, fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(fids, geometries) of the present features among `fids`, in fid order."""
+        ...
+
+    def in_box(self, extent: Extent) -> tuple[np.ndarray, np.ndarray]:
+        """(fids, geometries) of every feature whose bounds meet `extent`, at full detail."""
+        ...
+
 
 class LabelPointCache:
     """point_on_surface per fid, computed for the features labelled and kept (bounded)."""
@@ -235,6 +243,17 @@ class VectorLayer:
 
     def invalidate(self) -> None:
         """Arrays in memory do not change under the layer; nothing to forget."""
+
+    def by_fids(self, fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wanted = np.asarray(fids, dtype=np.int64)
+        hit = np.flatnonzero(np.isin(self.fids, wanted) & self.present)
+        hit = hit[np.argsort(self.fids[hit], kind="stable")]
+        return self.fids[hit], self.geometry[hit]
+
+    def in_box(self, extent: Extent) -> tuple[np.ndarray, np.ndarray]:
+        idx = self.query(extent)
+        idx = idx[self.present[idx]]
+        return self.fids[idx], self.geometry[idx]
 
     @property
     def categories(self) -> np.ndarray:

@@ -226,6 +226,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("map.parcels.max_scale", 25000.0, _scale, "map"),
     SettingSpec("map.parcels.label_max_scale", 2500.0, _scale, "map"),
     SettingSpec("map.buildings.max_scale", 10000.0, _scale, "map"),
+    # Printed reports: 宗地面积 decimals (parcel-report.md §1.2: sources print 1 or 2).
+    SettingSpec("report.area_decimals", 2, _number(0, 3, integer=True), "report"),
     SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),
     SettingSpec("user.role", Role.ADMIN.value, _role, "user"),
 )

@@ -29,6 +29,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "qjgis": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui"),
     "layers": ("ui", "PySide6.QtWidgets", "PyQt5.QtWidgets", "PyQt6.QtWidgets"),
     "ui.cli": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui.gui"),
+    "ui.presenters": ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "layers", "ui.gui"),
     "ui.texts": (
         "PySide6",
         "shiboken6",
@@ -211,7 +212,7 @@ def test_import_linter_catches_a_violation(tmp_path: Path) -> None:
     for package in contracts["root_packages"]:
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
-    for sub in ("cli", "texts", "gui"):  # the subpackages the contracts name
+    for sub in ("cli", "texts", "gui", "presenters"):  # the subpackages the contracts name
         (tmp_path / "ui" / sub).mkdir()
         (tmp_path / "ui" / sub / "__init__.py").write_text("", encoding="utf-8")
     (tmp_path / "ui" / "launch.py").write_text("", encoding="utf-8")

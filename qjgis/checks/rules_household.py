@@ -7,9 +7,7 @@ longer a homestead and counts for none of these rules.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
-import datetime as dt
 import re
 
 import numpy as np
@@ -194,15 +192,6 @@ def _years(values: np.ndarray) -> np.ndarray:
     return np.where((years >= 1800) & (years <= 2200), np.floor(years), np.nan)
 
 
-def _months_after(date: np.datetime64, months: int) -> np.datetime64:
-    """The same day `months` later (the month's last day where it has no such day)."""
-    d = dt.date.fromisoformat(str(date))
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    last = calendar.monthrange(year, month)[1]
-    return np.datetime64(dt.date(year, month, min(d.day, last)).isoformat(), "D")
-
-
 @rule(
     "QJ-R002",
     version=2,
@@ -306,6 +295,34 @@ def new_without_demolition(
     return result
 
 
+def _months_after_all(dates: np.ndarray, months: int) -> np.ndarray:
+    """`_months_after` on a datetime64[D] array (NaT stays NaT)."""
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    month = dates.astype("datetime64[M]")
+    day = (dates - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + np.timedelta64(months, "M")
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    out = target.astype("datetime64[D]") + np.minimum(day, length - 1).astype("timedelta64[D]")
+    return np.where(np.isnat(dates), np.datetime64("NaT"), out)
+
+
+def _within_pairs(
+    order: np.ndarray, start: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (a, b), a != b, of rows grouped together (order[start[g]:...])."""
+    k = start[groups + 1] - start[groups]
+    first = np.cumsum(k) - k  # where each group starts among the elements
+    elem = order[np.repeat(start[groups], k) + np.arange(k.sum()) - np.repeat(first, k)]
+    rep = np.repeat(k, k)  # each element pairs with every element of its group
+    a = np.repeat(elem, rep)
+    within = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
+    b = elem[np.repeat(np.repeat(first, k), rep) + within]
+    keep = a != b
+    return a[keep], b[keep]
+
+
 def _kept_after_new(
     ctx: CheckContext,
     settings: ProjectSettings,
@@ -315,98 +332,140 @@ def _kept_after_new(
     b_order: np.ndarray,
     b_start: np.ndarray,
 ) -> None:
-    """QJ-R002's second trigger: an approval or a newer house, no recorded deadline."""
+    """QJ-R002's second trigger: an approval or a newer house, no recorded deadline.
+
+    Judged on every ordered pair (old plot, new plot) of a household at once; a
+    plot found by the first trigger is not judged again. Where several events
+    make an old plot overdue, the latest is named (ties: the lower plot, the
+    approval before the building).
+    """
     months = int(settings["check.demolish_within_months"])
+    n = len(ctx.parcels)
     p = ctx.parcels.attrs
-    duty = ctx.flag(p["must_demolish_old"]) & ~np.isnat(ctx.parcel_dates("demolition_deadline"))
-    approval = _approval_dates(ctx)
-    year = _years(ctx.buildings.attrs["year_built"])
-    plot_code = plot_exemptions(ctx, settings)
-    kept_lawfully = np.isin(plot_code, _KEPT_LAWFULLY)
     split = np.isin(
         ctx.text("households", "split_status"),
         (SplitStatus.PENDING.value, SplitStatus.APPROVED.value),
     )
     order, start = ctx.household_parcels
-    status = ctx.buildings.attrs["status"]
     multi = np.flatnonzero((ctx.household_homesteads >= 2) & ~split)
-    for k, h in enumerate(multi.tolist()):
+    old, new = _within_pairs(order, start, multi)
+    if not len(old):
+        return
+    check_canceled(feedback)
+    # Only the plots of those households and their standing buildings are read further.
+    plots = np.zeros(n, dtype=bool)
+    plots[old] = True
+    sb = b_order[plots[ctx.building_home[b_order]]]  # still grouped by plot
+    sb_home = ctx.building_home[sb]
+    year = np.full(len(ctx.buildings), np.nan)
+    year[sb] = _years(ctx.buildings.attrs["year_built"][sb])
+    # Per plot: its standing buildings' newest dated year (and which), oldest dated year,
+    # and whether one of them has no year at all.
+    dated = ~np.isnan(year[sb])
+    newest = np.full(n, np.nan)
+    newest_b = np.full(n, -1, dtype=np.intp)
+    oldest = np.full(n, np.inf)
+    if dated.any():
+        d, dh = sb[dated], sb_home[dated]
+        last = np.lexsort((-d, year[d], dh))  # per plot: largest year, then lowest index
+        end = np.ones(len(last), dtype=bool)
+        end[:-1] = dh[last][1:] != dh[last][:-1]
+        newest[dh[last[end]]] = year[d[last[end]]]
+        newest_b[dh[last[end]]] = d[last[end]]
+        begin = np.ones(len(last), dtype=bool)
+        begin[1:] = end[:-1]
+        oldest[dh[last[begin]]] = year[d[last[begin]]]
+    undated = np.zeros(n, dtype=bool)
+    undated[sb_home[~dated]] = True
+    standing = np.diff(b_start) > 0
+    duty = ctx.flag(p["must_demolish_old"]) & ~np.isnat(ctx.parcel_dates("demolition_deadline"))
+    kept_lawfully = np.isin(plot_exemptions(ctx, settings), _KEPT_LAWFULLY)
+    judged = standing[old] & ~kept_lawfully[old] & ~duty[new]
+    if done:
+        judged &= ~np.isin(old, np.fromiter(done, dtype=np.intp))
+    old, new = old[judged], new[judged]
+    approval = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    approval[plots] = _approval_dates(ctx)[plots]
+    as_of = ctx.as_of64
+    # An approval: the old plot has a building older than its year (or undated).
+    a_year = approval.astype("datetime64[Y]").astype(np.int64) + 1970
+    a_due = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    a_due[plots] = _months_after_all(approval[plots], months)
+    by_approval = (
+        ~np.isnat(approval[new])
+        & (a_due[new] < as_of)
+        & ((oldest[old] < a_year[new]) | undated[old])
+    )
+    # A newer building: finished (31 December of its year) and the months passed.
+    b_when = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    has = ~np.isnan(newest)
+    next_year = (newest[has].astype(np.int64) + 1 - 1970).astype("datetime64[Y]")
+    b_when[has] = next_year.astype("datetime64[D]") - np.timedelta64(1, "D")
+    b_due = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    b_due[has] = _months_after_all(b_when[has], months)
+    by_building = has[new] & (b_due[new] < as_of) & (oldest[old] < newest[new])
+    c_old = np.concatenate([old[by_approval], old[by_building]])
+    c_new = np.concatenate([new[by_approval], new[by_building]])
+    c_trig = np.concatenate(
+        [np.zeros(by_approval.sum(), np.int8), np.ones(by_building.sum(), np.int8)]
+    )
+    c_when = np.concatenate(
+        [approval[c_new[: by_approval.sum()]], b_when[c_new[by_approval.sum() :]]]
+    )
+    if not len(c_old):
+        return
+    pick = np.lexsort((c_trig, c_new, -c_when.astype(np.int64), c_old))
+    first = np.ones(len(pick), dtype=bool)
+    first[1:] = c_old[pick][1:] != c_old[pick][:-1]
+    status = ctx.buildings.attrs["status"]
+    hh = ctx.parcel_household
+    for k, r in enumerate(pick[first].tolist()):
         if k % PROGRESS_EVERY == 0:
             check_canceled(feedback)
-        plots = order[start[h] : start[h + 1]]
-        # What is new on each plot: its approval, and its newest standing building.
-        events = []  # (new parcel, trigger, date of the event, year it stands for, building)
-        for new in plots.tolist():
-            if duty[new]:
-                continue  # its recorded deadline decides (trigger 1)
-            if not np.isnat(approval[new]):
-                y = int(str(approval[new])[:4])
-                events.append((new, "approval", approval[new], y, -1))
-            mine = b_order[b_start[new] : b_start[new + 1]]
-            dated = mine[~np.isnan(year[mine])]
-            if len(dated):
-                b = int(dated[np.argmax(year[dated])])
-                y = int(year[b])
-                events.append((new, "newer_building", np.datetime64(f"{y}-12-31", "D"), y, b))
-        for old in plots.tolist():
-            if old in done or kept_lawfully[old]:
-                continue
-            kept = b_order[b_start[old] : b_start[old + 1]]
-            if not len(kept):
-                continue
-            best = None
-            for new, trigger, when, y, nb in events:
-                if new == old:
-                    continue
-                due = _months_after(when, months)
-                if not due < ctx.as_of64:
-                    continue
-                # Older than the approval's year (or undated: it stood there), older
-                # than the new building's year for that trigger.
-                ys = year[kept]
-                older = kept[(ys < y) | (np.isnan(ys) & (trigger == "approval"))]
-                if len(older) and (best is None or when > best[2]):
-                    best = (new, trigger, when, nb, older, due)
-            if best is None:
-                continue
-            new, trigger, when, nb, older, due = best
-            done.add(old)
-            result.findings.append(
-                Finding(
-                    rule_id="QJ-R002",
-                    key=str(ctx.parcel_keys[old]),
-                    entity_kind=EntityKind.PARCEL,
-                    entities=(
-                        parcel_ref(ctx, old),
-                        household_ref(ctx, h),
-                        parcel_ref(ctx, new),
-                        *((building_ref(ctx, nb),) if nb >= 0 else ()),
-                        *(building_ref(ctx, int(b)) for b in older),
-                    ),
-                    evidence={
-                        "trigger": trigger,
-                        "household": str(ctx.household_keys[h]),
-                        "new_parcel": str(ctx.parcel_keys[new]),
-                        "approval_no": text(p["approval_no"][new]),
-                        "approval_date": day(approval[new]),
-                        "new_building": str(ctx.building_keys[nb]) if nb >= 0 else None,
-                        "new_year_built": int(year[nb]) if nb >= 0 else None,
-                        "demolish_within_months": months,
-                        "due": day(due),
-                        "days_overdue": int((ctx.as_of64 - due).astype(int)),
-                        "standing_buildings": [
-                            {
-                                "building": str(ctx.building_keys[b]),
-                                "year_built": None if np.isnan(year[b]) else int(year[b]),
-                                "status": text(status[b]),
-                            }
-                            for b in older
-                        ],
-                    },
-                    severity=Severity.WARNING,
-                    village_code=ctx.parcel_finding_village[old],
-                )
+        o, nw, approved = int(c_old[r]), int(c_new[r]), c_trig[r] == 0
+        y = a_year[nw] if approved else newest[nw]
+        kept = b_order[b_start[o] : b_start[o + 1]]
+        ys = year[kept]
+        older = kept[(ys < y) | (np.isnan(ys) & approved)]
+        nb = -1 if approved else int(newest_b[nw])
+        due = a_due[nw] if approved else b_due[nw]
+        h = int(hh[o])
+        result.findings.append(
+            Finding(
+                rule_id="QJ-R002",
+                key=str(ctx.parcel_keys[o]),
+                entity_kind=EntityKind.PARCEL,
+                entities=(
+                    parcel_ref(ctx, o),
+                    household_ref(ctx, h),
+                    parcel_ref(ctx, nw),
+                    *((building_ref(ctx, nb),) if nb >= 0 else ()),
+                    *(building_ref(ctx, int(b)) for b in older),
+                ),
+                evidence={
+                    "trigger": "approval" if approved else "newer_building",
+                    "household": str(ctx.household_keys[h]),
+                    "new_parcel": str(ctx.parcel_keys[nw]),
+                    "approval_no": text(p["approval_no"][nw]),
+                    "approval_date": day(approval[nw]),
+                    "new_building": str(ctx.building_keys[nb]) if nb >= 0 else None,
+                    "new_year_built": int(year[nb]) if nb >= 0 else None,
+                    "demolish_within_months": months,
+                    "due": day(due),
+                    "days_overdue": int((as_of - due).astype(int)),
+                    "standing_buildings": [
+                        {
+                            "building": str(ctx.building_keys[b]),
+                            "year_built": None if np.isnan(year[b]) else int(year[b]),
+                            "status": text(status[b]),
+                        }
+                        for b in older
+                    ],
+                },
+                severity=Severity.WARNING,
+                village_code=ctx.parcel_finding_village[o],
             )
+        )
 
 
 # ==================================================================== QJ-R003

@@ -193,3 +193,20 @@ def _size(w: int, h: int):
     from PySide6.QtCore import QSize
 
     return QSize(w, h)
+
+
+@pytest.mark.parametrize("extent", EXTENTS)
+def test_in_box_and_by_fids_equal_the_memory_layer(project: Path, extent: tuple) -> None:
+    # What a click, a box selection or a highlight asks: features too small to draw at the
+    # current scale, and features outside every cached tile, are found all the same.
+    layer, memory = GpkgLayer(project, "parcels"), memory_layer()
+    got_fids, _ = layer.in_box(extent)
+    want_fids, _ = memory.in_box(extent)
+    order = np.argsort(got_fids)
+    assert np.array_equal(got_fids[order], np.sort(want_fids))
+    wanted = np.array([want_fids.max() if len(want_fids) else 1, 1, 10_000_000, 57])
+    by_fid, geoms = layer.by_fids(wanted)
+    mem_fids, mem_geoms = memory.by_fids(wanted)
+    assert np.array_equal(by_fid, mem_fids) and 10_000_000 not in by_fid
+    assert shapely.equals(geoms, mem_geoms).all()
+    assert layer.cached_features == 0  # neither read fills the drawing cache

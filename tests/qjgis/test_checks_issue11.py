@@ -498,3 +498,21 @@ def test_point11_shares_are_exact_where_parcels_overlap(tmp_path: Path) -> None:
     assert f.evidence["outside_m2"] == 50.0 and np.isclose(
         f.evidence["outside_share"], 1 / 3, atol=1e-4
     )
+
+
+def test_points4_9_the_code_checks_themselves() -> None:
+    other = "500112108001JC00001"
+    assert codes.check_zddm(other).ok  # no district given: any real county passes
+    check = codes.check_zddm(other, county_code="500110")
+    assert check.errors == (codes.CodeProblem.OTHER_COUNTY,) and check.normalized is None
+    legacy = codes.check_zddm("500222108001JC00001", county_code="500110")
+    assert legacy.ok and legacy.warnings == (codes.CodeProblem.OLD_COUNTY_CODE,)
+    assert codes.check_zddm(zddm(1), county_code="500110").ok
+    for fixture, number in (("W", "00000000"), ("L", "00010001"), ("Q", "00010001")):
+        code = unit(zddm(1), fixture, number)
+        assert codes.check_bdcdyh(code).ok
+        house = codes.check_bdcdyh(code, building=True)
+        assert house.errors == (codes.CodeProblem.FIXTURE_NOT_HOUSE,)
+    assert codes.check_bdcdyh(unit(zddm(1)), building=True, county_code="500110").ok
+    bad = codes.check_bdcdyh(unit(zddm(1), "X"), building=True)
+    assert bad.errors == (codes.CodeProblem.BAD_FIXTURE_LETTER,)  # not also "not a house"

@@ -51,6 +51,7 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, village_code
+from ui.presenters.cases import next_steps
 from ui.texts import t
 
 DISPOSITIONS = [code_name(d) for d in Disposition]
@@ -381,7 +382,7 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     if "paid" in row:
         lines.append("  " + texts.label("paid").format(paid=row["paid"], subsidy=row["subsidy"]))
     if row["next_states"]:
-        nexts = " / ".join(_state(row["kind"], s) for s in row["next_states"])
+        nexts = " / ".join(next_steps(row["kind"], row["state"], row.get("disposition")))
         lines.append(f"  {texts.label('next')}: {nexts}")
     lines.append(f"  {texts.label('history')}:")
     for e in row["events"]:

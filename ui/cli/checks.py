@@ -42,10 +42,21 @@ def evidence_name(key: str) -> str:
     return texts.lookup("evidence", key)
 
 
+#: evidence figures whose values are stored enumerated values, and their kind
+_EVIDENCE_KINDS = {
+    "status": "building_status",
+    "split_status": "split_status",
+    "land_type": "land_type",
+    "household_type": "household_type",
+    "acquisition_mode": "acquisition_mode",
+    "disposal": "plot_disposal",
+}
+
+
 def evidence_value(value: Any, key: str = "") -> str:
     """A figure as printed; a value that is a code (no_case, after_tier2) in words."""
-    if key == "status":
-        return texts.value_text(value, "building_status")
+    if key in _EVIDENCE_KINDS:
+        return texts.value_text(value, _EVIDENCE_KINDS[key])
     if isinstance(value, bool):
         return texts.t("yes") if value else texts.t("no")
     if isinstance(value, str) and texts.has(f"evidence_value.{value}"):
@@ -177,7 +188,7 @@ def _finding_columns() -> list[tuple[str, str]]:
         ("fid", "col_fid"),
         ("rule_id", "col_rule"),
         ("rule_title", "col_rule_title"),
-        ("entity_kind", "col_kind"),
+        ("entity_kind_text", "col_kind"),
         ("key", "col_key"),
         ("village_code", "col_village_code"),
         ("village_name", "col_village"),
@@ -205,6 +216,7 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
         cache(exemption_text),
     )
     state, decision = cache(finding_state_text), cache(decision_text)
+    kind = cache(lambda k: texts.value_text(k, "entity_kind"))
     yes = texts.label("yes")
     rows = []
     for r in records:
@@ -214,6 +226,7 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
             "severity_text": severity(r.severity),
             "exemption_text": exemption(r.exemption),
             "state_text": state(r.state),
+            "entity_kind_text": kind(r.entity_kind),
             "decision_text": decision(r.decision),
             "needs_review_text": yes if r.needs_review else "",
         }
@@ -257,6 +270,7 @@ def _write_or_print(
 
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
+    from ui.presenters.findings import evidence_text
 
     with GpkgStore.open(args.project) as store:
         records = list_findings(
@@ -276,15 +290,9 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             flags = " ".join(
                 x for x in (r["exemption_text"], r["decision_text"], r["needs_review_text"]) if x
             )
-            # one line per finding: the other entities involved and the scalar figures;
-            # the whole evidence is in --json and the files
-            others = [e["key"] for e in r["entities"] if e["key"] != r["key"]]
-            figures = [
-                f"{evidence_name(k)}={evidence_value(v, k)}"
-                for k, v in r["evidence"].items()
-                if not isinstance(v, dict | list) and v is not None
-            ]
-            evidence = " ".join(filter(None, (", ".join(others[:6]), " ".join(figures[:6]))))
+            # one line per finding: the evidence in words, worded once for the CLI and the
+            # window (ui.presenters); the data itself is in --json and the files
+            evidence = evidence_text(r["evidence"])
             place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
             lines.append(
                 f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sqlite3
 import sys
 import traceback
@@ -29,7 +30,14 @@ from ui.texts import t
 #: and `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`. A module may call
 #: `ui.cli.common.needs_gui(name)` for a command that draws with Qt; such a module lives outside
 #: ui.cli (which may not import Qt or layers at all) and is listed here by name.
-CLI_MODULES = ("ui.cli.project", "ui.cli.io", "ui.cli.export", "ui.cli.checks", "ui.cli.cases")
+CLI_MODULES = (
+    "ui.cli.project",
+    "ui.cli.io",
+    "ui.cli.export",
+    "ui.cli.checks",
+    "ui.cli.cases",
+    "ui.gui.report_command",
+)
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 
@@ -129,6 +137,10 @@ def main(
         if debug:
             traceback.print_exc()
         return _fail(texts.error_text(exc))
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nothing to tell it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return EXIT_ERROR
     except sqlite3.OperationalError as exc:
         # A read that waited its busy timeout out while another program committed a long
         # write: the project is busy, not damaged.

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     """One project at a time, shown on a MapCanvas."""
 
     projectOpened = Signal(str)
+    projectClosing = Signal()  # before the store closes: tasks stop, docks let go
     # path, QjgisError or None: the file's page check, run on a worker after opening
     _fileChecked = Signal(str, object)
 
@@ -77,6 +78,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._update_title()
         self.show_message(t("app.no_project"))
+        from ui.gui.workbench import install
+
+        self.workbench = install(self)
 
     # ------------------------------------------------------------ construction
     def _build_actions(self) -> None:
@@ -150,7 +154,7 @@ class MainWindow(QMainWindow):
             start,
             t("window.open_filter"),
         )
-        if path:
+        if path and not self.workbench.offer_import(path):
             self.open_project(path)
 
     def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = True) -> bool:
@@ -227,6 +231,7 @@ class MainWindow(QMainWindow):
 
     def close_project(self) -> None:
         if self.store is not None:
+            self.projectClosing.emit()
             self.store.close()
         self.store = None
         self.project_path = None
@@ -338,6 +343,7 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         if self.store is not None:
+            self.projectClosing.emit()
             self.store.close()
             self.store = None
         self.canvas.close_renderer()

@@ -24,12 +24,12 @@ from enum import Enum
 from typing import Any
 
 from qjgis.errors import REASON_PARAMS, QjgisError
-from ui.texts import cases, checks, common, export, gui, help, io, values
+from ui.texts import cases, checks, common, export, gui, help, io, report, values, workbench
 
 LANGUAGES = ("zh", "en")
 
 #: The modules merged into the catalogue. A feature adds its module here.
-MODULES = (common, values, io, export, checks, cases, gui, help)
+MODULES = (common, values, io, export, checks, cases, gui, help, workbench, report)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
@@ -174,6 +174,13 @@ VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "case_kind": ("case_kind",),
     "level": ("level",),
     "building_status": ("building_status",),
+    "household_type": ("household_type",),
+    "split_status": ("split_status",),
+    "land_type": ("land_type",),
+    "acquisition_mode": ("acquisition_mode",),
+    "plot_disposal": ("plot_disposal",),
+    "relation": ("relation",),
+    "entity_kind": ("entity_kind",),
 }
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import shapely
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CO_HOLDER = "石学光(500222196104242923)"  # as surveyors type co-holders: name(ID)
 BAD_ID = "500222196104242924"  # wrong check digit: reported as a failing value
 ID_RUN = re.compile(r"\d{17}[\dX]")

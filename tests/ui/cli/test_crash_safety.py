@@ -26,7 +26,7 @@ from qjgis import commands
 from qjgis.io.export import export_layer
 from qjgis.store import GpkgStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KINDS = ("check", "review", "case", "export")
 TRIALS = 24
 SEED = 20

@@ -25,9 +25,12 @@ import qjgis.io.register
 import qjgis.io.sources
 import qjgis.settings
 import qjgis.store
-from qjgis.cases.model import Disposition, RenovationState, RuinState, code_name
+from qjgis import model
+from qjgis.cases.model import CaseKind, Disposition, RenovationState, RuinState, code_name
 from qjgis.cases.stats import stat_keys
+from qjgis.checks.base import EntityKind, Severity
 from qjgis.checks.engine import load_rules
+from qjgis.codes import CodeProblem, IdProblem
 from qjgis.errors import REASONS, Invalid, QjgisError
 from qjgis.model import BuildingStatus, Role
 from ui import texts
@@ -114,6 +117,58 @@ def test_every_rule_state_disposition_role_and_statistics_column_is_named() -> N
     for code in codes:
         zh, en = texts.CATALOGUE[code]
         assert zh != en, code
+
+
+#: every enumeration of the engine a user may read, and its catalogue prefix
+ENUMS = {
+    "ruin_state": RuinState,
+    "renovation_state": RenovationState,
+    "disposition": Disposition,
+    "role": Role,
+    "building_status": BuildingStatus,
+    "household_type": model.HouseholdType,
+    "split_status": model.SplitStatus,
+    "land_type": model.LandType,
+    "acquisition_mode": model.AcquisitionMode,
+    "plot_disposal": model.PlotDisposalStatus,
+    "relation": model.Relation,
+    "structure": model.Structure,
+    "entity_kind": EntityKind,
+    "severity": Severity,
+    "code_problem": CodeProblem,
+    "id_problem": IdProblem,
+    "case_kind": CaseKind,
+}
+
+
+def test_every_enumeration_of_the_engine_is_in_the_catalogue() -> None:
+    """Walks every StrEnum of qjgis: each is listed above (a new one must be named) and each
+    member has both languages; stored Chinese values are the catalogue's Chinese."""
+    import enum
+    import importlib
+    import pkgutil
+
+    import qjgis
+
+    found = set()
+    for info in pkgutil.walk_packages(qjgis.__path__, "qjgis."):
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, enum.StrEnum)
+                and obj.__module__ == info.name
+            ):
+                found.add(obj)
+    assert found - {model.DangerGrade} == set(ENUMS.values())  # grades A-D are the same letters
+    for prefix, enum_cls in ENUMS.items():
+        for member in enum_cls:
+            code = f"{prefix}.{code_name(member) if prefix != 'severity' else member.value}"
+            assert texts.has(code), code
+            zh, en = texts.CATALOGUE[code]
+            assert zh != en, code
+            if any("\u4e00" <= ch <= "\u9fff" for ch in member.value):
+                assert zh == (model.STRUCTURE_LABELS.get(member) or member.value), code
 
 
 def test_stored_chinese_values_are_the_catalogues_chinese() -> None:

@@ -1,0 +1,198 @@
+"""Benchmark: the longest stall of the GUI thread during a clerk's scripted session.
+
+Not a test: prints figures (recorded in docs/benchmarks.md). Usage:
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_gui.py \\
+        [--parcels 200000] [--project FILE] [--repeat 5]
+
+On a demo district (built once, or --project), with the checks run, it opens the
+window and then, each step --repeat times: opens the attribute table of the
+parcels, scrolls to the end, the middle and back, sorts by 宗地代码 and by area,
+filters the findings dock (rule, village, text) and clicks a finding (zoom and
+highlight). A 1 ms QTimer records the gaps between its ticks while the step's
+events are processed; a step's stall is its longest gap (the time the event loop
+could not answer). Printed: median and worst of each step's stall, and of the
+step's wall time. The goal of issue 13: no stall over 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.ui.gui.waiting import pump  # noqa: E402  (PySide6 6.12's processEvents leaks None)
+
+
+class StallMeter:
+    """Gaps between the ticks of a 1 ms timer: how long the event loop was busy."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def measure(self, step: Callable[[], None], settle_s: float = 0.15) -> tuple[float, float]:
+        """(longest gap, wall time) of `step` run from a timer tick, then events settled."""
+        self.worst = 0.0
+        self.timer.start()
+        done: list[float] = []
+
+        def run() -> None:
+            t = time.perf_counter()
+            step()
+            done.append(time.perf_counter() - t)
+
+        self.last = time.perf_counter()
+        starter = QTimer()
+        starter.setSingleShot(True)
+        starter.timeout.connect(run)
+        starter.start(0)
+        end = time.perf_counter() + 30
+        while not done and time.perf_counter() < end:
+            pump(5)
+        settle_end = time.perf_counter() + settle_s  # paints and queued work that follow
+        while time.perf_counter() < settle_end:
+            pump(5)
+        self.timer.stop()
+        return self.worst, done[0] if done else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--parcels", type=int, default=200_000)
+    parser.add_argument("--project", help="an existing project (checks are run if it has none)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cache", default="/tmp")
+    args = parser.parse_args()
+    _app = QApplication.instance() or QApplication([])
+    from qjgis.checks.findings import run_checks
+    from qjgis.demo import build_demo
+    from qjgis.store import GpkgStore
+    from ui import texts
+    from ui.gui.app_settings import AppSettings
+    from ui.gui.main_window import MainWindow
+
+    texts.set_language("zh")
+    path = Path(args.project or Path(args.cache) / f"qjgis-bench-gui-{args.parcels}.gpkg")
+    if not path.exists():
+        t = time.perf_counter()
+        build_demo(path, parcels=args.parcels, seed=1)
+        print(f"demo of {args.parcels:,} parcels built in {time.perf_counter() - t:.1f} s")
+    with GpkgStore.open(path) as store:
+        if not store.execute_sql("SELECT count(*) FROM findings")[0][0]:
+            run_checks(store)
+        counts = store.counts()
+        n_findings = store.execute_sql("SELECT count(*) FROM findings")[0][0]
+    print(f"project {path}: {counts.get('parcels', 0):,} parcels, {n_findings:,} findings")
+    window = MainWindow(AppSettings(path=str(Path(args.cache) / "qjgis-bench-gui.ini")))
+    window.workbench.ask_user = False
+    window.resize(1500, 950)
+    t = time.perf_counter()
+    window.open_project(path)
+    window.show()
+    print(f"open project (map layers read): {time.perf_counter() - t:.2f} s (not in the steps)")
+    wb = window.workbench
+    meter = StallMeter()
+    dock = wb.findings_dock
+    village = dock.village_filter.itemData(1)
+    holder = next((r.holder for r in dock.model.rows if r.holder), "")
+
+    state: dict[str, object] = {}
+
+    def open_table() -> None:
+        state["table"] = wb.open_attribute_table("parcels")
+
+    def scroll() -> None:
+        table = state["table"]
+        model = table.model
+        for row in (model.rowCount() - 1, model.rowCount() // 2, 0):
+            table.view.scrollTo(model.index(row, 1))
+            pump(5)
+
+    def until_loaded(table: object) -> None:
+        # The sort runs on a worker; the event loop keeps turning (and the meter ticking)
+        # until the rows are in, so the step's wall time is the time to the sorted rows.
+        end = time.perf_counter() + 120
+        while table.model.loading and time.perf_counter() < end:
+            pump(5)
+
+    def sort_code() -> None:
+        table = state["table"]
+        table.view.sortByColumn(table.model.columns.index("zddm"), Qt.SortOrder.DescendingOrder)
+        until_loaded(table)
+
+    def sort_area() -> None:
+        table = state["table"]
+        table.view.sortByColumn(table.model.columns.index("zdmj"), Qt.SortOrder.AscendingOrder)
+        until_loaded(table)
+
+    def close_table() -> None:
+        state.pop("table").close()
+
+    def filter_rule() -> None:
+        dock.set_filters(rule="QJ-R001")
+
+    def filter_village() -> None:
+        dock.set_filters(village=village)
+
+    def filter_text() -> None:
+        dock.set_filters()
+        dock.text_filter.setText(holder)
+
+    def click_finding() -> None:  # the dock shows QJ-R001 from the step before
+        row = state.get("row", 0)
+        state["row"] = (row + 1) % max(dock.model.rowCount(), 1)
+        dock.view.selectRow(row)
+
+    steps = [
+        ("open attribute table", open_table),
+        ("scroll end/middle/top", scroll),
+        ("sort by 宗地代码", sort_code),
+        ("sort by area", sort_area),
+        ("close attribute table", close_table),
+        ("filter findings: rule", filter_rule),
+        ("filter findings: village", filter_village),
+        ("filter findings: text", filter_text),
+        ("filter findings: rule again", filter_rule),
+        ("click a finding (zoom)", click_finding),
+    ]
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in steps}
+    for _ in range(args.repeat):
+        for name, step in steps:
+            results[name].append(meter.measure(step))
+    print(f"\n{'step':28} {'stall median':>13} {'stall worst':>12} {'wall median':>12}")
+    worst_all = 0.0
+    for name, rows in results.items():
+        stalls = [r[0] * 1000 for r in rows]
+        walls = [r[1] * 1000 for r in rows]
+        worst_all = max(worst_all, max(stalls))
+        print(
+            f"{name:28} {statistics.median(stalls):10.1f} ms {max(stalls):9.1f} ms "
+            f"{statistics.median(walls):9.1f} ms"
+        )
+    print(f"\nlongest stall of the whole run: {worst_all:.1f} ms (goal: under 100 ms)")
+    window.close_project()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

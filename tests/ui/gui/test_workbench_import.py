@@ -1,0 +1,159 @@
+"""Importing through the window: preview, encoding re-preview, mapping, import as a
+task, cancel leaving the file byte-identical, the batch list and its Undo."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from qjgis.demo import build_demo
+from qjgis.store import GpkgStore
+from tests.ui.gui.waiting import Emitted, wait_until
+from ui.gui.app_settings import AppSettings
+from ui.gui.dialogs.import_dialog import ImportDialog
+from ui.gui.main_window import MainWindow
+from ui.presenters import words
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _chinese(_one_qapplication: object) -> None:
+    """These tests read the window as a Chinese clerk does (the conftest restores)."""
+    words.set_language("zh")
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A surveyor's delivery: GBK shapefiles of a 3,000-parcel district."""
+    folder = tmp_path_factory.mktemp("survey")
+    build_demo(folder / "source.gpkg", parcels=3000, seed=4, shapefiles=folder / "shp")
+    return folder / "shp"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    words.set_language("zh")
+    project = tmp_path / "empty.gpkg"
+    GpkgStore.create(project).close()
+    w = MainWindow(AppSettings(path=str(tmp_path / "settings.ini")))
+    qtbot.addWidget(w)
+    w.workbench.ask_user = False
+    assert w.open_project(project)
+    w.show()
+    yield w
+    w.close_project()
+
+
+def previewed(qtbot: QtBot, dialog: ImportDialog) -> ImportDialog:
+    wait_until(lambda: dialog.preview_task is None)
+    assert dialog.preview is not None, dialog.status.text()
+    return dialog
+
+
+def test_preview_and_encoding_change(qtbot: QtBot, window: MainWindow, survey: Path) -> None:
+    before = Path(window.store.path).read_bytes()
+    window.workbench.action_import.trigger()
+    dialog = window.findChild(ImportDialog, "dialog_import")
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    dialog.set_source(str(survey / "parcels.shp"), "parcels")
+    previewed(qtbot, dialog)
+    assert dialog.encoding_label.text() == "GBK（由 .cpg 文件声明）"
+    gbk_samples = dialog.samples_label.text()
+    assert any("\u4e00" <= c <= "\u9fff" for c in gbk_samples)  # Chinese decoded
+    assert dialog.crs_label.text().startswith("EPSG:4524")
+    assert dialog.mapping.rowCount() >= 15
+    assert dialog.import_button.isEnabled()
+    # The drop-down previews again at once, with the chosen encoding.
+    dialog.preview = None
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("UTF-8"))
+    previewed(qtbot, dialog)
+    assert dialog.encoding_label.text() == "UTF-8（手工指定）"
+    assert dialog.samples_label.text() != gbk_samples
+    assert Path(window.store.path).read_bytes() == before  # a preview writes nothing
+
+
+def test_mapping_edit_save_and_load(
+    qtbot: QtBot, window: MainWindow, survey: Path, tmp_path: Path
+) -> None:
+    dialog = window.workbench.open_import(str(survey / "parcels.shp"))
+    previewed(qtbot, dialog)
+    assert dialog.layer.currentData() == "parcels"
+    assert dialog.unmapped_label.text() == "" or "宗地代码" not in dialog.unmapped_label.text()
+    dialog.set_target("ZDDM", None)
+    assert dialog.key_missing
+    assert "关键字段“宗地代码”" in dialog.unmapped_label.text()
+    assert dialog.overrides()["ZDDM"] is None
+    saved = tmp_path / "mapping.json"
+    dialog.save_mapping(str(saved))
+    assert json.loads(saved.read_text(encoding="utf-8"))["fields"]["ZDDM"] is None
+    dialog.set_target("ZDDM", "zddm")
+    assert not dialog.key_missing
+    dialog.load_mapping(str(saved))
+    assert dialog.key_missing
+
+
+def test_import_as_a_task_then_undo_the_batch(
+    qtbot: QtBot, window: MainWindow, survey: Path
+) -> None:
+    wb = window.workbench
+    dialog = previewed(qtbot, wb.open_import(str(survey / "parcels.shp")))
+    with Emitted(dialog.imported):
+        dialog.import_button.click()
+    counts = dialog.report["counts"]
+    assert counts["added"] == 3000
+    assert dialog.status.text().startswith(f"导入完成（批次 {dialog.report['batch_id']}）")
+    assert window.store.counts()["parcels"] == 3000
+    # The map read the new layer; the report's rows zoom to their parcel.
+    assert len(window.canvas.renderer.layer("parcels")) == 3000
+    top = dialog.report_view.topLevelItem(0)
+    assert top is not None and top.childCount() > 0
+    row = top.child(0)
+    dialog.report_view.itemClicked.emit(row, 0)
+    assert wb.highlight.selection.get("parcels")
+    # The batch list shows it; Undo asks, then runs as a task.
+    batches = wb.batches_dock
+    assert batches.list.count() == 1
+    batches.list.setCurrentRow(0)
+    box = batches.ask_undo()
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    with Emitted(wb.project.tasks.finished):
+        box.button(QMessageBox.StandardButton.Ok).click()
+    assert window.store.counts()["parcels"] == 0
+    assert "（已撤销）" in batches.list.item(0).text()
+    assert not batches.undo_button.isEnabled()
+
+
+def test_cancel_a_running_import_leaves_the_file_unchanged(
+    qtbot: QtBot, window: MainWindow, survey: Path
+) -> None:
+    path = Path(window.store.path)
+    before = path.read_bytes()
+    dialog = previewed(qtbot, window.workbench.open_import(str(survey / "parcels.shp")))
+    tasks = window.workbench.project.tasks
+    with Emitted(tasks.progressed):
+        dialog.start_import()
+    assert dialog.cancel_button.isEnabled()
+    with Emitted(tasks.finished):
+        dialog.cancel_button.click()
+    assert dialog.report is None
+    assert dialog.status.text() == "已取消，项目未作任何改动。"
+    assert path.read_bytes() == before
+    assert window.store.counts()["parcels"] == 0
+    assert window.workbench.batches_dock.list.count() == 0
+
+
+def test_open_a_shapefile_offers_to_import_it(window: MainWindow, survey: Path) -> None:
+    shp = str(survey / "parcels.shp")
+    assert window.workbench.offer_import(shp)
+    box = window.findChild(QMessageBox, "dialog_offer_import")
+    assert box is not None and box.isVisible()
+    assert "不是 qjgis 项目文件" in box.text() and "导入" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    dialog = window.findChild(ImportDialog, "dialog_import")
+    assert dialog is not None and dialog.source.text() == shp

@@ -1,0 +1,1 @@
+"""Dialogs of the workbench; each opens non-modally (`open()`/`show()`)."""

@@ -1,0 +1,307 @@
+"""The findings dock: a filtered table of the findings, in words, with counts.
+
+The model reads the findings through the operations when the filters change
+and when the project says `findings` changed; text filtering (key, holder)
+runs over the rows in memory. Selecting a finding asks the window to zoom to
+all its entities and highlight them; a double-click asks for the review
+dialog.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any, overload
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qjgis.checks.engine import load_rules
+from qjgis.checks.findings import FindingRecord
+from qjgis.commands import Changes
+from ui.gui import operations
+from ui.gui.project import OpenProject
+from ui.presenters.findings import FindingRow, decision_counts_text, finding_row, rule_title
+from ui.presenters.words import t
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("rule", "key", "village", "holder", "decision", "evidence")
+_ROOT = QModelIndex()
+_NEEDS_REVIEW = QBrush(QColor(255, 236, 179))
+
+
+class LazyRows(Sequence[FindingRow]):
+    """The findings as rows in words, each worded when first shown: tens of thousands of
+    findings filter at once, and only the rows on screen pay for their evidence's words.
+    A holder's name not known yet is read for that row alone."""
+
+    def __init__(
+        self,
+        records: list[FindingRecord],
+        holders: dict[int, str],
+        holder_of: Callable[[int], str | None],
+    ) -> None:
+        self.records = records
+        self.holders = holders
+        self.holder_of = holder_of
+        self._rows: dict[int, FindingRow] = {}
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, i: int) -> FindingRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[FindingRow]: ...
+    def __getitem__(self, i: int | slice) -> FindingRow | list[FindingRow]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._rows.get(i)
+        if row is None:
+            record = self.records[i]
+            holder = self.holders.get(record.fid)
+            if holder is None and record.fid not in self.holders:
+                holder = self.holder_of(record.fid)
+            row = self._rows[i] = finding_row(record, holder)
+        return row
+
+
+class FindingsModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.records: list[FindingRecord] = []
+        self.rows: Sequence[FindingRow] = []
+
+    def set_rows(self, records: list[FindingRecord], rows: Sequence[FindingRow]) -> None:
+        self.beginResetModel()
+        self.records, self.rows = records, rows
+        self.endResetModel()
+
+    def fid(self, row: int) -> int:
+        return self.records[row].fid
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = getattr(row, column)
+            if column == "decision" and row.exemption and row.decision_code == "pending":
+                value = f"{value}（{t('decision.exempted')}：{row.exemption}）"
+            return value
+        if role == Qt.ItemDataRole.BackgroundRole and row.needs_review:
+            return _NEEDS_REVIEW
+        if role == Qt.ItemDataRole.UserRole:
+            return row.fid
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return t(f"findings.col.{COLUMNS[section]}")
+        return super().headerData(section, orientation, role)
+
+
+class FindingsDock(QDockWidget):
+    findingSelected = Signal(object)  # FindingRecord
+    reviewRequested = Signal(int)  # fid
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(t("findings.title"), parent)
+        self.setObjectName("dock_findings")
+        self.project: OpenProject | None = None
+        self._holders: dict[int, str] = {}
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        filters = QHBoxLayout()
+        self.rule_filter = QComboBox(body)
+        self.rule_filter.setObjectName("filter_rule")
+        self.rule_filter.addItem(t("findings.all_rules"), None)
+        for rule_id in sorted(load_rules()):
+            self.rule_filter.addItem(f"{rule_id} {rule_title(rule_id)}", rule_id)
+        self.village_filter = QComboBox(body)
+        self.village_filter.setObjectName("filter_village")
+        self.decision_filter = QComboBox(body)
+        self.decision_filter.setObjectName("filter_decision")
+        self.decision_filter.addItem(t("findings.all_decisions"), None)
+        for d in ("pending", "confirmed", "exempted", "false_positive", "needs_review"):
+            self.decision_filter.addItem(t(f"decision.{d}"), d)
+        self.text_filter = QLineEdit(body)
+        self.text_filter.setObjectName("filter_text")
+        self.text_filter.setPlaceholderText(t("findings.text_placeholder"))
+        self.text_filter.setClearButtonEnabled(True)
+        for w in (self.rule_filter, self.village_filter, self.decision_filter):
+            filters.addWidget(w)
+        filters.addWidget(self.text_filter, 1)
+        layout.addLayout(filters)
+        self.counts_label = QLabel(body)
+        self.counts_label.setObjectName("findings_counts")
+        layout.addWidget(self.counts_label)
+        self.model = FindingsModel(self)
+        self.view = QTableView(body)
+        self.view.setObjectName("table_findings")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((150, 150, 70, 90, 110)):
+            self.view.setColumnWidth(col, width)
+        layout.addWidget(self.view, 1)
+        self.setWidget(body)
+
+        for combo in (self.rule_filter, self.village_filter, self.decision_filter):
+            combo.currentIndexChanged.connect(self.reload)
+        self.text_filter.textChanged.connect(self._apply_text)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self._all: list[FindingRecord] = []
+        self._update_counts()
+
+    # ------------------------------------------------------------ project
+    def set_project(self, project: OpenProject | None) -> None:
+        if self.project is not None:
+            self.project.changed.disconnect(self._project_changed)
+        self.project = project
+        self._holders = {}
+        self.village_filter.blockSignals(True)
+        self.village_filter.clear()
+        self.village_filter.addItem(t("findings.all_villages"), None)
+        if project is not None:
+            project.changed.connect(self._project_changed)
+            for code, name in operations.villages(project):
+                self.village_filter.addItem(f"{name}（{code}）", code)
+        self.village_filter.blockSignals(False)
+        self.reload()
+
+    def _project_changed(self, changes: Changes) -> None:
+        if changes.layers:
+            self._holders = {}  # an import may rename holders
+        if "findings" in changes.tables or changes.layers:
+            self.reload()
+
+    # ------------------------------------------------------------ filters
+    def set_filters(
+        self,
+        *,
+        rule: str | None = None,
+        village: str | None = None,
+        decision: str | None = None,
+        text: str = "",
+    ) -> None:
+        """Set every filter at once (and reload once)."""
+        for combo, value in (
+            (self.rule_filter, rule),
+            (self.village_filter, village),
+            (self.decision_filter, decision),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.text_filter.blockSignals(True)
+        self.text_filter.setText(text)
+        self.text_filter.blockSignals(False)
+        self.reload()
+
+    def reload(self) -> None:
+        if self.project is None:
+            self._all = []
+            self._apply_text()
+            return
+        selected = self.selected_fid()
+        records = operations.findings(
+            self.project,
+            rule=self.rule_filter.currentData(),
+            village=self.village_filter.currentData(),
+            decision=self.decision_filter.currentData(),
+        )
+        self._all = records
+        self._apply_text()
+        if selected is not None:
+            self.select_fid(selected, emit=False)
+
+    def _holder_of(self, fid: int) -> str | None:
+        if self.project is None:
+            return None
+        name = operations.finding_holders(self.project, [fid]).get(fid)
+        self._holders[fid] = name or ""
+        return name
+
+    def _apply_text(self) -> None:
+        needle = self.text_filter.text().strip()
+        records = self._all
+        if needle:
+            if self.project is not None and any(r.fid not in self._holders for r in records):
+                # One query for every holder, kept until the findings or the layers change.
+                found = operations.finding_holders(self.project)
+                self._holders = {r.fid: found.get(r.fid, "") for r in records} | found
+            records = [
+                r for r in records if needle in r.key or needle in self._holders.get(r.fid, "")
+            ]
+        self.model.set_rows(records, LazyRows(records, self._holders, self._holder_of))
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        counts: Counter[str] = Counter()
+        for record in self.model.records:
+            counts[record.decision or "pending"] += 1
+            counts["needs_review"] += record.needs_review
+        self.counts_label.setText(
+            t("findings.counts", n=len(self.model.records), counts=decision_counts_text(counts))
+        )
+
+    # ------------------------------------------------------------ selection
+    def selected_fid(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.fid(rows[0].row()) if rows else None
+
+    def select_fid(self, fid: int, *, emit: bool = True) -> bool:
+        for i, record in enumerate(self.model.records):
+            if record.fid == fid:
+                if not emit:
+                    self.view.selectionModel().blockSignals(True)
+                self.view.selectRow(i)
+                self.view.selectionModel().blockSignals(False)
+                return True
+        return False
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if rows:
+            self.findingSelected.emit(self.model.records[rows[0].row()])
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.reviewRequested.emit(self.model.fid(index.row()))

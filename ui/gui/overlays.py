@@ -1,0 +1,147 @@
+"""What the window draws over the map besides the highlight: features with open
+findings outlined by severity, and the legend that explains every symbol.
+
+The outlines are a transparent child of the canvas (like the highlight layer),
+taking geometry from the loaded layers by fid: a few thousand findings redraw
+in a few milliseconds as the view moves, and the map's cached image is kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QWidget
+
+from layers.renderer import polygons_to_path
+from layers.style import (
+    BUILDING_OUTLINE,
+    DANGER_OUTLINE,
+    PARCEL_FILL,
+    PARCEL_OUTLINE,
+    RUIN_HATCH,
+    STATUS_COLORS,
+    VILLAGE_FILL,
+    VILLAGE_OUTLINE,
+)
+from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN
+from ui.gui.map_canvas import MapCanvas
+from ui.presenters.words import t, t_or
+
+#: severity -> outline colour, drawn in this order (the worst on top)
+SEVERITY_COLORS: dict[str, QColor] = {
+    "info": QColor(40, 110, 220),
+    "warning": QColor(240, 140, 0),
+    "error": QColor(200, 0, 170),  # magenta: red already marks dangerous houses
+}
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_COLORS)}
+
+
+class FindingsLayer(QWidget):
+    def __init__(self, canvas: MapCanvas) -> None:
+        super().__init__(canvas)
+        self.setObjectName("findings_layer")
+        self.canvas = canvas
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.features: dict[str, dict[int, str]] = {}  # layer -> fid -> worst severity
+        self._geoms: dict[str, np.ndarray] = {}  # severity -> geometries
+        self.setGeometry(canvas.rect())
+        canvas.installEventFilter(self)
+        canvas.extentChanged.connect(self.update)
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.canvas and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.canvas.rect())
+        return False
+
+    def set_features(self, features: dict[str, dict[int, str]]) -> None:
+        """Outline these features (layer -> fid -> severity); {} clears."""
+        self.features = features
+        renderer = self.canvas.renderer
+        by_severity: dict[str, list[np.ndarray]] = {}
+        for name, severities in features.items():
+            layer = renderer.layer(name) if renderer is not None else None
+            if layer is None or not severities:
+                continue
+            found, geoms = layer.by_fids(np.fromiter(severities, dtype=np.int64))
+            worst = np.array([severities[int(f)] for f in found], dtype=object)
+            for severity in SEVERITY_COLORS:
+                pick = worst == severity
+                if pick.any():
+                    by_severity.setdefault(severity, []).append(geoms[pick])
+        self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
+        self.update()
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.features.values())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._geoms:
+            return
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            view = self.canvas.transform()
+            for severity, color in SEVERITY_COLORS.items():
+                geoms = self._geoms.get(severity)
+                if geoms is None:
+                    continue
+                painter.setPen(QPen(color, 2.2))
+                painter.drawPath(polygons_to_path(geoms, view))
+        finally:
+            painter.end()
+
+
+def _swatch(fill: QColor | None, outline: QColor, width: float = 1.0, *,
+            hatch: QColor | None = None, dash: bool = False) -> QIcon:  # fmt: skip
+    pixmap = QPixmap(QSize(28, 16))
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    try:
+        p.setBrush(QBrush(fill) if fill is not None else Qt.BrushStyle.NoBrush)
+        pen = QPen(outline, width)
+        if dash:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.drawRect(2, 2, 24, 12)
+        if hatch is not None:
+            p.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+            p.drawRect(2, 2, 24, 12)
+    finally:
+        p.end()
+    return QIcon(pixmap)
+
+
+class LegendDock(QDockWidget):
+    """图例: one row per symbol the map and its overlays draw."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(t("legend.title"), parent)
+        self.setObjectName("dock_legend")
+        self.list = QListWidget(self)
+        self.list.setObjectName("list_legend")
+        self.list.setIconSize(QSize(28, 16))
+        self.setWidget(self.list)
+        rows: list[tuple[QIcon, str]] = [
+            (_swatch(VILLAGE_FILL, VILLAGE_OUTLINE, 1.6, dash=True), t("layer.villages")),
+            (_swatch(PARCEL_FILL, PARCEL_OUTLINE), t("legend.parcel")),
+        ]
+        for status, color in STATUS_COLORS.items():
+            label = t("legend.building", status=t_or(f"status.{status}", status))
+            if status == "已拆除":
+                rows.append((_swatch(None, color, 1.2, dash=True), label))
+            elif status == "残垣断壁":
+                rows.append((_swatch(color, BUILDING_OUTLINE, hatch=RUIN_HATCH), label))
+            else:
+                rows.append((_swatch(color, BUILDING_OUTLINE), label))
+        rows.append((_swatch(None, DANGER_OUTLINE, 2.2), t("legend.dangerous")))
+        for severity, color in reversed(SEVERITY_COLORS.items()):
+            rows.append(
+                (_swatch(None, color, 2.2), t("legend.finding", severity=t(f"severity.{severity}")))
+            )
+        rows.append((_swatch(HIGHLIGHT_FILL, HIGHLIGHT_PEN, 2.5), t("legend.highlight")))
+        for icon, text in rows:
+            self.list.addItem(QListWidgetItem(icon, text))

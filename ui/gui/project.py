@@ -1,0 +1,132 @@
+"""The open project: its store, its undo stack, its tasks and a `changed` signal.
+
+After Anki's `aqt/operations` with `OpChanges`: every edit made in the window
+is an engine command (qjgis.commands) applied here and pushed onto the
+QUndoStack; undo goes through the command's `revert`, so the audit log shows
+both. After each command `changed` carries the engine's `Changes`, and docks
+and the map refresh only what it names. Widgets read through this object and
+the operations, never through the store directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from qjgis import commands
+from qjgis.commands import Changes, Command
+from qjgis.store import GpkgStore
+from ui.gui.tasks import TaskManager
+from ui.presenters.words import t
+
+log = logging.getLogger(__name__)
+
+
+class TaskBusy(Exception):
+    """An edit refused because a writing task holds the project."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(t("task.busy", title=title))
+        self.title = title
+
+
+class EngineUndoCommand(QUndoCommand):
+    """A QUndoCommand over an engine command that has already been applied once."""
+
+    def __init__(self, project: OpenProject, command: Command, text: str) -> None:
+        super().__init__(text)
+        self.project = project
+        self.command = command
+        self._applied = True  # pushed after a successful apply: the first redo is a no-op
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        # The version the user saw was checked at the first apply; redo re-applies
+        # on the row as this stack's own undo left it.
+        if getattr(self.command, "expected_version", None) is not None:
+            self.command.expected_version = None  # type: ignore[attr-defined]
+        self._run(commands.run)
+        self._applied = True
+
+    def undo(self) -> None:
+        self._run(commands.undo)
+        self._applied = False
+
+    def _run(self, step: Callable[[GpkgStore, Command], Changes]) -> None:
+        try:
+            changes = step(self.project.store, self.command)
+        except Exception as exc:
+            # The stack can no longer say what the file holds: say so and start afresh.
+            self.setObsolete(True)
+            self.project.failed.emit(exc)
+            return
+        self.project.changed.emit(changes)
+
+
+class OpenProject(QObject):
+    """One open project file and everything the window does with it."""
+
+    changed = Signal(object)  # qjgis.commands.Changes
+    failed = Signal(object)  # an exception from an undo or redo, for the window to show
+    userChanged = Signal()
+
+    def __init__(self, store: GpkgStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.path = str(Path(store.path).resolve())
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undo_stack")
+        self.tasks = TaskManager(self.path, self)
+
+    @classmethod
+    def open(cls, path: str, parent: QObject | None = None) -> OpenProject:
+        return cls(GpkgStore.open(path), parent)
+
+    def close(self) -> None:
+        self.tasks.shutdown()
+        self.undo_stack.clear()
+        self.store.close()
+
+    # ------------------------------------------------------------ commands
+    def apply(self, command: Command, text: str) -> Changes:
+        """Apply an engine command now and push it for undo; raise what the engine raises.
+
+        Refused while a writing task runs: the task holds the file.
+        """
+        if (task := self.tasks.writing_task()) is not None:
+            raise TaskBusy(task.title)
+        changes = commands.run(self.store, command)
+        self.undo_stack.push(EngineUndoCommand(self, command, text))
+        self.changed.emit(changes)
+        return changes
+
+    def push_applied(self, command: Command, text: str, changes: Changes) -> None:
+        """Push a command a task has applied on its own connection, then announce it."""
+        self.undo_stack.push(EngineUndoCommand(self, command, text))
+        self.changed.emit(changes)
+
+    def announce(self, changes: Changes) -> None:
+        """Tell the views that a task changed the file without an undoable command."""
+        self.changed.emit(changes)
+
+    # ------------------------------------------------------------ who is working
+    @property
+    def user(self) -> str:
+        return self.store.settings().user
+
+    @property
+    def role(self) -> str:
+        return self.store.settings().role.value
+
+    def user_is_default(self) -> bool:
+        """True while the project names nobody (the OS user stands in)."""
+        return not self.store.settings().values.get("user.name")
+
+    def settings_value(self, key: str) -> Any:
+        return self.store.settings().values[key]
