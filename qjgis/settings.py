@@ -223,6 +223,8 @@ SPECS: tuple[SettingSpec, ...] = (
     # the same defaults for maps drawn without a project.
     SettingSpec("map.villages.max_scale", None, _scale, "map"),
     SettingSpec("map.villages.label_max_scale", None, _scale, "map"),
+    SettingSpec("map.towns.max_scale", None, _scale, "map"),
+    SettingSpec("map.towns.label_max_scale", None, _scale, "map"),
     SettingSpec("map.parcels.max_scale", 25000.0, _scale, "map"),
     SettingSpec("map.parcels.label_max_scale", 2500.0, _scale, "map"),
     SettingSpec("map.buildings.max_scale", 10000.0, _scale, "map"),

@@ -377,7 +377,7 @@ class Workbench(QObject):
         layers = load_layers(self.project.store)
         for layer in layers:
             layer.visible = visible.get(layer.name, layer.visible)
-        canvas.set_renderer(MapRenderer(layers))
+        canvas.set_renderer(MapRenderer(layers), keep_frame=had)
         if had:
             canvas.set_view(centre, upp)
         self.window.canvas.set_message("")
