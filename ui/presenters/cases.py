@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from qjgis.cases.allowed import Allowed
 from qjgis.cases.model import CaseKind, format_case_id, next_states
-from ui.texts import value_text
+from qjgis.errors import QjgisError
+from ui.texts import error_text, language, t, value_text
 
 
 def state_text(kind: str, state: str | None) -> str:
@@ -22,3 +26,45 @@ def case_line(kind: str, fid: int, state: str, disposition: str | None = None) -
     head = f"{format_case_id(CaseKind(kind), fid)} {value_text(kind, 'case_kind')} "
     head += state_text(kind, state)
     return head + (" → " + " / ".join(nexts) if nexts else "")
+
+
+def reason_words(error: QjgisError) -> str:
+    """A precondition in words, without the project path the CLI's error line starts with:
+    on the case panel the project is the one on screen."""
+    if "path" not in error.params:
+        return error_text(error)
+    text = error_text(QjgisError(error.code, **{**error.params, "path": "\0"}))
+    return text.replace("\0", "", 1).lstrip("：: ")
+
+
+def action_words(item: Allowed) -> str:
+    """`推进至 加固施工中`, `处置为 排危加固`, `拨付补助`: the action as a button reads."""
+    target = value_text(item.target) if item.target else ""
+    return t(f"allowed_action.{item.action}", target=target)
+
+
+def needs_words(item: Allowed) -> str:
+    sep = "、" if language() == "zh" else ", "
+    return sep.join(t(f"need.{n}") for n in item.needs)
+
+
+def allowed_dict(item: Allowed) -> dict[str, Any]:
+    """The engine's answer with the words added, for `--json` and the panel alike."""
+    out = item.as_dict()
+    out["label"] = action_words(item)
+    for reason, error in zip(out["reasons"], item.reasons, strict=True):
+        reason["message"] = reason_words(error)
+    return out
+
+
+def allowed_line(item: Allowed) -> str:
+    """One line: ✓/✗, the action, and what it asks for or why it cannot happen now."""
+    parts = [("✓ " if item.possible else "✗ ") + action_words(item)]
+    if item.max_amount is not None:
+        parts.append(t("allowed_max_amount", amount=item.max_amount))
+    if item.possible and item.needs:
+        parts.append(t("allowed_needs", needs=needs_words(item)))
+    parts += [reason_words(e) for e in item.reasons]
+    if item.overridable:
+        parts.append(t("allowed_overridable"))
+    return " — ".join(parts)
