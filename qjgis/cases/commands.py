@@ -1083,6 +1083,28 @@ def is_overdue(case: dict[str, Any], as_of: dt.date) -> bool:
     return bool(deadline) and case.get("closed") is None and str(deadline) < as_of.isoformat()
 
 
+def ruins_to_open(store: GpkgStore) -> dict[int, str]:
+    """The ruins `OpenFromFindings` would open a case for now, building fid -> unit code
+    in finding-key order: every open QJ-R014 finding (not dismissed) whose building is
+    still a ruin and has no case yet. The window previews this list before opening."""
+    rows = store.execute_sql(
+        "SELECT key, entities FROM findings WHERE rule_id = 'QJ-R014' AND state = 'open' "
+        "AND coalesce(decision, '') != 'false_positive' ORDER BY key"
+    )
+    wanted: dict[int, str] = {}
+    for key, entities in rows:
+        refs = json.loads(entities or "[]")
+        building = next((e for e in refs if e.get("kind") == "building"), None)
+        code = building["key"] if building else key
+        if open_case_for(store, CaseKind.RUIN, code):
+            continue
+        found = store.execute_sql("SELECT fid, status FROM buildings WHERE bdcdyh = ?", [code])
+        if len(found) != 1 or found[0][1] != BuildingStatus.RUIN.value:
+            continue  # the finding is older than the data: the next check run settles it
+        wanted[int(found[0][0])] = code
+    return wanted
+
+
 @dataclass
 class OpenFromFindings:
     """Open a ruin case for every open QJ-R014 finding whose ruin has no case yet."""
@@ -1093,21 +1115,7 @@ class OpenFromFindings:
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         self.opened = []
-        rows = store.execute_sql(
-            "SELECT key, entities FROM findings WHERE rule_id = 'QJ-R014' AND state = 'open' "
-            "AND coalesce(decision, '') != 'false_positive' ORDER BY key"
-        )
-        wanted: dict[int, str] = {}
-        for key, entities in rows:
-            refs = json.loads(entities or "[]")
-            building = next((e for e in refs if e.get("kind") == "building"), None)
-            code = building["key"] if building else key
-            if open_case_for(store, CaseKind.RUIN, code):
-                continue
-            found = store.execute_sql("SELECT fid, status FROM buildings WHERE bdcdyh = ?", [code])
-            if len(found) != 1 or found[0][1] != BuildingStatus.RUIN.value:
-                continue  # the finding is older than the data: the next check run settles it
-            wanted[int(found[0][0])] = code
+        wanted = ruins_to_open(store)
         # one spatial join for all of them, not one per case; cases numbered in key order
         places = {p.fid: p for p in place_buildings(store, list(wanted))}
         for bfid, code in wanted.items():

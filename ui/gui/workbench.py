@@ -36,6 +36,7 @@ from ui.gui.dialogs.run_checks import RunChecksDialog
 from ui.gui.dialogs.settings import SettingsDialog
 from ui.gui.dialogs.switch_user import SwitchUserDialog
 from ui.gui.docks.batches import BatchesDock
+from ui.gui.docks.cases import CasesDock
 from ui.gui.docks.findings import FindingsDock
 from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
@@ -135,6 +136,10 @@ class Workbench(QObject):
         checks_menu.addAction(self.action_run_checks)
         checks_menu.addAction(self.action_review)
         checks_menu.addAction(self.action_household)
+        self.action_cases_from_checks = QAction(t("casegui.from_checks"), w)
+        self.action_cases_from_checks.setObjectName("action_cases_from_checks")
+        self.action_cases_from_checks.triggered.connect(lambda: self.open_cases_from_checks())
+        checks_menu.addAction(self.action_cases_from_checks)
         w.view_menu.addAction(self.action_clear_highlight)
         w.view_menu.addAction(self.action_attribute_table)
         w.view_menu.addAction(self.action_show_findings)
@@ -168,6 +173,11 @@ class Workbench(QObject):
         self.identify_dock.householdRequested.connect(self.open_household)
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.identify_dock)
         w.view_menu.addAction(self.identify_dock.toggleViewAction())
+        # issue 16: the cases of the identified building or parcel, beside the identify dock
+        self.cases_dock = CasesDock(w)
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.cases_dock)
+        w.view_menu.addAction(self.cases_dock.toggleViewAction())
+        self.identify_dock.householdRequested.connect(self.cases_dock.show_household)
         self.legend_dock = LegendDock(w)
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
         w.view_menu.addAction(self.legend_dock.toggleViewAction())
@@ -196,6 +206,7 @@ class Workbench(QObject):
             self.action_run_checks,
             self.action_review,
             self.action_household,
+            self.action_cases_from_checks,
             self.action_switch_user,
             self.action_import,
             self.action_attribute_table,
@@ -220,6 +231,7 @@ class Workbench(QObject):
         self.task_status.set_manager(self.project.tasks)
         self.findings_dock.set_project(self.project)
         self.batches_dock.set_project(self.project)
+        self.cases_dock.set_project(self.project)
         self.highlight.clear()
         self.identify_dock.reset()
         self.refresh_findings_layer()
@@ -239,6 +251,7 @@ class Workbench(QObject):
         self.task_status.set_manager(None)
         self.findings_dock.set_project(None)
         self.batches_dock.set_project(None)
+        self.cases_dock.set_project(None)
         self.undo_group.removeStack(self.project.undo_stack)
         self.project.undo_stack.clear()
         self.project.deleteLater()
@@ -358,6 +371,7 @@ class Workbench(QObject):
             self.identify_dock.show()
             self.identify_dock.raise_()
             self.highlight.set_features({name: [fid]})
+            self.cases_dock.show_feature(name, fid)
             return name, fid
         self.identify_dock.clear()
         self.highlight.clear()
@@ -423,6 +437,14 @@ class Workbench(QObject):
         )
         dialog.show()
         return dialog
+
+    def open_cases_from_checks(self) -> QDialog | None:
+        """Preview the ruins of QJ-R014 without a case, then open them (issue 16, point 5)."""
+        from ui.gui.dialogs.case_from_checks import CasesFromChecksDialog
+
+        if self.project is None:
+            return None
+        return self._keep(CasesFromChecksDialog(self.project, self.window))
 
     def open_run_checks(self) -> RunChecksDialog | None:
         if self.project is None:

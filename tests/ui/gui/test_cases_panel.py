@@ -1,0 +1,233 @@
+"""The case panel (issue 16, points 2-5) driven through its real widgets on a demo
+district: open cases from the checks after a preview, take a reinforcement to
+已验收 with a photo, read why a self-demolition is refused (and an approver's
+override that needs a reason), undo an advance, pay a C renovation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from qjgis.cases import allowed
+from qjgis.cases.model import CaseKind, Disposition
+from qjgis.checks.findings import run_checks
+from qjgis.demo import build_demo
+from qjgis.store import GpkgStore
+from ui.gui.app_settings import AppSettings
+from ui.gui.dialogs.case_action import CaseActionDialog
+from ui.gui.docks.cases import CasesDock
+from ui.gui.main_window import MainWindow
+from ui.presenters import words
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _chinese(_one_qapplication: object) -> None:
+    words.set_language("zh")
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cases") / "demo.gpkg"
+    build_demo(path, parcels=1500, seed=2)
+    with GpkgStore.open(path) as store:
+        run_checks(store)
+        with store.transaction() as conn:
+            store.write_settings(conn, {"user.name": "王审批", "user.role": "approver"})
+    return path
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, demo_file: Path) -> Iterator[MainWindow]:
+    project = tmp_path / "demo.gpkg"
+    project.write_bytes(demo_file.read_bytes())
+    w = MainWindow(AppSettings(path=str(tmp_path / "settings.ini")))
+    qtbot.addWidget(w)
+    w.workbench.ask_user = False
+    w.resize(1400, 900)
+    assert w.open_project(project)
+    w.show()
+    yield w
+    w.close_project()
+
+
+def _ok(dialog: CaseActionDialog | QDialogButtonBox) -> QPushButton:
+    box = dialog.buttons if isinstance(dialog, CaseActionDialog) else dialog
+    return box.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def _store(window: MainWindow) -> GpkgStore:
+    assert window.store is not None
+    return window.store
+
+
+def _open_from_checks(window: MainWindow) -> list[str]:
+    dialog = window.workbench.open_cases_from_checks()
+    assert dialog is not None and dialog.codes  # the preview lists the ruins first
+    assert dialog.list.count() == len(dialog.codes)
+    _ok(dialog.buttons).click()
+    assert len(dialog.opened) == len(dialog.codes)
+    return dialog.opened
+
+
+def _case_where(window: MainWindow, disposition: Disposition, possible: bool) -> str:
+    store = _store(window)
+    for (fid,) in store.execute_sql("SELECT fid FROM ruin_cases ORDER BY fid"):
+        items = allowed.for_case(store, CaseKind.RUIN, fid)
+        item = next(a for a in items if a.target == disposition.value)
+        if item.possible == possible:
+            return f"R{fid}"
+    raise AssertionError(f"no demo case where {disposition} is possible={possible}")
+
+
+def _show_case(window: MainWindow, case: str) -> CasesDock:
+    dock = window.workbench.cases_dock
+    building = _store(window).execute_sql(
+        "SELECT building_fid FROM ruin_cases WHERE fid = ?", [int(case[1:])]
+    )[0][0]
+    dock.show_feature("buildings", int(building))
+    assert dock.current_case() == case
+    return dock
+
+
+def _state(window: MainWindow, case: str) -> str:
+    return _store(window).execute_sql(
+        "SELECT state FROM ruin_cases WHERE fid = ?", [int(case[1:])]
+    )[0][0]
+
+
+def test_open_cases_from_the_checks_after_a_preview_and_undo_them(window: MainWindow) -> None:
+    stack = window.workbench.project.undo_stack  # type: ignore[union-attr]
+    opened = _open_from_checks(window)
+    assert stack.count() == 1
+    rows = _store(window).execute_sql("SELECT count(*) FROM ruin_cases WHERE state = '待处置'")
+    assert rows[0][0] == len(opened)
+    again = window.workbench.open_cases_from_checks()
+    assert again is not None and not again.codes and not _ok(again.buttons).isEnabled()
+    again.reject()
+    window.workbench.action_undo.trigger()
+    rows = _store(window).execute_sql("SELECT count(*) FROM ruin_cases WHERE state = '已撤销'")
+    assert rows[0][0] == len(opened)
+
+
+def test_reinforcement_to_accepted_with_a_photo(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    _open_from_checks(window)
+    case = _case_where(window, Disposition.REINFORCEMENT, True)
+    dock = _show_case(window, case)
+    dock.button_for("dispose", Disposition.REINFORCEMENT.value).click()
+    dialog = dock.dialog
+    assert dialog is not None and not _ok(dialog).isEnabled()  # wish and feasibility first
+    dialog.owner_keeps.setChecked(True)
+    dialog.feasible.setChecked(True)
+    _ok(dialog).click()
+    assert _state(window, case) == "已制定加固方案"
+    dock.button_for("advance", "加固施工中").click()
+    assert dock.dialog is not None
+    _ok(dock.dialog).click()
+    photo = tmp_path / "验收照片.jpg"
+    image = QImage(320, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("darkgreen"))
+    assert image.save(str(photo))
+    dock.button_for("advance", "加固已验收").click()
+    dock.dialog.add_files([str(photo)])
+    dock.dialog.note.setText("村委会现场验收")
+    _ok(dock.dialog).click()
+    assert _state(window, case) == "加固已验收"
+    assert dock.files.count() == 1 and not dock.files.item(0).icon().isNull()
+    assert dock.history.topLevelItemCount() == 4  # open, dispose, two advances
+    last = dock.history.topLevelItem(3)
+    assert "加固已验收" in last.text(2) and last.text(3) == "王审批" and last.text(6) == "1"
+    # a closed case offers attaching only
+    assert [b.isEnabled() for b in dock.buttons].count(True) == 1
+    qtbot.wait(10)
+
+
+def test_a_refused_self_demolition_shows_why_and_an_override_needs_a_reason(
+    window: MainWindow,
+) -> None:
+    _open_from_checks(window)
+    case = _case_where(window, Disposition.SELF_DEMOLITION, False)
+    dock = _show_case(window, case)
+    button = dock.button_for("dispose", Disposition.SELF_DEMOLITION.value)
+    assert not button.isEnabled()
+    reason = dock.reason_for("dispose", Disposition.SELF_DEMOLITION.value)
+    assert "责令自行拆除须以农户" in reason and "一户多宅" in reason
+    assert _store(window).path not in reason  # the project on screen is not repeated
+    row = dock.items.index(
+        next(a for a in dock.items if a.target == Disposition.SELF_DEMOLITION.value)
+    )
+    override = dock.findChild(QPushButton, f"button_case_override_{row}")
+    assert override is not None  # the user is an approver
+    override.click()
+    dialog = dock.dialog
+    assert dialog is not None and dialog.override
+    assert "责令自行拆除须以农户" in dialog.findChild(QLabel, "label_override_reasons").text()
+    assert not _ok(dialog).isEnabled()
+    dialog.reason.setText("县局专题会议决定")
+    assert _ok(dialog).isEnabled()
+    _ok(dialog).click()
+    assert _state(window, case) == "已下达拆除通知"
+    stored = _store(window).execute_sql(
+        "SELECT override_reason FROM ruin_cases WHERE fid = ?", [int(case[1:])]
+    )[0][0]
+    assert stored == "县局专题会议决定"
+
+
+def test_undo_an_advance(window: MainWindow) -> None:
+    _open_from_checks(window)
+    case = _case_where(window, Disposition.NEW_BUILD, True)
+    dock = _show_case(window, case)
+    dock.button_for("dispose", Disposition.NEW_BUILD.value).click()
+    _ok(dock.dialog).click()
+    assert _state(window, case) == "待拆除"
+    dock.button_for("advance", "已拆除").click()
+    _ok(dock.dialog).click()
+    assert _state(window, case) == "已拆除"
+    window.workbench.action_undo.trigger()
+    assert _state(window, case) == "待拆除"
+    assert dock.current_case() == case  # the panel refreshed on the change, same case
+    assert dock.button_for("advance", "已拆除").isEnabled()
+    actions = [
+        dock.history.topLevelItem(i).text(1) for i in range(dock.history.topLevelItemCount())
+    ]
+    assert actions[-1] == "撤回"  # the undo is history too, never a rewrite
+
+
+def test_pay_a_c_renovation(window: MainWindow) -> None:
+    store = _store(window)
+    dock = window.workbench.cases_dock
+    graded = store.execute_sql("SELECT fid, bdcdyh FROM buildings WHERE danger_grade = 'C'")
+    fid, code = next((f, c) for f, c in graded if allowed.for_building(store, c)[1].possible)
+    dock.show_feature("buildings", int(fid))
+    assert dock.current_case() is None
+    dock.button_for("open_renovation").click()
+    _ok(dock.dialog).click()
+    case = dock.current_case()
+    assert case is not None and case.startswith("W")
+    pay = dock.button_for("pay")
+    assert not pay.isEnabled() and "批准" in dock.reason_for("pay")
+    dock.button_for("advance", "已批准").click()
+    _ok(dock.dialog).click()
+    dock.button_for("pay").click()
+    dialog = dock.dialog
+    assert dialog is not None and dialog.amount is not None
+    assert dialog.amount.maximum() == 7500.0  # the approved subsidy, shown and enforced
+    assert "7,500.00" in dialog.findChild(QLabel, "label_case_subsidy").text()
+    dialog.amount.setValue(9000)
+    assert dialog.amount.value() == 7500.0
+    _ok(dialog).click()
+    row = next(r for r in dock.rows if r["id"] == case)
+    assert row["paid"] == 7500.0
+    tree_row = dock.tree.currentItem()
+    assert tree_row.text(6) == "7,500" and tree_row.text(7) == "7,500"
+    assert not dock.button_for("pay").isEnabled()
+    assert "已全部拨付" in dock.reason_for("pay")
+    assert code
