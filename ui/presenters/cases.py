@@ -7,7 +7,7 @@ from typing import Any
 from qjgis.cases.allowed import Allowed
 from qjgis.cases.model import CaseKind, format_case_id, next_states
 from qjgis.errors import QjgisError
-from ui.texts import error_text, language, t, value_text
+from ui.texts import error_text, has, language, t, value_text
 
 
 def state_text(kind: str, state: str | None) -> str:
@@ -39,6 +39,8 @@ def reason_words(error: QjgisError) -> str:
 
 def action_words(item: Allowed) -> str:
     """`推进至 加固施工中`, `处置为 排危加固`, `拨付补助`: the action as a button reads."""
+    if item.target is None and has(f"allowed_action.{item.action}_any"):
+        return t(f"allowed_action.{item.action}_any")  # `推进` of a closed case
     target = value_text(item.target) if item.target else ""
     return t(f"allowed_action.{item.action}", target=target)
 

@@ -207,6 +207,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "allowed_action.open_renovation": ("受理危房改造申请", "open a renovation case"),
     "allowed_action.dispose": ("处置为 {target}", "dispose as {target}"),
     "allowed_action.advance": ("推进至 {target}", "advance to {target}"),
+    "allowed_action.advance_any": ("推进", "advance"),
     "allowed_action.pay": ("拨付补助", "pay the subsidy"),
     "allowed_action.attach": ("添加附件", "attach files"),
     "allowed_max_amount": ("本次最多 {amount:,.2f} 元", "at most {amount:,.2f} yuan"),

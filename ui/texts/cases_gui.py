@@ -27,6 +27,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "casegui.hist_role": ("角色", "Role"),
     "casegui.hist_note": ("说明", "Note"),
     "casegui.hist_files": ("附件", "Files"),
+    "casegui.files": (
+        "附件（把照片或扫描件拖到此面板）",
+        "Evidence (drop photos or scans on this panel)",
+    ),
     "casegui.override": ("特批…", "Override…"),
     "casegui.override_hint": (
         "以上前提不满足。审批人特批须说明理由，理由记入案件办理记录和审计日志。",
@@ -64,6 +68,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No ruin waits for a case (run the checks first, or all have one).",
     ),
     "casegui.opened": ("已立案 {n} 件", "{n} case(s) opened"),
-    "undo.case_action": ("{case} {action}", "{case} {action}"),
+    "undo.case_action": ("{case}：{action}", "{case}: {action}"),
     "undo.cases_from_checks": ("按核查结果立案", "open cases from the checks"),
 }

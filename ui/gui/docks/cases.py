@@ -63,24 +63,36 @@ class CasesDock(QDockWidget):
         self.title.setObjectName("cases_title")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
-        split = QSplitter(Qt.Orientation.Vertical, body)
-        self.tree = QTreeWidget(split)
+        self.tree = QTreeWidget(body)
         self.tree.setObjectName("tree_cases")
         self.tree.setRootIsDecorated(False)
+        self.tree.setMaximumHeight(120)  # a building has one or two cases, a household a few
         self.tree.setHeaderLabels([t(f"casegui.col_{c}") for c in _CASE_COLUMNS])
         self.tree.currentItemChanged.connect(lambda *_: self._show_actions())
-        self.actions_box = QGroupBox(t("allowed"), split)
+        layout.addWidget(self.tree)
+        self.actions_box = QGroupBox(t("allowed"), body)
         self.actions_box.setObjectName("box_case_actions")
         self.actions_grid = QGridLayout(self.actions_box)
-        self.history = QTreeWidget(split)
+        layout.addWidget(self.actions_box)
+        split = QSplitter(Qt.Orientation.Vertical, body)
+        history_box = QGroupBox(t("history"), split)
+        QVBoxLayout(history_box).setContentsMargins(2, 2, 2, 2)
+        self.history = QTreeWidget(history_box)
         self.history.setObjectName("tree_case_history")
         self.history.setRootIsDecorated(False)
         self.history.setHeaderLabels([t(f"casegui.hist_{c}") for c in _HISTORY_COLUMNS])
-        self.files = QListWidget(split)
+        history_box.layout().addWidget(self.history)
+        files_box = QGroupBox(t("casegui.files"), split)
+        QVBoxLayout(files_box).setContentsMargins(2, 2, 2, 2)
+        self.files = QListWidget(files_box)
         self.files.setObjectName("list_case_attachments")
+        self.files.setViewMode(QListWidget.ViewMode.IconMode)
         self.files.setIconSize(QSize(64, 64))
         self.files.setToolTip(t("casegui.drop_hint"))
         self.files.itemDoubleClicked.connect(self._open_file)
+        files_box.layout().addWidget(self.files)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         self.setWidget(body)
 
@@ -167,7 +179,13 @@ class CasesDock(QDockWidget):
         targets: list[str | None] = []
         try:
             if case is not None:
-                self.items = ops.allowed_for_case(self.project, case)
+                # once disposed (or closed) the four dispositions are no choice left:
+                # the panel drops them; `case show` still lists them with the reason
+                self.items = [
+                    a
+                    for a in ops.allowed_for_case(self.project, case)
+                    if not (a.action == "dispose" and _settled(a))
+                ]
                 targets = [None] * len(self.items)
             for code in ops.buildings_of(self.project, self.subject):
                 opening = ops.allowed_for_building(self.project, code)
@@ -318,6 +336,10 @@ class CasesDock(QDockWidget):
         if case is None or attach is None or not paths:
             return None
         return self.start(attach, case=case, bdcdyh=None, files=paths)
+
+
+def _settled(item: Allowed) -> bool:
+    return any(e.code in ("case_already_disposed", "case_closed") for e in item.reasons)
 
 
 _CASE_COLUMNS = ("case", "kind", "disposition", "state", "deadline", "overdue", "subsidy", "paid")

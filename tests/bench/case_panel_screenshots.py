@@ -1,0 +1,110 @@
+"""Screenshots of the case panel (issue 16) for docs/gui/ and the README.
+
+Not a test: builds a demo district, runs the checks, opens the cases from the
+checks after the preview, takes one reinforcement to 已验收 with a photo and
+shows a refused self-demolition with the approver's override dialog, all through
+the real widgets offscreen, and saves each state with `grab()`. Usage:
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/case_panel_screenshots.py
+        [--out docs/gui]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtGui import QColor, QImage  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton  # noqa: E402
+
+from qjgis.cases import allowed  # noqa: E402
+from qjgis.cases.model import CaseKind, Disposition  # noqa: E402
+from qjgis.checks.findings import run_checks  # noqa: E402
+from qjgis.demo import build_demo  # noqa: E402
+from qjgis.store import GpkgStore  # noqa: E402
+from ui.gui.app_settings import AppSettings  # noqa: E402
+from ui.gui.main_window import MainWindow  # noqa: E402
+from ui.presenters import words  # noqa: E402
+
+
+def _first_case(store: GpkgStore, disposition: Disposition, possible: bool) -> int:
+    for (fid,) in store.execute_sql(
+        "SELECT fid FROM ruin_cases WHERE state = '待处置' ORDER BY fid"
+    ):
+        items = allowed.for_case(store, CaseKind.RUIN, fid)
+        if next(a for a in items if a.target == disposition.value).possible == possible:
+            return int(fid)
+    raise SystemExit(f"no demo case where {disposition} is possible={possible}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "docs" / "gui"))
+    out = Path(parser.parse_args().out)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    words.set_language("zh")
+    tmp = Path(tempfile.mkdtemp(prefix="qjgis-cases-"))
+    path = tmp / "demo.gpkg"
+    build_demo(path, parcels=1500, seed=2)
+    with GpkgStore.open(path) as store:
+        run_checks(store)
+        with store.transaction() as conn:
+            store.write_settings(conn, {"user.name": "王审批", "user.role": "approver"})
+    w = MainWindow(AppSettings(path=str(tmp / "settings.ini")))
+    w.workbench.ask_user = False
+    w.resize(1500, 950)
+    w.open_project(path)
+    w.show()
+    preview = w.workbench.open_cases_from_checks()
+    preview.grab().save(str(out / "cases-from-checks.png"))
+    preview.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    store, dock = w.store, w.workbench.cases_dock
+
+    def ok() -> None:
+        dock.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    def show(fid: int) -> None:
+        building = store.execute_sql("SELECT building_fid FROM ruin_cases WHERE fid = ?", [fid])
+        dock.show_feature("buildings", int(building[0][0]))
+
+    show(_first_case(store, Disposition.REINFORCEMENT, True))
+    dock.button_for("dispose", Disposition.REINFORCEMENT.value).click()
+    dock.dialog.owner_keeps.setChecked(True)
+    dock.dialog.feasible.setChecked(True)
+    dock.dialog.note.setText("户主申请保留，镇村建办评估可加固")
+    ok()
+    dock.button_for("advance", "加固施工中").click()
+    ok()
+    photo = tmp / "验收照片.jpg"
+    image = QImage(320, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("darkgreen"))
+    image.save(str(photo))
+    dock.button_for("advance", "加固已验收").click()
+    dock.dialog.add_files([str(photo)])
+    dock.dialog.note.setText("村委会现场验收")
+    ok()
+    dock.setFloating(True)
+    dock.resize(760, 820)
+    app.processEvents()
+    dock.grab().save(str(out / "case-panel-accepted.png"))
+    show(_first_case(store, Disposition.SELF_DEMOLITION, False))
+    app.processEvents()
+    dock.grab().save(str(out / "case-panel.png"))
+    row = next(i for i, a in enumerate(dock.items) if a.target == Disposition.SELF_DEMOLITION.value)
+    dock.findChild(QPushButton, f"button_case_override_{row}").click()
+    dock.dialog.reason.setText("县局专题会议决定")
+    dock.dialog.resize(560, 360)
+    app.processEvents()
+    dock.dialog.grab().save(str(out / "case-override.png"))
+    w.close_project()
+    print(f"screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main()
