@@ -448,11 +448,19 @@ class GeometryStep:
     fn: Callable[[np.ndarray], np.ndarray] | None
 
     def run(
-        self, report: Report, geoms: np.ndarray, rows: np.ndarray, keys: np.ndarray
+        self,
+        report: Report,
+        geoms: np.ndarray,
+        rows: np.ndarray,
+        keys: np.ndarray,
+        unreadable: np.ndarray | None = None,
     ) -> np.ndarray:
         g = np.asarray(geoms, dtype=object)
         missing = shapely.is_missing(g)
-        report.issue("geometry_null", rows[missing], keys[missing])
+        null = missing.copy()
+        if unreadable is not None:
+            null[unreadable] = False  # flagged once, as geometry_unreadable
+        report.issue("geometry_null", rows[null], keys[null])
         empty = ~missing & shapely.is_empty(g)
         report.issue("geometry_empty", rows[empty], keys[empty])
         g = g.copy()
@@ -1002,7 +1010,7 @@ def import_layer(
                 lost = src.unreadable[(src.unreadable >= start) & (src.unreadable < start + n)]
                 if lost.size:  # garbage where a shape should be: kept, flagged as unreadable
                     report.issue("geometry_unreadable", lost, keys[lost - start])
-                g = step.run(report, geoms, rows, keys)
+                g = step.run(report, geoms, rows, keys, lost - start)
                 writer.write(keys, rows, columns, g)
                 fb.set_progress(0.02 + 0.95 * min(start + n, src.features) / src.features, "write")
             writer.finish()
