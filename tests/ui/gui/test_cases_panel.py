@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from qjgis.cases import allowed
@@ -231,3 +231,33 @@ def test_pay_a_c_renovation(window: MainWindow) -> None:
     assert not dock.button_for("pay").isEnabled()
     assert "已全部拨付" in dock.reason_for("pay")
     assert code
+
+
+def test_dropped_photos_attach_and_a_missing_folder_shows_them_missing(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    """Issue 16, point 3: drop photos on a case; thumbnails; without the project's
+    attachment folder they show as missing, and no error dialog appears."""
+    from qjgis.cases.attachments import folder_for
+
+    _open_from_checks(window)
+    case = _case_where(window, Disposition.NEW_BUILD, True)
+    dock = _show_case(window, case)
+    photos = []
+    for i, colour in enumerate(("red", "blue")):
+        photos.append(tmp_path / f"现场{i}.png")
+        image = QImage(200, 100, QImage.Format.Format_RGB32)
+        image.fill(QColor(colour))
+        assert image.save(str(photos[-1]))
+    dialog = dock.drop_files([str(p) for p in photos])
+    assert dialog is not None and dialog.files.count() == 2
+    _ok(dialog).click()
+    assert dock.files.count() == 2
+    assert all(not dock.files.item(i).icon().isNull() for i in range(2))
+    folder = folder_for(_store(window).path)
+    folder.rename(folder.with_name("moved away"))
+    dock.refresh()
+    texts = [dock.files.item(i).text() for i in range(dock.files.count())]
+    assert len(texts) == 2 and all("文件缺失" in x for x in texts)
+    assert all(dock.files.item(i).icon().isNull() for i in range(2))
+    assert window.findChild(QMessageBox, "dialog_error") is None
