@@ -40,6 +40,7 @@ from ui.gui.docks.cases import CasesDock
 from ui.gui.docks.findings import FindingsDock
 from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
+from ui.gui.measure import MeasureTool
 from ui.gui.overlays import FindingsLayer, LegendDock
 from ui.gui.project import OpenProject
 from ui.gui.tasks import TaskStatus
@@ -74,6 +75,12 @@ class Workbench(QObject):
         self._box_from: QPointF | None = None
         self.rubber = QRubberBand(QRubberBand.Shape.Rectangle, window.canvas)
         window.canvas.installEventFilter(self)
+        # installed after the workbench's filter, so Qt asks it first: while measuring,
+        # a click adds a point instead of identifying
+        self.measure = MeasureTool(window.canvas)
+        self.measure.measured.connect(
+            lambda _m: self.window.statusBar().showMessage(self.measure.readout())
+        )
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
         self._set_enabled(False)
@@ -108,6 +115,11 @@ class Workbench(QObject):
         self.action_show_findings.setCheckable(True)
         self.action_show_findings.setChecked(True)
         self.action_show_findings.toggled.connect(self._toggle_findings)
+        self.action_measure = QAction(t("measure.action"), w)
+        self.action_measure.setObjectName("action_measure")
+        self.action_measure.setToolTip(t("measure.tip"))
+        self.action_measure.setCheckable(True)
+        self.action_measure.toggled.connect(self._toggle_measure)
         self.action_settings = QAction(t("settings.menu"), w)
         self.action_settings.setObjectName("action_settings")
         self.action_settings.triggered.connect(lambda: self.open_settings())
@@ -157,6 +169,7 @@ class Workbench(QObject):
             toolbar.addSeparator()
             toolbar.addAction(self.action_run_checks)
             toolbar.addAction(self.action_show_findings)
+            toolbar.addAction(self.action_measure)
             toolbar.addWidget(self.search_box)
 
     def _build_docks(self) -> None:
@@ -283,6 +296,11 @@ class Workbench(QObject):
             self.findings_layer.set_features({})
             return
         self.findings_layer.set_features(operations.finding_features(self.project))
+
+    def _toggle_measure(self, on: bool) -> None:
+        store = self.window.store
+        self.measure.set_active(on, store.settings().crs if store is not None else None)
+        self.window.statusBar().showMessage(self.measure.readout() if on else "")
 
     def _toggle_findings(self, on: bool) -> None:
         self.findings_layer.setVisible(on)

@@ -68,6 +68,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No ruin waits for a case (run the checks first, or all have one).",
     ),
     "casegui.opened": ("已立案 {n} 件", "{n} case(s) opened"),
+    "measure.action": ("测量", "Measure"),
+    "measure.tip": (
+        "测量距离和面积：单击加点，右键或双击结束",
+        "Measure distance and area: click to add points, right-click or double-click to end",
+    ),
+    "measure.hint": ("单击地图加点；右键或双击结束", "Click to add points; right-click to end"),
+    "measure.length": ("长度 {length:,.2f} m", "Length {length:,.2f} m"),
+    "measure.area": (
+        "长度 {length:,.2f} m　周长 {perimeter:,.2f} m　面积 {area:,.2f} m²",
+        "Length {length:,.2f} m  perimeter {perimeter:,.2f} m  area {area:,.2f} m²",
+    ),
     "undo.case_action": ("{case}：{action}", "{case}: {action}"),
     "undo.cases_from_checks": ("按核查结果立案", "open cases from the checks"),
 }

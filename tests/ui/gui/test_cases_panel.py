@@ -261,3 +261,35 @@ def test_dropped_photos_attach_and_a_missing_folder_shows_them_missing(
     assert len(texts) == 2 and all("文件缺失" in x for x in texts)
     assert all(dock.files.item(i).icon().isNull() for i in range(2))
     assert window.findChild(QMessageBox, "dialog_error") is None
+
+
+def test_measure_a_plot_in_metres_and_square_metres(qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 16, point 9: clicks on the map become points (not identifies) while the tool
+    is on; the readout is in m and m², measured in the project CRS."""
+    import shapely
+    from PySide6.QtCore import Qt
+
+    wb, canvas = window.workbench, window.canvas
+    fid = _store(window).execute_sql("SELECT fid FROM parcels ORDER BY fid LIMIT 1")[0][0]
+    geom = canvas.renderer.layer("parcels").by_fids([fid])[1][0]
+    x0, y0, x1, y1 = shapely.bounds(geom)
+    wb.zoom_to((x0 - 5, y0 - 5, x1 + 5, y1 + 5))
+    identified = wb.identify_dock.title.text()
+    wb.action_measure.trigger()
+    assert wb.measure.active
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    for x, y in corners:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=canvas.world_to_map(x, y).toPoint())
+    m = wb.measure.measurement
+    assert m is not None and m.points == 4 and m.method == "planar"
+    # the clicks land on whole pixels: the box's figures within a pixel's worth
+    px = (x1 - x0 + 10) / canvas.width() * 2
+    w, h = x1 - x0, y1 - y0
+    assert m.perimeter == pytest.approx(2 * (w + h), abs=8 * px)
+    assert m.area == pytest.approx(w * h, abs=2 * (w + h) * px + 4 * px * px)
+    assert "m²" in wb.measure.readout() and f"{m.area:,.2f}" in window.statusBar().currentMessage()
+    assert wb.identify_dock.title.text() == identified  # no click identified anything
+    qtbot.mouseClick(canvas, Qt.MouseButton.RightButton, pos=canvas.world_to_map(x0, y0).toPoint())
+    assert wb.measure.finished
+    wb.action_measure.trigger()
+    assert not wb.measure.active and wb.measure.measurement is None
