@@ -35,6 +35,7 @@ from qjgis.cases.commands import (
     ruins_to_open,
 )
 from qjgis.cases.model import CaseKind, parse_case_id
+from qjgis.cases.sheet import ImportSheet
 from qjgis.commands import Command
 from qjgis.errors import QjgisError
 from ui.gui.operations import show_error
@@ -197,3 +198,47 @@ def run_action(
         raise ValueError(item.action)
     text = t("undo.case_action", case=case or bdcdyh or "", action=action_words(item))
     return _apply(project, command, text, parent)
+
+
+# ---------------------------------------------------------------- village sheets
+class _DryRun(Exception):
+    """Raised inside the preview's transaction so that it rolls back."""
+
+
+def export_village_sheet(
+    project: OpenProject, village: str, out: str | Path, *, parent: QWidget | None = None
+) -> dict[str, Any] | None:
+    """Write the village's open cases for its cadres (the project does not change)."""
+    from qjgis.cases.sheet import export_sheet
+
+    try:
+        return export_sheet(project.store, village, out, dt.date.today())
+    except (QjgisError, OSError) as exc:
+        show_error(parent, exc)
+        return None
+
+
+def preview_sheet(project: OpenProject, path: str | Path) -> ImportSheet:
+    """What importing the sheet would apply and which rows are invalid, with nothing kept:
+    the rows are applied in one transaction that is then rolled back. Raises what the
+    engine raises for a sheet that cannot be read at all (another project, no identity)."""
+    command = ImportSheet(path, apply_valid=True)
+    if (task := project.tasks.writing_task()) is not None:
+        raise TaskBusy(task.title)
+    try:
+        with project.store.transaction() as conn:
+            command.apply(project.store, conn)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return command
+
+
+def import_village_sheet(
+    project: OpenProject, path: str | Path, *, apply_valid: bool, parent: QWidget | None = None
+) -> ImportSheet | None:
+    """Apply the sheet as one undo step; the valid rows only when the clerk chose so."""
+    command = ImportSheet(path, apply_valid=apply_valid)
+    if not _apply(project, command, t("undo.sheet_import", file=Path(path).name), parent):
+        return None
+    return command

@@ -152,6 +152,10 @@ class Workbench(QObject):
         self.action_cases_from_checks.setObjectName("action_cases_from_checks")
         self.action_cases_from_checks.triggered.connect(lambda: self.open_cases_from_checks())
         checks_menu.addAction(self.action_cases_from_checks)
+        self.action_village_sheet = QAction(t("sheetgui.menu"), w)
+        self.action_village_sheet.setObjectName("action_village_sheet")
+        self.action_village_sheet.triggered.connect(lambda: self.open_village_sheet())
+        checks_menu.addAction(self.action_village_sheet)
         w.view_menu.addAction(self.action_clear_highlight)
         w.view_menu.addAction(self.action_attribute_table)
         w.view_menu.addAction(self.action_show_findings)
@@ -220,6 +224,7 @@ class Workbench(QObject):
             self.action_review,
             self.action_household,
             self.action_cases_from_checks,
+            self.action_village_sheet,
             self.action_switch_user,
             self.action_import,
             self.action_attribute_table,
@@ -463,6 +468,14 @@ class Workbench(QObject):
         if self.project is None:
             return None
         return self._keep(CasesFromChecksDialog(self.project, self.window))
+
+    def open_village_sheet(self) -> QDialog | None:
+        """Export a village's sheet, import it back (issue 16, point 8)."""
+        from ui.gui.dialogs.village_sheet import VillageSheetDialog
+
+        if self.project is None:
+            return None
+        return self._keep(VillageSheetDialog(self.project, self.window))
 
     def open_run_checks(self) -> RunChecksDialog | None:
         if self.project is None:

@@ -70,3 +70,28 @@ def allowed_line(item: Allowed) -> str:
     if item.overridable:
         parts.append(t("allowed_overridable"))
     return " — ".join(parts)
+
+
+#: sheet row errors -> the column (key of `qjgis.cases.sheet.COLUMNS`) the cadre must fix
+_SHEET_ERROR_COLUMNS = {
+    "sheet_row_case": "case",
+    "sheet_row_village": "case",
+    "sheet_row_state": "reached",
+    "sheet_row_incomplete": "reached",
+    "sheet_row_date": "date",
+    "sheet_row_version": "version",
+    "write_conflict": "version",
+    "date_before_history": "date",
+    "deadline_required": "reached",
+    "note_required": "note",
+}
+
+
+def sheet_error_column(error: QjgisError) -> str:
+    """The sheet's column header a row error points at (the state reached by default:
+    a refused transition is the cadre's report, not the case's fault)."""
+    from qjgis.cases.sheet import HEADERS
+
+    if error.code == "sheet_row_formula":
+        return str(error.params.get("column", ""))
+    return HEADERS[_SHEET_ERROR_COLUMNS.get(error.code, "reached")]

@@ -5,6 +5,7 @@ override that needs a reason), undo an advance, pay a C renovation."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -293,3 +294,51 @@ def test_measure_a_plot_in_metres_and_square_metres(qtbot: QtBot, window: MainWi
     assert wb.measure.finished
     wb.action_measure.trigger()
     assert not wb.measure.active and wb.measure.measurement is None
+
+
+def test_import_a_village_sheet_with_one_bad_row(window: MainWindow, tmp_path: Path) -> None:
+    """Issue 16, point 8: export a village's sheet; import it back: the dry run lists the
+    bad row (row, column, reason) and keeps nothing; applying the valid rows is a choice."""
+    from openpyxl import load_workbook
+
+    from ui.gui.dialogs.village_sheet import VillageSheetDialog
+
+    _open_from_checks(window)
+    store = _store(window)
+    village = store.execute_sql(
+        "SELECT village_code FROM ruin_cases GROUP BY village_code ORDER BY count(*) DESC LIMIT 1"
+    )[0][0]
+    dialog = window.workbench.open_village_sheet()
+    assert isinstance(dialog, VillageSheetDialog)
+    dialog.village.setCurrentIndex(dialog.village.findData(village))
+    out = tmp_path / "村台账.xlsx"
+    written = dialog.export_to(out)
+    assert written is not None and written["cases"] >= 2 and out.exists()
+    wb = load_workbook(out)
+    ws = wb["案件进展"]
+    header = [c.value for c in ws[1]]
+    col = {h: header.index(h) + 1 for h in ("案件编号", "达到状态", "日期", "备注")}
+    ws.cell(row=2, column=col["达到状态"]).value = "已拆除"  # no disposition yet: refused
+    later = (dt.date.today() + dt.timedelta(days=1)).isoformat()  # the cases opened today
+    ws.cell(row=2, column=col["日期"]).value = later
+    ws.cell(row=3, column=col["达到状态"]).value = "已撤销"
+    ws.cell(row=3, column=col["日期"]).value = later
+    ws.cell(row=3, column=col["备注"]).value = "重复立案"
+    wb.save(out)
+    good_case = ws.cell(row=3, column=col["案件编号"]).value
+    before = store.execute_sql("SELECT count(*) FROM case_events")[0][0]
+    preview = dialog.load(out)
+    assert preview is not None
+    assert store.execute_sql("SELECT count(*) FROM case_events")[0][0] == before  # a dry run
+    assert dialog.table.rowCount() == 1
+    cells = [dialog.table.item(0, j).text() for j in range(4)]
+    assert cells[0] == "2" and cells[2] == "达到状态" and "已拆除" in cells[3]
+    assert not dialog.apply_all.isEnabled() and dialog.apply_valid.isEnabled()
+    dialog.apply_valid.click()
+    assert dialog.result is not None and [a.case for a in dialog.result.applied] == [good_case]
+    state = store.execute_sql("SELECT state FROM ruin_cases WHERE fid = ?", [int(good_case[1:])])
+    assert state[0][0] == "已撤销"
+    assert not dialog.apply_valid.isEnabled()  # applied once, not twice
+    window.workbench.action_undo.trigger()  # one undo step for the whole sheet
+    state = store.execute_sql("SELECT state FROM ruin_cases WHERE fid = ?", [int(good_case[1:])])
+    assert state[0][0] == "待处置"
