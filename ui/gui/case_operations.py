@@ -66,7 +66,12 @@ def subject_of(project: OpenProject, layer: str, fid: int) -> Subject | None:
 
 def cases_of(project: OpenProject, subject: Subject, as_of: dt.date) -> list[dict[str, Any]]:
     """The subject's ruin and renovation cases, newest last, with overdue and paid."""
-    column = {"buildings": "bdcdyh", "parcels": "zddm", "households": "household_no"}
+    column = {
+        "buildings": "bdcdyh",
+        "parcels": "zddm",
+        "households": "household_no",
+        "villages": "village_code",
+    }
     paid = paid_totals(project.store)
     out = []
     for kind in CaseKind:
@@ -242,3 +247,43 @@ def import_village_sheet(
     if not _apply(project, command, t("undo.sheet_import", file=Path(path).name), parent):
         return None
     return command
+
+
+# ---------------------------------------------------------------- dashboard
+def dashboard_rows(project: OpenProject, level: str, as_of: dt.date) -> list[dict[str, Any]]:
+    """`case_statistics` per group with 一户多宅 handled/open added (groups with either)."""
+    from qjgis.cases.dashboard import multiple_homesteads
+    from qjgis.cases.stats import case_statistics, stat_keys
+
+    rows = {r["code"] or "": r for r in case_statistics(project.store, level, as_of)}  # type: ignore[arg-type]
+    mh = multiple_homesteads(project.store, level)  # type: ignore[arg-type]
+    names = {}
+    if level == "village":
+        names = dict(project.store.execute_sql("SELECT code, name FROM villages"))
+    elif level == "town":
+        names = dict(project.store.execute_sql("SELECT code, name FROM towns"))
+    for code in mh:
+        if code not in rows:
+            row: dict[str, Any] = {"level": level, "code": code or None, "name": names.get(code)}
+            row |= dict.fromkeys(stat_keys(), 0)
+            rows[code] = row
+    out = []
+    for code in sorted(rows):
+        row = rows[code]
+        row |= mh.get(code, {"mh_handled": 0, "mh_open": 0})
+        out.append(row)
+    return out
+
+
+def dashboard_trend(project: OpenProject, village: str | None = None) -> list[dict[str, Any]]:
+    from qjgis.cases.dashboard import monthly_trend
+
+    return monthly_trend(project.store, village)
+
+
+def village_bounds(project: OpenProject, code: str) -> tuple[float, float, float, float] | None:
+    from qjgis.lookup import feature_bounds
+
+    rows = project.store.execute_sql("SELECT fid FROM villages WHERE code = ?", [code])
+    boxes = feature_bounds(project.store, "villages", [int(r[0]) for r in rows])
+    return next(iter(boxes.values()), None)

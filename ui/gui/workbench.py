@@ -37,6 +37,7 @@ from ui.gui.dialogs.settings import SettingsDialog
 from ui.gui.dialogs.switch_user import SwitchUserDialog
 from ui.gui.docks.batches import BatchesDock
 from ui.gui.docks.cases import CasesDock
+from ui.gui.docks.dashboard import DashboardDock
 from ui.gui.docks.findings import FindingsDock
 from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
@@ -195,6 +196,12 @@ class Workbench(QObject):
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.cases_dock)
         w.view_menu.addAction(self.cases_dock.toggleViewAction())
         self.identify_dock.householdRequested.connect(self.cases_dock.show_household)
+        self.dashboard_dock = DashboardDock(w)
+        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard_dock)
+        w.tabifyDockWidget(self.findings_dock, self.dashboard_dock)
+        self.findings_dock.raise_()
+        w.view_menu.addAction(self.dashboard_dock.toggleViewAction())
+        self.dashboard_dock.villageActivated.connect(self.show_village)
         self.legend_dock = LegendDock(w)
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
         w.view_menu.addAction(self.legend_dock.toggleViewAction())
@@ -250,6 +257,7 @@ class Workbench(QObject):
         self.findings_dock.set_project(self.project)
         self.batches_dock.set_project(self.project)
         self.cases_dock.set_project(self.project)
+        self.dashboard_dock.set_project(self.project)
         self.highlight.clear()
         self.identify_dock.reset()
         self.refresh_findings_layer()
@@ -270,6 +278,7 @@ class Workbench(QObject):
         self.findings_dock.set_project(None)
         self.batches_dock.set_project(None)
         self.cases_dock.set_project(None)
+        self.dashboard_dock.set_project(None)
         self.undo_group.removeStack(self.project.undo_stack)
         self.project.undo_stack.clear()
         self.project.deleteLater()
@@ -468,6 +477,18 @@ class Workbench(QObject):
         if self.project is None:
             return None
         return self._keep(CasesFromChecksDialog(self.project, self.window))
+
+    def show_village(self, code: str) -> None:
+        """A village picked on the dashboard: the map zooms there, the case panel lists
+        the village's cases."""
+        from ui.gui import case_operations
+
+        if self.project is None:
+            return
+        self.zoom_to(case_operations.village_bounds(self.project, code))
+        self.cases_dock.show_subject(case_operations.Subject("villages", code))
+        self.cases_dock.show()
+        self.cases_dock.raise_()
 
     def open_village_sheet(self) -> QDialog | None:
         """Export a village's sheet, import it back (issue 16, point 8)."""

@@ -342,3 +342,51 @@ def test_import_a_village_sheet_with_one_bad_row(window: MainWindow, tmp_path: P
     window.workbench.action_undo.trigger()  # one undo step for the whole sheet
     state = store.execute_sql("SELECT state FROM ruin_cases WHERE fid = ?", [int(good_case[1:])])
     assert state[0][0] == "待处置"
+
+
+def test_dashboard_charts_click_a_village_and_export(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Issue 16, point 7: figures per village; a click on a village's bar zooms the map
+    there and lists its cases; the chart exports as PNG, the table as XLSX."""
+    from openpyxl import load_workbook
+    from PySide6.QtCore import Qt
+
+    opened = _open_from_checks(window)
+    store = _store(window)
+    dock = window.workbench.dashboard_dock
+    dock.show()
+    dock.raise_()
+    dock.refresh()
+    by_village = dict(store.execute_sql("SELECT village_code, count(*) FROM ruin_cases GROUP BY 1"))
+    assert sum(dock.ruins.totals()) == len(opened) == sum(by_village.values())
+    assert [r["code"] for r in dock.rows if r["ruin_cases"]] == sorted(by_village)
+    mh = store.execute_sql(
+        "SELECT decision IS NOT NULL, count(*) FROM findings WHERE rule_id = 'QJ-R001' "
+        "AND state = 'open' GROUP BY 1"
+    )
+    counts = {bool(k): n for k, n in mh}
+    assert sum(r["mh_open"] for r in dock.rows) == counts.get(False, 0)
+    assert sum(r["mh_handled"] for r in dock.rows) == counts.get(True, 0)
+    trend = dock.trend.series[0].values
+    assert sum(trend) == len(opened)  # opened this month, from the cases' opening events
+    # click the bar of the village with the most cases
+    index = max(range(len(dock.rows)), key=lambda i: dock.rows[i]["ruin_cases"])
+    code = dock.rows[index]["code"]
+    dock.tabs.setCurrentWidget(dock.ruins)
+    qtbot.waitUntil(lambda: len(dock.ruins._bars) == len(dock.rows))
+    before = window.canvas.extent()
+    centre = dock.ruins.bar_rect(index).center().toPoint()
+    qtbot.mouseClick(dock.ruins, Qt.MouseButton.LeftButton, pos=centre)
+    cases = window.workbench.cases_dock
+    assert cases.subject is not None and cases.subject.key == code
+    assert len(cases.rows) == by_village[code]
+    assert window.canvas.extent() != before  # zoomed to the village
+    png = dock.export_png(tmp_path / "统计.png")
+    assert png is not None and not QImage(str(png)).isNull()
+    xlsx = dock.export_xlsx(tmp_path / "统计.xlsx")
+    assert xlsx is not None
+    ws = load_workbook(xlsx).active
+    header = [c.value for c in ws[1]]
+    assert header[:2] == ["名称", "代码"] and "一户多宅·待审核" in header
+    assert ws.max_row == len(dock.rows) + 1
