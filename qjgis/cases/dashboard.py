@@ -37,13 +37,8 @@ def monthly_trend(store: GpkgStore, village: str | None = None) -> list[dict[str
     for table in ("ruin_cases", "renovation_cases"):
         for column, key in (("opened", "opened"), ("closed", "closed")):
             sql = (
-                f"SELECT substr({column}, 1, 7), count(*) FROM {table}"
-                + (
-                    where + f" AND {column} IS NOT NULL"
-                    if where
-                    else f" WHERE {column} IS NOT NULL"
-                )
-                + " GROUP BY 1"
+                f"SELECT substr({column}, 1, 7), count(*) FROM {table} "
+                f"WHERE {column} IS NOT NULL{where} GROUP BY 1"
             )
             for month, n in store.execute_sql(sql, params):
                 m = months.setdefault(month, {"month": month, "opened": 0, "closed": 0})
