@@ -102,6 +102,42 @@ def main() -> None:
     dock.dialog.resize(560, 360)
     app.processEvents()
     dock.dialog.grab().save(str(out / "case-override.png"))
+    dock.dialog.reject()
+    # the dashboard, on the ruins tab
+    dash = w.workbench.dashboard_dock
+    dash.show()
+    dash.raise_()
+    dash.refresh()
+    dash.setFloating(True)
+    dash.resize(900, 420)
+    app.processEvents()
+    dash.grab().save(str(out / "dashboard.png"))
+    dash.ruins.save_png(out / "dashboard-ruins-chart.png")
+    # a village sheet with one bad row, after the dry run
+    from openpyxl import load_workbook
+
+    village = store.execute_sql(
+        "SELECT village_code FROM ruin_cases WHERE closed IS NULL GROUP BY 1 "
+        "ORDER BY count(*) DESC LIMIT 1"
+    )[0][0]
+    sheet = w.workbench.open_village_sheet()
+    sheet.village.setCurrentIndex(sheet.village.findData(village))
+    xlsx = tmp / "村台账.xlsx"
+    sheet.export_to(xlsx)
+    wb = load_workbook(xlsx)
+    ws = wb["案件进展"]
+    header = [c.value for c in ws[1]]
+    col = {h: header.index(h) + 1 for h in ("达到状态", "日期", "备注")}
+    ws.cell(2, col["达到状态"]).value = "已拆完"  # not a state: the bad row
+    ws.cell(2, col["日期"]).value = "2099-01-05"
+    ws.cell(3, col["达到状态"]).value = "已撤销"
+    ws.cell(3, col["日期"]).value = "2099-01-05"
+    ws.cell(3, col["备注"]).value = "重复立案"
+    wb.save(xlsx)
+    sheet.load(xlsx)
+    app.processEvents()
+    sheet.grab().save(str(out / "village-sheet-import.png"))
+    sheet.close()
     w.close_project()
     print(f"screenshots in {out}")
 
