@@ -45,6 +45,7 @@ from ui.gui.measure import MeasureTool
 from ui.gui.overlays import FindingsLayer, LegendDock
 from ui.gui.project import OpenProject
 from ui.gui.tasks import TaskStatus
+from ui.gui.themes import ThemeSwitch
 from ui.presenters.words import t
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class Workbench(QObject):
         self._build_actions()
         self._build_docks()
         self._build_status()
+        self.themes = ThemeSwitch(self)  # issue 16: below the findings outlines
         self.findings_layer = FindingsLayer(window.canvas)
         self.highlight = HighlightLayer(window.canvas)  # above the findings
         self._press: QPointF | None = None
@@ -258,6 +260,7 @@ class Workbench(QObject):
         self.batches_dock.set_project(self.project)
         self.cases_dock.set_project(self.project)
         self.dashboard_dock.set_project(self.project)
+        self.themes.project_opened(self.project)
         self.highlight.clear()
         self.identify_dock.reset()
         self.refresh_findings_layer()
@@ -279,6 +282,7 @@ class Workbench(QObject):
         self.batches_dock.set_project(None)
         self.cases_dock.set_project(None)
         self.dashboard_dock.set_project(None)
+        self.themes.project_opened(None)
         self.undo_group.removeStack(self.project.undo_stack)
         self.project.undo_stack.clear()
         self.project.deleteLater()
@@ -294,6 +298,7 @@ class Workbench(QObject):
             self.reload_map()
         if changes.layers or "findings" in changes.tables:
             self.refresh_findings_layer()
+        self.themes.changed(changes)
         if "user.name" in changes.settings or "user.role" in changes.settings:
             self._show_user()
 

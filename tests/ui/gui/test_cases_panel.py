@@ -390,3 +390,57 @@ def test_dashboard_charts_click_a_village_and_export(
     header = [c.value for c in ws[1]]
     assert header[:2] == ["名称", "代码"] and "一户多宅·待审核" in header
     assert ws.max_row == len(dock.rows) + 1
+
+
+def test_map_themes_switch_from_the_toolbar_and_are_saved_in_the_project(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    """Issue 16, point 6: 整治进度 colours every ruin case, overdue in red, with its legend;
+    危房改造 the C/D houses; the theme is a project setting, kept when the file reopens."""
+    from qjgis import commands
+    from qjgis.cases.commands import DisposeRuin, OpenRuinCase
+    from qjgis.commands import Changes
+
+    wb = window.workbench
+    store = _store(window)
+    # one case long past its deadline: opened and ordered in the past, the others today
+    ruin = store.execute_sql("SELECT bdcdyh FROM buildings WHERE status = '残垣断壁' LIMIT 1")
+    late = OpenRuinCase(ruin[0][0], date="2025-01-01")
+    commands.run(store, late)
+    commands.run(
+        store,
+        DisposeRuin(f"R{late.fid}", disposition="new-build", deadline="2025-02-01",
+                    date="2025-01-02"),
+    )  # fmt: skip
+    wb.project.announce(Changes(tables=frozenset({"ruin_cases"})))
+    opened = _open_from_checks(window)
+    box = wb.themes.box
+    assert box.currentData() == "findings" and wb.action_show_findings.isChecked()
+    box.setCurrentIndex(box.findData("progress"))
+    box.activated.emit(box.currentIndex())
+    assert store.settings()["map.theme"] == "progress"
+    layer = wb.themes.layer
+    assert len(layer.categories) == len(opened) + 1
+    late_building = store.execute_sql(
+        "SELECT building_fid FROM ruin_cases WHERE fid = ?", [late.fid]
+    )[0][0]
+    assert layer.categories[late_building] == "overdue"
+    assert layer.colours["overdue"] == "#d32f2f"
+    rows = layer.legend_rows()
+    assert rows[0] == ("#d32f2f", "已逾期", 1)
+    assert sum(n for _c, _w, n in rows) == len(opened) + 1
+    assert not wb.action_show_findings.isChecked()  # the findings theme is the outlines
+    image = window.canvas.grab().toImage()
+    assert not image.isNull()
+    box.setCurrentIndex(box.findData("renovation"))
+    box.activated.emit(box.currentIndex())
+    graded = store.execute_sql("SELECT count(*) FROM buildings WHERE danger_grade IN ('C','D')")
+    assert len(layer.categories) == graded[0][0]
+    assert set(layer.categories.values()) == {"no_case"}
+    wb.action_undo.trigger()  # the theme change is one undo step
+    assert store.settings()["map.theme"] == "progress" and box.currentData() == "progress"
+    path = Path(store.path)
+    window.close_project()
+    assert window.open_project(path)
+    assert window.workbench.themes.box.currentData() == "progress"
+    assert len(window.workbench.themes.layer.categories) == len(opened) + 1
