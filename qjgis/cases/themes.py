@@ -20,7 +20,7 @@ THEMES = ("none", "findings", "progress", "renovation")
 DEFAULT_STYLES: dict[str, dict[str, str]] = {
     "progress": {
         "overdue": "#d32f2f",
-        "undisposed": "#9e9e9e",
+        "undisposed": "#ec407a",  # not grey: the base map draws ruins grey
         **{
             code_name(d): c
             for d, c in zip(Disposition, ("#e07b39", "#3c8dbc", "#8e6bbf", "#d4b106"), strict=True)

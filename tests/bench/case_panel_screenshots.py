@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,6 +139,25 @@ def main() -> None:
     app.processEvents()
     sheet.grab().save(str(out / "village-sheet-import.png"))
     sheet.close()
+    # the map themes, zoomed to the village with the most cases
+    dash.hide()
+    dock.hide()
+    w.workbench.cases_dock.hide()
+    from qjgis.lookup import feature_bounds
+
+    fids = [r[0] for r in store.execute_sql(
+        "SELECT building_fid FROM ruin_cases WHERE village_code = ?", [village])]  # fmt: skip
+    x0, y0, x1, y1 = feature_bounds(store, "buildings", fids[:1])[fids[0]]
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w.workbench.zoom_to((cx - 150, cy - 95, cx + 150, cy + 95))  # a hamlet around a case
+    box = w.workbench.themes.box
+    for theme in ("progress", "renovation", "findings"):
+        box.setCurrentIndex(box.findData(theme))
+        box.activated.emit(box.currentIndex())
+        for _ in range(50):  # the map renders off the GUI thread
+            app.processEvents()
+            time.sleep(0.05)
+        w.canvas.grab().save(str(out / f"theme-{theme}.png"))
     w.close_project()
     print(f"screenshots in {out}")
 

@@ -82,7 +82,7 @@ class ThemeLayer(QWidget):
                 if geoms is None:
                     continue
                 colour = QColor(self.colours[cat])
-                painter.setPen(QPen(colour.darker(140), 1.5))
+                painter.setPen(QPen(colour.darker(160), 2.0))
                 fill = QColor(colour)
                 fill.setAlpha(200)
                 painter.setBrush(fill)
