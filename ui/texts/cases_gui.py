@@ -112,7 +112,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dash.tab_renovations": ("危房改造", "Renovations"),
     "dash.tab_trend": ("趋势", "Trend"),
     "dash.tab_table": ("明细表", "Table"),
-    "dash.export_png": ("导出图表 PNG…", "Export chart as PNG…"),
+    "dash.export_png": ("导出图表图片…", "Export chart as PNG…"),
     "dash.export_xlsx": ("导出表格 XLSX…", "Export table as XLSX…"),
     "dash.opened": ("立案", "opened"),
     "dash.closed": ("办结", "closed"),
