@@ -553,16 +553,24 @@ class _District:
         h[left], h[right] = shared, shared
         w[left], w[right] = area[left] / shared, area[right] / shared
         self.standard, self.farmland, self.w, self.h = standard, farmland, w, h
-        x0 = self.p_col * PITCH + self.p_row * TERRACE
         y0 = self.p_row * PITCH
+        # Plots of a hamlet row stand side by side and share their side boundaries, as
+        # homesteads along a lane do (the lane is the open band between rows); only the
+        # planted pairs leave a slit or overlap by a metre. Each plot starts exactly where
+        # its left neighbour ends (x0 + w, the same float sum the ring uses), so a shared
+        # side is one line, not a sliver of rounding.
+        gap = np.zeros(n)
         for name, shift in (("overlap", -1.0), ("sliver", None)):
             left, right = self.pairs[name]
-            gap = x0[right] - (x0[left] + w[left])
             if shift is None:  # a slit narrower than the sliver tolerance
                 new_gap = rng.uniform(0.05, 0.3, len(left))
             else:
                 new_gap = np.full(len(left), shift)
-            x0[right] -= gap - new_gap
+            gap[right] = new_gap
+        x0 = (self.p_row * TERRACE).astype(float)
+        for col in range(1, int(self.p_col.max(initial=0)) + 1):
+            k = np.flatnonzero(self.p_col == col)  # the left neighbour is plot k - 1
+            x0[k] = (x0[k - 1] + w[k - 1]) + gap[k]
         self.x0, self.y0 = x0, y0
         local_w = self.p_cols * PITCH + self.p_rows * TERRACE
         local_h = self.p_rows * PITCH

@@ -264,6 +264,8 @@ SPECS: tuple[SettingSpec, ...] = (
     # issue 16: the map theme shown and its colours, so the project opens as it was left
     SettingSpec("map.theme", "findings", _theme, "map"),
     SettingSpec("map.theme_styles", {}, _theme_styles, "map"),
+    # Printed reports: 宗地面积 decimals (parcel-report.md §1.2: sources print 1 or 2).
+    SettingSpec("report.area_decimals", 2, _number(0, 3, integer=True), "report"),
     SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),
     SettingSpec("user.role", Role.ADMIN.value, _role, "user"),
 )

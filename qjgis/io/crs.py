@@ -34,6 +34,14 @@ QjgisError.register(
         ),
         "source_crs_invalid": "--source-crs {value}: not a CRS ({reason})",
         "crs_no_transform": "{path}: no transformation from {crs} to {target} ({detail})",
+        "crs_mismatch": (
+            "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}); they look "
+            "like {suggested}: give --source-crs {suggested}"
+        ),
+        "crs_mismatch_unknown": (
+            "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}), and they "
+            "match no CRS qjgis recognises; give the right one with --source-crs EPSG:N"
+        ),
     }
 )
 
@@ -217,6 +225,77 @@ def propose(bounds: tuple[float, float, float, float], longitude: float, path: s
         reason=f"no .prj and coordinates ({minx:.0f}, {miny:.0f})..({maxx:.0f}, {maxy:.0f}) "
         "are neither degrees nor Gauss-Krüger eastings",
     )
+
+
+#: How far (degrees) beyond a CRS's area of use coordinates may still be taken as meant
+#: for it: a neighbouring 3-degree zone's data stays accepted, another unit does not.
+FIT_MARGIN_DEG = 2.0
+
+
+def fits(crs: CRS, bounds: tuple[float, float, float, float]) -> bool:
+    """Whether coordinates with these bounds can lie in `crs`: degrees for a geographic
+    CRS; for a projected one, the centre of the data inside its area of use (plus a
+    margin).
+
+    Metres read as degrees (a Gauss-Krüger file given EPSG:4490) are far outside
+    +-180/+-90; degrees read as metres (a lon/lat file given EPSG:4524) land a few
+    hundred metres from the false origin, tens of degrees from the zone.
+    """
+    if not all(math.isfinite(v) for v in bounds):
+        return True  # nothing to judge by; an empty layer is refused elsewhere
+    minx, miny, maxx, maxy = bounds
+    area = crs.area_of_use
+    if crs.is_geographic:
+        # Degrees anywhere are degrees: data outside the area of use of a geographic CRS
+        # is still placed right, and the far-outside warning names it.
+        return -180.5 <= minx <= maxx <= 180.5 and -90.5 <= miny <= maxy <= 90.5
+    try:
+        to_geo = Transformer.from_crs(crs, crs.geodetic_crs or CRS.from_epsg(4326), always_xy=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lon, lat = to_geo.transform((minx + maxx) / 2, (miny + maxy) / 2, errcheck=False)
+    except ProjError:
+        return True  # PROJ cannot say; the transformation step reports its own error
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return False
+    if area is None:
+        return True
+    m = FIT_MARGIN_DEG
+    west, east = area.west, area.east
+    if west > east:  # an area of use across the antimeridian
+        east += 360.0
+        lon = lon + 360.0 if lon < west - m else lon
+    return west - m <= lon <= east + m and area.south - m <= lat <= area.north + m
+
+
+def check_fits(
+    decision: CrsDecision,
+    bounds: tuple[float, float, float, float] | None,
+    longitude: float,
+    path: str,
+    origin: str,
+) -> None:
+    """Refuse a given or declared CRS the coordinates cannot lie in, naming the CRS the
+    coordinates suggest: imported as they are, every row would come out without a
+    usable geometry."""
+    if bounds is None or fits(decision.crs, bounds):
+        return
+    # metres to the metre, degrees to about a decimetre: as a surveyor reads them
+    shown = "({}, {})..({}, {})".format(
+        *(f"{v:.0f}" if abs(v) >= 1000 else f"{v:.6g}" for v in bounds)
+    )
+    try:
+        suggested: CrsDecision | None = propose(bounds, longitude, path)
+    except QjgisError:
+        suggested = None
+    if suggested is None or suggested.label == decision.label:
+        raise QjgisError(
+            "crs_mismatch_unknown", path=path, bounds=shown, crs=decision.label, origin=origin
+        )
+    raise QjgisError(
+        "crs_mismatch", path=path, bounds=shown, crs=decision.label, origin=origin,
+        suggested=suggested.label,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=64)

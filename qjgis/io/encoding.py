@@ -20,6 +20,8 @@ QjgisError.register(
     {
         "dbf_corrupt": "{path}: the .dbf table is damaged ({detail})",
         "unknown_encoding": "{value}: unknown text encoding (try GBK, GB18030, UTF-8 or BIG5)",
+        "encoding_mismatch": "{path}: --encoding {given} does not decode the text ({example}); "
+        "it decodes as {detected}: give --encoding {detected}, or leave --encoding out",
     }
 )
 
@@ -159,6 +161,8 @@ class EncodingDecision:
     detail: str = ""
     samples: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    #: for an override that decodes but reads as mojibake: the encoding the text reads in
+    suggested: str | None = None
 
     @property
     def gdal_name(self) -> str:
@@ -171,6 +175,7 @@ class EncodingDecision:
             "detail": self.detail,
             "samples": self.samples,
             "scores": self.scores,
+            **({"suggested": self.suggested} if self.suggested else {}),
         }
 
 
@@ -237,6 +242,7 @@ def decide(
     override: str | None = None,
     cpg: str | None = None,
     ldid: int = 0,
+    path: str = "",
 ) -> EncodingDecision:
     """Choose the encoding of text whose raw bytes are `samples`.
 
@@ -244,13 +250,37 @@ def decide(
     the sample; the trial decodes when they find plausible Chinese (UTF-8 first,
     since random legacy bytes are almost never valid UTF-8, then GBK/GB18030 against
     Big5 by plausibility); the LDID; Latin-1 as the last resort, said as such.
+
+    An override that does not decode the sample is refused, naming the encoding
+    that does (GDAL would fail on the first such value, or show U+FFFD); one that
+    decodes into mojibake while another reads as Chinese is kept, with that other
+    encoding as `suggested`.
     """
     if override is not None:
         codec = codec_name(override)
         if codec is None:
             raise QjgisError("unknown_encoding", value=override)
+        strict = _decodes(samples, codec)
+        found = decide(samples, cpg=cpg, ldid=ldid) if samples else None
+        if strict is None:
+            assert found is not None
+            if _decodes(samples, found.encoding) is not None and found.encoding != codec:
+                bad = next(s for s in samples if _decodes([s], codec) is None)
+                raise QjgisError(
+                    "encoding_mismatch", path=path, given=override, detected=found.gdal_name,
+                    example=bad.decode(found.encoding)[:20],
+                )  # fmt: skip
         texts = [s.decode(codec, errors="replace") for s in samples]
-        return EncodingDecision(codec, "override", override, _preview(texts))
+        decision = EncodingDecision(codec, "override", override, _preview(texts))
+        if (
+            found is not None
+            and found.encoding != codec
+            and found.reason == "detected"
+            and (found_score := plausibility(found.samples)) >= _PLAUSIBLE
+            and plausibility(texts) < found_score / 2  # reads far less like Chinese text
+        ):
+            decision.suggested = found.gdal_name
+        return decision
     notes: list[str] = []
     if cpg is not None:
         codec = codec_name(cpg)
@@ -314,4 +344,4 @@ def detect_dbf(dbf: str | Path, *, override: str | None = None) -> EncodingDecis
     dbf = Path(dbf)
     header = read_dbf_header(dbf)
     samples = sample_text(header)
-    return decide(samples, override=override, cpg=read_cpg(dbf), ldid=header.ldid)
+    return decide(samples, override=override, cpg=read_cpg(dbf), ldid=header.ldid, path=str(dbf))

@@ -58,6 +58,10 @@ QjgisError.register(
         "undo_blocked_missing": (
             "import batch {batch} cannot be undone: {layer} row {fid} no longer exists"
         ),
+        "import_required_unmapped": (
+            "{path}: no field maps to {target} ({title}), which {layer} requires; map one with "
+            "--mapping (fields: {fields})"
+        ),
     }
 )
 
@@ -67,6 +71,20 @@ KEYS = {"parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "household
 #: per-row detail kept in the report for each kind of issue; counts are always complete
 DETAIL_LIMIT = 200
 BATCH_SIZE = 20_000
+
+#: The required targets of each layer kind (docs/import-guide.md): every group needs one
+#: mapped source field, else the import is refused whole. Villages: the code and the
+#: name (both NOT NULL). Parcels: the 宗地代码 (the key re-imports update by, and what
+#: the checks, cases and reports name a parcel by). Buildings: the 不动产单元号 or the
+#: 宗地代码 of the parcel it stands on. Households: something that keys a household (户号,
+#: 户主身份证号, or ID numbers with 与户主关系) and names (姓名 or 户主姓名); the register
+#: applies that rule itself (register._check_needed), this table documents it.
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "villages": (("code",), ("name",)),
+    "parcels": (("zddm",),),
+    "buildings": (("bdcdyh", "zddm"),),
+    "households": (("household_no", "head_id", "id_number"), ("name", "head_name")),
+}
 
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
@@ -356,6 +374,116 @@ def extra_json(
     return out + "}"
 
 
+# =================================================================== required targets
+def required_missing(
+    layer: str, mapping: mapping_mod.FieldMapping, samples: Mapping[str, list[str]]
+) -> list[dict[str, Any]]:
+    """The required target groups no source field maps to, each with the unmapped
+    source fields as candidates (with sample values); empty when all are mapped."""
+    targets = mapping.targets()
+    groups = [g for g in REQUIRED[layer] if not any(t in targets for t in g)]
+    if not groups:
+        return []
+    candidates = [{"field": f, "samples": list(samples.get(f, []))} for f in mapping.unmapped()]
+    titles = _titles(layer)
+    return [
+        {"targets": list(g), "titles": [titles.get(t, t) for t in g], "candidates": candidates}
+        for g in groups
+    ]
+
+
+def _titles(layer: str) -> dict[str, str]:
+    """The Chinese column titles of a layer kind's targets (a register fills members too)."""
+    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[layer].columns}
+    if layer == "households":
+        titles = {**{c.name: c.title for c in schema.MEMBERS.columns}, **titles}
+    return titles
+
+
+def samples_of(columns: Mapping[str, np.ndarray], per_field: int = 3) -> dict[str, list[str]]:
+    """Up to `per_field` distinct non-empty values of each column among its first rows."""
+    out: dict[str, list[str]] = {}
+    for name, values in columns.items():
+        shown: list[str] = []
+        for v in np.asarray(values, dtype=object)[:50].tolist():
+            text = _text_scalar(v) if v is not None else None
+            if text and text not in shown:
+                shown.append(text[:40])
+                if len(shown) >= per_field:
+                    break
+        out[name] = shown
+    return out
+
+
+def report_refusal(
+    report: Report,
+    layer: str,
+    group: list[str],
+    mapping: mapping_mod.FieldMapping,
+    columns: Mapping[str, np.ndarray],
+    error: QjgisError,
+) -> None:
+    """A dry run's account of a refusal for an unmapped required target that the caller
+    decided by its own rule (a register's): the target, the candidates, the refusal."""
+    titles = _titles(layer)
+    samples = samples_of({f: columns[f] for f in mapping.unmapped() if f in columns})
+    candidates = [{"field": f, "samples": samples.get(f, [])} for f in mapping.unmapped()]
+    report.info["required_missing"] = [
+        {"targets": group, "titles": [titles.get(t, t) for t in group], "candidates": candidates}
+    ]
+    report.info["refused"] = {"code": error.code, "params": error.params}
+
+
+def required_error(layer: str, source: str, missing: list[dict[str, Any]]) -> QjgisError:
+    """The one-line refusal for the first unmapped required target."""
+    group = missing[0]["targets"]
+    titles = _titles(layer)
+    fields = [c["field"] for c in missing[0]["candidates"]]
+    shown = ", ".join(fields[:12]) + (" …" if len(fields) > 12 else "")
+    return QjgisError(
+        "import_required_unmapped", path=source, layer=layer, target=" / ".join(group),
+        title=" / ".join(titles.get(t, t) for t in group), fields=shown or "-",
+    )  # fmt: skip
+
+
+def refuse_or_report(
+    report: Report, layer: str, source: str, missing: list[dict[str, Any]], dry_run: bool
+) -> None:
+    """Refuse an import with an unmapped required target; a dry run says so in its report
+    (with the candidates) and carries the refusal for the caller to show."""
+    if not missing:
+        return
+    error = required_error(layer, source, missing)
+    if not dry_run:
+        raise error
+    report.info["required_missing"] = missing
+    report.info["refused"] = {"code": error.code, "params": error.params}
+
+
+def _not_null_targets(layer: str, columns: Mapping[str, np.ndarray]) -> list[str]:
+    table = schema.TABLE_BY_NAME[layer]
+    return [c.name for c in table.columns if "NOT NULL" in c.sql and c.name in columns]
+
+
+def leave_out_empty(
+    report: Report, layer: str, columns: dict[str, np.ndarray], rows: np.ndarray
+) -> np.ndarray:
+    """Mask of the rows to write: a row whose value is empty in a column the table cannot
+    hold empty (a village's code or name) is left out alone and reported by row number,
+    instead of failing the whole batch on the NOT NULL constraint."""
+    keep = np.ones(len(rows), dtype=bool)
+    for name in _not_null_targets(layer, columns):
+        empty = keep & (np.asarray(columns[name], dtype=object) == None)  # noqa: E711
+        if empty.any():
+            key = columns.get(KEYS[layer])
+            report.issue(
+                "row_left_out_empty", rows[empty], None if key is None else key[empty],
+                column=name,
+            )  # fmt: skip
+            keep &= ~empty
+    return keep
+
+
 # =================================================================== row checks
 def check_ids(
     report: Report, column: str, ids: np.ndarray, rows: np.ndarray, keys: np.ndarray
@@ -422,10 +550,21 @@ def _bdcdyh_mask(values: np.ndarray) -> np.ndarray:
     return ok
 
 
-def check_keys(report: Report, layer: str, keys: np.ndarray, rows: np.ndarray) -> None:
-    missing = np.array([k is None for k in keys], dtype=bool)
+def check_keys(
+    report: Report,
+    layer: str,
+    keys: np.ndarray,
+    rows: np.ndarray,
+    alternative: np.ndarray | None = None,
+) -> None:
+    """Flag missing and malformed codes. `alternative`: another required target that
+    identifies the row as well (a building's 宗地代码, REQUIRED): a row with it is not
+    'code missing' for want of the key."""
+    present = np.array([k is not None for k in keys], dtype=bool)
+    missing = ~present
+    if alternative is not None:
+        missing &= np.array([v is None for v in alternative.tolist()], dtype=bool)
     report.issue("code_missing", rows[missing], keys[missing], column=KEYS[layer])
-    present = ~missing
     if not present.any():
         return
     text = keys[present].astype(str)
@@ -905,6 +1044,7 @@ def import_layer(
     """
     if layer not in LAYERS:
         raise QjgisError("import_layer_invalid", layer=layer)
+    sources.check_file_kind(source)
     if layer == "households":
         from qjgis.io import register
 
@@ -928,16 +1068,19 @@ def import_layer(
                 mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
         settings = store.settings()
         target = CRS.from_user_input(settings.crs)
+        longitude = float(settings["district.longitude"])
         if source_crs is not None:
             decision = crs_mod.CrsDecision(
                 crs_mod.parse_user_crs(source_crs), "override", source_crs
             )
+            crs_mod.check_fits(
+                decision, src.bounds, longitude, source, f"--source-crs {source_crs}"
+            )
         elif src.crs_wkt is not None:
             decision = crs_mod.from_wkt(src.crs_wkt, src.prj_path or source)
+            crs_mod.check_fits(decision, src.bounds, longitude, source, src.prj_path or source)
         else:
-            decision = crs_mod.propose(
-                src.bounds or (np.nan,) * 4, float(settings["district.longitude"]), source
-            )
+            decision = crs_mod.propose(src.bounds or (np.nan,) * 4, longitude, source)
         helmert = None
         datum = crs_mod.datum_of(decision.crs)
         if datum in crs_mod.OLD_DATUM_SETTINGS:
@@ -965,9 +1108,23 @@ def import_layer(
             report.warnings.append({"code": "source_note", "detail": note})
         if src.encoding is not None and src.encoding.reason == "fallback":
             report.warnings.append({"code": "encoding_fallback", "detail": src.encoding.detail})
+        if src.encoding is not None and src.encoding.suggested:
+            report.warnings.append({
+                "code": "encoding_doubtful", "given": src.encoding.detail,
+                "suggested": src.encoding.suggested, "samples": src.encoding.samples,
+            })  # fmt: skip
+        missing = required_missing(layer, mapping, {})
+        if missing:
+            samples = src.samples()
+            for entry in missing:
+                for c in entry["candidates"]:
+                    c["samples"] = samples.get(c["field"], [])
+        refuse_or_report(report, layer, source, missing, dry_run)
         if dry_run:
             report.info["dry_run"] = True
+            report.warnings.extend(src.note_warnings())
             return report.as_dict()
+        src.read_note_count, src.read_notes = 0, []  # the samples' rows are read again
         targets = mapping.targets()
         unmapped = mapping.unmapped()
         step = GeometryStep(target, fn)
@@ -1003,7 +1160,20 @@ def import_layer(
                 keys = columns.get(key_col, np.full(n, None, dtype=object))
                 if key_col not in columns:
                     columns[key_col] = keys
-                check_keys(report, layer, keys, rows)
+                keep = leave_out_empty(report, layer, columns, rows)
+                if not keep.all():
+                    # read, but not written: counted, so that read = written + left out
+                    left_out = int((~keep).sum())
+                    report.counts["read"] += left_out
+                    report.counts["left_out"] = report.counts.get("left_out", 0) + left_out
+                    columns = {c: v[keep] for c, v in columns.items()}
+                    keys, rows, geoms = keys[keep], rows[keep], np.asarray(geoms)[keep]
+                    values = {f: np.asarray(v)[keep] for f, v in values.items()}
+                    n = len(rows)
+                    if n == 0:
+                        continue
+                alternative = columns.get("zddm") if layer == "buildings" else None
+                check_keys(report, layer, keys, rows, alternative)
                 if layer == "parcels" and "holder_id" in columns:
                     check_ids(report, "holder_id", columns["holder_id"], rows, keys)
                 columns["extra"] = extra_json({f: values[f] for f in unmapped}, n, src.text_fields)
@@ -1030,6 +1200,7 @@ def import_layer(
                     "keys": [r.get("key") for r in far["rows"][:20]],
                     "crs": settings.crs,
                 })  # fmt: skip
+            report.warnings.extend(src.note_warnings())
             report.info["batch_id"] = batch_id
             report.info["seconds"] = round(time.perf_counter() - started, 3)
             result = report.as_dict()

@@ -1,10 +1,14 @@
-"""Household registers (户籍登记) from XLSX, XLS or CSV: one row per member.
+"""Household registers (户籍登记) from XLSX, XLS, ODS or CSV: one row per member, or
+one per head.
 
-A register is a table of members with their 户号; households are the groups of
-rows sharing one 户号, the head (户主) giving the household's own facts. Rows
-without a 户号 are kept as households of their own keyed by the ID number, and
-flagged. ID numbers that Excel turned into numbers (4.40524E+17) lost digits:
-they are stored as written and reported unrecoverable, never guessed.
+A register is a table of members; a head's row (与户主关系 户主/本人) starts a
+household keyed by its 户号, else by the head's ID number, and the rows without a
+户号 below it belong to it (`household_keys`). The head row gives the household's
+own facts, including the size it records (家庭人口). Printed forms are read too:
+the header is found among the first rows, across a two-row merged header;
+placeholder rows are skipped and counted; a header-only template imports nothing.
+ID numbers that Excel turned into numbers (4.40524E+17) lost digits: they are
+stored as written and reported unrecoverable, never guessed.
 """
 
 from __future__ import annotations
@@ -167,16 +171,17 @@ def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
     if len(body) > len(sample):
         sample = sample[: sample.rfind(b"\n") + 1] or sample
     samples = [line for line in sample.split(b"\n") if any(b >= 0x80 for b in line)]
-    decision = enc.decide(samples, override=encoding)
+    decision = enc.decide(samples, override=encoding, path=str(path))
     text = body.decode(decision.encoding, errors="replace")  # the one decode of the data
     rows = list(csv.reader(io.StringIO(text)))
     return _Sheet(None, rows, encoding=decision.as_dict())
 
 
 def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
-    """Row `at` as a header: merged cells carry their top-left value, and a blank takes
-    the title above it when the row above is itself a row of titles (a two-row header).
-    Also returns the 1-based rows the names came from."""
+    """Row `at` as a header: a cell merged down from a title above takes that title;
+    without merge information (CSV), a blank takes the title above it when the row
+    above is itself a row of titles (a two-row header). Also returns the 1-based rows
+    the names came from."""
     rows = sheet.head(at + 1)
     width = max((len(r) for r in rows), default=0)
 
@@ -185,14 +190,13 @@ def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
 
     names = [cell(at, c) for c in range(width)]
     used = {at + 1}
-    for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 <= at <= r1:
-            value = cell(r0, c0)
-            for c in range(c0, min(c1 + 1, width)):
-                if names[c] is None and value is not None:
-                    names[c] = value
-                    used.add(r0 + 1)
-    if at > 0:
+    for (r0, c0), (r1, _) in sheet.merged:
+        # a title merged down names its first column; across, the columns it spans
+        # are one column of the printed form (their data, if any, goes to columnN)
+        if r0 < at <= r1 and c0 < width and names[c0] is None and cell(r0, c0) is not None:
+            names[c0] = cell(r0, c0)
+            used.add(r0 + 1)
+    if at > 0 and not sheet.merged:  # no merge information (CSV): the row above fills
         above = [cell(at - 1, c) for c in range(width)]
         if sum(v is not None for v in above) >= 2:  # not a one-cell title line
             for c in range(width):
@@ -291,19 +295,18 @@ def _clean_column(values: tuple[Any, ...]) -> np.ndarray:
 
 
 #: a blank at either end of any value of a column joined with NULs
-_EDGE_BLANK = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+_EDGE_BLANK = re.compile(r"^\s|\x00\s|\s\x00|\s$")
 
 
 def stripped(values: np.ndarray) -> np.ndarray:
     """Text without surrounding blanks, None where nothing is left. A text column whose
     values have no blank at either end (one regex over the joined column, in C) is
     returned as it is: most are."""
-    present = values[values != None].tolist()  # noqa: E711
-    if set(map(type, present)) <= {str} and not _EDGE_BLANK.search("\x00".join(present)):
+    cells = values.tolist()
+    text = set(map(type, cells)) <= {str, type(None)}
+    if text and not _EDGE_BLANK.search("\x00".join(filter(None, cells))):
         return values
-    return np.array(
-        [(v.strip() or None) if type(v) is str else v for v in values.tolist()], dtype=object
-    )
+    return np.array([(v.strip() or None) if type(v) is str else v for v in cells], dtype=object)
 
 
 def import_register(
@@ -345,7 +348,13 @@ def import_register(
         if remembered is not None:
             mapping_mod.apply_overrides(mapping, remembered[1], source, origin="saved")
     targets = mapping.targets()
-    _check_needed(source, targets)
+    try:
+        _check_needed(source, targets)
+        refusal = None
+    except QjgisError as exc:
+        if not dry_run:
+            raise
+        refusal = exc  # the dry run says so, with the candidates (importer.REQUIRED)
     n = len(rows)
     cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
@@ -354,13 +363,22 @@ def import_register(
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
         **facts, "mapping": mapping.as_dict(), "columns": len(names),
     }  # fmt: skip
+    if refusal is not None:
+        column = str(refusal.params["column"])
+        group = [column] if column != "name" else ["name", "head_name"]
+        importer.report_refusal(report, "households", group, mapping, cols, refusal)
+        report.info["dry_run"] = True
+        return report.as_dict()
     if remembered is not None:
         report.info["mapping_batch"] = remembered[0]
     # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).
     for src in targets.values():
         cols[src] = stripped(cols[src])
-    values = _convert(report, targets, cols, rows, n)
+    values, invalid = _convert(targets, cols, n)
     person = _names_a_person(values, n)
+    for src, bad in invalid.items():  # a placeholder row's N is no invalid value
+        bad &= person
+        report.issue("value_invalid", rows[bad], None, field=src, value=cols[src][bad])
     if not person.all():
         report.issue("row_placeholder", rows[~person], None)
         report.info["skipped_rows"] = int((~person).sum())
@@ -482,13 +500,12 @@ def _check_needed(source: str, targets: dict[str, str]) -> None:
 
 
 def _convert(
-    report: importer.Report,
-    targets: dict[str, str],
-    cols: dict[str, np.ndarray],
-    rows: np.ndarray,
-    n: int,
-) -> dict[str, np.ndarray]:
+    targets: dict[str, str], cols: dict[str, np.ndarray], n: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Each mapped column as its target stores it, and (by source field) the rows whose
+    value did not convert."""
     values: dict[str, np.ndarray] = {}
+    invalid: dict[str, np.ndarray] = {}
     for tgt, src in targets.items():
         raw_values = cols[src]
         # text already stripped with blanks None: the converters can skip their checks
@@ -508,8 +525,8 @@ def _convert(
                 converted[_placeholder(converted)] = None
         values[tgt] = converted
         if bad.any():
-            report.issue("value_invalid", rows[bad], None, field=src, value=raw_values[bad])
-    return values
+            invalid[src] = bad
+    return values, invalid
 
 
 def _is_text(values: np.ndarray) -> bool:

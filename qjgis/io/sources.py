@@ -56,8 +56,124 @@ QjgisError.register(
         "wrong_geometry_type": "{path}: layer {layer} holds {found} geometries; {layer_to} "
         "needs polygons",
         "no_geometry": "{path}: layer {layer} has no geometry; {layer_to} needs polygons",
+        "source_misnamed": "{path}: the file is a {found} file named {suffix}; rename it to "
+        "{real_suffix} and import that{inside}",
+        "source_zip_misnamed": "{path}: the file is a ZIP archive named {suffix}; extract it "
+        "and import the file inside ({inside})",
+        "source_not_data": "{path}: the file is a {found} file, not {suffix}; qjgis imports "
+        "shapefiles (also zipped), GeoPackage, FileGDB and GeoJSON, and XLSX, XLS or CSV "
+        "registers",
+        "encoding_row_undecodable": "{path}: row {row} does not decode as {encoding}; give "
+        "the file's encoding with --encoding (GBK, GB18030, UTF-8, BIG5)",
+        "source_access_db": "{path}: an Access database (personal geodatabase, .mdb) cannot be "
+        "read; export its layers to a shapefile or GeoPackage (ArcGIS, QGIS) and import those",
     }
 )
+
+# ------------------------------------------------------------------ what a file really is
+#: Leading bytes of the file kinds people hand over under another name.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),  # an empty zip
+    (b"SQLite format 3\x00", "sqlite"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),  # Excel 97-2003, old Office
+    (b"\x00\x01\x00\x00Standard Jet DB", "mdb"),
+    (b"\x00\x01\x00\x00Standard ACE DB", "mdb"),
+    (b"\x00\x00\x27\x0a", "shp"),
+    (b"%PDF", "pdf"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gzip"),
+)
+#: How each kind is named to the user (proper names, the same in every language).
+KIND_NAMES = {
+    "zip": "ZIP", "xlsx": "Excel (.xlsx)", "sqlite": "SQLite/GeoPackage",
+    "ole2": "Excel 97-2003 (.xls)", "mdb": "Access (.mdb)", "shp": "shapefile (.shp)",
+    "pdf": "PDF", "rar": "RAR", "7z": "7-Zip", "gzip": "gzip", "html": "HTML",
+}  # fmt: skip
+#: The suffix a file of each importable kind should carry.
+KIND_SUFFIX = {"zip": ".zip", "xlsx": ".xlsx", "sqlite": ".gpkg", "ole2": ".xls", "shp": ".shp"}
+#: The kinds a suffix may hold (a suffix not listed is not checked).
+_SUFFIX_KINDS = {
+    ".gpkg": {"sqlite"}, ".zip": {"zip"}, ".shp": {"shp"}, ".xlsx": {"xlsx"},
+    ".xlsm": {"xlsx"}, ".xls": {"ole2"}, ".mdb": {"mdb"}, ".geojson": {None},
+    ".json": {None}, ".csv": {None},
+}  # fmt: skip
+
+
+_DATA_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".xlsx", ".xls", ".csv", ".gdb"}
+
+
+def sniff(path: Path) -> str | None:
+    """The kind of file `path` really is, from its first bytes; None when not one we know."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return None
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            if kind == "zip" and _zip_is_xlsx(path):
+                return "xlsx"
+            return kind
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:200]:
+        return "html"
+    return None
+
+
+def _zip_is_xlsx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.startswith("xl/") for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False
+
+
+def _zip_members(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [Path(n).name for n in zf.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return []
+
+
+def check_file_kind(path: str) -> None:
+    """Refuse a file whose content is not what its name says, naming what it really is.
+
+    A zip saved as `.gpkg` or an `.xlsx` saved as `.xls` is common, and GDAL's own
+    message for it ("not recognized as being in a supported file format") says
+    nothing a clerk can act on.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.is_file():
+        return
+    kind = sniff(p)
+    if kind == "mdb":
+        raise QjgisError("source_access_db", path=path)
+    expected = _SUFFIX_KINDS.get(suffix)
+    if expected is None or kind in expected or kind is None:
+        return
+    if kind in KIND_SUFFIX:
+        inside = ""
+        if kind == "zip":
+            members = _zip_members(p)
+            if not any(n.lower().endswith(".shp") for n in members):
+                # a zip of a GeoPackage or a register: renaming would not make it importable
+                data = [n for n in members if Path(n).suffix.lower() in _DATA_SUFFIXES]
+                raise QjgisError(
+                    "source_zip_misnamed", path=path, suffix=suffix,
+                    inside=", ".join((data or members)[:5]) or "-",
+                )  # fmt: skip
+            shown = [n for n in members if n.lower().endswith(".shp")]
+            inside = f" ({', '.join(shown[:5])})"
+        raise QjgisError(
+            "source_misnamed", path=path, found=KIND_NAMES[kind], suffix=suffix,
+            real_suffix=KIND_SUFFIX[kind], inside=inside,
+        )  # fmt: skip
+    raise QjgisError("source_not_data", path=path, found=KIND_NAMES[kind], suffix=suffix)
+
 
 register_reasons({"no_readable_shapes": "none of its {count} shape records can be read"})
 
@@ -82,10 +198,30 @@ class VectorSource:
     bounds: tuple[float, float, float, float] | None
     warnings: list[str] = field(default_factory=list)
     text_fields: frozenset[str] = frozenset()  # GDAL string fields: values are str or None
+    #: GDAL's warnings while reading rows: up to 5 distinct messages, and their count
+    read_notes: list[str] = field(default_factory=list)
+    read_note_count: int = 0
     #: 0-based indices of shapefile records whose shape cannot be read (garbage where a
     #: shape should be): GDAL gives them no geometry; the importer flags those rows.
     unreadable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def _note(self, caught: list[warnings.WarningMessage]) -> None:
+        for w in caught:
+            self.read_note_count += 1
+            text = str(w.message).strip()[:200]
+            if len(self.read_notes) < 5 and text not in self.read_notes:
+                self.read_notes.append(text)
+
+    def note_warnings(self) -> list[dict[str, Any]]:
+        """The read's GDAL warnings as report warnings (distinct messages, then the count)."""
+        if not self.read_note_count:
+            return []
+        more = self.read_note_count - len(self.read_notes)
+        notes = [{"code": "source_note", "detail": t} for t in self.read_notes]
+        if more > 0:
+            notes[-1]["detail"] += f" (+{more})"
+        return notes
 
     def close(self) -> None:
         if self._tmp is not None:
@@ -121,15 +257,25 @@ class VectorSource:
         start = 0
         while start < self.features:
             try:
-                with warnings.catch_warnings():  # M dropping is reported once, from read_info
+                # GDAL's per-value complaints ("Value '.' parsed incompletely") go into the
+                # report, not onto the user's terminal; M dropping is reported from read_info.
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
                     warnings.filterwarnings("ignore", "Measured", UserWarning)
                     meta, _, wkb, values = raw.read(
                         self.gdal_path, skip_features=start, max_features=size, **kwargs
                     )
+                self._note(caught)
             except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
                 raise QjgisError(
                     "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
                 ) from None
+            except UnicodeDecodeError:
+                # beyond the sample the encoding was decided on: name the slice, not a traceback
+                raise QjgisError(
+                    "encoding_row_undecodable", path=self.path, row=start + 1,
+                    encoding=kwargs.get("encoding", "UTF-8"),
+                ) from None  # fmt: skip
             n = len(values[0]) if values else (0 if wkb is None else len(wkb))
             if n == 0:
                 break
@@ -158,6 +304,9 @@ class VectorSource:
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", "Measured", UserWarning)
+                # per-value GDAL complaints: the raw.read path counts them; here the
+                # stream hides which row, so they are left out rather than printed
+                warnings.filterwarnings("ignore", category=RuntimeWarning, module="pyogrio")
                 with raw.open_arrow(
                     self.gdal_path, batch_size=size, use_pyarrow=False, **kwargs
                 ) as (meta, reader):
@@ -203,6 +352,31 @@ class VectorSource:
                 "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
             ) from None
         return True
+
+    def samples(self, rows: int = 50, per_field: int = 3) -> dict[str, list[str]]:
+        """Up to `per_field` distinct non-empty values of each field from the first rows,
+        as text: what a dry run shows beside a field that could fill a required column."""
+        out: dict[str, list[str]] = {f: [] for f in self.fields}
+        batches = self.batches(rows)
+        try:
+            _, _, values = next(batches)
+        except StopIteration:
+            return out
+        finally:
+            batches.close()
+        for name, column in values.items():
+            shown = out.setdefault(name, [])
+            for v in np.asarray(column, dtype=object).tolist()[:rows]:
+                if isinstance(v, float):
+                    if not np.isfinite(v):
+                        continue
+                    v = int(v) if v == int(v) and abs(v) < 1e15 else v
+                text = "" if v is None else str(v).strip()
+                if text and text not in shown:
+                    shown.append(text[:40])
+                if len(shown) >= per_field:
+                    break
+        return out
 
     def _bulk_codec(self) -> str | None:
         """The Python codec `batches` decodes shapefile text with itself, if any.
@@ -276,8 +450,17 @@ def _redecode(values: np.ndarray, codec: str) -> np.ndarray:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    """GDAL's message as whole sentences: its driver-prefix advice (which is about
+    GDAL's own syntax, not something a clerk can use) left out, a long one cut at a
+    sentence end rather than mid-word."""
+    lines = str(exc).strip().splitlines()
+    if not lines:
+        return type(exc).__name__
+    text = lines[0].split("; It might help")[0].split(" It might help")[0].rstrip(" ;")
+    if len(text) <= 200:
+        return text
+    cut = max(text.rfind(". ", 0, 200), text.rfind("; ", 0, 200))
+    return (text[: cut + 1] if cut > 40 else text[:199]) + "…"
 
 
 def file_hash(paths: list[Path]) -> str:
@@ -496,6 +679,7 @@ def open_vector(
     p = Path(path)
     if not p.exists():
         raise QjgisError("file_not_found", path=path)
+    check_file_kind(path)
     suffix = p.suffix.lower()
     tmp: tempfile.TemporaryDirectory[str] | None = None
     hash_paths: list[Path]
@@ -548,6 +732,11 @@ def open_vector(
                 )
         except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
             raise QjgisError("source_unreadable", path=path, detail=_first_line(exc)) from None
+        except UnicodeDecodeError:
+            raise QjgisError(
+                "encoding_row_undecodable", path=path, row=1,
+                encoding=decision.gdal_name if decision is not None else "UTF-8",
+            ) from None  # fmt: skip
         name = layer or info.get("layer_name") or p.stem
         if not info["features"]:
             raise QjgisError("empty_layer", path=path, layer=name)

@@ -53,11 +53,11 @@ def test_placeholder_rows_are_skipped_and_counted(tmp_path: Path) -> None:
     src = xlsx(
         tmp_path / "r.xlsx",
         [
-            ["户号*", "姓名*", "身份证号", "与户主关系", "备注"],
-            ["N", "N", "N", "N", "N"],  # a template's example row of placeholders
-            ["H1", "王一", pid(1), "户主", None],
-            [None, None, None, None, "说明：以上为示例"],  # a note, no person
-            ["H1", "王二", pid(2), "子", None],
+            ["户号*", "姓名*", "身份证号", "与户主关系", "家庭人口", "备注"],
+            ["N", "N", "N", "N", "N", "N"],  # a template's example row of placeholders
+            ["H1", "王一", pid(1), "户主", 2, None],
+            [None, None, None, None, None, "说明：以上为示例"],  # a note, no person
+            ["H1", "王二", pid(2), "子", 2, None],
         ],
     )
     with GpkgStore.create(tmp_path / "p.gpkg") as store:
@@ -69,6 +69,7 @@ def test_placeholder_rows_are_skipped_and_counted(tmp_path: Path) -> None:
     assert r["skipped_rows"] == 2 and r["counts"]["members.read"] == 2
     assert [x["row"] for x in r["issues"]["row_placeholder"]["rows"]] == [2, 4]
     assert "household_no_missing" not in r["issues"]
+    assert "value_invalid" not in r["issues"]  # the placeholder's N is not a bad size
 
 
 def test_header_only_template_imports_nothing_and_records_no_batch(tmp_path: Path) -> None:
@@ -348,3 +349,28 @@ def test_household_size_counts_members_present_on_the_as_of_date(tmp_path: Path)
     # 121 m² against 30 × clamp(size, 3, 5) + 10: over with 3 present, within with 4
     assert [f.evidence["members"] for f in _r003(path, dt.date(2022, 6, 1))] == [3]
     assert _r003(path, dt.date(2024, 6, 1)) == []
+
+
+def test_a_saved_mapping_is_offered_again_for_a_layer(tmp_path: Path) -> None:
+    def geojson(path: Path, code: str, name: str) -> Path:
+        ring = [[106.60, 29.00], [106.61, 29.00], [106.61, 29.01], [106.60, 29.01], [106.60, 29.00]]
+        feature = {"type": "Feature", "properties": {"BM": code, "MC": name},
+                   "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+        path.write_text(
+            json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        return path
+
+    first = geojson(tmp_path / "一.geojson", "500110108200", "松园村")
+    second = geojson(tmp_path / "二.geojson", "500110108201", "石岗村")
+    choice = tmp_path / "m.json"
+    choice.write_text(json.dumps({"fields": {"BM": "code", "MC": "name"}}), encoding="utf-8")
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        plain = importer.import_layer(store, "villages", str(first), dry_run=True)
+        r1 = importer.import_layer(store, "villages", str(first), mapping_file=str(choice))
+        r2 = importer.import_layer(store, "villages", str(second), dry_run=True)
+    assert plain["mapping"]["fields"] == {"BM": None, "MC": None}
+    assert "mapping_batch" not in plain
+    assert r2["mapping_batch"] == r1["batch_id"]
+    assert r2["mapping"]["fields"] == {"BM": "code", "MC": "name"}

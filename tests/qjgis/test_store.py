@@ -931,3 +931,39 @@ def test_open_without_verify_defers_the_page_check(filled_path: Path, tmp_path: 
         GpkgStore.open(path)
     assert file_sha256(path) == before
     GpkgStore.check_file(filled_path)  # an intact file passes
+
+
+def test_schema5_project_gains_the_register_columns(tmp_path: Path) -> None:
+    """Schema 6 adds households.declared_size, members.joined_on/left_on and
+    buildings.floor_area to a schema-5 file, with their titles, after a backup."""
+    path = tmp_path / "p.gpkg"
+    with GpkgStore.create(path) as store, store.transaction() as conn:
+        conn.execute("INSERT INTO households (household_no) VALUES ('H1')")
+    conn = sqlite3.connect(path)
+    for table, cols in schema.V6_COLUMNS.items():
+        for col in cols:
+            conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{col}"')
+            conn.execute(
+                "DELETE FROM gpkg_data_columns WHERE table_name = ? AND column_name = ?",
+                (table, col),
+            )
+    conn.execute("UPDATE qj_meta SET value = '5' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with GpkgStore.open(path) as store:
+        assert store.schema_version == schema.SCHEMA_VERSION == 6
+        assert store.read_table("households", ["household_no", "declared_size"])[
+            "declared_size"
+        ].tolist() == [None]
+        titles = dict(
+            store.execute_sql(
+                "SELECT column_name, title FROM gpkg_data_columns WHERE column_name IN "
+                "('declared_size', 'joined_on', 'left_on', 'floor_area')"
+            )
+        )
+        assert titles == {
+            "declared_size": "家庭人口", "joined_on": "迁入日期", "left_on": "迁出日期",
+            "floor_area": "建筑面积",
+        }  # fmt: skip
+        assert store.integrity_check() == []
+    assert (tmp_path / "p.schema5.bak.gpkg").exists()

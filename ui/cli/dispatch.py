@@ -30,7 +30,14 @@ from ui.texts import t
 #: and `COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]]`. A module may call
 #: `ui.cli.common.needs_gui(name)` for a command that draws with Qt; such a module lives outside
 #: ui.cli (which may not import Qt or layers at all) and is listed here by name.
-CLI_MODULES = ("ui.cli.project", "ui.cli.io", "ui.cli.export", "ui.cli.checks", "ui.cli.cases")
+CLI_MODULES = (
+    "ui.cli.project",
+    "ui.cli.io",
+    "ui.cli.export",
+    "ui.cli.checks",
+    "ui.cli.cases",
+    "ui.gui.report_command",
+)
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 

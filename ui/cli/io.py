@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from qjgis.errors import QjgisError
 from qjgis.io import importer
 from qjgis.io.export import personal_view
 from qjgis.store import GpkgStore
@@ -34,6 +35,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "--source-crs", metavar="EPSG:N", help=t("help.crs_of_the_source_overriding_its")
     )
     s.add_argument("--mapping", metavar="FILE", help=t("help.json_field_mapping_source_target"))
+    s.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help=t("help.header_row"),
+    )
     s.add_argument(
         "--dry-run",
         action="store_true",
@@ -86,16 +93,29 @@ def report_lines(report: dict[str, Any]) -> list[str]:
         )  # fmt: skip
     crs = report.get("crs")
     if crs:
+        crs = {**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))}
+        lines.append(texts.label("io.crs").format(target=report.get("target_crs"), **crs))
+    if "header_rows" in report:
+        sheet = report.get("sheet")
         lines.append(
-            texts.t(
-                "io.crs",
-                **{**crs, "reason": texts.lookup("crs_reason", crs.get("reason"))},
-                target=report.get("target_crs"),
+            texts.label("io.header").format(
+                rows="、".join(map(str, report["header_rows"])) if texts.language() == "zh"
+                else ", ".join(map(str, report["header_rows"])),
+                sheet=texts.label("io.header_sheet").format(sheet=sheet) if sheet else "",
             )
-        )
+        )  # fmt: skip
     m = report.get("mapping", {})
-    pairs = [f"{s}->{t}" for s, t in m.get("fields", {}).items() if t]
+    sure = m.get("confidence", {})
+    # a guess (a generic name, or a title that contains a known one) shows its confidence
+    pairs = [
+        f"{s}->{t}" + (f" ({sure[s]:.1f})" if sure.get(s, 1.0) < 0.95 else "")
+        for s, t in m.get("fields", {}).items() if t
+    ]  # fmt: skip
     lines.append(texts.label("io.mapping").format(pairs=", ".join(pairs) or "-"))
+    if "mapping_batch" in report:
+        lines.append(texts.label("io.mapping_saved").format(batch=report["mapping_batch"]))
+    if report.get("lists") == "heads" and "declared_size" in m.get("fields", {}).values():
+        lines.append(texts.label("io.lists_heads"))
     kept = [s for s, t in m.get("fields", {}).items() if not t]
     if kept:
         lines.append(texts.label("io.extra").format(fields=", ".join(kept)))
@@ -107,12 +127,38 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(
                 texts.label("io.warn_far").format(count=w["count"], crs=w["crs"], rows=rows)
             )
+        elif w["code"] == "encoding_doubtful":
+            lines.append(
+                texts.label("io.warn_encoding_doubtful").format(
+                    given=w["given"], suggested=w["suggested"],
+                    samples=", ".join(w.get("samples", [])) or "-",
+                )
+            )  # fmt: skip
         elif w["code"] == "encoding_fallback":
             lines.append(texts.label("io.warn_encoding").format(detail=w["detail"]))
         elif w["code"] == "source_note" and w["detail"] == "m_dropped":
             lines.append(texts.label("io.warn_m_dropped"))
         elif w["code"] == "source_note":
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
+        elif w["code"] == "register_empty":
+            lines.append(
+                texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
+            )
+    missing = report.get("required_missing", [])
+    for entry in missing:
+        lines.append(
+            texts.label("io.required_missing").format(
+                target=" / ".join(entry["targets"]), title=" / ".join(entry.get("titles", []))
+            )
+        )
+    if missing:  # the same candidates for every missing target: listed once
+        lines.append(texts.label("io.required_candidates"))
+        for c in missing[0]["candidates"]:
+            lines.append(
+                texts.label("io.required_candidate").format(
+                    field=c["field"], samples=", ".join(c["samples"]) or "-"
+                )
+            )
     for kind, entry in report.get("issues", {}).items():
         try:
             name = texts.label(f"issue.{kind}")
@@ -143,11 +189,15 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             mapping_file=args.mapping,
             feedback=Progress(sys.stderr),
             dry_run=args.dry_run,
+            header_row=args.header_row,
         )
         report = personal_view(
             store, report, unmask=args.unmask, command="import.report", entity=args.source
         )
     emit(report, args.json, "\n".join(report_lines(report)), out)
+    refused = report.get("refused")
+    if refused:  # a dry run of an import that would be refused: say so, as the import would
+        raise QjgisError(refused["code"], **refused["params"])
     return EXIT_OK
 
 

@@ -62,6 +62,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "JSON 字段映射 {source: target}（源字段: 目标列）",
         "JSON field mapping {source: target}",
     ),
+    "help.header_row": (
+        "户籍名册：表头为第 N 行（按表格显示的行号；默认自动识别）",
+        "register: the header is row N as the spreadsheet numbers it (default: detected)",
+    ),
     "help.check_the_source_and_show_its": (
         "只检查源数据，显示编码、坐标系和字段映射，不写入",
         "check the source and show its encoding, CRS and mapping; write nothing",

@@ -117,13 +117,61 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：所有工作表的前 {rows} 行中均未找到含已知户籍列（户号、姓名、身份证号等）的表头行",
         "{path}: no header row with known register columns (户号, 姓名, 身份证号 ...) in the first {rows} rows of any sheet",
     ),
+    "err.import_required_unmapped": (
+        "{path}：没有字段对应 {title}（{target}），而 --layer {layer} 必须有此项；请用 --mapping 指定（可选字段：{fields}）",
+        "{path}: no field maps to {target} ({title}), which {layer} requires; map one with --mapping (fields: {fields})",
+    ),
+    "err.source_misnamed": (
+        "{path}：该文件实为 {found} 文件，却以 {suffix} 命名；请将其改名为 {real_suffix} 后再导入{inside}",
+        "{path}: the file is a {found} file named {suffix}; rename it to {real_suffix} and import that{inside}",
+    ),
+    "err.source_zip_misnamed": (
+        "{path}：该文件实为以 {suffix} 命名的 zip 压缩包；请先解压，再导入其中的文件（{inside}）",
+        "{path}: the file is a ZIP archive named {suffix}; extract it and import the file inside ({inside})",
+    ),
+    "err.source_not_data": (
+        "{path}：该文件实为 {found} 文件，不是 {suffix}；qjgis 可导入 shapefile（含 zip 压缩包）、GeoPackage、FileGDB、GeoJSON，以及 XLSX、XLS、CSV 户籍表",
+        "{path}: the file is a {found} file, not {suffix}; qjgis imports shapefiles (also zipped), GeoPackage, FileGDB and GeoJSON, and XLSX, XLS or CSV registers",
+    ),
+    "err.source_access_db": (
+        "{path}：无法读取个人地理数据库；请先用地理信息软件将其图层导出为 shapefile 或 GeoPackage，再导入导出的文件",
+        "{path}: an Access database (personal geodatabase, .mdb) cannot be read; export its layers to a shapefile or GeoPackage (ArcGIS, QGIS) and import those",
+    ),
+    "err.encoding_mismatch": (
+        "{path}：按 --encoding {given} 无法解码其中文字（{example}）；该文字应按 {detected} 解码：请改用 --encoding {detected}，或不指定 --encoding",
+        "{path}: --encoding {given} does not decode the text ({example}); it decodes as {detected}: give --encoding {detected}, or leave --encoding out",
+    ),
+    "err.encoding_row_undecodable": (
+        "{path}：第 {row} 行无法按 {encoding} 解码；请用 --encoding 指定文件的实际编码（GBK、GB18030、UTF-8、BIG5）",
+        "{path}: row {row} does not decode as {encoding}; give the file's encoding with --encoding (GBK, GB18030, UTF-8, BIG5)",
+    ),
+    "err.crs_mismatch": (
+        "{path}：坐标 {bounds} 不可能属于 {crs}（来自 {origin}）；这些坐标像是 {suggested}：请用 --source-crs {suggested}",
+        "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}); they look like {suggested}: give --source-crs {suggested}",
+    ),
+    "err.crs_mismatch_unknown": (
+        "{path}：坐标 {bounds} 不可能属于 {crs}（来自 {origin}），也不符合 qjgis 能识别的任何坐标系；请用 --source-crs EPSG:N 指定正确的坐标系",
+        "{path}: the coordinates {bounds} cannot lie in {crs} (from {origin}), and they match no CRS qjgis recognises; give the right one with --source-crs EPSG:N",
+    ),
     "err.register_needs": (
         "{path}：户籍名册中没有 {column} 列（已映射：{mapped}）",
         "{path}: the register has no {column} column (mapped: {mapped})",
     ),
-    "err.xls_unsupported": (
-        "{path}：读取 .xls 需要 xlrd 包；请将文件另存为 .xlsx",
-        "{path}: reading .xls needs the xlrd package; save the file as .xlsx",
+    "err.register_header_row": (
+        "{path}：表头行 {row} 超出工作表 {sheet} 的范围（共 {rows} 行）；请填写表格中显示的行号",
+        "{path}: header row {row} is outside the sheet {sheet} ({rows} rows); give the row number the spreadsheet shows",
+    ),
+    "err.register_header_row_empty": (
+        "{path}：工作表 {sheet} 的第 {row} 行不是表头：其中没有可识别的户籍列（{cells}）",
+        "{path}: row {row} of sheet {sheet} is no header: none of its cells ({cells}) is a register column",
+    ),
+    "err.register_empty": (
+        "{path}：户籍名册只有表头（第 {row} 行），没有数据行（已跳过占位行 {skipped} 行）；未导入任何内容",
+        "{path}: the register has a header (row {row}) but no data rows ({skipped} placeholder rows skipped); nothing imported",
+    ),
+    "err.header_row_register_only": (
+        "--header-row 只适用于户籍名册（表格）；{layer} 图层没有表头行",
+        "--header-row is for household registers (tables); a {layer} layer has no header row",
     ),
     "io.imported": (
         "已将 {source} 导入{layer}（批次 {batch}）：读取 {read}，新增 {added}，更新 {updated}，未变 {unchanged}，本次未出现 {absent}",
@@ -146,6 +194,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Source CRS: {crs} ({reason}: {detail}) -> {target}",
     ),
     "io.mapping": ("字段映射：{pairs}", "Field mapping: {pairs}"),
+    "io.header": (
+        "表头：第 {rows} 行{sheet}",
+        "Header: row {rows}{sheet}",
+    ),
+    "io.header_sheet": ("（工作表 {sheet}）", " (sheet {sheet})"),
+    "io.mapping_saved": (
+        "字段映射沿用批次 {batch} 中用户确定的映射（字段相同）",
+        "Field mapping as the user chose it for batch {batch} (same fields)",
+    ),
+    "io.lists_heads": (
+        "名册只列户主：户人口按登记的家庭人口计",
+        "The register lists only the heads: household size is the recorded size",
+    ),
+    "io.warn_register_empty": (
+        "警告：只有表头（第 {row} 行），没有数据行（已跳过占位行 {skipped} 行）；导入时不会写入任何内容",
+        "Warning: a header (row {row}) but no data rows ({skipped} placeholder rows skipped); an import would write nothing",
+    ),
     "io.extra": ("保留在 extra 列中的字段：{fields}", "Kept in the extra column: {fields}"),
     "io.issue": ("{name}：{count} 行，例如 {examples}", "{name}: {count} row(s), e.g. {examples}"),
     "io.row": ("第 {row} 行", "row {row}"),
@@ -212,6 +277,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "远在项目坐标系的适用范围之外",
         "far outside the project CRS's area of use",
     ),
+    "io.required_missing": (
+        "拒绝导入：没有字段对应必填项 {title}（{target}）",
+        "Refused: no field maps to {target} ({title}), which this layer requires",
+    ),
+    "io.required_candidates": ("可选字段（示例值）：", "Candidate fields (sample values):"),
+    "io.required_candidate": ("  {field}：{samples}", "  {field}: {samples}"),
+    "io.warn_encoding_doubtful": (
+        "警告：按 --encoding {given} 读出的文字为 {samples}；按 {suggested} 才读作中文",
+        "Warning: with --encoding {given} the text reads as {samples}; it reads as Chinese in {suggested}",
+    ),
+    "issue.row_left_out_empty": ("必填值为空：该行未导入", "required value empty: row left out"),
     "issue.code_missing": ("缺少代码", "code missing"),
     "issue.code_malformed": ("代码格式错误", "malformed code"),
     "issue.code_duplicate": (
@@ -226,6 +302,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "issue.value_invalid": ("值无法转换（置为空）", "value not convertible (kept empty)"),
     "issue.household_no_missing": ("无户号：按身份证号识别该户", "no 户号: keyed by the ID number"),
+    "issue.row_placeholder": (
+        "占位行（无户号、姓名、身份证号）：已跳过",
+        "placeholder row (no 户号, name or ID number): skipped",
+    ),
+    "issue.household_size_differs": (
+        "登记的家庭人口与列出的成员数不符：按列出的成员计",
+        "recorded household size differs from the members listed: the members count",
+    ),
     "issue.household_head_missing": (
         "无户主行：以第一位成员为户主",
         "no 户主 row: first member taken as head",

@@ -98,6 +98,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "code_problem.bad-fixture-number": ("定着物单元编号不对", "wrong fixture number"),
     "code_problem.fixture-w-not-zero": ("W 类定着物编号不为 0", "fixture W not zero"),
     "code_problem.not-homestead": ("不是宅基地", "not a homestead"),
+    "code_problem.other-county": ("不是本区县的代码", "another county's code"),
+    "code_problem.fixture-not-house": ("定着物不是房屋（应为 F）", "fixture is not a house (F)"),
     "code_problem.virtual-unit": ("虚拟不动产单元", "virtual unit"),
     "code_problem.old-county-code": ("旧县级代码", "old county code"),
     "id_problem.empty": ("身份证号为空", "ID number empty"),

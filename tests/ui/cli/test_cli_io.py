@@ -136,3 +136,54 @@ def test_dry_run_writes_nothing(survey: Path, tmp_path: Path) -> None:
     report = json.loads(r.stdout)
     assert report["dry_run"] and report["counts"]["added"] == 0 and report["issues"]["id_invalid"]
     assert project.read_bytes() == before
+
+
+def test_printed_form_register_with_header_row(tmp_path: Path) -> None:
+    """A printed form (title, two-row merged header) and a header-only template, as a
+    clerk runs them: the header rows are shown, the template is refused in one line."""
+    from openpyxl import Workbook
+
+    from qjgis.codes import id_check_char
+
+    def pid(n: int) -> str:
+        body = f"5001101970010{n:04d}"
+        return body + id_check_char(body)
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (
+        ["家庭成员信息表"],
+        ["编号", "户主姓名", "家庭成员情况（含户主）"],
+        [None, None, "家庭成员数量", "姓名", "身份证号码", "家庭关系"],
+        [1, "张三", 2, "张三", pid(1), "户主"],
+        [None, None, None, "李四", pid(2), "配偶"],
+    ):
+        ws.append(row)
+    for merged in ("A1:F1", "A2:A3", "B2:B3", "C2:F2"):
+        ws.merge_cells(merged)
+    form = tmp_path / "表.xlsx"
+    wb.save(form)
+    project = str(tmp_path / "p.gpkg")
+    assert run("new", project).returncode == 0
+    r = run("import", project, str(form), "--layer", "households", "--dry-run", lang="zh")
+    assert r.returncode == 0, r.stderr
+    assert "表头：第 2、3 行（工作表 Sheet）" in r.stdout
+    assert "家庭成员数量->declared_size" in r.stdout
+    r = run("import", project, str(form), "--layer", "households", "--header-row", "3",
+            "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["header_row"] == 3 and report["households"] == 1
+    r = run("import", project, str(form), "--layer", "households", "--header-row", "99")
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert "header row 99 is outside the sheet" in r.stderr
+
+    for row in ws["A4:F5"]:
+        for cell in row:
+            cell.value = None
+    template = tmp_path / "模板.xlsx"
+    wb.save(template)
+    before = (tmp_path / "p.gpkg").read_bytes()
+    r = run("import", project, str(template), "--layer", "households", lang="zh")
+    assert r.returncode == 1 and "没有数据行" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "p.gpkg").read_bytes() == before

@@ -119,7 +119,11 @@ def test_cancel_running_checks_leaves_the_file_unchanged(qtbot: QtBot, window: M
     tasks.refused.connect(refused.append)
     second = operations.run_checks(wb.project, None, None, parent=window)
     assert second is None and "另一个写入任务正在进行" in refused[0]
-    # So is an edit through the undo stack.
+    # So is an edit through the undo stack, with a message saying why.
+    assert not operations.set_user(wb.project, "张三", "reviewer", parent=window)
+    box = window.findChild(QMessageBox, "dialog_error")
+    assert box is not None and "另一个写入任务正在进行" in box.text()
+    box.close()
     with Emitted(tasks.finished):
         qtbot.mouseClick(dialog.cancel_button, qtbot_button())
     assert dialog.summary is None
