@@ -310,6 +310,7 @@ class _District:
         check_canceled(feedback)
         self._attributes()
         self._record_truth()
+        self._overlays()
 
     # ---------------------------------------------------------------- villages
     def _villages(self) -> None:
@@ -950,6 +951,152 @@ class _District:
         for g in ("C", "D"):
             buildings(f"FACT-GRADE-{g}", np.flatnonzero(self.b_grade == g), f"grade {g}")
 
+    # ---------------------------------------------------------------- reference layers
+    def _overlays(self) -> None:
+        """Reference layers around the hamlets (issue 19) and the overlay rules' truth.
+
+        In each hamlet's own frame (rows of plots from y = 0 up): the settlement
+        (0702) from 10 m around the plots, a field (旱地/水田) in a 30 m band below it
+        and a wood (0301) in a band above; fields of every even hamlet slot are also
+        permanent basic farmland. Each village's construction boundary is its hamlets'
+        settlements, dated by the village plan. Planted, on ordinary plots only, so
+        that no other rule's truth moves: row-0 plots the field reaches into (QJ-R017,
+        after or before the cut-off; QJ-R018 where the field is basic farmland); top-row
+        plots the boundary is cut back over, approved after the plan (QJ-R019) or before
+        it (a control); plots inside a hazard zone, and hazard points whose radius sits
+        clear of every building's distance (QJ-R020). Drawn with their own generator,
+        so the rest of the district is the same as without them.
+        """
+        rng = np.random.default_rng(self.seed + 19_000)
+        n = self.np_
+        keys = self.parcel_keys()
+        add = self.truth.append
+        ordinary = self.case == ""
+        hamlet_id = self.p_village * (SLOTS * SLOTS) + self.p_slot
+        hamlets, first = np.unique(hamlet_id, return_index=True)
+        lw = (self.p_cols * PITCH + self.p_rows * TERRACE)[first]
+        lh = (self.p_rows * PITCH)[first]
+        z = np.zeros(len(first))
+        settle_ring = _rects(z - 10, z - 10, lw + 10, lh + 10)
+        field_ring = _rects(z - 10, z - 40, lw + 10, z - 10)
+        wood_ring = _rects(z - 10, lh + 10, lw + 10, lh + 40)
+        settle = self._to_world(first, settle_ring)
+        boundary = settle.copy()
+        field_geom = self._to_world(first, field_ring)
+        wood = self._to_world(first, wood_ring)
+        basic = (self.p_slot[first] % 2) == 0
+        paddy = (np.arange(len(first)) % 3) == 0
+        h_of = np.searchsorted(hamlets, hamlet_id)  # each plot's hamlet
+
+        def pick(mask: np.ndarray, k: int) -> np.ndarray:
+            idx = np.flatnonzero(mask & ordinary & ~taken)
+            out = np.sort(rng.choice(idx, min(k, len(idx)), replace=False))
+            taken[out] = True
+            return out
+
+        taken = np.zeros(n, dtype=bool)
+        # QJ-R017/R018: the field reaches a quarter of the way into a row-0 plot.
+        bottom = self.p_row == 0
+        even = basic[h_of]
+        k_after, k_before = _count(self.n, 0.002), _count(self.n, 0.001)
+        after = np.concatenate(
+            [pick(bottom & even, (k_after + 1) // 2), pick(bottom & ~even, k_after // 2)]
+        )
+        before = np.concatenate(
+            [pick(bottom & even, (k_before + 1) // 2), pick(bottom & ~even, k_before // 2)]
+        )
+        spill = np.concatenate([after, before])
+        x0, w, h = self.x0[spill], self.w[spill], self.h[spill]
+        notch = self._to_world(spill, _rects(x0 + 0.1 * w, np.full(len(spill), -10.0),
+                                             x0 + 0.9 * w, 0.25 * h))  # fmt: skip
+        self.p_acquired[after] = _dates(rng, "2021-01-01", "2025-12-31", len(after))
+        self.p_acquired[before] = _dates(rng, "1990-01-01", "2019-12-31", len(before))
+        self.p_approval_date[spill] = np.datetime64("NaT")
+        self.p_approval_no[spill] = None
+        settle = _cut(settle, h_of[spill], notch)
+        for idx, note in ((after, "field entered after the cut-off"),
+                          (before, "field entered before the cut-off: historical")):  # fmt: skip
+            for key in keys[idx]:
+                add(("QJ-R017", "parcel", key, None, note))
+        for key in keys[spill[even[spill]]]:
+            add(("QJ-R018", "parcel", key, None, "permanent basic farmland entered"))
+
+        # QJ-R019: the boundary is cut back over the upper 40 % of a top-row plot.
+        nv = self.nv
+        plan = _dates(rng, "2019-01-01", "2022-12-31", nv)
+        top = self.p_row == self.p_rows - 1
+        outside = pick(top, _count(self.n, 0.0015))
+        control = pick(top, _count(self.n, 0.0005))
+        cut = np.concatenate([outside, control])
+        x0, y0, w, h = self.x0[cut], self.y0[cut], self.w[cut], self.h[cut]
+        lh_cut = (self.p_rows * PITCH)[cut]
+        gap = self._to_world(cut, _rects(x0 + 0.1 * w, y0 + 0.6 * h, x0 + 0.9 * w, lh_cut + 11))
+        boundary = _cut(boundary, h_of[cut], gap)
+        v_out, v_ctl = self.p_village[outside], self.p_village[control]
+        self.p_approval_date[outside] = np.minimum(
+            plan[v_out] + rng.integers(30, 900, len(outside)).astype("timedelta64[D]"),
+            np.datetime64(AS_OF.isoformat()) - np.timedelta64(1, "D"),
+        )
+        self.p_approval_date[control] = plan[v_ctl] - rng.integers(30, 900, len(control)).astype(
+            "timedelta64[D]"
+        )
+        self.p_acquired[cut] = self.p_approval_date[cut]
+        self.p_approval_no[cut] = _approval_numbers(rng, self.p_approval_date[cut])
+        for key in keys[outside]:
+            add(("QJ-R019", "parcel", key, None, "approved after the plan, outside its boundary"))
+
+        # QJ-R020: hazard zones 0.5 m around chosen plots (clear of every neighbour and of
+        # every building outside the plot), and hazard points.
+        zone_plots = pick(self.h <= 18.0, _count(self.n, 0.001))
+        zones = shapely.buffer(self.p_geom[zone_plots], 0.5, join_style="mitre")
+        standing = np.array([BuildingStatus(s).standing for s in self.b_status.tolist()])
+        at_risk = set(np.flatnonzero(np.isin(self.b_plot, zone_plots) & standing).tolist())
+        centres = shapely.centroid(
+            self.p_geom[pick(np.ones(n, dtype=bool), _count(self.n, 0.0005))]
+        )
+        tree = shapely.STRtree(self.b_geom)
+        radius = np.empty(len(centres))
+        for k, c in enumerate(centres):  # a handful of points
+            near = tree.query(c, predicate="dwithin", distance=60.0)
+            d = shapely.distance(self.b_geom[near], c)
+            r = float(rng.uniform(15.0, 40.0))
+            while np.any(np.abs(d - r) < 0.5):  # no building on the rim: truth is exact
+                r += 0.7
+            radius[k] = r
+            at_risk.update(near[(d < r) & standing[near]].tolist())
+        discs = shapely.buffer(centres, radius, quad_segs=16)
+        for b in sorted(at_risk):
+            add(("QJ-R020", "building", self.b_bdcdyh[b], None, "house in a hazard area"))
+
+        # The layers, as the tables hold them.
+        nh = len(first)
+        lu_geom = np.concatenate([settle, field_geom, wood, notch])
+        field_code = np.where(paddy, "0101", "0103")
+        spill_field = field_code[h_of[spill]]
+        lu_code = np.concatenate(
+            [np.full(nh, "0702"), field_code, np.full(nh, "0301"), spill_field]
+        )
+        names = {"0702": "农村宅基地", "0301": "乔木林地", "0101": "水田", "0103": "旱地"}
+        named = np.vectorize(names.get, otypes=[object])
+        lu_name = named(lu_code)
+        bf_geom = np.concatenate([field_geom[basic], notch[even[spill]]])
+        bf_code = np.concatenate([field_code[basic], spill_field[even[spill]]])
+        vp_geom = shapely.multipolygons(
+            shapely.get_parts(boundary), indices=np.repeat(
+                self.p_village[first], shapely.get_num_geometries(boundary)
+            ),
+        )  # fmt: skip
+        self.reference = {
+            "landuse": (lu_geom, {"dlbm": lu_code, "dlmc": lu_name, "ref_date": "2023-12-31"}),
+            "basic-farmland": (
+                bf_geom,
+                {"dlbm": bf_code, "dlmc": named(bf_code), "ref_date": "2023-12-31"},
+            ),
+            "village-plan": (vp_geom, {"ref_date": plan.astype(str), "code": self.v_code}),
+            "hazard-zones": (zones, {"ref_date": "2025-05-31"}),
+            "hazard-points": (discs, {"radius_m": radius, "ref_date": "2025-05-31"}),
+        }
+
     def parcel_keys(self) -> np.ndarray:
         """Unique keys: the parcel code, with '#k' where a code is shared (k by plot order)."""
         zddm = self.p_zddm.astype(str)
@@ -965,6 +1112,14 @@ class _District:
                 rank[i + 1] = rank[i] + 1
             keys[order] = _cat(zddm[order], "#", rank).astype(object)
         return keys
+
+
+def _cut(polys: np.ndarray, which: np.ndarray, holes: np.ndarray) -> np.ndarray:
+    """`polys` with each of `holes` taken out of polygon `which[k]` (few, planted ones)."""
+    out = polys.copy()
+    for i in np.unique(which).tolist():  # one per hamlet that has planted cuts
+        out[i] = shapely.difference(out[i], shapely.union_all(holes[which == i]))
+    return out
 
 
 # ==================================================================== writing
@@ -1044,6 +1199,8 @@ def _write_project(d: _District, path: Path, fb: Feedback) -> None:
                     "is_primary": primary,
                 },
             )  # fmt: skip
+            fb.set_progress(0.82, "write_reference")
+            _write_reference(store, conn, d)
             truth = np.array(d.truth, dtype=object).reshape(-1, 5)
             store.insert_rows(
                 conn,
@@ -1061,6 +1218,31 @@ def _write_project(d: _District, path: Path, fb: Feedback) -> None:
             store.audit(conn, "demo.create", None, None, {"seed": d.seed, "parcels": d.np_})
     finally:
         store.close()
+
+
+def _write_reference(store: GpkgStore, conn: Any, d: _District) -> None:
+    """The reference layers, one kind after another, keyed as an import keys them."""
+    for kind, (geoms, attrs) in d.reference.items():
+        m = len(geoms)
+        if kind == "village-plan":
+            ids = np.asarray(attrs["code"], dtype=str)
+        else:
+            ids = np.char.zfill(np.arange(1, m + 1).astype(str), 6)
+        cols: dict[str, Any] = {
+            "kind": np.full(m, kind, dtype=object),
+            "ref_key": np.char.add(f"{kind}:", ids).astype(object),
+        }
+        for name, value in attrs.items():
+            if name == "code":
+                continue
+            cols[name] = (
+                np.asarray(value, dtype=object)
+                if np.ndim(value)
+                else np.full(m, value, dtype=object)
+            )
+        if "dlbm" in cols:
+            cols["tbmj"] = np.round(shapely.area(geoms), 2)
+        store.insert_features(conn, "reference_features", geoms, cols)
 
 
 def build_demo(

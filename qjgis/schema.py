@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 APPLICATION = "qjgis"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
@@ -378,6 +378,31 @@ CASE_EVENTS = Table(
     editable=False,
 )
 
+#: Schema 7: reference layers a bureau overlays on the homesteads (issue 19): the land-use
+#: map (三调 地类图斑), permanent basic farmland, the village plan's construction boundary,
+#: geological-hazard zones, and hazard points stored as the disc of their threat radius.
+#: One table, a row's `kind` says which layer it belongs to; `ref_key` is "kind:标识码".
+REFERENCE_FEATURES = Table(
+    "reference_features",
+    "参考图层",
+    (
+        _c("kind", "TEXT NOT NULL", "参考图层类别"),
+        _c("ref_key", "TEXT", "要素标识"),
+        _c("dlbm", "TEXT", "地类编码"),
+        _c("dlmc", "TEXT", "地类名称"),
+        _c("tbmj", "REAL", "图斑面积"),
+        _c("radius_m", "REAL", "影响半径"),
+        _c("ref_date", "DATE", "数据日期"),
+        # The batch of a newer delivery of the same layer that no longer has this feature:
+        # kept (the older delivery's undo restores it), no longer used by the rules.
+        _c("superseded_by", "INTEGER", "被替换批次"),
+        *_EXTRA,
+        *_ROW,
+    ),
+    geometry="MULTIPOLYGON",
+    key="ref_key",
+)
+
 V1_TABLES: tuple[Table, ...] = (
     TOWNS,
     VILLAGES,
@@ -393,7 +418,13 @@ V1_TABLES: tuple[Table, ...] = (
 )
 V3_TABLES: tuple[Table, ...] = (FINDINGS, CHECK_RUNS, IMPORT_BATCH_ROWS)
 V4_TABLES: tuple[Table, ...] = (RUIN_CASES, RENOVATION_CASES, CASE_EVENTS)
-TABLES: tuple[Table, ...] = (*V1_TABLES, ATTACHMENTS, *V3_TABLES, *V4_TABLES)
+TABLES: tuple[Table, ...] = (
+    *V1_TABLES,
+    ATTACHMENTS,
+    *V3_TABLES,
+    *V4_TABLES,
+    REFERENCE_FEATURES,
+)
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 SPATIAL_LAYERS = tuple(t.name for t in TABLES if t.geometry)
 
@@ -410,6 +441,7 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "import_batch_rows": ("batch_id",),
     "ruin_cases": ("bdcdyh", "village_code", "household_no", "state"),
     "renovation_cases": ("bdcdyh", "village_code", "household_no", "state"),
+    "reference_features": ("kind", "ref_key"),
 }
 # (table, columns) pairs that must be unique together
 UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {
@@ -683,6 +715,17 @@ def _migrate_to_6(conn: sqlite3.Connection, srs_id: int) -> None:
             )
 
 
+def _migrate_to_7(conn: sqlite3.Connection, srs_id: int) -> None:
+    # Reference layers (land use, basic farmland, village plan, hazards) for the overlay rules.
+    # A file rewound to an older version in place (tests do) may have the table already.
+    have = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+        (REFERENCE_FEATURES.name,),
+    ).fetchone()
+    if have is None:
+        _create_table(conn, REFERENCE_FEATURES, srs_id)
+
+
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migrate_to_1,
@@ -691,5 +734,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION

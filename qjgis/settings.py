@@ -243,6 +243,12 @@ SPECS: tuple[SettingSpec, ...] = (
     # QJ-R016: a building beyond its parcel by more than both of these (area and share).
     SettingSpec("check.beyond_m2", 1.0, _number(0.0, 1000.0), "check"),
     SettingSpec("check.beyond_share", 0.05, _number(0.0, 0.5), "check"),
+    # Overlays with the reference layers (QJ-R017..R020, issue 19). An overlap counts above
+    # min_m2; farmland occupied after the 2020-07-29 "八不准" notice is a violation to
+    # review, before it historical to classify (domain-rules §8).
+    SettingSpec("overlay.min_m2", 1.0, _number(0.0, 1000.0), "overlay"),
+    SettingSpec("overlay.farmland_cutoff", "2020-07-29", _date, "overlay"),
+    SettingSpec("overlay.boundary_tolerance_m2", 1.0, _number(0.0, 1000.0), "overlay"),
     # QJ-R002 without a recorded deadline: the old house must be gone this many months
     # after the new approval or completion. Unverified as local practice: confirm locally.
     SettingSpec("check.demolish_within_months", 6, _number(0, 120, integer=True), "check"),

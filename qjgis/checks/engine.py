@@ -26,6 +26,7 @@ RULE_MODULES = (
     "qjgis.checks.rules_household",
     "qjgis.checks.rules_spatial",
     "qjgis.checks.rules_codes",
+    "qjgis.checks.rules_overlay",
 )
 OPTIONAL_RULE_MODULES = ("qjgis.checks.rules_remediation",)
 
@@ -140,13 +141,17 @@ def evaluate(
         with ThreadPoolExecutor(min(workers, 2)) as pool:
             futures = {pool.submit(run, r): r for r in rules if not r.reads_project}
             try:
+                # Cancel is honoured between rules too: rules that finished while this
+                # thread ran the project-reading ones would otherwise report up to 100 %.
                 for r in (r for r in rules if r.reads_project):  # on this thread, meanwhile
                     results[r.id], seconds[r.id] = run(r)
                     done_stage.set_progress(len(results) / n, r.id)
+                    check_canceled(fb)
                 for done in as_completed(futures):
                     r = futures[done]
                     results[r.id], seconds[r.id] = done.result()
                     done_stage.set_progress(len(results) / n, r.id)
+                    check_canceled(fb)
             except BaseException:  # canceled or failed: start no other rule
                 for future in futures:
                     future.cancel()

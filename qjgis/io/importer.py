@@ -41,7 +41,10 @@ from qjgis.store import GpkgStore, to_multipolygons
 
 QjgisError.register(
     {
-        "import_layer_invalid": "--layer {layer}: one of parcels, buildings, villages, households",
+        "import_layer_invalid": (
+            "--layer {layer}: one of parcels, buildings, villages, households, landuse, "
+            "basic-farmland, village-plan, hazard-zones, hazard-points"
+        ),
         "header_row_register_only": (
             "--header-row is for household registers (tables); a {layer} layer has no header row"
         ),
@@ -66,8 +69,17 @@ QjgisError.register(
 )
 
 SPATIAL = ("parcels", "buildings", "villages")
-LAYERS = (*SPATIAL, "households")
-KEYS = {"parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "households": "household_no"}
+#: Reference layers (issue 19) share one table; a row's `kind` is the layer it came as.
+REFERENCE_KINDS = mapping_mod.REFERENCE_KINDS
+REFERENCE_TABLE = schema.REFERENCE_FEATURES.name
+LAYERS = (*SPATIAL, "households", *REFERENCE_KINDS)
+KEYS = {
+    "parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "households": "household_no",
+    **dict.fromkeys(REFERENCE_KINDS, "ref_key"), REFERENCE_TABLE: "ref_key",
+}  # fmt: skip
+#: A hazard point without a radius threatens this far (m): the order of a 崩塌/滑坡 runout
+#: used in the district's hazard sheets; a file's own radius field wins.
+HAZARD_DEFAULT_RADIUS_M = 50.0
 #: per-row detail kept in the report for each kind of issue; counts are always complete
 DETAIL_LIMIT = 200
 BATCH_SIZE = 20_000
@@ -84,6 +96,10 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "parcels": (("zddm",),),
     "buildings": (("bdcdyh", "zddm"),),
     "households": (("household_no", "head_id", "id_number"), ("name", "head_name")),
+    # A land-use layer is read by its class code (DLBM); the other reference layers are
+    # read by their shapes, and a feature without 标识码 is keyed by its row.
+    "landuse": (("dlbm",),),
+    **{kind: () for kind in REFERENCE_KINDS if kind != "landuse"},
 }
 
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
@@ -394,7 +410,8 @@ def required_missing(
 
 def _titles(layer: str) -> dict[str, str]:
     """The Chinese column titles of a layer kind's targets (a register fills members too)."""
-    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[layer].columns}
+    table = REFERENCE_TABLE if layer in REFERENCE_KINDS else layer
+    titles = {c.name: c.title for c in schema.TABLE_BY_NAME[table].columns}
     if layer == "households":
         titles = {**{c.name: c.title for c in schema.MEMBERS.columns}, **titles}
     return titles
@@ -461,7 +478,7 @@ def refuse_or_report(
 
 
 def _not_null_targets(layer: str, columns: Mapping[str, np.ndarray]) -> list[str]:
-    table = schema.TABLE_BY_NAME[layer]
+    table = schema.TABLE_BY_NAME[REFERENCE_TABLE if layer in REFERENCE_KINDS else layer]
     return [c.name for c in table.columns if "NOT NULL" in c.sql and c.name in columns]
 
 
@@ -710,6 +727,10 @@ class BatchWriter:
         self.srs = store.srs_id()
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
         self.rtree = True  # False: the caller packs the R-tree of new features at the end
+        #: SQL condition (with `scope_params`) on the rows this import speaks for: a
+        #: reference layer's kind; rows outside it are never "absent" from the file.
+        self.scope_sql = "1"
+        self.scope_params: tuple[Any, ...] = ()
         #: called with (fids, columns) of each slice of added rows, inside the transaction
         self.on_added: Callable[[np.ndarray, dict[str, np.ndarray]], None] | None = None
         tag = table
@@ -891,6 +912,43 @@ class BatchWriter:
         self._count("updated", len(updates))
         self._count("unchanged", unchanged)
 
+    def supersede_absent(self) -> int:
+        """Mark the in-scope rows the file did not mention as superseded by this batch.
+
+        A newer delivery of a reference layer replaces the older one: its absent
+        features stop counting, recorded as updates (with their values before) so
+        that undoing this batch brings them back. Call before `finish`.
+        """
+        if not self.existing:
+            return 0
+        conn = self.conn
+        all_cols = [c.name for c in self.t.columns]
+        quoted = ", ".join(f'"{c}"' for c in all_cols)
+        rows = conn.execute(
+            f'SELECT fid, geom, {quoted} FROM "{self.table}" WHERE fid <= ? '
+            f"AND superseded_by IS NULL AND fid NOT IN (SELECT fid FROM {self.matched}) "
+            f"AND fid NOT IN (SELECT row_fid FROM import_batch_rows WHERE batch_id = ? "
+            f"AND layer = ?) AND ({self.scope_sql})",
+            (self.max_fid, self.batch_id, self.table, *self.scope_params),
+        ).fetchall()
+        befores = []
+        for fid, geom, *values in rows:
+            before = dict(zip(all_cols, values, strict=True))
+            before["geom"] = None if geom is None else base64.b64encode(geom).decode("ascii")
+            befores.append((self.batch_id, self.table, fid, json.dumps(before, ensure_ascii=False)))
+        conn.executemany(
+            f'UPDATE "{self.table}" SET superseded_by = ?, row_version = row_version + 1 '
+            "WHERE fid = ?",
+            [(self.batch_id, r[0]) for r in rows],
+        )
+        conn.executemany(
+            "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action, before) "
+            "VALUES (?, ?, ?, 'updated', ?)",
+            befores,
+        )
+        self._count("superseded", len(rows))
+        return len(rows)
+
     def finish(self) -> None:
         """Duplicates across the whole file, and the rows the file did not mention."""
         conn = self.conn
@@ -917,8 +975,8 @@ class BatchWriter:
                 f'SELECT count(*) FROM "{self.table}" WHERE fid <= ? '
                 f"AND fid NOT IN (SELECT fid FROM {self.matched}) "
                 f"AND fid NOT IN (SELECT row_fid FROM import_batch_rows WHERE batch_id = ? "
-                "AND layer = ?)",
-                (self.max_fid, self.batch_id, self.table),
+                f"AND layer = ?) AND ({self.scope_sql})",
+                (self.max_fid, self.batch_id, self.table, *self.scope_params),
             ).fetchone()[0]
         else:
             absent = 0
@@ -1127,17 +1185,25 @@ def import_layer(
         src.read_note_count, src.read_notes = 0, []  # the samples' rows are read again
         targets = mapping.targets()
         unmapped = mapping.unmapped()
-        step = GeometryStep(target, fn)
+        reference = layer in REFERENCE_KINDS
+        table = REFERENCE_TABLE if reference else layer
+        points = layer == "hazard-points"
+        # Points are reprojected before they become discs (a radius is in metres).
+        step = GeometryStep(target, None if points else fn)
         fb.set_progress(0.02, "read")
         with store.transaction() as conn, _page_cache(conn):
             batch_id = new_batch(store, conn, layer, source, src.sha256)
-            writer = BatchWriter(store, conn, layer, f'"{KEYS[layer]}"', batch_id, report)
+            writer = BatchWriter(store, conn, table, f'"{KEYS[layer]}"', batch_id, report)
+            if reference:
+                # rows retired by an earlier delivery are not "absent" again
+                writer.scope_sql = "kind = ? AND superseded_by IS NULL"
+                writer.scope_params = (layer,)
             # Into an empty layer nothing is looked up by key while writing, and building
             # an index once from the sorted rows costs a third of keeping it up to date
             # row by row; the DDL is part of the transaction, so a failure restores it.
-            lifted = _lift_indexes(conn, layer) if writer.existing == 0 else []
+            lifted = _lift_indexes(conn, table) if writer.existing == 0 else []
             # Likewise the R-tree of an empty layer is packed once at the end.
-            writer.rtree = writer.existing > 0 or _has_rows(conn, f"rtree_{layer}_geom")
+            writer.rtree = writer.existing > 0 or _has_rows(conn, f"rtree_{table}_geom")
             co_holders = CoHolders(conn) if layer == "parcels" else None
             if co_holders is not None:
                 writer.on_added = co_holders.add
@@ -1158,6 +1224,12 @@ def import_layer(
                         )  # fmt: skip
                 key_col = KEYS[layer]
                 keys = columns.get(key_col, np.full(n, None, dtype=object))
+                if reference:
+                    keys = reference_keys(layer, keys, rows)
+                    columns[key_col] = keys
+                    columns["kind"] = np.full(n, layer, dtype=object)
+                    # a feature delivered again is in force again
+                    columns["superseded_by"] = np.full(n, None, dtype=object)
                 if key_col not in columns:
                     columns[key_col] = keys
                 keep = leave_out_empty(report, layer, columns, rows)
@@ -1180,12 +1252,17 @@ def import_layer(
                 lost = src.unreadable[(src.unreadable >= start) & (src.unreadable < start + n)]
                 if lost.size:  # garbage where a shape should be: kept, flagged as unreadable
                     report.issue("geometry_unreadable", lost, keys[lost - start])
+                if points:
+                    geoms, radius = hazard_discs(geoms, columns.get("radius_m"), fn)
+                    columns["radius_m"] = radius
                 g = step.run(report, geoms, rows, keys, lost - start)
                 writer.write(keys, rows, columns, g)
                 fb.set_progress(0.02 + 0.95 * min(start + n, src.features) / src.features, "write")
+            if reference:
+                writer.supersede_absent()
             writer.finish()
             if not writer.rtree:
-                gpkg.rtree_bulk_load(conn, layer)
+                gpkg.rtree_bulk_load(conn, table)
             for sql in lifted:
                 conn.execute(sql)
             if layer == "villages":
@@ -1208,6 +1285,40 @@ def import_layer(
             check_canceled(fb)
     fb.set_progress(1.0, "done")
     return result
+
+
+def reference_keys(kind: str, keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A reference feature's key: "kind:标识码", or "kind:#row" (1-based) without one, so
+    that a newer delivery of the same layer updates its features in place."""
+    out = np.empty(len(keys), dtype=object)
+    for i, (k, r) in enumerate(zip(keys.tolist(), rows.tolist(), strict=True)):
+        out[i] = f"{kind}:{k}" if isinstance(k, str) and k.strip() else f"{kind}:#{int(r) + 1}"
+    return out
+
+
+def hazard_discs(
+    geoms: np.ndarray,
+    radius: np.ndarray | None,
+    fn: Callable[[np.ndarray], np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hazard points as the discs they threaten, in the project CRS, and each radius used.
+
+    A missing, zero or negative radius takes HAZARD_DEFAULT_RADIUS_M. A polygon in a
+    hazard-point file is reprojected and kept as it is (its radius is then 0: the zone).
+    """
+    g = np.asarray(geoms, dtype=object).copy()
+    n = len(g)
+    r = np.full(n, np.nan) if radius is None else np.asarray(radius, dtype=float).copy()
+    present = ~(shapely.is_missing(g) | shapely.is_empty(g))
+    if fn is not None and present.any():
+        g[present] = shapely.transform(shapely.force_2d(g[present]), fn)
+    kind = shapely.get_type_id(g)
+    is_point = present & np.isin(kind, (0, 4))
+    r[is_point & ~(r > 0)] = HAZARD_DEFAULT_RADIUS_M
+    r[~is_point] = np.where(present[~is_point], 0.0, np.nan)
+    if is_point.any():
+        g[is_point] = shapely.buffer(g[is_point], r[is_point], quad_segs=16)
+    return g, r
 
 
 # =================================================================== rows derived from a layer
@@ -1453,8 +1564,9 @@ class ImportLayer:
 
     def _changes(self) -> Changes:
         touched = {"households", "members"} if self.layer == "households" else set()
+        layer = REFERENCE_TABLE if self.layer in REFERENCE_KINDS else self.layer
         return Changes(
-            layers=frozenset({self.layer} - touched),
+            layers=frozenset({layer} - touched),
             tables=frozenset(touched | {"import_batches", "import_batch_rows", "audit_log"}),
         )
 

@@ -131,6 +131,27 @@ PRESETS: dict[str, dict[str, tuple[Preset, ...]]] = {
     },
 }  # fmt: skip
 
+#: Reference layers (issue 19): 三调 地类图斑 (DLTB) and 永久基本农田图斑 (YJJBNTTB) carry
+#: BSM/DLBM/DLMC/TBMJ; plans and hazard surveys name their features by 编号.
+_REFERENCE_PRESETS: dict[str, tuple[Preset, ...]] = {
+    "ref_key": (
+        "BSM", "标识码", "TBBH", "图斑编号", "TBYBH", "YSDM_BH", "编号", "隐患点编号", "ZHDBH",
+        ("ID", 0.6), ("OBJECTID", 0.6), ("FID", 0.5),
+    ),
+    "dlbm": ("DLBM", "地类编码", "地类代码", "YDDM", "用地代码"),
+    "dlmc": ("DLMC", "地类名称", "YDMC", "用地名称", ("名称", 0.7), ("NAME", 0.6)),
+    "tbmj": ("TBMJ", "图斑面积", "TBDLMJ", "图斑地类面积", "面积", ("MJ", 0.9)),
+    "radius_m": ("YXBJ", "影响半径", "威胁半径", "WXBJ", "半径", ("RADIUS", 0.9)),
+    "ref_date": (
+        "GXSJ", "更新时间", "SJRQ", "数据日期", "PFRQ", "批复日期", "PFSJ", "批复时间",
+        "HDRQ", "划定日期", "调查日期", "DCRQ",
+    ),
+}  # fmt: skip
+#: the reference layers `import --layer` accepts; their rows go to `reference_features`
+REFERENCE_KINDS = ("landuse", "basic-farmland", "village-plan", "hazard-zones", "hazard-points")
+for _kind in REFERENCE_KINDS:
+    PRESETS[_kind] = _REFERENCE_PRESETS
+
 #: Targets a layer's rows are keyed or named by: filled before optional targets when
 #: one field could fill either.
 KEY_TARGETS: dict[str, tuple[str, ...]] = {
@@ -138,6 +159,7 @@ KEY_TARGETS: dict[str, tuple[str, ...]] = {
     "parcels": ("zddm",),
     "buildings": ("bdcdyh", "zddm"),
     "households": ("household_no", "name"),
+    **dict.fromkeys(REFERENCE_KINDS, ("ref_key",)),
 }
 
 #: the type each target column takes (for conversion): text, real, integer, date, year, bool
@@ -148,6 +170,7 @@ for _table in (
     schema.VILLAGES,
     schema.HOUSEHOLDS,
     schema.MEMBERS,
+    schema.REFERENCE_FEATURES,
 ):
     for _col in _table.columns:
         kind = _col.sql.split()[0]

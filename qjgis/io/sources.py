@@ -744,7 +744,10 @@ def open_vector(
         if not gtype:
             raise QjgisError("no_geometry", path=path, layer=name, layer_to=target_layer)
         base = gtype.lower().replace("3d ", "").replace(" z", "").replace(" m", "").strip()
-        if base not in _POLYGONAL:
+        # Hazard points (地质灾害隐患点) are points with a threat radius: the importer turns
+        # each into the disc it threatens.
+        points_ok = target_layer == "hazard-points" and base in ("point", "multipoint")
+        if base not in _POLYGONAL and not points_ok:
             raise QjgisError(
                 "wrong_geometry_type", path=path, layer=name, found=gtype, layer_to=target_layer
             )

@@ -15,7 +15,7 @@ from qjgis.checks.engine import Evaluation, evaluate
 from qjgis.demo import AS_OF, build_demo
 from qjgis.store import GpkgStore
 
-RULES = [f"QJ-R{i:03d}" for i in (*range(1, 14), 16)]
+RULES = [f"QJ-R{i:03d}" for i in (*range(1, 14), *range(16, 21))]
 
 
 def score(store: GpkgStore, ev: Evaluation) -> dict[str, dict[str, object]]:

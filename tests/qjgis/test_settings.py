@@ -400,7 +400,7 @@ def test_crs_changes_on_an_empty_project(
     assert old == {"project.crs": "EPSG:4524"}
     assert project.settings().crs == "EPSG:4523"
     srs = dict(project.execute_sql("SELECT table_name, srs_id FROM gpkg_geometry_columns"))
-    assert srs == {"villages": 4523, "parcels": 4523, "buildings": 4523}
+    assert srs == {"villages": 4523, "parcels": 4523, "buildings": 4523, "reference_features": 4523}
     contents = project.execute_sql(
         "SELECT DISTINCT srs_id FROM gpkg_contents WHERE data_type = 'features'"
     )

@@ -25,7 +25,7 @@ from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore, file_sha256
 
-SPATIAL = ("villages", "parcels", "buildings")
+SPATIAL = ("villages", "parcels", "buildings", "reference_features")
 OGRINFO = shutil.which("ogrinfo")
 OGR2OGR = shutil.which("ogr2ogr")
 

@@ -75,6 +75,8 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             ("read", "added", "updated", "unchanged", "absent")},
         )
     ]  # fmt: skip
+    if c.get("superseded"):
+        lines.append(texts.t("io.superseded", superseded=c["superseded"]))
     if "members.read" in c and not report.get("dry_run"):
         lines.append(
             texts.label("io.members").format(

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from qjgis import commands
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
+from qjgis.io import reference
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_ERROR, EXIT_OK, Progress, emit
@@ -100,6 +101,7 @@ def project_info(store: GpkgStore, *, check: bool = False) -> dict[str, Any]:
         "extent": {layer: store.extent(layer) for layer in ("villages", "parcels", "buildings")},
         "settings": dict(store.settings().values),
         "meta": store.meta(),
+        "reference_layers": reference.reference_layers(store),
     }
     if check:
         problems = store.integrity_check()
@@ -120,6 +122,20 @@ def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
         f"{texts.label('counts')}:",
     ]
     lines += [f"  {texts.layer_title(k)} ({k}): {v:,}" for k, v in info["counts"].items()]
+    if info["reference_layers"]:
+        lines.append(texts.label("io.reference_layers"))
+        for e in info["reference_layers"]:
+            dates = "–".join(dict.fromkeys(d for d in (e["date_from"], e["date_to"]) if d)) or "—"
+            lines.append(
+                texts.t("io.reference_layer", layer=texts.layer_title(e["kind"]), kind=e["kind"],
+                        features=f"{e['features']:,}", dates=dates)
+            )  # fmt: skip
+            lines += [
+                texts.t("io.reference_batch", batch=b["batch"], created=b["created"] or "—",
+                        source=b["source"] or "—", features=f"{b['features']:,}")
+                for b in e["batches"]
+                if b["batch"] is not None  # written by the demo, not imported
+            ]  # fmt: skip
     lines.append(f"{texts.label('settings')}:")
     lines += [f"  {k} = {json.dumps(v, ensure_ascii=False)}" for k, v in info["settings"].items()]
     if args.check:

@@ -12,6 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.stage_write_parcels": ("正在写入宗地…", "Writing parcels…"),
     "app.stage_write_buildings": ("正在写入农房…", "Writing buildings…"),
     "app.stage_write_households": ("正在写入户籍…", "Writing households…"),
+    "app.stage_write_reference": ("正在写入参考图层…", "Writing reference layers…"),
     "app.stage_done": ("正在打开演示数据…", "Opening the demo district…"),
     "app.no_demo_generator": (
         "此安装不含演示数据生成器。",

@@ -90,8 +90,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}: layer {layer} has no geometry; {layer_to} needs polygons",
     ),
     "err.import_layer_invalid": (
-        "--layer {layer}：应为 parcels、buildings、villages、households 之一",
-        "--layer {layer}: one of parcels, buildings, villages, households",
+        "--layer {layer}：应为 parcels、buildings、villages、households、landuse、basic-farmland、"
+        "village-plan、hazard-zones、hazard-points 之一",
+        "--layer {layer}: one of parcels, buildings, villages, households, landuse, "
+        "basic-farmland, village-plan, hazard-zones, hazard-points",
     ),
     "err.batch_not_found": (
         "{path} 中不存在导入批次 {batch}",
@@ -176,6 +178,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "io.imported": (
         "已将 {source} 导入{layer}（批次 {batch}）：读取 {read}，新增 {added}，更新 {updated}，未变 {unchanged}，本次未出现 {absent}",
         "Imported {source} into {layer} (batch {batch}): {read} read, {added} added, {updated} updated, {unchanged} unchanged, {absent} absent",
+    ),
+    "io.superseded": (
+        "新一期数据中已不存在、自本批次起停用的要素：{superseded}（撤销本批次即恢复）",
+        "Features the newer delivery no longer has, retired by this batch: {superseded} "
+        "(undoing the batch restores them)",
+    ),
+    "io.reference_layers": ("参考图层：", "Reference layers:"),
+    "io.reference_layer": (
+        "  {layer}（{kind}）：{features} 个要素，数据日期 {dates}",
+        "  {layer} ({kind}): {features} features, data dated {dates}",
+    ),
+    "io.reference_batch": (
+        "    批次 {batch}，{created} 导入自 {source}：{features} 个要素",
+        "    batch {batch}, imported {created} from {source}: {features} features",
     ),
     "io.dry_run": (
         "已检查 {source}（拟导入{layer}）：共 {features} 行；试运行，未写入任何数据",

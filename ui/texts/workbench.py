@@ -341,6 +341,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings.group.subsidy": ("补助标准", "Subsidies"),
     "settings.group.check": ("核查参数", "Check parameters"),
     "settings.group.cutoff": ("时间节点", "Cut-off dates"),
+    "settings.group.overlay": ("叠加分析", "Overlays"),
     "settings.group.datum": ("旧坐标系转换", "Old datums"),
     "settings.key.district.name": ("区县名称", "District name"),
     "settings.key.district.county_code": ("区县代码", "County code"),
