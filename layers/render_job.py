@@ -264,14 +264,22 @@ class MapFrames(QObject):
     def queue(self) -> RenderQueue | None:
         return self._queue
 
-    def set_renderer(self, renderer: MapRenderer | None) -> None:
-        """Draw another set of layers; the frames of the former ones are dropped."""
+    def set_renderer(self, renderer: MapRenderer | None, *, keep_frame: bool = False) -> None:
+        """Draw another set of layers; the frames of the former ones are dropped.
+
+        `keep_frame`: the same project read afresh (after an import or an undo):
+        its last frame stays on screen until the new layers' first one is ready.
+        """
         if self._queue is not None:
             self._queue.shutdown()
             self._queue.deleteLater()
+            old = self._queue.renderer
+            if old is not renderer:
+                old.invalidate()  # its read-only connections to the file close now
         self._queue = None
-        self._image = None
-        self._image_view = None
+        if not keep_frame:
+            self._image = None
+            self._image_view = None
         self._wanted = None
         self._fresh = False
         self._number_shown = 0

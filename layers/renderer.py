@@ -53,6 +53,8 @@ BASE_DPI = 96.0  # style sizes are in pixels of a 96 dpi screen
 _ELEMENT = np.dtype([("type", "<i4"), ("x", "<f8"), ("y", "<f8")])
 _MOVE_TO, _LINE_TO = 0, 1
 _WINDING_FILL = 1
+# Layers whose labels are placed first, in this order.
+_LABEL_FIRST = {"towns": 0, "villages": 1}
 # Above this many labels, halos are drawn through one image (see _draw_texts).
 _HALO_IMAGE_LABELS = 100
 # Above this many, relocating off-screen label points costs more than it gives.
@@ -381,9 +383,9 @@ class MapRenderer:
     ) -> None:
         grid = _LabelGrid()
         scale = t.scale_denominator(dpi)
-        # Top layers are the most specific, but the village names orient the
-        # reader: they are placed first and win any collision.
-        for item in sorted(drawn, key=lambda d: d.layer.name != "villages"):
+        # Top layers are the most specific, but town and village names orient
+        # the reader: they are placed first and win any collision.
+        for item in sorted(drawn, key=lambda d: _LABEL_FIRST.get(d.layer.name, len(_LABEL_FIRST))):
             label = item.layer.style.label
             if label is None or not item.layer.style.labelled_at(scale):
                 continue

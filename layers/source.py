@@ -38,9 +38,10 @@ from layers.vector_layer import (
     Features,
     LabelPointCache,
     RenderCancelled,
+    VectorLayer,
 )
 from qjgis import gpkg, schema
-from qjgis.store import ProjectStore
+from qjgis.store import LayerData, ProjectStore
 
 #: A tile is this many pixels of its level across: a 1600 x 1200 view meets 4 to 9 tiles.
 TILE_PIXELS = 1024
@@ -209,6 +210,15 @@ class GpkgLayer:
         return tile.fids[keep], tile.geometry[keep]
 
     # ------------------------------------------------------------ reading
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def connection(self) -> sqlite3.Connection:
+        """The layer's read-only connection to the file; use it under `lock`."""
+        with self._lock:
+            return self._connection()
+
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
@@ -292,6 +302,106 @@ class GpkgLayer:
         self._points.clear()
 
 
+class TownLayer:
+    """Town (镇街) outlines, dissolved from the villages of each town, with the towns' names.
+
+    Towns have no geometry of their own in the project: a village's 12-digit
+    code begins with its town's 9. The outlines are made on first use, on the
+    render thread (3,334 villages of the 1 M demo: 0.04 s), and kept in memory
+    (a few dozen polygons); `invalidate` drops them.
+    """
+
+    name = "towns"
+
+    def __init__(self, villages: GpkgLayer, style: LayerStyle | None = None) -> None:
+        self.visible = True
+        self._villages = villages
+        self._style = style or default_style("towns")
+        self._lock = threading.RLock()
+        self._layer: VectorLayer | None = None
+
+    @property
+    def style(self) -> LayerStyle:
+        return self._style
+
+    @style.setter
+    def style(self, style: LayerStyle) -> None:
+        with self._lock:
+            self._style = style
+            if self._layer is not None:
+                self._layer.style = style
+
+    def __len__(self) -> int:
+        with self._lock:
+            if self._layer is not None:
+                return len(self._layer)
+        # Counted, not built: the window asks at opening, on the GUI thread.
+        conn = self._villages.connection()
+        with self._villages.lock:
+            row = conn.execute(
+                "SELECT count(DISTINCT substr(code, 1, 9)) FROM villages "
+                "WHERE length(code) >= 9 AND geom IS NOT NULL"
+            ).fetchone()
+        return int(row[0])
+
+    def extent(self) -> Extent | None:
+        return self._villages.extent()  # the same ground, without building anything
+
+    def features(self, extent: Extent, min_size: float, cancel: Cancel | None = None) -> Features:
+        return self._built().features(extent, min_size, cancel)
+
+    def label_points(self, fids: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        return self._built().label_points(fids, geometry)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._layer = None
+
+    def by_fids(self, fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        layer = self._built()
+        rows = np.flatnonzero(np.isin(layer.fids, fids))
+        return layer.fids[rows], layer.geometry[rows]
+
+    def in_box(self, extent: Extent) -> tuple[np.ndarray, np.ndarray]:
+        layer = self._built()
+        rows = layer.query(extent)
+        return layer.fids[rows], layer.geometry[rows]
+
+    def _built(self) -> VectorLayer:
+        with self._lock:
+            if self._layer is None:
+                self._layer = self._build()
+            return self._layer
+
+    def _build(self) -> VectorLayer:
+        conn = self._villages.connection()
+        with self._villages.lock:
+            rows = conn.execute(f"SELECT code, {gpkg.wkb_sql('geom')} FROM villages").fetchall()
+            names = dict(conn.execute("SELECT code, name FROM towns").fetchall())
+        codes = np.array([r[0] or "" for r in rows], dtype=object)
+        geoms = gpkg.decode(np.array([r[1] for r in rows], dtype=object))
+        keys = np.array([c[:9] for c in codes], dtype=object)
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & (
+            np.char.str_len(keys.astype(str)) == 9
+        )
+        towns = sorted(set(keys[ok].tolist()))
+        outlines = []
+        for key in towns:
+            parts = geoms[ok & (keys == key)]
+            # Villages tile their town without overlaps: a coverage union is
+            # exact for them and five times faster than a general union.
+            outlines.append(shapely.coverage_union_all(parts))
+        data = LayerData(
+            fids=np.arange(1, len(towns) + 1, dtype=np.int64),
+            geometry=np.array(outlines, dtype=object),
+            attrs={
+                "code": np.array(towns, dtype=object),
+                "name": np.array([names.get(k) for k in towns], dtype=object),
+            },
+        )
+        return VectorLayer(self.name, data, self._style)
+
+
 def _merge(tiles: list[_Tile], extent: Extent, min_size: float) -> Features:
     """The features of `tiles` meeting `extent` at `min_size`, each once, in fid order."""
     fids = np.concatenate([t.fids for t in tiles]) if tiles else np.zeros(0, np.int64)
@@ -314,9 +424,20 @@ def _merge(tiles: list[_Tile], extent: Extent, min_size: float) -> Features:
     return Features(fids[rows], geometry[rows], bounds[rows], categories[rows], attrs)
 
 
-def map_layers(store: ProjectStore, names: tuple[str, ...] = STORE_LAYERS) -> list[GpkgLayer]:
-    """A project's map layers in drawing order, read by extent, styled by its settings."""
+def map_layers(
+    store: ProjectStore, names: tuple[str, ...] = STORE_LAYERS
+) -> list[GpkgLayer | TownLayer]:
+    """A project's map layers in drawing order, read by extent, styled by its settings.
+
+    With the villages come the towns dissolved from them, drawn over them.
+    """
     from layers.style import project_styles
 
     styles = project_styles(store.settings())
-    return [GpkgLayer.from_store(store, name, styles.get(name)) for name in names]
+    out: list[GpkgLayer | TownLayer] = []
+    for name in names:
+        layer = GpkgLayer.from_store(store, name, styles.get(name))
+        out.append(layer)
+        if name == "villages":
+            out.append(TownLayer(layer, styles.get("towns")))
+    return out

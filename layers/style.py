@@ -176,6 +176,26 @@ def village_style() -> LayerStyle:
     )
 
 
+# ---------------------------------------------------------------- towns
+TOWN_OUTLINE = QColor(60, 30, 90)
+
+
+def town_style() -> LayerStyle:
+    """Town (镇街) outlines over the villages, their names first among the labels."""
+    return LayerStyle(
+        symbols=[Symbol(None, TOWN_OUTLINE, 2.6)],
+        classify=_single,
+        label=LabelStyle(
+            text=_text_column("name"),
+            columns=("name",),
+            point_size=14.0,
+            color=QColor(50, 20, 80),
+            bold=True,
+            must_fit=False,
+        ),
+    )
+
+
 # ---------------------------------------------------------------- parcels
 PARCEL_FILL = QColor(253, 233, 201)
 PARCEL_OUTLINE = QColor(196, 120, 60)
@@ -267,6 +287,8 @@ def default_style(layer: str) -> LayerStyle:
     """The built-in style of a store layer."""
     if layer == "villages":
         return village_style()
+    if layer == "towns":
+        return town_style()
     if layer == "parcels":
         return parcel_style()
     if layer == "buildings":
@@ -277,7 +299,7 @@ def default_style(layer: str) -> LayerStyle:
 def project_styles(settings: ProjectSettings) -> dict[str, LayerStyle]:
     """The built-in styles with the scale limits saved in the project (settings map.*)."""
     out: dict[str, LayerStyle] = {}
-    for name in ("villages", "parcels", "buildings"):
+    for name in ("villages", "towns", "parcels", "buildings"):
         style = default_style(name)
         style = replace(style, max_scale=settings[f"map.{name}.max_scale"])
         key = f"map.{name}.label_max_scale"

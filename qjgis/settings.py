@@ -167,6 +167,41 @@ def _helmert(v: Any) -> dict[str, Any] | None:
     return out
 
 
+def _theme(v: Any) -> str:
+    from qjgis.cases.themes import THEMES
+
+    if v not in THEMES:
+        raise Invalid("one_of", choices=", ".join(THEMES))
+    return str(v)
+
+
+def _theme_styles(v: Any) -> dict[str, dict[str, str]]:
+    """{theme: {category: "#rrggbb"}} overriding the themes' default colours."""
+    import re
+
+    from qjgis.cases.themes import DEFAULT_STYLES
+
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except json.JSONDecodeError:
+            raise Invalid("not_a_json_object") from None
+    if not isinstance(v, Mapping):
+        raise Invalid("not_a_json_object")
+    out: dict[str, dict[str, str]] = {}
+    for theme, colours in v.items():
+        known = DEFAULT_STYLES.get(theme)
+        if known is None or not isinstance(colours, Mapping):
+            raise Invalid("one_of", choices=", ".join(DEFAULT_STYLES))
+        for category, colour in colours.items():
+            if category not in known:
+                raise Invalid("one_of", choices=", ".join(known))
+            if not isinstance(colour, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+                raise Invalid("one_of", choices="#rrggbb")
+        out[str(theme)] = {str(c): str(x).lower() for c, x in colours.items()}
+    return out
+
+
 def _scale(v: Any) -> float | None:
     """A scale denominator N of 1:N, or None for "at every scale"."""
     if v is None:
@@ -229,9 +264,14 @@ SPECS: tuple[SettingSpec, ...] = (
     # the same defaults for maps drawn without a project.
     SettingSpec("map.villages.max_scale", None, _scale, "map"),
     SettingSpec("map.villages.label_max_scale", None, _scale, "map"),
+    SettingSpec("map.towns.max_scale", None, _scale, "map"),
+    SettingSpec("map.towns.label_max_scale", None, _scale, "map"),
     SettingSpec("map.parcels.max_scale", 25000.0, _scale, "map"),
     SettingSpec("map.parcels.label_max_scale", 2500.0, _scale, "map"),
     SettingSpec("map.buildings.max_scale", 10000.0, _scale, "map"),
+    # issue 16: the map theme shown and its colours, so the project opens as it was left
+    SettingSpec("map.theme", "findings", _theme, "map"),
+    SettingSpec("map.theme_styles", {}, _theme_styles, "map"),
     # Printed reports: 宗地面积 decimals (parcel-report.md §1.2: sources print 1 or 2).
     SettingSpec("report.area_decimals", 2, _number(0, 3, integer=True), "report"),
     SettingSpec("user.name", None, _text(60, allow_empty=True), "user"),

@@ -122,6 +122,9 @@ QjgisError.register(
             "{path}: case {case}: paying {amount} would bring the total to {total}, "
             "above the approved subsidy of {subsidy}"
         ),
+        "payment_fully_paid": (
+            "{path}: case {case}: the approved subsidy of {subsidy} is paid in full"
+        ),
         "payment_not_positive": "{path}: case {case}: a payment must be more than 0 ({amount})",
         "payment_not_renovation": "{path}: case {case}: only renovation cases receive subsidies",
     }
@@ -313,6 +316,33 @@ def _check_override(store: GpkgStore, override_reason: str | None) -> None:
         raise QjgisError("override_not_allowed", path=store.path, user=s.user, role=s.role.value)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Why an action cannot happen now: the error it would raise, and whether an
+    approver may override it with a reason (policy preconditions) or not (facts:
+    a closed case, a building that is not a ruin)."""
+
+    error: QjgisError
+    overridable: bool = False
+
+
+def enforce(store: GpkgStore, problems: Sequence[Problem], override_reason: str | None) -> bool:
+    """Raise the first problem that stands; True when an override let one pass.
+
+    The one place `apply` turns the checks shared with `qjgis.cases.allowed` into
+    refusals: what the panel shows as impossible is exactly what would be refused.
+    """
+    overridden = False
+    for problem in problems:
+        if not problem.overridable:
+            raise problem.error
+        _check_override(store, override_reason)
+        if not override_reason:
+            raise problem.error
+        overridden = True
+    return overridden
+
+
 def _attach_all(
     store: GpkgStore,
     conn: sqlite3.Connection,
@@ -412,6 +442,86 @@ class _OpenBase:
         return _audit_changes(self.kind)
 
 
+def ruin_open_problems(store: GpkgStore, bdcdyh: str, place: BuildingPlace) -> list[Problem]:
+    """Why a ruin case cannot be opened on this building now (empty: it can)."""
+    if place.status != BuildingStatus.RUIN.value:
+        error = QjgisError("not_a_ruin", path=store.path, bdcdyh=bdcdyh, status=place.status or "-")
+        return [Problem(error)]
+    existing = open_case_for(store, CaseKind.RUIN, bdcdyh)
+    if existing:
+        return [Problem(QjgisError("case_exists", path=store.path, bdcdyh=bdcdyh, case=existing))]
+    return []
+
+
+def _eligibility(store: GpkgStore, bdcdyh: str, place: BuildingPlace) -> QjgisError | None:
+    """The renovation policy's household conditions (an approver may override them)."""
+    p = store.path
+    if place.household_no is None:
+        return QjgisError("renovation_no_household", path=p, bdcdyh=bdcdyh)
+    lives = store.execute_sql(
+        "SELECT lives_in_village FROM households WHERE household_no = ?",
+        [place.household_no],
+    )
+    if not lives:
+        return QjgisError("renovation_no_household", path=p, bdcdyh=bdcdyh)
+    if not lives[0][0]:
+        return QjgisError(
+            "renovation_not_in_village", path=p, household=place.household_no, bdcdyh=bdcdyh
+        )
+    others = [
+        b.bdcdyh or f"fid {b.fid}"
+        for b in household_standing_buildings(store, place.household_no)
+        if b.parcel_fid != place.parcel_fid
+    ]
+    if others:
+        return QjgisError(
+            "renovation_not_only_house",
+            path=p,
+            household=place.household_no,
+            bdcdyh=bdcdyh,
+            others=", ".join(sorted(others)),
+        )
+    return None
+
+
+def renovation_open_problems(store: GpkgStore, bdcdyh: str, place: BuildingPlace) -> list[Problem]:
+    """Why a renovation case cannot be opened on this building now, in the order
+    `OpenRenovationCase.apply` refuses them (empty: it can)."""
+    p = store.path
+    grade = place.danger_grade
+    if grade not in {g.value for g in DangerGrade if g.dangerous}:
+        error = QjgisError("renovation_not_dangerous", path=p, bdcdyh=bdcdyh, grade=grade or "-")
+        return [Problem(error)]
+    if place.status not in (BuildingStatus.IN_USE.value, BuildingStatus.IDLE.value):
+        error = QjgisError(
+            "renovation_not_standing", path=p, bdcdyh=bdcdyh, status=place.status or "-"
+        )
+        return [Problem(error)]
+    existing = open_case_for(store, CaseKind.RENOVATION, bdcdyh)
+    if existing:
+        return [Problem(QjgisError("case_exists", path=p, bdcdyh=bdcdyh, case=existing))]
+    out: list[Problem] = []
+    problem = _eligibility(store, bdcdyh, place)
+    if problem is not None:
+        # without a household there is nothing to pay a subsidy to: no override
+        out.append(Problem(problem, problem.code != "renovation_no_household"))
+        if problem.code == "renovation_no_household":
+            return out
+    hh = store.execute_sql(
+        "SELECT fid FROM renovation_cases WHERE household_no = ? AND state != ?",
+        [place.household_no, RenovationState.CANCELLED.value],
+    )
+    if hh:
+        error = QjgisError(
+            "household_case_exists",
+            path=p,
+            household=place.household_no,
+            case=format_case_id(CaseKind.RENOVATION, hh[0][0]),
+        )
+        out.append(Problem(error))
+    return out
+
+
 @dataclass
 class OpenRuinCase(_OpenBase):
     """Open the remediation case of one ruined building (by hand, or from a QJ-R014 finding)."""
@@ -433,13 +543,7 @@ class OpenRuinCase(_OpenBase):
         place = self.place
         if place is None or place.fid != bfid:
             (place,) = place_buildings(store, [bfid])
-        if place.status != BuildingStatus.RUIN.value:
-            raise QjgisError(
-                "not_a_ruin", path=store.path, bdcdyh=self.bdcdyh, status=place.status or "-"
-            )
-        existing = open_case_for(store, CaseKind.RUIN, self.bdcdyh)
-        if existing:
-            raise QjgisError("case_exists", path=store.path, bdcdyh=self.bdcdyh, case=existing)
+        enforce(store, ruin_open_problems(store, self.bdcdyh, place), None)
         row = {
             "bdcdyh": self.bdcdyh,
             "building_fid": bfid,
@@ -467,74 +571,15 @@ class OpenRenovationCase(_OpenBase):
     fid: int | None = field(default=None, init=False)
     _version: int | None = field(default=None, init=False)
 
-    def _eligibility(self, store: GpkgStore, place: Any) -> QjgisError | None:
-        p = store.path
-        if place.household_no is None:
-            return QjgisError("renovation_no_household", path=p, bdcdyh=self.bdcdyh)
-        lives = store.execute_sql(
-            "SELECT lives_in_village FROM households WHERE household_no = ?",
-            [place.household_no],
-        )
-        if not lives:
-            return QjgisError("renovation_no_household", path=p, bdcdyh=self.bdcdyh)
-        if not lives[0][0]:
-            return QjgisError(
-                "renovation_not_in_village",
-                path=p,
-                household=place.household_no,
-                bdcdyh=self.bdcdyh,
-            )
-        others = [
-            b.bdcdyh or f"fid {b.fid}"
-            for b in household_standing_buildings(store, place.household_no)
-            if b.parcel_fid != place.parcel_fid
-        ]
-        if others:
-            return QjgisError(
-                "renovation_not_only_house",
-                path=p,
-                household=place.household_no,
-                bdcdyh=self.bdcdyh,
-                others=", ".join(sorted(others)),
-            )
-        return None
-
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         date = _event_date(self.date)
         bfid = _one_building(store, self.bdcdyh)
         (place,) = place_buildings(store, [bfid])
         grade = place.danger_grade
-        if grade not in {g.value for g in DangerGrade if g.dangerous}:
-            raise QjgisError(
-                "renovation_not_dangerous", path=store.path, bdcdyh=self.bdcdyh, grade=grade or "-"
-            )
-        if place.status not in (BuildingStatus.IN_USE.value, BuildingStatus.IDLE.value):
-            raise QjgisError(
-                "renovation_not_standing",
-                path=store.path,
-                bdcdyh=self.bdcdyh,
-                status=place.status or "-",
-            )
-        existing = open_case_for(store, CaseKind.RENOVATION, self.bdcdyh)
-        if existing:
-            raise QjgisError("case_exists", path=store.path, bdcdyh=self.bdcdyh, case=existing)
-        problem = self._eligibility(store, place)
-        if problem is not None:
-            _check_override(store, self.override_reason)
-            if not self.override_reason or problem.code == "renovation_no_household":
-                raise problem
-        hh = store.execute_sql(
-            "SELECT fid FROM renovation_cases WHERE household_no = ? AND state != ?",
-            [place.household_no, RenovationState.CANCELLED.value],
+        overridden = enforce(
+            store, renovation_open_problems(store, self.bdcdyh, place), self.override_reason
         )
-        if hh:
-            raise QjgisError(
-                "household_case_exists",
-                path=store.path,
-                household=place.household_no,
-                case=format_case_id(self.kind, hh[0][0]),
-            )
-        override = self.override_reason if problem is not None else None
+        override = self.override_reason if overridden else None
         s = store.settings()
         subsidy = s["subsidy.grade_c"] if grade == DangerGrade.C.value else s["subsidy.grade_d"]
         row = {
@@ -575,6 +620,14 @@ def illegal_findings(store: GpkgStore, household_no: str, zddm: str | None) -> l
     return [f"{r}:{k}" for r, k in rows]
 
 
+def closed_problems(store: GpkgStore, case: dict[str, Any]) -> list[Problem]:
+    """A closed case takes no transition."""
+    if is_closed(CaseKind(case["kind"]), case["state"], case.get("disposition")):
+        error = QjgisError("case_closed", path=store.path, case=case["id"], state=case["state"])
+        return [Problem(error)]
+    return []
+
+
 @dataclass
 class _Transition(ABC):
     """Move a case to another state; shared by dispose and advance."""
@@ -602,8 +655,7 @@ class _Transition(ABC):
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self.kind, self.fid)
-        if is_closed(self.kind, case["state"], case.get("disposition")):
-            raise QjgisError("case_closed", path=store.path, case=case["id"], state=case["state"])
+        enforce(store, closed_problems(store, case), None)
         if self.expected_version is not None and case["row_version"] != self.expected_version:
             raise QjgisError(
                 "write_conflict",
@@ -758,60 +810,77 @@ class DisposeRuin(_Transition):
                 reason="one_of",
                 choices=", ".join(code_name(d) for d in Disposition),
             ) from None
-        p = store.path
-        if self.kind is not CaseKind.RUIN:
-            raise QjgisError(
-                "transition_refused",
-                path=p,
-                case=case["id"],
-                state=case["state"],
-                target=disposition.value,
-                allowed=", ".join(s.value for s in next_states(self.kind, case["state"])),
-            )
-        if case["disposition"]:
-            raise QjgisError(
-                "case_already_disposed", path=p, case=case["id"], disposition=case["disposition"]
-            )
+        problems = dispose_problems(
+            store, case, disposition, owner_keeps=self.owner_keeps, feasible=self.feasible
+        )
+        enforce(store, [q for q in problems if not q.overridable], None)
+        # an override offered by someone who may not override is refused even when
+        # nothing needed overriding: the attempt is the error
         _check_override(store, self.override_reason)
-        problem = self._precondition(store, case, disposition)
-        if problem is not None and not self.override_reason:
-            raise problem
+        overridden = enforce(store, problems, self.override_reason)
         return ENTRY_STATE[disposition].value, {
             "disposition": disposition.value,
-            "override_reason": self.override_reason if problem is not None else None,
+            "override_reason": self.override_reason if overridden else None,
         }
 
-    def _precondition(
-        self, store: GpkgStore, case: dict[str, Any], disposition: Disposition
-    ) -> QjgisError | None:
-        p, hh = store.path, case["household_no"]
-        if hh is None:
-            return QjgisError(
-                "case_no_household",
-                path=p,
-                case=case["id"],
-                bdcdyh=case["bdcdyh"],
-                disposition=disposition.value,
-            )
-        if disposition is Disposition.SELF_DEMOLITION:
-            if not illegal_findings(store, hh, case["zddm"]):
-                return QjgisError(
-                    "case_needs_illegal_finding", path=p, case=case["id"], household=hh
-                )
-            return None
-        count = _count_homesteads(store, hh)
-        if count != 1:
-            return QjgisError(
-                "case_not_only_homestead",
-                path=p,
-                case=case["id"],
-                disposition=disposition.value,
-                household=hh,
-                count=count,
-            )
-        if disposition is Disposition.REINFORCEMENT and not (self.owner_keeps and self.feasible):
-            return QjgisError("case_reinforcement_conditions", path=p, case=case["id"])
-        return None
+
+def dispose_problems(
+    store: GpkgStore,
+    case: dict[str, Any],
+    disposition: Disposition,
+    *,
+    owner_keeps: bool = True,
+    feasible: bool = True,
+) -> list[Problem]:
+    """Why `case` cannot take `disposition` now (empty: it can). The owner's wish and
+    the feasibility of reinforcement are the clerk's answers, asked by the dialog;
+    the query assumes them given and lists them as inputs instead."""
+    p, kind = store.path, CaseKind(case["kind"])
+    if kind is not CaseKind.RUIN:
+        error = QjgisError(
+            "transition_refused",
+            path=p,
+            case=case["id"],
+            state=case["state"],
+            target=disposition.value,
+            allowed=", ".join(s.value for s in next_states(kind, case["state"])),
+        )
+        return [Problem(error)]
+    if case["disposition"]:
+        error = QjgisError(
+            "case_already_disposed", path=p, case=case["id"], disposition=case["disposition"]
+        )
+        return [Problem(error)]
+    hh = case["household_no"]
+    if hh is None:
+        error = QjgisError(
+            "case_no_household",
+            path=p,
+            case=case["id"],
+            bdcdyh=case["bdcdyh"],
+            disposition=disposition.value,
+        )
+        return [Problem(error, overridable=True)]
+    if disposition is Disposition.SELF_DEMOLITION:
+        if not illegal_findings(store, hh, case["zddm"]):
+            error = QjgisError("case_needs_illegal_finding", path=p, case=case["id"], household=hh)
+            return [Problem(error, overridable=True)]
+        return []
+    count = _count_homesteads(store, hh)
+    if count != 1:
+        error = QjgisError(
+            "case_not_only_homestead",
+            path=p,
+            case=case["id"],
+            disposition=disposition.value,
+            household=hh,
+            count=count,
+        )
+        return [Problem(error, overridable=True)]
+    if disposition is Disposition.REINFORCEMENT and not (owner_keeps and feasible):
+        error = QjgisError("case_reinforcement_conditions", path=p, case=case["id"])
+        return [Problem(error, overridable=True)]
+    return []
 
 
 @dataclass
@@ -843,6 +912,21 @@ class AdvanceCase(_Transition):
 
 
 # ---------------------------------------------------------------- payments and files
+def payment_problems(store: GpkgStore, case: dict[str, Any]) -> list[Problem]:
+    """Why no subsidy can be paid on `case` now, whatever the amount (empty: it can)."""
+    p = store.path
+    if case["kind"] != CaseKind.RENOVATION.value:
+        return [Problem(QjgisError("payment_not_renovation", path=p, case=case["id"]))]
+    if case["state"] not in {s.value for s in SUBSIDY_STATES}:
+        error = QjgisError("payment_refused_state", path=p, case=case["id"], state=case["state"])
+        return [Problem(error)]
+    paid = paid_total(store, case["fid"])
+    if paid >= float(case["subsidy"]) - 1e-6:
+        error = QjgisError("payment_fully_paid", path=p, case=case["id"], subsidy=case["subsidy"])
+        return [Problem(error)]
+    return []
+
+
 @dataclass
 class RecordPayment:
     """A subsidy payment to a renovation case; reverting appends the opposite amount."""
@@ -867,8 +951,7 @@ class RecordPayment:
         amount = float(self.amount)
         if not amount > 0:
             raise QjgisError("payment_not_positive", path=p, case=case["id"], amount=amount)
-        if case["state"] not in {s.value for s in SUBSIDY_STATES}:
-            raise QjgisError("payment_refused_state", path=p, case=case["id"], state=case["state"])
+        enforce(store, payment_problems(store, case), None)
         date = _event_date(self.date)
         _check_date(store, conn, case, date)
         total = paid_total(store, self.fid) + amount
@@ -1000,6 +1083,28 @@ def is_overdue(case: dict[str, Any], as_of: dt.date) -> bool:
     return bool(deadline) and case.get("closed") is None and str(deadline) < as_of.isoformat()
 
 
+def ruins_to_open(store: GpkgStore) -> dict[int, str]:
+    """The ruins `OpenFromFindings` would open a case for now, building fid -> unit code
+    in finding-key order: every open QJ-R014 finding (not dismissed) whose building is
+    still a ruin and has no case yet. The window previews this list before opening."""
+    rows = store.execute_sql(
+        "SELECT key, entities FROM findings WHERE rule_id = 'QJ-R014' AND state = 'open' "
+        "AND coalesce(decision, '') != 'false_positive' ORDER BY key"
+    )
+    wanted: dict[int, str] = {}
+    for key, entities in rows:
+        refs = json.loads(entities or "[]")
+        building = next((e for e in refs if e.get("kind") == "building"), None)
+        code = building["key"] if building else key
+        if open_case_for(store, CaseKind.RUIN, code):
+            continue
+        found = store.execute_sql("SELECT fid, status FROM buildings WHERE bdcdyh = ?", [code])
+        if len(found) != 1 or found[0][1] != BuildingStatus.RUIN.value:
+            continue  # the finding is older than the data: the next check run settles it
+        wanted[int(found[0][0])] = code
+    return wanted
+
+
 @dataclass
 class OpenFromFindings:
     """Open a ruin case for every open QJ-R014 finding whose ruin has no case yet."""
@@ -1010,21 +1115,7 @@ class OpenFromFindings:
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         self.opened = []
-        rows = store.execute_sql(
-            "SELECT key, entities FROM findings WHERE rule_id = 'QJ-R014' AND state = 'open' "
-            "AND coalesce(decision, '') != 'false_positive' ORDER BY key"
-        )
-        wanted: dict[int, str] = {}
-        for key, entities in rows:
-            refs = json.loads(entities or "[]")
-            building = next((e for e in refs if e.get("kind") == "building"), None)
-            code = building["key"] if building else key
-            if open_case_for(store, CaseKind.RUIN, code):
-                continue
-            found = store.execute_sql("SELECT fid, status FROM buildings WHERE bdcdyh = ?", [code])
-            if len(found) != 1 or found[0][1] != BuildingStatus.RUIN.value:
-                continue  # the finding is older than the data: the next check run settles it
-            wanted[int(found[0][0])] = code
+        wanted = ruins_to_open(store)
         # one spatial join for all of them, not one per case; cases numbered in key order
         places = {p.fid: p for p in place_buildings(store, list(wanted))}
         for bfid, code in wanted.items():

@@ -135,9 +135,9 @@ def from_wkt(text: str, path: str) -> CrsDecision:
     """Identify a CRS from .prj/WKT text; ESRI Gauss-Krüger names mapped to EPSG."""
     stripped = text.strip().lstrip("\ufeff")
     if not stripped:
-        raise QjgisError("prj_unreadable", path=path, detail="empty file")
+        raise QjgisError("prj_unreadable", path=path, detail="empty_file")
     if stripped.startswith("<") or "<html" in stripped[:500].lower():
-        raise QjgisError("prj_unreadable", path=path, detail="it is an HTML page")
+        raise QjgisError("prj_unreadable", path=path, detail="html_page")
     try:
         crs = CRS.from_user_input(stripped)
     except CRSError as exc:

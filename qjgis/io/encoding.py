@@ -88,18 +88,16 @@ def read_dbf_header(path: str | Path) -> DbfHeader:
         with path.open("rb") as fh:
             head = fh.read(32)
             if len(head) < 32:
-                raise QjgisError("dbf_corrupt", path=str(path), detail="shorter than a header")
+                raise QjgisError("dbf_corrupt", path=str(path), detail="shorter_than_header")
             records, header_len, record_len = struct.unpack("<IHH", head[4:12])
             ldid = head[29]
             desc = fh.read(max(header_len - 32, 0))
     except OSError as exc:
         raise QjgisError("dbf_corrupt", path=str(path), detail=exc.strerror or str(exc)) from None
     if head[0] not in (0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5):
-        raise QjgisError(
-            "dbf_corrupt", path=str(path), detail=f"not a dBASE file (0x{head[0]:02x})"
-        )
+        raise QjgisError("dbf_corrupt", path=str(path), detail="not_dbase", byte=f"0x{head[0]:02x}")
     if header_len < 33 or record_len < 1:
-        raise QjgisError("dbf_corrupt", path=str(path), detail="impossible header sizes")
+        raise QjgisError("dbf_corrupt", path=str(path), detail="impossible_header")
     fields: list[tuple[bytes, str, int, int]] = []
     offset = 1  # the deletion flag
     for i in range(0, len(desc) - 31, 32):

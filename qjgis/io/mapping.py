@@ -317,9 +317,7 @@ def load(path: str | Path) -> dict[str, str | None]:
     if not isinstance(fields, dict) or not all(
         isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in fields.items()
     ):
-        raise QjgisError(
-            "mapping_file_invalid", path=str(p), detail="expected {source field: target column}"
-        )
+        raise QjgisError("mapping_file_invalid", path=str(p), detail="mapping_shape")
     return dict(fields)
 
 

@@ -147,7 +147,7 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     except (CalamineError, OSError, ValueError) as exc:
         kind = path.suffix.lower().lstrip(".").upper()
         raise QjgisError(
-            "source_corrupt", path=str(path), detail=f"not a valid {kind}: {str(exc)[:120]}"
+            "source_corrupt", path=str(path), detail="bad_workbook", kind=kind, error=str(exc)[:120]
         ) from None
     try:
         for name in wb.sheet_names:
@@ -157,7 +157,11 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
                 merged = list(ws.merged_cell_ranges or [])
             except (CalamineError, ValueError) as exc:
                 raise QjgisError(
-                    "source_corrupt", path=str(path), detail=f"sheet {name}: {str(exc)[:120]}"
+                    "source_corrupt",
+                    path=str(path),
+                    detail="bad_sheet",
+                    sheet=name,
+                    error=str(exc)[:120],
                 ) from None
             yield _Sheet(name, rows, merged)
     finally:

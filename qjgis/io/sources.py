@@ -268,7 +268,11 @@ class VectorSource:
                 self._note(caught)
             except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
                 raise QjgisError(
-                    "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
+                    "source_corrupt",
+                    path=self.path,
+                    detail="row_unreadable",
+                    row=start + 1,
+                    error=_first_line(exc),
                 ) from None
             except UnicodeDecodeError:
                 # beyond the sample the encoding was decided on: name the slice, not a traceback
@@ -345,11 +349,19 @@ class VectorSource:
                     del capsule
         except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
             raise QjgisError(
-                "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
+                "source_corrupt",
+                path=self.path,
+                detail="row_unreadable",
+                row=start + 1,
+                error=_first_line(exc),
             ) from None
         except arrow_mod.ArrowStreamError as exc:
             raise QjgisError(
-                "source_corrupt", path=self.path, detail=f"row {start + 1}: {_first_line(exc)}"
+                "source_corrupt",
+                path=self.path,
+                detail="row_unreadable",
+                row=start + 1,
+                error=_first_line(exc),
             ) from None
         return True
 
@@ -483,35 +495,33 @@ def check_shapefile(shp: Path) -> tuple[Path, Path, int]:
     """Headers of .shp, .shx and .dbf checked against each other; returns (shx, dbf, records)."""
     size = shp.stat().st_size
     if size < 100:
-        raise QjgisError("source_corrupt", path=str(shp), detail="shorter than a .shp header")
+        raise QjgisError("source_corrupt", path=str(shp), detail="shorter_than_header")
     with shp.open("rb") as fh:
         head = fh.read(100)
     (code,) = struct.unpack(">i", head[:4])
     (length_words,) = struct.unpack(">i", head[24:28])
     if code != 9994:
-        raise QjgisError(
-            "source_corrupt", path=str(shp), detail="not a .shp file (bad magic number)"
-        )
+        raise QjgisError("source_corrupt", path=str(shp), detail="bad_shp_magic")
     if length_words * 2 > size:
         raise QjgisError(
             "source_corrupt", path=str(shp),
-            detail=f"truncated: header says {length_words * 2} bytes, file has {size}",
+            detail="shp_truncated", declared=length_words * 2, size=size,
         )  # fmt: skip
     shx = _sidecar(shp, ".shx")
     if shx is None:
-        raise QjgisError("source_missing_part", path=str(shp), part=".shx", detail="the index")
+        raise QjgisError("source_missing_part", path=str(shp), part=".shx", detail="part_index")
     dbf = _sidecar(shp, ".dbf")
     if dbf is None:
         raise QjgisError(
-            "source_missing_part", path=str(shp), part=".dbf", detail="the attribute table"
+            "source_missing_part", path=str(shp), part=".dbf", detail="part_attributes"
         )
     shx_size = shx.stat().st_size
     with shx.open("rb") as fh:
         shx_head = fh.read(100)
         if len(shx_head) < 100 or struct.unpack(">i", shx_head[:4])[0] != 9994:
-            raise QjgisError("source_corrupt", path=str(shx), detail="not a .shx index")
+            raise QjgisError("source_corrupt", path=str(shx), detail="not_shx")
         if (shx_size - 100) % 8:
-            raise QjgisError("source_corrupt", path=str(shx), detail="truncated index")
+            raise QjgisError("source_corrupt", path=str(shx), detail="shx_truncated")
         records = (shx_size - 100) // 8
         if records:
             fh.seek(shx_size - 8)
@@ -521,14 +531,17 @@ def check_shapefile(shp: Path) -> tuple[Path, Path, int]:
             if offset * 2 + 8 > size:
                 raise QjgisError(
                     "source_corrupt", path=str(shp),
-                    detail=f"truncated: record {records} ends after the end of the file",
+                    detail="record_past_end", record=records,
                 )  # fmt: skip
     header = enc.read_dbf_header(dbf)
     if header.records != records:
         raise QjgisError(
             "source_corrupt",
             path=str(dbf),
-            detail=f"{header.records} attribute rows for {records} shapes in {shx.name}",
+            detail="rows_shapes_differ",
+            rows=header.records,
+            shapes=records,
+            shx=shx.name,
         )
     return shx, dbf, records
 
@@ -537,9 +550,7 @@ def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise QjgisError(
-            "source_corrupt", path=str(path), detail=f"not a valid zip: {exc}"
-        ) from None
+        raise QjgisError("source_corrupt", path=str(path), detail="bad_zip", error=exc) from None
     with zf:
         names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
         shps = [n for n in names if n.lower().endswith(".shp")]
@@ -571,7 +582,7 @@ def _extract_zip(path: Path, source_layer: str | None, tmp: Path) -> Path:
                         shutil.copyfileobj(src, dst)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise QjgisError(
-                "source_corrupt", path=str(path), detail=f"zip member: {exc}"
+                "source_corrupt", path=str(path), detail="bad_zip_member", error=exc
             ) from None
         return tmp / Path(shps[0]).name
 
@@ -819,11 +830,11 @@ def _geojson_bytes(p: Path) -> str | bytes:
     try:
         features = json.loads(p.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise QjgisError("source_corrupt", path=str(p), detail=f"not JSON: {exc}") from None
+        raise QjgisError("source_corrupt", path=str(p), detail="not_json", error=exc) from None
     if not isinstance(features, list) or not all(
         isinstance(f, dict) and f.get("type") == "Feature" for f in features
     ):
-        raise QjgisError("source_corrupt", path=str(p), detail="a JSON list that is not features")
+        raise QjgisError("source_corrupt", path=str(p), detail="json_not_features")
     return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
 
 

@@ -72,6 +72,9 @@ def main() -> int:
 
         def shot(widget, name: str) -> None:
             settle()
+            # The map draws off the GUI thread: wait for its frame, then the overlays.
+            settle(lambda: not window.canvas.drawing)
+            settle()
             widget.grab().save(str(out / name))
             print("wrote", out / name)
 

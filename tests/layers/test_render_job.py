@@ -261,3 +261,23 @@ def test_no_enum_is_created_off_the_gui_thread(
         queue.shutdown()
     assert any(getattr(stats, "labels", None) for stats in got)
     assert [name for name, gui in made if not gui] == []
+
+
+def test_a_new_renderer_of_the_same_project_keeps_the_frame_until_its_own(qapp: object) -> None:
+    layer = make_layer()
+    frames = MapFrames(MapRenderer([layer]))
+    try:
+        v = view_of((0, 0, 20, 10))
+        paint(frames, v)
+        wait_until(lambda: frames.is_current(v), 5000)
+        again = make_layer()
+        again.gate.clear()
+        frames.set_renderer(MapRenderer([again]), keep_frame=True)
+        during = paint(frames, v)
+        assert frames.busy and is_red(during, 50, 50)  # the old frame, while the new draws
+        again.gate.set()
+        wait_until(lambda: frames.is_current(v), 5000)
+        frames.set_renderer(MapRenderer([make_layer()]))  # another project: nothing kept
+        assert frames.frame is None
+    finally:
+        frames.shutdown()

@@ -210,3 +210,36 @@ def test_in_box_and_by_fids_equal_the_memory_layer(project: Path, extent: tuple)
     assert np.array_equal(by_fid, mem_fids) and 10_000_000 not in by_fid
     assert shapely.equals(geoms, mem_geoms).all()
     assert layer.cached_features == 0  # neither read fills the drawing cache
+
+
+def test_towns_are_dissolved_from_their_villages(tmp_path: Path, qapp: object) -> None:
+    from layers.source import TownLayer
+
+    path = tmp_path / "towns.gpkg"
+    # Two towns: 500110108 has three villages side by side, 500110109 one.
+    boxes = [shapely.box(X0 + i * 100, Y0, X0 + (i + 1) * 100, Y0 + 100) for i in range(4)]
+    codes = ["500110108001", "500110108002", "500110108003", "500110109001"]
+    with GpkgStore.create(path) as store, store.transaction() as conn:
+        store.insert_features(
+            conn,
+            "villages",
+            np.array(boxes, dtype=object),
+            {
+                "code": np.array(codes, dtype=object),
+                "name": np.array(list("甲乙丙丁"), dtype=object),
+            },
+        )
+        conn.execute("INSERT INTO towns (code, name) VALUES ('500110108', '石角镇')")
+    with GpkgStore.open(path) as store:
+        layers = {layer.name: layer for layer in load_layers(store)}
+    towns = layers["towns"]
+    assert isinstance(towns, TownLayer)
+    assert list(layers) == ["villages", "towns", "parcels", "buildings"]
+    assert len(towns) == 2  # counted before anything is built
+    feats = towns.features((X0 - 10, Y0 - 10, X0 + 410, Y0 + 110), 0.0)
+    # In town-code order; a town missing from the towns table has no name.
+    assert list(feats.attrs["name"]) == ["石角镇", None]
+    assert shapely.equals(feats.geometry[0], shapely.box(X0, Y0, X0 + 300, Y0 + 100))
+    renderer = MapRenderer(list(layers.values()))
+    renderer.render_image((X0 - 10, Y0 - 10, X0 + 410, Y0 + 110), _size(800, 240))
+    assert renderer.last_stats.labels["towns"] == 1

@@ -483,7 +483,7 @@ def test_renovation_c_and_d_to_moved_in_with_payments(village: GpkgStore) -> Non
             commands.run(village, AdvanceCase(case, to=to, date="2026-08-01"))
         assert _case(village, case)["state"] == "已入住"
         assert paid_total(village, _case(village, case)["fid"]) == sum(pay)
-    _refused(village, RecordPayment(opened["B5"], 1, date="2026-08-02"), "payment_over_subsidy")
+    _refused(village, RecordPayment(opened["B5"], 1, date="2026-08-02"), "payment_fully_paid")
     _refused(village, RecordPayment(opened["B5"], 0, date="2026-08-02"), "payment_not_positive")
 
 

@@ -19,7 +19,7 @@ import sys
 from typing import Any, TextIO
 
 from qjgis import commands
-from qjgis.cases import attachments
+from qjgis.cases import allowed, attachments
 from qjgis.cases.commands import (
     AdvanceCase,
     AttachEvidence,
@@ -51,7 +51,7 @@ from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, village_code
-from ui.presenters.cases import next_steps
+from ui.presenters.cases import allowed_dict, allowed_line, next_steps
 from ui.texts import t
 
 DISPOSITIONS = [code_name(d) for d in Disposition]
@@ -365,6 +365,9 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     row["events"] = case_events(store, kind, fid)
     row["evidence"] = current_evidence(store, kind, fid)
     row["attachments"] = attachments.list_for(store, entity_of(kind, fid))
+    # what may be done now and why not: the same checks the commands enforce
+    items = allowed.for_case(store, kind, fid)
+    row["allowed"] = [allowed_dict(a) for a in items]
     lines = [_line(row)]
     if row.get("override_reason"):
         lines.append(f"  {texts.label('override')}: {row['override_reason']}")
@@ -384,6 +387,8 @@ def _show(args: argparse.Namespace, out: TextIO, store: GpkgStore) -> int:
     if row["next_states"]:
         nexts = " / ".join(next_steps(row["kind"], row["state"], row.get("disposition")))
         lines.append(f"  {texts.label('next')}: {nexts}")
+    lines.append(f"  {texts.label('allowed')}:")
+    lines += [f"    {allowed_line(a)}" for a in items]
     lines.append(f"  {texts.label('history')}:")
     for e in row["events"]:
         kind = row["kind"]

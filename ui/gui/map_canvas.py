@@ -69,11 +69,15 @@ class MapCanvas(QWidget):
     def renderer(self) -> MapRenderer | None:
         return self._renderer
 
-    def set_renderer(self, renderer: MapRenderer | None) -> None:
-        """Show another set of layers, at its full extent."""
+    def set_renderer(self, renderer: MapRenderer | None, *, keep_frame: bool = False) -> None:
+        """Show another set of layers, at its full extent.
+
+        `keep_frame`: the same project's layers read afresh; the map on screen
+        stays until their first frame is ready (frames of another project are dropped).
+        """
         self._renderer = renderer
         self._has_view = False
-        self._frames.set_renderer(renderer)  # frames of another project are dropped
+        self._frames.set_renderer(renderer, keep_frame=keep_frame)
         self.zoom_to_full_extent()
 
     def set_message(self, text: str) -> None:

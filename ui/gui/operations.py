@@ -81,6 +81,12 @@ def findings(
     return list_findings(project.store, rule=rule, village=village, decision=decision)
 
 
+def village_codes(project: OpenProject, village: str) -> list[str]:
+    from qjgis.checks.findings import village_codes as codes
+
+    return codes(project.store, village)
+
+
 def finding(project: OpenProject, fid: int) -> FindingRecord:
     return get_finding(project.store, fid)
 

@@ -9,6 +9,7 @@ in a few milliseconds as the view moves, and the map's cached image is kept.
 from __future__ import annotations
 
 import numpy as np
+import shapely
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QWidget
@@ -46,6 +47,7 @@ class FindingsLayer(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.features: dict[str, dict[int, str]] = {}  # layer -> fid -> worst severity
         self._geoms: dict[str, np.ndarray] = {}  # severity -> geometries
+        self._bounds: dict[str, np.ndarray] = {}
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)
         canvas.extentChanged.connect(self.update)
@@ -72,6 +74,8 @@ class FindingsLayer(QWidget):
                 if pick.any():
                     by_severity.setdefault(severity, []).append(geoms[pick])
         self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
+        # Bounds once, so a paint draws only the outlines in view (a district has thousands).
+        self._bounds = {s: shapely.bounds(g) for s, g in self._geoms.items()}
         self.update()
 
     def count(self) -> int:
@@ -85,12 +89,17 @@ class FindingsLayer(QWidget):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             view = self.canvas.transform()
+            x0, y0, x1, y1 = view.extent
             for severity, color in SEVERITY_COLORS.items():
                 geoms = self._geoms.get(severity)
                 if geoms is None:
                     continue
+                b = self._bounds[severity]
+                shown = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
+                if not shown.any():
+                    continue
                 painter.setPen(QPen(color, 2.2))
-                painter.drawPath(polygons_to_path(geoms, view))
+                painter.drawPath(polygons_to_path(geoms[shown], view))
         finally:
             painter.end()
 

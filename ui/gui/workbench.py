@@ -36,12 +36,16 @@ from ui.gui.dialogs.run_checks import RunChecksDialog
 from ui.gui.dialogs.settings import SettingsDialog
 from ui.gui.dialogs.switch_user import SwitchUserDialog
 from ui.gui.docks.batches import BatchesDock
+from ui.gui.docks.cases import CasesDock
+from ui.gui.docks.dashboard import DashboardDock
 from ui.gui.docks.findings import FindingsDock
 from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
+from ui.gui.measure import MeasureTool
 from ui.gui.overlays import FindingsLayer, LegendDock
 from ui.gui.project import OpenProject
 from ui.gui.tasks import TaskStatus
+from ui.gui.themes import ThemeSwitch
 from ui.presenters.words import t
 
 if TYPE_CHECKING:
@@ -67,12 +71,19 @@ class Workbench(QObject):
         self._build_actions()
         self._build_docks()
         self._build_status()
+        self.themes = ThemeSwitch(self)  # issue 16: below the findings outlines
         self.findings_layer = FindingsLayer(window.canvas)
         self.highlight = HighlightLayer(window.canvas)  # above the findings
         self._press: QPointF | None = None
         self._box_from: QPointF | None = None
         self.rubber = QRubberBand(QRubberBand.Shape.Rectangle, window.canvas)
         window.canvas.installEventFilter(self)
+        # installed after the workbench's filter, so Qt asks it first: while measuring,
+        # a click adds a point instead of identifying
+        self.measure = MeasureTool(window.canvas)
+        self.measure.measured.connect(
+            lambda _m: self.window.statusBar().showMessage(self.measure.readout())
+        )
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
         self._set_enabled(False)
@@ -107,6 +118,11 @@ class Workbench(QObject):
         self.action_show_findings.setCheckable(True)
         self.action_show_findings.setChecked(True)
         self.action_show_findings.toggled.connect(self._toggle_findings)
+        self.action_measure = QAction(t("measure.action"), w)
+        self.action_measure.setObjectName("action_measure")
+        self.action_measure.setToolTip(t("measure.tip"))
+        self.action_measure.setCheckable(True)
+        self.action_measure.toggled.connect(self._toggle_measure)
         self.action_settings = QAction(t("settings.menu"), w)
         self.action_settings.setObjectName("action_settings")
         self.action_settings.triggered.connect(lambda: self.open_settings())
@@ -135,6 +151,14 @@ class Workbench(QObject):
         checks_menu.addAction(self.action_run_checks)
         checks_menu.addAction(self.action_review)
         checks_menu.addAction(self.action_household)
+        self.action_cases_from_checks = QAction(t("casegui.from_checks"), w)
+        self.action_cases_from_checks.setObjectName("action_cases_from_checks")
+        self.action_cases_from_checks.triggered.connect(lambda: self.open_cases_from_checks())
+        checks_menu.addAction(self.action_cases_from_checks)
+        self.action_village_sheet = QAction(t("sheetgui.menu"), w)
+        self.action_village_sheet.setObjectName("action_village_sheet")
+        self.action_village_sheet.triggered.connect(lambda: self.open_village_sheet())
+        checks_menu.addAction(self.action_village_sheet)
         w.view_menu.addAction(self.action_clear_highlight)
         w.view_menu.addAction(self.action_attribute_table)
         w.view_menu.addAction(self.action_show_findings)
@@ -152,6 +176,7 @@ class Workbench(QObject):
             toolbar.addSeparator()
             toolbar.addAction(self.action_run_checks)
             toolbar.addAction(self.action_show_findings)
+            toolbar.addAction(self.action_measure)
             toolbar.addWidget(self.search_box)
 
     def _build_docks(self) -> None:
@@ -168,6 +193,17 @@ class Workbench(QObject):
         self.identify_dock.householdRequested.connect(self.open_household)
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.identify_dock)
         w.view_menu.addAction(self.identify_dock.toggleViewAction())
+        # issue 16: the cases of the identified building or parcel, beside the identify dock
+        self.cases_dock = CasesDock(w)
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.cases_dock)
+        w.view_menu.addAction(self.cases_dock.toggleViewAction())
+        self.identify_dock.householdRequested.connect(self.cases_dock.show_household)
+        self.dashboard_dock = DashboardDock(w)
+        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard_dock)
+        w.tabifyDockWidget(self.findings_dock, self.dashboard_dock)
+        self.findings_dock.raise_()
+        w.view_menu.addAction(self.dashboard_dock.toggleViewAction())
+        self.dashboard_dock.villageActivated.connect(self.show_village)
         self.legend_dock = LegendDock(w)
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
         w.view_menu.addAction(self.legend_dock.toggleViewAction())
@@ -196,6 +232,8 @@ class Workbench(QObject):
             self.action_run_checks,
             self.action_review,
             self.action_household,
+            self.action_cases_from_checks,
+            self.action_village_sheet,
             self.action_switch_user,
             self.action_import,
             self.action_attribute_table,
@@ -220,6 +258,9 @@ class Workbench(QObject):
         self.task_status.set_manager(self.project.tasks)
         self.findings_dock.set_project(self.project)
         self.batches_dock.set_project(self.project)
+        self.cases_dock.set_project(self.project)
+        self.dashboard_dock.set_project(self.project)
+        self.themes.project_opened(self.project)
         self.highlight.clear()
         self.identify_dock.reset()
         self.refresh_findings_layer()
@@ -239,6 +280,9 @@ class Workbench(QObject):
         self.task_status.set_manager(None)
         self.findings_dock.set_project(None)
         self.batches_dock.set_project(None)
+        self.cases_dock.set_project(None)
+        self.dashboard_dock.set_project(None)
+        self.themes.project_opened(None)
         self.undo_group.removeStack(self.project.undo_stack)
         self.project.undo_stack.clear()
         self.project.deleteLater()
@@ -254,6 +298,7 @@ class Workbench(QObject):
             self.reload_map()
         if changes.layers or "findings" in changes.tables:
             self.refresh_findings_layer()
+        self.themes.changed(changes)
         if "user.name" in changes.settings or "user.role" in changes.settings:
             self._show_user()
 
@@ -270,6 +315,11 @@ class Workbench(QObject):
             self.findings_layer.set_features({})
             return
         self.findings_layer.set_features(operations.finding_features(self.project))
+
+    def _toggle_measure(self, on: bool) -> None:
+        store = self.window.store
+        self.measure.set_active(on, store.settings().crs if store is not None else None)
+        self.window.statusBar().showMessage(self.measure.readout() if on else "")
 
     def _toggle_findings(self, on: bool) -> None:
         self.findings_layer.setVisible(on)
@@ -358,6 +408,7 @@ class Workbench(QObject):
             self.identify_dock.show()
             self.identify_dock.raise_()
             self.highlight.set_features({name: [fid]})
+            self.cases_dock.show_feature(name, fid)
             return name, fid
         self.identify_dock.clear()
         self.highlight.clear()
@@ -377,7 +428,7 @@ class Workbench(QObject):
         layers = load_layers(self.project.store)
         for layer in layers:
             layer.visible = visible.get(layer.name, layer.visible)
-        canvas.set_renderer(MapRenderer(layers))
+        canvas.set_renderer(MapRenderer(layers), keep_frame=had)
         if had:
             canvas.set_view(centre, upp)
         self.window.canvas.set_message("")
@@ -423,6 +474,34 @@ class Workbench(QObject):
         )
         dialog.show()
         return dialog
+
+    def open_cases_from_checks(self) -> QDialog | None:
+        """Preview the ruins of QJ-R014 without a case, then open them (issue 16, point 5)."""
+        from ui.gui.dialogs.case_from_checks import CasesFromChecksDialog
+
+        if self.project is None:
+            return None
+        return self._keep(CasesFromChecksDialog(self.project, self.window))
+
+    def show_village(self, code: str) -> None:
+        """A village picked on the dashboard: the map zooms there, the case panel lists
+        the village's cases."""
+        from ui.gui import case_operations
+
+        if self.project is None:
+            return
+        self.zoom_to(case_operations.village_bounds(self.project, code))
+        self.cases_dock.show_subject(case_operations.Subject("villages", code))
+        self.cases_dock.show()
+        self.cases_dock.raise_()
+
+    def open_village_sheet(self) -> QDialog | None:
+        """Export a village's sheet, import it back (issue 16, point 8)."""
+        from ui.gui.dialogs.village_sheet import VillageSheetDialog
+
+        if self.project is None:
+            return None
+        return self._keep(VillageSheetDialog(self.project, self.window))
 
     def open_run_checks(self) -> RunChecksDialog | None:
         if self.project is None:

@@ -124,7 +124,9 @@ def item_text(item: Mapping[str, Any]) -> str:
 
 
 def label(key: str) -> str:
-    return t_or(f"ev.{key}", key)
+    """An evidence key's title: the presenter's own word, else the catalogue's evidence
+    name, else the key itself (a new rule's evidence still shows)."""
+    return t_or(f"ev.{key}", t_or(f"evidence.{key}", key))
 
 
 def evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str | list[str]]]:

@@ -24,12 +24,24 @@ from enum import Enum
 from typing import Any
 
 from qjgis.errors import REASON_PARAMS, QjgisError
-from ui.texts import cases, checks, common, export, gui, help, io, report, values, workbench
+from ui.texts import (
+    cases,
+    cases_gui,
+    checks,
+    common,
+    export,
+    gui,
+    help,
+    io,
+    report,
+    values,
+    workbench,
+)
 
 LANGUAGES = ("zh", "en")
 
 #: The modules merged into the catalogue. A feature adds its module here.
-MODULES = (common, values, io, export, checks, cases, gui, help, workbench, report)
+MODULES = (common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:

@@ -122,6 +122,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason.not_xlsx": ("不是 XLSX 文件（{detail}）", "not an XLSX file ({detail})"),
     "reason.no_sheet": ("没有工作表 {sheet}", "no sheet {sheet}"),
     "reason.not_chained": ("不是只追加的历史记录表", "not an append-only history"),
+    "reason.row_unreadable": ("第 {row} 行：{error}", "row {row}: {error}"),
+    "reason.shorter_than_header": ("比文件头还短", "shorter than a header"),
+    "reason.bad_shp_magic": (
+        "不是 .shp 文件（文件标识不对）",
+        "not a .shp file (bad magic number)",
+    ),
+    "reason.shp_truncated": (
+        "文件不完整：文件头声明 {declared} 字节，实际只有 {size} 字节",
+        "truncated: the header says {declared} bytes, the file has {size}",
+    ),
+    "reason.part_index": ("索引文件", "the index"),
+    "reason.part_attributes": ("属性表文件", "the attribute table"),
+    "reason.not_shx": ("不是 .shx 索引文件", "not a .shx index"),
+    "reason.shx_truncated": ("索引文件不完整", "truncated index"),
+    "reason.record_past_end": (
+        "文件不完整：第 {record} 条记录超出了文件末尾",
+        "truncated: record {record} ends after the end of the file",
+    ),
+    "reason.rows_shapes_differ": (
+        "属性表有 {rows} 行，而 {shx} 中有 {shapes} 个图形",
+        "{rows} attribute rows for {shapes} shapes in {shx}",
+    ),
+    "reason.bad_zip": ("不是有效的 zip 压缩包：{error}", "not a valid zip: {error}"),
+    "reason.bad_zip_member": ("压缩包中的文件：{error}", "zip member: {error}"),
+    "reason.not_json": ("不是 JSON：{error}", "not JSON: {error}"),
+    "reason.json_not_features": ("是 JSON 列表，但不是要素", "a JSON list that is not features"),
+    "reason.empty_file": ("空文件", "empty file"),
+    "reason.html_page": ("是一个 HTML 网页", "it is an HTML page"),
+    "reason.mapping_shape": (
+        "应为 {{源字段: 目标列}} 的形式",
+        "expected {{source field: target column}}",
+    ),
+    "reason.bad_workbook": ("不是有效的 {kind} 文件：{error}", "not a valid {kind}: {error}"),
+    "reason.bad_sheet": ("工作表 {sheet}：{error}", "sheet {sheet}: {error}"),
+    "reason.not_dbase": ("不是 dBASE 文件（{byte}）", "not a dBASE file ({byte})"),
+    "reason.impossible_header": ("文件头中的长度不可能成立", "impossible header sizes"),
     "reason.no_identity": (
         "“说明”工作表中没有项目标识或村代码（该台账导出于 qjgis 记录它们之前，或已被修改）：请重新导出",
         "no project id or village code on its 说明 sheet (exported before qjgis recorded "

@@ -196,6 +196,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "旁有房屋不在任何宗地内",
         "a building beside it lies outside every parcel",
     ),
+    "report.task_atlas": ("出宗地图集", "Drawing the atlas"),
+    "report.stage_done": ("完成", "done"),
     "report.stage_read": ("读取", "reading"),
     "report.stage_draw": ("出图", "drawing"),
     "report.stage_merge": ("合并", "merging"),

@@ -379,4 +379,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "undo.settings": ("修改设置：{keys}", "Change settings: {keys}"),
     "map.selected": ("框选了 {n} 宗宅基地", "{n} parcels selected"),
     "table.sorting": ("正在排序筛选…", "Sorting and filtering…"),
+    "ev.not_exempt": ("未豁免的宗数", "parcels not exempt"),
 }

@@ -411,3 +411,29 @@ def test_a_village_by_name_or_code(demo: Path, tmp_path: Path) -> None:
                         str(target), "--village", village)  # fmt: skip
         assert body["rows"] > 0
     assert run("findings", p, "--village", name)[0] == 0
+
+
+def test_show_lists_what_is_allowed_and_why_not_in_both_languages(demo: Path) -> None:
+    """Issue 16, point 1: a clerk sees the refusal's reason before trying, not after."""
+    p = str(demo)
+    only = _pick(demo)["only"][0]  # the only homestead, no illegal finding
+    case = run_json("case", p, "open", "--bdcdyh", only, "--date", "2026-07-01")["id"]
+    shown = run_json("case", p, "show", case, "--lang", "zh")
+    demolish = next(a for a in shown["allowed"] if a["target"] == "责令自行拆除")
+    assert not demolish["possible"] and demolish["overridable"]
+    (reason,) = demolish["reasons"]
+    assert reason["code"] == "case_needs_illegal_finding"
+    assert "责令自行拆除须以农户" in reason["message"] and p not in reason["message"]
+    reinforce = next(a for a in shown["allowed"] if a["target"] == "排危加固")
+    assert reinforce["possible"] and reinforce["needs"] == ["owner_keeps", "feasible"]
+    code, zh = run("case", p, "show", case, "--lang", "zh")
+    assert code == 0 and "当前可办理" in zh
+    assert "✗ 处置为 责令自行拆除" in zh and "✓ 处置为 排危加固" in zh
+    code, en = run("case", p, "show", case, "--lang", "en")
+    assert "Allowed now" in en and "✗ dispose as ordered self-demolition" in en
+    # what the listing calls impossible is what the command refuses, with the same words
+    code, _ = run(
+        "case", p, "dispose", case, "--as", "self-demolition", "--deadline", "2026-08-31",
+        "--date", "2026-07-02", "--lang", "zh",
+    )  # fmt: skip
+    assert code == 1

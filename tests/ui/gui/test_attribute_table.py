@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from qjgis.store import GpkgStore
-from tests.ui.gui.waiting import Emitted
+from tests.ui.gui.waiting import Emitted, wait_until
 from ui.gui.app_settings import AppSettings
 from ui.gui.dialogs.attribute_table import CACHED_PAGES, PAGE, AttributeTableDialog
 from ui.gui.main_window import MainWindow
@@ -73,6 +73,7 @@ def test_pages_through_100000_parcels(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.findChild(AttributeTableDialog, "dialog_attribute_table")
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     model = dialog.model
+    wait_until(lambda: not model.loading)  # counted on a worker: the window did not wait
     assert model.rowCount() == N
     assert dialog.count_label.text() == "100,000 行"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "宗地代码"
@@ -91,6 +92,7 @@ def test_pages_through_100000_parcels(qtbot: QtBot, window: MainWindow) -> None:
 def test_sort_and_filter_in_sql(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.workbench.open_attribute_table("parcels")
     model = dialog.model
+    wait_until(lambda: not model.loading)
     col = model.columns.index("zddm")
     with Emitted(model.loaded):  # sorted in SQL on a worker: the window does not wait
         dialog.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
@@ -118,6 +120,7 @@ def test_sort_and_filter_in_sql(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_selected_rows_are_highlighted_on_the_map(window: MainWindow) -> None:
     dialog = window.workbench.open_attribute_table("parcels")
+    wait_until(lambda: not dialog.model.loading)
     dialog.view.selectRow(PAGE + 3)
     fid = dialog.model.fid(PAGE + 3)
     assert window.workbench.highlight.selection == {"parcels": (fid,)}
@@ -127,6 +130,7 @@ def test_box_selection_on_the_map_selects_the_table_rows(qtbot: QtBot, window: M
 
     wb = window.workbench
     dialog = wb.open_attribute_table("parcels")
+    wait_until(lambda: not dialog.model.loading)
     # Parcels 1..3 of the first row of the grid: boxes of 20 m every 30 m.
     wb.zoom_to((X0, Y0, X0 + 100, Y0 + 100))
     canvas = window.canvas

@@ -150,9 +150,10 @@ def test_title_counts_and_layers(opened: MainWindow, project: Path) -> None:
     assert "3" in counts
     assert counts.count("72") == 2
     assert opened.crs_label.text() == "EPSG:4524"
-    names = [opened.layer_list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(3)]
-    assert names == ["buildings", "parcels", "villages"]  # top of the list is drawn on top
-    assert all(opened.layer_list.item(r).checkState() == Qt.CheckState.Checked for r in range(3))
+    names = [opened.layer_list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(4)]
+    # Top of the list is drawn on top; towns are dissolved from the villages.
+    assert names == ["buildings", "parcels", "towns", "villages"]
+    assert all(opened.layer_list.item(r).checkState() == Qt.CheckState.Checked for r in range(4))
     # The map opens on the whole project, centred.
     full = opened.canvas.renderer.full_extent() if opened.canvas.renderer else None
     assert full is not None

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from qjgis.checks.engine import load_rules
 from qjgis.checks.findings import run_checks
+from qjgis.commands import Changes
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
 from tests.ui.gui.waiting import Emitted
@@ -62,7 +63,7 @@ def checked(window: MainWindow) -> MainWindow:
     assert window.store is not None
     with GpkgStore.open(window.store.path) as store:
         run_checks(store)
-    window.workbench.findings_dock.reload()
+    window.workbench.project.announce(Changes(tables=frozenset({"findings"})))
     return window
 
 
@@ -419,3 +420,22 @@ def test_settings_validate_at_the_field_and_undo(window: MainWindow) -> None:
     assert wb.action_undo.text() == "撤销 修改设置：人均标准（其他土地，m²）"
     wb.action_undo.trigger()
     assert window.store.settings()["area.per_person_other"] == 30.0
+
+
+def test_dock_filters_in_memory_agree_with_the_engines(window: MainWindow) -> None:
+    from qjgis.checks.findings import list_findings, village_codes
+    from ui.gui.docks.findings import filter_records
+
+    store = checked(window).store
+    assert operations.review_finding(
+        window.workbench.project, list_findings(store)[0].fid, "confirmed", "核实"
+    )
+    every = list_findings(store)
+    village = every[0].village_name
+    for rule in (None, "QJ-R001", "QJ-R003"):
+        for decision in (None, "pending", "confirmed", "exempted", "needs_review"):
+            for name in (None, village):
+                codes = set(village_codes(store, name)) if name else None
+                mine = filter_records(every, rule=rule, villages=codes, decision=decision)
+                theirs = list_findings(store, rule=rule, village=name, decision=decision)
+                assert [r.fid for r in mine] == [r.fid for r in theirs], (rule, decision, name)

@@ -69,12 +69,19 @@ def test_preview_and_encoding_change(qtbot: QtBot, window: MainWindow, survey: P
     assert dialog.crs_label.text().startswith("EPSG:4524")
     assert dialog.mapping.rowCount() >= 15
     assert dialog.import_button.isEnabled()
-    # The drop-down previews again at once, with the chosen encoding.
-    dialog.preview = None
+    # The drop-down previews again at once, with the chosen encoding: UTF-8 cannot decode
+    # this GBK file, and the engine says so (the preview empties, Import is disabled)...
     dialog.encoding.setCurrentIndex(dialog.encoding.findData("UTF-8"))
+    wait_until(lambda: dialog.preview_task is None)
+    assert dialog.preview is None and not dialog.import_button.isEnabled()
+    assert "UTF-8" in dialog.status.text() and "GBK" in dialog.status.text()
+    assert dialog.mapping.rowCount() == 0
+    # ... GB18030, a superset of GBK, decodes it to the same text.
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("GB18030"))
     previewed(qtbot, dialog)
-    assert dialog.encoding_label.text() == "UTF-8（手工指定）"
-    assert dialog.samples_label.text() != gbk_samples
+    assert dialog.encoding_label.text() == "GB18030（手工指定）"
+    assert dialog.samples_label.text() == gbk_samples
+    assert dialog.import_button.isEnabled()
     assert Path(window.store.path).read_bytes() == before  # a preview writes nothing
 
 

@@ -55,7 +55,7 @@ _ALLOWED_LATIN = {
     "parcels", "buildings", "villages", "households", "ASCII", "Latin", "PDF", "GIS", "WGS",
     "RFC", "NAME", "gbk", "import", "village", "town", "district",
     "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
-    "landuse", "basic", "farmland", "plan", "hazard", "zones", "points",
+    "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "HTML", "dBASE",
 }
 # fmt: on
 

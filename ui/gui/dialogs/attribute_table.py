@@ -45,6 +45,16 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
+def _order(
+    store: Any, table: str, sort: str | None, descending: bool, filters: list[Any]
+) -> np.ndarray:
+    if not filters and sort is None:
+        fids = contiguous_fids(store, table, descending=descending)
+        if fids is not None:
+            return fids
+    return ordered_fids(store, table, sort=sort, descending=descending, filters=filters)
+
+
 class PagedTableModel(QAbstractTableModel):
     failed = Signal(object)  # an error of the worker's query
     loaded = Signal()  # the rows of the current sort and filter are in
@@ -65,16 +75,12 @@ class PagedTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Order and filter the rows: at once when the table is in fid order without
-        gaps, else in SQL on a worker (its own connection); the view keeps the rows it
-        has until the new ones are in, so the window never waits for the sort."""
+        """Order and filter the rows on a worker (its own connection): in SQL, or the fid
+        range at once when the table is in fid order without gaps. The view keeps the
+        rows it has until the new ones are in, so the window never waits (a first count
+        of a large table on a cold disk takes seconds)."""
         self._generation += 1
         generation = self._generation
-        if not self.filters and self.sort_column is None:
-            fids = contiguous_fids(self.project.store, self.table, descending=self.descending)
-            if fids is not None:
-                self._set_fids(fids)
-                return
         table, sort, descending = self.table, self.sort_column, self.descending
         filters = list(self.filters)
         self.loading = True
@@ -90,9 +96,7 @@ class PagedTableModel(QAbstractTableModel):
 
         task = Task(
             title=t("table.sorting"),
-            run=lambda store, fb: ordered_fids(
-                store, table, sort=sort, descending=descending, filters=filters
-            ),
+            run=lambda store, fb: _order(store, table, sort, descending, filters),
             on_done=while_alive(self, done),
             on_error=while_alive(self, failed),
         )
@@ -231,7 +235,10 @@ class AttributeTableDialog(QDialog):
 
     def _count(self) -> None:
         assert self.model is not None
-        self.count_label.setText(t("table.count", n=f"{self.model.rowCount():,}"))
+        if self.model.loading:
+            self.count_label.setText(t("table.sorting"))
+        else:
+            self.count_label.setText(t("table.count", n=f"{self.model.rowCount():,}"))
 
     def apply_filter(self) -> None:
         assert self.model is not None

@@ -49,6 +49,31 @@ _ROOT = QModelIndex()
 _NEEDS_REVIEW = QBrush(QColor(255, 236, 179))
 
 
+def filter_records(
+    records: Sequence[FindingRecord],
+    *,
+    rule: str | None = None,
+    villages: set[str] | None = None,
+    decision: str | None = None,
+) -> list[FindingRecord]:
+    """The findings filters of `list_findings` (rule, village codes, decision or
+    needs-review), applied to records already read."""
+    out = []
+    for r in records:
+        if rule is not None and r.rule_id != rule:
+            continue
+        if villages is not None and r.village_code not in villages:
+            continue
+        if decision == "pending" and r.decision is not None:
+            continue
+        if decision == "needs_review" and not r.needs_review:
+            continue
+        if decision not in (None, "pending", "needs_review") and r.decision != decision:
+            continue
+        out.append(r)
+    return out
+
+
 class LazyRows(Sequence[FindingRow]):
     """The findings as rows in words, each worded when first shown: tens of thousands of
     findings filter at once, and only the rows on screen pay for their evidence's words.
@@ -188,6 +213,7 @@ class FindingsDock(QDockWidget):
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.doubleClicked.connect(self._double_clicked)
         self._all: list[FindingRecord] = []
+        self._records: list[FindingRecord] | None = None
         self._update_counts()
 
     # ------------------------------------------------------------ project
@@ -196,6 +222,7 @@ class FindingsDock(QDockWidget):
             self.project.changed.disconnect(self._project_changed)
         self.project = project
         self._holders = {}
+        self._records = None
         self.village_filter.blockSignals(True)
         self.village_filter.clear()
         self.village_filter.addItem(t("findings.all_villages"), None)
@@ -210,6 +237,7 @@ class FindingsDock(QDockWidget):
         if changes.layers:
             self._holders = {}  # an import may rename holders
         if "findings" in changes.tables or changes.layers:
+            self._records = None
             self.reload()
 
     # ------------------------------------------------------------ filters
@@ -241,16 +269,23 @@ class FindingsDock(QDockWidget):
             self._apply_text()
             return
         selected = self.selected_fid()
-        records = operations.findings(
-            self.project,
+        if self._records is None:
+            # All open findings read once per change; the filters then run in memory.
+            self._records = operations.findings(self.project)
+        self._all = filter_records(
+            self._records,
             rule=self.rule_filter.currentData(),
-            village=self.village_filter.currentData(),
+            villages=self._village_codes(self.village_filter.currentData()),
             decision=self.decision_filter.currentData(),
         )
-        self._all = records
         self._apply_text()
         if selected is not None:
             self.select_fid(selected, emit=False)
+
+    def _village_codes(self, village: str | None) -> set[str] | None:
+        if village is None or self.project is None:
+            return None
+        return set(operations.village_codes(self.project, village))
 
     def _holder_of(self, fid: int) -> str | None:
         if self.project is None:

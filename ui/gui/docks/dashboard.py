@@ -1,0 +1,199 @@
+"""统计: progress of the campaign per district, town or village. Ruins by disposition
+(overdue marked in red), renovations by state, the monthly trend, and the table of
+every figure with yuan approved and paid and 一户多宅 handled against open. A click on
+a village's bar zooms the map there and lists its cases; charts export as PNG, the
+table as XLSX."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qjgis.cases.model import Disposition, RenovationState
+from qjgis.cases.stats import stat_name
+from qjgis.commands import Changes
+from qjgis.errors import QjgisError
+from ui.gui import case_operations as ops
+from ui.gui.charts import PALETTE, Chart, Series
+from ui.gui.docks.cases import CASE_TABLES
+from ui.gui.project import OpenProject
+from ui.presenters.words import t
+from ui.texts import stat_column, value_text
+
+LEVELS = ("village", "town", "district")
+RUIN_KEYS = ["ruin_undisposed"] + [f"ruin_{stat_name(d)}" for d in Disposition]
+RENOVATION_KEYS = [
+    f"renovation_state_{stat_name(s)}"
+    for s in RenovationState
+    if s is not RenovationState.CANCELLED
+]
+
+
+class DashboardDock(QDockWidget):
+    villageActivated = Signal(str)  # a village code: zoom there, list its cases
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(t("dash.title"), parent)
+        self.setObjectName("dock_dashboard")
+        self.project: OpenProject | None = None
+        self.rows: list[dict[str, Any]] = []
+        self.columns: list[tuple[str, str]] = []
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        self.level = QComboBox(body)
+        self.level.setObjectName("combo_dash_level")
+        for level in LEVELS:
+            self.level.addItem(value_text(level, "level"), level)
+        self.level.currentIndexChanged.connect(lambda _i: self.refresh())
+        bar.addWidget(self.level)
+        bar.addStretch(1)
+        self.png_button = QPushButton(t("dash.export_png"), body)
+        self.png_button.setObjectName("button_dash_png")
+        self.png_button.clicked.connect(self._choose_png)
+        self.xlsx_button = QPushButton(t("dash.export_xlsx"), body)
+        self.xlsx_button.setObjectName("button_dash_xlsx")
+        self.xlsx_button.clicked.connect(self._choose_xlsx)
+        bar.addWidget(self.png_button)
+        bar.addWidget(self.xlsx_button)
+        layout.addLayout(bar)
+        self.tabs = QTabWidget(body)
+        self.ruins = Chart(t("dash.ruins"))
+        self.ruins.setObjectName("chart_ruins")
+        self.renovations = Chart(t("dash.renovations"))
+        self.renovations.setObjectName("chart_renovations")
+        self.trend = Chart(t("dash.trend"), lines=True)
+        self.trend.setObjectName("chart_trend")
+        self.table = QTableWidget(body)
+        self.table.setObjectName("table_dashboard")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.tabs.addTab(self.ruins, t("dash.tab_ruins"))
+        self.tabs.addTab(self.renovations, t("dash.tab_renovations"))
+        self.tabs.addTab(self.trend, t("dash.tab_trend"))
+        self.tabs.addTab(self.table, t("dash.tab_table"))
+        layout.addWidget(self.tabs, 1)
+        self.setWidget(body)
+        for chart in (self.ruins, self.renovations):
+            chart.barClicked.connect(self._bar)
+
+    def set_project(self, project: OpenProject | None) -> None:
+        if self.project is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.project.changed.disconnect(self._changed)
+        self.project = project
+        if project is not None:
+            project.changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if (CASE_TABLES | {"findings"}) & changes.tables and self.isVisible():
+            self.refresh()
+
+    def current_level(self) -> str:
+        return str(self.level.currentData())
+
+    def refresh(self) -> None:
+        self.rows = []
+        if self.project is None:
+            for chart in (self.ruins, self.renovations, self.trend):
+                chart.set_data([], [])
+            self.table.setRowCount(0)
+            return
+        self.rows = ops.dashboard_rows(self.project, self.current_level(), dt.date.today())
+        names = [r.get("name") or r.get("code") or t("dash.unknown") for r in self.rows]
+        ruin = [Series(stat_column(k), tuple(float(r[k]) for r in self.rows), PALETTE[i])
+                for i, k in enumerate(RUIN_KEYS)]  # fmt: skip
+        self.ruins.set_data(names, ruin, [int(r["overdue"]) for r in self.rows])
+        reno = [Series(stat_column(k), tuple(float(r[k]) for r in self.rows), PALETTE[i + 1])
+                for i, k in enumerate(RENOVATION_KEYS)]  # fmt: skip
+        self.renovations.set_data(names, reno)
+        trend = ops.dashboard_trend(self.project)
+        self.trend.set_data(
+            [m["month"] for m in trend],
+            [
+                Series(t("dash.opened"), tuple(float(m["opened"]) for m in trend), PALETTE[1]),
+                Series(t("dash.closed"), tuple(float(m["closed"]) for m in trend), PALETTE[3]),
+                Series(t("dash.open_at_end"), tuple(float(m["open_at_end"]) for m in trend),
+                       PALETTE[2]),
+            ],
+        )  # fmt: skip
+        keys = (
+            ["name", "code", *[k for k in self.rows[0] if k not in ("level", "name", "code")]]
+            if self.rows
+            else []
+        )
+        self.columns = [
+            (
+                k,
+                t(f"dash.col_{k}")
+                if k in ("name", "code", "mh_handled", "mh_open", "town_code")
+                else stat_column(k),
+            )
+            for k in keys
+        ]
+        self.table.setColumnCount(len(self.columns))
+        self.table.setHorizontalHeaderLabels([h for _, h in self.columns])
+        self.table.setRowCount(len(self.rows))
+        for i, r in enumerate(self.rows):
+            for j, (k, _h) in enumerate(self.columns):
+                v = r.get(k)
+                text = f"{v:,.0f}" if isinstance(v, float) else ("" if v is None else str(v))
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def _bar(self, index: int) -> None:
+        if self.current_level() != "village" or not 0 <= index < len(self.rows):
+            return
+        code = self.rows[index].get("code")
+        if code:
+            self.villageActivated.emit(str(code))
+
+    # ------------------------------------------------------------ export
+    def current_chart(self) -> Chart:
+        w = self.tabs.currentWidget()
+        return w if isinstance(w, Chart) else self.ruins
+
+    def _choose_png(self) -> None:
+        out, _ = QFileDialog.getSaveFileName(self, t("dash.export_png"), "统计.png", "PNG (*.png)")
+        if out:
+            self.export_png(out)
+
+    def _choose_xlsx(self) -> None:
+        out, _ = QFileDialog.getSaveFileName(
+            self, t("dash.export_xlsx"), "统计.xlsx", "Excel (*.xlsx)"
+        )
+        if out:
+            self.export_xlsx(out)
+
+    def export_png(self, out: str | Path, chart: Chart | None = None) -> Path | None:
+        try:
+            return (chart or self.current_chart()).save_png(out)
+        except OSError as exc:
+            ops.show_error(self, exc)
+            return None
+
+    def export_xlsx(self, out: str | Path) -> Path | None:
+        from qjgis.tables import write_table
+
+        try:
+            return write_table(self.rows, self.columns, out, "xlsx", sheet=t("dash.title"))
+        except (QjgisError, OSError) as exc:
+            ops.show_error(self, exc)
+            return None
