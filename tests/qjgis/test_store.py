@@ -951,7 +951,7 @@ def test_schema5_project_gains_the_register_columns(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with GpkgStore.open(path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 6
+        assert store.schema_version == schema.SCHEMA_VERSION == 7
         assert store.read_table("households", ["household_no", "declared_size"])[
             "declared_size"
         ].tolist() == [None]
