@@ -11,15 +11,17 @@ the operations, never through the store directly.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from qjgis import commands
+from qjgis import commands, schema
 from qjgis.commands import Changes, Command
+from qjgis.settings import SPECS
 from qjgis.store import GpkgStore
 from ui.gui.tasks import TaskManager
 from ui.presenters.words import t
@@ -75,6 +77,11 @@ class OpenProject(QObject):
     changed = Signal(object)  # qjgis.commands.Changes
     failed = Signal(object)  # an exception from an undo or redo, for the window to show
     userChanged = Signal()
+    #: someone else (another desk, the CLI) changed the file; True: the file was replaced
+    outsideChanged = Signal(bool)
+
+    #: how often the file is asked whether someone else changed it (a PRAGMA and a stat)
+    WATCH_MS = 1000
 
     def __init__(self, store: GpkgStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,15 +90,62 @@ class OpenProject(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undo_stack")
         self.tasks = TaskManager(self.path, self)
+        # Our own tasks write on their own connections, which SQLite counts as another
+        # writer: what they commit is announced by them, so the stamp moves on with them.
+        self._stamp = store.change_stamp()
+        self.tasks.finished.connect(lambda _task: self._take_stamp())
+        self._watch = QTimer(self)
+        self._watch.setObjectName("project_watch")
+        self._watch.setInterval(self.WATCH_MS)
+        self._watch.timeout.connect(self.check_outside)
+        self._watch.start()
 
     @classmethod
     def open(cls, path: str, parent: QObject | None = None) -> OpenProject:
         return cls(GpkgStore.open(path), parent)
 
     def close(self) -> None:
+        self._watch.stop()
         self.tasks.shutdown()
         self.undo_stack.clear()
         self.store.close()
+
+    # ------------------------------------------------------------ others' changes
+    def _take_stamp(self) -> None:
+        try:
+            self._stamp = self.store.change_stamp()
+            self.store.changed_outside()  # the store's own stamp (and settings cache) too
+        except sqlite3.ProgrammingError:  # a task ended after its project was closed
+            self._watch.stop()
+
+    def check_outside(self) -> bool:
+        """Whether another program changed or replaced the file since we last looked.
+
+        A change refreshes every view (the map, findings, cases: what changed is not
+        known); a replaced file is the window's to reopen. While one of our tasks runs
+        its commits are not someone else's, so nothing is asked.
+        """
+        if self.tasks.running:
+            return False
+        try:
+            now = self.store.change_stamp()
+        except sqlite3.ProgrammingError:  # closed under us: the window is closing it
+            self._watch.stop()
+            return False
+        if now == self._stamp:
+            return False
+        replaced = now[1] != self._stamp[1]
+        self._take_stamp()
+        if not replaced:
+            self.changed.emit(
+                Changes(
+                    settings=frozenset(spec.key for spec in SPECS),
+                    layers=frozenset(("villages", "parcels", "buildings")),
+                    tables=frozenset(schema.TABLE_BY_NAME),
+                )
+            )
+        self.outsideChanged.emit(replaced)
+        return True
 
     # ------------------------------------------------------------ commands
     def apply(self, command: Command, text: str) -> Changes:

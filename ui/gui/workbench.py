@@ -252,6 +252,7 @@ class Workbench(QObject):
         self.project.changed.connect(self._changed)
         self.project.failed.connect(lambda exc: operations.show_error(self.window, exc))
         self.project.userChanged.connect(self._show_user)
+        self.project.outsideChanged.connect(self._outside_changed)
         self.project.tasks.refused.connect(
             lambda text: self.window.statusBar().showMessage(text, 10000)
         )
@@ -271,6 +272,7 @@ class Workbench(QObject):
 
     def _closing(self) -> None:
         if self.project is not None:
+            self.project._watch.stop()  # the store closes next: nothing more to ask it
             self.project.tasks.shutdown()
         for dialog in self.dialogs:
             dialog.close()
@@ -301,6 +303,16 @@ class Workbench(QObject):
         self.themes.changed(changes)
         if "user.name" in changes.settings or "user.role" in changes.settings:
             self._show_user()
+
+    def _outside_changed(self, replaced: bool) -> None:
+        """Another desk or the command line wrote the file: show what it holds now."""
+        if replaced:
+            # Our connection still reads the file that was replaced: open the new one.
+            path = self.window.project_path
+            if path is not None and self.window.open_project(path):
+                self.window.statusBar().showMessage(t("project.replaced_outside"), 15000)
+            return
+        self.window.statusBar().showMessage(t("project.changed_outside"), 15000)
 
     def _show_user(self) -> None:
         if self.project is None:

@@ -6,6 +6,14 @@ from __future__ import annotations
 
 #: code -> (Chinese, English)
 TEXTS: dict[str, tuple[str, str]] = {
+    "project.changed_outside": (
+        "另一程序（其他工作站或命令行）修改了本项目，已按新内容刷新",
+        "Another program (another desk or the command line) changed the project; refreshed",
+    ),
+    "project.replaced_outside": (
+        "项目文件已被另一文件替换，已重新打开",
+        "The project file was replaced by another; reopened",
+    ),
     "err.unknown_household": (
         "项目中没有户号为 {household} 的户",
         "no household {household} in this project",
