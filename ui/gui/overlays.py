@@ -38,6 +38,10 @@ SEVERITY_COLORS: dict[str, QColor] = {
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_COLORS)}
 
 
+#: Above this many outlines in view they are drawn as one-pixel lines, unsmoothed.
+MANY_OUTLINES = 500
+
+
 class FindingsLayer(QWidget):
     def __init__(self, canvas: MapCanvas) -> None:
         super().__init__(canvas)
@@ -84,22 +88,30 @@ class FindingsLayer(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._geoms:
             return
+        view = self.canvas.transform()
+        x0, y0, x1, y1 = view.extent
+        shown = {}
+        for severity, geoms in self._geoms.items():
+            b = self._bounds[severity]
+            inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
+            if inside.any():
+                shown[severity] = geoms[inside]
+        # Thousands of outlines in view (district scale): wide antialiased pens are Qt's
+        # slow path, most of a second on the GUI thread at 100,000 parcels.
+        many = sum(len(g) for g in shown.values()) > MANY_OUTLINES
         painter = QPainter(self)
         try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            if not many:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            view = self.canvas.transform()
-            x0, y0, x1, y1 = view.extent
             for severity, color in SEVERITY_COLORS.items():
-                geoms = self._geoms.get(severity)
+                geoms = shown.get(severity)
                 if geoms is None:
                     continue
-                b = self._bounds[severity]
-                shown = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
-                if not shown.any():
-                    continue
-                painter.setPen(QPen(color, 2.2))
-                painter.drawPath(polygons_to_path(geoms[shown], view))
+                pen = QPen(color, 0.0 if many else 2.2)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.drawPath(polygons_to_path(geoms, view))
         finally:
             painter.end()
 

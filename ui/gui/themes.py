@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
+import shapely
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from ui.gui.workbench import Workbench
 
 
+#: Above this many themed buildings in view they are outlined with one-pixel lines, unsmoothed.
+MANY_FEATURES = 500
+
+
 class ThemeLayer(QWidget):
     def __init__(self, canvas: MapCanvas) -> None:
         super().__init__(canvas)
@@ -40,6 +45,7 @@ class ThemeLayer(QWidget):
         self.colours: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         self._geoms: dict[str, np.ndarray] = {}
+        self._bounds: dict[str, np.ndarray] = {}
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)
         canvas.extentChanged.connect(self.update)
@@ -67,22 +73,36 @@ class ThemeLayer(QWidget):
                 pick = cats == cat
                 if pick.any():
                     self._geoms[cat] = geoms[pick]
+        self._bounds = {cat: shapely.bounds(g) for cat, g in self._geoms.items()}
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.colours:
             return
+        x0, y0, x1, y1 = self.canvas.extent()
+        shown: dict[str, np.ndarray] = {}
+        for cat, geoms in self._geoms.items():
+            b = self._bounds[cat]
+            inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
+            if inside.any():
+                shown[cat] = geoms[inside]
+        # Thousands of buildings in view (district scale): wide antialiased pens are Qt's
+        # slow path, a second of drawing on the GUI thread at 100,000 parcels.
+        many = sum(len(g) for g in shown.values()) > MANY_FEATURES
         painter = QPainter(self)
         try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            if not many:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             view = self.canvas.transform()
             # drawn in reverse legend order, so the first row (overdue) ends on top
             for cat in reversed(list(self.colours)):
-                geoms = self._geoms.get(cat)
+                geoms = shown.get(cat)
                 if geoms is None:
                     continue
                 colour = QColor(self.colours[cat])
-                painter.setPen(QPen(colour.darker(160), 2.0))
+                pen = QPen(colour.darker(160), 0.0 if many else 2.0)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
                 fill = QColor(colour)
                 fill.setAlpha(200)
                 painter.setBrush(fill)
