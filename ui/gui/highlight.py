@@ -22,6 +22,32 @@ HIGHLIGHT_FILL = QColor(0, 200, 255, 70)
 HALO = QColor(255, 255, 255, 220)
 
 
+#: Above this many outlines in view they are drawn as one-pixel lines, unsmoothed: wide
+#: antialiased pens are Qt's slow path (most of a second on the GUI thread at district scale).
+MANY_OUTLINES = 500
+
+
+def in_view(
+    groups: dict[str, np.ndarray], bounds: dict[str, np.ndarray], extent: tuple[float, ...]
+) -> tuple[dict[str, np.ndarray], bool]:
+    """The geometries of each group whose bounds meet `extent`, and whether they are many."""
+    x0, y0, x1, y1 = extent
+    shown = {}
+    for key, geoms in groups.items():
+        b = bounds[key]
+        inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
+        if inside.any():
+            shown[key] = geoms[inside]
+    return shown, sum(len(g) for g in shown.values()) > MANY_OUTLINES
+
+
+def outline_pen(color: QColor, width: float, many: bool) -> QPen:
+    """`width` px, or a one-pixel line when many outlines are in view; cosmetic either way."""
+    pen = QPen(color, 0.0 if many else width)
+    pen.setCosmetic(True)
+    return pen
+
+
 class HighlightLayer(QWidget):
     def __init__(self, canvas: MapCanvas) -> None:
         super().__init__(canvas)

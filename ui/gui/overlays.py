@@ -25,7 +25,7 @@ from layers.style import (
     VILLAGE_FILL,
     VILLAGE_OUTLINE,
 )
-from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN
+from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN, in_view, outline_pen
 from ui.gui.map_canvas import MapCanvas
 from ui.presenters.words import t, t_or
 
@@ -36,10 +36,6 @@ SEVERITY_COLORS: dict[str, QColor] = {
     "error": QColor(200, 0, 170),  # magenta: red already marks dangerous houses
 }
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_COLORS)}
-
-
-#: Above this many outlines in view they are drawn as one-pixel lines, unsmoothed.
-MANY_OUTLINES = 500
 
 
 class FindingsLayer(QWidget):
@@ -89,16 +85,7 @@ class FindingsLayer(QWidget):
         if not self._geoms:
             return
         view = self.canvas.transform()
-        x0, y0, x1, y1 = view.extent
-        shown = {}
-        for severity, geoms in self._geoms.items():
-            b = self._bounds[severity]
-            inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
-            if inside.any():
-                shown[severity] = geoms[inside]
-        # Thousands of outlines in view (district scale): wide antialiased pens are Qt's
-        # slow path, most of a second on the GUI thread at 100,000 parcels.
-        many = sum(len(g) for g in shown.values()) > MANY_OUTLINES
+        shown, many = in_view(self._geoms, self._bounds, view.extent)
         painter = QPainter(self)
         try:
             if not many:
@@ -108,9 +95,7 @@ class FindingsLayer(QWidget):
                 geoms = shown.get(severity)
                 if geoms is None:
                     continue
-                pen = QPen(color, 0.0 if many else 2.2)
-                pen.setCosmetic(True)
-                painter.setPen(pen)
+                painter.setPen(outline_pen(color, 2.2, many))
                 painter.drawPath(polygons_to_path(geoms, view))
         finally:
             painter.end()

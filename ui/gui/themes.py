@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
 
 from layers.renderer import polygons_to_path
@@ -20,6 +20,7 @@ from qjgis.cases import themes
 from qjgis.cases.themes import THEMES
 from qjgis.commands import Changes, SetSettings
 from qjgis.errors import QjgisError
+from ui.gui.highlight import in_view, outline_pen
 from ui.gui.map_canvas import MapCanvas
 from ui.gui.operations import show_error
 from ui.gui.project import OpenProject, TaskBusy
@@ -27,10 +28,6 @@ from ui.presenters.words import t
 
 if TYPE_CHECKING:
     from ui.gui.workbench import Workbench
-
-
-#: Above this many themed buildings in view they are outlined with one-pixel lines, unsmoothed.
-MANY_FEATURES = 500
 
 
 class ThemeLayer(QWidget):
@@ -79,16 +76,7 @@ class ThemeLayer(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.colours:
             return
-        x0, y0, x1, y1 = self.canvas.extent()
-        shown: dict[str, np.ndarray] = {}
-        for cat, geoms in self._geoms.items():
-            b = self._bounds[cat]
-            inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
-            if inside.any():
-                shown[cat] = geoms[inside]
-        # Thousands of buildings in view (district scale): wide antialiased pens are Qt's
-        # slow path, a second of drawing on the GUI thread at 100,000 parcels.
-        many = sum(len(g) for g in shown.values()) > MANY_FEATURES
+        shown, many = in_view(self._geoms, self._bounds, self.canvas.extent())
         painter = QPainter(self)
         try:
             if not many:
@@ -100,9 +88,7 @@ class ThemeLayer(QWidget):
                 if geoms is None:
                     continue
                 colour = QColor(self.colours[cat])
-                pen = QPen(colour.darker(160), 0.0 if many else 2.0)
-                pen.setCosmetic(True)
-                painter.setPen(pen)
+                painter.setPen(outline_pen(colour.darker(160), 2.0, many))
                 fill = QColor(colour)
                 fill.setAlpha(200)
                 painter.setBrush(fill)
