@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -288,6 +289,38 @@ def _python_values(arr: Any) -> list[Any]:
     if a.dtype.kind == "b":
         return a.astype(int).tolist()
     return a.tolist()
+
+
+#: rows per multi-row INSERT: past a few hundred the statement text grows and nothing is won
+_ROWS_PER_INSERT = 500
+
+
+def insert_many(conn: sqlite3.Connection, head: str, columns: Sequence[Sequence[Any]]) -> None:
+    """`head` ("INSERT INTO t (a, b)") with the rows of the aligned `columns`, several
+    hundred rows per statement.
+
+    sqlite3's `executemany` resets, binds and steps its statement once per row, and that
+    per-row overhead (not SQLite's own work) was most of a register's write: 70,564
+    members took 0.17 s that way and 0.11 s as multi-row VALUES (docs/benchmarks.md).
+    """
+    if not columns:
+        return
+    width = len(columns)
+    n = len(columns[0])
+    if n == 0:
+        return
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(_ROWS_PER_INSERT, limit // width))
+    row = "(" + ", ".join("?" * width) + ")"
+    flat = list(itertools.chain.from_iterable(zip(*columns, strict=True)))
+    step = per * width
+    whole = n // per * step
+    if whole:
+        sql = f"{head} VALUES " + ", ".join([row] * per)
+        for start in range(0, whole, step):
+            conn.execute(sql, flat[start : start + step])
+    if whole < len(flat):
+        conn.execute(f"{head} VALUES " + ", ".join([row] * (n % per)), flat[whole:])
 
 
 def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
@@ -1014,12 +1047,8 @@ class GpkgStore:
         start = self.next_fid(conn, table)
         fids = np.arange(start, start + n, dtype=np.int64)
         values = [_python_values(columns[c]) for c in names]
-        placeholders = ", ".join("?" * (len(names) + 1))
         quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
-        conn.executemany(
-            f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})',
-            zip(fids.tolist(), *values, strict=True),
-        )
+        insert_many(conn, f'INSERT INTO "{table}" ({quoted})', [fids.tolist(), *values])
         return fids
 
     def insert_features(
@@ -1050,10 +1079,8 @@ class GpkgStore:
         trigger = f"rtree_{layer}_geom_insert"
         conn.execute(f"DROP TRIGGER {trigger}")
         quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
-        placeholders = ", ".join("?" * (len(names) + 2))
-        conn.executemany(
-            f'INSERT INTO "{layer}" ({quoted}) VALUES ({placeholders})',
-            zip(fids.tolist(), blobs.tolist(), *values, strict=True),
+        insert_many(
+            conn, f'INSERT INTO "{layer}" ({quoted})', [fids.tolist(), blobs.tolist(), *values]
         )
         keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         if rtree:
