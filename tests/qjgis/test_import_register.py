@@ -374,3 +374,24 @@ def test_a_saved_mapping_is_offered_again_for_a_layer(tmp_path: Path) -> None:
     assert "mapping_batch" not in plain
     assert r2["mapping_batch"] == r1["batch_id"]
     assert r2["mapping"]["fields"] == {"BM": "code", "MC": "name"}
+
+
+# ------------------------------------------------------------ point 9: the fast paths
+def test_stripping_and_placeholders_agree_with_the_plain_rule() -> None:
+    """The register's C-level fast paths (strip only columns that need it, placeholders
+    by a set of spellings) give what stripping and upper-casing every value gives."""
+    from qjgis.io import register
+
+    cells = ["王一", " 王二", "王三\u3000", "\t", "n/a", "Null", "nan", "无", "N", "Nn", "#n/A",
+             None, "——", "...", "户主 ", "500110"]  # fmt: skip
+    values = np.array(cells, dtype=object)
+    plain = [(v.strip() or None) if isinstance(v, str) else v for v in cells]
+    assert register.stripped(values).tolist() == plain
+    assert register.stripped(values, True).tolist() == plain
+    clean = np.array(["王一", "户主", None], dtype=object)
+    assert register.stripped(clean, True) is clean  # nothing to strip: not copied
+    expected = [v is not None and v.upper() in register.PLACEHOLDERS for v in plain]
+    assert register._placeholder(np.array(plain, dtype=object)).tolist() == expected
+    assert sum(expected) == 8
+    mixed = np.array([1.0, "null", None, 7], dtype=object)  # numbers are never placeholders
+    assert register._placeholder(mixed).tolist() == [False, True, False, False]
