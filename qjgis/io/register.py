@@ -592,9 +592,9 @@ def household_keys(
     if relation is None:
         head = own != None  # noqa: E711
     else:
-        rel = relation.copy()
-        rel[rel == None] = ""  # noqa: E711
-        head = np.isin(rel.astype(str), sorted(HEAD_RELATIONS))
+        # a set lookup per value in C (map); None and numbers are no head
+        found = map(HEAD_RELATIONS.__contains__, relation.tolist())
+        head = np.fromiter(found, dtype=bool, count=len(relation))
     if (own != None).all():  # noqa: E711  every row keyed: nothing to carry down
         return own.copy(), np.asarray(head, dtype=bool), np.zeros(n, dtype=bool)
     keys = np.empty(n, dtype=object)
