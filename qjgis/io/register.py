@@ -51,6 +51,11 @@ QjgisError.register(
             "{path}: the register has a header (row {row}) but no data rows "
             "({skipped} placeholder rows skipped); nothing imported"
         ),
+        "register_is_form": (
+            "{path}: a form, not a register: under its header (row {row}) no member is "
+            "listed, and rows {rows} are other parts of the form (cells merged across "
+            "its columns); nothing imported"
+        ),
     }
 )
 
@@ -104,9 +109,17 @@ def read_table(
             if found is None:
                 continue
             at, header, used = found
-            header, columns, rows, text = _columns(header, sheet.rows[at + 1 :])
+            body = sheet.rows[at + 1 :]
+            form = _form_rows(sheet, at, len(header))
+            if form:  # a form's other sections are no rows of its table: blanked, named
+                body = list(body)
+                for r in form:
+                    body[r - at - 1] = []
+            header, columns, rows, text = _columns(header, body)
             rows += at + 1
             facts: dict[str, Any] = {"header_row": at + 1, "header_rows": used}
+            if form:
+                facts["form_rows"] = [r + 1 for r in form]
             if sheet.name is not None:
                 facts["sheet"] = sheet.name
             if sheet.encoding is not None:
@@ -210,6 +223,33 @@ def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
                     names[c] = above[c]
                     used.add(at)
     return names, sorted(used)
+
+
+def _form_rows(sheet: _Sheet, at: int, width: int) -> list[int]:
+    """The 0-based rows under the header (row `at`) that are other parts of a printed
+    form, not rows of its table: rows with content covered by a merged cell that spans
+    more than one of the header's columns (调查记事, 调查员/日期 boxes under a
+    承包方调查表's member table). A table's own cells may be merged across the sheet
+    columns one header title spans, or down across rows (a 户号 over a household's
+    members), but never across two titles."""
+    if not sheet.merged:
+        return []
+    field_of = list(range(max(width, 1)))  # the header title each sheet column is under
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= at <= r1:
+            for c in range(c0, min(c1 + 1, len(field_of))):
+                field_of[c] = c0
+    covered: set[int] = set()
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= at:
+            continue
+        fields = {field_of[c] if c < len(field_of) else c for c in range(c0, c1 + 1)}
+        if len(fields) > 1:
+            covered.update(range(r0, r1 + 1))
+    return [
+        r for r in sorted(covered)
+        if r < len(sheet.rows) and any(v not in ("", None) for v in sheet.rows[r])
+    ]  # fmt: skip
 
 
 def _names(cells: list[Any]) -> list[str]:
@@ -374,10 +414,14 @@ def import_register(
     cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
     sha = file_hash([path])
+    form_rows = facts.pop("form_rows", [])
     report.info = {
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
         **facts, "mapping": mapping.as_dict(), "columns": len(names),
     }  # fmt: skip
+    if form_rows:
+        report.issue("row_form", np.array(form_rows) - 1, None)
+        report.info["form_rows"] = len(form_rows)
     if refusal is not None:
         column = str(refusal.params["column"])
         group = [column] if column != "name" else ["name", "head_name"]
@@ -404,13 +448,23 @@ def import_register(
         n = len(keep)
     if n == 0:
         skipped = int(report.info.get("skipped_rows", 0))
+        shown = ", ".join(map(str, form_rows[:10])) + (" …" if len(form_rows) > 10 else "")
         if not dry_run:
+            if form_rows:
+                raise QjgisError(
+                    "register_is_form", path=source, row=facts["header_row"], rows=shown
+                )
             raise QjgisError(
                 "register_empty", path=source, row=facts["header_row"], skipped=skipped
             )
-        report.warnings.append(
-            {"code": "register_empty", "row": facts["header_row"], "skipped": skipped}
-        )
+        if form_rows:
+            report.warnings.append(
+                {"code": "register_is_form", "row": facts["header_row"], "rows": shown}
+            )
+        else:
+            report.warnings.append(
+                {"code": "register_empty", "row": facts["header_row"], "skipped": skipped}
+            )
         report.info["dry_run"] = True
         return report.as_dict()
     if "name" not in values:  # a register of heads named by 户主姓名 only

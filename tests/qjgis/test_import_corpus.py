@@ -774,3 +774,25 @@ def test_point7_datav_and_amap_boundaries_map_adcode_and_name_by_their_profile(
     guess = mapping_mod.detect("villages", ["adcode", "name", "pop"])
     assert guess.targets() == {"code": "adcode", "name": "name"}
     assert guess.confidence == {"adcode": 0.9, "name": 0.6} and guess.profile is None
+
+
+def test_a_contract_survey_form_is_refused_as_a_form_not_read_as_households(
+    tmp_path: Path,
+) -> None:
+    """承包方调查表.xls is one contractor's printed form: a member table (row 13) left
+    blank, then the 调查记事 and 调查员/日期 boxes, whose labels sit in cells merged
+    across the table's columns. They are no households: the import is refused whole,
+    naming the form's rows, the project unchanged; the dry run says the same."""
+    assert CORPUS is not None
+    source = _copy(CORPUS / "gaufung-tdqqs" / "承包方调查表.xls", tmp_path)
+    project, digest = _project(tmp_path)
+    error = _refused(project, "households", source)
+    assert error.code == "register_is_form"
+    assert (error.params["row"], error.params["rows"]) == (13, "33, 40, 41, 46")
+    assert file_sha256(project) == digest
+    with GpkgStore.open(project) as store:
+        dry = importer.import_layer(store, "households", str(source), dry_run=True)
+    assert "households" not in dry and dry["counts"]["read"] == 0
+    assert [w["code"] for w in dry["warnings"]] == ["register_is_form"]
+    assert [r["row"] for r in dry["issues"]["row_form"]["rows"]] == [33, 40, 41, 46]
+    assert file_sha256(project) == digest

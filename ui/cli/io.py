@@ -146,6 +146,10 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(
                 texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
             )
+        elif w["code"] == "register_is_form":
+            lines.append(
+                texts.label("io.warn_register_is_form").format(row=w["row"], rows=w["rows"])
+            )
     missing = report.get("required_missing", [])
     for entry in missing:
         lines.append(
