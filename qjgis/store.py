@@ -957,7 +957,11 @@ class GpkgStore:
             cols = self._columns(t, columns)
             plans[table] = (cols, t.types, geometry)
         found: dict[str, LayerData | None] = dict.fromkeys(plans)
-        if not self._conn.in_transaction:
+        # Not through GDAL while the file is in WAL mode (another program, e.g. QGIS
+        # editing, keeps it so): two copies of SQLite in one process clobber each
+        # other's `-shm` (wrong counts, SIGBUS; docs/reliability.md).
+        wal = self._conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+        if not self._conn.in_transaction and not wal:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
 
             def size(name: str) -> int:  # the largest fid: no count(*) scan
