@@ -426,3 +426,29 @@ def test_cells_merged_across_titles_are_no_rows_cells_merged_under_one_title_are
     assert members["name"].tolist() == ["王一", "王二", "李三"]
     assert [x["row"] for x in r["issues"]["row_form"]["rows"]] == [2, 5]
     assert "row_placeholder" not in r["issues"] and "household_no_missing" not in r["issues"]
+
+
+@pytest.mark.parametrize("numbers", [False, True])
+def test_values_with_blanks_around_them_are_stored_stripped(tmp_path: Path, numbers: bool) -> None:
+    """A sheet of text with a blank around one value (the sheet-wide 'nothing to strip'
+    check fails, each mapped column is looked at), and a sheet with a number column (the
+    text columns are told one by one): the values are stored stripped, a blank-only
+    relation is empty, and the head is still found."""
+    size = 2 if numbers else "2"
+    src = xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["户号", "姓名", "身份证号", "与户主关系", "家庭人口"],
+            ["H1 ", " 王一", pid(1), "户主\u3000", size],
+            ["H1", "王二", pid(2), " ", size],
+        ],
+    )
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        importer.import_layer(store, "households", str(src))
+        hh = store.read_table("households", ["household_no", "head_name", "declared_size"])
+        members = store.read_table("members", ["household_no", "name", "relation"])
+    assert hh["household_no"].tolist() == ["H1"] and hh["head_name"].tolist() == ["王一"]
+    assert hh["declared_size"].tolist() == [2]
+    assert members["name"].tolist() == ["王一", "王二"]
+    assert members["relation"].tolist() == ["户主", None]
+    assert members["household_no"].tolist() == ["H1", "H1"]
