@@ -604,13 +604,13 @@ def _convert(
                 converted = raw_values.copy()
             else:
                 converted = np.array([_cell_text(v) for v in raw_values], dtype=object)
-            if tgt in _IDENTITY:
-                converted[_placeholder(converted)] = None
+            if tgt in _IDENTITY:  # text as written or by _cell_text: str and None
+                converted[_placeholder(converted, True)] = None
             bad = np.zeros(n, dtype=bool)
         else:
             converted, bad = importer.convert(tgt, raw_values, strings=text)
-            if tgt in _IDENTITY:
-                converted[_placeholder(converted)] = None
+            if tgt in _IDENTITY:  # a name: text target, str and None
+                converted[_placeholder(converted, True)] = None
         values[tgt] = converted
         if bad.any():
             invalid[src] = bad
@@ -626,12 +626,12 @@ def _spellings(word: str) -> set[str]:
 _PLACEHOLDER_SPELLINGS = frozenset(s for w in PLACEHOLDERS for s in _spellings(w))
 
 
-def _placeholder(values: np.ndarray) -> np.ndarray:
+def _placeholder(values: np.ndarray, text: bool | None = None) -> np.ndarray:
     """Which values are placeholders (N, NULL, /, 无 ...). Text, stripped as `_convert`
     gives it, is looked up in a set of every spelling, in C (map); other values by
-    their text."""
+    their text. `text`: whether the values are known to be text and None."""
     cells = values.tolist()
-    if _TEXT_TYPES.issuperset(map(type, cells)):
+    if text or (text is None and _TEXT_TYPES.issuperset(map(type, cells))):
         found = map(_PLACEHOLDER_SPELLINGS.__contains__, cells)
         return np.fromiter(found, dtype=bool, count=len(cells))
     return np.array(
