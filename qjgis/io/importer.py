@@ -22,6 +22,7 @@ import json
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -730,6 +731,10 @@ class BatchWriter:
         self.existing = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         self.srs = store.srs_id()
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
+        #: Into an empty table the keys are only counted at the end: the first slice's
+        #: (rows, keys) wait here, and go to the key table only when a second slice
+        #: comes; a file of one slice (a register, most layers) never writes them.
+        self.held: tuple[list[int], list[str | None]] | None = None
         self.rtree = True  # False: the caller packs the R-tree of new features at the end
         #: SQL condition (with `scope_params`) on the rows this import speaks for: a
         #: reference layer's kind; rows outside it are never "absent" from the file.
@@ -770,8 +775,12 @@ class BatchWriter:
         row_list = rows.tolist() if rows.dtype.kind in "iu" else [int(r) for r in rows.tolist()]
         # Every row's key stays in the temporary table (on disk, not in memory), so the
         # rows of a duplicated code can be named at the end; this slice is a row range.
-        store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
-        self.span = (min(row_list), max(row_list)) if row_list else (0, -1)
+        if self.existing == 0 and self.held is None and self.span == (0, -1):
+            self.held = (row_list, key_list)
+        else:
+            self._release()
+            store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
+        self.span = (min(row_list), max(row_list)) if row_list else (0, -2)
         match = np.full(n, -1, dtype=np.int64)
         if self.existing:
             # Only matching needs the running count per key before each slice; into an
@@ -816,6 +825,46 @@ class BatchWriter:
         if old.size:
             blobs = gpkg.encode(geoms[old], self.srs) if geoms is not None else None
             self._update(old, match[old], names, columns, blobs, geoms)
+
+    def _release(self) -> None:
+        """Write the held first slice's keys to the key table (a second slice came)."""
+        if self.held is not None:
+            store_mod.insert_many(self.conn, f"INSERT INTO {self.cur} (pos, key)", self.held)
+            self.held = None
+
+    def _duplicates(self) -> tuple[int, list[tuple[str, int]], dict[str, list[int]]]:
+        """(rows with a duplicated key, the first DETAIL_LIMIT keys by key with their
+        counts, the 1-based rows of each of those)."""
+        if self.held is not None:  # one slice: counted in memory, as SQL would
+            rows, keys = self.held
+            counts = Counter(keys)
+            counts.pop(None, None)
+            dup = sorted((k, n) for k, n in counts.items() if n > 1)
+            shown = [(str(k), n) for k, n in dup[:DETAIL_LIMIT]]
+            where: dict[str, list[int]] = {k: [] for k, _ in shown}
+            for pos, key in sorted((p, k) for p, k in zip(rows, keys, strict=True) if k in where):
+                where[key].append(pos + 1)
+            return sum(n for _, n in dup), shown, where
+        conn = self.conn
+        if not self.existing:
+            conn.execute(
+                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
+                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
+            )
+        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
+        if not total[0]:
+            return 0, [], {}
+        shown = conn.execute(
+            f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?", (DETAIL_LIMIT,)
+        ).fetchall()
+        where = {k: [] for k, _ in shown}
+        for pos, key in conn.execute(
+            f"SELECT pos, key FROM {self.cur} WHERE key IN "
+            f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
+            (DETAIL_LIMIT,),
+        ):
+            where[key].append(pos + 1)
+        return int(total[0]), shown, where
 
     def _match(self, key_list: list[str | None], match: np.ndarray) -> None:
         """Fill `match` with the existing fid each row updates (-1: a new row).
@@ -958,28 +1007,13 @@ class BatchWriter:
     def finish(self) -> None:
         """Duplicates across the whole file, and the rows the file did not mention."""
         conn = self.conn
-        if not self.existing:
-            conn.execute(
-                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
-                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
-            )
-        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
-        if total[0]:
-            shown = conn.execute(
-                f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?",
-                (DETAIL_LIMIT,),
-            ).fetchall()
-            where: dict[str, list[int]] = {k: [] for k, _ in shown}
-            for pos, key in conn.execute(
-                f"SELECT pos, key FROM {self.cur} WHERE key IN "
-                f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
-                (DETAIL_LIMIT,),
-            ):
-                where[key].append(pos + 1)
+        total, shown, where = self._duplicates()
+        self.held = None
+        if total:
             entry = self.report.issues.setdefault(
                 self.prefix + "code_duplicate", {"count": 0, "rows": []}
             )
-            entry["count"] += int(total[0])
+            entry["count"] += total
             entry["rows"] += [{"key": k, "occurrences": n, "rows": where[k]} for k, n in shown]
         if self.existing:
             absent = conn.execute(
