@@ -104,6 +104,9 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     **{kind: () for kind in REFERENCE_KINDS if kind != "landuse"},
 }
 
+#: the birth date check's upper bound: any real calendar date (a future birth is not a
+#: malformed ID number; the checks judge ages, the import only the form)
+_NO_LATER_THAN = np.datetime64("9999-12-31")
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
 
@@ -275,13 +278,17 @@ def _iso_dates(a: np.ndarray, out: np.ndarray) -> np.ndarray | range:
     iso = (np.strings.str_len(text) == 10) & (np.strings.find(text, "-") == 4)
     if not iso.any():
         return range(len(a))
+    # digits and dashes where YYYY-MM-DD has them, on the code points (" 023-01-01"
+    # would parse as year 23): such text parses to the very date it spells
+    cps = text[iso].astype("<U10").view(np.uint32).reshape(-1, 10)
+    digit = (cps >= ord("0")) & (cps <= ord("9"))
+    form = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (cps[:, 7] == ord("-"))
+    done = np.flatnonzero(iso)[form]
     try:
-        days = text[iso].astype("datetime64[D]")
-    except ValueError:  # one malformed value: leave them all to the careful path
+        text[done].astype("datetime64[D]")  # 2023-02-30 is refused
+    except ValueError:  # one impossible date: leave them all to the careful path
         return range(len(a))
-    exact = np.datetime_as_string(days, unit="D") == text[iso]  # 2023-02-30 is refused
-    done = np.flatnonzero(iso)[exact]
-    out[done] = text[done].astype(object)
+    out[done] = a[done]
     left = np.ones(len(a), dtype=bool)
     left[done] = False
     return np.flatnonzero(left)
@@ -515,8 +522,8 @@ def check_ids(
     if not present.any():
         return
     ok = np.zeros(len(ids), dtype=bool)
-    ok[present] = codes.valid_id_mask(ids[present].astype(str))
-    ok[ok] = _birth_dates_ok(ids[ok].astype("<U18"))
+    # well formed and born on a real date from 1880 on, in one vectorised pass
+    ok[present] = codes.valid_id_mask(ids[present].astype(str), born_by=_NO_LATER_THAN)
     suspect = np.flatnonzero(present & ~ok)
     if suspect.size == 0:
         return
@@ -542,25 +549,6 @@ def check_ids(
         value=ids[b],
         problem=np.array(reasons, dtype=object),
     )
-
-
-def _birth_dates_ok(ids: np.ndarray) -> np.ndarray:
-    """Whether characters 7-14 of well-formed IDs are a real calendar date (vectorised)."""
-    if ids.size == 0:
-        return np.zeros(0, dtype=bool)
-    fixed = np.ascontiguousarray(ids.astype("<U18"))
-    digits = fixed.view("<u4").reshape(len(ids), 18)[:, 6:14].astype(np.int64) - ord("0")
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    ok = (year >= 1880) & (month >= 1) & (month <= 12) & (day >= 1)
-    first = (np.clip(year, 1880, 2200) - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-    first = first + (np.clip(month, 1, 12) - 1).astype("timedelta64[M]")
-    length = (first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype(
-        "datetime64[D]"
-    )
-    ok &= day <= length.astype(np.int64)
-    return ok
 
 
 def _bdcdyh_mask(values: np.ndarray) -> np.ndarray:
