@@ -22,6 +22,7 @@ import json
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,9 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     **{kind: () for kind in REFERENCE_KINDS if kind != "landuse"},
 }
 
+#: the birth date check's upper bound: any real calendar date (a future birth is not a
+#: malformed ID number; the checks judge ages, the import only the form)
+_NO_LATER_THAN = np.datetime64("9999-12-31")
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
 
@@ -274,13 +278,17 @@ def _iso_dates(a: np.ndarray, out: np.ndarray) -> np.ndarray | range:
     iso = (np.strings.str_len(text) == 10) & (np.strings.find(text, "-") == 4)
     if not iso.any():
         return range(len(a))
+    # digits and dashes where YYYY-MM-DD has them, on the code points (" 023-01-01"
+    # would parse as year 23): such text parses to the very date it spells
+    cps = text[iso].astype("<U10").view(np.uint32).reshape(-1, 10)
+    digit = (cps >= ord("0")) & (cps <= ord("9"))
+    form = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (cps[:, 7] == ord("-"))
+    done = np.flatnonzero(iso)[form]
     try:
-        days = text[iso].astype("datetime64[D]")
-    except ValueError:  # one malformed value: leave them all to the careful path
+        text[done].astype("datetime64[D]")  # 2023-02-30 is refused
+    except ValueError:  # one impossible date: leave them all to the careful path
         return range(len(a))
-    exact = np.datetime_as_string(days, unit="D") == text[iso]  # 2023-02-30 is refused
-    done = np.flatnonzero(iso)[exact]
-    out[done] = text[done].astype(object)
+    out[done] = a[done]
     left = np.ones(len(a), dtype=bool)
     left[done] = False
     return np.flatnonzero(left)
@@ -514,8 +522,8 @@ def check_ids(
     if not present.any():
         return
     ok = np.zeros(len(ids), dtype=bool)
-    ok[present] = codes.valid_id_mask(ids[present].astype(str))
-    ok[ok] = _birth_dates_ok(ids[ok].astype("<U18"))
+    # well formed and born on a real date from 1880 on, in one vectorised pass
+    ok[present] = codes.valid_id_mask(ids[present].astype(str), born_by=_NO_LATER_THAN)
     suspect = np.flatnonzero(present & ~ok)
     if suspect.size == 0:
         return
@@ -541,25 +549,6 @@ def check_ids(
         value=ids[b],
         problem=np.array(reasons, dtype=object),
     )
-
-
-def _birth_dates_ok(ids: np.ndarray) -> np.ndarray:
-    """Whether characters 7-14 of well-formed IDs are a real calendar date (vectorised)."""
-    if ids.size == 0:
-        return np.zeros(0, dtype=bool)
-    fixed = np.ascontiguousarray(ids.astype("<U18"))
-    digits = fixed.view("<u4").reshape(len(ids), 18)[:, 6:14].astype(np.int64) - ord("0")
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    ok = (year >= 1880) & (month >= 1) & (month <= 12) & (day >= 1)
-    first = (np.clip(year, 1880, 2200) - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-    first = first + (np.clip(month, 1, 12) - 1).astype("timedelta64[M]")
-    length = (first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype(
-        "datetime64[D]"
-    )
-    ok &= day <= length.astype(np.int64)
-    return ok
 
 
 def _bdcdyh_mask(values: np.ndarray) -> np.ndarray:
@@ -730,6 +719,10 @@ class BatchWriter:
         self.existing = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         self.srs = store.srs_id()
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
+        #: Into an empty table the keys are only counted at the end: the first slice's
+        #: (rows, keys) wait here, and go to the key table only when a second slice
+        #: comes; a file of one slice (a register, most layers) never writes them.
+        self.held: tuple[list[int], list[str | None]] | None = None
         self.rtree = True  # False: the caller packs the R-tree of new features at the end
         #: SQL condition (with `scope_params`) on the rows this import speaks for: a
         #: reference layer's kind; rows outside it are never "absent" from the file.
@@ -770,8 +763,12 @@ class BatchWriter:
         row_list = rows.tolist() if rows.dtype.kind in "iu" else [int(r) for r in rows.tolist()]
         # Every row's key stays in the temporary table (on disk, not in memory), so the
         # rows of a duplicated code can be named at the end; this slice is a row range.
-        store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
-        self.span = (min(row_list), max(row_list)) if row_list else (0, -1)
+        if self.existing == 0 and self.held is None and self.span == (0, -1):
+            self.held = (row_list, key_list)
+        else:
+            self._release()
+            store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
+        self.span = (min(row_list), max(row_list)) if row_list else (0, -2)
         match = np.full(n, -1, dtype=np.int64)
         if self.existing:
             # Only matching needs the running count per key before each slice; into an
@@ -816,6 +813,46 @@ class BatchWriter:
         if old.size:
             blobs = gpkg.encode(geoms[old], self.srs) if geoms is not None else None
             self._update(old, match[old], names, columns, blobs, geoms)
+
+    def _release(self) -> None:
+        """Write the held first slice's keys to the key table (a second slice came)."""
+        if self.held is not None:
+            store_mod.insert_many(self.conn, f"INSERT INTO {self.cur} (pos, key)", self.held)
+            self.held = None
+
+    def _duplicates(self) -> tuple[int, list[tuple[str, int]], dict[str, list[int]]]:
+        """(rows with a duplicated key, the first DETAIL_LIMIT keys by key with their
+        counts, the 1-based rows of each of those)."""
+        if self.held is not None:  # one slice: counted in memory, as SQL would
+            rows, keys = self.held
+            counts = Counter(keys)
+            counts.pop(None, None)
+            dup = sorted((k, n) for k, n in counts.items() if n > 1)
+            shown = [(str(k), n) for k, n in dup[:DETAIL_LIMIT]]
+            where: dict[str, list[int]] = {k: [] for k, _ in shown}
+            for pos, key in sorted((p, k) for p, k in zip(rows, keys, strict=True) if k in where):
+                where[key].append(pos + 1)
+            return sum(n for _, n in dup), shown, where
+        conn = self.conn
+        if not self.existing:
+            conn.execute(
+                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
+                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
+            )
+        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
+        if not total[0]:
+            return 0, [], {}
+        shown = conn.execute(
+            f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?", (DETAIL_LIMIT,)
+        ).fetchall()
+        where = {k: [] for k, _ in shown}
+        for pos, key in conn.execute(
+            f"SELECT pos, key FROM {self.cur} WHERE key IN "
+            f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
+            (DETAIL_LIMIT,),
+        ):
+            where[key].append(pos + 1)
+        return int(total[0]), shown, where
 
     def _match(self, key_list: list[str | None], match: np.ndarray) -> None:
         """Fill `match` with the existing fid each row updates (-1: a new row).
@@ -958,28 +995,13 @@ class BatchWriter:
     def finish(self) -> None:
         """Duplicates across the whole file, and the rows the file did not mention."""
         conn = self.conn
-        if not self.existing:
-            conn.execute(
-                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
-                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
-            )
-        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
-        if total[0]:
-            shown = conn.execute(
-                f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?",
-                (DETAIL_LIMIT,),
-            ).fetchall()
-            where: dict[str, list[int]] = {k: [] for k, _ in shown}
-            for pos, key in conn.execute(
-                f"SELECT pos, key FROM {self.cur} WHERE key IN "
-                f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
-                (DETAIL_LIMIT,),
-            ):
-                where[key].append(pos + 1)
+        total, shown, where = self._duplicates()
+        self.held = None
+        if total:
             entry = self.report.issues.setdefault(
                 self.prefix + "code_duplicate", {"count": 0, "rows": []}
             )
-            entry["count"] += int(total[0])
+            entry["count"] += total
             entry["rows"] += [{"key": k, "occurrences": n, "rows": where[k]} for k, n in shown]
         if self.existing:
             absent = conn.execute(

@@ -15,7 +15,7 @@ from qjgis.io.export import personal_view
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit
-from ui.presenters.imports import required_lines
+from ui.presenters.imports import empty_lines, required_lines
 from ui.texts import t
 
 _UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
@@ -143,14 +143,8 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(texts.label("io.warn_m_dropped"))
         elif w["code"] == "source_note":
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
-        elif w["code"] == "register_empty":
-            lines.append(
-                texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
-            )
-        elif w["code"] == "register_is_form":
-            lines.append(
-                texts.label("io.warn_register_is_form").format(row=w["row"], rows=w["rows"])
-            )
+        elif w["code"] in ("register_empty", "register_is_form"):
+            lines += empty_lines({"warnings": [w]})
     lines += required_lines(report)
     for kind, entry in report.get("issues", {}).items():
         try:

@@ -209,3 +209,21 @@ def test_an_unmapped_required_target_lists_the_candidates_with_samples(
     assert dialog.import_button.isEnabled() and not dialog.refused
     assert dialog.mapping.item(0, 3).text() == words.t("origin.user")
     assert Path(window.store.path).read_bytes() == before  # previews write nothing
+
+
+def test_a_form_that_lists_nobody_says_so_and_import_waits(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """The real contract-survey form (承包方调查表.xls): the preview says it is a form
+    whose table lists nobody, naming the form's other rows; Import stays disabled."""
+    source = tmp_path / "承包方调查表.xls"
+    shutil.copy(_corpus() / "gaufung-tdqqs" / "承包方调查表.xls", source)
+    dialog = window.workbench.open_import(str(source))
+    previewed(qtbot, dialog)
+    assert dialog.layer.currentData() == "households"
+    assert dialog.required_label.isVisible() and dialog.refused
+    assert dialog.required_label.text() == (
+        "警告：这是一张表单，不是户籍名册：表头（第 13 行）下没有列出成员，第 33, 40, 41, 46 行"
+        "是表单的其他栏目；导入时不会写入任何内容"
+    )
+    assert not dialog.import_button.isEnabled()
