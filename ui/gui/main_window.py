@@ -33,6 +33,7 @@ from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui.gui.app_settings import AppSettings
+from ui.gui.legend import add_legend
 from ui.gui.map_canvas import MapCanvas
 from ui.texts import error_text, layer_title, t
 
@@ -176,7 +177,7 @@ class MainWindow(QMainWindow):
             report(t("window.cannot_open").format(path=path, detail=exc))
             return False
         try:
-            layers = load_layers(store)
+            layers = load_layers(store, reference=True)
             # The map's own counts: store.counts() counts every table (0.5 s at 1 M parcels).
             counts = {layer.name: len(layer) for layer in layers}
             crs = store.settings().crs
@@ -302,6 +303,7 @@ class MainWindow(QMainWindow):
                 )
                 item.setData(LAYER_ROLE, layer.name)
                 self.layer_list.addItem(item)
+                add_legend(self.layer_list, item, layer.style)
         finally:
             self.layer_list.blockSignals(False)
 

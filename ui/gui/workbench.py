@@ -437,7 +437,7 @@ class Workbench(QObject):
         had = canvas.renderer is not None and canvas.renderer.full_extent() is not None
         centre, upp = canvas.centre, canvas.units_per_pixel
         visible = {x.name: x.visible for x in canvas.renderer.layers} if canvas.renderer else {}
-        layers = load_layers(self.project.store)
+        layers = load_layers(self.project.store, reference=True)
         for layer in layers:
             layer.visible = visible.get(layer.name, layer.visible)
         canvas.set_renderer(MapRenderer(layers), keep_frame=had)
