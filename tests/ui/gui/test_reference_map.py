@@ -127,3 +127,16 @@ def test_reference_layers_are_drawn_and_switched_off(opened: MainWindow) -> None
     item.setCheckState(Qt.CheckState.Checked)
     image = drawn(canvas)
     assert pixel(image, wood.x(), wood.y()) == rgb_of(LANDUSE_COLORS["03"])
+
+
+def test_legend_dock_explains_the_reference_layers(opened: MainWindow) -> None:
+    dock = opened.workbench.legend_dock
+    texts_shown = [dock.list.item(r).text().strip() for r in range(dock.list.count())]
+    for kind in ("landuse", "basic-farmland", "hazard-points"):
+        assert texts.t(f"layer.{kind}") in texts_shown
+    assert "01 Cultivated land" in texts_shown
+    assert texts.t("legend.hazard_disc") in texts_shown
+    # read again (after an import or an undo): the rows are replaced, not added twice
+    opened.workbench.reload_map()
+    again = [dock.list.item(r).text().strip() for r in range(dock.list.count())]
+    assert again == texts_shown
