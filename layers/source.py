@@ -468,10 +468,21 @@ def reference_kinds(store: ProjectStore) -> list[str]:
     (land use first, hazards last, as `import --layer` lists them), then any other."""
     from qjgis.io.mapping import REFERENCE_KINDS
 
-    rows = store.execute_sql(
-        "SELECT DISTINCT kind FROM reference_features WHERE superseded_by IS NULL"
-    )
-    present = {r[0] for r in rows if r[0]}
+    # A loose index scan: the next kind after the last one, a few index probes whatever the
+    # number of patches (DISTINCT would walk all 500,000 of a county's land use), each
+    # kind then kept if a feature of it is in force.
+    present, last = set(), ""
+    while True:
+        row = store.execute_sql("SELECT min(kind) FROM reference_features WHERE kind > ?", [last])
+        if not row or row[0][0] is None:
+            break
+        last = row[0][0]
+        in_force = store.execute_sql(
+            "SELECT 1 FROM reference_features WHERE kind = ? AND superseded_by IS NULL LIMIT 1",
+            [last],
+        )
+        if in_force:
+            present.add(last)
     order = {k: i for i, k in enumerate(REFERENCE_KINDS)}
     return sorted(present, key=lambda k: (order.get(k, len(order)), k))
 
