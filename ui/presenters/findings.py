@@ -157,10 +157,12 @@ def item_text(item: Mapping[str, Any]) -> str:
     """A nested evidence item (one parcel, one neighbour, one reference feature) on one
     line: its key first."""
     head = next((value_text(k, item[k]) for k in _ITEM_KEYS if item.get(k)), "")
-    # a reference feature's head already names its layer
-    skip = {*_ITEM_KEYS, "kind"} if item.get("feature") else set(_ITEM_KEYS)
+    # a reference feature's head already names its layer; a radius taken from the setting
+    # says so beside the radius
+    skip = {*_ITEM_KEYS, "kind", "radius_from_setting"} if item.get("feature") else set(_ITEM_KEYS)
     rest = [
         t("fmt.pair", k=label(k), v=value_text(k, v))
+        + (t("ev.radius_default") if k == "radius_m" and item.get("radius_from_setting") else "")
         for k, v in item.items()
         if k not in skip and v not in (None, "", [])
     ]

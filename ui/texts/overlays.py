@@ -13,6 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ev.features": ("压占图斑", "patches overlapped"),
     "ev.radius_m": ("威胁半径", "threat radius"),
     "ev.radius_from_setting": ("按默认半径（设置）", "default radius (setting)"),
+    "ev.radius_default": ("（默认半径，见设置）", " (the default radius, a setting)"),
     "ev.hazards": ("隐患区/隐患点", "hazard zones and points"),
     "ev.period": ("时段", "period"),
     "ev.cutoff": ("时间节点", "cut-off date"),

@@ -94,9 +94,9 @@ def test_years_and_default_radius_read_as_words() -> None:
               "radius_from_setting": True}  # fmt: skip
     assert evidence_text({"hazards": [hazard]}) == (
         "hazard zones and points: Geological-hazard points H2 "
-        "(threat radius: 50 m, default radius (setting): yes)"
+        "(threat radius: 50 m (the default radius, a setting))"
     )
     texts.set_language("zh")
     assert evidence_text({"hazards": [hazard]}) == (
-        "隐患区/隐患点：地质灾害隐患点 H2（威胁半径：50 m、按默认半径（设置）：是）"
+        "隐患区/隐患点：地质灾害隐患点 H2（威胁半径：50 m（默认半径，见设置））"
     )
