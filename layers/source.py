@@ -141,6 +141,15 @@ class GpkgLayer:
                 self._count = int(row[0])
             return self._count
 
+    def known_len(self) -> int | None:
+        """The feature count if it has been counted, else None (without counting)."""
+        return self._count
+
+    @property
+    def is_reference(self) -> bool:
+        """A reference layer (land use ...): rows of one kind of `reference_features`."""
+        return self.table == schema.REFERENCE_FEATURES.name
+
     def extent(self) -> Extent | None:
         """From gpkg_contents (the store keeps it exact on every write), else a scan."""
         with self._lock:

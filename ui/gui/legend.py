@@ -7,12 +7,16 @@ code; the words come from the catalogue (ui.texts), so the legend follows the la
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+import sqlite3
+import threading
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from layers.style import LayerStyle, Symbol
-from ui.texts import t
+from ui.texts import layer_title, t
 
 SWATCH = (20, 14)
 #: legend rows are indented under their layer
@@ -70,3 +74,39 @@ def add_legend(target: QListWidget, item: QListWidgetItem, style: LayerStyle) ->
         item.setIcon(icon)
     for row in legend_items(style):
         target.addItem(row)
+
+
+def is_reference(layer: object) -> bool:
+    return bool(getattr(layer, "is_reference", False))
+
+
+def layer_row_text(layer: object) -> str:
+    """A layer's row in the layer list: its name and feature count. A reference layer's
+    count is left out until counted aside: 500,000 land-use patches of one kind take a
+    second to count, too long for the GUI thread (the other layers count in one index)."""
+    title = layer_title(layer.name)  # type: ignore[attr-defined]
+    if is_reference(layer):
+        n = layer.known_len()  # type: ignore[attr-defined]
+        return f"{title} ({n:,})" if n is not None else title
+    return f"{title} ({len(layer):,})"  # type: ignore[arg-type]
+
+
+class LayerCounter(QObject):
+    """Counts reference layers on a worker thread; `counted` arrives on the GUI thread."""
+
+    counted = Signal(object, int)  # the layer, its count
+
+    def count(self, layers: Iterable[object]) -> None:
+        todo = [x for x in layers if is_reference(x) and x.known_len() is None]  # type: ignore[attr-defined]
+        if not todo:
+            return
+
+        def work() -> None:
+            for layer in todo:
+                try:
+                    n = len(layer)  # type: ignore[arg-type]
+                except (sqlite3.Error, ValueError):  # the file closed meanwhile: no count
+                    continue
+                self.counted.emit(layer, n)
+
+        threading.Thread(target=work, name="qjgis-layer-count", daemon=True).start()

@@ -74,7 +74,14 @@ def _rows(window: MainWindow) -> list[tuple[object, str, bool]]:
     return out
 
 
-def test_layer_list_holds_the_reference_layers_and_the_legend(opened: MainWindow) -> None:
+def test_layer_list_holds_the_reference_layers_and_the_legend(
+    opened: MainWindow, qtbot: QtBot
+) -> None:
+    # reference layers are counted aside (a county's land use takes a second): the count
+    # comes into the row when it is known
+    item = opened.layer_item("landuse")
+    assert item is not None
+    qtbot.waitUntil(lambda: item.text().endswith("(2)"), timeout=10000)
     rows = _rows(opened)
     layers = [name for name, _, checkable in rows if checkable]
     # top of the list is drawn on top: the reference layers under the towns and parcels
