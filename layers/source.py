@@ -276,8 +276,11 @@ class GpkgLayer:
         select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
         # The R-tree's float32 bounds are rounded outwards, so its sizes never
         # undercount: the size test drops no feature the level should show.
+        # CROSS JOIN keeps the R-tree outside: with a condition on the table's rows (a
+        # reference layer's kind) SQLite's planner otherwise walks the kind's index, all
+        # 500,000 land-use patches, and probes the R-tree for each (6 s a tile, not 5 ms).
         sql = (
-            f'SELECT {select} FROM "rtree_{self.table}_geom" r JOIN "{self.table}" t '
+            f'SELECT {select} FROM "rtree_{self.table}_geom" r CROSS JOIN "{self.table}" t '
             "ON t.fid = r.id WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
         )
         params: list[object] = [box[0], box[2], box[1], box[3]]
