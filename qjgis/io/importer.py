@@ -79,9 +79,9 @@ KEYS = {
     "parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "households": "household_no",
     **dict.fromkeys(REFERENCE_KINDS, "ref_key"), REFERENCE_TABLE: "ref_key",
 }  # fmt: skip
-#: A hazard point without a radius threatens this far (m): the order of a 崩塌/滑坡 runout
-#: used in the district's hazard sheets; a file's own radius field wins.
-HAZARD_DEFAULT_RADIUS_M = 50.0
+#: A hazard point without a radius threatens as far as the project's setting
+#: `overlay.hazard_radius_m` says (50 m by default); a file's own radius field wins.
+HAZARD_RADIUS_SETTING = "overlay.hazard_radius_m"
 #: per-row detail kept in the report for each kind of issue; counts are always complete
 DETAIL_LIMIT = 200
 BATCH_SIZE = 20_000
@@ -1286,7 +1286,9 @@ def import_layer(
                 if lost.size:  # garbage where a shape should be: kept, flagged as unreadable
                     report.issue("geometry_unreadable", lost, keys[lost - start])
                 if points:
-                    geoms, radius = hazard_discs(geoms, columns.get("radius_m"), fn)
+                    geoms, radius = hazard_discs(
+                        geoms, columns.get("radius_m"), fn, float(settings[HAZARD_RADIUS_SETTING])
+                    )
                     columns["radius_m"] = radius
                 g = step.run(report, geoms, rows, keys, lost - start)
                 writer.write(keys, rows, columns, g)
@@ -1333,11 +1335,14 @@ def hazard_discs(
     geoms: np.ndarray,
     radius: np.ndarray | None,
     fn: Callable[[np.ndarray], np.ndarray] | None,
+    default_radius: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Hazard points as the discs they threaten, in the project CRS, and each radius used.
+    """Hazard points as the discs they threaten, in the project CRS, and each file radius.
 
-    A missing, zero or negative radius takes HAZARD_DEFAULT_RADIUS_M. A polygon in a
-    hazard-point file is reprojected and kept as it is (its radius is then 0: the zone).
+    A missing, zero or negative radius draws the disc of `default_radius` (the setting
+    overlay.hazard_radius_m) and is stored as NULL: the rule then takes the setting as
+    it is when the checks run, so changing it changes the findings without a re-import.
+    A polygon in a hazard-point file is reprojected and kept as it is (radius 0: the zone).
     """
     g = np.asarray(geoms, dtype=object).copy()
     n = len(g)
@@ -1347,10 +1352,12 @@ def hazard_discs(
         g[present] = shapely.transform(shapely.force_2d(g[present]), fn)
     kind = shapely.get_type_id(g)
     is_point = present & np.isin(kind, (0, 4))
-    r[is_point & ~(r > 0)] = HAZARD_DEFAULT_RADIUS_M
+    defaulted = is_point & ~(r > 0)
+    r[defaulted] = np.nan
     r[~is_point] = np.where(present[~is_point], 0.0, np.nan)
     if is_point.any():
-        g[is_point] = shapely.buffer(g[is_point], r[is_point], quad_segs=16)
+        drawn = np.where(defaulted, default_radius, r)
+        g[is_point] = shapely.buffer(g[is_point], drawn[is_point], quad_segs=16)
     return g, r
 
 

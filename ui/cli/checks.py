@@ -38,32 +38,6 @@ def decision_text(decision: str | None) -> str:
     return texts.lookup("decision", decision or "pending")
 
 
-def evidence_name(key: str) -> str:
-    return texts.lookup("evidence", key)
-
-
-#: evidence figures whose values are stored enumerated values, and their kind
-_EVIDENCE_KINDS = {
-    "status": "building_status",
-    "split_status": "split_status",
-    "land_type": "land_type",
-    "household_type": "household_type",
-    "acquisition_mode": "acquisition_mode",
-    "disposal": "plot_disposal",
-}
-
-
-def evidence_value(value: Any, key: str = "") -> str:
-    """A figure as printed; a value that is a code (no_case, after_tier2) in words."""
-    if key in _EVIDENCE_KINDS:
-        return texts.value_text(value, _EVIDENCE_KINDS[key])
-    if isinstance(value, bool):
-        return texts.t("yes") if value else texts.t("no")
-    if isinstance(value, str) and texts.has(f"evidence_value.{value}"):
-        return texts.t(f"evidence_value.{value}")
-    return str(value)
-
-
 def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
     """argparse type: a value named by its code, Chinese or English name, among `allowed`."""
 
@@ -200,13 +174,16 @@ def _finding_columns() -> list[tuple[str, str]]:
         ("decided_by", "col_decided_by"),
         ("decided_at", "col_decided_at"),
         ("needs_review_text", "col_needs_review"),
-        ("evidence", "col_evidence"),
+        # in words, as the lines print it; the evidence as data is in --json / --format json
+        ("evidence_text", "col_evidence"),
     )
     return [(k, texts.label(label)) for k, label in keys]
 
 
 def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
     from functools import cache
+
+    from ui.presenters.findings import evidence_text
 
     # each text function builds its whole translated table per call: look each code up
     # once, not once per finding (a district has tens of thousands)
@@ -229,6 +206,7 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
             "entity_kind_text": kind(r.entity_kind),
             "decision_text": decision(r.decision),
             "needs_review_text": yes if r.needs_review else "",
+            "evidence_text": evidence_text(r.evidence),
         }
         rows.append(row)
     return rows
@@ -270,7 +248,6 @@ def _write_or_print(
 
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
-    from ui.presenters.findings import evidence_text
 
     with GpkgStore.open(args.project) as store:
         records = list_findings(
@@ -292,7 +269,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             )
             # one line per finding: the evidence in words, worded once for the CLI and the
             # window (ui.presenters); the data itself is in --json and the files
-            evidence = evidence_text(r["evidence"])
+            evidence = r["evidence_text"]
             place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
             lines.append(
                 f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "

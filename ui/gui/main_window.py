@@ -33,8 +33,9 @@ from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui.gui.app_settings import AppSettings
+from ui.gui.legend import LayerCounter, add_legend, is_reference, layer_row_text
 from ui.gui.map_canvas import MapCanvas
-from ui.texts import error_text, layer_title, t
+from ui.texts import error_text, t
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.canvas.set_busy_text(t("window.drawing_map"))
         self.setCentralWidget(self.canvas)
         self._fileChecked.connect(self._file_checked)
+        self._layer_counter = LayerCounter(self)
+        self._layer_counter.counted.connect(self._layer_counted)
         self._check_report: Callable[[str], None] = self.show_error
         self._build_actions()
         self._build_menus()
@@ -176,9 +179,9 @@ class MainWindow(QMainWindow):
             report(t("window.cannot_open").format(path=path, detail=exc))
             return False
         try:
-            layers = load_layers(store)
+            layers = load_layers(store, reference=True)
             # The map's own counts: store.counts() counts every table (0.5 s at 1 M parcels).
-            counts = {layer.name: len(layer) for layer in layers}
+            counts = {layer.name: len(layer) for layer in layers if not is_reference(layer)}
             crs = store.settings().crs
         except (QjgisError, sqlite3.Error) as exc:
             store.close()
@@ -291,7 +294,7 @@ class MainWindow(QMainWindow):
                 return
             # Top of the list is drawn on top, as in every GIS.
             for layer in reversed(renderer.layers):
-                item = QListWidgetItem(f"{layer_title(layer.name)} ({len(layer):,})")
+                item = QListWidgetItem(layer_row_text(layer))
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
                     | Qt.ItemFlag.ItemIsSelectable
@@ -302,8 +305,17 @@ class MainWindow(QMainWindow):
                 )
                 item.setData(LAYER_ROLE, layer.name)
                 self.layer_list.addItem(item)
+                add_legend(self.layer_list, item, layer.style)
         finally:
             self.layer_list.blockSignals(False)
+        self._layer_counter.count(renderer.layers)
+
+    def _layer_counted(self, layer: object, _n: int) -> None:
+        renderer = self.canvas.renderer
+        name = getattr(layer, "name", None)
+        item = self.layer_item(name) if isinstance(name, str) else None
+        if item is not None and renderer is not None and renderer.layer(name) is layer:
+            item.setText(layer_row_text(layer))
 
     def layer_item(self, name: str) -> QListWidgetItem | None:
         for row in range(self.layer_list.count()):

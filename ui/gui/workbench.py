@@ -265,6 +265,8 @@ class Workbench(QObject):
         self.highlight.clear()
         self.identify_dock.reset()
         self.refresh_findings_layer()
+        renderer = self.window.canvas.renderer
+        self.legend_dock.show_reference(renderer.layers if renderer else [])
         self._set_enabled(True)
         self._show_user()
         if self.ask_user and self.project.user_is_default():
@@ -437,7 +439,7 @@ class Workbench(QObject):
         had = canvas.renderer is not None and canvas.renderer.full_extent() is not None
         centre, upp = canvas.centre, canvas.units_per_pixel
         visible = {x.name: x.visible for x in canvas.renderer.layers} if canvas.renderer else {}
-        layers = load_layers(self.project.store)
+        layers = load_layers(self.project.store, reference=True)
         for layer in layers:
             layer.visible = visible.get(layer.name, layer.visible)
         canvas.set_renderer(MapRenderer(layers), keep_frame=had)
@@ -445,6 +447,7 @@ class Workbench(QObject):
             canvas.set_view(centre, upp)
         self.window.canvas.set_message("")
         self.window._fill_layer_list()
+        self.legend_dock.show_reference(layers)
         self.highlight.set_features({k: list(v) for k, v in self.highlight.selection.items()})
 
     def zoom_to(self, bounds: tuple[float, float, float, float] | None) -> None:

@@ -33,6 +33,7 @@ from ui.texts import (
     gui,
     help,
     io,
+    overlays,
     report,
     values,
     workbench,
@@ -41,7 +42,9 @@ from ui.texts import (
 LANGUAGES = ("zh", "en")
 
 #: The modules merged into the catalogue. A feature adds its module here.
-MODULES = (common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report)
+MODULES = (
+    common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
+)  # fmt: skip
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:

@@ -391,6 +391,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "settings.key.cutoff.over_area_tier1": ("超标占地第一时间节点", "Over-area first cut-off"),
     "settings.key.cutoff.over_area_tier2": ("超标占地第二时间节点", "Over-area second cut-off"),
+    "settings.key.overlay.min_m2": ("最小压占面积（m²）", "Least overlap (m²)"),
+    "settings.key.overlay.farmland_cutoff": (
+        "占用耕地认定时间节点（“八不准”）",
+        "Farmland cut-off date (eight prohibitions)",
+    ),
+    "settings.key.overlay.boundary_tolerance_m2": (
+        "村庄建设边界容差（m²）",
+        "Construction boundary tolerance (m²)",
+    ),
+    "settings.key.overlay.hazard_radius_m": (
+        "隐患点默认威胁半径（m）",
+        "Hazard point default threat radius (m)",
+    ),
     "settings.key.datum.xian1980": ("西安80转换七参数", "Xian 1980 seven parameters"),
     "settings.key.datum.beijing1954": ("北京54转换七参数", "Beijing 1954 seven parameters"),
     "undo.settings": ("修改设置：{keys}", "Change settings: {keys}"),
