@@ -444,3 +444,23 @@ def test_map_themes_switch_from_the_toolbar_and_are_saved_in_the_project(
     assert window.open_project(path)
     assert window.workbench.themes.box.currentData() == "progress"
     assert len(window.workbench.themes.layer.categories) == len(opened) + 1
+
+
+def test_a_case_panel_asks_what_is_allowed_once(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16's stall: the panel asked the engine twice per case shown (the tree's
+    current-item signal, then the refresh), half of the first panel's 80 ms."""
+    from ui.gui import case_operations
+
+    case = _open_from_checks(window)[0]
+    asked: list[str] = []
+    real = case_operations.allowed_for_case
+    monkeypatch.setattr(
+        case_operations, "allowed_for_case", lambda p, c: asked.append(c) or real(p, c)
+    )
+    dock = _show_case(window, case)
+    assert asked == [case]
+    assert dock.buttons  # the actions are there
+    dock.refresh()
+    assert asked == [case, case]
