@@ -199,6 +199,9 @@ def outline_pen(color: QColor, width: float, many: bool) -> QPen:
 
 
 class HighlightLayer(QWidget):
+    #: what is highlighted changed (the 报表 entries follow the selection)
+    selectionChanged = Signal()
+
     def __init__(self, canvas: MapCanvas) -> None:
         super().__init__(canvas)
         self.setObjectName("highlight_layer")
@@ -239,6 +242,7 @@ class HighlightLayer(QWidget):
                 self._selection[name] = tuple(int(f) for f in found)
         self._geoms = np.concatenate(picked) if picked else np.empty(0, dtype=object)
         self.update()
+        self.selectionChanged.emit()
 
     def clear(self) -> None:
         self.set_features({})
