@@ -464,3 +464,32 @@ def test_a_case_panel_asks_what_is_allowed_once(
     assert dock.buttons  # the actions are there
     dock.refresh()
     assert asked == [case, case]
+
+
+def test_dashboard_table_sizes_its_columns_from_a_sample_not_every_cell(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16's stall: the table made an item per figure and measured every one for the
+    column widths (150 ms at a district's 334 villages); now it reads at most the first
+    rows for the widths and shows the same figures."""
+    from ui.gui.docks import dashboard
+
+    _open_from_checks(window)
+    dock = window.workbench.dashboard_dock
+    dock.level.setCurrentIndex(dock.level.findData("village"))
+    monkeypatch.setattr(dashboard, "SIZE_FROM_ROWS", 2)
+    read: list[tuple[int, int]] = []
+    real = dashboard.FiguresModel.text
+    monkeypatch.setattr(
+        dashboard.FiguresModel, "text", lambda m, i, j: read.append((i, j)) or real(m, i, j)
+    )
+    dock.refresh()
+    assert len(dock.rows) > 2 and {i for i, _ in read} <= {0, 1}
+    model, header = dock.table.model(), dock.table.horizontalHeader()
+    assert model.rowCount() == len(dock.rows) and model.columnCount() == len(dock.columns)
+    j = [k for k, _ in dock.columns].index("ruin_cases")
+    assert [model.index(i, j).data() for i in range(len(dock.rows))] == [
+        str(r["ruin_cases"]) for r in dock.rows
+    ]
+    for j, (_k, title) in enumerate(dock.columns):
+        assert header.sectionSize(j) >= header.fontMetrics().horizontalAdvance(title)
