@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPaintEvent, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
-from layers.renderer import ViewTransform, polygons_to_path
+from layers.renderer import ViewTransform, polygons_to_path, polygons_to_paths
 from ui.gui.map_canvas import MapCanvas
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ def count_in_view(bounds: dict[str, np.ndarray], extent: tuple[float, ...]) -> i
 
 #: Above this many outlines around the view their paths are built on a worker thread.
 BUILD_ASIDE = 1500
+#: outlines per painter path (one Qt call each)
+BATCH_OUTLINES = 2000
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class _Built:
     centre: tuple[float, float]
     units_per_pixel: float
     cover: tuple[float, float, float, float]
-    paths: dict[str, QPainterPath]
+    paths: dict[str, list[QPainterPath]]
 
 
 class ViewPaths(QObject):
@@ -108,7 +110,7 @@ class ViewPaths(QObject):
 
     def paths(
         self, groups: dict[str, np.ndarray], bounds: dict[str, np.ndarray], view: ViewTransform
-    ) -> tuple[dict[str, QPainterPath], QTransform, bool]:
+    ) -> tuple[dict[str, list[QPainterPath]], QTransform, bool]:
         """Paths per group to draw with the returned painter transform (from pixels about
         the centre of the view they were built for, to this view's pixels), and whether
         many outlines are in view. Empty while the first paths of many are built."""
@@ -187,7 +189,12 @@ def _build(
     """The paths of the outlines meeting `cover`, in pixels about `centre` (any thread)."""
     shown, _ = in_view(groups, bounds, cover)
     about_centre = ViewTransform(centre[0], centre[1], upp, 0.0, 0.0)
-    paths = {k: polygons_to_path(g, about_centre) for k, g in shown.items()}
+    # In runs of BATCH_OUTLINES, as the map's render thread does: PySide holds the GIL
+    # through each Qt call, so one path of every outline would keep the GUI thread waiting.
+    paths = {
+        k: polygons_to_paths(g, about_centre, np.arange(BATCH_OUTLINES, len(g), BATCH_OUTLINES))
+        for k, g in shown.items()
+    }
     return _Built(generation, centre, upp, cover, paths)
 
 

@@ -95,11 +95,9 @@ class FindingsLayer(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setTransform(moved)
             for severity, color in SEVERITY_COLORS.items():
-                path = paths.get(severity)
-                if path is None:
-                    continue
                 painter.setPen(outline_pen(color, 2.2, many))
-                painter.drawPath(path)
+                for path in paths.get(severity, ()):
+                    painter.drawPath(path)
         finally:
             painter.end()
 

@@ -88,15 +88,16 @@ class ThemeLayer(QWidget):
             painter.setTransform(moved)
             # drawn in reverse legend order, so the first row (overdue) ends on top
             for cat in reversed(list(self.colours)):
-                path = paths.get(cat)
-                if path is None:
+                runs = paths.get(cat)
+                if runs is None:
                     continue
                 colour = QColor(self.colours[cat])
                 painter.setPen(outline_pen(colour.darker(160), 2.0, many))
                 fill = QColor(colour)
                 fill.setAlpha(200)
                 painter.setBrush(fill)
-                painter.drawPath(path)
+                for path in runs:
+                    painter.drawPath(path)
             painter.restore()  # the legend is placed in the widget's own pixels
             self._legend(painter)
         finally:

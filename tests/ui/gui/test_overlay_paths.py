@@ -82,6 +82,7 @@ def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(geoms, *args, **kwargs)
 
     monkeypatch.setattr(layers.renderer, "polygons_to_paths", counted)
+    monkeypatch.setattr(highlight, "polygons_to_paths", counted)
     return calls
 
 
@@ -100,10 +101,22 @@ def test_repaints_and_a_resize_about_the_same_centre_reuse_the_paths(
     canvas.resize(560, 500)
     layer.repaint()
     painted(layer)
-    assert len(calls) == 3  # one path per severity, built once for the view
+    assert len(calls) == 3  # the paths of each severity, built once for the view
     canvas.pan_pixels(40, 0)
     painted(layer)
     assert len(calls) == 6  # a new view: built again
+
+
+def test_many_outlines_go_into_paths_of_a_bounded_size(
+    canvas: MapCanvas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One Qt call per path holds the GIL: runs of BATCH_OUTLINES keep each one short."""
+    monkeypatch.setattr(highlight, "BATCH_OUTLINES", 50)
+    layer, severities = outlined(canvas)
+    paths, _moved, _many = layer.paths.paths(layer._geoms, layer._bounds, canvas.transform())
+    per_severity = {s: list(severities.values()).count(s) for s in set(severities.values())}
+    for severity, runs in paths.items():
+        assert len(runs) == -(-per_severity[severity] // 50)  # ceil: every outline, 50 a path
 
 
 def test_many_outlines_are_built_aside_and_drawn_where_they_belong(
