@@ -251,6 +251,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.col.origin": ("来源", "Origin"),
     "import.to_extra": ("（不对应，保留在其他字段中）", "(none: kept in extra)"),
     "import.unmapped": ("未对应的目标字段：{fields}", "Targets with no source: {fields}"),
+    "import.required_hint": (
+        "请在上表中为它选择一个源字段，选择后将重新试运行。",
+        "Choose a source field for it in the table above; the dry run then runs again.",
+    ),
     "import.key_unmapped": (
         "关键字段“{key}”没有对应的源字段，导入的要素将无法按代码更新。",
         "The key {key} has no source field; rows cannot be matched by code.",
@@ -351,6 +355,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings.group.cutoff": ("时间节点", "Cut-off dates"),
     "settings.group.overlay": ("叠加分析", "Overlays"),
     "settings.group.datum": ("旧坐标系转换", "Old datums"),
+    "settings.group.store": ("项目文件", "Project file"),
+    "settings.key.store.busy_timeout_s": (
+        "另一程序写入时最长等待（秒）",
+        "Longest wait while another program writes (s)",
+    ),
     "settings.key.district.name": ("区县名称", "District name"),
     "settings.key.district.county_code": ("区县代码", "County code"),
     "settings.key.district.longitude": ("中心经度", "Central longitude"),
