@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QWidget
 
-from layers.renderer import polygons_to_path
 from layers.style import (
     BUILDING_OUTLINE,
     DANGER_OUTLINE,
@@ -27,7 +26,7 @@ from layers.style import (
     VILLAGE_FILL,
     VILLAGE_OUTLINE,
 )
-from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN, in_view, outline_pen
+from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN, ViewPaths, outline_pen
 from ui.gui.map_canvas import MapCanvas
 from ui.presenters.words import t, t_or
 from ui.texts import layer_title
@@ -51,6 +50,8 @@ class FindingsLayer(QWidget):
         self.features: dict[str, dict[int, str]] = {}  # layer -> fid -> worst severity
         self._geoms: dict[str, np.ndarray] = {}  # severity -> geometries
         self._bounds: dict[str, np.ndarray] = {}
+        self.paths = ViewPaths(self)
+        self.paths.ready.connect(self.update)
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)
         canvas.extentChanged.connect(self.update)
@@ -79,6 +80,7 @@ class FindingsLayer(QWidget):
         self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
         # Bounds once, so a paint draws only the outlines in view (a district has thousands).
         self._bounds = {s: shapely.bounds(g) for s, g in self._geoms.items()}
+        self.paths.invalidate()
         self.update()
 
     def count(self) -> int:
@@ -88,18 +90,17 @@ class FindingsLayer(QWidget):
         if not self._geoms:
             return
         view = self.canvas.transform()
-        shown, many = in_view(self._geoms, self._bounds, view.extent)
+        paths, moved, many = self.paths.paths(self._geoms, self._bounds, view)
         painter = QPainter(self)
         try:
             if not many:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setTransform(moved)
             for severity, color in SEVERITY_COLORS.items():
-                geoms = shown.get(severity)
-                if geoms is None:
-                    continue
                 painter.setPen(outline_pen(color, 2.2, many))
-                painter.drawPath(polygons_to_path(geoms, view))
+                for path in paths.get(severity, ()):
+                    painter.drawPath(path)
         finally:
             painter.end()
 

@@ -87,6 +87,9 @@ class Workbench(QObject):
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
         self._set_enabled(False)
+        from ui.gui.report_menu import ReportMenu
+
+        self.reports = ReportMenu(self)  # issue 15: 报表 and the context menus
 
     # ------------------------------------------------------------ construction
     def _build_actions(self) -> None:
@@ -548,6 +551,7 @@ class Workbench(QObject):
             return None
         dialog.featureActivated.connect(lambda layer, fid: self.show_features({layer: [fid]}))
         dialog.findingActivated.connect(self.open_review)
+        self.reports.attach_household_dialog(dialog)
         self._keep(dialog)
         features: dict[str, list[int]] = {}
         for f in (*dialog.detail.parcels, *dialog.detail.buildings):

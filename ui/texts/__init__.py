@@ -17,6 +17,7 @@ Codes: `err.<error code>`, `reason.<reason code>`, `rule.<rule id>`, `layer.<tab
 
 from __future__ import annotations
 
+import functools
 import locale
 import os
 from collections.abc import Iterable, Mapping
@@ -246,6 +247,14 @@ def value_text(value: Any, kind: str | None = None) -> str:
     if isinstance(value, Enum):
         value = value.value
     text = str(value)
+    code = _value_code(text, kind)
+    return t(code) if code is not None else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_code(text: str, kind: str | None) -> str | None:
+    """The catalogue code naming `text`, remembered: the scan of the whole catalogue took
+    over a millisecond a value, and the case panel names dozens of values at a time."""
     wanted = _fold(text)
     kinds = (kind,) if kind else ("state", "disposition", "role", "decision", "case_kind")
     prefixes = tuple(p + "." for k in kinds for p in VALUE_KINDS[k])
@@ -258,8 +267,8 @@ def value_text(value: Any, kind: str | None = None) -> str:
     ):
         for code, pair in entries:
             if match(code, pair):
-                return t(code)
-    return text
+                return code
+    return None
 
 
 # ---------------------------------------------------------------- errors
