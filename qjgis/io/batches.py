@@ -268,14 +268,16 @@ class UndoBatch:
 
     name = "imports.undo"
 
-    def __init__(self, batch: int, layer: str) -> None:
+    def __init__(self, batch: int, layer: str, feedback: Feedback | None = None) -> None:
         self.batch, self.layer = int(batch), layer
+        self.feedback = feedback  # progress and cancel of the first apply (a task's)
         self.result: dict[str, Any] | None = None
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         from qjgis.io.importer import undo_batch
 
-        self.result = undo_batch(store, self.batch)
+        feedback, self.feedback = self.feedback, None  # a later redo runs on the GUI thread
+        self.result = undo_batch(store, self.batch, feedback)
         return batch_changes(self.layer)
 
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:

@@ -375,11 +375,20 @@ def undo_batch(
     parent: QWidget | None = None,
     on_end: Callable[[], None] | None = None,
 ) -> Task | None:
-    """Undo one import batch as a writing task (refused when later work depends on it)."""
-    from qjgis.io.importer import undo_batch as engine_undo
+    """Undo one import batch as a writing task (refused when later work depends on it),
+    pushed onto the undo stack: 编辑›重做 re-applies the batch (the engine's redo)."""
+    from qjgis.io.batches import UndoBatch
 
-    def done(_result: Any) -> None:
-        project.announce(Changes(layers=frozenset({layer}), tables=frozenset({"import_batches"})))
+    command = UndoBatch(batch, layer)
+
+    def work(store: Any, feedback: Any) -> Changes:
+        command.feedback = feedback
+        with store.transaction() as conn:
+            return command.apply(store, conn)
+
+    def done(changes: Changes) -> None:
+        text = t("undo.batch", batch=batch, layer=t_or(f"layer.{layer}", layer))
+        project.push_applied(command, text, changes)
         if on_end is not None:
             on_end()
 
@@ -390,7 +399,7 @@ def undo_batch(
 
     task = Task(
         title=t("batch.undoing", batch=batch),
-        run=lambda store, fb: engine_undo(store, batch, fb),
+        run=work,
         writes=True,
         on_done=done,
         on_error=failed,

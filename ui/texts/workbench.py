@@ -133,6 +133,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "task.check": ("正在核查", "Running the checks"),
     "undo.review": ("审核 {rule}（{fid}）：{decision}", "Review {rule} ({fid}): {decision}"),
     "undo.check": ("运行核查", "Run the checks"),
+    "undo.batch": ("撤销导入批次 {batch}（{layer}）", "Undo import batch {batch} ({layer})"),
     "undo.user": ("切换用户：{name}（{role}）", "Switch user: {name} ({role})"),
     "menu.edit": ("编辑(&E)", "&Edit"),
     "menu.checks": ("核查(&C)", "&Checks"),
