@@ -8,10 +8,12 @@ in a few milliseconds as the view moves, and the map's cached image is kept.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import shapely
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QWidget
 
 from layers.renderer import polygons_to_path
@@ -48,6 +50,8 @@ class FindingsLayer(QWidget):
         self.features: dict[str, dict[int, str]] = {}  # layer -> fid -> worst severity
         self._geoms: dict[str, np.ndarray] = {}  # severity -> geometries
         self._bounds: dict[str, np.ndarray] = {}
+        self._image: QImage | None = None  # the outlines of the last view drawn
+        self._image_key: tuple[Any, ...] | None = None
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)
         canvas.extentChanged.connect(self.update)
@@ -76,6 +80,7 @@ class FindingsLayer(QWidget):
         self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
         # Bounds once, so a paint draws only the outlines in view (a district has thousands).
         self._bounds = {s: shapely.bounds(g) for s, g in self._geoms.items()}
+        self._image = None
         self.update()
 
     def count(self) -> int:
@@ -85,8 +90,30 @@ class FindingsLayer(QWidget):
         if not self._geoms:
             return
         view = self.canvas.transform()
-        shown, many = in_view(self._geoms, self._bounds, view.extent)
+        ratio = self.devicePixelRatioF()
+        key = (tuple(view.extent), self.width(), self.height(), ratio)
+        if self._image is None or self._image_key != key:
+            # Drawn once per view: a window or dialog opening over the map repaints the
+            # canvas with the view unchanged, and the district's thousands of outlines
+            # took 0.4 s of the GUI thread each time (issue 13's stall).
+            self._image = self._draw(view, ratio)
+            self._image_key = key
         painter = QPainter(self)
+        try:
+            painter.drawImage(0, 0, self._image)
+        finally:
+            painter.end()
+
+    def _draw(self, view: Any, ratio: float) -> QImage:
+        image = QImage(
+            max(1, round(self.width() * ratio)),
+            max(1, round(self.height() * ratio)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        shown, many = in_view(self._geoms, self._bounds, view.extent)
+        painter = QPainter(image)
         try:
             if not many:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -99,6 +126,7 @@ class FindingsLayer(QWidget):
                 painter.drawPath(polygons_to_path(geoms, view))
         finally:
             painter.end()
+        return image
 
 
 def _swatch(fill: QColor | None, outline: QColor, width: float = 1.0, *,

@@ -319,6 +319,20 @@ def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> N
         if e["kind"] == "parcel":
             assert features["parcels"][e["fid"]] in ("error", "warning", "info")
     assert wb.findings_layer.count() > 0
+    # The outlines are drawn once per view: a repaint over an unchanged view (a dialog
+    # opening above the map) only copies the image; a new view draws them again.
+    layer = wb.findings_layer
+    drawn: list[object] = []
+    draw = layer._draw
+    layer._draw = lambda *a: drawn.append(a) or draw(*a)  # type: ignore[method-assign]
+    layer._image = None
+    layer.repaint()
+    layer.repaint()
+    assert len(drawn) == 1
+    window.canvas.set_view(window.canvas.centre, window.canvas.units_per_pixel * 0.5)
+    layer.repaint()
+    assert len(drawn) == 2
+    del layer._draw
     legend = [wb.legend_dock.list.item(i).text() for i in range(wb.legend_dock.list.count())]
     assert "有核查结果：违规" in legend and "农房：残垣断壁" in legend and "行政村" in legend
     wb.action_show_findings.setChecked(False)
