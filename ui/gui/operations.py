@@ -163,11 +163,18 @@ def review_finding(
     reason: str,
     *,
     expected_version: int | None = None,
+    exemption: str | None = None,
     parent: QWidget | None = None,
 ) -> bool:
     """Record a reviewer's decision through the undo stack; False (with a dialog) on refusal."""
-    command = Review(fid, decision, reason, expected_version=expected_version)
     record = None
+    try:
+        command = Review(
+            fid, decision, reason, expected_version=expected_version, exemption=exemption
+        )
+    except QjgisError as exc:
+        show_error(parent, exc)
+        return False
     try:
         record = get_finding(project.store, fid)
         text = t(

@@ -128,6 +128,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "record a decision on a finding",
     ),
     "help.finding_number_or_rule_key": ("核查结果编号，或 RULE:KEY", "finding number, or RULE:KEY"),
+    "help.review_exemption": (
+        "豁免代码（结论为 exempted 时）：{codes}，或其中文名",
+        "exemption code (with --decision exempted): {codes}, or its Chinese name",
+    ),
     "help.confirmed_exempted_or_false_positive_or": (
         "confirmed、exempted 或 false-positive（也可用中文：已确认、已豁免、误报）",
         "confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",

@@ -193,7 +193,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The role {role} may not review findings; saving will be refused. Switch user first.",
     ),
     "review.save": ("保存结论", "Save Decision"),
-    "review.exempt_reason": ("豁免（{exemption}）：{reason}", "Exempted ({exemption}): {reason}"),
     "hh.open": ("查看农户…", "Show Household…"),
     "hh.features": ("宗地与农房（单击定位）", "Parcels and buildings (click to zoom)"),
     "hh.findings_cases": (

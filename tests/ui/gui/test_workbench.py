@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from qjgis.checks.engine import load_rules
 from qjgis.checks.findings import run_checks
+from qjgis.codes import EXEMPTION_CODES
 from qjgis.commands import Changes
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
@@ -216,14 +217,29 @@ def test_review_undo_redo_through_the_engine(window: MainWindow) -> None:
     assert commands[-3:] == ["findings.review", "findings.review.revert", "findings.review"]
 
 
-def test_exemption_records_its_code_in_words(window: MainWindow) -> None:
+def test_exemption_records_its_code(window: MainWindow) -> None:
     dialog = review_dialog(window)
+    combo = dialog.exemption
+    assert [combo.itemData(i) for i in range(combo.count())] == list(EXEMPTION_CODES)
+    assert combo.itemText(0) == "继承"
+    dialog.set_decision("confirmed", "x")
+    assert not combo.isEnabled()  # a code goes with 豁免 only
     dialog.set_decision("exempted", "有继承公证书", exemption="inheritance")
+    assert combo.isEnabled()
+    fid = dialog.record.fid
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     row = window.store.execute_sql(
-        "SELECT decision, decision_reason FROM findings WHERE fid = ?", (dialog.record.fid,)
+        "SELECT decision, decision_reason, decision_exemption FROM findings WHERE fid = ?", (fid,)
     )[0]
-    assert row == ("exempted", "豁免（继承）：有继承公证书")
+    assert row == ("exempted", "有继承公证书", "inheritance")
+    # shown: the findings dock's decision column and the dialog opened again
+    wb = window.workbench
+    wb.findings_dock.set_filters(rule="QJ-R001", decision="exempted")
+    texts = [r.decision for r in wb.findings_dock.model.rows if r.fid == fid]
+    assert texts and "已豁免（继承）" in texts[0]
+    again = wb.open_review(fid)
+    assert again is not None and again.exemption.currentData() == "inheritance"
+    assert again.findChild(QLabel, "label_current").text().startswith("已豁免（继承）")
 
 
 def test_a_surveyors_review_is_refused(qtbot: QtBot, window: MainWindow) -> None:
