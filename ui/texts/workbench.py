@@ -314,6 +314,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "table.filter": ("筛选", "Filter"),
     "table.clear": ("全部显示", "Show All"),
     "table.count": ("{n} 行", "{n} rows"),
+    "table.export": ("导出所示行…", "Export Shown Rows…"),
+    "table.export_tip": (
+        "按当前筛选和排序导出表中所示的行（GeoPackage、Shapefile、CSV、Excel）",
+        "Export the rows the table shows, filtered and sorted (GeoPackage, shapefile, CSV, Excel)",
+    ),
+    "table.export_layers_only": (
+        "只有宗地、农房和行政村的属性表可导出所示行；户籍请用“导出”命令",
+        "Only the parcels, buildings and villages tables export their shown rows; "
+        "export the register with the export command",
+    ),
+    "table.export_title": ("导出所示行", "Export Shown Rows"),
+    "table.export_filter": (
+        "GeoPackage (*.gpkg);;Shapefile (*.shp);;CSV（Excel 可打开）(*.csv);;Excel (*.xlsx)",
+        "GeoPackage (*.gpkg);;Shapefile (*.shp);;CSV for Excel (*.csv);;Excel (*.xlsx)",
+    ),
+    "table.exporting": ("正在导出 {n} 行", "Exporting {n} rows"),
+    "table.exported": ("已导出 {n} 行到 {path}", "Exported {n} rows to {path}"),
     "op.=": ("等于", "equals"),
     "op.<>": ("不等于", "differs from"),
     "op.<": ("小于", "less than"),
