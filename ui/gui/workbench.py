@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QRubberBand,
     QToolBar,
+    QWidget,
 )
 
+from qjgis import schema
 from qjgis.checks.findings import FindingRecord
 from qjgis.commands import Changes
 from qjgis.lookup import SearchHit, union_bounds
+from qjgis.settings import SPECS
 from ui.gui import operations
 from ui.gui.dialogs.attribute_table import AttributeTableDialog
 from ui.gui.dialogs.household import HouseholdDialog
@@ -86,6 +89,7 @@ class Workbench(QObject):
         )
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
+        window.languageChanged.connect(self._language_changed)
         self._set_enabled(False)
 
     # ------------------------------------------------------------ construction
@@ -241,6 +245,36 @@ class Workbench(QObject):
         ):
             a.setEnabled(on)
         self.search_box.setEnabled(on)
+
+    def _language_changed(self, _lang: str) -> None:
+        """After the window said its texts again: the undo and redo actions (their
+        prefix is fixed when made) anew, and every view refreshed in the new words."""
+        w = self.window
+        for name in ("action_undo", "action_redo"):
+            old: QAction = getattr(self, name)
+            make = (
+                self.undo_group.createUndoAction
+                if name == "action_undo"
+                else (self.undo_group.createRedoAction)
+            )
+            new = make(w, t("edit.undo" if name == "action_undo" else "edit.redo"))
+            new.setObjectName(name)
+            new.setShortcuts(old.shortcuts())
+            for holder in old.associatedObjects():
+                if isinstance(holder, QWidget):
+                    holder.insertAction(old, new)
+                    holder.removeAction(old)
+            setattr(self, name, new)
+            old.deleteLater()
+        self._show_user()
+        if self.project is not None:
+            self.project.changed.emit(
+                Changes(
+                    settings=frozenset(spec.key for spec in SPECS),
+                    layers=frozenset(("villages", "parcels", "buildings")),
+                    tables=frozenset(schema.TABLE_BY_NAME),
+                )
+            )
 
     # ------------------------------------------------------------ project
     def _opened(self, _path: str) -> None:
@@ -616,7 +650,9 @@ class Workbench(QObject):
     def open_settings(self) -> SettingsDialog | None:
         if self.project is None:
             return None
-        return self._keep(SettingsDialog(self.project, self.window.settings, self.window))  # type: ignore[return-value]
+        dialog = SettingsDialog(self.project, self.window.settings, self.window)
+        dialog.languageChosen.connect(self.window.set_language)
+        return self._keep(dialog)  # type: ignore[return-value]
 
     def open_switch_user(self, *, first_time: bool = False) -> SwitchUserDialog | None:
         if self.project is None:

@@ -316,7 +316,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "table.count": ("{n} 行", "{n} rows"),
     "table.export": ("导出所示行…", "Export Shown Rows…"),
     "table.export_tip": (
-        "按当前筛选和排序导出表中所示的行（GeoPackage、Shapefile、CSV、Excel）",
+        "按当前筛选和排序导出表中所示的行（GeoPackage、shapefile、CSV、Excel）",
         "Export the rows the table shows, filtered and sorted (GeoPackage, shapefile, CSV, Excel)",
     ),
     "table.export_layers_only": (
@@ -326,7 +326,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "table.export_title": ("导出所示行", "Export Shown Rows"),
     "table.export_filter": (
-        "GeoPackage (*.gpkg);;Shapefile (*.shp);;CSV（Excel 可打开）(*.csv);;Excel (*.xlsx)",
+        "GeoPackage (*.gpkg);;shapefile (*.shp);;CSV（Excel 可打开）(*.csv);;Excel (*.xlsx)",
         "GeoPackage (*.gpkg);;Shapefile (*.shp);;CSV for Excel (*.csv);;Excel (*.xlsx)",
     ),
     "table.exporting": ("正在导出 {n} 行", "Exporting {n} rows"),
@@ -357,7 +357,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings.menu": ("设置…", "Settings…"),
     "settings.title": ("设置", "Settings"),
     "settings.language": ("界面语言", "Language"),
-    "settings.language_note": ("下次启动时生效。", "Takes effect at the next start."),
+    "settings.language_note": ("保存后立即生效。", "Takes effect when saved."),
     "settings.recent": ("最近的项目", "Recent projects"),
     "settings.clear_recent": ("清空列表", "Clear the list"),
     "settings.group.app": ("本机", "This computer"),
