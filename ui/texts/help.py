@@ -75,6 +75,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "list import batches or undo one",
     ),
     "help.undo_this_batch": ("撤销该批次", "undo this batch"),
+    "help.redo_this_batch": (
+        "重做一个已撤销的批次（行号与内容同撤销前）",
+        "redo an undone batch (the same rows as before the undo)",
+    ),
     "help.print_a_batch_s_saved_report": (
         "显示某批次保存的导入报告",
         "print a batch's saved report",

@@ -274,6 +274,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "io.batch_undone_mark": ("（已撤销）", " (undone)"),
     "io.undone": ("已撤销批次 {batch}：{details}", "Batch {batch} undone: {details}"),
+    "io.redone": ("已重做批次 {batch}：{details}", "Batch {batch} redone: {details}"),
+    "io.redone_layer": (
+        "{layer}重新插入 {inserted} 行，恢复为导入后的 {restored} 行",
+        "{layer} {inserted} inserted again, {restored} restored as imported",
+    ),
     "io.undone_layer": (
         "{layer}删除 {deleted} 行，恢复 {restored} 行",
         "{layer} {deleted} deleted, {restored} restored",
