@@ -75,6 +75,9 @@ def test_pages_through_100000_parcels(qtbot: QtBot, window: MainWindow) -> None:
     model = dialog.model
     wait_until(lambda: not model.loading)  # counted on a worker: the window did not wait
     assert model.rowCount() == N
+    # opened in fid order, read once (not sorted again by the view's cleared indicator)
+    assert model.sort_column is None and model._generation == 1
+    assert model.fids[:5].tolist() == [1, 2, 3, 4, 5]
     assert dialog.count_label.text() == "100,000 行"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "宗地代码"
     qtbot.wait(50)

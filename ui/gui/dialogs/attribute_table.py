@@ -119,8 +119,14 @@ class PagedTableModel(QAbstractTableModel):
         self.refresh()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_column = self.columns[column]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        # -1 is the view's "no sort" (its indicator cleared when the table opens): fid
+        # order, not the last column; and an order already asked for is not read again
+        # (each opening used to sort all rows by the last column, seconds at 200,000).
+        name = self.columns[column] if 0 <= column < len(self.columns) else None
+        descending = name is not None and order == Qt.SortOrder.DescendingOrder
+        if (name, descending) == (self.sort_column, self.descending):
+            return
+        self.sort_column, self.descending = name, descending
         self.refresh()
 
     def rowCount(self, parent: Index = _ROOT) -> int:
