@@ -190,7 +190,8 @@ def _widget(w: QWidget, say: Translator) -> None:
                     say,
                 )
             stack += [item.child(i) for i in range(item.childCount())]
-    if isinstance(w, QAbstractItemView) and w.model() is not None:
+    item_widget = isinstance(w, QListWidget | QTableWidget | QTreeWidget)  # done above
+    if isinstance(w, QAbstractItemView) and not item_widget and w.model() is not None:
         # Models word their cells and headers when asked (at paint): ask again.
         model = w.model()
         for orientation, count in (

@@ -246,10 +246,17 @@ class Workbench(QObject):
             a.setEnabled(on)
         self.search_box.setEnabled(on)
 
-    def _language_changed(self, _lang: str) -> None:
+    def _language_changed(self, lang: str) -> None:
         """After the window said its texts again: the undo and redo actions (their
         prefix is fixed when made) anew, and every view refreshed in the new words."""
+        from ui.gui.retext import Translator
+
         w = self.window
+        say = Translator.between("en" if lang == "zh" else "zh", lang)
+        for stack in self.undo_group.stacks():  # the commands' own texts, then the actions
+            for i in range(stack.count()):
+                command = stack.command(i)
+                command.setText(say(command.text()))
         for name in ("action_undo", "action_redo"):
             old: QAction = getattr(self, name)
             make = (

@@ -447,7 +447,10 @@ def test_settings_validate_at_the_field_and_undo(window: MainWindow) -> None:
     assert not dialog.isVisible()
     assert window.store.settings()["area.per_person_other"] == 25.0
     assert window.settings.language == "en"
-    assert wb.action_undo.text() == "撤销 修改设置：人均标准（其他土地，m²）"
+    # the language switched at once: the undo action and its command say it in English
+    key = words.t("settings.key.area.per_person_other")
+    assert wb.action_undo.text() == f"Undo {words.t('undo.settings', keys=key)}"
+    assert "人均" not in wb.action_undo.text()
     wb.action_undo.trigger()
     assert window.store.settings()["area.per_person_other"] == 30.0
 
