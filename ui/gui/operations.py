@@ -419,12 +419,17 @@ def undo_batch(
 def finding_features(project: OpenProject) -> dict[str, dict[int, str]]:
     """Parcels and buildings with open findings (false positives left out), each with
     its worst severity: layer -> fid -> severity."""
+    return finding_features_of(project.store)
+
+
+def finding_features_of(store: Any) -> dict[str, dict[int, str]]:
+    """`finding_features` from a store (a task's own connection)."""
     import json
 
     rank = {"info": 0, "warning": 1, "error": 2}
     out: dict[str, dict[int, str]] = {"parcels": {}, "buildings": {}}
     layers = {"parcel": "parcels", "building": "buildings"}
-    for severity, entities in project.store.execute_sql(
+    for severity, entities in store.execute_sql(
         "SELECT severity, entities FROM findings WHERE state = 'open' "
         "AND (decision IS NULL OR decision <> 'false_positive')"
     ):

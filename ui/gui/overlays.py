@@ -40,6 +40,31 @@ SEVERITY_COLORS: dict[str, QColor] = {
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_COLORS)}
 
 
+#: outlines narrower than this (in pixels) are left out of a view
+MIN_OUTLINE_PX = 1.0
+
+
+def outlines(
+    features: dict[str, dict[int, str]], layers: dict[str, Any]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The geometries and bounds of `features` (layer -> fid -> severity) by severity, read
+    from the map's layers (thread-safe: a worker reads them at district scale)."""
+    by_severity: dict[str, list[np.ndarray]] = {}
+    for name, severities in features.items():
+        layer = layers.get(name)
+        if layer is None or not severities:
+            continue
+        found, geoms = layer.by_fids(np.fromiter(severities, dtype=np.int64))
+        worst = np.array([severities[int(f)] for f in found], dtype=object)
+        for severity in SEVERITY_COLORS:
+            pick = worst == severity
+            if pick.any():
+                by_severity.setdefault(severity, []).append(geoms[pick])
+    geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
+    # Bounds once, so a paint draws only the outlines in view (a district has thousands).
+    return geoms, {s: shapely.bounds(g) for s, g in geoms.items()}
+
+
 class FindingsLayer(QWidget):
     def __init__(self, canvas: MapCanvas) -> None:
         super().__init__(canvas)
@@ -64,22 +89,18 @@ class FindingsLayer(QWidget):
 
     def set_features(self, features: dict[str, dict[int, str]]) -> None:
         """Outline these features (layer -> fid -> severity); {} clears."""
-        self.features = features
         renderer = self.canvas.renderer
-        by_severity: dict[str, list[np.ndarray]] = {}
-        for name, severities in features.items():
-            layer = renderer.layer(name) if renderer is not None else None
-            if layer is None or not severities:
-                continue
-            found, geoms = layer.by_fids(np.fromiter(severities, dtype=np.int64))
-            worst = np.array([severities[int(f)] for f in found], dtype=object)
-            for severity in SEVERITY_COLORS:
-                pick = worst == severity
-                if pick.any():
-                    by_severity.setdefault(severity, []).append(geoms[pick])
-        self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
-        # Bounds once, so a paint draws only the outlines in view (a district has thousands).
-        self._bounds = {s: shapely.bounds(g) for s, g in self._geoms.items()}
+        layers = {n: renderer.layer(n) for n in features} if renderer is not None else {}
+        self.set_outlines(features, outlines(features, layers))
+
+    def set_outlines(
+        self,
+        features: dict[str, dict[int, str]],
+        shapes: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+    ) -> None:
+        """Outline what `outlines` read (on a worker, at district scale)."""
+        self.features = features
+        self._geoms, self._bounds = shapes
         self._image = None
         self.update()
 
@@ -112,7 +133,18 @@ class FindingsLayer(QWidget):
         )
         image.setDevicePixelRatio(ratio)
         image.fill(Qt.GlobalColor.transparent)
-        shown, many = in_view(self._geoms, self._bounds, view.extent)
+        # Outlines smaller than a pixel are not drawn (a district's view holds a hundred
+        # thousand of them: a second of the GUI thread for dots the map already shows).
+        floor = MIN_OUTLINE_PX * view.units_per_pixel
+        big = {
+            s: (b[:, 2] - b[:, 0] >= floor) | (b[:, 3] - b[:, 1] >= floor)
+            for s, b in self._bounds.items()
+        }
+        shown, many = in_view(
+            {s: g[big[s]] for s, g in self._geoms.items()},
+            {s: b[big[s]] for s, b in self._bounds.items()},
+            view.extent,
+        )
         painter = QPainter(image)
         try:
             if not many:

@@ -8,7 +8,7 @@ and for saving the window layout; dialogs open non-modally.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QUndoGroup
@@ -45,9 +45,9 @@ from ui.gui.docks.findings import FindingsDock
 from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
 from ui.gui.measure import MeasureTool
-from ui.gui.overlays import FindingsLayer, LegendDock
+from ui.gui.overlays import FindingsLayer, LegendDock, outlines
 from ui.gui.project import OpenProject
-from ui.gui.tasks import TaskStatus
+from ui.gui.tasks import Task, TaskStatus, while_alive
 from ui.gui.themes import ThemeSwitch
 from ui.presenters.words import t
 
@@ -363,11 +363,28 @@ class Workbench(QObject):
         )
 
     # ------------------------------------------------------------ map
-    def refresh_findings_layer(self) -> None:
+    def refresh_findings_layer(self) -> Task | None:
+        """Read the outlines of the open findings on a worker (a district's 100,000 took
+        five seconds of the GUI thread), then show them; the newest read wins."""
+        self._findings_reads = getattr(self, "_findings_reads", 0) + 1
         if self.project is None or not self.action_show_findings.isChecked():
             self.findings_layer.set_features({})
-            return
-        self.findings_layer.set_features(operations.finding_features(self.project))
+            return None
+        renderer = self.window.canvas.renderer
+        names = ("parcels", "buildings")
+        layers = {n: renderer.layer(n) for n in names} if renderer is not None else {}
+        generation = self._findings_reads
+
+        def run(store: Any, _fb: Any) -> tuple[dict, tuple]:
+            features = operations.finding_features_of(store)
+            return features, outlines(features, layers)
+
+        def done(result: tuple[dict, tuple]) -> None:
+            if generation == self._findings_reads and self.project is not None:
+                self.findings_layer.set_outlines(*result)
+
+        task = Task(title=t("map.reading_findings"), run=run, on_done=while_alive(self, done))
+        return task if self.project.tasks.start(task) else None
 
     def _toggle_measure(self, on: bool) -> None:
         store = self.window.store

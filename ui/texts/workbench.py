@@ -309,6 +309,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{batch} · {created} · {layer} · {source} · added {added}, updated {updated}{undone}",
     ),
     "batch.undone": ("（已撤销）", " (undone)"),
+    "map.reading_findings": ("正在读取核查结果轮廓", "Reading the findings' outlines"),
     "table.menu": ("属性表…", "Attribute Table…"),
     "table.title": ("属性表", "Attribute Table"),
     "table.filter": ("筛选", "Filter"),

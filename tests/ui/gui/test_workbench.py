@@ -20,7 +20,7 @@ from qjgis.codes import EXEMPTION_CODES
 from qjgis.commands import Changes
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
-from tests.ui.gui.waiting import Emitted
+from tests.ui.gui.waiting import Emitted, wait_until
 from ui.gui import operations
 from ui.gui.app_settings import AppSettings
 from ui.gui.dialogs.review import ReviewDialog
@@ -328,7 +328,8 @@ def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> N
     wb = window.workbench
     assert wb.findings_layer.count() == 0  # no checks yet
     checked(window)
-    wb.refresh_findings_layer()
+    assert wb.refresh_findings_layer() is not None  # read on a worker
+    wait_until(lambda: wb.findings_layer.count() > 0)
     features = wb.findings_layer.features
     record = next(r for r in wb.findings_dock.model.records if r.rule_id == "QJ-R001")
     for e in record.entities:
@@ -354,7 +355,7 @@ def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> N
     wb.action_show_findings.setChecked(False)
     assert not wb.findings_layer.isVisible() and wb.findings_layer.count() == 0
     wb.action_show_findings.setChecked(True)
-    assert wb.findings_layer.count() > 0
+    wait_until(lambda: wb.findings_layer.count() > 0)
     # A false positive is no longer outlined (a parcel no other finding names).
     uses: dict[int, int] = {}
     for r in wb.findings_dock.model.records:
@@ -369,7 +370,7 @@ def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> N
     )
     assert parcel in wb.findings_layer.features["parcels"]
     assert operations.review_finding(wb.project, record.fid, "false_positive", "测绘错误")
-    assert parcel not in wb.findings_layer.features["parcels"]
+    wait_until(lambda: parcel not in wb.findings_layer.features["parcels"])
 
 
 def test_identify_a_parcel_shows_its_attributes_and_household(window: MainWindow) -> None:
