@@ -310,6 +310,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "batch.undone": ("（已撤销）", " (undone)"),
     "map.reading_findings": ("正在读取核查结果轮廓", "Reading the findings' outlines"),
+    "findings.reading": ("正在读取核查结果…", "Reading the findings…"),
     "table.menu": ("属性表…", "Attribute Table…"),
     "table.title": ("属性表", "Attribute Table"),
     "table.filter": ("筛选", "Filter"),

@@ -59,12 +59,20 @@ def window(qtbot: QtBot, tmp_path: Path, demo_file: Path) -> Iterator[MainWindow
     w.close_project()
 
 
+def settled(window: MainWindow) -> None:
+    """Wait for the reads that follow a change (the findings dock, the outlines: workers)."""
+    project = window.workbench.project
+    wait_until(lambda: project is None or not project.tasks.running)
+    wait_until(lambda: not window.workbench.findings_dock.loading)
+
+
 def checked(window: MainWindow) -> MainWindow:
     # Checks saved outside the window, then the window is told, as after a task.
     assert window.store is not None
     with GpkgStore.open(window.store.path) as store:
         run_checks(store)
     window.workbench.project.announce(Changes(tables=frozenset({"findings"})))
+    wait_until(lambda: not window.workbench.findings_dock.loading)  # read on a worker
     return window
 
 
@@ -83,11 +91,12 @@ def test_run_checks_dialog_is_a_task_with_a_summary(qtbot: QtBot, window: MainWi
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     seen: list[str] = []
     window.workbench.project.tasks.progressed.connect(lambda _t, _f, stage: seen.append(stage))
-    with Emitted(wb.project.tasks.finished):
-        qtbot.mouseClick(dialog.run_button, qtbot_button())
-        assert wb.task_status.isVisible()
-        assert not dialog.run_button.isEnabled()
-    assert dialog.summary is not None
+    settled(window)
+    qtbot.mouseClick(dialog.run_button, qtbot_button())
+    assert wb.task_status.isVisible()
+    assert not dialog.run_button.isEnabled()
+    wait_until(lambda: dialog.summary is not None)
+    settled(window)
     assert dialog.table.rowCount() == len(dialog.summary.rules) == len(load_rules())
     assert dialog.table.item(0, 0).text() == "QJ-R001 一户多宅"
     assert int(dialog.table.item(0, 1).text()) == dialog.summary.rules["QJ-R001"].found > 0
@@ -97,8 +106,10 @@ def test_run_checks_dialog_is_a_task_with_a_summary(qtbot: QtBot, window: MainWi
     assert n == sum(s.found for s in dialog.summary.rules.values())
     assert wb.action_undo.text() == "撤销 运行核查"
     wb.action_undo.trigger()
+    settled(window)
     assert wb.findings_dock.model.rowCount() == 0
     wb.action_redo.trigger()
+    settled(window)
     assert wb.findings_dock.model.rowCount() == n
 
 
@@ -206,10 +217,12 @@ def test_review_undo_redo_through_the_engine(window: MainWindow) -> None:
     assert decision() == ("confirmed", "现场核实，两宗均在使用")
     assert wb.action_undo.text().startswith("撤销 审核 一户多宅")
     assert "确认" in wb.action_undo.text()
+    settled(window)
     assert wb.findings_dock.model.rowCount() > 0  # refreshed, still filtered on pending
     assert fid not in [r.fid for r in wb.findings_dock.model.rows]
     wb.action_undo.trigger()
     assert decision() == (None, None)
+    settled(window)
     assert fid in [r.fid for r in wb.findings_dock.model.rows]
     wb.action_redo.trigger()
     assert decision() == ("confirmed", "现场核实，两宗均在使用")
@@ -233,6 +246,7 @@ def test_exemption_records_its_code(window: MainWindow) -> None:
     )[0]
     assert row == ("exempted", "有继承公证书", "inheritance")
     # shown: the findings dock's decision column and the dialog opened again
+    settled(window)
     wb = window.workbench
     wb.findings_dock.set_filters(rule="QJ-R001", decision="exempted")
     texts = [r.decision for r in wb.findings_dock.model.rows if r.fid == fid]

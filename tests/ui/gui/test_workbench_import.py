@@ -129,8 +129,8 @@ def test_import_as_a_task_then_undo_the_batch(
     batches.list.setCurrentRow(0)
     box = batches.ask_undo()
     assert isinstance(box, QMessageBox) and box.isVisible()
-    with Emitted(wb.project.tasks.finished):
-        box.button(QMessageBox.StandardButton.Ok).click()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    wait_until(lambda: "（已撤销）" in batches.list.item(0).text())
     assert window.store.counts()["parcels"] == 0
     assert "（已撤销）" in batches.list.item(0).text()
     assert not batches.undo_button.isEnabled()
