@@ -94,12 +94,17 @@ def finding(project: OpenProject, fid: int) -> FindingRecord:
 def finding_holders(project: OpenProject, fids: Sequence[int] | None = None) -> dict[int, str]:
     """Holder names of the open findings (or of `fids`): a household's head, a parcel's
     holder, a building's parcel's holder."""
+    return finding_holders_of(project.store, fids)
+
+
+def finding_holders_of(store: Any, fids: Sequence[int] | None = None) -> dict[int, str]:
+    """`finding_holders` from a store (a task's own connection)."""
     where = "f.state = 'open'"
     params: list[int] = []
     if fids is not None:
         params = [int(f) for f in fids][:900]
         where = f"f.fid IN ({', '.join('?' * len(params))})" if params else "0"
-    rows = project.store.execute_sql(
+    rows = store.execute_sql(
         "SELECT f.fid, CASE f.entity_kind "
         "WHEN 'household' THEN (SELECT head_name FROM households h "
         "  WHERE h.household_no = f.key LIMIT 1) "
