@@ -59,6 +59,10 @@ class RecordColumns:
         self.rule = np.array([r.rule_id for r in records], dtype=object)
         self.village = np.array([r.village_code for r in records], dtype=object)
         self.decision = np.array([r.decision or "pending" for r in records], dtype=object)
+        # the decisions as small numbers, for counting by bincount
+        self.decision_names, self.decision_code = np.unique(
+            self.decision.astype(str), return_inverse=True
+        )
         self.needs_review = np.array([r.needs_review for r in records], dtype=bool)
         self.key = np.array([r.key or "" for r in records], dtype=str)
         self.holder = np.array([holders.get(r.fid, "") or "" for r in records], dtype=str)
@@ -89,8 +93,10 @@ class RecordColumns:
         return rows[hit]
 
     def counts(self, rows: np.ndarray) -> Counter[str]:
-        values, n = np.unique(self.decision[rows].astype(str), return_counts=True)
-        counts: Counter[str] = Counter(dict(zip(values.tolist(), n.tolist(), strict=True)))
+        n = np.bincount(self.decision_code[rows], minlength=len(self.decision_names))
+        counts: Counter[str] = Counter(
+            {name: int(k) for name, k in zip(self.decision_names.tolist(), n, strict=True) if k}
+        )
         counts["needs_review"] = int(self.needs_review[rows].sum())
         return counts
 
