@@ -1490,6 +1490,8 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
     Refused, with the row named, when a later batch touched the same rows or a row
     was edited since (its row_version moved on): undoing would lose that work.
     """
+    from qjgis.io import batches as redo  # saves the rows for a redo (imports this module)
+
     fb = feedback or NullFeedback()
     with store.transaction() as conn:
         row = conn.execute(
@@ -1512,7 +1514,7 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
             )
         entries = conn.execute(
             "SELECT layer, row_fid, action, before FROM import_batch_rows WHERE batch_id = ? "
-            "ORDER BY fid",
+            "AND action IN ('added', 'updated') ORDER BY fid",  # not the redo copies
             (batch,),
         ).fetchall()
         by_layer: dict[str, list[tuple[int, str, Any]]] = {}
@@ -1533,28 +1535,22 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                     f'SELECT fid, row_version, "{key}" FROM "{layer}" WHERE fid IN ({marks})', chunk
                 ):
                     current[fid] = (version, k)
-            # A later batch that updated a row and was undone moved its version on by 2.
-            bumps = dict(
-                conn.execute(
-                    "SELECT r2.row_fid, 2 * count(*) FROM import_batch_rows r2 "
-                    "JOIN import_batches b ON b.fid = r2.batch_id AND b.undone = 1 "
-                    "WHERE r2.batch_id > ? AND r2.layer = ? AND r2.action = 'updated' "
-                    "AND r2.row_fid IN (SELECT row_fid FROM import_batch_rows "
-                    "WHERE batch_id = ? AND layer = ?) GROUP BY r2.row_fid",
-                    (batch, layer, batch, layer),
-                ).fetchall()
-            )
+            # Later batches that updated a row and are undone moved its version on; so
+            # did each earlier undo and redo of this batch (qjgis.io.batches).
+            bumps = redo.later_undone_bumps(conn, batch, layer)
+            cycles = redo.undo_cycles(conn, batch, layer)
             for fid, action, before in items:
                 if fid not in current:
                     raise QjgisError("undo_blocked_missing", batch=batch, layer=layer, fid=fid)
                 expected = 1 if action == "added" else int(before["row_version"]) + 1
-                expected += bumps.get(fid, 0)
+                expected += bumps.get(fid, 0) + 2 * cycles.get(fid, 0)
                 if current[fid][0] != expected:
                     raise QjgisError(
                         "undo_blocked_edited", batch=batch, layer=layer, fid=fid,
                         key=current[fid][1], found=current[fid][0], expected=expected,
                     )  # fmt: skip
             added = [(f,) for f, a, _ in items if a == "added"]
+            redo.save_for_redo(conn, batch, layer, fids, [f for (f,) in added])
             if layer == "parcels":  # the co-holders that came with these parcels
                 before_holders = conn.total_changes
                 conn.executemany("DELETE FROM parcel_holders WHERE parcel_fid = ?", added)

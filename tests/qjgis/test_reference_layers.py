@@ -153,7 +153,7 @@ def test_migration_to_7_adds_the_reference_table(project_path: Path) -> None:
     conn.commit()
     conn.close()
     with GpkgStore.open(project_path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 7
+        assert store.schema_version == schema.SCHEMA_VERSION == 8
         assert store.counts()["reference_features"] == 0
         assert store.integrity_check() == []
 

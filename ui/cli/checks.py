@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qjgis import commands
+from qjgis.codes import EXEMPTION_CODES
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
@@ -34,8 +35,13 @@ def finding_state_text(state: str) -> str:
     return texts.lookup("finding_state", state)
 
 
-def decision_text(decision: str | None) -> str:
-    return texts.lookup("decision", decision or "pending")
+def decision_text(decision: str | None, exemption: str | None = None) -> str:
+    """A decision in words, with the reviewer's exemption code when it has one."""
+    text = texts.lookup("decision", decision or "pending")
+    if exemption:
+        words = exemption_text(exemption)
+        return texts.t("decision.with_exemption", decision=text, exemption=words)
+    return text
 
 
 def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
@@ -98,6 +104,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help=t("help.confirmed_exempted_or_false_positive_or"),
     )
     s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument(
+        "--exemption",
+        type=_choice("exemption", EXEMPTION_CODES),
+        metavar="CODE",
+        help=t("help.review_exemption", codes=", ".join(EXEMPTION_CODES)),
+    )
     s.add_argument(
         "--replace", action="store_true", help="replace a decision the finding already has"
     )
@@ -204,7 +216,7 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
             "exemption_text": exemption(r.exemption),
             "state_text": state(r.state),
             "entity_kind_text": kind(r.entity_kind),
-            "decision_text": decision(r.decision),
+            "decision_text": decision(r.decision, r.decision_exemption),
             "needs_review_text": yes if r.needs_review else "",
             "evidence_text": evidence_text(r.evidence),
         }
@@ -301,6 +313,7 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
             args.reason,
             expected_version=args.expect_version,
             replace=args.replace,
+            exemption=args.exemption,
         )
         commands.run(store, review)
         record = get_finding(store, args.finding)
@@ -308,7 +321,7 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
         fid=record.fid,
         rule=record.rule_id,
         key=record.key,
-        decision=decision_text(record.decision),
+        decision=decision_text(record.decision, record.decision_exemption),
         user=record.decided_by,
     )
     emit(record.as_json(), args.json, text, out)

@@ -53,6 +53,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("imports", parents=[common], help=t("help.list_import_batches_or_undo_one"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--undo", type=int, metavar="BATCH", help=t("help.undo_this_batch"))
+    s.add_argument("--redo", type=int, metavar="BATCH", help=t("help.redo_this_batch"))
     s.add_argument("--show", type=int, metavar="BATCH", help=t("help.print_a_batch_s_saved_report"))
     s.add_argument(
         "--save-mapping",
@@ -201,6 +202,21 @@ def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
                 result,
                 args.json,
                 texts.label("io.undone").format(batch=args.undo, details=details),
+                out,
+            )
+            return EXIT_OK
+        if args.redo is not None:
+            from qjgis.io.batches import redo_batch
+
+            result = redo_batch(store, args.redo, Progress(sys.stderr))
+            details = "; ".join(
+                texts.label("io.redone_layer").format(layer=texts.layer_title(k), **v)
+                for k, v in result["redone"].items()
+            )
+            emit(
+                result,
+                args.json,
+                texts.label("io.redone").format(batch=args.redo, details=details),
                 out,
             )
             return EXIT_OK

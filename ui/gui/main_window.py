@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
 
     projectOpened = Signal(str)
     projectClosing = Signal()  # before the store closes: tasks stop, docks let go
+    languageChanged = Signal(str)  # after every text on screen was said again
     # path, QjgisError or None: the file's page check, run on a worker after opening
     _fileChecked = Signal(str, object)
 
@@ -147,6 +148,21 @@ class MainWindow(QMainWindow):
         self.scale_label.setMinimumWidth(
             self.scale_label.fontMetrics().horizontalAdvance(self._scale_text(9_999_999)) + 16
         )
+
+    # ------------------------------------------------------------ language
+    def set_language(self, lang: str) -> bool:
+        """Switch the language now (menus, docks, open dialogs) and save the choice."""
+        from ui.gui.retext import switch_language
+
+        self.settings.language = lang
+        self.settings.sync()
+        if not switch_language(lang):
+            return False
+        self._update_title()
+        self._fill_layer_list()
+        self.canvas.set_busy_text(t("window.drawing_map"))
+        self.languageChanged.emit(lang)
+        return True
 
     # ------------------------------------------------------------ projects
     def choose_project(self) -> None:

@@ -63,6 +63,9 @@ def decision_code(record: FindingRecord) -> str:
 
 def decision_text(record: FindingRecord) -> str:
     text = t(f"decision.{decision_code(record)}")
+    if record.decision_exemption:
+        text = t("decision.with_exemption", decision=text,
+                 exemption=exemption_text(record.decision_exemption))  # fmt: skip
     if record.needs_review:
         text += t("fmt.list_sep") + t("decision.needs_review")
     return text

@@ -187,6 +187,7 @@ VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "disposition": ("disposition",),
     "role": ("role",),
     "decision": ("decision",),
+    "exemption": ("exemption",),
     "case_kind": ("case_kind",),
     "level": ("level",),
     "building_status": ("building_status",),

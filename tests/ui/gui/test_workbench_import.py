@@ -131,11 +131,24 @@ def test_import_as_a_task_then_undo_the_batch(
     batches.list.setCurrentRow(0)
     box = batches.ask_undo()
     assert isinstance(box, QMessageBox) and box.isVisible()
-    with Emitted(wb.project.tasks.finished):
-        box.button(QMessageBox.StandardButton.Ok).click()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    wait_until(lambda: "（已撤销）" in batches.list.item(0).text())
     assert window.store.counts()["parcels"] == 0
     assert "（已撤销）" in batches.list.item(0).text()
     assert not batches.undo_button.isEnabled()
+    # 编辑›撤销 takes the batch's undo back: the engine re-applies the batch, same fids.
+    assert wb.action_undo.isEnabled() and "撤销导入批次" in wb.action_undo.text()
+    wb.action_undo.trigger()
+    assert window.store.counts()["parcels"] == 3000
+    assert window.store.execute_sql("SELECT min(fid), max(fid) FROM parcels")[0] == (1, 3000)
+    assert "（已撤销）" not in batches.list.item(0).text()
+    assert len(window.canvas.renderer.layer("parcels")) == 3000
+    # and 编辑›重做 undoes the batch again
+    wb.action_redo.trigger()
+    assert window.store.counts()["parcels"] == 0
+    assert "（已撤销）" in batches.list.item(0).text()
+    commands = [c for (c,) in window.store.execute_sql("SELECT command FROM audit_log")]
+    assert commands.count("imports.undo") == 2 and commands.count("imports.redo") == 1
 
 
 def test_cancel_a_running_import_leaves_the_file_unchanged(
