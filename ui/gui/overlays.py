@@ -8,6 +8,7 @@ in a few milliseconds as the view moves, and the map's cached image is kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from layers.style import (
 from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN, ViewPaths, outline_pen
 from ui.gui.map_canvas import MapCanvas
 from ui.presenters.words import t, t_or
+from ui.texts import layer_title
 
 #: severity -> outline colour, drawn in this order (the worst on top)
 SEVERITY_COLORS: dict[str, QColor] = {
@@ -171,3 +173,21 @@ class LegendDock(QDockWidget):
         rows.append((_swatch(HIGHLIGHT_FILL, HIGHLIGHT_PEN, 2.5), t("legend.highlight")))
         for icon, text in rows:
             self.list.addItem(QListWidgetItem(icon, text))
+        self._fixed = self.list.count()
+
+    def show_reference(self, layers: Iterable[object]) -> None:
+        """The reference layers the map draws (land use with its classes ...), after the
+        fixed rows; called when a project opens and when its layers are read again."""
+        from ui.gui.legend import layer_icon, legend_items
+
+        while self.list.count() > self._fixed:
+            self.list.takeItem(self.list.count() - 1)
+        for layer in layers:
+            if getattr(layer, "table", None) != "reference_features":
+                continue
+            style = layer.style  # type: ignore[attr-defined]
+            icon = layer_icon(style)
+            title = layer_title(layer.name)  # type: ignore[attr-defined]
+            self.list.addItem(QListWidgetItem(icon, title) if icon else QListWidgetItem(title))
+            for item in legend_items(style):
+                self.list.addItem(item)
