@@ -116,30 +116,30 @@ def targets_of(
     store = project.store
     fids = {int(f) for f in parcels}
     codes = [int(b) for b in buildings]
-    if codes:
-        marks = ",".join("?" * len(codes))
+    for part in _runs(codes):
         fids |= {
             int(r[0])
             for r in store.execute_sql(
-                f"SELECT p.fid FROM buildings b JOIN parcels p ON p.zddm = b.zddm "
-                f"WHERE b.fid IN ({marks})",
-                codes,
+                "SELECT p.fid FROM buildings b JOIN parcels p ON p.zddm = b.zddm "
+                f"WHERE b.fid IN ({','.join('?' * len(part))})",
+                part,
             )
         }
     parcel = zddm = None
     villages: set[str] = set()
-    if fids:
-        marks = ",".join("?" * len(fids))
-        rows = store.execute_sql(
-            f"SELECT fid, zddm, village_code FROM parcels WHERE fid IN ({marks})", sorted(fids)
+    rows: list[Any] = []
+    for part in _runs(sorted(fids)):  # a box may select thousands of parcels
+        marks = ",".join("?" * len(part))
+        rows += store.execute_sql(
+            f"SELECT fid, zddm, village_code FROM parcels WHERE fid IN ({marks})", part
         )
-        villages = {r[2] for r in rows if r[2]}
-        if len(rows) == 1:
-            parcel, zddm = int(rows[0][0]), rows[0][1]
-            if household is None:
-                from ui.gui import operations
+    villages = {r[2] for r in rows if r[2]}
+    if len(rows) == 1:
+        parcel, zddm = int(rows[0][0]), rows[0][1]
+        if household is None:
+            from ui.gui import operations
 
-                household = operations.identify(project, "parcels", parcel)[1]
+            household = operations.identify(project, "parcels", parcel)[1]
     if household is not None and not villages:
         rows = store.execute_sql(
             "SELECT village_code FROM households WHERE household_no = ? LIMIT 1", [household]
@@ -152,6 +152,11 @@ def targets_of(
         rows = store.execute_sql("SELECT name FROM villages WHERE code = ? LIMIT 1", [village])
         name = rows[0][0] if rows else None
     return ReportTargets(parcel, zddm, household, village, name)
+
+
+def _runs(values: Sequence[int], size: int = 900) -> list[Sequence[int]]:
+    """`values` in runs small enough for one statement's parameters."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 # ---------------------------------------------------------------- previews and ledgers
