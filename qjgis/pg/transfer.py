@@ -1,0 +1,344 @@
+"""Moving a project between a GeoPackage and a PostgreSQL + PostGIS database.
+
+`push(file, url)` creates the project schema in an empty database and copies every table
+in with binary COPY (geometry as WKB straight out of the GeoPackage blob, cut by SQLite:
+no Python object per geometry); `pull(url, file)` makes a file copy that every command
+opens. Both keep each row's fid and row version, the audit log's and case events' hash
+chains, the settings and the project's identity, so a pulled copy is the same project.
+Either side is written in one transaction (PostgreSQL's DDL is transactional; the file
+appears whole under its name or not at all): a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from qjgis import gpkg, schema
+from qjgis.errors import QjgisError
+from qjgis.feedback import Feedback, NullFeedback, check_canceled
+from qjgis.pg import url as dburl
+from qjgis.store import GpkgStore, utc_now
+
+QjgisError.register(
+    {
+        "database_not_empty": (
+            "{url}: the database already holds a qjgis project; push goes into an empty one"
+        ),
+        "postgis_missing": "{url}: PostGIS is not available in this database ({detail})",
+        "push_bad_value": (
+            "{path}: {table} row {fid}, column {column}: {value!r} is not a {kind}; "
+            "nothing was pushed"
+        ),
+        "transfer_failed": "{url}: copying table {table} failed ({detail}); nothing was written",
+        "not_a_database_project": "{url}: the database holds no qjgis project ({reason})",
+    }
+)
+
+#: The COPY BINARY type of each declared SQLite type (see `schema.PG_TYPES`).
+_COPY_TYPES = {
+    "TEXT": "text",
+    "DATE": "text",
+    "DATETIME": "text",
+    "INTEGER": "int8",
+    "BOOLEAN": "int4",
+    "REAL": "float8",
+}
+#: What SQLite may hold in a numeric column for the push to carry it over unchanged.
+_NUMERIC_STORAGE = {
+    "INTEGER": ("integer", "null"),
+    "BOOLEAN": ("integer", "null"),
+    "REAL": ("real", "integer", "null"),
+}
+
+
+def _ro_connection(path: Path) -> sqlite3.Connection:
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _select_sql(table: schema.Table, *, dialect: str) -> tuple[str, list[str], list[str]]:
+    """(SELECT in fid order, column names, COPY types) of a table's rows, geometry as WKB."""
+    names = ["fid"]
+    types = ["int8"]
+    exprs = ["fid"]
+    if table.geometry:
+        names.append("geom")
+        types.append("bytea")
+        exprs.append(gpkg.wkb_sql("geom") if dialect == "sqlite" else "ST_AsBinary(geom)")
+    for c in table.columns:
+        kind = table.types[c.name]
+        names.append(c.name)
+        types.append(_COPY_TYPES[kind])
+        q = f'"{c.name}"'
+        if dialect == "sqlite" and _COPY_TYPES[kind] == "text":
+            q = f"CAST({q} AS TEXT)"  # a number in a DATE column arrives as its text
+        elif dialect == "sqlite" and kind == "REAL":
+            q = f"CAST({q} AS REAL)"  # an integer-valued REAL: the float it means
+        exprs.append(q)
+    sql = f'SELECT {", ".join(exprs)} FROM "{table.name}" ORDER BY fid'
+    return sql, names, types
+
+
+def _first_bad_value(src: sqlite3.Connection, path: Path, table: schema.Table) -> None:
+    """Refuse a number column holding text (SQLite allows it, PostgreSQL does not)."""
+    checks = [
+        (c.name, kind) for c in table.columns if (kind := table.types[c.name]) in _NUMERIC_STORAGE
+    ]
+    if not checks:
+        return
+    cases = " ".join(
+        f'WHEN typeof("{name}") NOT IN ({", ".join(repr(s) for s in _NUMERIC_STORAGE[kind])}) '
+        f"THEN '{name}'"
+        for name, kind in checks
+    )
+    row = src.execute(
+        f'SELECT fid, bad FROM (SELECT fid, CASE {cases} END AS bad FROM "{table.name}") '
+        "WHERE bad IS NOT NULL LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        fid, column = row
+        value = src.execute(
+            f'SELECT "{column}" FROM "{table.name}" WHERE fid = ?', (fid,)
+        ).fetchone()[0]
+        raise QjgisError(
+            "push_bad_value",
+            path=str(path),
+            table=table.name,
+            fid=int(fid),
+            column=column,
+            value=value,
+            kind="number" if table.types[column] == "REAL" else "whole number",
+        )
+
+
+def push(
+    source: str | os.PathLike[str],
+    url: str,
+    *,
+    feedback: Feedback | None = None,
+    ask_password: Callable[[str], str | None] | None = None,
+) -> dict[str, int]:
+    """Copy a project file into an empty database; returns the rows copied per table.
+
+    The schema is created from `schema.pg_schema_ddl`; rows go in with binary COPY,
+    indexes are built after the data (faster than keeping them up to date row by row),
+    the fid sequences continue where the file's AUTOINCREMENT would, and `qj_meta`
+    carries the file's project id. One transaction: a failure leaves the database empty.
+    """
+    fb = feedback or NullFeedback()
+    path = Path(source)
+    shown = dburl.redact(url)
+    store = GpkgStore.open(path)  # validates the file; migrates an older one (with backup)
+    try:
+        srid = store.srs_id()
+        meta = store.meta()
+        store.project_id()
+    finally:
+        store.close()
+    src = _ro_connection(path)
+    counts: dict[str, int] = {}
+    try:
+        for table in schema.TABLES:
+            _first_bad_value(src, path, table)
+        sequences = dict(src.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+        with dburl.connect(url, ask_password=ask_password) as pg, pg.transaction():
+            _require_empty_with_postgis(pg, shown)
+            ddl = schema.pg_schema_ddl(srid)
+            later = [s for s in ddl if s.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX"))]
+            for sql in ddl:
+                if sql not in later:
+                    pg.execute(sql)
+            total = len(schema.TABLES)
+            for k, table in enumerate(schema.TABLES):
+                check_canceled(fb)
+                fb.set_progress(k / (total + 1), "push")
+                counts[table.name] = _copy_in(src, pg, table, shown)
+                top = max(int(sequences.get(table.name) or 0), 0)
+                if top:
+                    pg.execute(
+                        "SELECT setval(pg_get_serial_sequence(%s, 'fid'), %s)",
+                        (f'"{table.name}"', top),
+                    )
+            fb.set_progress(total / (total + 1), "push")
+            for sql in later:
+                pg.execute(sql)
+            with pg.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO qj_meta (key, value) VALUES (%s, %s)",
+                    [
+                        *meta.items(),
+                        ("pushed", utc_now()),
+                        ("pushed_from", path.name),
+                    ],
+                )
+            for table in schema.TABLES:
+                pg.execute(f'ANALYZE "{table.name}"')
+    finally:
+        src.close()
+    fb.set_progress(1.0, "push")
+    return counts
+
+
+def _require_empty_with_postgis(pg: Any, shown: str) -> None:
+    import psycopg
+
+    if pg.execute("SELECT to_regclass('qj_meta')").fetchone()[0] is not None:
+        raise QjgisError("database_not_empty", url=shown)
+    try:
+        with pg.transaction():
+            pg.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    except psycopg.Error as exc:
+        raise QjgisError("postgis_missing", url=shown, detail=_detail(exc)) from None
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _copy_in(src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str) -> int:
+    import psycopg
+
+    sql, names, types = _select_sql(table, dialect="sqlite")
+    quoted = ", ".join(f'"{n}"' for n in names)
+    n = 0
+    try:
+        copy = f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT BINARY)'
+        with pg.cursor() as cur, cur.copy(copy) as cp:
+            cp.set_types(types)
+            rows = src.execute(sql)
+            while batch := rows.fetchmany(20_000):
+                for row in batch:
+                    cp.write_row(row)
+                n += len(batch)
+    except psycopg.Error as exc:
+        raise QjgisError(
+            "transfer_failed", url=shown, table=table.name, detail=_detail(exc)
+        ) from None
+    return n
+
+
+# ---------------------------------------------------------------- pull
+def read_meta(pg: Any, shown: str) -> dict[str, str]:
+    """The database project's `qj_meta`, refusing what is not a project of this schema."""
+    if pg.execute("SELECT to_regclass('qj_meta')").fetchone()[0] is None:
+        raise QjgisError("not_a_database_project", url=shown, reason="no_meta_table")
+    meta = dict(pg.execute("SELECT key, value FROM qj_meta").fetchall())
+    if meta.get("application") != schema.APPLICATION:
+        raise QjgisError("not_a_database_project", url=shown, reason="wrong_application")
+    version = int(meta.get("schema_version", "0"))
+    if version > schema.SCHEMA_VERSION:
+        raise QjgisError("newer_schema", path=shown, found=version, supported=schema.SCHEMA_VERSION)
+    if version < schema.SCHEMA_VERSION:
+        raise QjgisError("not_a_database_project", url=shown, reason="needs_migration")
+    return meta
+
+
+def pull(
+    url: str,
+    target: str | os.PathLike[str],
+    *,
+    feedback: Feedback | None = None,
+    ask_password: Callable[[str], str | None] | None = None,
+) -> dict[str, int]:
+    """Copy a database project into a new project file; returns the rows per table.
+
+    The file is written under a temporary name and renamed when complete. It records
+    where it came from (`qj_meta.pulled_from`, the address without its password).
+    """
+    fb = feedback or NullFeedback()
+    out = Path(target)
+    shown = dburl.redact(url)
+    if out.exists():
+        raise QjgisError("file_exists", path=str(out))
+    if not out.parent.is_dir():
+        raise QjgisError("file_not_found", path=str(out.parent))
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.pull")
+    tmp.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    try:
+        with dburl.connect(url, ask_password=ask_password) as pg, pg.transaction():
+            # one snapshot of the whole project, however long the copy takes
+            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            meta = read_meta(pg, shown)
+            raw_settings = pg.execute("SELECT key, value FROM qj_settings").fetchall()
+            values = {k: json.loads(v) for k, v in raw_settings}
+            crs = values.get("project.crs", "EPSG:4524")
+            GpkgStore.create(tmp, crs=crs).close()
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                gpkg.register_functions(conn)
+                conn.execute("BEGIN")
+                srid = int(conn.execute("SELECT srs_id FROM gpkg_geometry_columns").fetchone()[0])
+                conn.execute("DELETE FROM qj_settings")
+                conn.execute("DELETE FROM qj_meta")
+                total = len(schema.TABLES)
+                for k, table in enumerate(schema.TABLES):
+                    check_canceled(fb)
+                    fb.set_progress(k / total, "pull")
+                    counts[table.name] = _copy_out(pg, conn, table, srid, shown)
+                conn.executemany(
+                    "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
+                    [
+                        *((k, v) for k, v in meta.items() if k not in ("pushed", "pushed_from")),
+                        ("pulled_from", shown),
+                        ("pulled", utc_now()),
+                    ],
+                )
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        GpkgStore.open(tmp).close()  # what every command will do with it: validated
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    fb.set_progress(1.0, "pull")
+    return counts
+
+
+def _copy_out(pg: Any, conn: sqlite3.Connection, table: schema.Table, srid: int, shown: str) -> int:
+    import psycopg
+
+    sql, names, types = _select_sql(table, dialect="postgresql")
+    try:
+        with pg.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as cp:
+            cp.set_types(types)
+            rows = list(cp.rows())
+    except psycopg.Error as exc:
+        raise QjgisError(
+            "transfer_failed", url=shown, table=table.name, detail=_detail(exc)
+        ) from None
+    if not rows:
+        return 0
+    quoted = ", ".join(f'"{n}"' for n in names)
+    insert = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    if not table.geometry:
+        conn.executemany(insert, rows)
+        return len(rows)
+    wkb = np.empty(len(rows), dtype=object)
+    wkb[:] = [r[1] for r in rows]
+    geoms = gpkg.decode(wkb)
+    blobs = gpkg.encode(geoms, srid).tolist()
+    trigger = f"rtree_{table.name}_geom_insert"
+    conn.execute(f"DROP TRIGGER {trigger}")
+    conn.executemany(insert, ((r[0], blob, *r[2:]) for r, blob in zip(rows, blobs, strict=True)))
+    gpkg.rtree_bulk_load(conn, table.name)
+    conn.execute(schema.rtree_triggers(table.name)[trigger])
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if present.any():
+        box = shapely.total_bounds(geoms[present]).tolist()
+        conn.execute(
+            "UPDATE gpkg_contents SET last_change = ?, min_x = ?, min_y = ?, max_x = ?, "
+            "max_y = ? WHERE table_name = ?",
+            (utc_now(), *box, table.name),
+        )
+    return len(rows)
