@@ -39,7 +39,8 @@ QjgisError.register(
             "nothing was pushed"
         ),
         "transfer_failed": "{url}: copying table {table} failed ({detail}); nothing was written",
-        "not_a_database_project": "{url}: the database holds no qjgis project ({reason})",
+        "not_a_database_project": "{url}: not a qjgis project database ({reason})",
+        "empty_database": "{url}: the database holds no qjgis project (push one into it first)",
     }
 )
 
@@ -231,15 +232,17 @@ def _copy_in(src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str) 
 def read_meta(pg: Any, shown: str) -> dict[str, str]:
     """The database project's `qj_meta`, refusing what is not a project of this schema."""
     if pg.execute("SELECT to_regclass('qj_meta')").fetchone()[0] is None:
-        raise QjgisError("not_a_database_project", url=shown, reason="no_meta_table")
+        raise QjgisError("empty_database", url=shown)
     meta = dict(pg.execute("SELECT key, value FROM qj_meta").fetchall())
     if meta.get("application") != schema.APPLICATION:
-        raise QjgisError("not_a_database_project", url=shown, reason="wrong_application")
+        raise QjgisError("not_a_database_project", url=shown, reason="foreign_meta")
     version = int(meta.get("schema_version", "0"))
     if version > schema.SCHEMA_VERSION:
         raise QjgisError("newer_schema", path=shown, found=version, supported=schema.SCHEMA_VERSION)
     if version < schema.SCHEMA_VERSION:
-        raise QjgisError("not_a_database_project", url=shown, reason="needs_migration")
+        raise QjgisError(
+            "not_a_database_project", url=shown, reason="needs_migration", version=version
+        )
     return meta
 
 

@@ -89,7 +89,7 @@ def connect(
     try:
         return psycopg.connect(url, **kwargs)
     except psycopg.OperationalError as exc:
-        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        detail = _first_line(exc)
         wants_password = "password" in str(exc).lower() and "no password" in str(exc).lower()
         if wants_password and ask_password is not None:
             password = ask_password(shown)
@@ -97,7 +97,13 @@ def connect(
                 try:
                     return psycopg.connect(url, password=password, **kwargs)
                 except psycopg.OperationalError as again:
-                    detail = str(again).strip().splitlines()[-1]
+                    detail = _first_line(again)
         raise QjgisError("database_unreachable", url=shown, detail=detail) from None
     except psycopg.ProgrammingError as exc:  # a malformed conninfo
         raise QjgisError("database_url_invalid", url=shown, reason=str(exc).strip()) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """libpq's reason, without its hint lines."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__

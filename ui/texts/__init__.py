@@ -29,6 +29,7 @@ from ui.texts import (
     cases_gui,
     checks,
     common,
+    database,
     export,
     gui,
     help,
@@ -42,6 +43,7 @@ LANGUAGES = ("zh", "en")
 
 #: The modules merged into the catalogue. A feature adds its module here.
 MODULES = (common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report)
+MODULES = (*MODULES, database)  # the shared database (issue 17)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:

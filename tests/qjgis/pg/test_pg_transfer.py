@@ -140,5 +140,5 @@ def test_pull_refuses_a_database_without_a_project_and_writes_no_file(
     out = tmp_path / "out.gpkg"
     with pytest.raises(QjgisError) as err:
         pull(pg_url, out)
-    assert err.value.code == "not_a_database_project"
+    assert err.value.code == "empty_database"
     assert list(tmp_path.iterdir()) == []
