@@ -1,0 +1,339 @@
+"""`PgStore`: a qjgis project held in PostgreSQL + PostGIS, for the store protocol.
+
+Reads answer as `GpkgStore`'s do (the same arrays, in fid order, through `_columnar`):
+whole layers come by binary COPY, geometry as WKB from `ST_AsBinary`, so the checks run
+unchanged and find the same findings with the same evidence. Writes run inside
+`transaction()`, one PostgreSQL transaction, through `PgConnection`: the commands' SQL
+is written for SQLite (`?` parameters, `INSERT OR IGNORE`, `cursor.lastrowid`) and is
+translated statement by statement, so every command, the audit log and its hash chain
+and the row-version checks are the same code on both back ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from qjgis import gpkg, schema
+from qjgis import settings as settings_mod
+from qjgis.pg import url as dburl
+from qjgis.pg.transfer import _select_sql, read_meta
+from qjgis.settings import ProjectSettings
+from qjgis.store import GpkgStore, IntegrityProblem, LayerData, _columnar
+
+# ---------------------------------------------------------------- SQLite SQL -> PostgreSQL
+_QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
+_BARE_USER = re.compile(r"(?<![\w.])user(?![\w(])", re.IGNORECASE)
+_INSERT_TABLE = re.compile(r'^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def translate(sql: str) -> str:
+    """SQLite's dialect as the engine writes it, in PostgreSQL's.
+
+    `?` -> `%s` and `%` -> `%%` outside string literals; the column name `user`
+    (a PostgreSQL keyword) quoted; `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING`;
+    an INSERT returns its fid so that `lastrowid` answers as in SQLite.
+    """
+    parts = _QUOTED.split(sql)
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2:  # a quoted literal or identifier: as it is
+            out.append(part)
+            continue
+        part = part.replace("%", "%%").replace("?", "%s")
+        out.append(_BARE_USER.sub('"user"', part))
+    text = "".join(out)
+    ignore = re.match(r"^\s*INSERT\s+OR\s+IGNORE\s+", text, re.IGNORECASE)
+    if ignore:
+        text = "INSERT " + text[ignore.end() :] + " ON CONFLICT DO NOTHING"
+    if (
+        re.match(r"^\s*INSERT\s", text, re.IGNORECASE)
+        and "RETURNING" not in text.upper()
+        and (m := _INSERT_TABLE.match(text)) is not None
+        and m.group(1) != "qj_meta"  # the one table keyed by name, not fid
+    ):
+        text += " RETURNING fid"
+    return text
+
+
+class PgCursor:
+    """The part of `sqlite3.Cursor` the engine uses."""
+
+    def __init__(self, cur: Any, *, returning: bool = False) -> None:
+        self._cur = cur
+        self.lastrowid: int | None = None
+        self.rowcount = cur.rowcount
+        if returning and cur.description is not None:
+            row = cur.fetchone()
+            self.lastrowid = None if row is None else int(row[0])
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._cur.fetchone() if self._cur.description is not None else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._cur.fetchall() if self._cur.description is not None else []
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        return self._cur.fetchmany(size) if self._cur.description is not None else []
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.fetchall())
+
+    def close(self) -> None:
+        self._cur.close()
+
+
+class PgConnection:
+    """What a command's `conn` is on a database: `execute`/`executemany` as in sqlite3."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        #: tables an INSERT named in this transaction: their fid sequences are moved past
+        #: explicit fids before commit (SQLite's AUTOINCREMENT does that by itself)
+        self.inserted: set[str] = set()
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+
+    def _note(self, sql: str) -> None:
+        m = _INSERT_TABLE.match(sql)
+        if m is not None:
+            self.inserted.add(m.group(1))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
+        self._note(sql)
+        text = translate(sql)
+        cur = self._conn.cursor()
+        cur.execute(text, tuple(params) if params else None)
+        return PgCursor(cur, returning=text.endswith(" RETURNING fid"))
+
+    def executemany(self, sql: str, rows: Any) -> PgCursor:
+        self._note(sql)
+        text = translate(sql).removesuffix(" RETURNING fid")
+        cur = self._conn.cursor()
+        cur.executemany(text, [tuple(r) for r in rows])
+        return PgCursor(cur)
+
+
+class PgStore:
+    """A qjgis project in a PostgreSQL database (see the module's docstring)."""
+
+    def __init__(self, url: str, conn: Any) -> None:
+        self.url = url
+        #: what a store is named by in messages, recent projects and the audit: no password
+        self.path = dburl.redact(url)
+        self._raw = conn
+        self._conn = PgConnection(conn)
+        self._in_tx = False
+        self._settings: ProjectSettings | None = None
+        self.on_busy: Callable[[str], None] | None = None
+
+    @classmethod
+    def open(cls, url: str, *, ask_password: Callable[[str], str | None] | None = None) -> PgStore:
+        conn = dburl.connect(url, ask_password=ask_password, autocommit=True)
+        try:
+            read_meta(conn, dburl.redact(url))
+        except BaseException:
+            conn.close()
+            raise
+        return cls(url, conn)
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> PgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[PgConnection]:
+        """One all-or-nothing unit of work; nested calls join the outer one."""
+        if self._in_tx:
+            yield self._conn
+            return
+        self._in_tx = True
+        self._conn.inserted = set()
+        try:
+            with self._raw.transaction():
+                yield self._conn
+                for table in sorted(self._conn.inserted):
+                    if table in schema.TABLE_BY_NAME:
+                        self._raw.execute(
+                            "SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
+                            f'greatest((SELECT max(fid) FROM "{table}"), 1))',
+                            (f'"{table}"',),
+                        )
+        except BaseException:
+            self._settings = None
+            raise
+        finally:
+            self._in_tx = False
+
+    @staticmethod
+    def next_fid(conn: PgConnection, table: str) -> int:
+        row = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence(?, 'fid'))", (f'"{table}"',)
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def changed_outside(self) -> bool:
+        self._settings = None  # another desk may have changed them: read again
+        return False
+
+    # ------------------------------------------------------------ meta and settings
+    @property
+    def schema_version(self) -> int:
+        return int(self.meta()["schema_version"])
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._raw.execute("SELECT key, value FROM qj_meta").fetchall())
+
+    def project_id(self) -> str:
+        return self.meta()["project_id"]
+
+    def settings(self) -> ProjectSettings:
+        if self._settings is None:
+            values = settings_mod.defaults()
+            for key, raw in self._raw.execute("SELECT key, value FROM qj_settings"):
+                if key in settings_mod.SPEC_BY_KEY:
+                    values[key] = json.loads(raw)
+            self._settings = ProjectSettings(values)
+        return self._settings
+
+    def srs_id(self) -> int:
+        row = self._raw.execute(
+            "SELECT srid FROM geometry_columns WHERE f_table_name = 'parcels' "
+            "AND f_table_schema = current_schema()"
+        ).fetchone()
+        return int(row[0])
+
+    # The engine's own code for these, on this store's connection (see PgConnection).
+    audit = GpkgStore.audit
+    append_chained = GpkgStore.append_chained
+    update_row = GpkgStore.update_row
+    _layer = staticmethod(GpkgStore._layer)
+    _columns = GpkgStore._columns
+
+    # ------------------------------------------------------------ reading
+    def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read-only SQL (written for SQLite, translated); writes go through transactions."""
+        return self._conn.execute(sql, params).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t.name: int(self._raw.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])
+            for t in schema.TABLES
+        }
+
+    def extent(self, layer: str) -> tuple[float, float, float, float] | None:
+        self._layer(layer, spatial=True)
+        row = self._raw.execute(
+            f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+            f'(SELECT ST_Extent(geom)::geometry AS e FROM "{layer}") x'
+        ).fetchone()
+        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
+    def row_version(self, table: str, fid: int) -> int | None:
+        row = self._raw.execute(
+            f'SELECT row_version FROM "{self._layer(table).name}" WHERE fid = %s', (int(fid),)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _read(
+        self, table: schema.Table, cols: list[str], *, geometry: bool, where: str = "",
+        params: Sequence[Any] = (),
+    ) -> dict[str, np.ndarray]:  # fmt: skip
+        """Whole columns in fid order by binary COPY, as `_columnar` gives them."""
+        full, names, types = _select_sql(table, dialect="postgresql")
+        pick = ["fid", *(["geom"] if geometry else []), *cols]
+        exprs = full.split(" FROM ")[0].removeprefix("SELECT ").split(", ")
+        by_name = dict(zip(names, zip(exprs, types, strict=True), strict=True))
+        select = ", ".join(by_name[n][0] for n in pick)
+        sql = f'SELECT {select} FROM "{table.name}" {where} ORDER BY fid'
+        if params:
+            with self._raw.cursor() as cur:
+                cur.execute(sql, tuple(params))
+                rows = cur.fetchall()
+        else:
+            with (
+                self._raw.cursor() as cur,
+                cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as cp,
+            ):
+                cp.set_types([by_name[n][1] for n in pick])
+                rows = list(cp.rows())
+        names_out = ["fid", *(["wkb"] if geometry else []), *cols]
+        data = _columnar(rows, names_out, table)
+        if geometry:
+            data["geometry"] = gpkg.decode(data.pop("wkb"))
+        return data
+
+    def read_layer(
+        self,
+        layer: str,
+        columns: Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> LayerData:
+        table = self._layer(layer, spatial=True)
+        cols = self._columns(table, columns)
+        if bbox is None:
+            data = self._read(table, cols, geometry=True)
+        else:
+            data = self._read(
+                table, cols, geometry=True,
+                where="WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s)",
+                params=tuple(float(v) for v in bbox),
+            )  # fmt: skip
+        geometry = data.pop("geometry")
+        return LayerData(fids=data.pop("fid").astype(np.int64), geometry=geometry, attrs=data)
+
+    def read_table(self, table: str, columns: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        t = self._layer(table)
+        return self._read(t, self._columns(t, columns), geometry=False)
+
+    def scan(
+        self, table: str, columns: Sequence[str] | None = None, *, geometry: bool = False
+    ) -> LayerData:
+        if geometry:
+            return self.read_layer(table, columns)
+        rows = self.read_table(table, columns)
+        fids = rows.pop("fid").astype(np.int64)
+        return LayerData(fids=fids, geometry=np.empty(0, object), attrs=rows)
+
+    def scan_many(
+        self,
+        requests: Mapping[str, tuple[Sequence[str] | None, bool]],
+        *,
+        threads: int = 2,
+    ) -> dict[str, LayerData]:
+        return {
+            table: self.scan(table, columns, geometry=geometry)
+            for table, (columns, geometry) in requests.items()
+        }
+
+    def integrity_check(self) -> list[IntegrityProblem]:
+        """The hash chains of the append-only histories (the server keeps its own pages)."""
+        return [p for t in schema.CHAINED_TABLES if (p := self.verify_chain(t)) is not None]
+
+    def verify_chain(self, table: str) -> IntegrityProblem | None:
+        return GpkgStore.verify_chain(self, table)  # type: ignore[arg-type]
+
+
+def open_store(
+    target: str, *, ask_password: Callable[[str], str | None] | None = None
+) -> GpkgStore | PgStore:
+    """The project a command names: a database address or a project file."""
+    if dburl.is_database_url(target):
+        return PgStore.open(target, ask_password=ask_password)
+    return GpkgStore.open(target)
