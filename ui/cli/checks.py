@@ -18,6 +18,14 @@ from ui.cli.common import EXIT_OK, Progress, emit, iso_date
 from ui.texts import t
 
 
+def open_project(target: str) -> Any:
+    """A project file, or a project in a database (`postgresql://…`, `service=NAME`)."""
+    from qjgis.pg.store import open_store
+    from ui.cli.database import ask_password
+
+    return open_store(target, ask_password=ask_password)
+
+
 def unevaluated_text(reason: str) -> str:
     return texts.lookup("unevaluated", reason)
 
@@ -159,7 +167,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import run_checks
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         summary = run_checks(store, args.rules, as_of=args.as_of, feedback=Progress(sys.stderr))
         names = {r[0]: r[1] for r in store.execute_sql("SELECT code, name FROM villages")}
     result = summary.as_json()
@@ -272,7 +280,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
     from ui.presenters.findings import evidence_text
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         records = list_findings(
             store,
             rule=args.rule,
@@ -317,7 +325,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import Review, get_finding
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         review = Review(
             args.finding,
             args.decision,
