@@ -11,7 +11,7 @@ from qjgis.errors import QjgisError
 from qjgis.pg import url as dburl
 
 if TYPE_CHECKING:
-    from pg.conftest import PgServer
+    from pgcluster import PgServer
 
 
 @pytest.mark.parametrize(
