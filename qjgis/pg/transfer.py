@@ -11,9 +11,12 @@ appears whole under its name or not at all): a failure leaves nothing half-writt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import sqlite3
+import threading
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +56,8 @@ _COPY_TYPES = {
     "BOOLEAN": "int4",
     "REAL": "float8",
 }
+#: Rows per batch handed from the SQLite reader to the COPY writer.
+_BATCH = 10_000
 #: What SQLite may hold in a numeric column for the push to carry it over unchanged.
 _NUMERIC_STORAGE = {
     "INTEGER": ("integer", "null"),
@@ -63,7 +68,8 @@ _NUMERIC_STORAGE = {
 
 def _ro_connection(path: Path) -> sqlite3.Connection:
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
-    return sqlite3.connect(uri, uri=True)
+    # one thread at a time: the COPY's reader thread, then this one again
+    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
 
 
 def _select_sql(table: schema.Table, *, dialect: str) -> tuple[str, list[str], list[str]]:
@@ -82,8 +88,8 @@ def _select_sql(table: schema.Table, *, dialect: str) -> tuple[str, list[str], l
         q = f'"{c.name}"'
         if dialect == "sqlite" and _COPY_TYPES[kind] == "text":
             q = f"CAST({q} AS TEXT)"  # a number in a DATE column arrives as its text
-        elif dialect == "sqlite" and kind == "REAL":
-            q = f"CAST({q} AS REAL)"  # an integer-valued REAL: the float it means
+        # numbers as stored: COPY's binary dumpers refuse text (and a fraction in an
+        # integer column) rather than turn it into some number
         exprs.append(q)
     sql = f'SELECT {", ".join(exprs)} FROM "{table.name}" ORDER BY fid'
     return sql, names, types
@@ -138,7 +144,9 @@ def push(
     fb = feedback or NullFeedback()
     path = Path(source)
     shown = dburl.redact(url)
-    store = GpkgStore.open(path)  # validates the file; migrates an older one (with backup)
+    # Validates the file and migrates an older one (with a backup). SQLite's page check is
+    # left out: the copy reads every row anyway, and damage it meets refuses the push.
+    store = GpkgStore.open(path, verify=False)
     try:
         srid = store.srs_id()
         meta = store.meta()
@@ -148,11 +156,12 @@ def push(
     src = _ro_connection(path)
     counts: dict[str, int] = {}
     try:
-        for table in schema.TABLES:
-            _first_bad_value(src, path, table)
+        src.execute("BEGIN")  # one snapshot of the file for the whole push
         sequences = dict(src.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
         with dburl.connect(url, ask_password=ask_password) as pg, pg.transaction():
             _require_empty_with_postgis(pg, shown)
+            # the indexes are built once, after the data: give the sorts room
+            pg.execute("SET LOCAL maintenance_work_mem = '256MB'")
             ddl = schema.pg_schema_ddl(srid)
             later = [s for s in ddl if s.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX"))]
             for sql in ddl:
@@ -162,7 +171,7 @@ def push(
             for k, table in enumerate(schema.TABLES):
                 check_canceled(fb)
                 fb.set_progress(k / (total + 1), "push")
-                counts[table.name] = _copy_in(src, pg, table, shown)
+                counts[table.name] = _copy_in(src, pg, table, shown, path)
                 top = max(int(sequences.get(table.name) or 0), 0)
                 if top:
                     pg.execute(
@@ -181,8 +190,6 @@ def push(
                         ("pushed_from", path.name),
                     ],
                 )
-            for table in schema.TABLES:
-                pg.execute(f'ANALYZE "{table.name}"')
     finally:
         src.close()
     fb.set_progress(1.0, "push")
@@ -206,25 +213,57 @@ def _detail(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _copy_in(src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str) -> int:
+def _copy_in(
+    src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str, path: Path
+) -> int:
     import psycopg
 
     sql, names, types = _select_sql(table, dialect="sqlite")
     quoted = ", ".join(f'"{n}"' for n in names)
     n = 0
+    # SQLite reads the next rows (without the GIL) on a second thread while this one
+    # encodes and sends: the two overlap, and the server parses on a core of its own.
+    batches: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(maxsize=4)
+
+    def read() -> None:
+        try:
+            rows = src.execute(sql)
+            while batch := rows.fetchmany(_BATCH):
+                batches.put(batch)
+            batches.put(None)
+        except BaseException as exc:  # handed to the writer, which raises it
+            batches.put(exc)
+
+    reader = threading.Thread(target=read, name=f"push-{table.name}", daemon=True)
     try:
         copy = f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT BINARY)'
         with pg.cursor() as cur, cur.copy(copy) as cp:
             cp.set_types(types)
-            rows = src.execute(sql)
-            while batch := rows.fetchmany(20_000):
+            reader.start()
+            while (batch := batches.get()) is not None:
+                if isinstance(batch, BaseException):
+                    raise batch
                 for row in batch:
                     cp.write_row(row)
                 n += len(batch)
+    except (psycopg.DataError, TypeError, ValueError) as exc:
+        # A value the column's type cannot take (text in a number column: SQLite allows
+        # it). Found here, on failure only, so that a good file is read once.
+        _first_bad_value(src, path, table)
+        raise QjgisError(
+            "transfer_failed", url=shown, table=table.name, detail=_detail(exc)
+        ) from None
     except psycopg.Error as exc:
         raise QjgisError(
             "transfer_failed", url=shown, table=table.name, detail=_detail(exc)
         ) from None
+    except sqlite3.DatabaseError as exc:
+        raise QjgisError("damaged_project", path=str(path), detail=_detail(exc)) from None
+    finally:
+        if reader.is_alive():  # the writer failed: let the reader finish and go
+            while reader.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    batches.get(timeout=0.1)
     return n
 
 
