@@ -213,9 +213,7 @@ def _detail(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _copy_in(
-    src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str, path: Path
-) -> int:
+def _copy_in(src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str, path: Path) -> int:
     import psycopg
 
     sql, names, types = _select_sql(table, dialect="sqlite")
