@@ -218,6 +218,9 @@ def _default_user() -> str:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("project.crs", "EPSG:4524", _crs, "project"),
+    # Seconds a command waits while another program writes the project before it gives
+    # up as "busy" (docs/reliability.md); QJGIS_BUSY_TIMEOUT overrides it on one desk.
+    SettingSpec("store.busy_timeout_s", 60.0, _number(0.0, 3600.0), "store"),
     SettingSpec("district.name", "綦江区", _text(40), "district"),
     SettingSpec("district.county_code", "500110", _digits(6), "district"),
     # Used to guess the central meridian of coordinates that carry no zone prefix.

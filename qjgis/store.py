@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -185,8 +186,28 @@ def _rw_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=rw"
 
 
-#: Seconds a command waits for another program's write before it gives up (`project_locked`).
-BUSY_TIMEOUT = float(os.environ.get("QJGIS_BUSY_TIMEOUT", "60"))
+#: Seconds a command waits for another program's write before it gives up (`project_locked`)
+#: while the project's own `store.busy_timeout_s` setting is not yet read (opening).
+BUSY_TIMEOUT = float(settings_mod.SPEC_BY_KEY["store.busy_timeout_s"].default)
+
+
+def busy_timeout_override() -> float | None:
+    """QJGIS_BUSY_TIMEOUT in seconds when set: it overrides the project's setting.
+
+    Read at each open, not at import, so that one desk (or a test) can change it; a
+    value that is not a number is ignored (logged), never a traceback.
+    """
+    raw = os.environ.get("QJGIS_BUSY_TIMEOUT", "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        _log.warning("QJGIS_BUSY_TIMEOUT=%r is not a number of seconds; ignored", raw)
+        return None
+    return value if value >= 0 and value == value else None
+
+
 #: How long one attempt waits inside SQLite before `on_busy` is told and the wait goes on.
 _BUSY_SLICE_MS = 250
 #: SQLite's primary result codes that mean the file itself is damaged (SQLITE_CORRUPT, _NOTADB).
@@ -290,6 +311,38 @@ def _python_values(arr: Any) -> list[Any]:
     return a.tolist()
 
 
+#: rows per multi-row INSERT: past a few hundred the statement text grows and nothing is won
+_ROWS_PER_INSERT = 500
+
+
+def insert_many(conn: sqlite3.Connection, head: str, columns: Sequence[Sequence[Any]]) -> None:
+    """`head` ("INSERT INTO t (a, b)") with the rows of the aligned `columns`, several
+    hundred rows per statement.
+
+    sqlite3's `executemany` resets, binds and steps its statement once per row, and that
+    per-row overhead (not SQLite's own work) was most of a register's write: 70,564
+    members took 0.17 s that way and 0.11 s as multi-row VALUES (docs/benchmarks.md).
+    """
+    if not columns:
+        return
+    width = len(columns)
+    n = len(columns[0])
+    if n == 0:
+        return
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(_ROWS_PER_INSERT, limit // width))
+    row = "(" + ", ".join("?" * width) + ")"
+    flat = list(itertools.chain.from_iterable(zip(*columns, strict=True)))
+    step = per * width
+    whole = n // per * step
+    if whole:
+        sql = f"{head} VALUES " + ", ".join([row] * per)
+        for start in range(0, whole, step):
+            conn.execute(sql, flat[start : start + step])
+    if whole < len(flat):
+        conn.execute(f"{head} VALUES " + ", ".join([row] * (n % per)), flat[whole:])
+
+
 def to_multipolygons(geoms: np.ndarray) -> np.ndarray:
     """Promote polygons to single-part multipolygons, as the layers declare MULTIPOLYGON."""
     geoms = np.asarray(geoms, dtype=object)
@@ -311,6 +364,9 @@ class GpkgStore:
         self._in_tx = False
         self._settings: ProjectSettings | None = None
         self.busy_timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        #: Whether `busy_timeout` was given (argument or QJGIS_BUSY_TIMEOUT) rather than
+        #: taken from the project's `store.busy_timeout_s` setting.
+        self._busy_fixed = busy_timeout is not None
         #: Told once when this store starts waiting for another program's write, in
         #: place of the process-wide `set_busy_notice`.
         self.on_busy: Callable[[str], None] | None = None
@@ -389,13 +445,16 @@ class GpkgStore:
         """Open a project, migrating an older schema after writing a backup beside it.
 
         A project another program is writing is waited for up to `busy_timeout`
-        seconds (`BUSY_TIMEOUT` by default), then refused with `project_locked`.
+        seconds, then refused with `project_locked`. Without the argument the wait is
+        QJGIS_BUSY_TIMEOUT when set, else the project's `store.busy_timeout_s`
+        setting once the file is open (`BUSY_TIMEOUT` until its settings are read).
         `verify` runs SQLite's quick_check, which reads every page: seconds for a
         district's file. The map window opens with it False, so the map shows at
         once, and runs `check_file` on a worker thread meanwhile.
         """
         target = Path(path)
-        wait = busy_timeout if busy_timeout is not None else BUSY_TIMEOUT
+        fixed = busy_timeout if busy_timeout is not None else busy_timeout_override()
+        wait = fixed if fixed is not None else BUSY_TIMEOUT
         version = cls._inspect(target, wait, verify=verify)
         if version < schema.SCHEMA_VERSION:
             if not migrate:
@@ -406,7 +465,19 @@ class GpkgStore:
         conn = sqlite3.connect(target, isolation_level=None, timeout=wait)
         gpkg.register_functions(conn)
         cls._use_rollback_journal(conn)
-        return cls(target, conn, busy_timeout=wait)
+        store = cls(target, conn, busy_timeout=fixed)
+        store._apply_busy_setting()
+        return store
+
+    def _apply_busy_setting(self) -> None:
+        """Take the wait from the project's setting unless it was given; SQLite's too.
+
+        SQLite's own busy handler is what a plain read waits with; `_begin` waits
+        for a write with the notice and caps that wait at SQLite's value.
+        """
+        if not self._busy_fixed:
+            self.busy_timeout = float(self.settings()["store.busy_timeout_s"])
+        self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
 
     @staticmethod
     def check_file(path: str | os.PathLike[str]) -> None:
@@ -670,6 +741,8 @@ class GpkgStore:
             [(k, json.dumps(new[k], ensure_ascii=False)) for k in changes],
         )
         self._settings = None
+        if "store.busy_timeout_s" in changes and not self._busy_fixed:
+            self.busy_timeout = float(new["store.busy_timeout_s"])  # the next wait
         return {k: current[k] for k in changes}
 
     def _change_crs(self, conn: sqlite3.Connection, crs: str) -> None:
@@ -1014,12 +1087,8 @@ class GpkgStore:
         start = self.next_fid(conn, table)
         fids = np.arange(start, start + n, dtype=np.int64)
         values = [_python_values(columns[c]) for c in names]
-        placeholders = ", ".join("?" * (len(names) + 1))
         quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
-        conn.executemany(
-            f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})',
-            zip(fids.tolist(), *values, strict=True),
-        )
+        insert_many(conn, f'INSERT INTO "{table}" ({quoted})', [fids.tolist(), *values])
         return fids
 
     def insert_features(
@@ -1050,10 +1119,8 @@ class GpkgStore:
         trigger = f"rtree_{layer}_geom_insert"
         conn.execute(f"DROP TRIGGER {trigger}")
         quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
-        placeholders = ", ".join("?" * (len(names) + 2))
-        conn.executemany(
-            f'INSERT INTO "{layer}" ({quoted}) VALUES ({placeholders})',
-            zip(fids.tolist(), blobs.tolist(), *values, strict=True),
+        insert_many(
+            conn, f'INSERT INTO "{layer}" ({quoted})', [fids.tolist(), blobs.tolist(), *values]
         )
         keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         if rtree:
@@ -1258,7 +1325,14 @@ def _read_columns(
                 _read_on_second_connection, path, table_name, second, types, geometry
             )
             n, fids, mine = _aggregate_columns(conn, table_name, first, types)
-            n2, fids2, theirs, geoms = other.result()
+            try:
+                n2, fids2, theirs, geoms = other.result()
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                # Another program's commit outlasted the helper's short wait: read
+                # again on `conn`, which waits as long as the project's setting says.
+                n2, fids2, theirs, geoms = -1, fids, {}, None
         same = conn.execute("PRAGMA data_version").fetchone()[0] == version
         if same and n == n2 and np.array_equal(fids, fids2):
             out.update(mine)

@@ -31,6 +31,7 @@ import shapely
 from pyproj import CRS
 
 from qjgis import codes, gpkg, schema
+from qjgis import store as store_mod
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
@@ -760,28 +761,30 @@ class BatchWriter:
     ) -> None:
         conn, n = self.conn, len(keys)
         self._count("read", n)
-        key_list = [k if isinstance(k, str) else None for k in keys.tolist()]
-        row_list = [int(r) for r in rows.tolist()]
+        key_list = keys.tolist()
+        if not set(map(type, key_list)) <= {str, type(None)}:  # one pass in C when they are
+            key_list = [k if isinstance(k, str) else None for k in key_list]
+        row_list = rows.tolist() if rows.dtype.kind in "iu" else [int(r) for r in rows.tolist()]
         # Every row's key stays in the temporary table (on disk, not in memory), so the
         # rows of a duplicated code can be named at the end; this slice is a row range.
-        conn.executemany(
-            f"INSERT INTO {self.cur} VALUES (?, ?)", zip(row_list, key_list, strict=True)
-        )
+        store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
         self.span = (min(row_list), max(row_list)) if row_list else (0, -1)
         match = np.full(n, -1, dtype=np.int64)
         if self.existing:
+            # Only matching needs the running count per key before each slice; into an
+            # empty table `finish` counts the keys once, in one GROUP BY.
             self._match(key_list, match)
-        conn.execute(
-            f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
-            "WHERE pos BETWEEN ? AND ? AND key IS NOT NULL GROUP BY key "
-            "ON CONFLICT(key) DO UPDATE SET n = n + excluded.n",
-            self.span,
-        )
+            conn.execute(
+                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
+                "WHERE pos BETWEEN ? AND ? AND key IS NOT NULL GROUP BY key "
+                "ON CONFLICT(key) DO UPDATE SET n = n + excluded.n",
+                self.span,
+            )
         names = list(columns)
         new = match < 0
         if new.any():
             idx = np.flatnonzero(new)
-            cols = {c: columns[c][idx] for c in names}
+            cols = dict(columns) if len(idx) == n else {c: columns[c][idx] for c in names}
             cols["batch_id"] = np.full(len(idx), self.batch_id)
             if self.spatial:
                 assert geoms is not None
@@ -952,6 +955,11 @@ class BatchWriter:
     def finish(self) -> None:
         """Duplicates across the whole file, and the rows the file did not mention."""
         conn = self.conn
+        if not self.existing:
+            conn.execute(
+                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
+                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
+            )
         total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
         if total[0]:
             shown = conn.execute(

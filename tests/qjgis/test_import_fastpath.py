@@ -238,3 +238,28 @@ def test_import_into_an_empty_layer_restores_indexes_and_packs_the_rtree(
         assert (again["counts"]["unchanged"], again["counts"]["added"]) == (799, 1)
         conn = store._conn
         assert conn.execute("SELECT rtreecheck('rtree_parcels_geom')").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 500, 1001, 1234])
+@pytest.mark.parametrize("limit", [4, 7, 10, 999, 32766])
+def test_insert_many_writes_every_row_once(n: int, limit: int) -> None:
+    """Multi-row INSERTs give the rows executemany gives, at every chunk boundary: whole
+    chunks, a remainder, one row per statement when a row barely fits the variable limit."""
+    from qjgis.store import insert_many
+
+    rng = np.random.default_rng(n)
+    fid = list(range(1, n + 1))
+    text = [None if v < 0.1 else f"行{i}" for i, v in enumerate(rng.random(n))]
+    real = [None if v < 0.1 else float(v) for v in rng.random(n)]
+    blob = [bytes([i % 256]) * 3 for i in range(n)]
+    ddl = "CREATE TABLE t (fid INTEGER PRIMARY KEY, a TEXT, b REAL, c BLOB)"
+    plain = sqlite3.connect(":memory:")
+    plain.execute(ddl)
+    plain.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", zip(fid, text, real, blob, strict=True))
+    many = sqlite3.connect(":memory:")
+    many.execute(ddl)
+    many.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    insert_many(many, "INSERT INTO t (fid, a, b, c)", [fid, text, real, blob])
+    query = "SELECT fid, a, b, c FROM t ORDER BY fid"
+    assert many.execute(query).fetchall() == plain.execute(query).fetchall()
+    assert many.execute("SELECT count(*) FROM t").fetchone()[0] == n

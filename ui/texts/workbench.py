@@ -351,6 +351,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings.group.cutoff": ("时间节点", "Cut-off dates"),
     "settings.group.overlay": ("叠加分析", "Overlays"),
     "settings.group.datum": ("旧坐标系转换", "Old datums"),
+    "settings.group.store": ("项目文件", "Project file"),
+    "settings.key.store.busy_timeout_s": (
+        "另一程序写入时最长等待（秒）",
+        "Longest wait while another program writes (s)",
+    ),
     "settings.key.district.name": ("区县名称", "District name"),
     "settings.key.district.county_code": ("区县代码", "County code"),
     "settings.key.district.longitude": ("中心经度", "Central longitude"),
