@@ -21,10 +21,11 @@ import numpy as np
 
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
+from qjgis.gpkg_store import GpkgStore
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import _select_sql, read_meta
 from qjgis.settings import ProjectSettings
-from qjgis.store import GpkgStore, IntegrityProblem, LayerData, _columnar
+from qjgis.store_api import IntegrityProblem, LayerData, columnar
 
 # ---------------------------------------------------------------- SQLite SQL -> PostgreSQL
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
@@ -274,7 +275,7 @@ class PgStore:
                 cp.set_types([by_name[n][1] for n in pick])
                 rows = list(cp.rows())
         names_out = ["fid", *(["wkb"] if geometry else []), *cols]
-        data = _columnar(rows, names_out, table)
+        data = columnar(rows, names_out, table)
         if geometry:
             data["geometry"] = gpkg.decode(data.pop("wkb"))
         return data

@@ -28,8 +28,9 @@ import shapely
 from qjgis import gpkg, schema
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
+from qjgis.gpkg_store import GpkgStore
 from qjgis.pg import url as dburl
-from qjgis.store import GpkgStore, utc_now
+from qjgis.store_api import utc_now
 
 QjgisError.register(
     {

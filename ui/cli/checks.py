@@ -20,7 +20,7 @@ from ui.texts import t
 
 def open_project(target: str) -> Any:
     """A project file, or a project in a database (`postgresql://…`, `service=NAME`)."""
-    from qjgis.pg.store import open_store
+    from qjgis.store import open_project as open_store
     from ui.cli.database import ask_password
 
     return open_store(target, ask_password=ask_password)
