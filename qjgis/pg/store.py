@@ -225,7 +225,9 @@ class PgStore:
     append_chained = GpkgStore.append_chained
     update_row = GpkgStore.update_row
     _layer = staticmethod(GpkgStore._layer)
-    _columns = GpkgStore._columns
+
+    def _columns(self, table: schema.Table, columns: Sequence[str] | None) -> list[str]:
+        return GpkgStore._columns(self, table, columns)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ reading
     def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
