@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from qjgis import gpkg, schema
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.gpkg_store import GpkgStore
+from qjgis.pg import sync
 from qjgis.pg import url as dburl
 from qjgis.store_api import utc_now
 
@@ -128,14 +130,25 @@ def _first_bad_value(src: sqlite3.Connection, path: Path, table: schema.Table) -
         )
 
 
+@dataclass(frozen=True)
+class PushResult:
+    """What a push wrote: rows per table; `pushed_back` when a pulled copy went back."""
+
+    rows: dict[str, int]
+    pushed_back: bool = False
+
+
 def push(
     source: str | os.PathLike[str],
     url: str,
     *,
     feedback: Feedback | None = None,
     ask_password: Callable[[str], str | None] | None = None,
-) -> dict[str, int]:
+) -> PushResult:
     """Copy a project file into an empty database; returns the rows copied per table.
+
+    A copy pulled from this database's project is pushed back instead (`sync.push_back`:
+    the rows it changed, unless the server changed them since; returns those per table).
 
     The schema is created from `schema.pg_schema_ddl`; rows go in with binary COPY,
     indexes are built after the data (faster than keeping them up to date row by row),
@@ -154,6 +167,16 @@ def push(
         store.project_id()
     finally:
         store.close()
+    with dburl.connect(url, ask_password=ask_password) as probe:
+        held = _project_id(probe)
+    if held is not None and held == meta.get("project_id") and sync.is_pulled_copy(meta):
+        src = _ro_connection(path)
+        try:
+            src.execute("BEGIN")
+            rows = sync.push_back(path, src, url, meta, ask_password=ask_password)
+            return PushResult(rows, pushed_back=True)
+        finally:
+            src.close()
     src = _ro_connection(path)
     counts: dict[str, int] = {}
     try:
@@ -186,7 +209,7 @@ def push(
                 cur.executemany(
                     "INSERT INTO qj_meta (key, value) VALUES (%s, %s)",
                     [
-                        *meta.items(),
+                        *((k, v) for k, v in meta.items() if k not in sync.PULL_META),
                         ("pushed", utc_now()),
                         ("pushed_from", path.name),
                     ],
@@ -194,7 +217,15 @@ def push(
     finally:
         src.close()
     fb.set_progress(1.0, "push")
-    return counts
+    return PushResult(counts)
+
+
+def _project_id(pg: Any) -> str | None:
+    """The id of the project a database holds, None when it holds none."""
+    if pg.execute("SELECT to_regclass('qj_meta')").fetchone()[0] is None:
+        return None
+    row = pg.execute("SELECT value FROM qj_meta WHERE key = 'project_id'").fetchone()
+    return "" if row is None else str(row[0])
 
 
 def _require_empty_with_postgis(pg: Any, shown: str) -> None:
@@ -327,12 +358,14 @@ def pull(
                     check_canceled(fb)
                     fb.set_progress(k / total, "pull")
                     counts[table.name] = _copy_out(pg, conn, table, srid, shown)
+                own = ("pushed", "pushed_from")  # the database's, not the copy's
                 conn.executemany(
                     "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
                     [
-                        *((k, v) for k, v in meta.items() if k not in ("pushed", "pushed_from")),
+                        *((k, v) for k, v in meta.items() if k not in own and ":" not in k),
                         ("pulled_from", shown),
                         ("pulled", utc_now()),
+                        *sync.record_baseline(conn),
                     ],
                 )
                 conn.execute("COMMIT")

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import pull, push
+from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit
 from ui.texts import t
 
@@ -42,10 +43,17 @@ def _summary(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _cmd_push(args: argparse.Namespace, out: TextIO) -> int:
-    counts = push(args.project, args.url, feedback=Progress(sys.stderr), ask_password=ask_password)
+    pushed = push(args.project, args.url, feedback=Progress(sys.stderr), ask_password=ask_password)
     shown = dburl.redact(args.url)
-    result = {"project": args.project, "url": shown, "rows": counts}
-    text = t("db.pushed", path=args.project, url=shown, **_summary(counts))
+    counts = pushed.rows
+    result = {
+        "project": args.project, "url": shown, "pushed_back": pushed.pushed_back, "rows": counts
+    }  # fmt: skip
+    if pushed.pushed_back:
+        rows = ", ".join(f"{texts.layer_title(k)} {v}" for k, v in counts.items()) or "0"
+        text = t("db.pushed_back", path=args.project, url=shown, rows=rows)
+    else:
+        text = t("db.pushed", path=args.project, url=shown, **_summary(counts))
     emit(result, args.json, text, out)
     return EXIT_OK
 

@@ -40,6 +40,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{url}：该数据库中没有 qjgis 项目（请先推送一个项目）",
         "{url}: the database holds no qjgis project (push one into it first)",
     ),
+    "err.sync_conflict": (
+        "{path}：拉取之后服务器上已有 {count} 行被他人修改（{rows}）；未推送任何数据",
+        "{path}: {count} rows changed on the server since the pull ({rows}); nothing was pushed",
+    ),
+    "err.sync_unsupported": (
+        "{path}：副本在 {tables} 中新增或删除了行，暂不支持推回；未推送任何数据",
+        "{path}: the copy added or deleted rows in {tables}, which cannot be pushed back "
+        "yet; nothing was pushed",
+    ),
+    "err.sync_already_applied": (
+        "{path}：该副本已于 {when} 推回；请重新拉取副本",
+        "{path}: this copy was already pushed back on {when}; pull a new copy",
+    ),
+    "db.pushed_back": (
+        "已将副本 {path} 的修改推回 {url}：{rows}",
+        "Pushed the changes of the copy {path} back to {url}: {rows}",
+    ),
     "db.password_prompt": ("{url} 的密码：", "Password for {url}: "),
     "db.pushed": (
         "已将 {path} 推送到 {url}：{tables} 个表，共 {rows} 行（宗地 {parcels}，自然幢 {buildings}）",

@@ -47,7 +47,7 @@ def _same_rows(a: list[tuple], b: list[tuple], geometry: bool) -> None:
 def test_push_then_pull_gives_back_every_table(
     demo_file: Path, pg_url: str, tmp_path: Path
 ) -> None:
-    counts = push(demo_file, pg_url)
+    counts = push(demo_file, pg_url).rows
     with GpkgStore.open(demo_file) as store:
         assert counts == store.counts()
         meta = store.meta()
