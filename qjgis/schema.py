@@ -789,6 +789,15 @@ PG_CATALOGUE_VIEWS = (
 )
 
 
+#: The attachments' files themselves, by content hash, so that every desk sees them (a file
+#: project keeps them in the folder `NAME.files/` beside it; `attachments` records both).
+PG_ATTACHMENT_CONTENT = (
+    "CREATE TABLE qj_attachment_content (sha256 text PRIMARY KEY NOT NULL, "
+    "media_type text NOT NULL, content bytea NOT NULL)",
+    "COMMENT ON TABLE qj_attachment_content IS '附件内容'",
+)
+
+
 def _pg_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -837,6 +846,7 @@ def pg_schema_ddl(srid: int) -> list[str]:
     out = [
         "CREATE TABLE qj_meta (key text PRIMARY KEY NOT NULL, value text)",
         "COMMENT ON TABLE qj_meta IS '项目元数据'",
+        *PG_ATTACHMENT_CONTENT,
         PG_APPEND_ONLY_FUNCTION,
         *PG_CATALOGUE_VIEWS,
     ]

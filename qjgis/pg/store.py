@@ -12,15 +12,20 @@ and the row-version checks are the same code on both back ends.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
+from qjgis.errors import QjgisError
 from qjgis.gpkg_store import GpkgStore
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import _select_sql, read_meta
@@ -56,7 +61,7 @@ def translate(sql: str) -> str:
         re.match(r"^\s*INSERT\s", text, re.IGNORECASE)
         and "RETURNING" not in text.upper()
         and (m := _INSERT_TABLE.match(text)) is not None
-        and m.group(1) != "qj_meta"  # the one table keyed by name, not fid
+        and m.group(1) in schema.TABLE_BY_NAME  # the project's tables, all keyed by fid
     ):
         text += " RETURNING fid"
     return text
@@ -319,12 +324,57 @@ class PgStore:
             for table, (columns, geometry) in requests.items()
         }
 
+    # ------------------------------------------------------------ attachments
+    def put_attachment(self, conn: PgConnection, sha256: str, media_type: str, data: bytes) -> Path:
+        """Keep an attachment's content in the database (once per hash); its local copy."""
+        conn.execute(
+            "INSERT INTO qj_attachment_content (sha256, media_type, content) VALUES (?, ?, ?) "
+            "ON CONFLICT (sha256) DO NOTHING",
+            (sha256, media_type, data),
+        )
+        return self._cache_file(sha256, media_type, data)
+
+    def attachment_path(self, sha256: str, media_type: str | None) -> Path | None:
+        """A local copy of an attachment (fetched once into a cache), None if the database
+        has no content for it (attachments then show as missing, as on a file project)."""
+        cached = self._cache_dir() / f"{sha256}.{_extension(media_type)}"
+        if cached.is_file():
+            return cached
+        row = self._raw.execute(
+            "SELECT content FROM qj_attachment_content WHERE sha256 = %s", (sha256,)
+        ).fetchone()
+        if row is None:
+            return None
+        return self._cache_file(sha256, media_type, bytes(row[0]))
+
+    def _cache_dir(self) -> Path:
+        folder = Path(tempfile.gettempdir()) / "qjgis-attachments" / self.project_id()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _cache_file(self, sha256: str, media_type: str | None, data: bytes) -> Path:
+        if hashlib.sha256(data).hexdigest() != sha256:  # never show other bytes under a hash
+            raise QjgisError("invalid_argument", name="attachment", value=sha256,
+                             reason="changed_while_read")  # fmt: skip
+        target = self._cache_dir() / f"{sha256}.{_extension(media_type)}"
+        if not target.is_file():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        return target
+
     def integrity_check(self) -> list[IntegrityProblem]:
         """The hash chains of the append-only histories (the server keeps its own pages)."""
         return [p for t in schema.CHAINED_TABLES if (p := self.verify_chain(t)) is not None]
 
     def verify_chain(self, table: str) -> IntegrityProblem | None:
         return GpkgStore.verify_chain(self, table)  # type: ignore[arg-type]
+
+
+def _extension(media_type: str | None) -> str:
+    from qjgis.cases.attachments import MEDIA_TYPES
+
+    return MEDIA_TYPES.get(media_type or "", ("bin", ()))[0]
 
 
 def open_store(

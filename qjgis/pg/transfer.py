@@ -12,6 +12,7 @@ appears whole under its name or not at all): a failure leaves nothing half-writt
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import queue
@@ -203,6 +204,7 @@ def push(
                         (f'"{table.name}"', top),
                     )
             fb.set_progress(total / (total + 1), "push")
+            counts["qj_attachment_content"] = _copy_attachments_in(src, pg, path)
             for sql in later:
                 pg.execute(sql)
             with pg.cursor() as cur:
@@ -218,6 +220,60 @@ def push(
         src.close()
     fb.set_progress(1.0, "push")
     return PushResult(counts)
+
+
+def _copy_attachments_in(src: sqlite3.Connection, pg: Any, path: Path) -> int:
+    """The attachments' files from `NAME.files/` into the database, by hash.
+
+    A file that is missing or no longer matches its hash is left out: the attachment then
+    shows as missing on the database too, as it did beside the file.
+    """
+    from qjgis.cases.attachments import MEDIA_TYPES, folder_for
+
+    folder = folder_for(path)
+    n = 0
+    rows = src.execute("SELECT DISTINCT sha256, media_type FROM attachments").fetchall()
+    if not rows or not folder.is_dir():
+        return 0
+    with (
+        pg.cursor() as cur,
+        cur.copy(
+            "COPY qj_attachment_content (sha256, media_type, content) FROM STDIN (FORMAT BINARY)"
+        ) as cp,
+    ):
+        cp.set_types(["text", "text", "bytea"])
+        seen: set[str] = set()
+        for sha, media in rows:
+            file = folder / f"{sha}.{MEDIA_TYPES.get(media or '', ('bin', ()))[0]}"
+            if sha in seen or not file.is_file():
+                continue
+            data = file.read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha:
+                continue
+            seen.add(sha)
+            cp.write_row((sha, media, data))
+            n += 1
+    return n
+
+
+def _copy_attachments_out(pg: Any, out: Path) -> int:
+    """The database's attachment files into `OUT.files/`, beside the pulled copy."""
+    from qjgis.cases.attachments import MEDIA_TYPES, folder_for
+
+    folder = folder_for(out)
+    n = 0
+    with pg.cursor(binary=True) as cur:
+        cur.execute("SELECT sha256, media_type, content FROM qj_attachment_content")
+        while batch := cur.fetchmany(50):
+            folder.mkdir(exist_ok=True)
+            for sha, media, content in batch:
+                target = folder / f"{sha}.{MEDIA_TYPES.get(media or '', ('bin', ()))[0]}"
+                if not target.is_file():
+                    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                    tmp.write_bytes(bytes(content))
+                    os.replace(tmp, target)
+                n += 1
+    return n
 
 
 def _project_id(pg: Any) -> str | None:
@@ -376,6 +432,7 @@ def pull(
                 conn.execute("COMMIT")
             finally:
                 conn.close()
+            _copy_attachments_out(pg, out)
         GpkgStore.open(tmp).close()  # what every command will do with it: validated
         os.replace(tmp, out)
     finally:
