@@ -22,20 +22,33 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
-from qjgis.gpkg_store import GpkgStore
+from qjgis.gpkg_store import GpkgStore, _python_values
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import _select_sql, read_meta
 from qjgis.settings import ProjectSettings
-from qjgis.store_api import IntegrityProblem, LayerData, columnar
+from qjgis.store_api import IntegrityProblem, LayerData, columnar, to_multipolygons
 
 # ---------------------------------------------------------------- SQLite SQL -> PostgreSQL
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 _BARE_USER = re.compile(r"(?<![\w.])user(?![\w(])", re.IGNORECASE)
 _INSERT_TABLE = re.compile(r'^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _wkb_pattern() -> re.Pattern[str]:
+    """`gpkg.wkb_sql(column)` (WKB cut from a GeoPackage blob), for any column name."""
+    marker = "\x00COLUMN\x00"
+    text = re.escape(gpkg.WKB_SQL.format(c=marker))
+    first = text.replace(re.escape(marker), r"(?P<c>[\w.\"]+)", 1)
+    return re.compile(first.replace(re.escape(marker), r"(?P=c)"))
+
+
+_WKB = _wkb_pattern()
+_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\(\s*\"?(\w+)\"?\s*\)\s*$", re.IGNORECASE)
 
 
 def translate(sql: str) -> str:
@@ -45,6 +58,18 @@ def translate(sql: str) -> str:
     (a PostgreSQL keyword) quoted; `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING`;
     an INSERT returns its fid so that `lastrowid` answers as in SQLite.
     """
+    info = _TABLE_INFO.match(sql)
+    if info is not None:  # (cid, name, type, notnull, dflt_value, pk) as SQLite gives them
+        return (
+            "SELECT ordinal_position - 1, column_name::text, upper(data_type::text), "
+            "(is_nullable = 'NO')::int, column_default::text, "
+            "(column_name = 'fid')::int FROM information_schema.columns "
+            f"WHERE table_schema = current_schema() AND table_name = '{info.group(1)}' "
+            "ORDER BY ordinal_position"
+        )
+    if re.match(r"^\s*PRAGMA\s", sql, re.IGNORECASE):  # SQLite's own knobs: no equivalent
+        raise QjgisError("database_not_supported", url="", what=sql.strip())
+    sql = _WKB.sub(lambda m: f"ST_AsBinary({m.group('c')})", sql)
     parts = _QUOTED.split(sql)
     out = []
     for k, part in enumerate(parts):
@@ -65,6 +90,24 @@ def translate(sql: str) -> str:
     ):
         text += " RETURNING fid"
     return text
+
+
+@contextlib.contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A server's refusal as a QjgisError (one line for the user), never a traceback.
+
+    The transaction it happened in is rolled back by `transaction()`; a stale version is
+    still `write_conflict`, raised by the engine before the server is asked.
+    """
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        raise QjgisError(
+            "database_error", url=url, detail=lines[0] if lines else type(exc).__name__
+        ) from exc
 
 
 class PgCursor:
@@ -97,8 +140,9 @@ class PgCursor:
 class PgConnection:
     """What a command's `conn` is on a database: `execute`/`executemany` as in sqlite3."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, url: str = "") -> None:
         self._conn = conn
+        self.url = url  # redacted: for messages
         #: tables an INSERT named in this transaction: their fid sequences are moved past
         #: explicit fids before commit (SQLite's AUTOINCREMENT does that by itself)
         self.inserted: set[str] = set()
@@ -116,16 +160,21 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         self._note(sql)
-        text = translate(sql)
+        try:
+            text = translate(sql)
+        except QjgisError as exc:
+            raise QjgisError(exc.code, **(exc.params | {"url": self.url})) from None
         cur = self._conn.cursor()
-        cur.execute(text, tuple(params) if params else None)
-        return PgCursor(cur, returning=text.endswith(" RETURNING fid"))
+        with _database_errors(self.url):
+            cur.execute(text, tuple(params) if params else None)
+            return PgCursor(cur, returning=text.endswith(" RETURNING fid"))
 
     def executemany(self, sql: str, rows: Any) -> PgCursor:
         self._note(sql)
         text = translate(sql).removesuffix(" RETURNING fid")
         cur = self._conn.cursor()
-        cur.executemany(text, [tuple(r) for r in rows])
+        with _database_errors(self.url):
+            cur.executemany(text, [tuple(r) for r in rows])
         return PgCursor(cur)
 
 
@@ -137,7 +186,7 @@ class PgStore:
         #: what a store is named by in messages, recent projects and the audit: no password
         self.path = dburl.redact(url)
         self._raw = conn
-        self._conn = PgConnection(conn)
+        self._conn = PgConnection(conn, self.path)
         self._in_tx = False
         self._settings: ProjectSettings | None = None
         self.on_busy: Callable[[str], None] | None = None
@@ -218,6 +267,19 @@ class PgStore:
             self._settings = ProjectSettings(values)
         return self._settings
 
+    def _change_crs(self, conn: PgConnection, crs: str) -> None:
+        """A new project CRS while the layers are empty (`write_settings` asks)."""
+        count = sum(self.counts()[name] for name in schema.SPATIAL_LAYERS)
+        if count:
+            raise QjgisError("crs_locked", count=count)
+        epsg = int(crs.split(":")[1])
+        for table in schema.TABLES:
+            if table.geometry:
+                kind = schema.PG_GEOMETRY[table.geometry]
+                conn.execute(
+                    f'ALTER TABLE "{table.name}" ALTER COLUMN geom TYPE geometry({kind}, {epsg})'
+                )
+
     def srs_id(self) -> int:
         row = self._raw.execute(
             "SELECT srid FROM geometry_columns WHERE f_table_name = 'parcels' "
@@ -226,6 +288,8 @@ class PgStore:
         return int(row[0])
 
     # The engine's own code for these, on this store's connection (see PgConnection).
+    write_settings = GpkgStore.write_settings
+    find_villages = GpkgStore.find_villages
     audit = GpkgStore.audit
     append_chained = GpkgStore.append_chained
     update_row = GpkgStore.update_row
@@ -272,7 +336,7 @@ class PgStore:
         sql = f'SELECT {select} FROM "{table.name}" {where} ORDER BY fid'
         # The binary protocol's rows are built in C (psycopg's binary package), faster
         # than parsing a binary COPY row by row in Python.
-        with self._raw.cursor(binary=True) as cur:
+        with self._raw.cursor(binary=True) as cur, _database_errors(self.path):
             cur.execute(sql, tuple(params) if params else None)
             rows = cur.fetchall()
         names_out = ["fid", *(["wkb"] if geometry else []), *cols]
@@ -324,6 +388,60 @@ class PgStore:
             for table, (columns, geometry) in requests.items()
         }
 
+    # ------------------------------------------------------------ writing in bulk
+    def _new_fids(self, conn: PgConnection, table: str, n: int) -> np.ndarray:
+        """`n` fids reserved from the table's sequence (unique whoever else inserts)."""
+        rows = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence(?, 'fid')) FROM generate_series(1, ?)",
+            (f'"{table}"', int(n)),
+        ).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def insert_rows(self, conn: PgConnection, table: str, columns: Mapping[str, Any]) -> np.ndarray:
+        """Insert aligned column arrays into an attribute table; returns the new fids."""
+        t = self._layer(table)
+        names = self._columns(t, list(columns))
+        n = len(next(iter(columns.values()))) if columns else 0
+        fids = self._new_fids(conn, table, n)
+        values = [_python_values(columns[c]) for c in names]
+        quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
+        conn.executemany(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * (len(names) + 1))})',
+            zip(fids.tolist(), *values, strict=True),
+        )
+        return fids
+
+    def insert_features(
+        self,
+        conn: PgConnection,
+        layer: str,
+        geometry: np.ndarray,
+        columns: Mapping[str, Any],
+        *,
+        rtree: bool = True,
+    ) -> np.ndarray:
+        """Insert features inside the caller's transaction (the GiST index keeps itself)."""
+        t = self._layer(layer, spatial=True)
+        names = self._columns(t, list(columns))
+        geoms = to_multipolygons(np.asarray(geometry, dtype=object))
+        fids = self._new_fids(conn, layer, len(geoms))
+        wkb = shapely.to_wkb(geoms, byte_order=1, include_srid=False, flavor="iso")
+        values = [_python_values(columns[c]) for c in names]
+        quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
+        marks = ", ".join(["?", f"ST_GeomFromWKB(?, {self.srs_id()})", *("?" * len(names))])
+        conn.executemany(
+            f'INSERT INTO "{layer}" ({quoted}) VALUES ({marks})',
+            zip(fids.tolist(), wkb.tolist(), *values, strict=True),
+        )
+        return fids
+
+    def __getattr__(self, name: str) -> Any:
+        # What a file project can do and a database project cannot yet: a clear refusal
+        # rather than an AttributeError's traceback.
+        if name in _FILE_ONLY:
+            raise QjgisError("database_not_supported", url=self.path, what=name)
+        raise AttributeError(name)
+
     # ------------------------------------------------------------ attachments
     def put_attachment(self, conn: PgConnection, sha256: str, media_type: str, data: bytes) -> Path:
         """Keep an attachment's content in the database (once per hash); its local copy."""
@@ -369,6 +487,12 @@ class PgStore:
 
     def verify_chain(self, table: str) -> IntegrityProblem | None:
         return GpkgStore.verify_chain(self, table)  # type: ignore[arg-type]
+
+
+#: GpkgStore's methods PgStore does not have (yet): asked for, they refuse clearly.
+_FILE_ONLY = frozenset(
+    n for n in dir(GpkgStore) if not n.startswith("__") and n not in PgStore.__dict__
+)
 
 
 def _extension(media_type: str | None) -> str:

@@ -20,6 +20,12 @@ QjgisError.register(
         "database_unreachable": "{url}: cannot connect to the database ({detail})",
         "database_url_invalid": "{url}: not a database address ({reason})",
         "psycopg_missing": "{url}: psycopg (PostgreSQL support) is not installed",
+        "database_error": (
+            "{url}: the database refused the operation ({detail}); nothing was changed"
+        ),
+        "database_not_supported": (
+            "{url}: not available on a database project yet ({what}); the project was not changed"
+        ),
     }
 )
 

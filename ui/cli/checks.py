@@ -12,18 +12,9 @@ from typing import Any, TextIO
 
 from qjgis import commands
 from qjgis.errors import QjgisError
-from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_OK, Progress, emit, iso_date
+from ui.cli.common import EXIT_OK, Progress, emit, iso_date, open_project
 from ui.texts import t
-
-
-def open_project(target: str) -> Any:
-    """A project file, or a project in a database (`postgresql://…`, `service=NAME`)."""
-    from qjgis.store import open_project as open_store
-    from ui.cli.database import ask_password
-
-    return open_store(target, ask_password=ask_password)
 
 
 def unevaluated_text(reason: str) -> str:
@@ -376,7 +367,7 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
         return _cmd_stats_cases(args, out)
     from qjgis.checks.findings import finding_statistics
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         stats = finding_statistics(store, by=args.by)
         district = store.settings()["district.name"]
     rules = sorted({r for row in stats for r in row["by_rule"]})
@@ -413,7 +404,7 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_stats_cases(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.cases.stats import case_statistics
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         stats = case_statistics(store, by=args.by, as_of=args.as_of or dt.date.today())
     keys: list[str] = []
     for row in stats:

@@ -57,6 +57,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已将副本 {path} 的修改推回 {url}：{rows}",
         "Pushed the changes of the copy {path} back to {url}: {rows}",
     ),
+    "err.database_error": (
+        "{url}：数据库拒绝了该操作（{detail}）；未作任何修改",
+        "{url}: the database refused the operation ({detail}); nothing was changed",
+    ),
+    "err.database_not_supported": (
+        "{url}：数据库项目暂不支持此操作（{what}）；项目未作任何修改",
+        "{url}: not available on a database project yet ({what}); the project was not changed",
+    ),
     "db.password_prompt": ("{url} 的密码：", "Password for {url}: "),
     "db.pushed": (
         "已将 {path} 推送到 {url}：{tables} 个表，共 {rows} 行（宗地 {parcels}，自然幢 {buildings}）",

@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from qjgis import gpkg
 from qjgis.checks.engine import evaluate
 from qjgis.checks.findings import Review, list_findings, run_checks
 from qjgis.commands import run
@@ -95,6 +96,10 @@ def test_a_stale_review_on_the_database_is_refused(demo_file: Path, pg_url: str)
             "INSERT INTO qj_meta VALUES ('id', %s) ON CONFLICT DO NOTHING",
         ),
         ('SELECT "user", u.user FROM audit_log u', 'SELECT "user", u.user FROM audit_log u'),
+        (
+            f"SELECT fid, {gpkg.wkb_sql('b.geom')} FROM buildings b",
+            "SELECT fid, ST_AsBinary(b.geom) FROM buildings b",
+        ),
     ],
 )
 def test_sqlite_sql_is_translated(sqlite: str, postgresql: str) -> None:

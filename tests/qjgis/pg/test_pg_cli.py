@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from qjgis.demo import build_demo
@@ -83,3 +84,40 @@ def test_errors_are_one_line_without_the_password(
     assert code == 1
     err = capsys.readouterr().err
     assert "cannot connect" in err and "s3cret" not in err and "Traceback" not in err
+
+
+def test_the_other_commands_on_a_database(
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = tmp_path / "demo.gpkg"
+    build_demo(demo, parcels=300, seed=4)
+    assert run("push", str(demo), pg_url)[0] == 0
+    code, out = run("info", pg_url, "--check", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["path"] == pg_url and info["counts"]["parcels"] == 300
+    assert info["integrity"]["ok"] is True
+    code, out = run("settings", pg_url, "--set", "area.tolerance_m2=5", "--json")
+    assert code == 0 and json.loads(out)["changed"]["area.tolerance_m2"]["new"] == 5
+    code, _ = run("settings", pg_url, "--set", "project.crs=EPSG:4523")
+    assert code == 1 and "CRS" in capsys.readouterr().err  # data is in: refused, as on a file
+    assert run("check", pg_url, "--as-of", "2025-06-30")[0] == 0
+    code, out = run("stats", pg_url, "--findings", "--json")
+    assert code == 0 and sum(v["findings"] for v in json.loads(out)) > 0
+    with psycopg.connect(pg_url) as pg:
+        (ruin,) = pg.execute(
+            "SELECT bdcdyh FROM buildings WHERE status = '残垣断壁' ORDER BY fid LIMIT 1"
+        ).fetchone()
+    code, out = run("case", pg_url, "open", "--bdcdyh", ruin, "--json")
+    assert code == 0, capsys.readouterr().err
+    code, out = run("case", pg_url, "list", "--json")
+    assert [c["bdcdyh"] for c in json.loads(out)] == [ruin]
+    assert run("stats", pg_url, "--cases")[0] == 0
+    xlsx = tmp_path / "parcels.xlsx"
+    code, _ = run("export", pg_url, "--layer", "parcels", "--format", "xlsx", "--out", str(xlsx))
+    assert code == 0 and xlsx.stat().st_size > 0
+    capsys.readouterr()
+    code, _ = run("import", pg_url, str(tmp_path / "x.shp"), "--layer", "parcels")
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert "not available on a database project yet (import); the project was not changed" in err
