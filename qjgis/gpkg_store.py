@@ -97,6 +97,12 @@ def busy_timeout_override() -> float | None:
 
 #: How long one attempt waits inside SQLite before `on_busy` is told and the wait goes on.
 _BUSY_SLICE_MS = 250
+#: Dirty pages a write transaction keeps in memory before it writes any to the file. In
+#: rollback-journal mode the first page written takes the EXCLUSIVE lock until the commit,
+#: holding every reader out; below this a reader waits only while the writer commits
+#: (a 500,000-parcel import: reads held out 1.2 s instead of 69 s; docs/reliability.md).
+#: Memory is taken only as a transaction needs it and given back at its end.
+_SPILL_KIB = 1024 * 1024
 #: SQLite's primary result codes that mean the file itself is damaged (SQLITE_CORRUPT, _NOTADB).
 _DAMAGE_CODES = {11, 26}
 
@@ -342,6 +348,7 @@ class GpkgStore:
         conn = sqlite3.connect(target, isolation_level=None, timeout=wait)
         gpkg.register_functions(conn)
         cls._use_rollback_journal(conn)
+        conn.execute(f"PRAGMA cache_spill = {-_SPILL_KIB}")
         store = cls(target, conn, busy_timeout=fixed)
         store._apply_busy_setting()
         return store
@@ -860,7 +867,11 @@ class GpkgStore:
             cols = self._columns(t, columns)
             plans[table] = (cols, t.types, geometry)
         found: dict[str, LayerData | None] = dict.fromkeys(plans)
-        if not self._conn.in_transaction:
+        # Not through GDAL while the file is in WAL mode (another program, e.g. QGIS
+        # editing, keeps it so): two copies of SQLite in one process clobber each
+        # other's `-shm` (wrong counts, SIGBUS; docs/reliability.md).
+        wal = self._conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+        if not self._conn.in_transaction and not wal:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
 
             def size(name: str) -> int:  # the largest fid: no count(*) scan

@@ -382,9 +382,12 @@ def extra_json(
     out = np.full(n, "{", dtype=object)
     for k, (name, values) in enumerate(fields.items()):
         texts = _text(values, strings=name in strings)
-        quoted = np.array(
-            ["null" if t is None else _json_string(t) for t in texts.tolist()], dtype=object
-        )
+        none = texts == None  # noqa: E711
+        if none.any():
+            texts[none] = ""
+        quoted = np.empty(n, dtype=object)
+        quoted[:] = list(map(_json_string, texts.tolist()))  # one C-level pass
+        quoted[none] = "null"
         sep = ", " if k else ""
         # elementwise str concatenation of object arrays runs in C, without a loop per row
         out = out + (sep + _json_string(name) + ": ") + quoted
@@ -507,7 +510,7 @@ def check_ids(
     report: Report, column: str, ids: np.ndarray, rows: np.ndarray, keys: np.ndarray
 ) -> None:
     """Flag ID numbers that fail the check, and Excel-mangled ones as unrecoverable."""
-    present = np.array([v is not None for v in ids], dtype=bool)
+    present = np.asarray(ids != None, dtype=bool)  # noqa: E711  elementwise, in C
     if not present.any():
         return
     ok = np.zeros(len(ids), dtype=bool)

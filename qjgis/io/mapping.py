@@ -95,6 +95,7 @@ PRESETS: dict[str, dict[str, tuple[Preset, ...]]] = {
         "code": (
             "CDM", "村代码", "XZCDM", "行政村代码", "CJDM", "ZLDWDM", "CUNDM", "村级代码",
             ("区划码", 0.9), ("区划代码", 0.9), ("行政区划代码", 0.9), ("XZQHDM", 0.9),
+            ("adcode", 0.9),
             ("XZQDM", 0.8), ("行政区代码", 0.8), ("code", 0.6),
         ),
         "name": (
@@ -152,6 +153,24 @@ REFERENCE_KINDS = ("landuse", "basic-farmland", "village-plan", "hazard-zones", 
 for _kind in REFERENCE_KINDS:
     PRESETS[_kind] = _REFERENCE_PRESETS
 
+#: Files from a known exporter, told by their field set: (profile, fields that must all be
+#: present, marker fields of which one must be, {field: target}). A recognised file's
+#: fields map with confidence 1.0, whatever a generic name alone would get. DataV
+#: (阿里云 DataV.GeoAtlas) and AMap's (高德) district API export boundaries as
+#: adcode/name/level with center, centroid, childrenNum, acroutes, parent (GeoJSON) or
+#: centerlat/centerlng/citycode (their shapefiles): adcode is the unit's 区划码.
+PROFILES: dict[str, tuple[tuple[str, frozenset[str], frozenset[str], dict[str, str]], ...]] = {
+    "villages": (
+        (
+            "adcode",
+            frozenset({"ADCODE", "NAME"}),
+            frozenset({"LEVEL", "CENTER", "CENTROID", "CHILDRENNUM", "ACROUTES", "PARENT",
+                       "SUBFEATUREINDEX", "CENTERLAT", "CENTERLNG", "CITYCODE"}),
+            {"ADCODE": "code", "NAME": "name"},
+        ),
+    ),
+}  # fmt: skip
+
 #: Targets a layer's rows are keyed or named by: filled before optional targets when
 #: one field could fill either.
 KEY_TARGETS: dict[str, tuple[str, ...]] = {
@@ -199,6 +218,7 @@ class FieldMapping:
     fields: dict[str, str | None]  # source field -> target column, None = kept in extra
     confidence: dict[str, float] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # preset | file | saved | none
+    profile: str | None = None  # the exporter the field set was recognised as (PROFILES)
 
     def targets(self) -> dict[str, str]:
         return {t: s for s, t in self.fields.items() if t is not None}
@@ -207,13 +227,25 @@ class FieldMapping:
         return [s for s, t in self.fields.items() if t is None]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "layer": self.layer,
             "fields": self.fields,
             "confidence": self.confidence,
             "origin": self.origin,
             "unmapped_targets": [t for t in PRESETS[self.layer] if t not in self.targets()],
         }
+        if self.profile is not None:
+            out["profile"] = self.profile
+        return out
+
+
+def profile_of(layer: str, source_fields: list[str]) -> tuple[str, dict[str, str]] | None:
+    """(profile, {source field: target}) when the field set is a known exporter's."""
+    by_norm = {_norm(f): f for f in source_fields}
+    for name, needed, markers, targets in PROFILES.get(layer, ()):
+        if needed <= by_norm.keys() and markers & by_norm.keys():
+            return name, {by_norm[k]: t for k, t in targets.items()}
+    return None
 
 
 def detect(layer: str, source_fields: list[str]) -> FieldMapping:
@@ -226,6 +258,9 @@ def detect(layer: str, source_fields: list[str]) -> FieldMapping:
         for target, names in presets.items()
     }
     candidates: list[tuple[float, int, str, str]] = []
+    profile = profile_of(layer, source_fields)
+    if profile is not None:  # sure: ranked above every preset (2.0), shown as 1.0
+        candidates += [(2.0, -1, src, tgt) for src, tgt in profile[1].items()]
     for order, src in enumerate(source_fields):
         n = _norm(src)
         if not n:
@@ -264,7 +299,7 @@ def detect(layer: str, source_fields: list[str]) -> FieldMapping:
                 confidence[src] = round(min(conf, 1.0), 2)
                 taken.add(need)
                 break
-    return FieldMapping(layer, fields, confidence, origin)
+    return FieldMapping(layer, fields, confidence, origin, None if profile is None else profile[0])
 
 
 def _user_mappings(store: Any, layer: str) -> Iterator[tuple[int, dict[str, str | None]]]:

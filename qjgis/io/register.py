@@ -16,7 +16,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import re
+import itertools
+import operator
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,11 @@ QjgisError.register(
             "{path}: the register has a header (row {row}) but no data rows "
             "({skipped} placeholder rows skipped); nothing imported"
         ),
+        "register_is_form": (
+            "{path}: a form, not a register: under its header (row {row}) no member is "
+            "listed, and rows {rows} are other parts of the form (cells merged across "
+            "its columns); nothing imported"
+        ),
     }
 )
 
@@ -75,9 +81,10 @@ def read_table(
     encoding: str | None,
     header_row: int | None = None,
     known: frozenset[str] = frozenset(),
-) -> tuple[list[str], list[np.ndarray], np.ndarray, dict[str, Any]]:
-    """(header, data columns, the data's 0-based sheet rows, facts about the read) of
-    the register's member table: blank rows left out, empty cells None.
+) -> tuple[list[str], list[np.ndarray], np.ndarray, dict[str, Any], frozenset[str]]:
+    """(header, data columns, the data's 0-based sheet rows, facts about the read, the
+    names of the columns that hold only text) of the register's member table: blank
+    rows left out, empty cells None.
 
     The header is the row among the first rows that names the most register
     columns (or row `header_row`, 1-based as the spreadsheet shows it). A
@@ -102,14 +109,22 @@ def read_table(
             if found is None:
                 continue
             at, header, used = found
-            header, columns, rows = _columns(header, sheet.rows[at + 1 :])
+            body = sheet.rows[at + 1 :]
+            form = _form_rows(sheet, at, len(header))
+            if form:  # a form's other sections are no rows of its table: blanked, named
+                body = list(body)
+                for r in form:
+                    body[r - at - 1] = []
+            header, columns, rows, text = _columns(header, body)
             rows += at + 1
             facts: dict[str, Any] = {"header_row": at + 1, "header_rows": used}
+            if form:
+                facts["form_rows"] = [r + 1 for r in form]
             if sheet.name is not None:
                 facts["sheet"] = sheet.name
             if sheet.encoding is not None:
                 facts["encoding"] = sheet.encoding
-            return header, columns, rows, facts
+            return header, columns, rows, facts, text
     raise QjgisError("register_no_header", path=str(path), rows=_HEADER_SCAN)
 
 
@@ -210,6 +225,33 @@ def _filled(sheet: _Sheet, at: int) -> tuple[list[Any], list[int]]:
     return names, sorted(used)
 
 
+def _form_rows(sheet: _Sheet, at: int, width: int) -> list[int]:
+    """The 0-based rows under the header (row `at`) that are other parts of a printed
+    form, not rows of its table: rows with content covered by a merged cell that spans
+    more than one of the header's columns (调查记事, 调查员/日期 boxes under a
+    承包方调查表's member table). A table's own cells may be merged across the sheet
+    columns one header title spans, or down across rows (a 户号 over a household's
+    members), but never across two titles."""
+    if not sheet.merged:
+        return []
+    field_of = list(range(max(width, 1)))  # the header title each sheet column is under
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= at <= r1:
+            for c in range(c0, min(c1 + 1, len(field_of))):
+                field_of[c] = c0
+    covered: set[int] = set()
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= at:
+            continue
+        fields = {field_of[c] if c < len(field_of) else c for c in range(c0, c1 + 1)}
+        if len(fields) > 1:
+            covered.update(range(r0, r1 + 1))
+    return [
+        r for r in sorted(covered)
+        if r < len(sheet.rows) and any(v not in ("", None) for v in sheet.rows[r])
+    ]  # fmt: skip
+
+
 def _names(cells: list[Any]) -> list[str]:
     """Header cells as unique column names; blanks stay "" (named later if they hold data)."""
     out: list[str] = []
@@ -263,12 +305,14 @@ def _header(
 
 def _columns(
     header: list[str], body: list[list[Any]]
-) -> tuple[list[str], list[np.ndarray], np.ndarray]:
-    """(names, columns, 0-based body rows kept) of the data under the header.
+) -> tuple[list[str], list[np.ndarray], np.ndarray, frozenset[str]]:
+    """(names, columns, 0-based body rows kept, names of the all-text columns) of the
+    data under the header.
 
-    Column by column, so that the work per cell runs in numpy: blank rows and the
-    columns with no title and no value go; untitled columns that hold data are
-    named columnN.
+    Column by column, so that the work per cell runs in C (map over the cells, numpy):
+    blank rows and the columns with no title and no value go; untitled columns that
+    hold data are named columnN. Whether a column holds only text is decided here once:
+    stripping, converting and the `extra` JSON take the text fast paths by it.
     """
     widths = set(map(len, body))
     width = max([len(header), *widths])
@@ -284,7 +328,13 @@ def _columns(
     ]  # fmt: skip
     names = [header[j] if j < len(header) and header[j] else f"column{j + 1}" for j in keep]
     whole = len(keep_rows) == len(body)
-    return names, [columns[j] if whole else columns[j][keep_rows] for j in keep], keep_rows
+    text = frozenset(
+        names[k] for k, j in enumerate(keep) if _TEXT_TYPES.issuperset(map(type, raw[j]))
+    )
+    return names, [columns[j] if whole else columns[j][keep_rows] for j in keep], keep_rows, text
+
+
+_TEXT_TYPES = frozenset({str, type(None)})
 
 
 def _clean_column(values: tuple[Any, ...]) -> np.ndarray:
@@ -298,18 +348,19 @@ def _clean_column(values: tuple[Any, ...]) -> np.ndarray:
     return out
 
 
-#: a blank at either end of any value of a column joined with NULs
-_EDGE_BLANK = re.compile(r"^\s|\x00\s|\s\x00|\s$")
-
-
-def stripped(values: np.ndarray) -> np.ndarray:
+def stripped(values: np.ndarray, text: bool | None = None) -> np.ndarray:
     """Text without surrounding blanks, None where nothing is left. A text column whose
-    values have no blank at either end (one regex over the joined column, in C) is
-    returned as it is: most are."""
+    values have no blank at either end is returned as it is: most are. `str.strip`
+    returns the very same object when there is nothing to strip, so one C-level pass
+    (map) and an identity check tell. `text`: whether the column is known to hold only
+    text and None."""
     cells = values.tolist()
-    text = set(map(type, cells)) <= {str, type(None)}
-    if text and not _EDGE_BLANK.search("\x00".join(filter(None, cells))):
-        return values
+    if text is None:
+        text = _TEXT_TYPES.issuperset(map(type, cells))
+    if text:
+        present = list(filter(None, cells))
+        if all(map(operator.is_, map(str.strip, present), present)):
+            return values
     return np.array([(v.strip() or None) if type(v) is str else v for v in cells], dtype=object)
 
 
@@ -341,7 +392,7 @@ def import_register(
     chosen = mapping_mod.load(mapping_file) if mapping_file is not None else None
     # names the user mapped before count as register columns when finding the header
     known = mapping_mod.saved_fields(store, "households") if chosen is None else frozenset(chosen)
-    header, data, rows, facts = read_table(path, encoding, header_row, known)
+    header, data, rows, facts, text = read_table(path, encoding, header_row, known)
     names = header
     mapping = mapping_mod.detect("households", names)
     remembered = None
@@ -363,10 +414,14 @@ def import_register(
     cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
     sha = file_hash([path])
+    form_rows = facts.pop("form_rows", [])
     report.info = {
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
         **facts, "mapping": mapping.as_dict(), "columns": len(names),
     }  # fmt: skip
+    if form_rows:
+        report.issue("row_form", np.array(form_rows) - 1, None)
+        report.info["form_rows"] = len(form_rows)
     if refusal is not None:
         column = str(refusal.params["column"])
         group = [column] if column != "name" else ["name", "head_name"]
@@ -377,8 +432,8 @@ def import_register(
         report.info["mapping_batch"] = remembered[0]
     # Issues name the row as the spreadsheet shows it (`rows`: 0-based sheet rows).
     for src in targets.values():
-        cols[src] = stripped(cols[src])
-    values, invalid = _convert(targets, cols, n)
+        cols[src] = stripped(cols[src], src in text)
+    values, invalid = _convert(targets, cols, n, text)
     person = _names_a_person(values, n)
     for src, bad in invalid.items():  # a placeholder row's N is no invalid value
         bad &= person
@@ -393,13 +448,23 @@ def import_register(
         n = len(keep)
     if n == 0:
         skipped = int(report.info.get("skipped_rows", 0))
+        shown = ", ".join(map(str, form_rows[:10])) + (" …" if len(form_rows) > 10 else "")
         if not dry_run:
+            if form_rows:
+                raise QjgisError(
+                    "register_is_form", path=source, row=facts["header_row"], rows=shown
+                )
             raise QjgisError(
                 "register_empty", path=source, row=facts["header_row"], skipped=skipped
             )
-        report.warnings.append(
-            {"code": "register_empty", "row": facts["header_row"], "skipped": skipped}
-        )
+        if form_rows:
+            report.warnings.append(
+                {"code": "register_is_form", "row": facts["header_row"], "rows": shown}
+            )
+        else:
+            report.warnings.append(
+                {"code": "register_empty", "row": facts["header_row"], "skipped": skipped}
+            )
         report.info["dry_run"] = True
         return report.as_dict()
     if "name" not in values:  # a register of heads named by 户主姓名 only
@@ -461,7 +526,6 @@ def import_register(
                 m_cols[f] = values[f] if f != "id_number" else ids
         if "id_number" not in values and "head_id" in values:
             m_cols["id_number"] = ids
-        text = frozenset(f for f in unmapped if _is_text(cols[f]))
         m_cols["extra"] = importer.extra_json({f: cols[f] for f in unmapped}, n, text)
         # as the writer's SQL key: 户号/ID, else 户号/name, else 户号/
         person = np.where(ids != None, ids, values["name"])  # noqa: E711
@@ -504,16 +568,16 @@ def _check_needed(source: str, targets: dict[str, str]) -> None:
 
 
 def _convert(
-    targets: dict[str, str], cols: dict[str, np.ndarray], n: int
+    targets: dict[str, str], cols: dict[str, np.ndarray], n: int, text_columns: frozenset[str]
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Each mapped column as its target stores it, and (by source field) the rows whose
-    value did not convert."""
+    value did not convert. `text_columns`: the source fields that hold only text."""
     values: dict[str, np.ndarray] = {}
     invalid: dict[str, np.ndarray] = {}
     for tgt, src in targets.items():
         raw_values = cols[src]
         # text already stripped with blanks None: the converters can skip their checks
-        text = _is_text(raw_values)
+        text = src in text_columns
         if tgt in ("id_number", "head_id", "phone", "household_no", "village_code"):
             # numbers from Excel: text as written; float IDs are flagged later
             if text:
@@ -533,28 +597,26 @@ def _convert(
     return values, invalid
 
 
-def _is_text(values: np.ndarray) -> bool:
-    """Whether a column holds only text and None."""
-    return set(map(type, values.tolist())) <= {str, type(None)}
+def _spellings(word: str) -> set[str]:
+    """Every upper/lower-case spelling of `word` (N/A: n/a, N/a, n/A, N/A)."""
+    return {"".join(p) for p in itertools.product(*({c.lower(), c.upper()} for c in word))}
 
 
-_PLACEHOLDER_LIST = sorted(PLACEHOLDERS)
-_PLACEHOLDER_WIDTH = max(map(len, PLACEHOLDERS))
+#: the placeholders as they may be typed, so that a stripped value is looked up as it is
+_PLACEHOLDER_SPELLINGS = frozenset(s for w in PLACEHOLDERS for s in _spellings(w))
 
 
 def _placeholder(values: np.ndarray) -> np.ndarray:
-    """Which values are placeholders (N, NULL, /, 无 ...), in numpy: only short text is
-    compared, and there are few of those."""
-    out = np.zeros(len(values), dtype=bool)
-    present = np.flatnonzero(values != None)  # noqa: E711
-    if not len(present):
-        return out
-    cells = values[present].tolist()
-    text = np.array(cells if set(map(type, cells)) == {str} else list(map(str, cells)), dtype=str)
-    short = np.strings.str_len(text) <= _PLACEHOLDER_WIDTH
-    words = np.strings.upper(np.strings.strip(text[short]))
-    out[present[short]] = np.isin(words, _PLACEHOLDER_LIST)
-    return out
+    """Which values are placeholders (N, NULL, /, 无 ...). Text, stripped as `_convert`
+    gives it, is looked up in a set of every spelling, in C (map); other values by
+    their text."""
+    cells = values.tolist()
+    if _TEXT_TYPES.issuperset(map(type, cells)):
+        found = map(_PLACEHOLDER_SPELLINGS.__contains__, cells)
+        return np.fromiter(found, dtype=bool, count=len(cells))
+    return np.array(
+        [v is not None and str(v).strip().upper() in PLACEHOLDERS for v in cells], dtype=bool
+    )
 
 
 def _names_a_person(values: dict[str, np.ndarray], n: int) -> np.ndarray:
@@ -584,9 +646,9 @@ def household_keys(
     if relation is None:
         head = own != None  # noqa: E711
     else:
-        rel = relation.copy()
-        rel[rel == None] = ""  # noqa: E711
-        head = np.isin(rel.astype(str), sorted(HEAD_RELATIONS))
+        # a set lookup per value in C (map); None and numbers are no head
+        found = map(HEAD_RELATIONS.__contains__, relation.tolist())
+        head = np.fromiter(found, dtype=bool, count=len(relation))
     if (own != None).all():  # noqa: E711  every row keyed: nothing to carry down
         return own.copy(), np.asarray(head, dtype=bool), np.zeros(n, dtype=bool)
     keys = np.empty(n, dtype=object)

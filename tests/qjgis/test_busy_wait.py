@@ -116,3 +116,35 @@ def test_a_busy_second_reader_falls_back_to_the_waiting_connection(
     got = project.read_layer("parcels", ["zddm", "holder_id"])
     assert got.fids.tolist() == expected.fids.tolist()
     assert got.attrs["zddm"].tolist() == expected.attrs["zddm"].tolist()
+
+
+def test_a_project_another_program_keeps_in_wal_mode_is_scanned_without_gdal(
+    project_path: Path,
+    squares: Callable[..., np.ndarray],
+    add_features: Callable[..., np.ndarray],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # QGIS keeps a GeoPackage in WAL mode while it edits it, so qjgis cannot switch it
+    # back; GDAL's copy of SQLite and Python's must not share its -shm in one process.
+    with GpkgStore.create(project_path) as store:
+        add_features(store, squares(12), "parcels", {"zddm": [f"Z{k}" for k in range(12)]})
+    qgis = sqlite3.connect(project_path, isolation_level=None)
+    qgis.execute("PRAGMA journal_mode = WAL")
+    qgis.execute("SELECT count(*) FROM parcels").fetchone()  # holds the file open
+    calls: list[str] = []
+    real = store_mod._scan_fast
+
+    def spy(*args: Any) -> Any:
+        calls.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(store_mod, "_scan_fast", spy)
+    try:
+        with GpkgStore.open(project_path) as store:
+            assert store.execute_sql("PRAGMA journal_mode")[0][0] == "wal"  # not ours to switch
+            got = store.scan("parcels", ["zddm"], geometry=True)
+            assert sorted(got.attrs["zddm"]) == sorted(f"Z{k}" for k in range(12))
+            assert len(got.geometry) == 12
+        assert calls == []
+    finally:
+        qgis.close()

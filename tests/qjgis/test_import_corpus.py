@@ -28,6 +28,7 @@ import shapely
 from qjgis.errors import QjgisError
 from qjgis.io import encoding as enc
 from qjgis.io import importer
+from qjgis.io import mapping as mapping_mod
 from qjgis.store import GpkgStore, file_sha256
 
 
@@ -738,4 +739,60 @@ def test_point6_a_zip_named_gpkg_is_named_for_what_it_is(tmp_path: Path) -> None
     error = _refused(project, "parcels", garbage)
     assert error.code == "source_unreadable"
     assert "prefixing" not in error.english() and error.english().endswith(")")
+    assert file_sha256(project) == digest
+
+
+def test_point7_datav_and_amap_boundaries_map_adcode_and_name_by_their_profile(
+    tmp_path: Path,
+) -> None:
+    """DataV (GeoJSON: adcode, name, level, center, acroutes ...) and AMap's shapefile
+    export (adcode, name, level, centerlat ...) are recognised by their field sets: adcode
+    is the unit's code, name its name, both sure (1.0). A 6-digit adcode is no village's
+    12-digit code: the rows import and are flagged. The fields alone, without one of the
+    exporter's own, are a guess (0.9 and 0.6) and name no profile."""
+    assert CORPUS is not None
+    project, _ = _project(tmp_path)
+    datav = _copy(CORPUS / "tnnevol-gmap" / "500000.json", tmp_path)
+    amap = _copy(
+        CORPUS / "garybikini-chinaadmindivisonshp" / "2. 省级范围" / "2. 精确到District"
+        / "重庆市.shp", tmp_path,
+    )  # fmt: skip
+    with GpkgStore.open(project) as store:
+        for source in (datav, amap):
+            dry = importer.import_layer(store, "villages", str(source), dry_run=True)
+            mapping = dry["mapping"]
+            assert {s: t for s, t in mapping["fields"].items() if t} == {
+                "adcode": "code", "name": "name"
+            }  # fmt: skip
+            assert mapping["confidence"] == {"adcode": 1.0, "name": 1.0}
+            assert mapping["profile"] == "adcode" and "refused" not in dry
+        qijiang = _copy(CORPUS / "tnnevol-gmap" / "500110.json", tmp_path)
+        report = importer.import_layer(store, "villages", str(qijiang))
+        rows = store.read_layer("villages", ["code", "name"]).attrs
+    assert (rows["code"].tolist(), rows["name"].tolist()) == (["500110"], ["綦江区"])
+    assert report["issues"]["code_malformed"]["rows"][0]["key"] == "500110"
+    guess = mapping_mod.detect("villages", ["adcode", "name", "pop"])
+    assert guess.targets() == {"code": "adcode", "name": "name"}
+    assert guess.confidence == {"adcode": 0.9, "name": 0.6} and guess.profile is None
+
+
+def test_a_contract_survey_form_is_refused_as_a_form_not_read_as_households(
+    tmp_path: Path,
+) -> None:
+    """承包方调查表.xls is one contractor's printed form: a member table (row 13) left
+    blank, then the 调查记事 and 调查员/日期 boxes, whose labels sit in cells merged
+    across the table's columns. They are no households: the import is refused whole,
+    naming the form's rows, the project unchanged; the dry run says the same."""
+    assert CORPUS is not None
+    source = _copy(CORPUS / "gaufung-tdqqs" / "承包方调查表.xls", tmp_path)
+    project, digest = _project(tmp_path)
+    error = _refused(project, "households", source)
+    assert error.code == "register_is_form"
+    assert (error.params["row"], error.params["rows"]) == (13, "33, 40, 41, 46")
+    assert file_sha256(project) == digest
+    with GpkgStore.open(project) as store:
+        dry = importer.import_layer(store, "households", str(source), dry_run=True)
+    assert "households" not in dry and dry["counts"]["read"] == 0
+    assert [w["code"] for w in dry["warnings"]] == ["register_is_form"]
+    assert [r["row"] for r in dry["issues"]["row_form"]["rows"]] == [33, 40, 41, 46]
     assert file_sha256(project) == digest

@@ -374,3 +374,55 @@ def test_a_saved_mapping_is_offered_again_for_a_layer(tmp_path: Path) -> None:
     assert "mapping_batch" not in plain
     assert r2["mapping_batch"] == r1["batch_id"]
     assert r2["mapping"]["fields"] == {"BM": "code", "MC": "name"}
+
+
+# ------------------------------------------------------------ point 9: the fast paths
+def test_stripping_and_placeholders_agree_with_the_plain_rule() -> None:
+    """The register's C-level fast paths (strip only columns that need it, placeholders
+    by a set of spellings) give what stripping and upper-casing every value gives."""
+    from qjgis.io import register
+
+    cells = ["王一", " 王二", "王三\u3000", "\t", "n/a", "Null", "nan", "无", "N", "Nn", "#n/A",
+             None, "——", "...", "户主 ", "500110"]  # fmt: skip
+    values = np.array(cells, dtype=object)
+    plain = [(v.strip() or None) if isinstance(v, str) else v for v in cells]
+    assert register.stripped(values).tolist() == plain
+    assert register.stripped(values, True).tolist() == plain
+    clean = np.array(["王一", "户主", None], dtype=object)
+    assert register.stripped(clean, True) is clean  # nothing to strip: not copied
+    expected = [v is not None and v.upper() in register.PLACEHOLDERS for v in plain]
+    assert register._placeholder(np.array(plain, dtype=object)).tolist() == expected
+    assert sum(expected) == 8
+    mixed = np.array([1.0, "null", None, 7], dtype=object)  # numbers are never placeholders
+    assert register._placeholder(mixed).tolist() == [False, True, False, False]
+
+
+# ------------------------------------------------------ forms: sections that are no rows
+def test_cells_merged_across_titles_are_no_rows_cells_merged_under_one_title_are(
+    tmp_path: Path,
+) -> None:
+    """A section title merged across the columns ("第一村民小组") is skipped and named,
+    and the members after it still import; a 户号 merged down over its household's
+    members, and a name merged across the two sheet columns its title spans, are the
+    table's own cells and change nothing."""
+    src = xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["户号", "姓名", None, "身份证号", "与户主关系"],
+            ["第一村民小组", None, None, None, None],
+            ["H1", "王一", None, pid(1), "户主"],
+            [None, "王二", None, pid(2), "子"],
+            ["第二村民小组", None, None, None, None],
+            ["H2", "李三", None, pid(3), "户主"],
+        ],
+        merged=("A2:E2", "A5:E5", "B1:C1", "B3:C3", "B4:C4", "B6:C6", "A3:A4"),
+    )
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        r = importer.import_layer(store, "households", str(src))
+        hh = store.read_table("households", ["household_no"])
+        members = store.read_table("members", ["household_no", "name"])
+    assert hh["household_no"].tolist() == ["H1", "H2"]
+    assert members["household_no"].tolist() == ["H1", "H1", "H2"]
+    assert members["name"].tolist() == ["王一", "王二", "李三"]
+    assert [x["row"] for x in r["issues"]["row_form"]["rows"]] == [2, 5]
+    assert "row_placeholder" not in r["issues"] and "household_no_missing" not in r["issues"]

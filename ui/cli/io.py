@@ -14,6 +14,7 @@ from qjgis.io import importer
 from qjgis.io.export import personal_view
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, open_project
+from ui.presenters.imports import required_lines
 from ui.texts import t
 
 _UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
@@ -145,21 +146,11 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(
                 texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
             )
-    missing = report.get("required_missing", [])
-    for entry in missing:
-        lines.append(
-            texts.label("io.required_missing").format(
-                target=" / ".join(entry["targets"]), title=" / ".join(entry.get("titles", []))
-            )
-        )
-    if missing:  # the same candidates for every missing target: listed once
-        lines.append(texts.label("io.required_candidates"))
-        for c in missing[0]["candidates"]:
+        elif w["code"] == "register_is_form":
             lines.append(
-                texts.label("io.required_candidate").format(
-                    field=c["field"], samples=", ".join(c["samples"]) or "-"
-                )
+                texts.label("io.warn_register_is_form").format(row=w["row"], rows=w["rows"])
             )
+    lines += required_lines(report)
     for kind, entry in report.get("issues", {}).items():
         try:
             name = texts.label(f"issue.{kind}")

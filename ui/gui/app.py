@@ -21,6 +21,7 @@ from layers.style import cjk_font_family
 from qjgis.errors import Canceled, QjgisError
 from ui import texts
 from ui.gui.app_settings import APPLICATION, ORGANIZATION, AppSettings
+from ui.gui.busy import install_busy_notice
 from ui.gui.main_window import APP_TITLE, MainWindow
 from ui.gui.qt_i18n import install_qt_translator
 from ui.texts import error_text, t
@@ -262,6 +263,7 @@ def run_gui(project: str | None = None, *, lang: str | None = None) -> int:
     install_qt_translator(app, language)
     apply_app_font(app)
     window = MainWindow(settings)
+    install_busy_notice(window)  # "另一程序正在写入本项目，等待中…" while a store waits
     window.show()
     startup = open_initial_project(window, project, settings)
     try:

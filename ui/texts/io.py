@@ -171,6 +171,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：户籍名册只有表头（第 {row} 行），没有数据行（已跳过占位行 {skipped} 行）；未导入任何内容",
         "{path}: the register has a header (row {row}) but no data rows ({skipped} placeholder rows skipped); nothing imported",
     ),
+    "err.register_is_form": (
+        "{path}：这是一张表单，不是户籍名册：表头（第 {row} 行）下没有列出任何成员，第 {rows} 行是表单的其他栏目（合并单元格跨越多列）；未导入任何内容",
+        "{path}: a form, not a register: under its header (row {row}) no member is listed, and rows {rows} are other parts of the form (cells merged across its columns); nothing imported",
+    ),
     "err.header_row_register_only": (
         "--header-row 只适用于户籍名册（表格）；{layer} 图层没有表头行",
         "--header-row is for household registers (tables); a {layer} layer has no header row",
@@ -226,6 +230,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "io.warn_register_empty": (
         "警告：只有表头（第 {row} 行），没有数据行（已跳过占位行 {skipped} 行）；导入时不会写入任何内容",
         "Warning: a header (row {row}) but no data rows ({skipped} placeholder rows skipped); an import would write nothing",
+    ),
+    "io.warn_register_is_form": (
+        "警告：这是一张表单，不是户籍名册：表头（第 {row} 行）下没有列出成员，第 {rows} 行是表单的其他栏目；导入时不会写入任何内容",
+        "Warning: a form, not a register: no member is listed under its header (row {row}), and rows {rows} are other parts of the form; an import would write nothing",
     ),
     "io.extra": ("保留在 extra 列中的字段：{fields}", "Kept in the extra column: {fields}"),
     "io.issue": ("{name}：{count} 行，例如 {examples}", "{name}: {count} row(s), e.g. {examples}"),
@@ -321,6 +329,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "issue.row_placeholder": (
         "占位行（无户号、姓名、身份证号）：已跳过",
         "placeholder row (no 户号, name or ID number): skipped",
+    ),
+    "issue.row_form": (
+        "表单的其他栏目（合并单元格跨越多列），不是名册的行：已跳过",
+        "another part of the form (a cell merged across its columns), no register row: skipped",
     ),
     "issue.household_size_differs": (
         "登记的家庭人口与列出的成员数不符：按列出的成员计",

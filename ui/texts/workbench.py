@@ -251,6 +251,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.col.origin": ("来源", "Origin"),
     "import.to_extra": ("（不对应，保留在其他字段中）", "(none: kept in extra)"),
     "import.unmapped": ("未对应的目标字段：{fields}", "Targets with no source: {fields}"),
+    "import.required_hint": (
+        "请在上表中为它选择一个源字段，选择后将重新试运行。",
+        "Choose a source field for it in the table above; the dry run then runs again.",
+    ),
     "import.key_unmapped": (
         "关键字段“{key}”没有对应的源字段，导入的要素将无法按代码更新。",
         "The key {key} has no source field; rows cannot be matched by code.",

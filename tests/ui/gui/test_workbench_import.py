@@ -4,6 +4,8 @@ task, cancel leaving the file byte-identical, the batch list and its Undo."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +166,46 @@ def test_open_a_shapefile_offers_to_import_it(window: MainWindow, survey: Path) 
     box.button(QMessageBox.StandardButton.Yes).click()
     dialog = window.findChild(ImportDialog, "dialog_import")
     assert dialog is not None and dialog.source.text() == shp
+
+
+def _corpus() -> Path:
+    """The third-party corpus (../shared/testdata or $QJGIS_TESTDATA): skipped where it
+    is absent outside CI, a failure in CI (as tests/qjgis/test_import_corpus.py)."""
+    env = os.environ.get("QJGIS_TESTDATA")
+    default = Path(__file__).parents[3].parent / "shared" / "testdata"
+    for candidate in ([Path(env)] if env else []) + [default]:
+        if (candidate / "SOURCES.md").is_file():
+            return candidate
+    if os.environ.get("CI"):
+        pytest.fail("third-party test data missing: set QJGIS_TESTDATA (required in CI)")
+    pytest.skip("third-party test data not found (../shared/testdata or $QJGIS_TESTDATA)")
+
+
+def test_an_unmapped_required_target_lists_the_candidates_with_samples(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Real building footprints (their fields name no village code) as villages: the
+    preview says which required target has no field and lists the candidate fields with
+    their sample values, as the CLI's dry run does; Import waits. Mapping one runs the
+    dry run again, and the list goes."""
+    source = tmp_path / "buildings.geojson"
+    shutil.copy(_corpus() / "cahierx-geojson-shp-3dtiles" / "buildings.geojson", source)
+    before = Path(window.store.path).read_bytes()
+    dialog = window.workbench.open_import(str(source))
+    dialog.set_source(str(source), "villages")
+    previewed(qtbot, dialog)
+    text = dialog.required_label.text()
+    assert dialog.required_label.isVisible() and dialog.refused
+    assert text.splitlines()[:2] == [
+        "拒绝导入：没有字段对应必填项 村代码（code）",
+        "可选字段（示例值）：",
+    ]
+    assert "  height：62.8, 83.4" in text.splitlines()
+    assert "  id：0fa1d28-0bbf35e-10, 0fa1d29-0bbf390-03, 0fa1d4c-0bbf38a-04" in text
+    assert not dialog.import_button.isEnabled()
+    dialog.set_target("id", "code")
+    previewed(qtbot, dialog)
+    assert not dialog.required_label.isVisible() and dialog.required_label.text() == ""
+    assert dialog.import_button.isEnabled() and not dialog.refused
+    assert dialog.mapping.item(0, 3).text() == words.t("origin.user")
+    assert Path(window.store.path).read_bytes() == before  # previews write nothing

@@ -4,9 +4,12 @@ The dry run shows the detected encoding with decoded sample values (the drop-dow
 changes the encoding and previews again at once), the detected CRS with its
 reason, and the field mapping as an editable table (source field → target,
 confidence; unmapped targets named, the key in red when unmapped; a mapping file
-can be loaded and saved). The import runs on a worker; Cancel leaves the project
-file as it was. The report follows: counts, then row problems by category, each
-row clickable to zoom to it.
+can be loaded and saved). When the dry run finds a target the layer requires with no
+source field, it lists it with the candidate fields and their sample values, as the
+CLI's dry run does, and Import waits until one is mapped (each edit runs the dry run
+again, so the engine judges the mapping the import will use). The import runs on a
+worker; Cancel leaves the project file as it was. The report follows: counts, then row
+problems by category, each row clickable to zoom to it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from ui.gui import operations
 from ui.gui.project import OpenProject
 from ui.gui.tasks import Task, while_alive
 from ui.presenters.columns import column_title
+from ui.presenters.imports import required_lines
 from ui.presenters.words import t, t_or
 
 ENCODINGS = (None, "GBK", "GB18030", "UTF-8", "BIG5")
@@ -66,6 +70,7 @@ class ImportDialog(QDialog):
         self.import_task: Task | None = None
         self._edited = False
         self._filling = False
+        self.refused = False  # the last dry run refused the mapping (a required target)
         self._next_preview = False
 
         layout = QVBoxLayout(self)
@@ -123,6 +128,13 @@ class ImportDialog(QDialog):
         self.unmapped_label.setObjectName("label_unmapped")
         self.unmapped_label.setWordWrap(True)
         layout.addWidget(self.unmapped_label)
+        self.required_label = QLabel(self)
+        self.required_label.setObjectName("label_required")
+        self.required_label.setWordWrap(True)
+        self.required_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.required_label.setStyleSheet("color: #b00000;")
+        self.required_label.hide()
+        layout.addWidget(self.required_label)
 
         buttons = QHBoxLayout()
         self.load_button = QPushButton(t("import.load_mapping"), self)
@@ -264,10 +276,21 @@ class ImportDialog(QDialog):
         )  # fmt: skip
         self.features_label.setText(str(report.get("features", report.get("rows", ""))))
         self._fill_mapping(report.get("mapping") or {})
+        self._show_required(report)
         self._preview_ended()
+
+    def _show_required(self, report: dict[str, Any] | None) -> None:
+        """The dry run's required targets with no source field, and the candidates."""
+        lines = required_lines(report) if report else []
+        self.refused = bool(report and report.get("refused"))
+        if lines:
+            lines.append(t("import.required_hint"))
+        self.required_label.setText("\n".join(lines))
+        self.required_label.setVisible(bool(lines))
 
     def _preview_failed(self, exc: BaseException) -> None:
         self.preview = None
+        self._show_required(None)
         self.mapping.setRowCount(0)
         for label in (self.encoding_label, self.samples_label, self.crs_label):
             label.setText("")
@@ -293,7 +316,7 @@ class ImportDialog(QDialog):
             self.mapping.setCellWidget(r, 1, combo)
             conf = mapping.get("confidence", {}).get(src)
             self.mapping.setItem(r, 2, QTableWidgetItem("" if conf is None else f"{conf:.0%}"))
-            origin = mapping.get("origin", {}).get(src, "")
+            origin = "user" if self._edited else mapping.get("origin", {}).get(src, "")
             words = "" if origin in ("", "none") else t_or(f"origin.{origin}", origin)
             self.mapping.setItem(r, 3, QTableWidgetItem(words))
         self._filling = False
@@ -341,6 +364,7 @@ class ImportDialog(QDialog):
         for r in range(self.mapping.rowCount()):
             self.mapping.setItem(r, 3, QTableWidgetItem(t("origin.user")))
         self._show_unmapped()
+        self.refresh_preview()  # the engine judges the edited mapping: required targets
 
     def set_target(self, source_field: str, target: str | None) -> None:
         for r in range(self.mapping.rowCount()):
@@ -385,7 +409,7 @@ class ImportDialog(QDialog):
     # ------------------------------------------------------------ import
     def _buttons(self) -> None:
         busy = self.import_task is not None
-        ready = self.preview is not None and self.preview_task is None
+        ready = self.preview is not None and self.preview_task is None and not self.refused
         self.import_button.setEnabled(ready and not busy)
         self.cancel_button.setEnabled(busy)
         for w in (self.source, self.layer, self.encoding, self.mapping, self.load_button):
