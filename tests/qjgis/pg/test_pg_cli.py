@@ -70,6 +70,14 @@ def test_a_day_on_the_database_from_the_command_line(
     err = capsys.readouterr().err
     assert "already pushed back" in err
     assert "s3cret" not in err
+    # nothing written anywhere holds the password: the audit, the metadata, the copy
+    with psycopg.connect(pg_url) as pg:
+        written = pg.execute(
+            "SELECT string_agg(concat_ws(' ', entity, before, after), ' ') FROM audit_log"
+        ).fetchone()[0]
+        written += " ".join(v for (v,) in pg.execute("SELECT value FROM qj_meta"))
+    assert "s3cret" not in written
+    assert b"s3cret" not in copy.read_bytes()
 
 
 def test_errors_are_one_line_without_the_password(
