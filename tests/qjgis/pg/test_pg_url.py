@@ -83,3 +83,29 @@ def test_password_is_asked_once_when_the_server_wants_one(pg_server: PgServer) -
     with pytest.raises(QjgisError) as err:  # no way to ask: refused, saying why
         dburl.connect(url)
     assert "password" in err.value.params["detail"]
+
+
+def test_a_service_name_from_pg_service_conf_names_the_database(
+    pg_server: PgServer, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qjgis.demo import build_demo
+    from qjgis.pg.transfer import pull, push
+    from qjgis.store import open_project
+
+    dbname = pg_url.rsplit("/", 1)[1]
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        f"[qijiang]\nhost={pg_server.host}\nport={pg_server.port}\n"
+        f"user={pg_server.user}\ndbname={dbname}\n"
+    )
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    demo = tmp_path / "demo.gpkg"
+    build_demo(demo, parcels=200, seed=9)
+    assert push(demo, "service=qijiang").rows["parcels"] == 200
+    with open_project("service=qijiang password=s3cret") as store:
+        assert store.path == "service=qijiang"
+        assert store.counts()["parcels"] == 200
+    out = tmp_path / "copy.gpkg"
+    pull("service=qijiang", out)
+    with open_project(str(out)) as copy:
+        assert copy.meta()["pulled_from"] == "service=qijiang"
