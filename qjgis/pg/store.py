@@ -28,8 +28,9 @@ from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
 from qjgis.gpkg_store import GpkgStore, _python_values
+from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
-from qjgis.pg.transfer import _select_sql, read_meta
+from qjgis.pg.transfer import read_meta
 from qjgis.settings import ProjectSettings
 from qjgis.store_api import IntegrityProblem, LayerData, columnar, to_multipolygons
 
@@ -288,11 +289,39 @@ class PgStore:
         return int(row[0])
 
     # The engine's own code for these, on this store's connection (see PgConnection).
-    write_settings = GpkgStore.write_settings
-    find_villages = GpkgStore.find_villages
-    audit = GpkgStore.audit
-    append_chained = GpkgStore.append_chained
-    update_row = GpkgStore.update_row
+    # The engine's own code for these (the version check, the hash chain, the settings'
+    # validation), run on this store: it only asks `self` what both back ends answer.
+    def write_settings(self, conn: PgConnection, changes: Mapping[str, Any]) -> dict[str, Any]:
+        return GpkgStore.write_settings(self, conn, changes)  # type: ignore[arg-type]
+
+    def find_villages(self, village: str) -> list[tuple[str, str]]:
+        return GpkgStore.find_villages(self, village)  # type: ignore[arg-type]
+
+    def audit(
+        self,
+        conn: PgConnection,
+        command: str,
+        entity: str | None,
+        before: Any,
+        after: Any,
+        *,
+        actor: tuple[str, str] | None = None,
+    ) -> int:
+        return GpkgStore.audit(self, conn, command, entity, before, after, actor=actor)  # type: ignore[arg-type]
+
+    def append_chained(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
+        return GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
+
+    def update_row(
+        self,
+        conn: PgConnection,
+        table: str,
+        fid: int,
+        changes: Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        return GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
+
     _layer = staticmethod(GpkgStore._layer)
 
     def _columns(self, table: schema.Table, columns: Sequence[str] | None) -> list[str]:
@@ -328,12 +357,8 @@ class PgStore:
         params: Sequence[Any] = (),
     ) -> dict[str, np.ndarray]:  # fmt: skip
         """Whole columns in fid order, as `columnar` gives them (geometry as WKB)."""
-        full, names, types = _select_sql(table, dialect="postgresql")
         pick = ["fid", *(["geom"] if geometry else []), *cols]
-        exprs = full.split(" FROM ")[0].removeprefix("SELECT ").split(", ")
-        by_name = dict(zip(names, zip(exprs, types, strict=True), strict=True))
-        select = ", ".join(by_name[n][0] for n in pick)
-        sql = f'SELECT {select} FROM "{table.name}" {where} ORDER BY fid'
+        sql, _names, _types = pgsql.select(table, dialect="postgresql", pick=pick, where=where)
         # The binary protocol's rows are built in C (psycopg's binary package), faster
         # than parsing a binary COPY row by row in Python.
         with self._raw.cursor(binary=True) as cur, _database_errors(self.path):

@@ -28,6 +28,7 @@ from typing import Any
 
 from qjgis import schema
 from qjgis.errors import QjgisError
+from qjgis.pg import sql as pgsql
 from qjgis.store_api import utc_now
 
 QjgisError.register(
@@ -96,7 +97,6 @@ def push_back(
 ) -> dict[str, int]:
     """Carry a pulled copy's edits back (see the module's docstring); rows per table."""
     from qjgis.pg.store import PgStore
-    from qjgis.pg.transfer import _select_sql
 
     pull_id = file_meta["pull_id"]
     top = json.loads(file_meta["pulled_max_fid"])
@@ -153,20 +153,19 @@ def push_back(
                     if server.get(fid) != base[name][fid]:
                         conflicts.append(_conflict(src, table, fid, base, server))
             if conflicts:
-                rows = ", ".join(
+                listed = ", ".join(
                     f"{c['table']}#{c['fid']}" + (f" {c['key']}" if c["key"] else "")
                     for c in conflicts[:_SHOWN]
                 ) + (" …" if len(conflicts) > _SHOWN else "")
                 raise QjgisError(
-                    "sync_conflict", path=str(path), count=len(conflicts), rows=rows,
+                    "sync_conflict", path=str(path), count=len(conflicts), rows=listed,
                     conflicts=conflicts,
                 )  # fmt: skip
             srid = store.srs_id()
             for name, fids in changed.items():
                 if fids:
                     applied[name] = _apply_updates(
-                        src, raw, schema.TABLE_BY_NAME[name], fids, base[name], srid,
-                        _select_sql,
+                        src, raw, schema.TABLE_BY_NAME[name], fids, base[name], srid
                     )  # fmt: skip
             for name in APPENDED:
                 table = schema.TABLE_BY_NAME[name]
@@ -224,13 +223,13 @@ def _apply_updates(
     fids: list[int],
     pulled: dict[int, int],
     srid: int,
-    select_sql: Any,
 ) -> int:
-    sql, names, _types = select_sql(table, dialect="sqlite")
+    sql, names, _types = pgsql.select(table, dialect="sqlite")
     head, _, _order = sql.rpartition(" ORDER BY ")
-    sets = []
-    for n in names[1:]:
-        sets.append(f'"{n}" = ST_GeomFromWKB(%s, {int(srid)})' if n == "geom" else f'"{n}" = %s')
+    sets = [
+        f'"{c}" = ST_GeomFromWKB(%s, {int(srid)})' if c == "geom" else f'"{c}" = %s'
+        for c in names[1:]
+    ]
     update = f'UPDATE "{table.name}" SET {", ".join(sets)} WHERE fid = %s AND row_version = %s'
     n = 0
     for start in range(0, len(fids), 500):

@@ -31,6 +31,7 @@ from qjgis import gpkg, schema
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.gpkg_store import GpkgStore
+from qjgis.pg import sql as pgsql
 from qjgis.pg import sync
 from qjgis.pg import url as dburl
 from qjgis.store_api import utc_now
@@ -51,15 +52,6 @@ QjgisError.register(
     }
 )
 
-#: The COPY BINARY type of each declared SQLite type (see `schema.PG_TYPES`).
-_COPY_TYPES = {
-    "TEXT": "text",
-    "DATE": "text",
-    "DATETIME": "text",
-    "INTEGER": "int8",
-    "BOOLEAN": "int4",
-    "REAL": "float8",
-}
 #: Rows per batch handed from the SQLite reader to the COPY writer.
 _BATCH = 10_000
 #: What SQLite may hold in a numeric column for the push to carry it over unchanged.
@@ -74,29 +66,6 @@ def _ro_connection(path: Path) -> sqlite3.Connection:
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
     # one thread at a time: the COPY's reader thread, then this one again
     return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-
-
-def _select_sql(table: schema.Table, *, dialect: str) -> tuple[str, list[str], list[str]]:
-    """(SELECT in fid order, column names, COPY types) of a table's rows, geometry as WKB."""
-    names = ["fid"]
-    types = ["int8"]
-    exprs = ["fid"]
-    if table.geometry:
-        names.append("geom")
-        types.append("bytea")
-        exprs.append(gpkg.wkb_sql("geom") if dialect == "sqlite" else "ST_AsBinary(geom)")
-    for c in table.columns:
-        kind = table.types[c.name]
-        names.append(c.name)
-        types.append(_COPY_TYPES[kind])
-        q = f'"{c.name}"'
-        if dialect == "sqlite" and _COPY_TYPES[kind] == "text":
-            q = f"CAST({q} AS TEXT)"  # a number in a DATE column arrives as its text
-        # numbers as stored: COPY's binary dumpers refuse text (and a fraction in an
-        # integer column) rather than turn it into some number
-        exprs.append(q)
-    sql = f'SELECT {", ".join(exprs)} FROM "{table.name}" ORDER BY fid'
-    return sql, names, types
 
 
 def _first_bad_value(src: sqlite3.Connection, path: Path, table: schema.Table) -> None:
@@ -304,7 +273,7 @@ def _detail(exc: BaseException) -> str:
 def _copy_in(src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str, path: Path) -> int:
     import psycopg
 
-    sql, names, types = _select_sql(table, dialect="sqlite")
+    sql, names, types = pgsql.select(table, dialect="sqlite")
     quoted = ", ".join(f'"{n}"' for n in names)
     n = 0
     # SQLite reads the next rows (without the GIL) on a second thread while this one
@@ -444,7 +413,7 @@ def pull(
 def _copy_out(pg: Any, conn: sqlite3.Connection, table: schema.Table, srid: int, shown: str) -> int:
     import psycopg
 
-    sql, names, _types = _select_sql(table, dialect="postgresql")
+    sql, names, _types = pgsql.select(table, dialect="postgresql")
     try:
         # The binary protocol's rows are built in C (psycopg's binary package): three times
         # faster here than parsing a binary COPY row by row in Python.
