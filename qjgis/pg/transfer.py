@@ -410,25 +410,23 @@ def pull(
     return counts
 
 
+#: Rows fetched and written at a time by `pull`: memory stays bounded whatever the size.
+_PULL_CHUNK = 50_000
+
+
 def _copy_out(pg: Any, conn: sqlite3.Connection, table: schema.Table, srid: int, shown: str) -> int:
+    """One table from the server into the new file, `_PULL_CHUNK` rows at a time.
+
+    A server-side cursor streams the rows (over the binary protocol, built in C by
+    psycopg's binary package: three times faster here than parsing a binary COPY in
+    Python); they go into the table without its secondary indexes and R-tree, which are
+    built once at the end.
+    """
     import psycopg
 
     sql, names, _types = pgsql.select(table, dialect="postgresql")
-    try:
-        # The binary protocol's rows are built in C (psycopg's binary package): three times
-        # faster here than parsing a binary COPY row by row in Python.
-        with pg.cursor(binary=True) as cur:
-            cur.execute(sql)
-            rows = cur.fetchall()
-    except psycopg.Error as exc:
-        raise QjgisError(
-            "transfer_failed", url=shown, table=table.name, detail=_detail(exc)
-        ) from None
-    if not rows:
-        return 0
     quoted = ", ".join(f'"{n}"' for n in names)
     insert = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-    # Into a table without its secondary indexes, which are built once afterwards.
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL",
@@ -436,34 +434,52 @@ def _copy_out(pg: Any, conn: sqlite3.Connection, table: schema.Table, srid: int,
     ).fetchall()
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
+    trigger = f"rtree_{table.name}_geom_insert"
+    if table.geometry:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    n = 0
+    box: np.ndarray | None = None
     try:
-        if not table.geometry:
-            conn.executemany(insert, rows)
-        else:
-            _insert_features(conn, table, rows, srid, insert)
-    finally:
-        for _name, create in indexes:
-            conn.execute(create)
-    return len(rows)
+        with pg.cursor(name=f"pull_{table.name}", binary=True) as cur:
+            cur.itersize = _PULL_CHUNK
+            cur.execute(sql)
+            while rows := cur.fetchmany(_PULL_CHUNK):
+                if table.geometry:
+                    box = _insert_features(conn, rows, srid, insert, box)
+                else:
+                    conn.executemany(insert, rows)
+                n += len(rows)
+    except psycopg.Error as exc:
+        raise QjgisError(
+            "transfer_failed", url=shown, table=table.name, detail=_detail(exc)
+        ) from None
+    if table.geometry:
+        gpkg.rtree_bulk_load(conn, table.name)
+        conn.execute(schema.rtree_triggers(table.name)[trigger])
+        if box is not None:
+            conn.execute(
+                "UPDATE gpkg_contents SET last_change = ?, min_x = ?, min_y = ?, max_x = ?, "
+                "max_y = ? WHERE table_name = ?",
+                (utc_now(), *box.tolist(), table.name),
+            )
+    for _name, create in indexes:
+        conn.execute(create)
+    return n
 
 
 def _insert_features(
-    conn: sqlite3.Connection, table: schema.Table, rows: list[Any], srid: int, insert: str
-) -> None:
+    conn: sqlite3.Connection, rows: list[Any], srid: int, insert: str, box: np.ndarray | None
+) -> np.ndarray | None:
+    """A chunk of features, geometry re-encoded as GeoPackage blobs; the grown extent."""
     wkb = np.empty(len(rows), dtype=object)
     wkb[:] = [r[1] for r in rows]
     geoms = gpkg.decode(wkb)
     blobs = gpkg.encode(geoms, srid).tolist()
-    trigger = f"rtree_{table.name}_geom_insert"
-    conn.execute(f"DROP TRIGGER {trigger}")
     conn.executemany(insert, ((r[0], blob, *r[2:]) for r, blob in zip(rows, blobs, strict=True)))
-    gpkg.rtree_bulk_load(conn, table.name)
-    conn.execute(schema.rtree_triggers(table.name)[trigger])
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    if present.any():
-        box = shapely.total_bounds(geoms[present]).tolist()
-        conn.execute(
-            "UPDATE gpkg_contents SET last_change = ?, min_x = ?, min_y = ?, max_x = ?, "
-            "max_y = ? WHERE table_name = ?",
-            (utc_now(), *box, table.name),
-        )
+    if not present.any():
+        return box
+    b = shapely.total_bounds(geoms[present])
+    if box is None:
+        return b
+    return np.concatenate([np.minimum(box[:2], b[:2]), np.maximum(box[2:], b[2:])])

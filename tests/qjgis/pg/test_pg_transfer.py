@@ -12,6 +12,7 @@ import shapely
 from qjgis import gpkg, schema
 from qjgis.demo import build_demo
 from qjgis.errors import QjgisError
+from qjgis.pg import transfer
 from qjgis.pg.transfer import pull, push
 from qjgis.store import GpkgStore
 
@@ -45,8 +46,10 @@ def _same_rows(a: list[tuple], b: list[tuple], geometry: bool) -> None:
 
 
 def test_push_then_pull_gives_back_every_table(
-    demo_file: Path, pg_url: str, tmp_path: Path
+    demo_file: Path, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # pull streams in chunks: small ones here, so that every table spans several
+    monkeypatch.setattr(transfer, "_PULL_CHUNK", 97)
     counts = push(demo_file, pg_url).rows
     assert counts.pop("qj_attachment_content") == 0  # the demo has no attachment files
     with GpkgStore.open(demo_file) as store:
