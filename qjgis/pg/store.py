@@ -221,11 +221,11 @@ class PgStore:
         self._in_tx = True
         self._conn.inserted = set()
         try:
-            with self._raw.transaction():
+            with _database_errors(self.path), self._raw.transaction():
                 yield self._conn
                 for table in sorted(self._conn.inserted):
                     if table in schema.TABLE_BY_NAME:
-                        self._raw.execute(
+                        self._query(
                             "SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
                             f'greatest((SELECT max(fid) FROM "{table}"), 1))',
                             (f'"{table}"',),
@@ -235,6 +235,11 @@ class PgStore:
             raise
         finally:
             self._in_tx = False
+
+    def _query(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """A query on the server, its refusal (or a lost connection) a one-line error."""
+        with _database_errors(self.path):
+            return self._raw.execute(sql, params)
 
     @staticmethod
     def next_fid(conn: PgConnection, table: str) -> int:
@@ -254,7 +259,7 @@ class PgStore:
         return int(self.meta()["schema_version"])
 
     def meta(self) -> dict[str, str]:
-        return dict(self._raw.execute("SELECT key, value FROM qj_meta").fetchall())
+        return dict(self._query("SELECT key, value FROM qj_meta").fetchall())
 
     def project_id(self) -> str:
         return self.meta()["project_id"]
@@ -262,7 +267,7 @@ class PgStore:
     def settings(self) -> ProjectSettings:
         if self._settings is None:
             values = settings_mod.defaults()
-            for key, raw in self._raw.execute("SELECT key, value FROM qj_settings"):
+            for key, raw in self._query("SELECT key, value FROM qj_settings"):
                 if key in settings_mod.SPEC_BY_KEY:
                     values[key] = json.loads(raw)
             self._settings = ProjectSettings(values)
@@ -282,7 +287,7 @@ class PgStore:
                 )
 
     def srs_id(self) -> int:
-        row = self._raw.execute(
+        row = self._query(
             "SELECT srid FROM geometry_columns WHERE f_table_name = 'parcels' "
             "AND f_table_schema = current_schema()"
         ).fetchone()
@@ -334,20 +339,20 @@ class PgStore:
 
     def counts(self) -> dict[str, int]:
         return {
-            t.name: int(self._raw.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])
+            t.name: int(self._query(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])
             for t in schema.TABLES
         }
 
     def extent(self, layer: str) -> tuple[float, float, float, float] | None:
         self._layer(layer, spatial=True)
-        row = self._raw.execute(
+        row = self._query(
             f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
             f'(SELECT ST_Extent(geom)::geometry AS e FROM "{layer}") x'
         ).fetchone()
         return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
 
     def row_version(self, table: str, fid: int) -> int | None:
-        row = self._raw.execute(
+        row = self._query(
             f'SELECT row_version FROM "{self._layer(table).name}" WHERE fid = %s', (int(fid),)
         ).fetchone()
         return None if row is None else int(row[0])
@@ -483,7 +488,7 @@ class PgStore:
         cached = self._cache_dir() / f"{sha256}.{_extension(media_type)}"
         if cached.is_file():
             return cached
-        row = self._raw.execute(
+        row = self._query(
             "SELECT content FROM qj_attachment_content WHERE sha256 = %s", (sha256,)
         ).fetchone()
         if row is None:

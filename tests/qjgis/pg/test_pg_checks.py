@@ -104,3 +104,22 @@ def test_a_stale_review_on_the_database_is_refused(demo_file: Path, pg_url: str)
 )
 def test_sqlite_sql_is_translated(sqlite: str, postgresql: str) -> None:
     assert translate(sqlite) == postgresql
+
+
+def test_a_lost_server_is_a_one_line_error(demo_file: Path, pg_server, tmp_path: Path) -> None:
+    url = pg_server.new_database()
+    push(demo_file, url)
+    store = PgStore.open(url)
+    try:
+        with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (url.rsplit("/", 1)[1],),
+            )
+        with pytest.raises(QjgisError) as err:
+            store.counts()
+        assert err.value.code == "database_error"
+        assert err.value.params["url"] == url
+    finally:
+        store._raw.close()
+        pg_server.drop_database(url)
