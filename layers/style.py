@@ -110,6 +110,8 @@ class LayerStyle:
     columns: tuple[str, ...] = ()
     label: LabelStyle | None = None
     max_scale: float | None = None
+    #: what a legend shows: (text code, symbol index) in reading order; `ui` words the codes
+    legend: tuple[tuple[str, int], ...] = ()
 
     def visible_at(self, scale: float) -> bool:
         return self.max_scale is None or scale <= self.max_scale
@@ -280,6 +282,83 @@ def building_style() -> LayerStyle:
         classify=_classify_buildings,
         columns=("status", "danger_grade"),
         max_scale=BUILDING_MAX_SCALE,
+    )
+
+
+# ---------------------------------------------------------------- reference layers
+#: Land use by first-level class of GB/T 21010-2017 (domain-rules §8.2). The hues follow the
+#: convention of Chinese land-use maps (耕地 yellow, 园地/林地/草地 greens, built land reds and
+#: browns, 水域 blue); they are our own palette, NOT the official colours of the 三调 map
+#: standard, which we could not read: a bureau that needs those changes them here.
+LANDUSE_COLORS: dict[str, QColor] = {
+    "01": QColor(250, 232, 120),  # 耕地
+    "02": QColor(200, 230, 150),  # 园地
+    "03": QColor(120, 185, 110),  # 林地
+    "04": QColor(195, 225, 125),  # 草地
+    "05": QColor(240, 150, 150),  # 商业服务业用地
+    "06": QColor(190, 150, 130),  # 工矿用地
+    "07": QColor(245, 185, 140),  # 住宅用地
+    "08": QColor(235, 140, 200),  # 公共管理与公共服务用地
+    "09": QColor(170, 150, 190),  # 特殊用地
+    "10": QColor(175, 175, 175),  # 交通运输用地
+    "11": QColor(150, 205, 240),  # 水域及水利设施用地
+    "12": QColor(225, 215, 195),  # 其他土地
+}
+LANDUSE_OTHER = QColor(255, 255, 255)
+LANDUSE_OUTLINE = QColor(150, 140, 120)
+_LANDUSE_CLASSES: tuple[str, ...] = tuple(LANDUSE_COLORS)
+BASIC_FARMLAND = QColor(40, 140, 40)
+PLAN_BOUNDARY = QColor(200, 40, 160)
+HAZARD = QColor(210, 30, 30)
+#: Reference layers are survey maps of a whole county: drawn from about a town's view in,
+#: where a 三调 patch is a few pixels across (a 500,000-patch county is not read whole).
+REFERENCE_MAX_SCALE = 50000.0
+
+
+def _classify_landuse(attrs: Attrs, n: int) -> np.ndarray:
+    codes = attrs.get("dlbm", np.full(n, None, dtype=object))
+    first = np.array([c.strip()[:2] if isinstance(c, str) else "" for c in codes], dtype="U2")
+    out = np.full(n, len(_LANDUSE_CLASSES), dtype=np.int64)  # unrecognised: the last slot
+    for i, cls in enumerate(_LANDUSE_CLASSES):
+        out[first == cls] = i
+    return out
+
+
+def landuse_style() -> LayerStyle:
+    """三调 地类图斑 filled by first-level class (01 耕地 ... 12 其他土地), with a legend."""
+    symbols = [Symbol(LANDUSE_COLORS[c], LANDUSE_OUTLINE, 0.5) for c in _LANDUSE_CLASSES]
+    symbols.append(Symbol(LANDUSE_OTHER, LANDUSE_OUTLINE, 0.5))
+    legend = tuple((f"landuse.{c}", i) for i, c in enumerate(_LANDUSE_CLASSES))
+    return LayerStyle(
+        symbols=symbols,
+        classify=_classify_landuse,
+        columns=("dlbm",),
+        max_scale=REFERENCE_MAX_SCALE,
+        legend=(*legend, ("landuse.other", len(_LANDUSE_CLASSES))),
+    )
+
+
+def reference_style(kind: str) -> LayerStyle:
+    """The built-in style of a reference layer (`kind` as `import --layer` names it)."""
+    if kind == "landuse":
+        return landuse_style()
+    if kind == "basic-farmland":
+        # hatched over the land use, so the class below still shows
+        symbol = Symbol(None, BASIC_FARMLAND, 1.4, hatch=BASIC_FARMLAND,
+                        hatch_style=Qt.BrushStyle.FDiagPattern)  # fmt: skip
+    elif kind == "village-plan":
+        symbol = Symbol(None, PLAN_BOUNDARY, 2.0, Qt.PenStyle.DashLine)
+    elif kind == "hazard-zones":
+        symbol = Symbol(QColor(210, 30, 30, 50), HAZARD, 1.6, hatch=HAZARD,
+                        hatch_style=Qt.BrushStyle.DiagCrossPattern)  # fmt: skip
+    elif kind == "hazard-points":
+        # the disc of each point's threat radius, as the project stores it
+        symbol = Symbol(QColor(210, 30, 30, 40), HAZARD, 1.6, Qt.PenStyle.DashLine)
+    else:  # another named polygon layer
+        symbol = Symbol(None, QColor(90, 90, 90), 1.2)
+    legend = (("legend.hazard_disc", 0),) if kind == "hazard-points" else ()
+    return LayerStyle(
+        symbols=[symbol], classify=_single, max_scale=REFERENCE_MAX_SCALE, legend=legend
     )
 
 

@@ -288,15 +288,18 @@ class VectorLayer:
         return self._label_points
 
 
-def load_layers(store: ProjectStore, names: Sequence[str] | None = None) -> list[MapLayer]:
+def load_layers(
+    store: ProjectStore, names: Sequence[str] | None = None, *, reference: bool = False
+) -> list[MapLayer]:
     """The store's map layers in drawing order, read by extent (layers.source.GpkgLayer).
 
     Nothing but their extents is read here, so a district opens at once; the
-    styles carry the scale limits saved in the project.
+    styles carry the scale limits saved in the project. `reference`: with the
+    reference layers the project holds (land use, basic farmland ...), for the map.
     """
     from layers.source import map_layers  # source builds on this module
 
-    return list(map_layers(store, tuple(names or STORE_LAYERS)))
+    return list(map_layers(store, tuple(names or STORE_LAYERS), reference=reference))
 
 
 def union_extent(extents: Sequence[Extent | None]) -> Extent | None:

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "BDCDYH_LENGTH",
     "CURRENT_ADDRESS_PREFIXES",
+    "EXEMPTION_CODES",
     "ID_WEIGHTS",
     "LEGACY_ADDRESS_PREFIXES",
     "PROVINCE_CODES",
@@ -48,6 +49,13 @@ __all__ = [
     "valid_id_mask",
     "valid_zddm_mask",
 ]
+
+
+#: Exemption codes a reviewer may give a finding decided 豁免 (domain rules §1, DESIGN.md:
+#: inheritance 继承, historical 历史遗留, household split 分户, resettlement 安置/异地搬迁,
+#: reclamation 复垦). The checks find the same codes (qjgis.checks.rules_household).
+#: Persisted with decisions: never change one.
+EXEMPTION_CODES: Final = ("inheritance", "historical", "split", "resettlement", "reclamation")
 
 
 class CodeProblem(StrEnum):

@@ -1065,6 +1065,7 @@ class _District:
             radius[k] = r
             at_risk.update(near[(d < r) & standing[near]].tolist())
         discs = shapely.buffer(centres, radius, quad_segs=16)
+        self.hazard_centres = centres  # what a hazard survey delivers: points and radii
         for b in sorted(at_risk):
             add(("QJ-R020", "building", self.b_bdcdyh[b], None, "house in a hazard area"))
 
@@ -1305,14 +1306,16 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
-    def shp(name: str, geoms: np.ndarray, fields: dict[str, np.ndarray]) -> None:
+    def shp(
+        name: str, geoms: np.ndarray, fields: dict[str, np.ndarray], kind: str = "MultiPolygon"
+    ) -> None:
         out = folder / f"{name}.shp"
         names = list(fields)
         data = [np.asarray(fields[k]) for k in names]
         data = [a.astype(str) if a.dtype == object and not _is_nullable(a) else a for a in data]
         write(
             str(out), shapely.to_wkb(geoms), data, names, driver="ESRI Shapefile",
-            geometry_type="MultiPolygon", crs=CRS, encoding="GBK", promote_to_multi=True,
+            geometry_type=kind, crs=CRS, encoding="GBK", promote_to_multi=kind != "Point",
         )  # fmt: skip
         written.append(str(out))
 
@@ -1341,6 +1344,8 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
         "JDRQ": d.b_assessed, "JDDW": _text(d.b_assessed_by),
     })  # fmt: skip
     check_canceled(fb)
+    _write_reference_files(d, shp)
+    check_canceled(fb)
     written += [str(out) for out in _write_register(d, folder)]
     truth_csv = folder / "truth.csv"
     with truth_csv.open("w", encoding="utf-8", newline="") as fh:
@@ -1353,6 +1358,34 @@ def write_survey_files(d: _District, folder: Path, fb: Feedback) -> list[str]:
         encoding="utf-8",
     )
     return written
+
+
+def _write_reference_files(d: _District, shp: Callable[..., None]) -> None:
+    """The reference layers as the bureaus receive them, one file per `import --layer` kind
+    (landuse.shp ...): 三调 地类图斑 and 永久基本农田图斑 with BSM/DLBM/DLMC/TBMJ, the plan's
+    construction boundary per village (BSM = the village code, PFRQ its approval), hazard
+    zones, and hazard points as points with their threat radius (YXBJ), which the import
+    turns into the discs the project holds. Keys and values import to the project's rows."""
+    for kind, (geoms, attrs) in d.reference.items():
+        m = len(geoms)
+        if kind == "village-plan":
+            ids = np.asarray(attrs["code"], dtype=str)
+        else:
+            ids = np.char.zfill(np.arange(1, m + 1).astype(str), 6)
+        date = np.asarray(attrs["ref_date"], dtype=str)
+        dates = (np.full(m, date) if date.ndim == 0 else date).astype("datetime64[D]")
+        fields: dict[str, np.ndarray] = {"BSM": ids}
+        if "dlbm" in attrs:
+            fields |= {
+                "DLBM": np.asarray(attrs["dlbm"], dtype=str),
+                "DLMC": np.asarray(attrs["dlmc"], dtype=str),
+                "TBMJ": np.round(shapely.area(geoms), 2),
+            }
+        if kind == "hazard-points":
+            fields = {"ZHDBH": ids, "YXBJ": np.asarray(attrs["radius_m"], dtype=float)}
+            shp(kind, d.hazard_centres, fields | {"GXSJ": dates}, "Point")
+            continue
+        shp(kind, geoms, fields | {"PFRQ" if kind == "village-plan" else "GXSJ": dates})
 
 
 def _is_nullable(a: np.ndarray) -> bool:

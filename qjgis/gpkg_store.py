@@ -902,6 +902,15 @@ class GpkgStore:
         """Read-only SQL for reports and tests; writes must go through transactions."""
         return self._conn.execute(sql, params).fetchall()
 
+    def execute_sql_chunks(
+        self, sql: str, params: Sequence[Any] = (), size: int = 8192
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Read-only SQL in chunks of `size` rows: a worker reading a long result can let
+        the GIL go between chunks, so the GUI thread keeps answering."""
+        cursor = self._conn.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
     # ------------------------------------------------------------ writing one row
     def update_row(
         self,

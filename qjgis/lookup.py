@@ -15,6 +15,7 @@ never link.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ QjgisError.register({"unknown_household": "no household {household} in this proj
 UNMASK_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 
 _SQL_CHUNK = 500  # bound variables per IN (...) list, well under SQLite's limit
+_FID_CHUNK = 8192  # fids read at once by ordered_fids before the GIL is let go
 
 
 @dataclass(frozen=True)
@@ -452,8 +454,14 @@ def ordered_fids(
         order = f'"{sort}" {direction}, fid {direction}'
     elif descending:
         order = "fid DESC"
-    rows = store.execute_sql(f'SELECT fid FROM "{table}"{where} ORDER BY {order}', params)
-    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    sql = f'SELECT fid FROM "{table}"{where} ORDER BY {order}'
+    parts = [np.empty(0, dtype=np.int64)]
+    for rows in store.execute_sql_chunks(sql, params, _FID_CHUNK):
+        parts.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+        # A window's worker reads this: between chunks the GIL goes to the GUI thread,
+        # which otherwise waits out whole stretches of tuple-making (issue 13's stall).
+        time.sleep(0)
+    return np.concatenate(parts)
 
 
 def contiguous_fids(store: GpkgStore, table: str, *, descending: bool = False) -> np.ndarray | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 APPLICATION = "qjgis"
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
@@ -273,6 +273,7 @@ FINDINGS = Table(
         _c("decided_by", "TEXT", "审核人"),
         _c("decided_at", "DATETIME", "审核时间"),
         _c("decided_hash", "TEXT", "审核时证据哈希"),
+        _c("decision_exemption", "TEXT", "豁免代码"),  # the reviewer's, when exempted
         *_ROW,
     ),
 )
@@ -741,6 +742,19 @@ def _migrate_to_7(conn: sqlite3.Connection, srs_id: int) -> None:
         _create_table(conn, REFERENCE_FEATURES, srs_id)
 
 
+def _migrate_to_8(conn: sqlite3.Connection, srs_id: int) -> None:
+    # A reviewer's exemption code (继承, 历史遗留 ...) beside the decision, not only in
+    # the reason's words (issue 13).
+    have = {r[1] for r in conn.execute('PRAGMA table_info("findings")')}
+    if "decision_exemption" not in have:
+        col = next(c for c in FINDINGS.columns if c.name == "decision_exemption")
+        conn.execute(f'ALTER TABLE findings ADD COLUMN "{col.name}" {col.sql}')
+        conn.execute(
+            "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (?,?,?,?)",
+            ("findings", col.name, col.name, col.title),
+        )
+
+
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migrate_to_1,
@@ -750,6 +764,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     5: _migrate_to_5,
     6: _migrate_to_6,
     7: _migrate_to_7,
+    8: _migrate_to_8,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

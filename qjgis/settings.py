@@ -252,6 +252,11 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("overlay.min_m2", 1.0, _number(0.0, 1000.0), "overlay"),
     SettingSpec("overlay.farmland_cutoff", "2020-07-29", _date, "overlay"),
     SettingSpec("overlay.boundary_tolerance_m2", 1.0, _number(0.0, 1000.0), "overlay"),
+    # QJ-R020: the threat radius of a hazard point (地质灾害隐患点) whose file gives none
+    # (no YXBJ/影响半径). domain-rules §8.3: "Buffer radius: a setting"; 50 m is the order
+    # of a small 崩塌/滑坡 runout, [unverified] as Qijiang's practice: confirm with the
+    # district's hazard sheets. A file's own radius always wins.
+    SettingSpec("overlay.hazard_radius_m", 50.0, _number(1.0, 5000.0), "overlay"),
     # QJ-R002 without a recorded deadline: the old house must be gone this many months
     # after the new approval or completion. Unverified as local practice: confirm locally.
     SettingSpec("check.demolish_within_months", 6, _number(0, 120, integer=True), "check"),

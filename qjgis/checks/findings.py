@@ -39,6 +39,9 @@ QjgisError.register(
             "finding {finding} was already decided ({decision}, by {decided_by} at "
             "{decided_at}); replacing that decision must be asked for (--replace)"
         ),
+        "exemption_needs_exempted": (
+            "an exemption code ({exemption}) goes with the decision exempted, not {decision}"
+        ),
     }
 )
 
@@ -63,6 +66,23 @@ class Decision:
         return v
 
 
+def _exemption(code: str | None, decision: str) -> str | None:
+    """A reviewer's exemption code: one of `EXEMPTION_CODES`, and only with 豁免."""
+    from qjgis.codes import EXEMPTION_CODES
+
+    if code is None or not str(code).strip():
+        return None
+    value = str(code).strip().lower().replace("-", "_")
+    if value not in EXEMPTION_CODES:
+        raise QjgisError(
+            "invalid_argument", name="--exemption", value=code, reason="one_of",
+            choices=", ".join(EXEMPTION_CODES),
+        )  # fmt: skip
+    if decision != Decision.EXEMPTED:
+        raise QjgisError("exemption_needs_exempted", exemption=value, decision=decision)
+    return value
+
+
 #: Who may decide findings; surveyors bring data, they do not judge it.
 REVIEW_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 
@@ -79,7 +99,12 @@ _RUN_COLUMNS = (
     "state",
     "last_run",
 )
-_DECISION_COLUMNS = ("decision", "decision_reason", "decided_by", "decided_at", "decided_hash")
+_DECISION_COLUMNS = (
+    "decision", "decision_reason", "decided_by", "decided_at", "decided_hash",
+    "decision_exemption",
+)  # fmt: skip
+#: what the audit log records of a decision, before and after
+_AUDITED = ("decision", "decision_reason", "decision_exemption")
 
 
 def _now() -> str:
@@ -331,6 +356,7 @@ class FindingRecord:
     decided_at: str | None
     needs_review: bool
     row_version: int
+    decision_exemption: str | None = None  # the reviewer's exemption code (豁免)
 
     def as_json(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -339,8 +365,8 @@ class FindingRecord:
 _SELECT = (
     "SELECT f.fid, f.rule_id, f.rule_version, f.key, f.entity_kind, f.severity, f.exemption, "
     "f.village_code, v.name, f.entities, f.evidence, f.state, f.decision, f.decision_reason, "
-    "f.decided_by, f.decided_at, f.decided_hash, f.evidence_hash, f.row_version "
-    "FROM findings f LEFT JOIN villages v ON v.code = f.village_code"
+    "f.decided_by, f.decided_at, f.decided_hash, f.evidence_hash, f.row_version, "
+    "f.decision_exemption FROM findings f LEFT JOIN villages v ON v.code = f.village_code"
 )
 
 
@@ -365,6 +391,7 @@ def _record(row: Sequence[Any]) -> FindingRecord:
         decided_at=row[15],
         needs_review=decision is not None and decided_hash != evidence_hash,
         row_version=int(row[18]),
+        decision_exemption=row[19],
     )
 
 
@@ -458,10 +485,12 @@ class Review:
         *,
         expected_version: int | None = None,
         replace: bool = False,
+        exemption: str | None = None,
     ) -> None:
         self.finding = finding
         self.decision = Decision.parse(decision)
         self.reason = reason.strip()
+        self.exemption = _exemption(exemption, self.decision)
         self.expected_version = expected_version
         self.replace = replace
         self.fid: int | None = None
@@ -501,14 +530,15 @@ class Review:
             "decided_by": s.user,
             "decided_at": _now(),
             "decided_hash": evidence_hash,
+            "decision_exemption": self.exemption,
         }
         self._before = store.update_row(conn, "findings", record.fid, changes, expected)
         store.audit(
             conn,
             self.name,
             f"findings/{record.fid} {record.rule_id}:{record.key}",
-            {k: self._before[k] for k in ("decision", "decision_reason")},
-            {k: changes[k] for k in ("decision", "decision_reason")},
+            {k: self._before[k] for k in _AUDITED},
+            {k: changes[k] for k in _AUDITED},
         )
         return Changes(tables=frozenset({"findings"}))
 
@@ -520,8 +550,8 @@ class Review:
             conn,
             self.name + ".revert",
             f"findings/{self.fid}",
-            {k: current[k] for k in ("decision", "decision_reason")},
-            {k: self._before[k] for k in ("decision", "decision_reason")},
+            {k: current[k] for k in _AUDITED},
+            {k: self._before[k] for k in _AUDITED},
         )
         return Changes(tables=frozenset({"findings"}))
 

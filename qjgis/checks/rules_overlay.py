@@ -406,17 +406,43 @@ def outside_construction_boundary(
 
 
 # ==================================================================== QJ-R020
+def hazard_polygons(
+    ctx: CheckContext, refs: np.ndarray, default_radius: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The hazard areas of features `refs`: (polygons, radius used, radius from the setting).
+
+    A hazard point whose file gave no radius is stored with radius NULL and the disc of the
+    setting at import; here it is redrawn round its centre at `default_radius`, the setting
+    as it is now. Zones keep their shape (radius None).
+    """
+    data = reference_features(ctx)
+    polys = data.geometry[refs].copy()
+    stored = np.array(
+        [np.nan if v is None else float(v) for v in data.attrs["radius_m"][refs].tolist()]
+    )
+    points = data.attrs["kind"][refs].astype(str) == "hazard-points"
+    from_setting = points & np.isnan(stored)
+    if from_setting.any():
+        centres = shapely.centroid(polys[from_setting])
+        polys[from_setting] = shapely.buffer(centres, default_radius, quad_segs=16)
+    used = np.where(from_setting, default_radius, stored)
+    used = np.where(points, used, np.nan)
+    return polys, used, from_setting
+
+
 @rule(
     "QJ-R020",
-    version=1,
+    version=2,
     name="House in a geological-hazard zone (农房位于地质灾害隐患区)",
     entity_kind=EntityKind.BUILDING,
+    settings=("overlay.hazard_radius_m",),
     reads_project=True,
 )
 def house_in_hazard_zone(
     ctx: CheckContext, settings: ProjectSettings, feedback: Feedback
 ) -> RuleResult:
-    """A standing building inside a hazard zone or within a hazard point's threat radius.
+    """A standing building inside a hazard zone or within a hazard point's threat radius
+    (its file's radius, else overlay.hazard_radius_m).
 
     An error when the house is graded C or D or has an open renovation case (the
     renovation would rebuild in harm's way), a warning otherwise; relocation
@@ -431,7 +457,9 @@ def house_in_hazard_zone(
         return result
     skip_geometry(result, ctx.building_status, ctx.building_standing)
     data = reference_features(ctx)
-    polys = data.geometry[refs]
+    polys, radius, from_setting = hazard_polygons(
+        ctx, refs, float(settings["overlay.hazard_radius_m"])
+    )
     subjects = np.flatnonzero(standing)
     s, r = shapely.STRtree(polys).query(ctx.building_geom[subjects], predicate="intersects")
     if not len(s):
@@ -461,9 +489,8 @@ def house_in_hazard_zone(
             {
                 "feature": text(data.attrs["ref_key"][refs[j]]),
                 "kind": text(data.attrs["kind"][refs[j]]),
-                "radius_m": m2(data.attrs["radius_m"][refs[j]])
-                if data.attrs["radius_m"][refs[j]] is not None
-                else None,
+                "radius_m": None if np.isnan(radius[j]) else m2(radius[j]),
+                **({"radius_from_setting": True} if from_setting[j] else {}),
             }
             for j in r[lo:hi].tolist()[:EVIDENCE_FEATURES]
         ]  # fmt: skip

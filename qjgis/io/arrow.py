@@ -324,10 +324,11 @@ def scan_columns(
         if all(c[1] is None for c in chunks):
             out[key] = (values, None)
         else:
-            out[key] = (
-                values,
-                np.concatenate(
-                    [c[1] if c[1] is not None else np.ones(len(c[0]), bool) for c in chunks]
-                ),
-            )
+            # a text chunk is (offsets, data): its rows are len(offsets) - 1, not len(c[0])
+            rows = [len(c[0][0]) - 1 if fmt == b"u" else len(c[0]) for c in chunks]
+            masks = [
+                c[1] if c[1] is not None else np.ones(n, bool)
+                for c, n in zip(chunks, rows, strict=True)
+            ]
+            out[key] = (values, np.concatenate(masks))
     return out

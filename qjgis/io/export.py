@@ -85,17 +85,21 @@ QjgisError.register(
             "export to gpkg or filter by village"
         ),
         "export_write_failed": "{path}: could not write the export ({detail})",
+        "export_fids_layer": "{path}: rows picked by number can be exported from {layers} only",
     }
 )
 
 LAYERS = ("parcels", "buildings", "villages", "households", "findings")
-FORMATS = ("shp", "gpkg", "geojson", "xlsx")
+FORMATS = ("shp", "gpkg", "geojson", "xlsx", "csv")
+#: layers whose rows an export can pick by fid (an attribute table's filtered rows)
+FID_LAYERS = ("parcels", "buildings", "villages")
 ENCODINGS = {"gbk": "GBK", "utf-8": "UTF-8"}  # option value -> codec and .cpg text
 SUFFIXES = {
     "shp": (".shp", ".dbf"),
     "gpkg": (".gpkg",),
     "geojson": (".geojson", ".json"),
     "xlsx": (".xlsx",),
+    "csv": (".csv",),
 }
 SHP_TEXT_BYTES = 254
 SHP_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
@@ -440,7 +444,9 @@ def _text(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _collect_spatial(store: GpkgStore, layer: str, village: str | None) -> _Table:
+def _collect_spatial(
+    store: GpkgStore, layer: str, village: str | None, fids: np.ndarray | None = None
+) -> _Table:
     cols = _columns_of(layer)
     bbox: tuple[float, float, float, float] | None = None
     inside: Any = None
@@ -466,8 +472,18 @@ def _collect_spatial(store: GpkgStore, layer: str, village: str | None) -> _Tabl
         else:
             column = "code" if layer == "villages" else "village_code"
             keep = np.equal(data.attrs[column], village)
-    columns = {c: data.attrs[c][keep] for c in cols}
-    geometry = data.geometry[keep]
+    rows: np.ndarray = np.flatnonzero(keep)
+    if fids is not None:
+        # These rows, in this order (an attribute table's filter and sort); fids the
+        # layer no longer has are left out.
+        order = np.argsort(data.fids[rows], kind="stable")
+        sorted_fids = data.fids[rows][order]
+        at = np.searchsorted(sorted_fids, fids)
+        found = at < len(sorted_fids)
+        found[found] = sorted_fids[at[found]] == fids[found]
+        rows = rows[order[at[found]]]
+    columns = {c: data.attrs[c][rows] for c in cols}
+    geometry = data.geometry[rows]
     if layer == "villages":
         towns = store.read_table("towns", ["code", "name"])
         lookup = dict(zip(towns["code"].tolist(), towns["name"].tolist(), strict=True))
@@ -671,12 +687,14 @@ def _collect_findings(store: GpkgStore, village: str | None) -> _Table:
     return _Table(FIELDS["findings"], {c: data[c] for c in cols}, keys, geometry)
 
 
-def _collect(store: GpkgStore, layer: str, village: str | None) -> _Table:
+def _collect(
+    store: GpkgStore, layer: str, village: str | None, fids: np.ndarray | None = None
+) -> _Table:
     if layer == "households":
         return _collect_households(store, village)
     if layer == "findings":
         return _collect_findings(store, village)
-    return _collect_spatial(store, layer, village)
+    return _collect_spatial(store, layer, village, fids)
 
 
 # ==================================================================== column conversion
@@ -1034,6 +1052,18 @@ def _write_xlsx(tmp: Path, final: Path, table: _Table, layer: str) -> list[str]:
     return [target.name]
 
 
+def _write_csv(tmp: Path, final: Path, table: _Table) -> list[str]:
+    """The XLSX columns (titles, area and centroid) as UTF-8 CSV with a BOM for Excel;
+    every cell through `tables.CsvWriter`, so no text runs as a formula."""
+    fields, columns = _xlsx_value_columns(table)
+    target = tmp / final.name
+    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+        w = tables.CsvWriter(fh)
+        w.writerow([f.title for f in fields])
+        w.writerows(zip(*columns, strict=True))
+    return [target.name]
+
+
 # ==================================================================== temporary folders
 EXPORT_TMP_SUFFIX = ".export.tmp"
 # Dot names: never taken for output files (`_write_shp` lists the folder).
@@ -1156,11 +1186,19 @@ def export_layer(
     village: str | None = None,
     overwrite: bool = False,
     feedback: Feedback | None = None,
+    fids: Sequence[int] | np.ndarray | None = None,
 ) -> ExportResult:
-    """Write one layer of the project to `out`, whole or not at all, and audit it."""
+    """Write one layer of the project to `out`, whole or not at all, and audit it.
+
+    With `fids` (parcels, buildings, villages) only those rows are written, in that
+    order: what an attribute table shows after its filter and sort.
+    """
     fb = feedback or NullFeedback()
     enc = _check_options(layer, fmt, encoding)
     final = Path(out)
+    picked = None if fids is None else np.asarray(fids, dtype=np.int64)
+    if picked is not None and layer not in FID_LAYERS:
+        raise QjgisError("export_fids_layer", path=str(final), layers=", ".join(FID_LAYERS))
     suffixes = SUFFIXES[fmt]
     if final.suffix.lower() not in suffixes:
         raise QjgisError(
@@ -1185,7 +1223,7 @@ def export_layer(
         raise QjgisError("export_unknown_village", path=store.path, village=village)
 
     fb.set_progress(0.0, "read")
-    table = _collect(store, layer, village)
+    table = _collect(store, layer, village, picked)
     check_canceled(fb)
     if not unmask:
         _mask(table)
@@ -1205,6 +1243,8 @@ def export_layer(
             names = _write_gpkg(tmp, final, table, layer, crs)
         elif fmt == "geojson":
             names = _write_geojson(tmp, final, table, layer, crs)
+        elif fmt == "csv":
+            names = _write_csv(tmp, final, table)
         else:
             names = _write_xlsx(tmp, final, table, layer)
         check_canceled(fb)
@@ -1221,6 +1261,8 @@ def export_layer(
                 "path": str(final.resolve()), "format": fmt, "rows": len(table),
                 "masked": not unmask, "village": village, "files": names,
             }  # fmt: skip
+            if picked is not None:
+                after["picked"] = len(picked)  # rows asked for by number (a table's filter)
             command = "export.unmask" if unmask else "export"
             result.audit_id = store.audit(conn, command, layer, None, after)
         # Committed: only now may the files appear under their names.

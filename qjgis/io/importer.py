@@ -22,6 +22,7 @@ import json
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,9 +79,9 @@ KEYS = {
     "parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "households": "household_no",
     **dict.fromkeys(REFERENCE_KINDS, "ref_key"), REFERENCE_TABLE: "ref_key",
 }  # fmt: skip
-#: A hazard point without a radius threatens this far (m): the order of a 崩塌/滑坡 runout
-#: used in the district's hazard sheets; a file's own radius field wins.
-HAZARD_DEFAULT_RADIUS_M = 50.0
+#: A hazard point without a radius threatens as far as the project's setting
+#: `overlay.hazard_radius_m` says (50 m by default); a file's own radius field wins.
+HAZARD_RADIUS_SETTING = "overlay.hazard_radius_m"
 #: per-row detail kept in the report for each kind of issue; counts are always complete
 DETAIL_LIMIT = 200
 BATCH_SIZE = 20_000
@@ -103,6 +104,9 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     **{kind: () for kind in REFERENCE_KINDS if kind != "landuse"},
 }
 
+#: the birth date check's upper bound: any real calendar date (a future birth is not a
+#: malformed ID number; the checks judge ages, the import only the form)
+_NO_LATER_THAN = np.datetime64("9999-12-31")
 _EXCEL_NUMBER = re.compile(r"^\s*[0-9](\.[0-9]+)?[eE]\+?[0-9]+\s*$")
 _VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
 
@@ -274,13 +278,17 @@ def _iso_dates(a: np.ndarray, out: np.ndarray) -> np.ndarray | range:
     iso = (np.strings.str_len(text) == 10) & (np.strings.find(text, "-") == 4)
     if not iso.any():
         return range(len(a))
+    # digits and dashes where YYYY-MM-DD has them, on the code points (" 023-01-01"
+    # would parse as year 23): such text parses to the very date it spells
+    cps = text[iso].astype("<U10").view(np.uint32).reshape(-1, 10)
+    digit = (cps >= ord("0")) & (cps <= ord("9"))
+    form = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (cps[:, 7] == ord("-"))
+    done = np.flatnonzero(iso)[form]
     try:
-        days = text[iso].astype("datetime64[D]")
-    except ValueError:  # one malformed value: leave them all to the careful path
+        text[done].astype("datetime64[D]")  # 2023-02-30 is refused
+    except ValueError:  # one impossible date: leave them all to the careful path
         return range(len(a))
-    exact = np.datetime_as_string(days, unit="D") == text[iso]  # 2023-02-30 is refused
-    done = np.flatnonzero(iso)[exact]
-    out[done] = text[done].astype(object)
+    out[done] = a[done]
     left = np.ones(len(a), dtype=bool)
     left[done] = False
     return np.flatnonzero(left)
@@ -514,8 +522,8 @@ def check_ids(
     if not present.any():
         return
     ok = np.zeros(len(ids), dtype=bool)
-    ok[present] = codes.valid_id_mask(ids[present].astype(str))
-    ok[ok] = _birth_dates_ok(ids[ok].astype("<U18"))
+    # well formed and born on a real date from 1880 on, in one vectorised pass
+    ok[present] = codes.valid_id_mask(ids[present].astype(str), born_by=_NO_LATER_THAN)
     suspect = np.flatnonzero(present & ~ok)
     if suspect.size == 0:
         return
@@ -541,25 +549,6 @@ def check_ids(
         value=ids[b],
         problem=np.array(reasons, dtype=object),
     )
-
-
-def _birth_dates_ok(ids: np.ndarray) -> np.ndarray:
-    """Whether characters 7-14 of well-formed IDs are a real calendar date (vectorised)."""
-    if ids.size == 0:
-        return np.zeros(0, dtype=bool)
-    fixed = np.ascontiguousarray(ids.astype("<U18"))
-    digits = fixed.view("<u4").reshape(len(ids), 18)[:, 6:14].astype(np.int64) - ord("0")
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    ok = (year >= 1880) & (month >= 1) & (month <= 12) & (day >= 1)
-    first = (np.clip(year, 1880, 2200) - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-    first = first + (np.clip(month, 1, 12) - 1).astype("timedelta64[M]")
-    length = (first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype(
-        "datetime64[D]"
-    )
-    ok &= day <= length.astype(np.int64)
-    return ok
 
 
 def _bdcdyh_mask(values: np.ndarray) -> np.ndarray:
@@ -730,6 +719,10 @@ class BatchWriter:
         self.existing = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         self.srs = store.srs_id()
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
+        #: Into an empty table the keys are only counted at the end: the first slice's
+        #: (rows, keys) wait here, and go to the key table only when a second slice
+        #: comes; a file of one slice (a register, most layers) never writes them.
+        self.held: tuple[list[int], list[str | None]] | None = None
         self.rtree = True  # False: the caller packs the R-tree of new features at the end
         #: SQL condition (with `scope_params`) on the rows this import speaks for: a
         #: reference layer's kind; rows outside it are never "absent" from the file.
@@ -770,8 +763,12 @@ class BatchWriter:
         row_list = rows.tolist() if rows.dtype.kind in "iu" else [int(r) for r in rows.tolist()]
         # Every row's key stays in the temporary table (on disk, not in memory), so the
         # rows of a duplicated code can be named at the end; this slice is a row range.
-        store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
-        self.span = (min(row_list), max(row_list)) if row_list else (0, -1)
+        if self.existing == 0 and self.held is None and self.span == (0, -1):
+            self.held = (row_list, key_list)
+        else:
+            self._release()
+            store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
+        self.span = (min(row_list), max(row_list)) if row_list else (0, -2)
         match = np.full(n, -1, dtype=np.int64)
         if self.existing:
             # Only matching needs the running count per key before each slice; into an
@@ -816,6 +813,46 @@ class BatchWriter:
         if old.size:
             blobs = gpkg.encode(geoms[old], self.srs) if geoms is not None else None
             self._update(old, match[old], names, columns, blobs, geoms)
+
+    def _release(self) -> None:
+        """Write the held first slice's keys to the key table (a second slice came)."""
+        if self.held is not None:
+            store_mod.insert_many(self.conn, f"INSERT INTO {self.cur} (pos, key)", self.held)
+            self.held = None
+
+    def _duplicates(self) -> tuple[int, list[tuple[str, int]], dict[str, list[int]]]:
+        """(rows with a duplicated key, the first DETAIL_LIMIT keys by key with their
+        counts, the 1-based rows of each of those)."""
+        if self.held is not None:  # one slice: counted in memory, as SQL would
+            rows, keys = self.held
+            counts = Counter(keys)
+            counts.pop(None, None)
+            dup = sorted((k, n) for k, n in counts.items() if n > 1)
+            shown = [(str(k), n) for k, n in dup[:DETAIL_LIMIT]]
+            where: dict[str, list[int]] = {k: [] for k, _ in shown}
+            for pos, key in sorted((p, k) for p, k in zip(rows, keys, strict=True) if k in where):
+                where[key].append(pos + 1)
+            return sum(n for _, n in dup), shown, where
+        conn = self.conn
+        if not self.existing:
+            conn.execute(
+                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
+                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
+            )
+        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
+        if not total[0]:
+            return 0, [], {}
+        shown = conn.execute(
+            f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?", (DETAIL_LIMIT,)
+        ).fetchall()
+        where = {k: [] for k, _ in shown}
+        for pos, key in conn.execute(
+            f"SELECT pos, key FROM {self.cur} WHERE key IN "
+            f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
+            (DETAIL_LIMIT,),
+        ):
+            where[key].append(pos + 1)
+        return int(total[0]), shown, where
 
     def _match(self, key_list: list[str | None], match: np.ndarray) -> None:
         """Fill `match` with the existing fid each row updates (-1: a new row).
@@ -958,28 +995,13 @@ class BatchWriter:
     def finish(self) -> None:
         """Duplicates across the whole file, and the rows the file did not mention."""
         conn = self.conn
-        if not self.existing:
-            conn.execute(
-                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
-                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
-            )
-        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
-        if total[0]:
-            shown = conn.execute(
-                f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?",
-                (DETAIL_LIMIT,),
-            ).fetchall()
-            where: dict[str, list[int]] = {k: [] for k, _ in shown}
-            for pos, key in conn.execute(
-                f"SELECT pos, key FROM {self.cur} WHERE key IN "
-                f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
-                (DETAIL_LIMIT,),
-            ):
-                where[key].append(pos + 1)
+        total, shown, where = self._duplicates()
+        self.held = None
+        if total:
             entry = self.report.issues.setdefault(
                 self.prefix + "code_duplicate", {"count": 0, "rows": []}
             )
-            entry["count"] += int(total[0])
+            entry["count"] += total
             entry["rows"] += [{"key": k, "occurrences": n, "rows": where[k]} for k, n in shown]
         if self.existing:
             absent = conn.execute(
@@ -1264,7 +1286,9 @@ def import_layer(
                 if lost.size:  # garbage where a shape should be: kept, flagged as unreadable
                     report.issue("geometry_unreadable", lost, keys[lost - start])
                 if points:
-                    geoms, radius = hazard_discs(geoms, columns.get("radius_m"), fn)
+                    geoms, radius = hazard_discs(
+                        geoms, columns.get("radius_m"), fn, float(settings[HAZARD_RADIUS_SETTING])
+                    )
                     columns["radius_m"] = radius
                 g = step.run(report, geoms, rows, keys, lost - start)
                 writer.write(keys, rows, columns, g)
@@ -1311,11 +1335,14 @@ def hazard_discs(
     geoms: np.ndarray,
     radius: np.ndarray | None,
     fn: Callable[[np.ndarray], np.ndarray] | None,
+    default_radius: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Hazard points as the discs they threaten, in the project CRS, and each radius used.
+    """Hazard points as the discs they threaten, in the project CRS, and each file radius.
 
-    A missing, zero or negative radius takes HAZARD_DEFAULT_RADIUS_M. A polygon in a
-    hazard-point file is reprojected and kept as it is (its radius is then 0: the zone).
+    A missing, zero or negative radius draws the disc of `default_radius` (the setting
+    overlay.hazard_radius_m) and is stored as NULL: the rule then takes the setting as
+    it is when the checks run, so changing it changes the findings without a re-import.
+    A polygon in a hazard-point file is reprojected and kept as it is (radius 0: the zone).
     """
     g = np.asarray(geoms, dtype=object).copy()
     n = len(g)
@@ -1325,10 +1352,12 @@ def hazard_discs(
         g[present] = shapely.transform(shapely.force_2d(g[present]), fn)
     kind = shapely.get_type_id(g)
     is_point = present & np.isin(kind, (0, 4))
-    r[is_point & ~(r > 0)] = HAZARD_DEFAULT_RADIUS_M
+    defaulted = is_point & ~(r > 0)
+    r[defaulted] = np.nan
     r[~is_point] = np.where(present[~is_point], 0.0, np.nan)
     if is_point.any():
-        g[is_point] = shapely.buffer(g[is_point], r[is_point], quad_segs=16)
+        drawn = np.where(defaulted, default_radius, r)
+        g[is_point] = shapely.buffer(g[is_point], drawn[is_point], quad_segs=16)
     return g, r
 
 
@@ -1461,6 +1490,8 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
     Refused, with the row named, when a later batch touched the same rows or a row
     was edited since (its row_version moved on): undoing would lose that work.
     """
+    from qjgis.io import batches as redo  # saves the rows for a redo (imports this module)
+
     fb = feedback or NullFeedback()
     with store.transaction() as conn:
         row = conn.execute(
@@ -1483,7 +1514,7 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
             )
         entries = conn.execute(
             "SELECT layer, row_fid, action, before FROM import_batch_rows WHERE batch_id = ? "
-            "ORDER BY fid",
+            "AND action IN ('added', 'updated') ORDER BY fid",  # not the redo copies
             (batch,),
         ).fetchall()
         by_layer: dict[str, list[tuple[int, str, Any]]] = {}
@@ -1504,28 +1535,22 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                     f'SELECT fid, row_version, "{key}" FROM "{layer}" WHERE fid IN ({marks})', chunk
                 ):
                     current[fid] = (version, k)
-            # A later batch that updated a row and was undone moved its version on by 2.
-            bumps = dict(
-                conn.execute(
-                    "SELECT r2.row_fid, 2 * count(*) FROM import_batch_rows r2 "
-                    "JOIN import_batches b ON b.fid = r2.batch_id AND b.undone = 1 "
-                    "WHERE r2.batch_id > ? AND r2.layer = ? AND r2.action = 'updated' "
-                    "AND r2.row_fid IN (SELECT row_fid FROM import_batch_rows "
-                    "WHERE batch_id = ? AND layer = ?) GROUP BY r2.row_fid",
-                    (batch, layer, batch, layer),
-                ).fetchall()
-            )
+            # Later batches that updated a row and are undone moved its version on; so
+            # did each earlier undo and redo of this batch (qjgis.io.batches).
+            bumps = redo.later_undone_bumps(conn, batch, layer)
+            cycles = redo.undo_cycles(conn, batch, layer)
             for fid, action, before in items:
                 if fid not in current:
                     raise QjgisError("undo_blocked_missing", batch=batch, layer=layer, fid=fid)
                 expected = 1 if action == "added" else int(before["row_version"]) + 1
-                expected += bumps.get(fid, 0)
+                expected += bumps.get(fid, 0) + 2 * cycles.get(fid, 0)
                 if current[fid][0] != expected:
                     raise QjgisError(
                         "undo_blocked_edited", batch=batch, layer=layer, fid=fid,
                         key=current[fid][1], found=current[fid][0], expected=expected,
                     )  # fmt: skip
             added = [(f,) for f, a, _ in items if a == "added"]
+            redo.save_for_redo(conn, batch, layer, fids, [f for (f,) in added])
             if layer == "parcels":  # the co-holders that came with these parcels
                 before_holders = conn.total_changes
                 conn.executemany("DELETE FROM parcel_holders WHERE parcel_fid = ?", added)

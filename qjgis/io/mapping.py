@@ -9,6 +9,7 @@ nothing go to the row's `extra` JSON: nothing is dropped.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -248,15 +249,21 @@ def profile_of(layer: str, source_fields: list[str]) -> tuple[str, dict[str, str
     return None
 
 
+@functools.cache
+def _known(layer: str) -> dict[str, list[tuple[str, float]]]:
+    """The layer's presets normalised, once per process: a register's header is looked
+    for by detecting a mapping for each of its first 20 rows."""
+    return {
+        target: [(_norm(name), conf) for name, conf in map(_preset, names)]
+        for target, names in PRESETS[layer].items()
+    }
+
+
 def detect(layer: str, source_fields: list[str]) -> FieldMapping:
     """Map source fields by the presets: a known name has its preset's confidence (1.0
     unless the name is a generic one); a Chinese title that contains a known Chinese
     title is likely (0.7). Each target is filled once, by the most confident source field."""
-    presets = PRESETS[layer]
-    known = {
-        target: [(_norm(name), conf) for name, conf in map(_preset, names)]
-        for target, names in presets.items()
-    }
+    known = _known(layer)
     candidates: list[tuple[float, int, str, str]] = []
     profile = profile_of(layer, source_fields)
     if profile is not None:  # sure: ranked above every preset (2.0), shown as 1.0

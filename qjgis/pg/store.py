@@ -337,6 +337,14 @@ class PgStore:
         """Read-only SQL (written for SQLite, translated); writes go through transactions."""
         return self._conn.execute(sql, params).fetchall()
 
+    def execute_sql_chunks(
+        self, sql: str, params: Sequence[Any] = (), size: int = 8192
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Read-only SQL in chunks of `size` rows, as `GpkgStore.execute_sql_chunks`."""
+        cursor = self._conn.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
     def counts(self) -> dict[str, int]:
         return {
             t.name: int(self._query(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])

@@ -10,6 +10,7 @@ Written under a temporary name and moved into place whole.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ from typing import Any
 from qjgis.errors import QjgisError
 from qjgis.reports.ledgers import Ledger
 from qjgis.tables import xlsx_cell
+
+
+def sheet_title(title: str) -> str:
+    """`title` as Excel allows a sheet's name: none of : \\ / ? * [ ], at most 31
+    characters (the English ledger titles read "Ledger: ruined houses")."""
+    cleaned = re.sub(r"[:\\/?*\[\]]", " ", title)
+    return re.sub(r"\s+", " ", cleaned).strip()[:31].strip() or "Sheet"
 
 
 def write_ledger_xlsx(
@@ -43,7 +51,7 @@ def write_ledger_xlsx(
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)
-    ws.title = title[:31]
+    ws.title = sheet_title(title)
     n = len(ledger.columns)
     last = get_column_letter(n)
     thin = Side(style="thin")

@@ -54,6 +54,7 @@ from layers import MapRenderer, ViewTransform, load_layers
 from qjgis.store import GpkgStore
 
 path, repeats = sys.argv[1], int(sys.argv[2])
+reference = len(sys.argv) > 3 and sys.argv[3] == "reference"
 W, H = 1600, 1200
 size = QSize(W, H)
 res = {}
@@ -65,7 +66,7 @@ def rss_mb():
 res["rss_start_mb"] = rss_mb()
 t0 = time.perf_counter()
 store = GpkgStore.open(path, verify=False)  # as the window does: the page check runs aside
-layers = load_layers(store)
+layers = load_layers(store, reference=reference)  # as the window: with the reference layers
 renderer = MapRenderer(layers)
 full = renderer.full_extent()
 res["open_s"] = round(time.perf_counter() - t0, 4)
@@ -194,10 +195,17 @@ print("RESULT " + json.dumps(res), flush=True)
 """
 
 
-def run_ours(path: Path, repeats: int) -> dict:
+def run_ours(path: Path, repeats: int, reference: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
     out = subprocess.run(
-        [sys.executable, "-c", _OURS, str(path), str(repeats)],
+        [
+            sys.executable,
+            "-c",
+            _OURS,
+            str(path),
+            str(repeats),
+            *(["reference"] if reference else []),
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -310,12 +318,17 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp"))
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-qgis", action="store_true")
+    ap.add_argument(
+        "--reference",
+        action="store_true",
+        help="ours also draws the project's reference layers (land use ...), as the window does",
+    )
     args = ap.parse_args()
     paths = list(args.projects) + [demo_project(n, args.cache) for n in args.demo]
     if not paths:
         paths = [demo_project(100_000, args.cache)]
     for path in paths:
-        ours = run_ours(path, args.repeat)
+        ours = run_ours(path, args.repeat, args.reference)
         qgis = None if args.no_qgis else run_qgis(path, args.repeat)
         if qgis is None and not args.no_qgis:
             print("QGIS: not run (python3-qgis is not installed, or it failed)")

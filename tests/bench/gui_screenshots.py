@@ -82,6 +82,8 @@ def main() -> int:
         dialog = wb.open_run_checks()
         dialog.start()
         settle(lambda: dialog.summary is not None)
+        # the dock and the outlines read the new findings on workers
+        settle(lambda: not wb.findings_dock.loading and not wb.project.tasks.running)
         dialog.resize(620, 640)
         shot(dialog, "run-checks.png")
         dialog.close()

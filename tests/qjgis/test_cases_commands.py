@@ -554,7 +554,7 @@ def test_migration_from_schema_3_adds_case_tables(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with GpkgStore.open(path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 7
+        assert store.schema_version == schema.SCHEMA_VERSION == 8
         names = {r[0] for r in store.execute_sql("SELECT name FROM sqlite_master")}
         assert {
             "ruin_cases",

@@ -199,6 +199,47 @@ def test_r020_houses_in_hazard_zones_and_radii(tmp_path: Path) -> None:
     assert point == [{"feature": "hazard-points:Z7", "kind": "hazard-points", "radius_m": 30.0}]
 
 
+def test_r020_default_radius_is_the_setting_when_the_checks_run(tmp_path: Path) -> None:
+    """A hazard point imported without a radius (radius_m NULL) threatens as far as
+    overlay.hazard_radius_m says when the checks run: changing the setting changes the
+    findings, with no re-import; a point with its own radius keeps it."""
+    store = build(
+        tmp_path / "radius.gpkg",
+        parcels=[{"geom": box(0, 0, 600, 50), "zddm": zddm(1)}],
+        buildings=[
+            # 40 m from the defaulted point's centre (300, 20)
+            {"geom": box(336, 16, 8, 8), "bdcdyh": unit(zddm(1)), "zddm": zddm(1)},
+            # 70 m from it
+            {"geom": box(366, 16, 8, 8), "bdcdyh": unit(zddm(1), "00020001"), "zddm": zddm(1)},
+            # 40 m from the point with its own 30 m radius at (100, 20): never inside
+            {"geom": box(136, 16, 8, 8), "bdcdyh": unit(zddm(1), "00030001"), "zddm": zddm(1)},
+        ],
+    )  # fmt: skip
+    add_reference(
+        store,
+        [
+            # stored as the importer stores a point without a radius: the disc of the
+            # setting at import time (50 m), radius NULL
+            {"geom": box(300, 20, 0, 0).centroid.buffer(50, quad_segs=16),
+             "kind": "hazard-points", "ref_key": "hazard-points:P1", "radius_m": None},
+            {"geom": box(100, 20, 0, 0).centroid.buffer(30, quad_segs=16),
+             "kind": "hazard-points", "ref_key": "hazard-points:P2", "radius_m": 30.0},
+        ],
+    )  # fmt: skip
+    found = {f.key: f for f in run(store, "QJ-R020").findings}
+    assert set(found) == {unit(zddm(1))}  # the default 50 m reaches 40 m, not 70 m
+    assert found[unit(zddm(1))].evidence["hazards"] == [
+        {"feature": "hazard-points:P1", "kind": "hazard-points", "radius_m": 50.0,
+         "radius_from_setting": True}
+    ]  # fmt: skip
+    commands.run(store, commands.SetSettings({"overlay.hazard_radius_m": 80.0}))
+    found = {f.key: f for f in run(store, "QJ-R020").findings}
+    assert set(found) == {unit(zddm(1)), unit(zddm(1), "00020001")}
+    assert found[unit(zddm(1), "00020001")].evidence["hazards"][0]["radius_m"] == 80.0
+    commands.run(store, commands.SetSettings({"overlay.hazard_radius_m": 20.0}))
+    assert run(store, "QJ-R020").findings == []
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_overlay_areas_equal_the_pairwise_intersections(seed: int) -> None:
     rng = np.random.default_rng(seed)

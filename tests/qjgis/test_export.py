@@ -637,3 +637,37 @@ def test_village_filter(project: GpkgStore, out: Path) -> None:
     rows = list(fields)
     assert h.rows == len(rows) - 1
     assert {r[1] for r in rows[1:]} == {code}
+
+
+def test_picked_rows_in_their_order(project: GpkgStore, out: Path) -> None:
+    """An attribute table's filtered and sorted rows: only those fids, in that order."""
+    data = project.read_layer("parcels", ["zddm", "zdmj"])
+    order = np.argsort(-np.asarray(data.attrs["zdmj"], dtype=float), kind="stable")[:7]
+    fids = data.fids[order]
+    picked = np.concatenate([fids, [10**9]])  # a fid gone meanwhile is left out
+    r = export_layer(project, "parcels", "gpkg", out / "p.gpkg", fids=picked)
+    assert r.rows == 7
+    _, _, _, (zddm,) = read(str(out / "p.gpkg"), columns=["zddm"])[:4]
+    assert zddm.tolist() == data.attrs["zddm"][order].tolist()
+    audit = json.loads(
+        project.execute_sql("SELECT after FROM audit_log WHERE command = 'export'")[-1][0]
+    )
+    assert audit["picked"] == 8 and audit["rows"] == 7
+    with pytest.raises(QjgisError) as exc:
+        export_layer(project, "households", "xlsx", out / "h.xlsx", fids=[1])
+    assert exc.value.code == "export_fids_layer"
+
+
+def test_csv_has_titles_and_never_a_formula(project: GpkgStore, out: Path) -> None:
+    fid = int(project.read_layer("parcels", ["zl"]).fids[0])
+    with project.transaction() as conn:
+        project.update_row(conn, "parcels", fid, {"zl": "=cmd|' /C calc'!A0"})
+    r = export_layer(project, "parcels", "csv", out / "p.csv", fids=[fid])
+    assert r.rows == 1 and r.masked
+    text = (out / "p.csv").read_bytes()
+    assert text.startswith("\ufeff".encode())  # Excel on a Chinese desktop reads it as UTF-8
+    header, row = list(csv.reader(text.decode("utf-8-sig").splitlines()))
+    assert "坐落" in header and "面积(平方米)" in header
+    assert row[header.index("坐落")] == "'=cmd|' /C calc'!A0"
+    holder = row[header.index(next(h for h in header if "证件" in h or "身份证" in h))]
+    assert holder == "" or MASKED_ID.match(holder)

@@ -311,3 +311,42 @@ def test_a_replacing_review_on_a_stale_version_is_refused(store: GpkgStore) -> N
         )
     assert err.value.code == "write_conflict"
     assert get_finding(store, "QJ-R001:H1").decision == "confirmed"
+
+
+def test_review_with_an_exemption_code_is_stored_audited_and_kept(store: GpkgStore) -> None:
+    """Issue 13: the exemption code is the decision's own field, not only reason words."""
+    save(store, evaluation(household("H1", ["A", "B"], V1)))
+    review = Review("QJ-R001:H1", "exempted", "父亲去世后继承", exemption="inheritance")
+    commands.run(store, review)
+    f = get_finding(store, "QJ-R001:H1")
+    assert (f.decision, f.decision_exemption) == ("exempted", "inheritance")
+    (before, after) = store.execute_sql(
+        "SELECT before, after FROM audit_log WHERE command = 'findings.review'"
+    )[0]
+    assert json.loads(before)["decision_exemption"] is None
+    assert json.loads(after)["decision_exemption"] == "inheritance"
+    # a rerun keeps it with the decision
+    save(store, evaluation(household("H1", ["A", "B"], V1)))
+    assert get_finding(store, "QJ-R001:H1").decision_exemption == "inheritance"
+    # replaced by a confirmation, the code goes; undoing that brings it back
+    again = Review("QJ-R001:H1", "confirmed", "复查后确认", replace=True)
+    commands.run(store, again)
+    assert get_finding(store, "QJ-R001:H1").decision_exemption is None
+    commands.undo(store, again)
+    assert get_finding(store, "QJ-R001:H1").decision_exemption == "inheritance"
+    reverted = store.execute_sql(
+        "SELECT after FROM audit_log WHERE command = 'findings.review.revert'"
+    )[0][0]
+    assert json.loads(reverted)["decision_exemption"] == "inheritance"
+
+
+def test_an_exemption_code_is_checked(store: GpkgStore) -> None:
+    save(store, evaluation(household("H1", ["A", "B"], V1)))
+    with pytest.raises(QjgisError) as err:
+        Review("QJ-R001:H1", "exempted", "x", exemption="friendship")
+    assert err.value.code == "invalid_argument" and "inheritance" in err.value.params["choices"]
+    with pytest.raises(QjgisError) as err:
+        Review("QJ-R001:H1", "confirmed", "x", exemption="split")
+    assert err.value.code == "exemption_needs_exempted"
+    assert Review("QJ-R001:H1", "exempted", "x", exemption=" Historical ").exemption == "historical"
+    assert Review("QJ-R001:H1", "exempted", "x", exemption="").exemption is None

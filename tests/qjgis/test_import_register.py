@@ -426,3 +426,57 @@ def test_cells_merged_across_titles_are_no_rows_cells_merged_under_one_title_are
     assert members["name"].tolist() == ["王一", "王二", "李三"]
     assert [x["row"] for x in r["issues"]["row_form"]["rows"]] == [2, 5]
     assert "row_placeholder" not in r["issues"] and "household_no_missing" not in r["issues"]
+
+
+@pytest.mark.parametrize("numbers", [False, True])
+def test_values_with_blanks_around_them_are_stored_stripped(tmp_path: Path, numbers: bool) -> None:
+    """A sheet of text with a blank around one value (the sheet-wide 'nothing to strip'
+    check fails, each mapped column is looked at), and a sheet with a number column (the
+    text columns are told one by one): the values are stored stripped, a blank-only
+    relation is empty, and the head is still found."""
+    size = 2 if numbers else "2"
+    src = xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["户号", "姓名", "身份证号", "与户主关系", "家庭人口"],
+            ["H1 ", " 王一", pid(1), "户主\u3000", size],
+            ["H1", "王二", pid(2), " ", size],
+        ],
+    )
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        importer.import_layer(store, "households", str(src))
+        hh = store.read_table("households", ["household_no", "head_name", "declared_size"])
+        members = store.read_table("members", ["household_no", "name", "relation"])
+    assert hh["household_no"].tolist() == ["H1"] and hh["head_name"].tolist() == ["王一"]
+    assert hh["declared_size"].tolist() == [2]
+    assert members["name"].tolist() == ["王一", "王二"]
+    assert members["relation"].tolist() == ["户主", None]
+    assert members["household_no"].tolist() == ["H1", "H1"]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["1970-01-01", "2020-02-29", None, "1999-12-31", "2023/1/2", "20230105"],
+        ["1970-01-01", " 023-01-01", "0023-01-01", "1999-1-31 ", "2023年1月2日"],
+        ["1970-01-01", " 023-01-01", "1970+01-01"],  # numpy alone would take them
+        ["1970-01-01", "2023-02-30", "1999-12-31"],  # an impossible date among good ones
+        ["1970-01-01", "１９７０-01-01", "2021-11-3x", 19700101.0],
+    ],
+)  # fmt: skip
+def test_dates_by_numpy_agree_with_parsing_each_value(cells: list[Any]) -> None:
+    """The vectorised YYYY-MM-DD path (code points checked, numpy parses) gives what
+    parsing every value with the register's formats gives."""
+
+    def plain(v: Any) -> tuple[str | None, bool]:
+        if v is None:
+            return None, False
+        for fmt in importer._DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(str(v).strip(), fmt).date().isoformat(), False
+            except ValueError:
+                continue
+        return None, True
+
+    out, bad = importer.convert("birth_date", np.array(cells, dtype=object))
+    assert list(zip(out.tolist(), bad.tolist(), strict=True)) == [plain(v) for v in cells]

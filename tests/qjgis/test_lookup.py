@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qjgis.checks.findings import list_findings, run_checks
@@ -151,3 +152,18 @@ def test_ordered_fids_sort_and_filter_in_sql(demo: Path) -> None:
             ordered_fids(store, "parcels", filters=[("zddm; DROP TABLE x", "=", 1)])
         with pytest.raises(QjgisError):
             ordered_fids(store, "parcels", filters=[("zddm", "regexp", 1)])
+
+
+def test_ordered_fids_read_in_chunks_give_the_whole_order(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fids come in chunks (the GIL let go between them): every chunk is kept, in order."""
+    from qjgis import lookup
+
+    with GpkgStore.open(demo) as store:
+        whole = [f for (f,) in store.execute_sql("SELECT fid FROM parcels ORDER BY zdmj, fid")]
+        monkeypatch.setattr(lookup, "_FID_CHUNK", 7)
+        assert lookup.ordered_fids(store, "parcels", sort="zdmj").tolist() == whole
+        assert len(whole) > 7 * 3
+        none = lookup.ordered_fids(store, "parcels", filters=[("zddm", "=", "no such code")])
+        assert none.dtype == np.int64 and len(none) == 0

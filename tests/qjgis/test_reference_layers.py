@@ -111,9 +111,11 @@ def test_hazard_points_become_discs_of_their_radius(project: GpkgStore, tmp_path
     data = project.scan("reference_features", ("ref_key", "radius_m"), geometry=True)
     assert list(data.attrs["ref_key"]) == ["hazard-points:H1", "hazard-points:H2"]
     radius = np.asarray(data.attrs["radius_m"], dtype=float)
-    assert radius.tolist() == [30.0, importer.HAZARD_DEFAULT_RADIUS_M]
+    # H2 has no radius of its own: stored as NULL, drawn with the project's setting
+    assert radius[0] == 30.0 and np.isnan(radius[1])
+    drawn = np.array([30.0, project.settings()[importer.HAZARD_RADIUS_SETTING]])
     area = shapely.area(data.geometry)
-    np.testing.assert_allclose(area, np.pi * radius**2, rtol=0.01)
+    np.testing.assert_allclose(area, np.pi * drawn**2, rtol=0.01)
     assert shapely.contains_xy(data.geometry[0], X + 29, Y)
     assert not shapely.contains_xy(data.geometry[0], X + 31, Y)
 
@@ -151,7 +153,7 @@ def test_migration_to_7_adds_the_reference_table(project_path: Path) -> None:
     conn.commit()
     conn.close()
     with GpkgStore.open(project_path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 7
+        assert store.schema_version == schema.SCHEMA_VERSION == 8
         assert store.counts()["reference_features"] == 0
         assert store.integrity_check() == []
 

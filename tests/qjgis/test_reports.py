@@ -495,3 +495,30 @@ def test_atlas_gate_lists_wrong_pages_and_force_keeps_them(
         assert len(plan_atlas(store, village="安桥村").printed) == 2
     finally:
         store.close()
+
+
+def test_an_english_ledger_title_becomes_a_valid_sheet_name(
+    demo: GpkgStore, tmp_path: Path
+) -> None:
+    """ "Ledger: ruined houses" has a colon, which Excel refuses in a sheet's name: the
+    English XLSX ledger failed with a traceback."""
+    from openpyxl import load_workbook
+
+    from qjgis.reports.ledger_xlsx import sheet_title, write_ledger_xlsx
+
+    assert (
+        sheet_title("Village 1 Ledger: ruined houses [draft]?") == "Village 1 Ledger ruined houses"
+    )
+    assert len(sheet_title("x" * 40)) == 31
+    village = demo.execute_sql("SELECT village_code FROM ruin_cases LIMIT 1")
+    code = village[0][0] if village else demo.execute_sql("SELECT code FROM villages")[0][0]
+    led = ledgers.village_ledger(demo, code, "ruins")
+    out = tmp_path / "ruins.xlsx"
+    title = "Village Ledger: ruined houses"
+    write_ledger_xlsx(
+        led, out, title=title, subtitle="s", headers={c: c for c in led.columns}, widths={},
+        totals_line="t", signatures=["a"],
+    )  # fmt: skip
+    book = load_workbook(out)
+    assert book.active.title == "Village Ledger ruined houses"
+    assert book.active["A1"].value == title  # the title itself keeps its words

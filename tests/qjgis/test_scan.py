@@ -227,3 +227,21 @@ def test_lazy_columns_made_objects_once_when_two_threads_ask_together() -> None:
         with ThreadPoolExecutor(2) as pool:
             first, second = (f.result() for f in [pool.submit(read), pool.submit(read)])
         assert first is second and first.dtype == object and first[7] == "code0000007"
+
+
+def test_text_nulls_in_some_batches_only(
+    project: GpkgStore,
+    squares: Callable[..., np.ndarray],
+    add_features: Callable[..., np.ndarray],
+    same_column: Callable[[np.ndarray, np.ndarray], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text column with NULLs in some of the stream's batches and none in others (a newer
+    delivery without dates after an older one with them): every row keeps its own validity.
+    The 1M-parcel overlay benchmark met it: QJ-R017 raised IndexError on the mask."""
+    monkeypatch.setattr(store_mod, "_SCAN_BATCH", 4)
+    values = ["a", None, "b", "c"] + ["d"] * 8 + [None, "e"]
+    add_features(project, squares(len(values)), "parcels", {"zddm": values})
+    scanned = project.scan("parcels", ["zddm"], geometry=True)
+    _assert_equal(scanned, project.read_layer("parcels", ["zddm"]), ["zddm"], same_column)
+    assert scanned.attrs["zddm"].tolist() == values

@@ -951,7 +951,7 @@ def test_schema5_project_gains_the_register_columns(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with GpkgStore.open(path) as store:
-        assert store.schema_version == schema.SCHEMA_VERSION == 7
+        assert store.schema_version == schema.SCHEMA_VERSION == 8
         assert store.read_table("households", ["household_no", "declared_size"])[
             "declared_size"
         ].tolist() == [None]
@@ -967,3 +967,23 @@ def test_schema5_project_gains_the_register_columns(tmp_path: Path) -> None:
         }  # fmt: skip
         assert store.integrity_check() == []
     assert (tmp_path / "p.schema5.bak.gpkg").exists()
+
+
+def test_schema7_project_gains_the_decision_exemption(tmp_path: Path) -> None:
+    """Schema 8 adds findings.decision_exemption (the reviewer's exemption code)."""
+    path = tmp_path / "p.gpkg"
+    GpkgStore.create(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE findings DROP COLUMN decision_exemption")
+    conn.execute("DELETE FROM gpkg_data_columns WHERE column_name = 'decision_exemption'")
+    conn.execute("UPDATE qj_meta SET value = '7' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with GpkgStore.open(path) as store:
+        assert store.schema_version == 8
+        cols = [r[1] for r in store.execute_sql('PRAGMA table_info("findings")')]
+        assert "decision_exemption" in cols
+        title = store.execute_sql(
+            "SELECT title FROM gpkg_data_columns WHERE column_name = 'decision_exemption'"
+        )
+        assert title == [("豁免代码",)]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qjgis import commands
+from qjgis.codes import EXEMPTION_CODES
 from qjgis.errors import QjgisError
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, iso_date, open_project
@@ -33,34 +34,13 @@ def finding_state_text(state: str) -> str:
     return texts.lookup("finding_state", state)
 
 
-def decision_text(decision: str | None) -> str:
-    return texts.lookup("decision", decision or "pending")
-
-
-def evidence_name(key: str) -> str:
-    return texts.lookup("evidence", key)
-
-
-#: evidence figures whose values are stored enumerated values, and their kind
-_EVIDENCE_KINDS = {
-    "status": "building_status",
-    "split_status": "split_status",
-    "land_type": "land_type",
-    "household_type": "household_type",
-    "acquisition_mode": "acquisition_mode",
-    "disposal": "plot_disposal",
-}
-
-
-def evidence_value(value: Any, key: str = "") -> str:
-    """A figure as printed; a value that is a code (no_case, after_tier2) in words."""
-    if key in _EVIDENCE_KINDS:
-        return texts.value_text(value, _EVIDENCE_KINDS[key])
-    if isinstance(value, bool):
-        return texts.t("yes") if value else texts.t("no")
-    if isinstance(value, str) and texts.has(f"evidence_value.{value}"):
-        return texts.t(f"evidence_value.{value}")
-    return str(value)
+def decision_text(decision: str | None, exemption: str | None = None) -> str:
+    """A decision in words, with the reviewer's exemption code when it has one."""
+    text = texts.lookup("decision", decision or "pending")
+    if exemption:
+        words = exemption_text(exemption)
+        return texts.t("decision.with_exemption", decision=text, exemption=words)
+    return text
 
 
 def _choice(kind: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
@@ -123,6 +103,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help=t("help.confirmed_exempted_or_false_positive_or"),
     )
     s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument(
+        "--exemption",
+        type=_choice("exemption", EXEMPTION_CODES),
+        metavar="CODE",
+        help=t("help.review_exemption", codes=", ".join(EXEMPTION_CODES)),
+    )
     s.add_argument(
         "--replace", action="store_true", help="replace a decision the finding already has"
     )
@@ -199,13 +185,16 @@ def _finding_columns() -> list[tuple[str, str]]:
         ("decided_by", "col_decided_by"),
         ("decided_at", "col_decided_at"),
         ("needs_review_text", "col_needs_review"),
-        ("evidence", "col_evidence"),
+        # in words, as the lines print it; the evidence as data is in --json / --format json
+        ("evidence_text", "col_evidence"),
     )
     return [(k, texts.label(label)) for k, label in keys]
 
 
 def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
     from functools import cache
+
+    from ui.presenters.findings import evidence_text
 
     # each text function builds its whole translated table per call: look each code up
     # once, not once per finding (a district has tens of thousands)
@@ -226,8 +215,9 @@ def _finding_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
             "exemption_text": exemption(r.exemption),
             "state_text": state(r.state),
             "entity_kind_text": kind(r.entity_kind),
-            "decision_text": decision(r.decision),
+            "decision_text": decision(r.decision, r.decision_exemption),
             "needs_review_text": yes if r.needs_review else "",
+            "evidence_text": evidence_text(r.evidence),
         }
         rows.append(row)
     return rows
@@ -269,7 +259,6 @@ def _write_or_print(
 
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
-    from ui.presenters.findings import evidence_text
 
     with open_project(args.project) as store:
         records = list_findings(
@@ -291,7 +280,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
             )
             # one line per finding: the evidence in words, worded once for the CLI and the
             # window (ui.presenters); the data itself is in --json and the files
-            evidence = evidence_text(r["evidence"])
+            evidence = r["evidence_text"]
             place = f"{r['village_code'] or '-'} {r['village_name'] or ''}".strip()
             lines.append(
                 f"#{r['fid']} {r['rule_id']} {r['rule_title']} | {r['key']} | {place} | "
@@ -323,6 +312,7 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
             args.reason,
             expected_version=args.expect_version,
             replace=args.replace,
+            exemption=args.exemption,
         )
         commands.run(store, review)
         record = get_finding(store, args.finding)
@@ -330,7 +320,7 @@ def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
         fid=record.fid,
         rule=record.rule_id,
         key=record.key,
-        decision=decision_text(record.decision),
+        decision=decision_text(record.decision, record.decision_exemption),
         user=record.decided_by,
     )
     emit(record.as_json(), args.json, text, out)

@@ -14,7 +14,7 @@ from qjgis.io import importer
 from qjgis.io.export import personal_view
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, open_project
-from ui.presenters.imports import required_lines
+from ui.presenters.imports import empty_lines, required_lines
 from ui.texts import t
 
 _UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
@@ -52,6 +52,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("imports", parents=[common], help=t("help.list_import_batches_or_undo_one"))
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("--undo", type=int, metavar="BATCH", help=t("help.undo_this_batch"))
+    s.add_argument("--redo", type=int, metavar="BATCH", help=t("help.redo_this_batch"))
     s.add_argument("--show", type=int, metavar="BATCH", help=t("help.print_a_batch_s_saved_report"))
     s.add_argument(
         "--save-mapping",
@@ -142,14 +143,8 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(texts.label("io.warn_m_dropped"))
         elif w["code"] == "source_note":
             lines.append(texts.label("io.warn_note").format(detail=w["detail"]))
-        elif w["code"] == "register_empty":
-            lines.append(
-                texts.label("io.warn_register_empty").format(row=w["row"], skipped=w["skipped"])
-            )
-        elif w["code"] == "register_is_form":
-            lines.append(
-                texts.label("io.warn_register_is_form").format(row=w["row"], rows=w["rows"])
-            )
+        elif w["code"] in ("register_empty", "register_is_form"):
+            lines += empty_lines({"warnings": [w]})
     lines += required_lines(report)
     for kind, entry in report.get("issues", {}).items():
         try:
@@ -210,6 +205,21 @@ def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
                 result,
                 args.json,
                 texts.label("io.undone").format(batch=args.undo, details=details),
+                out,
+            )
+            return EXIT_OK
+        if args.redo is not None:
+            from qjgis.io.batches import redo_batch
+
+            result = redo_batch(store, args.redo, Progress(sys.stderr))
+            details = "; ".join(
+                texts.label("io.redone_layer").format(layer=texts.layer_title(k), **v)
+                for k, v in result["redone"].items()
+            )
+            emit(
+                result,
+                args.json,
+                texts.label("io.redone").format(batch=args.redo, details=details),
                 out,
             )
             return EXIT_OK

@@ -33,8 +33,9 @@ from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui.gui.app_settings import AppSettings
+from ui.gui.legend import LayerCounter, add_legend, is_reference, layer_row_text
 from ui.gui.map_canvas import MapCanvas
-from ui.texts import error_text, layer_title, t
+from ui.texts import error_text, t
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
 
     projectOpened = Signal(str)
     projectClosing = Signal()  # before the store closes: tasks stop, docks let go
+    languageChanged = Signal(str)  # after every text on screen was said again
     # path, QjgisError or None: the file's page check, run on a worker after opening
     _fileChecked = Signal(str, object)
 
@@ -61,6 +63,8 @@ class MainWindow(QMainWindow):
         self.canvas.set_busy_text(t("window.drawing_map"))
         self.setCentralWidget(self.canvas)
         self._fileChecked.connect(self._file_checked)
+        self._layer_counter = LayerCounter(self)
+        self._layer_counter.counted.connect(self._layer_counted)
         self._check_report: Callable[[str], None] = self.show_error
         self._build_actions()
         self._build_menus()
@@ -145,6 +149,21 @@ class MainWindow(QMainWindow):
             self.scale_label.fontMetrics().horizontalAdvance(self._scale_text(9_999_999)) + 16
         )
 
+    # ------------------------------------------------------------ language
+    def set_language(self, lang: str) -> bool:
+        """Switch the language now (menus, docks, open dialogs) and save the choice."""
+        from ui.gui.retext import switch_language
+
+        self.settings.language = lang
+        self.settings.sync()
+        if not switch_language(lang):
+            return False
+        self._update_title()
+        self._fill_layer_list()
+        self.canvas.set_busy_text(t("window.drawing_map"))
+        self.languageChanged.emit(lang)
+        return True
+
     # ------------------------------------------------------------ projects
     def choose_project(self) -> None:
         start = str(Path(self.project_path).parent) if self.project_path else str(Path.home())
@@ -176,9 +195,9 @@ class MainWindow(QMainWindow):
             report(t("window.cannot_open").format(path=path, detail=exc))
             return False
         try:
-            layers = load_layers(store)
+            layers = load_layers(store, reference=True)
             # The map's own counts: store.counts() counts every table (0.5 s at 1 M parcels).
-            counts = {layer.name: len(layer) for layer in layers}
+            counts = {layer.name: len(layer) for layer in layers if not is_reference(layer)}
             crs = store.settings().crs
         except (QjgisError, sqlite3.Error) as exc:
             store.close()
@@ -291,7 +310,7 @@ class MainWindow(QMainWindow):
                 return
             # Top of the list is drawn on top, as in every GIS.
             for layer in reversed(renderer.layers):
-                item = QListWidgetItem(f"{layer_title(layer.name)} ({len(layer):,})")
+                item = QListWidgetItem(layer_row_text(layer))
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
                     | Qt.ItemFlag.ItemIsSelectable
@@ -302,8 +321,17 @@ class MainWindow(QMainWindow):
                 )
                 item.setData(LAYER_ROLE, layer.name)
                 self.layer_list.addItem(item)
+                add_legend(self.layer_list, item, layer.style)
         finally:
             self.layer_list.blockSignals(False)
+        self._layer_counter.count(renderer.layers)
+
+    def _layer_counted(self, layer: object, _n: int) -> None:
+        renderer = self.canvas.renderer
+        name = getattr(layer, "name", None)
+        item = self.layer_item(name) if isinstance(name, str) else None
+        if item is not None and renderer is not None and renderer.layer(name) is layer:
+            item.setText(layer_row_text(layer))
 
     def layer_item(self, name: str) -> QListWidgetItem | None:
         for row in range(self.layer_list.count()):

@@ -94,12 +94,17 @@ def finding(project: OpenProject, fid: int) -> FindingRecord:
 def finding_holders(project: OpenProject, fids: Sequence[int] | None = None) -> dict[int, str]:
     """Holder names of the open findings (or of `fids`): a household's head, a parcel's
     holder, a building's parcel's holder."""
+    return finding_holders_of(project.store, fids)
+
+
+def finding_holders_of(store: Any, fids: Sequence[int] | None = None) -> dict[int, str]:
+    """`finding_holders` from a store (a task's own connection)."""
     where = "f.state = 'open'"
     params: list[int] = []
     if fids is not None:
         params = [int(f) for f in fids][:900]
         where = f"f.fid IN ({', '.join('?' * len(params))})" if params else "0"
-    rows = project.store.execute_sql(
+    rows = store.execute_sql(
         "SELECT f.fid, CASE f.entity_kind "
         "WHEN 'household' THEN (SELECT head_name FROM households h "
         "  WHERE h.household_no = f.key LIMIT 1) "
@@ -163,11 +168,18 @@ def review_finding(
     reason: str,
     *,
     expected_version: int | None = None,
+    exemption: str | None = None,
     parent: QWidget | None = None,
 ) -> bool:
     """Record a reviewer's decision through the undo stack; False (with a dialog) on refusal."""
-    command = Review(fid, decision, reason, expected_version=expected_version)
     record = None
+    try:
+        command = Review(
+            fid, decision, reason, expected_version=expected_version, exemption=exemption
+        )
+    except QjgisError as exc:
+        show_error(parent, exc)
+        return False
     try:
         record = get_finding(project.store, fid)
         text = t(
@@ -375,11 +387,20 @@ def undo_batch(
     parent: QWidget | None = None,
     on_end: Callable[[], None] | None = None,
 ) -> Task | None:
-    """Undo one import batch as a writing task (refused when later work depends on it)."""
-    from qjgis.io.importer import undo_batch as engine_undo
+    """Undo one import batch as a writing task (refused when later work depends on it),
+    pushed onto the undo stack: 编辑›重做 re-applies the batch (the engine's redo)."""
+    from qjgis.io.batches import UndoBatch
 
-    def done(_result: Any) -> None:
-        project.announce(Changes(layers=frozenset({layer}), tables=frozenset({"import_batches"})))
+    command = UndoBatch(batch, layer)
+
+    def work(store: Any, feedback: Any) -> Changes:
+        command.feedback = feedback
+        with store.transaction() as conn:
+            return command.apply(store, conn)
+
+    def done(changes: Changes) -> None:
+        text = t("undo.batch", batch=batch, layer=t_or(f"layer.{layer}", layer))
+        project.push_applied(command, text, changes)
         if on_end is not None:
             on_end()
 
@@ -390,7 +411,7 @@ def undo_batch(
 
     task = Task(
         title=t("batch.undoing", batch=batch),
-        run=lambda store, fb: engine_undo(store, batch, fb),
+        run=work,
         writes=True,
         on_done=done,
         on_error=failed,
@@ -403,12 +424,17 @@ def undo_batch(
 def finding_features(project: OpenProject) -> dict[str, dict[int, str]]:
     """Parcels and buildings with open findings (false positives left out), each with
     its worst severity: layer -> fid -> severity."""
+    return finding_features_of(project.store)
+
+
+def finding_features_of(store: Any) -> dict[str, dict[int, str]]:
+    """`finding_features` from a store (a task's own connection)."""
     import json
 
     rank = {"info": 0, "warning": 1, "error": 2}
     out: dict[str, dict[int, str]] = {"parcels": {}, "buildings": {}}
     layers = {"parcel": "parcels", "building": "buildings"}
-    for severity, entities in project.store.execute_sql(
+    for severity, entities in store.execute_sql(
         "SELECT severity, entities FROM findings WHERE state = 'open' "
         "AND (decision IS NULL OR decision <> 'false_positive')"
     ):

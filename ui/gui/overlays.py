@@ -8,13 +8,15 @@ in a few milliseconds as the view moves, and the map's cached image is kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import shapely
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QWidget
 
-from layers.renderer import polygons_to_path
 from layers.style import (
     BUILDING_OUTLINE,
     DANGER_OUTLINE,
@@ -25,9 +27,10 @@ from layers.style import (
     VILLAGE_FILL,
     VILLAGE_OUTLINE,
 )
-from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN, in_view, outline_pen
+from ui.gui.highlight import HIGHLIGHT_FILL, HIGHLIGHT_PEN, ViewPaths, outline_pen
 from ui.gui.map_canvas import MapCanvas
 from ui.presenters.words import t, t_or
+from ui.texts import layer_title
 
 #: severity -> outline colour, drawn in this order (the worst on top)
 SEVERITY_COLORS: dict[str, QColor] = {
@@ -36,6 +39,27 @@ SEVERITY_COLORS: dict[str, QColor] = {
     "error": QColor(200, 0, 170),  # magenta: red already marks dangerous houses
 }
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_COLORS)}
+
+
+def outlines(
+    features: dict[str, dict[int, str]], layers: dict[str, Any]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The geometries and bounds of `features` (layer -> fid -> severity) by severity, read
+    from the map's layers (thread-safe: a worker reads them at district scale)."""
+    by_severity: dict[str, list[np.ndarray]] = {}
+    for name, severities in features.items():
+        layer = layers.get(name)
+        if layer is None or not severities:
+            continue
+        found, geoms = layer.by_fids(np.fromiter(severities, dtype=np.int64))
+        worst = np.array([severities[int(f)] for f in found], dtype=object)
+        for severity in SEVERITY_COLORS:
+            pick = worst == severity
+            if pick.any():
+                by_severity.setdefault(severity, []).append(geoms[pick])
+    geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
+    # Bounds once, so a paint draws only the outlines in view (a district has thousands).
+    return geoms, {s: shapely.bounds(g) for s, g in geoms.items()}
 
 
 class FindingsLayer(QWidget):
@@ -48,6 +72,8 @@ class FindingsLayer(QWidget):
         self.features: dict[str, dict[int, str]] = {}  # layer -> fid -> worst severity
         self._geoms: dict[str, np.ndarray] = {}  # severity -> geometries
         self._bounds: dict[str, np.ndarray] = {}
+        self.paths = ViewPaths(self)
+        self.paths.ready.connect(self.update)
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)
         canvas.extentChanged.connect(self.update)
@@ -60,22 +86,19 @@ class FindingsLayer(QWidget):
 
     def set_features(self, features: dict[str, dict[int, str]]) -> None:
         """Outline these features (layer -> fid -> severity); {} clears."""
-        self.features = features
         renderer = self.canvas.renderer
-        by_severity: dict[str, list[np.ndarray]] = {}
-        for name, severities in features.items():
-            layer = renderer.layer(name) if renderer is not None else None
-            if layer is None or not severities:
-                continue
-            found, geoms = layer.by_fids(np.fromiter(severities, dtype=np.int64))
-            worst = np.array([severities[int(f)] for f in found], dtype=object)
-            for severity in SEVERITY_COLORS:
-                pick = worst == severity
-                if pick.any():
-                    by_severity.setdefault(severity, []).append(geoms[pick])
-        self._geoms = {s: np.concatenate(g) for s, g in by_severity.items()}
-        # Bounds once, so a paint draws only the outlines in view (a district has thousands).
-        self._bounds = {s: shapely.bounds(g) for s, g in self._geoms.items()}
+        layers = {n: renderer.layer(n) for n in features} if renderer is not None else {}
+        self.set_outlines(features, outlines(features, layers))
+
+    def set_outlines(
+        self,
+        features: dict[str, dict[int, str]],
+        shapes: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+    ) -> None:
+        """Outline what `outlines` read (on a worker, at district scale)."""
+        self.features = features
+        self._geoms, self._bounds = shapes
+        self.paths.invalidate()
         self.update()
 
     def count(self) -> int:
@@ -85,18 +108,17 @@ class FindingsLayer(QWidget):
         if not self._geoms:
             return
         view = self.canvas.transform()
-        shown, many = in_view(self._geoms, self._bounds, view.extent)
+        paths, moved, many = self.paths.paths(self._geoms, self._bounds, view)
         painter = QPainter(self)
         try:
             if not many:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setTransform(moved)
             for severity, color in SEVERITY_COLORS.items():
-                geoms = shown.get(severity)
-                if geoms is None:
-                    continue
                 painter.setPen(outline_pen(color, 2.2, many))
-                painter.drawPath(polygons_to_path(geoms, view))
+                for path in paths.get(severity, ()):
+                    painter.drawPath(path)
         finally:
             painter.end()
 
@@ -151,3 +173,21 @@ class LegendDock(QDockWidget):
         rows.append((_swatch(HIGHLIGHT_FILL, HIGHLIGHT_PEN, 2.5), t("legend.highlight")))
         for icon, text in rows:
             self.list.addItem(QListWidgetItem(icon, text))
+        self._fixed = self.list.count()
+
+    def show_reference(self, layers: Iterable[object]) -> None:
+        """The reference layers the map draws (land use with its classes ...), after the
+        fixed rows; called when a project opens and when its layers are read again."""
+        from ui.gui.legend import layer_icon, legend_items
+
+        while self.list.count() > self._fixed:
+            self.list.takeItem(self.list.count() - 1)
+        for layer in layers:
+            if getattr(layer, "table", None) != "reference_features":
+                continue
+            style = layer.style  # type: ignore[attr-defined]
+            icon = layer_icon(style)
+            title = layer_title(layer.name)  # type: ignore[attr-defined]
+            self.list.addItem(QListWidgetItem(icon, title) if icon else QListWidgetItem(title))
+            for item in legend_items(style):
+                self.list.addItem(item)

@@ -93,7 +93,9 @@ class OpenProject(QObject):
         # Our own tasks write on their own connections, which SQLite counts as another
         # writer: what they commit is announced by them, so the stamp moves on with them.
         self._stamp = store.change_stamp()
-        self.tasks.finished.connect(lambda _task: self._take_stamp())
+        # Only a writing task commits: a read-only one (the findings dock, the outlines)
+        # ending must not take someone else's change meanwhile as ours.
+        self.tasks.finished.connect(lambda task: self._take_stamp() if task.writes else None)
         self._watch = QTimer(self)
         self._watch.setObjectName("project_watch")
         self._watch.setInterval(self.WATCH_MS)
@@ -122,10 +124,10 @@ class OpenProject(QObject):
         """Whether another program changed or replaced the file since we last looked.
 
         A change refreshes every view (the map, findings, cases: what changed is not
-        known); a replaced file is the window's to reopen. While one of our tasks runs
-        its commits are not someone else's, so nothing is asked.
+        known); a replaced file is the window's to reopen. While one of our writing
+        tasks runs its commits are not someone else's, so nothing is asked.
         """
-        if self.tasks.running:
+        if self.tasks.busy_writing():
             return False
         try:
             now = self.store.change_stamp()

@@ -19,6 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -101,7 +102,7 @@ def _signature(store: GpkgStore, args: argparse.Namespace, day: dt.date) -> Any:
     return Signature(args.maker or store.settings().user, day.isoformat(), args.checker, None)
 
 
-def _write_pdf(
+def write_pdf(
     target: Path, title: str, author: str, draw: Callable[[Any], int], *, landscape: bool = False
 ) -> int:
     """Draw into a temporary PDF beside `target` and move it into place whole."""
@@ -151,7 +152,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
                 content.ReportData.load(store, [fid], as_of=day, unmask=args.unmask).reports()
             )
             title = f"{words['title_parcel']} {report.zddm or ''}"
-            result["pages"] = _write_pdf(
+            result["pages"] = write_pdf(
                 target, title, sig.maker, lambda pg: draw_parcel_pages(pg, report, words, sig)
             )
             result["parcels"] = 1
@@ -161,7 +162,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
             sheet = content.household_report(store, args.household, as_of=day, unmask=args.unmask)
             title = f"{words['title_household']} {sheet.household.household_no}"
-            result["pages"] = _write_pdf(
+            result["pages"] = write_pdf(
                 target, title, sig.maker, lambda pg: draw_household(pg, sheet, words, sig)
             )
             result["parcels"] = len(sheet.parcels)
@@ -221,36 +222,69 @@ def _ledger(
     led = village_ledger(
         store, village_code(store, args.village), args.kind, as_of=day, unmask=args.unmask
     )
-    c = words["colon"]
-    title = f"{led.village_name or led.village_code}{words['ledger_' + led.kind]}"
-    subtitle = (
-        f"{words['town']}{c}{led.town_name or ''}    {words['village']}{c}{led.village_name or ''}"
-        f"（{led.village_code}）    {words['as_of']}{c}{led.as_of.isoformat()}"
-    )
-    totals = t("report.total_" + led.kind, lang, **led.totals)
-    signatures = [words["signature_preparer"], words["signature_village"], words["signature_town"]]
-    headers = {c: words[f"col_{c}"] for c in led.columns}
+    layout = LedgerLayout.of(led, words, lang)
     if args.format == "xlsx":
-        from qjgis.reports.ledger_xlsx import write_ledger_xlsx
-
-        write_ledger_xlsx(
-            led, target, title=title, subtitle=subtitle, headers=headers, widths=LEDGER_WIDTHS,
-            totals_line=totals, signatures=signatures, yes_no=(words["yes"], words["no"]),
-        )  # fmt: skip
+        layout.write_xlsx(target)
         pages = None
     else:
-        from layers.report_pages import draw_ledger
-
-        columns = [(c, headers[c], LEDGER_WIDTHS.get(c, 10)) for c in led.columns]
-
-        def draw(pg: Any) -> int:
-            return draw_ledger(pg, title, subtitle, columns, led.rows, totals, signatures, words)
-
-        pages = _write_pdf(target, title, maker, draw, landscape=True)
+        pages = write_pdf(target, layout.title, maker, layout.draw, landscape=True)
     return {
         "pages": pages, "format": args.format, "ledger": led.kind, "village": led.village_code,
         "as_of": led.as_of.isoformat(), "rows": len(led.rows), "totals": led.totals,
     }  # fmt: skip
+
+
+@dataclass
+class LedgerLayout:
+    """A ledger's title, subtitle, headers, totals line and signature lines in words, as
+    the PDF pages and the XLSX print them (the CLI and the window's 报表 menu alike)."""
+
+    ledger: Any  # qjgis.reports.ledgers.Ledger
+    words: Mapping[str, str]
+    title: str
+    subtitle: str
+    headers: dict[str, str]
+    totals: str
+    signatures: list[str]
+
+    @classmethod
+    def of(cls, led: Any, words: Mapping[str, str], lang: str) -> LedgerLayout:
+        c = words["colon"]
+        subtitle = (
+            f"{words['town']}{c}{led.town_name or ''}    "
+            f"{words['village']}{c}{led.village_name or ''}"
+            f"（{led.village_code}）    {words['as_of']}{c}{led.as_of.isoformat()}"
+        )
+        return cls(
+            led,
+            words,
+            title=f"{led.village_name or led.village_code}{words['ledger_' + led.kind]}",
+            subtitle=subtitle,
+            headers={c: words[f"col_{c}"] for c in led.columns},
+            totals=t("report.total_" + led.kind, lang, **led.totals),
+            signatures=[
+                words["signature_preparer"], words["signature_village"], words["signature_town"]
+            ],
+        )  # fmt: skip
+
+    def draw(self, page: Any) -> int:
+        """The landscape PDF pages onto `page` (a file's, or a printer's); returns pages."""
+        from layers.report_pages import draw_ledger
+
+        columns = [(c, self.headers[c], LEDGER_WIDTHS.get(c, 10)) for c in self.ledger.columns]
+        return draw_ledger(
+            page, self.title, self.subtitle, columns, self.ledger.rows, self.totals,
+            self.signatures, self.words,
+        )  # fmt: skip
+
+    def write_xlsx(self, target: Path) -> None:
+        from qjgis.reports.ledger_xlsx import write_ledger_xlsx
+
+        write_ledger_xlsx(
+            self.ledger, target, title=self.title, subtitle=self.subtitle, headers=self.headers,
+            widths=LEDGER_WIDTHS, totals_line=self.totals, signatures=self.signatures,
+            yes_no=(self.words["yes"], self.words["no"]),
+        )  # fmt: skip
 
 
 def _atlas(

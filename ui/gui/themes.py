@@ -15,12 +15,11 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QToolBar, QWidget
 
-from layers.renderer import polygons_to_path
 from qjgis.cases import themes
 from qjgis.cases.themes import THEMES
 from qjgis.commands import Changes, SetSettings
 from qjgis.errors import QjgisError
-from ui.gui.highlight import in_view, outline_pen
+from ui.gui.highlight import ViewPaths, outline_pen
 from ui.gui.map_canvas import MapCanvas
 from ui.gui.operations import show_error
 from ui.gui.project import OpenProject, TaskBusy
@@ -43,6 +42,8 @@ class ThemeLayer(QWidget):
         self.counts: dict[str, int] = {}
         self._geoms: dict[str, np.ndarray] = {}
         self._bounds: dict[str, np.ndarray] = {}
+        self.paths = ViewPaths(self)
+        self.paths.ready.connect(self.update)
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)
         canvas.extentChanged.connect(self.update)
@@ -71,28 +72,33 @@ class ThemeLayer(QWidget):
                 if pick.any():
                     self._geoms[cat] = geoms[pick]
         self._bounds = {cat: shapely.bounds(g) for cat, g in self._geoms.items()}
+        self.paths.invalidate()
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.colours:
             return
-        shown, many = in_view(self._geoms, self._bounds, self.canvas.extent())
+        view = self.canvas.transform()
+        paths, moved, many = self.paths.paths(self._geoms, self._bounds, view)
         painter = QPainter(self)
         try:
             if not many:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view = self.canvas.transform()
+            painter.save()
+            painter.setTransform(moved)
             # drawn in reverse legend order, so the first row (overdue) ends on top
             for cat in reversed(list(self.colours)):
-                geoms = shown.get(cat)
-                if geoms is None:
+                runs = paths.get(cat)
+                if runs is None:
                     continue
                 colour = QColor(self.colours[cat])
                 painter.setPen(outline_pen(colour.darker(160), 2.0, many))
                 fill = QColor(colour)
                 fill.setAlpha(200)
                 painter.setBrush(fill)
-                painter.drawPath(polygons_to_path(geoms, view))
+                for path in runs:
+                    painter.drawPath(path)
+            painter.restore()  # the legend is placed in the widget's own pixels
             self._legend(painter)
         finally:
             painter.end()

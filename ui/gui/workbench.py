@@ -8,7 +8,7 @@ and for saving the window layout; dialogs open non-modally.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QUndoGroup
@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QRubberBand,
     QToolBar,
+    QWidget,
 )
 
+from qjgis import schema
 from qjgis.checks.findings import FindingRecord
 from qjgis.commands import Changes
 from qjgis.lookup import SearchHit, union_bounds
+from qjgis.settings import SPECS
 from ui.gui import operations
 from ui.gui.dialogs.attribute_table import AttributeTableDialog
 from ui.gui.dialogs.household import HouseholdDialog
@@ -42,9 +45,9 @@ from ui.gui.docks.findings import FindingsDock
 from ui.gui.docks.identify import IdentifyDock
 from ui.gui.highlight import HighlightLayer
 from ui.gui.measure import MeasureTool
-from ui.gui.overlays import FindingsLayer, LegendDock
+from ui.gui.overlays import FindingsLayer, LegendDock, outlines
 from ui.gui.project import OpenProject
-from ui.gui.tasks import TaskStatus
+from ui.gui.tasks import Task, TaskStatus, while_alive
 from ui.gui.themes import ThemeSwitch
 from ui.presenters.words import t
 
@@ -86,7 +89,11 @@ class Workbench(QObject):
         )
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
+        window.languageChanged.connect(self._language_changed)
         self._set_enabled(False)
+        from ui.gui.report_menu import ReportMenu
+
+        self.reports = ReportMenu(self)  # issue 15: 报表 and the context menus
 
     # ------------------------------------------------------------ construction
     def _build_actions(self) -> None:
@@ -242,6 +249,43 @@ class Workbench(QObject):
             a.setEnabled(on)
         self.search_box.setEnabled(on)
 
+    def _language_changed(self, lang: str) -> None:
+        """After the window said its texts again: the undo and redo actions (their
+        prefix is fixed when made) anew, and every view refreshed in the new words."""
+        from ui.gui.retext import Translator
+
+        w = self.window
+        say = Translator.between("en" if lang == "zh" else "zh", lang)
+        for stack in self.undo_group.stacks():  # the commands' own texts, then the actions
+            for i in range(stack.count()):
+                command = stack.command(i)
+                command.setText(say(command.text()))
+        for name in ("action_undo", "action_redo"):
+            old: QAction = getattr(self, name)
+            make = (
+                self.undo_group.createUndoAction
+                if name == "action_undo"
+                else (self.undo_group.createRedoAction)
+            )
+            new = make(w, t("edit.undo" if name == "action_undo" else "edit.redo"))
+            new.setObjectName(name)
+            new.setShortcuts(old.shortcuts())
+            for holder in old.associatedObjects():
+                if isinstance(holder, QWidget):
+                    holder.insertAction(old, new)
+                    holder.removeAction(old)
+            setattr(self, name, new)
+            old.deleteLater()
+        self._show_user()
+        if self.project is not None:
+            self.project.changed.emit(
+                Changes(
+                    settings=frozenset(spec.key for spec in SPECS),
+                    layers=frozenset(("villages", "parcels", "buildings")),
+                    tables=frozenset(schema.TABLE_BY_NAME),
+                )
+            )
+
     # ------------------------------------------------------------ project
     def _opened(self, _path: str) -> None:
         store = self.window.store
@@ -265,6 +309,8 @@ class Workbench(QObject):
         self.highlight.clear()
         self.identify_dock.reset()
         self.refresh_findings_layer()
+        renderer = self.window.canvas.renderer
+        self.legend_dock.show_reference(renderer.layers if renderer else [])
         self._set_enabled(True)
         self._show_user()
         if self.ask_user and self.project.user_is_default():
@@ -322,11 +368,28 @@ class Workbench(QObject):
         )
 
     # ------------------------------------------------------------ map
-    def refresh_findings_layer(self) -> None:
+    def refresh_findings_layer(self) -> Task | None:
+        """Read the outlines of the open findings on a worker (a district's 100,000 took
+        five seconds of the GUI thread), then show them; the newest read wins."""
+        self._findings_reads = getattr(self, "_findings_reads", 0) + 1
         if self.project is None or not self.action_show_findings.isChecked():
             self.findings_layer.set_features({})
-            return
-        self.findings_layer.set_features(operations.finding_features(self.project))
+            return None
+        renderer = self.window.canvas.renderer
+        names = ("parcels", "buildings")
+        layers = {n: renderer.layer(n) for n in names} if renderer is not None else {}
+        generation = self._findings_reads
+
+        def run(store: Any, _fb: Any) -> tuple[dict, tuple]:
+            features = operations.finding_features_of(store)
+            return features, outlines(features, layers)
+
+        def done(result: tuple[dict, tuple]) -> None:
+            if generation == self._findings_reads and self.project is not None:
+                self.findings_layer.set_outlines(*result)
+
+        task = Task(title=t("map.reading_findings"), run=run, on_done=while_alive(self, done))
+        return task if self.project.tasks.start(task) else None
 
     def _toggle_measure(self, on: bool) -> None:
         store = self.window.store
@@ -437,7 +500,7 @@ class Workbench(QObject):
         had = canvas.renderer is not None and canvas.renderer.full_extent() is not None
         centre, upp = canvas.centre, canvas.units_per_pixel
         visible = {x.name: x.visible for x in canvas.renderer.layers} if canvas.renderer else {}
-        layers = load_layers(self.project.store)
+        layers = load_layers(self.project.store, reference=True)
         for layer in layers:
             layer.visible = visible.get(layer.name, layer.visible)
         canvas.set_renderer(MapRenderer(layers), keep_frame=had)
@@ -445,6 +508,7 @@ class Workbench(QObject):
             canvas.set_view(centre, upp)
         self.window.canvas.set_message("")
         self.window._fill_layer_list()
+        self.legend_dock.show_reference(layers)
         self.highlight.set_features({k: list(v) for k, v in self.highlight.selection.items()})
 
     def zoom_to(self, bounds: tuple[float, float, float, float] | None) -> None:
@@ -545,6 +609,7 @@ class Workbench(QObject):
             return None
         dialog.featureActivated.connect(lambda layer, fid: self.show_features({layer: [fid]}))
         dialog.findingActivated.connect(self.open_review)
+        self.reports.attach_household_dialog(dialog)
         self._keep(dialog)
         features: dict[str, list[int]] = {}
         for f in (*dialog.detail.parcels, *dialog.detail.buildings):
@@ -616,7 +681,9 @@ class Workbench(QObject):
     def open_settings(self) -> SettingsDialog | None:
         if self.project is None:
             return None
-        return self._keep(SettingsDialog(self.project, self.window.settings, self.window))  # type: ignore[return-value]
+        dialog = SettingsDialog(self.project, self.window.settings, self.window)
+        dialog.languageChosen.connect(self.window.set_language)
+        return self._keep(dialog)  # type: ignore[return-value]
 
     def open_switch_user(self, *, first_time: bool = False) -> SwitchUserDialog | None:
         if self.project is None:

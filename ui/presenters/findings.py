@@ -10,13 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from qjgis.checks.findings import FindingRecord
-from ui.presenters.words import t, t_or
+from ui.presenters.words import has, language, t, t_or
+from ui.texts import value_text as _stored_value_text
 
 #: nested evidence lists: the key that names each item
-_ITEM_KEYS = ("parcel", "building")
+_ITEM_KEYS = ("parcel", "building", "feature")
+#: evidence keys whose values are stored enumerated values (a building's 房屋状态 as
+#: imported, 在用 ...), and the kind of value the catalogue names them under
+_VALUE_KINDS = {
+    "status": "building_status",
+    "split_status": "split_status",
+    "land_type": "land_type",
+    "household_type": "household_type",
+    "acquisition_mode": "acquisition_mode",
+    "disposal": "plot_disposal",
+    "renovation_state": "renovation_state",
+}
+#: evidence keys holding a year: printed as a year, never as "2,018"
+_YEAR_KEYS = ("year_built", "new_year_built")
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,9 @@ def decision_code(record: FindingRecord) -> str:
 
 def decision_text(record: FindingRecord) -> str:
     text = t(f"decision.{decision_code(record)}")
+    if record.decision_exemption:
+        text = t("decision.with_exemption", decision=text,
+                 exemption=exemption_text(record.decision_exemption))  # fmt: skip
     if record.needs_review:
         text += t("fmt.list_sep") + t("decision.needs_review")
     return text
@@ -83,6 +101,8 @@ def value_text(key: str, value: Any) -> str:
         return t("val.none")
     if isinstance(value, bool):
         return t("val.yes") if value else t("val.no")
+    if key in _YEAR_KEYS and isinstance(value, int | float):
+        return str(int(value))
     if isinstance(value, int | float):
         # Units are the same in both languages: SI symbols and the per cent sign.
         if key.endswith("_m2"):
@@ -97,7 +117,7 @@ def value_text(key: str, value: Any) -> str:
             return t("fmt.persons", v=int(value))
         return _number(value)
     if isinstance(value, str):
-        return t_or(f"val.{value}", value)
+        return _string_text(key, value, language())
     if isinstance(value, list):
         if key == "exemptions":
             return t("fmt.list_sep").join(exemption_text(v) for v in value)
@@ -109,13 +129,45 @@ def value_text(key: str, value: Any) -> str:
     return str(value)
 
 
+@cache
+def _string_text(key: str, value: str, _lang: str) -> str:
+    """A text value in words: a code the presenters name (val.*), a code a rule records
+    (evidence_value.*: after_cutoff, relocation ...), a stored enumerated value in the
+    current language, a reference layer's name; else the value itself. Cached per
+    language: a district's findings repeat a few dozen values."""
+    if has(f"val.{value}"):
+        return t(f"val.{value}")
+    if has(f"evidence_value.{value}"):
+        return t(f"evidence_value.{value}")
+    if key in _VALUE_KINDS:
+        return _stored_value_text(value, _VALUE_KINDS[key]) or value
+    if key == "kind" and has(f"layer.{value}"):
+        return t(f"layer.{value}")
+    if key in ("feature", "plan"):
+        return feature_text(value)
+    return value
+
+
+def feature_text(ref_key: str) -> str:
+    """A reference feature's key ("landuse:000258") as its layer's name and its own id."""
+    kind, sep, ident = ref_key.partition(":")
+    if not sep or not has(f"layer.{kind}"):
+        return ref_key
+    return f"{t(f'layer.{kind}')} {ident}"
+
+
 def item_text(item: Mapping[str, Any]) -> str:
-    """A nested evidence item (one parcel, one neighbour) on one line: its key first."""
-    head = next((str(item[k]) for k in _ITEM_KEYS if item.get(k)), "")
+    """A nested evidence item (one parcel, one neighbour, one reference feature) on one
+    line: its key first."""
+    head = next((value_text(k, item[k]) for k in _ITEM_KEYS if item.get(k)), "")
+    # a reference feature's head already names its layer; a radius taken from the setting
+    # says so beside the radius
+    skip = {*_ITEM_KEYS, "kind", "radius_from_setting"} if item.get("feature") else set(_ITEM_KEYS)
     rest = [
         t("fmt.pair", k=label(k), v=value_text(k, v))
+        + (t("ev.radius_default") if k == "radius_m" and item.get("radius_from_setting") else "")
         for k, v in item.items()
-        if k not in _ITEM_KEYS and v not in (None, "", [])
+        if k not in skip and v not in (None, "", [])
     ]
     body = t("fmt.list_sep").join(rest)
     if head and body:

@@ -24,3 +24,15 @@ def required_lines(report: dict[str, Any]) -> list[str]:
             for c in missing[0]["candidates"]
         ]
     return lines
+
+
+def empty_lines(report: dict[str, Any]) -> list[str]:
+    """The dry run's word that an import would write nothing: a register with only its
+    header, or a form whose table lists nobody."""
+    out = []
+    for w in report.get("warnings") or []:
+        if w.get("code") == "register_empty":
+            out.append(t("io.warn_register_empty", row=w["row"], skipped=w["skipped"]))
+        elif w.get("code") == "register_is_form":
+            out.append(t("io.warn_register_is_form", row=w["row"], rows=w["rows"]))
+    return out

@@ -17,6 +17,7 @@ Codes: `err.<error code>`, `reason.<reason code>`, `rule.<rule id>`, `layer.<tab
 
 from __future__ import annotations
 
+import functools
 import locale
 import os
 from collections.abc import Iterable, Mapping
@@ -34,6 +35,7 @@ from ui.texts import (
     gui,
     help,
     io,
+    overlays,
     report,
     values,
     workbench,
@@ -42,7 +44,9 @@ from ui.texts import (
 LANGUAGES = ("zh", "en")
 
 #: The modules merged into the catalogue. A feature adds its module here.
-MODULES = (common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report)
+MODULES = (
+    common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
+)  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
 
 
@@ -185,6 +189,7 @@ VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "disposition": ("disposition",),
     "role": ("role",),
     "decision": ("decision",),
+    "exemption": ("exemption",),
     "case_kind": ("case_kind",),
     "level": ("level",),
     "building_status": ("building_status",),
@@ -245,6 +250,14 @@ def value_text(value: Any, kind: str | None = None) -> str:
     if isinstance(value, Enum):
         value = value.value
     text = str(value)
+    code = _value_code(text, kind)
+    return t(code) if code is not None else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_code(text: str, kind: str | None) -> str | None:
+    """The catalogue code naming `text`, remembered: the scan of the whole catalogue took
+    over a millisecond a value, and the case panel names dozens of values at a time."""
     wanted = _fold(text)
     kinds = (kind,) if kind else ("state", "disposition", "role", "decision", "case_kind")
     prefixes = tuple(p + "." for k in kinds for p in VALUE_KINDS[k])
@@ -257,8 +270,8 @@ def value_text(value: Any, kind: str | None = None) -> str:
     ):
         for code, pair in entries:
             if match(code, pair):
-                return t(code)
-    return text
+                return code
+    return None
 
 
 # ---------------------------------------------------------------- errors

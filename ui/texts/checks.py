@@ -82,6 +82,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "decision.confirmed": ("已确认", "confirmed"),
     "decision.exempted": ("已豁免", "exempted"),
     "decision.false_positive": ("误报", "false positive"),
+    "decision.with_exemption": ("{decision}（{exemption}）", "{decision} ({exemption})"),
+    "err.exemption_needs_exempted": (
+        "豁免代码（{exemption}）只能与审核结论“豁免”一起使用，不能用于“{decision}”",
+        "an exemption code ({exemption}) goes with the decision exempted, not {decision}",
+    ),
     "exemption.inheritance": ("继承", "inheritance"),
     "exemption.historical": ("历史遗留", "historical case"),
     "exemption.split": ("分户", "household split"),

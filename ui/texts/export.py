@@ -28,6 +28,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：{rows} 行超出单个 Excel 工作表的容量（最多 {limit} 行）；请导出为 gpkg，或按行政村筛选",
         "{path}: {rows} rows do not fit in one Excel sheet (at most {limit}); export to gpkg or filter by village",
     ),
+    "err.export_fids_layer": (
+        "{path}：只有 {layers} 可按行号导出所选的行",
+        "{path}: rows picked by number can be exported from {layers} only",
+    ),
     "err.export_write_failed": (
         "{path}：无法写入导出文件（{detail}）",
         "{path}: could not write the export ({detail})",

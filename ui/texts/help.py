@@ -75,6 +75,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "list import batches or undo one",
     ),
     "help.undo_this_batch": ("撤销该批次", "undo this batch"),
+    "help.redo_this_batch": (
+        "重做一个已撤销的批次（行号与内容同撤销前）",
+        "redo an undone batch (the same rows as before the undo)",
+    ),
     "help.print_a_batch_s_saved_report": (
         "显示某批次保存的导入报告",
         "print a batch's saved report",
@@ -128,6 +132,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "record a decision on a finding",
     ),
     "help.finding_number_or_rule_key": ("核查结果编号，或 RULE:KEY", "finding number, or RULE:KEY"),
+    "help.review_exemption": (
+        "豁免代码（结论为 exempted 时）：{codes}，或其中文名",
+        "exemption code (with --decision exempted): {codes}, or its Chinese name",
+    ),
     "help.confirmed_exempted_or_false_positive_or": (
         "confirmed、exempted 或 false-positive（也可用中文：已确认、已豁免、误报）",
         "confirmed, exempted or false-positive (or the Chinese name: 已确认, 已豁免, 误报)",

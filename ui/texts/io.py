@@ -115,6 +115,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "导入批次 {batch} 无法撤销：{layer} 第 {fid} 行已不存在",
         "import batch {batch} cannot be undone: {layer} row {fid} no longer exists",
     ),
+    "err.batch_not_undone": (
+        "导入批次 {batch} 未撤销，无需重做",
+        "import batch {batch} is not undone: there is nothing to redo",
+    ),
+    "err.redo_no_snapshot": (
+        "导入批次 {batch} 由旧版 qjgis 撤销，未保存其记录，无法重做；请重新导入该文件",
+        "import batch {batch} was undone by an older qjgis that kept no copy of its rows: import the file again instead",
+    ),
+    "err.redo_blocked_later_batch": (
+        "导入批次 {batch} 无法重做：撤销后又有批次 {later} 导入了 {layer}（请先撤销该批次）",
+        "import batch {batch} cannot be redone: later batch {later} imported {layer} since it was undone (undo that one first)",
+    ),
+    "err.redo_blocked_edited": (
+        "导入批次 {batch} 无法重做：{layer} 第 {fid} 行在撤销后已被修改（应为版本 {expected}，实为版本 {found}）",
+        "import batch {batch} cannot be redone: {layer} row {fid} was changed after the undo (version {found}, {expected} expected)",
+    ),
+    "err.redo_blocked_taken": (
+        "导入批次 {batch} 无法重做：{layer} 第 {fid} 行已被其他记录占用",
+        "import batch {batch} cannot be redone: {layer} row {fid} is taken by another row",
+    ),
     "err.register_no_header": (
         "{path}：所有工作表的前 {rows} 行中均未找到含已知户籍列（户号、姓名、身份证号等）的表头行",
         "{path}: no header row with known register columns (户号, 姓名, 身份证号 ...) in the first {rows} rows of any sheet",
@@ -262,6 +282,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "io.batch_undone_mark": ("（已撤销）", " (undone)"),
     "io.undone": ("已撤销批次 {batch}：{details}", "Batch {batch} undone: {details}"),
+    "io.redone": ("已重做批次 {batch}：{details}", "Batch {batch} redone: {details}"),
+    "io.redone_layer": (
+        "{layer}重新插入 {inserted} 行，恢复为导入后的 {restored} 行",
+        "{layer} {inserted} inserted again, {restored} restored as imported",
+    ),
     "io.undone_layer": (
         "{layer}删除 {deleted} 行，恢复 {restored} 行",
         "{layer} {deleted} deleted, {restored} restored",

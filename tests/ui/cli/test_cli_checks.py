@@ -155,7 +155,30 @@ def test_review_mistakes_are_clear(demo: Path, capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as usage:
         run("review", str(demo), "1", "--decision", "maybe", "--reason", "x")
     assert usage.value.code == 2
+    with pytest.raises(SystemExit) as usage:
+        run("review", str(demo), "1", "--decision", "exempted", "--reason", "x",
+            "--exemption", "friendship")  # fmt: skip
+    assert usage.value.code == 2
+    capsys.readouterr()
+    code, _ = run("review", str(demo), "1", "--decision", "confirmed", "--reason", "x",
+                  "--exemption", "split", "--lang", "zh")  # fmt: skip
+    assert code == 1
+    assert "豁免代码（split）只能与审核结论“豁免”一起使用" in capsys.readouterr().err
     assert run("settings", str(demo), "--set", "user.role=surveyor")[0] == 0
     code, _ = run("review", str(demo), "1", "--decision", "confirmed", "--reason", "x")
     assert code == 1
     assert "surveyor" in capsys.readouterr().err
+
+
+def test_review_with_an_exemption_code(demo: Path, tmp_path: Path) -> None:
+    assert run("check", str(demo), "--rules", "QJ-R001")[0] == 0
+    code, text = run("review", str(demo), "1", "--decision", "exempted", "--reason",
+                     "父亲去世后继承", "--exemption", "继承", "--lang", "zh")  # fmt: skip
+    assert code == 0 and "已豁免（继承）" in text
+    code, text = run("findings", str(demo), "--decision", "exempted", "--json")
+    (record,) = json.loads(text)
+    assert record["decision_exemption"] == "inheritance"
+    out = tmp_path / "exempted.csv"
+    code, _ = run("findings", str(demo), "--decision", "exempted", "--format", "csv",
+                  "--out", str(out), "--lang", "zh")  # fmt: skip
+    assert code == 0 and "已豁免（继承）" in out.read_text(encoding="utf-8-sig")

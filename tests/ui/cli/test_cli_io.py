@@ -60,6 +60,14 @@ def test_import_json_then_list_and_undo(survey: Path, tmp_path: Path) -> None:
     assert r.returncode == 1 and "already undone" in r.stderr and "Traceback" not in r.stderr
     text = run("imports", project).stdout
     assert "(undone)" in text.splitlines()[0]
+    # redo puts the batch back; a second redo is refused in words
+    r = run("imports", project, "--redo", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["redone"]["parcels"] == {"inserted": 200, "restored": 0}
+    r = run("imports", project, "--redo", "1", lang="zh")
+    assert r.returncode == 1 and "导入批次 1 未撤销" in r.stderr and "Traceback" not in r.stderr
+    assert "(undone)" not in run("imports", project).stdout.splitlines()[0]
+    assert run("imports", project, "--undo", "1").returncode == 0
     saved = tmp_path / "mapping.json"
     r = run("imports", project, "--show", "2", "--save-mapping", str(saved))
     assert r.returncode == 0 and r.stdout.startswith("Imported ")

@@ -75,6 +75,9 @@ def test_pages_through_100000_parcels(qtbot: QtBot, window: MainWindow) -> None:
     model = dialog.model
     wait_until(lambda: not model.loading)  # counted on a worker: the window did not wait
     assert model.rowCount() == N
+    # opened in fid order, read once (not sorted again by the view's cleared indicator)
+    assert model.sort_column is None and model._generation == 1
+    assert model.fids[:5].tolist() == [1, 2, 3, 4, 5]
     assert dialog.count_label.text() == "100,000 行"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "宗地代码"
     qtbot.wait(50)
@@ -146,3 +149,50 @@ def test_box_selection_on_the_map_selects_the_table_rows(qtbot: QtBot, window: M
         dialog.model.fid(i.row()) for i in dialog.view.selectionModel().selectedRows()
     )
     assert selected == [1, 2, 3]
+
+
+def test_export_the_filtered_sorted_rows_as_a_task(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Issue 13: the rows the table shows (filter and sort) go out through the export."""
+    import csv
+
+    from openpyxl import load_workbook
+    from pyogrio import read_dataframe
+
+    dialog = window.workbench.open_attribute_table("parcels")
+    model = dialog.model
+    wait_until(lambda: not model.loading)
+    col = model.columns.index("zddm")
+    with Emitted(model.loaded):
+        dialog.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+    dialog.field.setCurrentIndex(dialog.field.findData("zdmj"))
+    dialog.operator.setCurrentIndex(dialog.operator.findData(">="))
+    dialog.value.setText("498")
+    with Emitted(model.loaded):
+        dialog.apply_button.click()
+    shown = [model.data(model.index(r, col)) for r in range(model.rowCount())]
+    assert len(shown) == N // 500 * 2 and shown == sorted(shown, reverse=True)
+    assert dialog.export_button.isEnabled()
+    tasks = window.workbench.project.tasks
+    for name in ("shown.gpkg", "shown.csv", "shown.xlsx"):
+        with Emitted(tasks.finished):
+            assert dialog.export_to(str(tmp_path / name))
+        assert dialog.exported is not None and dialog.exported.rows == len(shown)
+        assert dialog.count_label.text().startswith(f"已导出 {len(shown)} 行")
+    gpkg = read_dataframe(tmp_path / "shown.gpkg", columns=["zddm"])
+    assert gpkg["zddm"].tolist() == shown
+    rows = list(csv.reader((tmp_path / "shown.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][0] == "宗地代码" and [r[0] for r in rows[1:]] == shown
+    sheet = load_workbook(tmp_path / "shown.xlsx").active
+    assert [c.value for c in sheet["A"]][1:] == shown
+    commands = window.store.execute_sql("SELECT command FROM audit_log WHERE command = 'export'")
+    assert len(commands) == 3
+    # The file dialog opens without blocking the event loop (open(): modal to the table
+    # only); the register's table cannot export by row.
+    box = dialog.ask_export()
+    assert box.isVisible() and box.windowModality() == Qt.WindowModality.WindowModal
+    box.close()
+    dialog.layer.setCurrentIndex(dialog.layer.findData("members"))
+    wait_until(lambda: not dialog.model.loading)
+    assert not dialog.export_button.isEnabled()

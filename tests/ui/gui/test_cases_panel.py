@@ -444,3 +444,52 @@ def test_map_themes_switch_from_the_toolbar_and_are_saved_in_the_project(
     assert window.open_project(path)
     assert window.workbench.themes.box.currentData() == "progress"
     assert len(window.workbench.themes.layer.categories) == len(opened) + 1
+
+
+def test_a_case_panel_asks_what_is_allowed_once(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16's stall: the panel asked the engine twice per case shown (the tree's
+    current-item signal, then the refresh), half of the first panel's 80 ms."""
+    from ui.gui import case_operations
+
+    case = _open_from_checks(window)[0]
+    asked: list[str] = []
+    real = case_operations.allowed_for_case
+    monkeypatch.setattr(
+        case_operations, "allowed_for_case", lambda p, c: asked.append(c) or real(p, c)
+    )
+    dock = _show_case(window, case)
+    assert asked == [case]
+    assert dock.buttons  # the actions are there
+    dock.refresh()
+    assert asked == [case, case]
+
+
+def test_dashboard_table_sizes_its_columns_from_a_sample_not_every_cell(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16's stall: the table made an item per figure and measured every one for the
+    column widths (150 ms at a district's 334 villages); now it reads at most the first
+    rows for the widths and shows the same figures."""
+    from ui.gui.docks import dashboard
+
+    _open_from_checks(window)
+    dock = window.workbench.dashboard_dock
+    dock.level.setCurrentIndex(dock.level.findData("village"))
+    monkeypatch.setattr(dashboard, "SIZE_FROM_ROWS", 2)
+    read: list[tuple[int, int]] = []
+    real = dashboard.FiguresModel.text
+    monkeypatch.setattr(
+        dashboard.FiguresModel, "text", lambda m, i, j: read.append((i, j)) or real(m, i, j)
+    )
+    dock.refresh()
+    assert len(dock.rows) > 2 and {i for i, _ in read} <= {0, 1}
+    model, header = dock.table.model(), dock.table.horizontalHeader()
+    assert model.rowCount() == len(dock.rows) and model.columnCount() == len(dock.columns)
+    j = [k for k, _ in dock.columns].index("ruin_cases")
+    assert [model.index(i, j).data() for i in range(len(dock.rows))] == [
+        str(r["ruin_cases"]) for r in dock.rows
+    ]
+    for j, (_k, title) in enumerate(dock.columns):
+        assert header.sectionSize(j) >= header.fontMetrics().horizontalAdvance(title)

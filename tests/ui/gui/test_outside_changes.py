@@ -67,7 +67,7 @@ def test_checks_run_elsewhere_show_in_the_findings_dock(window: MainWindow) -> N
     with GpkgStore.open(window.store.path) as other:  # another desk, or the CLI
         run_checks(other)
     assert wb.project is not None and wb.project.check_outside()
-    assert wb.findings_dock.model.rowCount() > 0
+    wait_until(lambda: wb.findings_dock.model.rowCount() > 0)  # read on a worker
     assert window.statusBar().currentMessage() == words.t("project.changed_outside")
     assert not wb.project.check_outside()  # seen once, then quiet again
 

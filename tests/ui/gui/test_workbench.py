@@ -11,15 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from qjgis.checks.engine import load_rules
 from qjgis.checks.findings import run_checks
+from qjgis.codes import EXEMPTION_CODES
 from qjgis.commands import Changes
 from qjgis.demo import build_demo
 from qjgis.store import GpkgStore
-from tests.ui.gui.waiting import Emitted
+from tests.ui.gui.waiting import Emitted, wait_until
 from ui.gui import operations
 from ui.gui.app_settings import AppSettings
 from ui.gui.dialogs.review import ReviewDialog
@@ -58,12 +59,20 @@ def window(qtbot: QtBot, tmp_path: Path, demo_file: Path) -> Iterator[MainWindow
     w.close_project()
 
 
+def settled(window: MainWindow) -> None:
+    """Wait for the reads that follow a change (the findings dock, the outlines: workers)."""
+    project = window.workbench.project
+    wait_until(lambda: project is None or not project.tasks.running)
+    wait_until(lambda: not window.workbench.findings_dock.loading)
+
+
 def checked(window: MainWindow) -> MainWindow:
     # Checks saved outside the window, then the window is told, as after a task.
     assert window.store is not None
     with GpkgStore.open(window.store.path) as store:
         run_checks(store)
     window.workbench.project.announce(Changes(tables=frozenset({"findings"})))
+    wait_until(lambda: not window.workbench.findings_dock.loading)  # read on a worker
     return window
 
 
@@ -82,11 +91,12 @@ def test_run_checks_dialog_is_a_task_with_a_summary(qtbot: QtBot, window: MainWi
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     seen: list[str] = []
     window.workbench.project.tasks.progressed.connect(lambda _t, _f, stage: seen.append(stage))
-    with Emitted(wb.project.tasks.finished):
-        qtbot.mouseClick(dialog.run_button, qtbot_button())
-        assert wb.task_status.isVisible()
-        assert not dialog.run_button.isEnabled()
-    assert dialog.summary is not None
+    settled(window)
+    qtbot.mouseClick(dialog.run_button, qtbot_button())
+    assert wb.task_status.isVisible()
+    assert not dialog.run_button.isEnabled()
+    wait_until(lambda: dialog.summary is not None)
+    settled(window)
     assert dialog.table.rowCount() == len(dialog.summary.rules) == len(load_rules())
     assert dialog.table.item(0, 0).text() == "QJ-R001 一户多宅"
     assert int(dialog.table.item(0, 1).text()) == dialog.summary.rules["QJ-R001"].found > 0
@@ -96,8 +106,10 @@ def test_run_checks_dialog_is_a_task_with_a_summary(qtbot: QtBot, window: MainWi
     assert n == sum(s.found for s in dialog.summary.rules.values())
     assert wb.action_undo.text() == "撤销 运行核查"
     wb.action_undo.trigger()
+    settled(window)
     assert wb.findings_dock.model.rowCount() == 0
     wb.action_redo.trigger()
+    settled(window)
     assert wb.findings_dock.model.rowCount() == n
 
 
@@ -205,10 +217,12 @@ def test_review_undo_redo_through_the_engine(window: MainWindow) -> None:
     assert decision() == ("confirmed", "现场核实，两宗均在使用")
     assert wb.action_undo.text().startswith("撤销 审核 一户多宅")
     assert "确认" in wb.action_undo.text()
+    settled(window)
     assert wb.findings_dock.model.rowCount() > 0  # refreshed, still filtered on pending
     assert fid not in [r.fid for r in wb.findings_dock.model.rows]
     wb.action_undo.trigger()
     assert decision() == (None, None)
+    settled(window)
     assert fid in [r.fid for r in wb.findings_dock.model.rows]
     wb.action_redo.trigger()
     assert decision() == ("confirmed", "现场核实，两宗均在使用")
@@ -216,14 +230,30 @@ def test_review_undo_redo_through_the_engine(window: MainWindow) -> None:
     assert commands[-3:] == ["findings.review", "findings.review.revert", "findings.review"]
 
 
-def test_exemption_records_its_code_in_words(window: MainWindow) -> None:
+def test_exemption_records_its_code(window: MainWindow) -> None:
     dialog = review_dialog(window)
+    combo = dialog.exemption
+    assert [combo.itemData(i) for i in range(combo.count())] == list(EXEMPTION_CODES)
+    assert combo.itemText(0) == "继承"
+    dialog.set_decision("confirmed", "x")
+    assert not combo.isEnabled()  # a code goes with 豁免 only
     dialog.set_decision("exempted", "有继承公证书", exemption="inheritance")
+    assert combo.isEnabled()
+    fid = dialog.record.fid
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     row = window.store.execute_sql(
-        "SELECT decision, decision_reason FROM findings WHERE fid = ?", (dialog.record.fid,)
+        "SELECT decision, decision_reason, decision_exemption FROM findings WHERE fid = ?", (fid,)
     )[0]
-    assert row == ("exempted", "豁免（继承）：有继承公证书")
+    assert row == ("exempted", "有继承公证书", "inheritance")
+    # shown: the findings dock's decision column and the dialog opened again
+    settled(window)
+    wb = window.workbench
+    wb.findings_dock.set_filters(rule="QJ-R001", decision="exempted")
+    texts = [r.decision for r in wb.findings_dock.model.rows if r.fid == fid]
+    assert texts and "已豁免（继承）" in texts[0]
+    again = wb.open_review(fid)
+    assert again is not None and again.exemption.currentData() == "inheritance"
+    assert again.findChild(QLabel, "label_current").text().startswith("已豁免（继承）")
 
 
 def test_a_surveyors_review_is_refused(qtbot: QtBot, window: MainWindow) -> None:
@@ -312,19 +342,32 @@ def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> N
     wb = window.workbench
     assert wb.findings_layer.count() == 0  # no checks yet
     checked(window)
-    wb.refresh_findings_layer()
+    assert wb.refresh_findings_layer() is not None  # read on a worker
+    wait_until(lambda: wb.findings_layer.count() > 0)
     features = wb.findings_layer.features
     record = next(r for r in wb.findings_dock.model.records if r.rule_id == "QJ-R001")
     for e in record.entities:
         if e["kind"] == "parcel":
             assert features["parcels"][e["fid"]] in ("error", "warning", "info")
     assert wb.findings_layer.count() > 0
+    # The outline paths are built once per view: a repaint over an unchanged view (a
+    # dialog opening above the map) draws the kept paths; a new scale builds them again.
+    layer = wb.findings_layer
+    layer.paths.invalidate()
+    layer.repaint()
+    built = layer.paths.builds
+    layer.repaint()
+    layer.repaint()
+    assert layer.paths.builds == built
+    window.canvas.set_view(window.canvas.centre, window.canvas.units_per_pixel * 0.5)
+    layer.repaint()
+    assert layer.paths.builds == built + 1
     legend = [wb.legend_dock.list.item(i).text() for i in range(wb.legend_dock.list.count())]
     assert "有核查结果：违规" in legend and "农房：残垣断壁" in legend and "行政村" in legend
     wb.action_show_findings.setChecked(False)
     assert not wb.findings_layer.isVisible() and wb.findings_layer.count() == 0
     wb.action_show_findings.setChecked(True)
-    assert wb.findings_layer.count() > 0
+    wait_until(lambda: wb.findings_layer.count() > 0)
     # A false positive is no longer outlined (a parcel no other finding names).
     uses: dict[int, int] = {}
     for r in wb.findings_dock.model.records:
@@ -339,7 +382,7 @@ def test_findings_on_the_map_with_a_legend_and_a_toggle(window: MainWindow) -> N
     )
     assert parcel in wb.findings_layer.features["parcels"]
     assert operations.review_finding(wb.project, record.fid, "false_positive", "测绘错误")
-    assert parcel not in wb.findings_layer.features["parcels"]
+    wait_until(lambda: parcel not in wb.findings_layer.features["parcels"])
 
 
 def test_identify_a_parcel_shows_its_attributes_and_household(window: MainWindow) -> None:
@@ -417,7 +460,10 @@ def test_settings_validate_at_the_field_and_undo(window: MainWindow) -> None:
     assert not dialog.isVisible()
     assert window.store.settings()["area.per_person_other"] == 25.0
     assert window.settings.language == "en"
-    assert wb.action_undo.text() == "撤销 修改设置：人均标准（其他土地，m²）"
+    # the language switched at once: the undo action and its command say it in English
+    key = words.t("settings.key.area.per_person_other")
+    assert wb.action_undo.text() == f"Undo {words.t('undo.settings', keys=key)}"
+    assert "人均" not in wb.action_undo.text()
     wb.action_undo.trigger()
     assert window.store.settings()["area.per_person_other"] == 30.0
 

@@ -131,11 +131,24 @@ def test_import_as_a_task_then_undo_the_batch(
     batches.list.setCurrentRow(0)
     box = batches.ask_undo()
     assert isinstance(box, QMessageBox) and box.isVisible()
-    with Emitted(wb.project.tasks.finished):
-        box.button(QMessageBox.StandardButton.Ok).click()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    wait_until(lambda: "（已撤销）" in batches.list.item(0).text())
     assert window.store.counts()["parcels"] == 0
     assert "（已撤销）" in batches.list.item(0).text()
     assert not batches.undo_button.isEnabled()
+    # 编辑›撤销 takes the batch's undo back: the engine re-applies the batch, same fids.
+    assert wb.action_undo.isEnabled() and "撤销导入批次" in wb.action_undo.text()
+    wb.action_undo.trigger()
+    assert window.store.counts()["parcels"] == 3000
+    assert window.store.execute_sql("SELECT min(fid), max(fid) FROM parcels")[0] == (1, 3000)
+    assert "（已撤销）" not in batches.list.item(0).text()
+    assert len(window.canvas.renderer.layer("parcels")) == 3000
+    # and 编辑›重做 undoes the batch again
+    wb.action_redo.trigger()
+    assert window.store.counts()["parcels"] == 0
+    assert "（已撤销）" in batches.list.item(0).text()
+    commands = [c for (c,) in window.store.execute_sql("SELECT command FROM audit_log")]
+    assert commands.count("imports.undo") == 2 and commands.count("imports.redo") == 1
 
 
 def test_cancel_a_running_import_leaves_the_file_unchanged(
@@ -209,3 +222,21 @@ def test_an_unmapped_required_target_lists_the_candidates_with_samples(
     assert dialog.import_button.isEnabled() and not dialog.refused
     assert dialog.mapping.item(0, 3).text() == words.t("origin.user")
     assert Path(window.store.path).read_bytes() == before  # previews write nothing
+
+
+def test_a_form_that_lists_nobody_says_so_and_import_waits(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """The real contract-survey form (承包方调查表.xls): the preview says it is a form
+    whose table lists nobody, naming the form's other rows; Import stays disabled."""
+    source = tmp_path / "承包方调查表.xls"
+    shutil.copy(_corpus() / "gaufung-tdqqs" / "承包方调查表.xls", source)
+    dialog = window.workbench.open_import(str(source))
+    previewed(qtbot, dialog)
+    assert dialog.layer.currentData() == "households"
+    assert dialog.required_label.isVisible() and dialog.refused
+    assert dialog.required_label.text() == (
+        "警告：这是一张表单，不是户籍名册：表头（第 13 行）下没有列出成员，第 33, 40, 41, 46 行"
+        "是表单的其他栏目；导入时不会写入任何内容"
+    )
+    assert not dialog.import_button.isEnabled()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qjgis.io.export import FID_LAYERS, ExportResult
 from qjgis.lookup import (
     OPERATORS,
     TABLE_LAYERS,
@@ -39,6 +41,8 @@ from ui.gui.tasks import Task, while_alive
 from ui.presenters.columns import column_title
 from ui.presenters.words import t, t_or
 
+#: export format by the file's suffix (the file dialog's filters name these)
+_FORMAT_BY_SUFFIX = {".gpkg": "gpkg", ".shp": "shp", ".csv": "csv", ".xlsx": "xlsx"}
 PAGE = 256  # rows fetched at once
 CACHED_PAGES = 64  # pages kept (16k rows): bounded memory whatever the table's size
 Index = QModelIndex | QPersistentModelIndex
@@ -115,8 +119,14 @@ class PagedTableModel(QAbstractTableModel):
         self.refresh()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_column = self.columns[column]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        # -1 is the view's "no sort" (its indicator cleared when the table opens): fid
+        # order, not the last column; and an order already asked for is not read again
+        # (each opening used to sort all rows by the last column, seconds at 200,000).
+        name = self.columns[column] if 0 <= column < len(self.columns) else None
+        descending = name is not None and order == Qt.SortOrder.DescendingOrder
+        if (name, descending) == (self.sort_column, self.descending):
+            return
+        self.sort_column, self.descending = name, descending
         self.refresh()
 
     def rowCount(self, parent: Index = _ROOT) -> int:
@@ -204,9 +214,17 @@ class AttributeTableDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setDefaultSectionSize(22)
         layout.addWidget(self.view, 1)
+        bottom = QHBoxLayout()
         self.count_label = QLabel(self)
         self.count_label.setObjectName("label_row_count")
-        layout.addWidget(self.count_label)
+        bottom.addWidget(self.count_label, 1)
+        self.export_button = QPushButton(t("table.export"), self)
+        self.export_button.setObjectName("button_export_rows")
+        self.export_button.clicked.connect(self.ask_export)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
+        self.export_task: Task | None = None
+        self.exported: ExportResult | None = None  # the last export's result (tests)
         self.model: PagedTableModel | None = None
         self.layer.currentIndexChanged.connect(self._layer_changed)
         self.apply_button.clicked.connect(self.apply_filter)
@@ -239,6 +257,74 @@ class AttributeTableDialog(QDialog):
             self.count_label.setText(t("table.sorting"))
         else:
             self.count_label.setText(t("table.count", n=f"{self.model.rowCount():,}"))
+        self._export_enabled()
+
+    def _export_enabled(self) -> None:
+        assert self.model is not None
+        layer_ok = self.model.table in FID_LAYERS
+        self.export_button.setEnabled(
+            layer_ok and not self.model.loading and self.export_task is None
+        )
+        self.export_button.setToolTip(
+            t("table.export_tip") if layer_ok else t("table.export_layers_only")
+        )
+
+    # ------------------------------------------------------------ export
+    def ask_export(self) -> QFileDialog:
+        """Ask where to write (non-modal; the file dialog confirms an overwrite)."""
+        box = QFileDialog(self, t("table.export_title"))
+        box.setObjectName("dialog_export_rows")
+        box.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        box.setNameFilters(t("table.export_filter").split(";;"))
+        box.fileSelected.connect(lambda path: self.export_to(path, overwrite=True))
+        box.open()
+        return box
+
+    def export_to(self, path: str, fmt: str | None = None, *, overwrite: bool = False) -> bool:
+        """Export the rows shown now (filter and sort) as a task; the format follows the
+        file's suffix unless given. False when it could not start."""
+        from pathlib import Path
+
+        from qjgis.io.export import export_layer
+
+        assert self.model is not None
+        suffix = Path(path).suffix.lower()
+        fmt = fmt or _FORMAT_BY_SUFFIX.get(suffix, "gpkg")
+        if not suffix:
+            path += {"shp": ".shp", "csv": ".csv", "xlsx": ".xlsx"}.get(fmt, ".gpkg")
+        table, fids = self.model.table, self.model.fids.copy()
+
+        def done(result: ExportResult) -> None:
+            self.export_task = None
+            self.exported = result
+            self._export_enabled()
+            self.count_label.setText(t("table.exported", n=f"{result.rows:,}", path=result.path))
+
+        def failed(exc: BaseException) -> None:
+            self.export_task = None
+            self._count()
+            self._failed(exc)
+
+        def canceled() -> None:
+            self.export_task = None
+            self._count()
+
+        task = Task(
+            title=t("table.exporting", n=f"{len(fids):,}"),
+            run=lambda store, fb: export_layer(
+                store, table, fmt, path, fids=fids, overwrite=overwrite, feedback=fb
+            ),
+            writes=True,  # the export's audit entry
+            on_done=while_alive(self, done),
+            on_error=while_alive(self, failed),
+            on_canceled=while_alive(self, canceled),
+        )
+        if not self.project.tasks.start(task):
+            return False
+        self.export_task = task
+        self._export_enabled()
+        self.count_label.setText(task.title)
+        return True
 
     def apply_filter(self) -> None:
         assert self.model is not None

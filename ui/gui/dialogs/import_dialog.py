@@ -44,7 +44,7 @@ from ui.gui import operations
 from ui.gui.project import OpenProject
 from ui.gui.tasks import Task, while_alive
 from ui.presenters.columns import column_title
-from ui.presenters.imports import required_lines
+from ui.presenters.imports import empty_lines, required_lines
 from ui.presenters.words import t, t_or
 
 ENCODINGS = (None, "GBK", "GB18030", "UTF-8", "BIG5")
@@ -282,9 +282,11 @@ class ImportDialog(QDialog):
     def _show_required(self, report: dict[str, Any] | None) -> None:
         """The dry run's required targets with no source field, and the candidates."""
         lines = required_lines(report) if report else []
-        self.refused = bool(report and report.get("refused"))
         if lines:
             lines.append(t("import.required_hint"))
+        empty = empty_lines(report) if report else []  # an import would write nothing
+        lines += empty
+        self.refused = bool(report and report.get("refused")) or bool(empty)
         self.required_label.setText("\n".join(lines))
         self.required_label.setVisible(bool(lines))
 

@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from qjgis.checks.findings import Decision, FindingRecord
+from qjgis.codes import EXEMPTION_CODES
 from ui.gui import operations
 from ui.gui.project import OpenProject
 from ui.presenters.findings import evidence_lines, exemption_text, finding_row
 from ui.presenters.words import t
-
-EXEMPTION_CODES = ("inheritance", "historical", "split", "resettlement", "reclamation")
 
 
 class ReviewDialog(QDialog):
@@ -54,7 +53,9 @@ class ReviewDialog(QDialog):
         head.addRow(t("review.severity"), QLabel(row.severity))
         if row.exemption:
             head.addRow(t("review.candidate_exemption"), QLabel(row.exemption))
-        head.addRow(t("review.current"), QLabel(self._current_text()))
+        current = QLabel(self._current_text())
+        current.setObjectName("label_current")
+        head.addRow(t("review.current"), current)
         layout.addLayout(head)
 
         evidence = QGroupBox(t("review.evidence"), self)
@@ -82,8 +83,10 @@ class ReviewDialog(QDialog):
         self.exemption.setObjectName("combo_exemption")
         for code in EXEMPTION_CODES:
             self.exemption.addItem(exemption_text(code), code)
-        if self.record.exemption in EXEMPTION_CODES:
-            self.exemption.setCurrentIndex(self.exemption.findData(self.record.exemption))
+        # the code decided before, else the one the checks found
+        known = self.record.decision_exemption or self.record.exemption
+        if known in EXEMPTION_CODES:
+            self.exemption.setCurrentIndex(self.exemption.findData(known))
         choice_layout.addWidget(self.exemption)
         choice_layout.addStretch(1)
         layout.addWidget(choice)
@@ -123,7 +126,11 @@ class ReviewDialog(QDialog):
         r = self.record
         if r.decision is None:
             return t("decision.pending")
-        text = t("review.decided", decision=t(f"decision.{r.decision}"), by=r.decided_by or "")
+        words = t(f"decision.{r.decision}")
+        if r.decision_exemption:
+            words = t("decision.with_exemption", decision=words,
+                      exemption=exemption_text(r.decision_exemption))  # fmt: skip
+        text = t("review.decided", decision=words, by=r.decided_by or "")
         if r.needs_review:
             text += " · " + t("decision.needs_review")
         return text
@@ -140,11 +147,12 @@ class ReviewDialog(QDialog):
         self.reason.setPlainText(reason)
 
     def reason_text(self) -> str:
-        """The reason as recorded; an exemption carries its code's words first."""
-        reason = self.reason.toPlainText().strip()
-        if self.decision == Decision.EXEMPTED and reason:
-            return t("review.exempt_reason", exemption=self.exemption.currentText(), reason=reason)
-        return reason
+        """The reason as recorded (the exemption code is a field of its own)."""
+        return self.reason.toPlainText().strip()
+
+    def exemption_code(self) -> str | None:
+        """The exemption code chosen, with 豁免 only."""
+        return self.exemption.currentData() if self.decision == Decision.EXEMPTED else None
 
     def _update(self) -> None:
         may = operations.may_review(self.project)
@@ -166,6 +174,7 @@ class ReviewDialog(QDialog):
             self.decision,
             self.reason_text(),
             expected_version=self.record.row_version,
+            exemption=self.exemption_code(),
             parent=self,
         ):
             self.reviewed.emit(self.record.fid)

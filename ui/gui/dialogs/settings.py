@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -45,6 +46,8 @@ def _text(value: Any) -> str:
 
 
 class SettingsDialog(QDialog):
+    languageChosen = Signal(str)  # "zh" | "en", when saved
+
     def __init__(
         self, project: OpenProject, app_settings: AppSettings, parent: QWidget | None = None
     ) -> None:
@@ -153,9 +156,11 @@ class SettingsDialog(QDialog):
             except Exception as exc:
                 operations.show_error(self, exc)
                 return
-        self.app_settings.language = self.language.currentData()
+        language = self.language.currentData()
+        self.app_settings.language = language
         self.app_settings.recent_projects = [
             self.recent.item(i).text() for i in range(self.recent.count())
         ]
         self.app_settings.sync()
         self.accept()
+        self.languageChosen.emit(language)  # the window switches at once

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -133,12 +133,19 @@ class CasesDock(QDockWidget):
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
     def refresh(self) -> None:
+        # The tree's currentItemChanged would ask the engine what is allowed on clear()
+        # and again on setCurrentItem(); _show_actions below asks once (the first case
+        # panel on a district spent half its 80 ms doing it twice).
+        with QSignalBlocker(self.tree):
+            self._fill_tree()
+        self._show_actions()
+
+    def _fill_tree(self) -> None:
         keep = self.current_case()
         self.tree.clear()
         self.rows = []
         if self.project is None or self.subject is None:
             self.title.setText(t("casegui.hint"))
-            self._show_actions()
             return
         s = self.subject
         self.title.setText(t(f"casegui.subject_{s.layer}", key=s.key))
@@ -156,7 +163,6 @@ class CasesDock(QDockWidget):
             self.tree.resizeColumnToContents(i)
         if current is not None:
             self.tree.setCurrentItem(current)
-        self._show_actions()
 
     # ------------------------------------------------------------ actions
     def _clear_actions(self) -> None:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
@@ -49,6 +50,57 @@ _ROOT = QModelIndex()
 _NEEDS_REVIEW = QBrush(QColor(255, 236, 179))
 
 
+class RecordColumns:
+    """The findings' filter fields as arrays, made once per read: the dock's filters
+    then run over 69,000 findings (a 1,000,000-parcel district) in milliseconds, not
+    the 0.3 s a Python loop per keystroke took."""
+
+    def __init__(self, records: Sequence[FindingRecord], holders: dict[int, str]) -> None:
+        self.rule = np.array([r.rule_id for r in records], dtype=object)
+        self.village = np.array([r.village_code for r in records], dtype=object)
+        self.decision = np.array([r.decision or "pending" for r in records], dtype=object)
+        # the decisions as small numbers, for counting by bincount
+        self.decision_names, self.decision_code = np.unique(
+            self.decision.astype(str), return_inverse=True
+        )
+        self.needs_review = np.array([r.needs_review for r in records], dtype=bool)
+        self.key = np.array([r.key or "" for r in records], dtype=str)
+        self.holder = np.array([holders.get(r.fid, "") or "" for r in records], dtype=str)
+
+    def select(
+        self,
+        *,
+        rule: str | None = None,
+        villages: set[str] | None = None,
+        decision: str | None = None,
+    ) -> np.ndarray:
+        keep = np.ones(len(self.rule), dtype=bool)
+        if rule is not None:
+            keep &= self.rule == rule
+        if villages is not None:
+            keep &= np.isin(self.village, np.array(sorted(villages), dtype=object))
+        if decision == "needs_review":
+            keep &= self.needs_review
+        elif decision is not None:
+            keep &= self.decision == decision
+        return np.flatnonzero(keep)
+
+    def matching(self, rows: np.ndarray, needle: str) -> np.ndarray:
+        """Of `rows`, those whose key or holder's name holds `needle`."""
+        hit = (np.char.find(self.key[rows], needle) >= 0) | (
+            np.char.find(self.holder[rows], needle) >= 0
+        )
+        return rows[hit]
+
+    def counts(self, rows: np.ndarray) -> Counter[str]:
+        n = np.bincount(self.decision_code[rows], minlength=len(self.decision_names))
+        counts: Counter[str] = Counter(
+            {name: int(k) for name, k in zip(self.decision_names.tolist(), n, strict=True) if k}
+        )
+        counts["needs_review"] = int(self.needs_review[rows].sum())
+        return counts
+
+
 def filter_records(
     records: Sequence[FindingRecord],
     *,
@@ -58,20 +110,8 @@ def filter_records(
 ) -> list[FindingRecord]:
     """The findings filters of `list_findings` (rule, village codes, decision or
     needs-review), applied to records already read."""
-    out = []
-    for r in records:
-        if rule is not None and r.rule_id != rule:
-            continue
-        if villages is not None and r.village_code not in villages:
-            continue
-        if decision == "pending" and r.decision is not None:
-            continue
-        if decision == "needs_review" and not r.needs_review:
-            continue
-        if decision not in (None, "pending", "needs_review") and r.decision != decision:
-            continue
-        out.append(r)
-    return out
+    rows = RecordColumns(records, {}).select(rule=rule, villages=villages, decision=decision)
+    return [records[i] for i in rows.tolist()]
 
 
 class LazyRows(Sequence[FindingRow]):
@@ -157,6 +197,7 @@ class FindingsModel(QAbstractTableModel):
 class FindingsDock(QDockWidget):
     findingSelected = Signal(object)  # FindingRecord
     reviewRequested = Signal(int)  # fid
+    loaded = Signal()  # the open findings were read (on a worker) and are shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(t("findings.title"), parent)
@@ -214,6 +255,11 @@ class FindingsDock(QDockWidget):
         self.view.doubleClicked.connect(self._double_clicked)
         self._all: list[FindingRecord] = []
         self._records: list[FindingRecord] | None = None
+        self._reads = 0  # the newest read of the findings wins
+        self.loading = False
+        self._columns: RecordColumns | None = None  # of _records
+        self._rows = np.empty(0, dtype=np.int64)  # of _records, after the combo filters
+        self._shown: np.ndarray | None = None  # of _records, after the text too
         self._update_counts()
 
     # ------------------------------------------------------------ project
@@ -265,22 +311,70 @@ class FindingsDock(QDockWidget):
 
     def reload(self) -> None:
         if self.project is None:
+            self._reads += 1  # a read still running is for a project gone
+            self.loading = False
             self._all = []
+            self._rows = np.empty(0, dtype=np.int64)
+            self._columns = self._shown = None
             self._apply_text()
             return
-        selected = self.selected_fid()
         if self._records is None:
-            # All open findings read once per change; the filters then run in memory.
-            self._records = operations.findings(self.project)
-        self._all = filter_records(
-            self._records,
+            # All open findings read once per change, on a worker (69,000 findings of a
+            # 1,000,000-parcel district took 6.6 s of the GUI thread); the filters then
+            # run in memory. The rows shown stay until the new ones are in.
+            self._read_findings()
+            return
+        selected = self.selected_fid()
+        if self._columns is None:
+            self._columns = RecordColumns(self._records, self._holders)
+        self._rows = self._columns.select(
             rule=self.rule_filter.currentData(),
             villages=self._village_codes(self.village_filter.currentData()),
             decision=self.decision_filter.currentData(),
         )
+        self._all = [self._records[i] for i in self._rows.tolist()]
         self._apply_text()
         if selected is not None:
             self.select_fid(selected, emit=False)
+
+    def _read_findings(self) -> None:
+        from qjgis.checks.findings import list_findings
+        from ui.gui.tasks import Task, while_alive
+
+        assert self.project is not None
+        self._reads += 1
+        generation, project = self._reads, self.project
+        self.loading = True
+        self.counts_label.setText(t("findings.reading"))
+
+        def read(store: Any, _fb: Any) -> tuple[list[FindingRecord], dict[int, str]]:
+            # the holders' names too, for the text filter (1.8 s at 1,000,000 parcels)
+            return list_findings(store), operations.finding_holders_of(store)
+
+        def done(result: tuple[list[FindingRecord], dict[int, str]]) -> None:
+            if generation != self._reads or self.project is not project:
+                return
+            self.loading = False
+            self._records, holders = result
+            self._holders = {r.fid: holders.get(r.fid, "") for r in self._records}
+            self._columns = None
+            self.reload()
+            self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._reads:
+                self.loading = False
+                self._update_counts()
+                operations.show_error(self, exc)
+
+        task = Task(
+            title=t("findings.reading"),
+            run=read,
+            on_done=while_alive(self, done),
+            on_error=while_alive(self, failed),
+        )
+        if not project.tasks.start(task):
+            self.loading = False
 
     def _village_codes(self, village: str | None) -> set[str] | None:
         if village is None or self.project is None:
@@ -297,22 +391,23 @@ class FindingsDock(QDockWidget):
     def _apply_text(self) -> None:
         needle = self.text_filter.text().strip()
         records = self._all
-        if needle:
-            if self.project is not None and any(r.fid not in self._holders for r in records):
-                # One query for every holder, kept until the findings or the layers change.
-                found = operations.finding_holders(self.project)
-                self._holders = {r.fid: found.get(r.fid, "") for r in records} | found
-            records = [
-                r for r in records if needle in r.key or needle in self._holders.get(r.fid, "")
-            ]
+        rows = self._rows
+        if needle and self._columns is not None and self._records is not None:
+            # The holders' names were read with the findings (qjgis: one query).
+            rows = self._columns.matching(self._rows, needle)
+            records = [self._records[i] for i in rows.tolist()]
+        self._shown = rows
         self.model.set_rows(records, LazyRows(records, self._holders, self._holder_of))
         self._update_counts()
 
     def _update_counts(self) -> None:
-        counts: Counter[str] = Counter()
-        for record in self.model.records:
-            counts[record.decision or "pending"] += 1
-            counts["needs_review"] += record.needs_review
+        if self._columns is not None and self._shown is not None:
+            counts = self._columns.counts(self._shown)
+        else:
+            counts = Counter()
+            for record in self.model.records:
+                counts[record.decision or "pending"] += 1
+                counts["needs_review"] += record.needs_review
         self.counts_label.setText(
             t("findings.counts", n=len(self.model.records), counts=decision_counts_text(counts))
         )
