@@ -450,22 +450,37 @@ UNIQUE_INDEXES: dict[str, tuple[str, ...]] = {
     "case_events": ("case_kind", "case_fid", "seq"),
 }
 
-# The audit log is append-only: the database itself refuses to rewrite history.
-AUDIT_TRIGGERS = (
-    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-)
+#: The append-only histories: the database itself refuses to rewrite them, on both back
+#: ends (`append_only_triggers`). The audit log never changes; a case's history is never
+#: rewritten either: corrections are new events.
+APPEND_ONLY = ("audit_log", "case_events")
 
 
-# A case's history is never rewritten: corrections are new events.
-CASE_EVENT_TRIGGERS = (
-    "CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events "
-    "BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END",
-    "CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events "
-    "BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END",
-)
+def append_only_triggers(table: str, dialect: str = "sqlite") -> tuple[str, ...]:
+    """The triggers refusing UPDATE and DELETE on an append-only table, for one back end.
+
+    SQLite's are the ones every project file has had since schema 1 (same names and
+    text); PostgreSQL's call one shared function (`PG_APPEND_ONLY_FUNCTION`) raising the
+    same message, and also refuse TRUNCATE, which SQLite does not have.
+    """
+    if dialect == "sqlite":
+        return tuple(
+            f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            for op in ("UPDATE", "DELETE")
+        )
+    if dialect == "postgresql":
+        return (
+            f'CREATE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON "{table}" '
+            "FOR EACH ROW EXECUTE FUNCTION qj_append_only()",
+            f'CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON "{table}" '
+            "FOR EACH STATEMENT EXECUTE FUNCTION qj_append_only()",
+        )
+    raise ValueError(dialect)
+
+
+AUDIT_TRIGGERS = append_only_triggers("audit_log")
+CASE_EVENT_TRIGGERS = append_only_triggers("case_events")
 
 
 # ---------------------------------------------------------------- the hash chain
@@ -752,3 +767,104 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     8: _migrate_to_8,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
+
+
+# ---------------------------------------------------------------- PostgreSQL + PostGIS
+# The same tables from the same definitions (`TABLES`, `INDEXES`, `UNIQUE_INDEXES`,
+# `APPEND_ONLY`), for a bureau's shared database (docs/database.md).
+
+#: A declared SQLite type -> its PostgreSQL column type. Dates stay text: an import keeps a
+#: date as the source recorded it, malformed ones included, and the checks flag those
+#: (a `date` column would refuse them); booleans stay the 0/1 integers SQLite stores.
+PG_TYPES = {
+    "TEXT": "text",
+    "INTEGER": "bigint",
+    "REAL": "double precision",
+    "DATE": "text",
+    "DATETIME": "text",
+    "BOOLEAN": "integer",
+}
+
+#: PostGIS's name of each GeoPackage geometry type the schema uses.
+PG_GEOMETRY = {"MULTIPOLYGON": "MultiPolygon"}
+
+PG_APPEND_ONLY_FUNCTION = (
+    "CREATE FUNCTION qj_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
+)
+
+#: The GeoPackage catalogue the engine reads (`checks.context`: which CRS each layer is
+#: in) as views over PostGIS's own, so the same query answers on both back ends.
+PG_CATALOGUE_VIEWS = (
+    "CREATE VIEW gpkg_spatial_ref_sys AS SELECT srid AS srs_id, auth_name AS organization, "
+    "auth_srid AS organization_coordsys_id, srtext AS definition FROM spatial_ref_sys",
+    "CREATE VIEW gpkg_geometry_columns AS SELECT f_table_name::text AS table_name, "
+    "f_geometry_column::text AS column_name, type AS geometry_type_name, srid AS srs_id, "
+    "0 AS z, 0 AS m FROM geometry_columns WHERE f_table_schema = current_schema()",
+)
+
+
+#: The attachments' files themselves, by content hash, so that every desk sees them (a file
+#: project keeps them in the folder `NAME.files/` beside it; `attachments` records both).
+PG_ATTACHMENT_CONTENT = (
+    "CREATE TABLE qj_attachment_content (sha256 text PRIMARY KEY NOT NULL, "
+    "media_type text NOT NULL, content bytea NOT NULL)",
+    "COMMENT ON TABLE qj_attachment_content IS '附件内容'",
+)
+
+
+def _pg_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def pg_column_sql(column: Column) -> str:
+    """A column's PostgreSQL definition: the mapped type, the same constraints."""
+    kind, _, rest = column.sql.partition(" ")
+    return " ".join(x for x in (f'"{column.name}"', PG_TYPES[kind], rest) if x)
+
+
+def pg_table_ddl(table: Table, srid: int) -> list[str]:
+    """CREATE TABLE, indexes, titles (as comments) and triggers of one table."""
+    cols = ["fid bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"]
+    if table.geometry:
+        cols.append(f"geom geometry({PG_GEOMETRY[table.geometry]}, {int(srid)})")
+    cols += [pg_column_sql(c) for c in table.columns]
+    out = [f'CREATE TABLE "{table.name}" (' + ", ".join(cols) + ")"]
+    if table.geometry:
+        out.append(f'CREATE INDEX "sidx_{table.name}_geom" ON "{table.name}" USING gist (geom)')
+    for col in INDEXES.get(table.name, ()):
+        out.append(f'CREATE INDEX "idx_{table.name}_{col}" ON "{table.name}" ("{col}")')
+    if table.name in UNIQUE_INDEXES:
+        quoted = ", ".join(f'"{c}"' for c in UNIQUE_INDEXES[table.name])
+        out.append(f'CREATE UNIQUE INDEX "uq_{table.name}" ON "{table.name}" ({quoted})')
+    if table.name in ("attachments",):  # as migration 4 adds them to a file
+        out += [
+            f'CREATE INDEX "idx_attachments_{c}" ON "attachments" ("{c}")'
+            for c in ("sha256", "entity")
+        ]
+    out.append(f'COMMENT ON TABLE "{table.name}" IS {_pg_literal(table.title)}')
+    out += [
+        f'COMMENT ON COLUMN "{table.name}"."{c.name}" IS {_pg_literal(c.title)}'
+        for c in table.columns
+    ]
+    if table.name in APPEND_ONLY:
+        out += list(append_only_triggers(table.name, "postgresql"))
+    return out
+
+
+def pg_schema_ddl(srid: int) -> list[str]:
+    """Every statement creating today's project schema in an empty PostgreSQL schema.
+
+    The caller runs them in one transaction (PostgreSQL's DDL is transactional, so a
+    failure leaves the database as it was) and then fills `qj_meta` and `qj_settings`.
+    """
+    out = [
+        "CREATE TABLE qj_meta (key text PRIMARY KEY NOT NULL, value text)",
+        "COMMENT ON TABLE qj_meta IS '项目元数据'",
+        *PG_ATTACHMENT_CONTENT,
+        PG_APPEND_ONLY_FUNCTION,
+        *PG_CATALOGUE_VIEWS,
+    ]
+    for table in TABLES:
+        out += pg_table_ddl(table, srid)
+    return out

@@ -1,6 +1,7 @@
 """Evidence files (photos, scans, PDFs) beside the project, named by content hash.
 
-DESIGN.md, "The project file": files go to `NAME.files/<sha256>.<ext>`, photos
+DESIGN.md, "The project file": files go to `NAME.files/<sha256>.<ext>` (a project in
+a database keeps them in the database, by the same hash: `qjgis.pg.store`), photos
 downscaled to at most 2,048 px; the project records them in `attachments` and
 stays valid without the folder (a missing file is reported, never fatal). The
 type is decided from the file's first bytes, not its name: a renamed .exe is
@@ -141,13 +142,17 @@ def store_file(
     data, media = prepare(source)
     sha = hashlib.sha256(data).hexdigest()
     ext = MEDIA_TYPES[media][0]
-    folder = folder_for(store.path)
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{sha}.{ext}"
-    if not target.exists():
-        tmp = folder / f".{sha}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    put = getattr(store, "put_attachment", None)
+    if put is not None:  # a database project keeps the content itself (qjgis.pg.store)
+        target = put(conn, sha, media, data)
+    else:
+        folder = folder_for(store.path)
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{sha}.{ext}"
+        if not target.exists():
+            tmp = folder / f".{sha}.{os.getpid()}.tmp"
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
     name = Path(source).name
     conn.execute(
         "INSERT INTO attachments (sha256, file_name, media_type, size_bytes, added, entity) "
@@ -166,6 +171,9 @@ def store_file(
 
 def file_path(store: GpkgStore, sha256: str, media_type: str | None) -> Path | None:
     """Where an attachment's file is, or None when the folder or the file is missing."""
+    find = getattr(store, "attachment_path", None)
+    if find is not None:  # a database project: fetched into a local cache
+        return find(sha256, media_type)  # type: ignore[no-any-return]
     ext = MEDIA_TYPES.get(media_type or "", ("bin", ()))[0]
     path = folder_for(store.path) / f"{sha256}.{ext}"
     return path if path.is_file() else None

@@ -139,7 +139,8 @@ def case_statistics(store: GpkgStore, by: Level, as_of: dt.date) -> list[dict[st
         f"UNION ALL SELECT {gr}, bdcdyh, household_no FROM renovation_cases c WHERE state != ?"
     )
     for code, buildings, households in store.execute_sql(
-        f"SELECT g, count(DISTINCT bdcdyh), count(DISTINCT household_no) FROM ({live}) GROUP BY g",
+        f"SELECT g, count(DISTINCT bdcdyh), count(DISTINCT household_no) "
+        f"FROM ({live}) AS live GROUP BY g",
         [CANCELLED, CANCELLED],
     ):
         g = group(code)

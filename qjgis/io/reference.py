@@ -22,7 +22,8 @@ def reference_layers(store: GpkgStore) -> list[dict[str, Any]]:
         "SELECT r.kind, r.batch_id, count(*), min(r.ref_date), max(r.ref_date), "
         "b.source, b.created FROM reference_features r "
         "LEFT JOIN import_batches b ON b.fid = r.batch_id WHERE r.superseded_by IS NULL "
-        "GROUP BY r.kind, r.batch_id ORDER BY r.kind, r.batch_id"
+        # b's columns grouped too (one batch per batch_id): PostgreSQL asks for it
+        "GROUP BY r.kind, r.batch_id, b.source, b.created ORDER BY r.kind, r.batch_id"
     )
     out: dict[str, dict[str, Any]] = {}
     for kind, batch, count, lo, hi, source, created in rows:

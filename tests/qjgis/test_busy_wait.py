@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from qjgis import gpkg
-from qjgis import store as store_mod
+from qjgis import gpkg_store as store_mod
 from qjgis.errors import QjgisError
 from qjgis.settings import SPEC_BY_KEY, validate
 from qjgis.store import GpkgStore

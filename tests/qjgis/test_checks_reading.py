@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qjgis import codes, gpkg, schema
-from qjgis import store as store_mod
+from qjgis import gpkg_store as store_mod
 from qjgis.checks import joins
 from qjgis.checks.context import to_flags
 from qjgis.checks.engine import evaluate

@@ -20,7 +20,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qjgis import store as store_mod
+from qjgis import gpkg_store as store_mod
 from qjgis.demo import build_demo
 from qjgis.io.arrow import utf8_fixed
 from qjgis.store import GpkgStore, LayerData, LazyColumns

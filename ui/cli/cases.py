@@ -50,7 +50,7 @@ from qjgis.cases.model import (
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, village_code
+from ui.cli.common import EXIT_ERROR, EXIT_OK, emit, iso_date, open_project, village_code
 from ui.presenters.cases import allowed_dict, allowed_line, next_steps
 from ui.texts import t
 
@@ -269,7 +269,7 @@ def _done(args: argparse.Namespace, out: TextIO, store: GpkgStore, case_id: str)
 
 # ---------------------------------------------------------------- case
 def _cmd_case(args: argparse.Namespace, out: TextIO) -> int:
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         return _CASE_ACTIONS[args.action](args, out, store)
 
 
@@ -454,7 +454,7 @@ _CASE_ACTIONS = {
 def _cmd_sheet(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.cases.sheet import ImportSheet, export_sheet
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         if args.action == "export":
             result = export_sheet(store, args.village, args.out, args.as_of or dt.date.today())
             emit(result, args.json, texts.label("sheet_written").format(**result), out)

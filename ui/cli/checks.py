@@ -13,9 +13,8 @@ from typing import Any, TextIO
 from qjgis import commands
 from qjgis.codes import EXEMPTION_CODES
 from qjgis.errors import QjgisError
-from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_OK, Progress, emit, iso_date
+from ui.cli.common import EXIT_OK, Progress, emit, iso_date, open_project
 from ui.texts import t
 
 
@@ -145,7 +144,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import run_checks
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         summary = run_checks(store, args.rules, as_of=args.as_of, feedback=Progress(sys.stderr))
         names = {r[0]: r[1] for r in store.execute_sql("SELECT code, name FROM villages")}
     result = summary.as_json()
@@ -261,7 +260,7 @@ def _write_or_print(
 def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import list_findings
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         records = list_findings(
             store,
             rule=args.rule,
@@ -306,7 +305,7 @@ def _cmd_findings(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_review(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.checks.findings import Review, get_finding
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         review = Review(
             args.finding,
             args.decision,
@@ -358,7 +357,7 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
         return _cmd_stats_cases(args, out)
     from qjgis.checks.findings import finding_statistics
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         stats = finding_statistics(store, by=args.by)
         district = store.settings()["district.name"]
     rules = sorted({r for row in stats for r in row["by_rule"]})
@@ -395,7 +394,7 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_stats_cases(args: argparse.Namespace, out: TextIO) -> int:
     from qjgis.cases.stats import case_statistics
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         stats = case_statistics(store, by=args.by, as_of=args.as_of or dt.date.today())
     keys: list[str] = []
     for row in stats:

@@ -86,3 +86,13 @@ class Progress:
 
     def is_canceled(self) -> bool:
         return False
+
+
+def open_project(target: str) -> Any:
+    """A project file, or a project in a database (`postgresql://…`, `service=NAME`): the
+    password, when the server wants one that `.pgpass`/`PGPASSWORD` do not give, is asked
+    on the terminal (docs/database.md)."""
+    from qjgis.store import open_project as open_store
+    from ui.cli.database import ask_password
+
+    return open_store(target, ask_password=ask_password)

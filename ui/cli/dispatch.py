@@ -36,6 +36,7 @@ CLI_MODULES = (
     "ui.cli.export",
     "ui.cli.checks",
     "ui.cli.cases",
+    "ui.cli.database",
     "ui.gui.report_command",
 )
 

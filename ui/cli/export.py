@@ -8,9 +8,8 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from qjgis.io import export
-from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_OK, Progress, emit, village_code
+from ui.cli.common import EXIT_OK, Progress, emit, open_project, village_code
 from ui.texts import t
 
 
@@ -38,7 +37,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         result = export.export_layer(
             store,
             args.layer,

@@ -12,9 +12,8 @@ from typing import Any, TextIO
 from qjgis.errors import QjgisError
 from qjgis.io import importer
 from qjgis.io.export import personal_view
-from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_OK, Progress, emit
+from ui.cli.common import EXIT_OK, Progress, emit, open_project
 from ui.presenters.imports import empty_lines, required_lines
 from ui.texts import t
 
@@ -166,7 +165,11 @@ def report_lines(report: dict[str, Any]) -> list[str]:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    with GpkgStore.open(args.project) as store:
+    from qjgis.pg import url as dburl
+
+    if dburl.is_database_url(args.project):  # the import writes through SQLite for now
+        raise QjgisError("database_not_supported", url=dburl.redact(args.project), what="import")
+    with open_project(args.project) as store:
         report = importer.import_layer(
             store,
             args.layer,
@@ -191,7 +194,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_imports(args: argparse.Namespace, out: TextIO) -> int:
 
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         if args.undo is not None:
             result = importer.undo_batch(store, args.undo, Progress(sys.stderr))
             details = "; ".join(

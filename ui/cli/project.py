@@ -14,7 +14,7 @@ from qjgis.errors import QjgisError
 from qjgis.io import reference
 from qjgis.store import GpkgStore
 from ui import texts
-from ui.cli.common import EXIT_ERROR, EXIT_OK, Progress, emit
+from ui.cli.common import EXIT_ERROR, EXIT_OK, Progress, emit, open_project
 from ui.texts import t
 
 
@@ -113,7 +113,7 @@ def project_info(store: GpkgStore, *, check: bool = False) -> dict[str, Any]:
 
 
 def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         info = project_info(store, check=args.check)
     lines = [
         f"{texts.label('file')}: {info['path']}",
@@ -168,7 +168,7 @@ def _cmd_settings(args: argparse.Namespace, out: TextIO) -> int:
         if key.strip() == "user.role" and isinstance(parsed, str):
             parsed = texts.value_code("role", parsed) or parsed  # 审核员 or reviewer
         changes[key.strip()] = parsed
-    with GpkgStore.open(args.project) as store:
+    with open_project(args.project) as store:
         before = dict(store.settings().values)
         if changes:
             commands.run(store, commands.SetSettings(changes))

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from qjgis.pg.url import is_database_url, redact
+
 ORGANIZATION = "qjgis"
 APPLICATION = "qjgis"
 MAX_RECENT = 10
@@ -120,7 +122,10 @@ class AppSettings:
 
 
 def _normal(path: str | os.PathLike[str]) -> str:
-    # One spelling per file, so the recent list does not show it twice.
+    # A database project is kept by its address without the password (never written down,
+    # docs/database.md); a file by one spelling, so the recent list does not show it twice.
+    if is_database_url(path):
+        return redact(str(path))
     return str(Path(path).expanduser().resolve())
 
 

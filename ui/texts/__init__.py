@@ -30,6 +30,7 @@ from ui.texts import (
     cases_gui,
     checks,
     common,
+    database,
     export,
     gui,
     help,
@@ -46,6 +47,7 @@ LANGUAGES = ("zh", "en")
 MODULES = (
     common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
 )  # fmt: skip
+MODULES = (*MODULES, database)  # the shared database (issue 17)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:

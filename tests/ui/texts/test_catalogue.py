@@ -23,6 +23,8 @@ import qjgis.io.export
 import qjgis.io.importer
 import qjgis.io.register
 import qjgis.io.sources
+import qjgis.pg.transfer
+import qjgis.pg.url
 import qjgis.settings
 import qjgis.store
 from qjgis import model
@@ -56,6 +58,8 @@ _ALLOWED_LATIN = {
     "RFC", "NAME", "gbk", "import", "village", "town", "district",
     "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
     "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "HTML", "dBASE",
+    "PostgreSQL", "PostGIS", "psycopg", "postgresql", "service", "host", "dbname", "pgpass",
+    "PGPASSWORD",
 }
 # fmt: on
 

@@ -1,0 +1,548 @@
+"""`PgStore`: a qjgis project held in PostgreSQL + PostGIS, for the store protocol.
+
+Reads answer as `GpkgStore`'s do (the same arrays, in fid order, through `columnar`):
+whole layers come over the binary protocol, geometry as WKB from `ST_AsBinary`, so the checks run
+unchanged and find the same findings with the same evidence. Writes run inside
+`transaction()`, one PostgreSQL transaction, through `PgConnection`: the commands' SQL
+is written for SQLite (`?` parameters, `INSERT OR IGNORE`, `cursor.lastrowid`) and is
+translated statement by statement, so every command, the audit log and its hash chain
+and the row-version checks are the same code on both back ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from qjgis import gpkg, schema
+from qjgis import settings as settings_mod
+from qjgis.errors import QjgisError
+from qjgis.gpkg_store import GpkgStore, _python_values
+from qjgis.pg import sql as pgsql
+from qjgis.pg import url as dburl
+from qjgis.pg.transfer import read_meta
+from qjgis.settings import ProjectSettings
+from qjgis.store_api import IntegrityProblem, LayerData, columnar, to_multipolygons
+
+# ---------------------------------------------------------------- SQLite SQL -> PostgreSQL
+_QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
+_BARE_USER = re.compile(r"(?<![\w.])user(?![\w(])", re.IGNORECASE)
+_INSERT_TABLE = re.compile(r'^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _wkb_pattern() -> re.Pattern[str]:
+    """`gpkg.wkb_sql(column)` (WKB cut from a GeoPackage blob), for any column name."""
+    marker = "\x00COLUMN\x00"
+    text = re.escape(gpkg.WKB_SQL.format(c=marker))
+    first = text.replace(re.escape(marker), r"(?P<c>[\w.\"]+)", 1)
+    return re.compile(first.replace(re.escape(marker), r"(?P=c)"))
+
+
+_WKB = _wkb_pattern()
+_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\(\s*\"?(\w+)\"?\s*\)\s*$", re.IGNORECASE)
+
+
+def translate(sql: str) -> str:
+    """SQLite's dialect as the engine writes it, in PostgreSQL's.
+
+    `?` -> `%s` and `%` -> `%%` outside string literals; the column name `user`
+    (a PostgreSQL keyword) quoted; `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING`;
+    an INSERT returns its fid so that `lastrowid` answers as in SQLite.
+    """
+    info = _TABLE_INFO.match(sql)
+    if info is not None:  # (cid, name, type, notnull, dflt_value, pk) as SQLite gives them
+        return (
+            "SELECT ordinal_position - 1, column_name::text, upper(data_type::text), "
+            "(is_nullable = 'NO')::int, column_default::text, "
+            "(column_name = 'fid')::int FROM information_schema.columns "
+            f"WHERE table_schema = current_schema() AND table_name = '{info.group(1)}' "
+            "ORDER BY ordinal_position"
+        )
+    if re.match(r"^\s*PRAGMA\s", sql, re.IGNORECASE):  # SQLite's own knobs: no equivalent
+        raise QjgisError("database_not_supported", url="", what=sql.strip())
+    sql = _WKB.sub(lambda m: f"ST_AsBinary({m.group('c')})", sql)
+    parts = _QUOTED.split(sql)
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2:  # a quoted literal or identifier: as it is
+            out.append(part)
+            continue
+        part = part.replace("%", "%%").replace("?", "%s")
+        out.append(_BARE_USER.sub('"user"', part))
+    text = "".join(out)
+    ignore = re.match(r"^\s*INSERT\s+OR\s+IGNORE\s+", text, re.IGNORECASE)
+    if ignore:
+        text = "INSERT " + text[ignore.end() :] + " ON CONFLICT DO NOTHING"
+    if (
+        re.match(r"^\s*INSERT\s", text, re.IGNORECASE)
+        and "RETURNING" not in text.upper()
+        and (m := _INSERT_TABLE.match(text)) is not None
+        and m.group(1) in schema.TABLE_BY_NAME  # the project's tables, all keyed by fid
+    ):
+        text += " RETURNING fid"
+    return text
+
+
+@contextlib.contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A server's refusal as a QjgisError (one line for the user), never a traceback.
+
+    The transaction it happened in is rolled back by `transaction()`; a stale version is
+    still `write_conflict`, raised by the engine before the server is asked.
+    """
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        raise QjgisError(
+            "database_error", url=url, detail=lines[0] if lines else type(exc).__name__
+        ) from exc
+
+
+class PgCursor:
+    """The part of `sqlite3.Cursor` the engine uses."""
+
+    def __init__(self, cur: Any, *, returning: bool = False) -> None:
+        self._cur = cur
+        self.lastrowid: int | None = None
+        self.rowcount = cur.rowcount
+        if returning and cur.description is not None:
+            row = cur.fetchone()
+            self.lastrowid = None if row is None else int(row[0])
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._cur.fetchone() if self._cur.description is not None else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._cur.fetchall() if self._cur.description is not None else []
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        return self._cur.fetchmany(size) if self._cur.description is not None else []
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.fetchall())
+
+    def close(self) -> None:
+        self._cur.close()
+
+
+class PgConnection:
+    """What a command's `conn` is on a database: `execute`/`executemany` as in sqlite3."""
+
+    def __init__(self, conn: Any, url: str = "") -> None:
+        self._conn = conn
+        self.url = url  # redacted: for messages
+        #: tables an INSERT named in this transaction: their fid sequences are moved past
+        #: explicit fids before commit (SQLite's AUTOINCREMENT does that by itself)
+        self.inserted: set[str] = set()
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+
+    def _note(self, sql: str) -> None:
+        m = _INSERT_TABLE.match(sql)
+        if m is not None:
+            self.inserted.add(m.group(1))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
+        self._note(sql)
+        try:
+            text = translate(sql)
+        except QjgisError as exc:
+            raise QjgisError(exc.code, **(exc.params | {"url": self.url})) from None
+        cur = self._conn.cursor()
+        with _database_errors(self.url):
+            cur.execute(text, tuple(params) if params else None)
+            return PgCursor(cur, returning=text.endswith(" RETURNING fid"))
+
+    def executemany(self, sql: str, rows: Any) -> PgCursor:
+        self._note(sql)
+        text = translate(sql).removesuffix(" RETURNING fid")
+        cur = self._conn.cursor()
+        with _database_errors(self.url):
+            cur.executemany(text, [tuple(r) for r in rows])
+        return PgCursor(cur)
+
+
+class PgStore:
+    """A qjgis project in a PostgreSQL database (see the module's docstring)."""
+
+    def __init__(self, url: str, conn: Any) -> None:
+        self.url = url
+        #: what a store is named by in messages, recent projects and the audit: no password
+        self.path = dburl.redact(url)
+        self._raw = conn
+        self._conn = PgConnection(conn, self.path)
+        self._in_tx = False
+        self._settings: ProjectSettings | None = None
+        self.on_busy: Callable[[str], None] | None = None
+
+    @classmethod
+    def open(cls, url: str, *, ask_password: Callable[[str], str | None] | None = None) -> PgStore:
+        conn = dburl.connect(url, ask_password=ask_password, autocommit=True)
+        try:
+            read_meta(conn, dburl.redact(url))
+        except BaseException:
+            conn.close()
+            raise
+        return cls(url, conn)
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> PgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[PgConnection]:
+        """One all-or-nothing unit of work; nested calls join the outer one."""
+        if self._in_tx:
+            yield self._conn
+            return
+        self._in_tx = True
+        self._conn.inserted = set()
+        try:
+            with _database_errors(self.path), self._raw.transaction():
+                yield self._conn
+                for table in sorted(self._conn.inserted):
+                    if table in schema.TABLE_BY_NAME:
+                        self._query(
+                            "SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
+                            f'greatest((SELECT max(fid) FROM "{table}"), 1))',
+                            (f'"{table}"',),
+                        )
+        except BaseException:
+            self._settings = None
+            raise
+        finally:
+            self._in_tx = False
+
+    def _query(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """A query on the server, its refusal (or a lost connection) a one-line error."""
+        with _database_errors(self.path):
+            return self._raw.execute(sql, params)
+
+    @staticmethod
+    def next_fid(conn: PgConnection, table: str) -> int:
+        row = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence(?, 'fid'))", (f'"{table}"',)
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def changed_outside(self) -> bool:
+        self._settings = None  # another desk may have changed them: read again
+        return False
+
+    # ------------------------------------------------------------ meta and settings
+    @property
+    def schema_version(self) -> int:
+        return int(self.meta()["schema_version"])
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._query("SELECT key, value FROM qj_meta").fetchall())
+
+    def project_id(self) -> str:
+        return self.meta()["project_id"]
+
+    def settings(self) -> ProjectSettings:
+        if self._settings is None:
+            values = settings_mod.defaults()
+            for key, raw in self._query("SELECT key, value FROM qj_settings"):
+                if key in settings_mod.SPEC_BY_KEY:
+                    values[key] = json.loads(raw)
+            self._settings = ProjectSettings(values)
+        return self._settings
+
+    def _change_crs(self, conn: PgConnection, crs: str) -> None:
+        """A new project CRS while the layers are empty (`write_settings` asks)."""
+        count = sum(self.counts()[name] for name in schema.SPATIAL_LAYERS)
+        if count:
+            raise QjgisError("crs_locked", count=count)
+        epsg = int(crs.split(":")[1])
+        for table in schema.TABLES:
+            if table.geometry:
+                kind = schema.PG_GEOMETRY[table.geometry]
+                conn.execute(
+                    f'ALTER TABLE "{table.name}" ALTER COLUMN geom TYPE geometry({kind}, {epsg})'
+                )
+
+    def srs_id(self) -> int:
+        row = self._query(
+            "SELECT srid FROM geometry_columns WHERE f_table_name = 'parcels' "
+            "AND f_table_schema = current_schema()"
+        ).fetchone()
+        return int(row[0])
+
+    # The engine's own code for these, on this store's connection (see PgConnection).
+    # The engine's own code for these (the version check, the hash chain, the settings'
+    # validation), run on this store: it only asks `self` what both back ends answer.
+    def write_settings(self, conn: PgConnection, changes: Mapping[str, Any]) -> dict[str, Any]:
+        return GpkgStore.write_settings(self, conn, changes)  # type: ignore[arg-type]
+
+    def find_villages(self, village: str) -> list[tuple[str, str]]:
+        return GpkgStore.find_villages(self, village)  # type: ignore[arg-type]
+
+    def audit(
+        self,
+        conn: PgConnection,
+        command: str,
+        entity: str | None,
+        before: Any,
+        after: Any,
+        *,
+        actor: tuple[str, str] | None = None,
+    ) -> int:
+        return GpkgStore.audit(self, conn, command, entity, before, after, actor=actor)  # type: ignore[arg-type]
+
+    def append_chained(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
+        return GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
+
+    def update_row(
+        self,
+        conn: PgConnection,
+        table: str,
+        fid: int,
+        changes: Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        return GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
+
+    _layer = staticmethod(GpkgStore._layer)
+
+    def _columns(self, table: schema.Table, columns: Sequence[str] | None) -> list[str]:
+        return GpkgStore._columns(self, table, columns)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ reading
+    def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read-only SQL (written for SQLite, translated); writes go through transactions."""
+        return self._conn.execute(sql, params).fetchall()
+
+    def execute_sql_chunks(
+        self, sql: str, params: Sequence[Any] = (), size: int = 8192
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Read-only SQL in chunks of `size` rows, as `GpkgStore.execute_sql_chunks`."""
+        cursor = self._conn.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t.name: int(self._query(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])
+            for t in schema.TABLES
+        }
+
+    def extent(self, layer: str) -> tuple[float, float, float, float] | None:
+        self._layer(layer, spatial=True)
+        row = self._query(
+            f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+            f'(SELECT ST_Extent(geom)::geometry AS e FROM "{layer}") x'
+        ).fetchone()
+        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
+    def row_version(self, table: str, fid: int) -> int | None:
+        row = self._query(
+            f'SELECT row_version FROM "{self._layer(table).name}" WHERE fid = %s', (int(fid),)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _read(
+        self, table: schema.Table, cols: list[str], *, geometry: bool, where: str = "",
+        params: Sequence[Any] = (),
+    ) -> dict[str, np.ndarray]:  # fmt: skip
+        """Whole columns in fid order, as `columnar` gives them (geometry as WKB)."""
+        pick = ["fid", *(["geom"] if geometry else []), *cols]
+        sql, _names, _types = pgsql.select(table, dialect="postgresql", pick=pick, where=where)
+        # The binary protocol's rows are built in C (psycopg's binary package), faster
+        # than parsing a binary COPY row by row in Python.
+        with self._raw.cursor(binary=True) as cur, _database_errors(self.path):
+            cur.execute(sql, tuple(params) if params else None)
+            rows = cur.fetchall()
+        names_out = ["fid", *(["wkb"] if geometry else []), *cols]
+        data = columnar(rows, names_out, table)
+        if geometry:
+            data["geometry"] = gpkg.decode(data.pop("wkb"))
+        return data
+
+    def read_layer(
+        self,
+        layer: str,
+        columns: Sequence[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> LayerData:
+        table = self._layer(layer, spatial=True)
+        cols = self._columns(table, columns)
+        if bbox is None:
+            data = self._read(table, cols, geometry=True)
+        else:
+            data = self._read(
+                table, cols, geometry=True,
+                where="WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s)",
+                params=tuple(float(v) for v in bbox),
+            )  # fmt: skip
+        geometry = data.pop("geometry")
+        return LayerData(fids=data.pop("fid").astype(np.int64), geometry=geometry, attrs=data)
+
+    def read_table(self, table: str, columns: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        t = self._layer(table)
+        return self._read(t, self._columns(t, columns), geometry=False)
+
+    def scan(
+        self, table: str, columns: Sequence[str] | None = None, *, geometry: bool = False
+    ) -> LayerData:
+        if geometry:
+            return self.read_layer(table, columns)
+        rows = self.read_table(table, columns)
+        fids = rows.pop("fid").astype(np.int64)
+        return LayerData(fids=fids, geometry=np.empty(0, object), attrs=rows)
+
+    def scan_many(
+        self,
+        requests: Mapping[str, tuple[Sequence[str] | None, bool]],
+        *,
+        threads: int = 2,
+    ) -> dict[str, LayerData]:
+        return {
+            table: self.scan(table, columns, geometry=geometry)
+            for table, (columns, geometry) in requests.items()
+        }
+
+    # ------------------------------------------------------------ writing in bulk
+    def _new_fids(self, conn: PgConnection, table: str, n: int) -> np.ndarray:
+        """`n` fids reserved from the table's sequence (unique whoever else inserts)."""
+        rows = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence(?, 'fid')) FROM generate_series(1, ?)",
+            (f'"{table}"', int(n)),
+        ).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def insert_rows(self, conn: PgConnection, table: str, columns: Mapping[str, Any]) -> np.ndarray:
+        """Insert aligned column arrays into an attribute table; returns the new fids."""
+        t = self._layer(table)
+        names = self._columns(t, list(columns))
+        n = len(next(iter(columns.values()))) if columns else 0
+        fids = self._new_fids(conn, table, n)
+        values = [_python_values(columns[c]) for c in names]
+        quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
+        conn.executemany(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * (len(names) + 1))})',
+            zip(fids.tolist(), *values, strict=True),
+        )
+        return fids
+
+    def insert_features(
+        self,
+        conn: PgConnection,
+        layer: str,
+        geometry: np.ndarray,
+        columns: Mapping[str, Any],
+        *,
+        rtree: bool = True,
+    ) -> np.ndarray:
+        """Insert features inside the caller's transaction (the GiST index keeps itself)."""
+        t = self._layer(layer, spatial=True)
+        names = self._columns(t, list(columns))
+        geoms = to_multipolygons(np.asarray(geometry, dtype=object))
+        fids = self._new_fids(conn, layer, len(geoms))
+        wkb = shapely.to_wkb(geoms, byte_order=1, include_srid=False, flavor="iso")
+        values = [_python_values(columns[c]) for c in names]
+        quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
+        marks = ", ".join(["?", f"ST_GeomFromWKB(?, {self.srs_id()})", *("?" * len(names))])
+        conn.executemany(
+            f'INSERT INTO "{layer}" ({quoted}) VALUES ({marks})',
+            zip(fids.tolist(), wkb.tolist(), *values, strict=True),
+        )
+        return fids
+
+    def __getattr__(self, name: str) -> Any:
+        # What a file project can do and a database project cannot yet: a clear refusal
+        # rather than an AttributeError's traceback.
+        if name in _FILE_ONLY:
+            raise QjgisError("database_not_supported", url=self.path, what=name)
+        raise AttributeError(name)
+
+    # ------------------------------------------------------------ attachments
+    def put_attachment(self, conn: PgConnection, sha256: str, media_type: str, data: bytes) -> Path:
+        """Keep an attachment's content in the database (once per hash); its local copy."""
+        conn.execute(
+            "INSERT INTO qj_attachment_content (sha256, media_type, content) VALUES (?, ?, ?) "
+            "ON CONFLICT (sha256) DO NOTHING",
+            (sha256, media_type, data),
+        )
+        return self._cache_file(sha256, media_type, data)
+
+    def attachment_path(self, sha256: str, media_type: str | None) -> Path | None:
+        """A local copy of an attachment (fetched once into a cache), None if the database
+        has no content for it (attachments then show as missing, as on a file project)."""
+        cached = self._cache_dir() / f"{sha256}.{_extension(media_type)}"
+        if cached.is_file():
+            return cached
+        row = self._query(
+            "SELECT content FROM qj_attachment_content WHERE sha256 = %s", (sha256,)
+        ).fetchone()
+        if row is None:
+            return None
+        return self._cache_file(sha256, media_type, bytes(row[0]))
+
+    def _cache_dir(self) -> Path:
+        folder = Path(tempfile.gettempdir()) / "qjgis-attachments" / self.project_id()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _cache_file(self, sha256: str, media_type: str | None, data: bytes) -> Path:
+        if hashlib.sha256(data).hexdigest() != sha256:  # never show other bytes under a hash
+            raise QjgisError("invalid_argument", name="attachment", value=sha256,
+                             reason="changed_while_read")  # fmt: skip
+        target = self._cache_dir() / f"{sha256}.{_extension(media_type)}"
+        if not target.is_file():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        return target
+
+    def integrity_check(self) -> list[IntegrityProblem]:
+        """The hash chains of the append-only histories (the server keeps its own pages)."""
+        return [p for t in schema.CHAINED_TABLES if (p := self.verify_chain(t)) is not None]
+
+    def verify_chain(self, table: str) -> IntegrityProblem | None:
+        return GpkgStore.verify_chain(self, table)  # type: ignore[arg-type]
+
+
+#: GpkgStore's methods PgStore does not have (yet): asked for, they refuse clearly.
+_FILE_ONLY = frozenset(
+    n for n in dir(GpkgStore) if not n.startswith("__") and n not in PgStore.__dict__
+)
+
+
+def _extension(media_type: str | None) -> str:
+    from qjgis.cases.attachments import MEDIA_TYPES
+
+    return MEDIA_TYPES.get(media_type or "", ("bin", ()))[0]
+
+
+def open_store(
+    target: str, *, ask_password: Callable[[str], str | None] | None = None
+) -> GpkgStore | PgStore:
+    """The project a command names: a database address or a project file."""
+    if dburl.is_database_url(target):
+        return PgStore.open(target, ask_password=ask_password)
+    return GpkgStore.open(target)

@@ -1,0 +1,94 @@
+"""Texts of the shared database (PostgreSQL + PostGIS): push, pull, addresses, errors."""
+
+from __future__ import annotations
+
+#: code -> (Chinese, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    "err.database_unreachable": (
+        "{url}：无法连接数据库（{detail}）",
+        "{url}: cannot connect to the database ({detail})",
+    ),
+    "err.database_url_invalid": (
+        "{url}：不是有效的数据库地址（{reason}）",
+        "{url}: not a database address ({reason})",
+    ),
+    "err.psycopg_missing": (
+        "{url}：未安装 PostgreSQL 支持（psycopg）",
+        "{url}: PostgreSQL support (psycopg) is not installed",
+    ),
+    "err.database_not_empty": (
+        "{url}：该数据库中已有 qjgis 项目；推送只能写入空数据库",
+        "{url}: the database already holds a qjgis project; push goes into an empty one",
+    ),
+    "err.postgis_missing": (
+        "{url}：该数据库没有可用的 PostGIS（{detail}）",
+        "{url}: PostGIS is not available in this database ({detail})",
+    ),
+    "err.push_bad_value": (
+        "{path}：{table} 第 {fid} 行 {column} 列的值 {value!r} 不是{kind}；未推送任何数据",
+        "{path}: {table} row {fid}, column {column}: {value!r} is not a {kind}; nothing was pushed",
+    ),
+    "err.transfer_failed": (
+        "{url}：复制表 {table} 失败（{detail}）；未写入任何数据",
+        "{url}: copying table {table} failed ({detail}); nothing was written",
+    ),
+    "err.not_a_database_project": (
+        "{url}：不是 qjgis 项目数据库（{reason}）",
+        "{url}: not a qjgis project database ({reason})",
+    ),
+    "err.empty_database": (
+        "{url}：该数据库中没有 qjgis 项目（请先推送一个项目）",
+        "{url}: the database holds no qjgis project (push one into it first)",
+    ),
+    "err.sync_conflict": (
+        "{path}：拉取之后服务器上已有 {count} 行被他人修改（{rows}）；未推送任何数据",
+        "{path}: {count} rows changed on the server since the pull ({rows}); nothing was pushed",
+    ),
+    "err.sync_unsupported": (
+        "{path}：副本在 {tables} 中新增或删除了行，暂不支持推回；未推送任何数据",
+        "{path}: the copy added or deleted rows in {tables}, which cannot be pushed back "
+        "yet; nothing was pushed",
+    ),
+    "err.sync_already_applied": (
+        "{path}：该副本已于 {when} 推回；请重新拉取副本",
+        "{path}: this copy was already pushed back on {when}; pull a new copy",
+    ),
+    "db.pushed_back": (
+        "已将副本 {path} 的修改推回 {url}：{rows}",
+        "Pushed the changes of the copy {path} back to {url}: {rows}",
+    ),
+    "err.database_error": (
+        "{url}：数据库拒绝了该操作（{detail}）；未作任何修改",
+        "{url}: the database refused the operation ({detail}); nothing was changed",
+    ),
+    "err.database_not_supported": (
+        "{url}：数据库项目暂不支持此操作（{what}）；项目未作任何修改",
+        "{url}: not available on a database project yet ({what}); the project was not changed",
+    ),
+    "db.password_prompt": ("{url} 的密码：", "Password for {url}: "),
+    "db.pushed": (
+        "已将 {path} 推送到 {url}：{tables} 个表，共 {rows} 行（宗地 {parcels}，自然幢 {buildings}）",
+        "Pushed {path} to {url}: {tables} tables, {rows} rows "
+        "({parcels} parcels, {buildings} buildings)",
+    ),
+    "db.pulled": (
+        "已从 {url} 拉取到 {path}：{tables} 个表，共 {rows} 行（宗地 {parcels}，自然幢 {buildings}）",
+        "Pulled {url} into {path}: {tables} tables, {rows} rows "
+        "({parcels} parcels, {buildings} buildings)",
+    ),
+    "help.push_a_project_file_into_a_database": (
+        "将项目文件推送到空的 PostgreSQL/PostGIS 数据库",
+        "copy a project file into an empty PostgreSQL/PostGIS database",
+    ),
+    "help.pull_a_database_project_into_a_file": (
+        "将数据库中的项目拉取为新的项目文件（外业副本）",
+        "copy a database project into a new project file (for field work)",
+    ),
+    "help.database_address": (
+        "数据库地址：postgresql://用户@主机/库名 或 service=名称（密码取自 .pgpass、PGPASSWORD 或询问）",
+        "database address: postgresql://user@host/dbname or service=NAME (the password comes "
+        "from .pgpass, PGPASSWORD or a prompt)",
+    ),
+    "app.stage_push": ("正在推送到数据库…", "Pushing to the database…"),
+    "app.stage_pull": ("正在从数据库拉取…", "Pulling from the database…"),
+}
