@@ -1085,8 +1085,10 @@ def _page_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
     """A larger page cache for the import's transaction, put back afterwards.
 
     In rollback-journal mode a full cache spills dirty pages to the file, and each
-    spill first syncs the journal: a bigger (but fixed) cache means fewer syncs on a
-    large import while memory stays bounded.
+    spill first syncs the journal: a bigger cache means fewer syncs on a large import.
+    The store's spill threshold (`gpkg_store._SPILL_KIB`, 1 GiB) lets the dirty pages of one
+    transaction grow past this size so that readers are locked out only at the commit;
+    that threshold, not this cache, bounds the import's memory.
     """
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-mib * 1024}")

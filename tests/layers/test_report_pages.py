@@ -247,6 +247,14 @@ def test_ledger_pdf_and_xlsx_carry_the_totals_of_stats(
     assert code_cell.value == led.rows[0]["bdcdyh"] and code_cell.data_type == "s"
     totals = ws.cell(row=4 + len(led.rows), column=1).value
     assert isinstance(totals, str) and totals.startswith(f"合计：{led.totals['ruin_cases']} 件")
+    # In English the village and the ledger's name are kept apart.
+    en = tmp_path / "ruins-en.xlsx"
+    code, printed = cli("report", str(project), "ledger", "--village", village, "--kind",
+                        "ruins", "--format", "xlsx", "--out", str(en), "--as-of", as_of,
+                        "--lang", "en")  # fmt: skip
+    assert code == 0, printed
+    title = load_workbook(en).active.cell(row=1, column=1).value
+    assert title == f"{led.village_name} — Ledger: ruined houses", title
 
 
 # ---------------------------------------------------------------- the atlas

@@ -258,7 +258,12 @@ class LedgerLayout:
         return cls(
             led,
             words,
-            title=f"{led.village_name or led.village_code}{words['ledger_' + led.kind]}",
+            title=t(
+                "report.ledger_title",
+                lang,
+                village=led.village_name or led.village_code,
+                ledger=words["ledger_" + led.kind],
+            ),
             subtitle=subtitle,
             headers={c: words[f"col_{c}"] for c in led.columns},
             totals=t("report.total_" + led.kind, lang, **led.totals),

@@ -92,6 +92,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.ledger_multi": ("一户多宅台账", "Ledger: one household, several homesteads"),
     "report.ledger_ruins": ("残垣断壁整治台账", "Ledger: ruined houses"),
     "report.ledger_renovation": ("危房改造台账", "Ledger: dangerous-house renovation"),
+    # the page title: the village, then the ledger (English needs the space)
+    "report.ledger_title": ("{village}{ledger}", "{village} — {ledger}"),
     "report.col_seq": ("序号", "No."),
     "report.col_household_no": ("户号", "Household"),
     "report.col_head_name": ("户主", "Head"),
