@@ -87,8 +87,11 @@ class ViewPaths(QObject):
 
     ready = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, min_px: float = 0.0) -> None:
         super().__init__(parent)
+        # Outlines narrower and lower than this many pixels are left out of a view: at
+        # district scale a hundred thousand finding outlines are dots the map already shows.
+        self.min_px = min_px
         self._generation = 0  # bumped when the outlines change: older builds are dropped
         self._built: _Built | None = None
         self._asked: tuple[int, tuple[float, float], float] | None = None
@@ -123,14 +126,16 @@ class ViewPaths(QObject):
             cover = _grow(extent)
             ask = (self._generation, centre, upp)
             if count_in_view(bounds, cover) <= BUILD_ASIDE:
-                self._built = built = _build(self._generation, groups, bounds, centre, upp, cover)
+                self._built = built = _build(
+                    self._generation, groups, bounds, centre, upp, cover, self.min_px
+                )
                 self.builds += 1
             elif self._asked != ask:
                 self._asked = ask
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(1, thread_name_prefix="qjgis-outlines")
                 future = self._pool.submit(
-                    _build, self._generation, groups, bounds, centre, upp, cover
+                    _build, self._generation, groups, bounds, centre, upp, cover, self.min_px
                 )
                 future.add_done_callback(self._finished)
         if built is None:
@@ -185,8 +190,18 @@ def _build(
     centre: tuple[float, float],
     upp: float,
     cover: tuple[float, float, float, float],
+    min_px: float = 0.0,
 ) -> _Built:
-    """The paths of the outlines meeting `cover`, in pixels about `centre` (any thread)."""
+    """The paths of the outlines meeting `cover`, in pixels about `centre` (any thread),
+    leaving out those under `min_px` pixels both ways."""
+    if min_px > 0:
+        floor = min_px * upp
+        big = {
+            k: (b[:, 2] - b[:, 0] >= floor) | (b[:, 3] - b[:, 1] >= floor)
+            for k, b in bounds.items()
+        }
+        groups = {k: g[big[k]] for k, g in groups.items()}
+        bounds = {k: b[big[k]] for k, b in bounds.items()}
     shown, _ = in_view(groups, bounds, cover)
     about_centre = ViewTransform(centre[0], centre[1], upp, 0.0, 0.0)
     # In runs of BATCH_OUTLINES, as the map's render thread does: PySide holds the GIL

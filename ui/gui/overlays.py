@@ -40,6 +40,9 @@ SEVERITY_COLORS: dict[str, QColor] = {
 }
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_COLORS)}
 
+#: finding outlines narrower and lower than this (in pixels) are left out of a view
+MIN_OUTLINE_PX = 1.0
+
 
 def outlines(
     features: dict[str, dict[int, str]], layers: dict[str, Any]
@@ -72,7 +75,7 @@ class FindingsLayer(QWidget):
         self.features: dict[str, dict[int, str]] = {}  # layer -> fid -> worst severity
         self._geoms: dict[str, np.ndarray] = {}  # severity -> geometries
         self._bounds: dict[str, np.ndarray] = {}
-        self.paths = ViewPaths(self)
+        self.paths = ViewPaths(self, min_px=MIN_OUTLINE_PX)
         self.paths.ready.connect(self.update)
         self.setGeometry(canvas.rect())
         canvas.installEventFilter(self)

@@ -143,3 +143,22 @@ def test_many_outlines_are_built_aside_and_drawn_where_they_belong(
     assert differ <= 0.01 * expected.sum()
     wait_until(lambda: layer.paths.builds > builds, timeout=30)
     assert (ink(painted(layer)) > 0)[30:-30, 40:-40].sum() >= expected[30:-30, 40:-40].sum()
+
+
+def test_outlines_under_a_pixel_are_left_out() -> None:
+    """At district scale the finding outlines smaller than a pixel are dots the map already
+    shows: the paths leave them out (a hundred thousand took a second per view)."""
+    import shapely
+
+    big = shapely.box(0, 0, 50, 50)
+    small = shapely.box(100, 100, 100.4, 100.4)
+    groups = {"error": np.array([big, small], dtype=object)}
+    bounds = {"error": shapely.bounds(groups["error"])}
+    cover = (-10.0, -10.0, 200.0, 200.0)
+    every = highlight._build(0, groups, bounds, (100.0, 100.0), 1.0, cover)
+    kept = highlight._build(0, groups, bounds, (100.0, 100.0), 1.0, cover, 1.0)
+
+    def rings(built: highlight._Built) -> int:
+        return sum(len(p.toSubpathPolygons()) for p in built.paths["error"])
+
+    assert rings(every) == 2 and rings(kept) == 1
