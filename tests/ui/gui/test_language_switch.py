@@ -116,6 +116,8 @@ def test_switch_to_english_and_back_while_running(
 def test_undo_still_works_after_a_switch(window: MainWindow) -> None:
     wb = window.workbench
     window.set_language("en")
+    # The findings dock reads on a worker (at the opening, and again after the switch).
+    wait_until(lambda: not wb.findings_dock.loading and bool(wb.findings_dock.model.records))
     record = wb.findings_dock.model.records[0]
     from ui.gui import operations
 
