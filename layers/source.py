@@ -41,6 +41,7 @@ from layers.vector_layer import (
     VectorLayer,
 )
 from qjgis import gpkg, schema
+from qjgis.io.importer import HAZARD_RADIUS_SETTING
 from qjgis.store import LayerData, ProjectStore
 
 #: A tile is this many pixels of its level across: a 1600 x 1200 view meets 4 to 9 tiles.
@@ -104,6 +105,7 @@ class GpkgLayer:
         self._extent_read = False
         self._count: int | None = None
         self._points = LabelPointCache()
+        self._default_radius: float | None = None
         #: Tiles read from the file since the layer was made (tests, benchmarks).
         self.tiles_read = 0
 
@@ -126,6 +128,20 @@ class GpkgLayer:
         with self._lock:
             self._style = style
             self._drop_tiles()  # categories and columns follow the style
+
+    @property
+    def default_radius(self) -> float | None:
+        """For hazard points: the radius (overlay.hazard_radius_m) a point without its own
+        is drawn at. Such a point is stored with radius NULL and the disc of the setting
+        at import; it is redrawn round its centre at this radius, as QJ-R020 judges it."""
+        return self._default_radius
+
+    @default_radius.setter
+    def default_radius(self, radius: float | None) -> None:
+        with self._lock:
+            if radius != self._default_radius:
+                self._default_radius = radius
+                self._drop_tiles()
 
     def __len__(self) -> int:
         with self._lock:
@@ -217,14 +233,16 @@ class GpkgLayer:
         wanted = np.unique(np.asarray(fids, dtype=np.int64))
         if not len(wanted):
             return wanted, np.zeros(0, dtype=object)
-        sql = (
-            f'SELECT t.fid, {gpkg.wkb_sql("t.geom")} FROM "{self.table}" t '
-            f"WHERE t.fid IN (SELECT value FROM json_each(?)) {self._and()} ORDER BY t.fid"
-        )
         with self._lock:
+            cols = ["radius_m"] if self._default_radius is not None else []
+            select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
+            sql = (
+                f'SELECT {select} FROM "{self.table}" t '
+                f"WHERE t.fid IN (SELECT value FROM json_each(?)) {self._and()} ORDER BY t.fid"
+            )
             params = (json.dumps(wanted.tolist()), *self._where_params)
             rows = self._connection().execute(sql, params).fetchall()
-        tile = self._decode(rows, [])
+            tile = self._redrawn(self._decode(rows, cols))
         return tile.fids, tile.geometry
 
     def in_box(self, extent: Extent) -> tuple[np.ndarray, np.ndarray]:
@@ -273,6 +291,15 @@ class GpkgLayer:
 
     def _read(self, box: Extent, min_size: float, cancel: Cancel | None = None) -> _Tile:
         cols = list(self._style.all_columns)
+        radius = self._default_radius
+        if radius is not None:
+            # A disc redrawn at the radius of now may reach further than the one stored
+            # (of the setting at import) and be larger than its stored size: the box is
+            # widened by the radius and no size is asked (a county has a few hundred).
+            if "radius_m" not in cols:
+                cols.append("radius_m")
+            box = (box[0] - radius, box[1] - radius, box[2] + radius, box[3] + radius)
+            min_size = 0.0
         select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
         # The R-tree's float32 bounds are rounded outwards, so its sizes never
         # undercount: the size test drops no feature the level should show.
@@ -308,7 +335,22 @@ class GpkgLayer:
         bounds = np.concatenate([p.bounds for p in parts])
         attrs = {c: np.concatenate([p.attrs[c] for p in parts]) for c in cols}
         categories = np.asarray(self._style.classify(attrs, len(fids)), dtype=np.int64)
-        return _Tile(fids, oriented, bounds, categories, attrs)
+        return self._redrawn(_Tile(fids, oriented, bounds, categories, attrs))
+
+    def _redrawn(self, tile: _Tile) -> _Tile:
+        """Hazard points without a radius of their own as discs of `default_radius`."""
+        radius = self._default_radius
+        if radius is None or not len(tile):
+            return tile
+        defaulted = np.array([v is None for v in tile.attrs["radius_m"].tolist()], dtype=bool)
+        if not defaulted.any():
+            return tile
+        geometry, bounds = tile.geometry.copy(), tile.bounds.copy()
+        centres = shapely.centroid(geometry[defaulted])
+        discs = shapely.orient_polygons(shapely.buffer(centres, radius, quad_segs=16))
+        geometry[defaulted] = discs
+        bounds[defaulted] = shapely.bounds(discs)
+        return _Tile(tile.fids, geometry, bounds, tile.categories, tile.attrs)
 
     @staticmethod
     def _decode(rows: list[tuple], cols: list[str]) -> _Tile:
@@ -459,20 +501,30 @@ def _merge(tiles: list[_Tile], extent: Extent, min_size: float) -> Features:
     return Features(fids[rows], geometry[rows], bounds[rows], categories[rows], attrs)
 
 
-def reference_layer(path: str | Path, kind: str, style: LayerStyle | None = None) -> GpkgLayer:
+def reference_layer(
+    path: str | Path,
+    kind: str,
+    style: LayerStyle | None = None,
+    *,
+    hazard_radius: float | None = None,
+) -> GpkgLayer:
     """One reference layer (`kind`: landuse, basic-farmland ...) of a project file: the
     features of that kind in force (not superseded by a newer delivery), read by extent
     through the table's R-tree like any store layer. Hazard points are the discs of their
-    threat radius, as the project holds them."""
+    threat radius: their file's, else `hazard_radius` (the setting overlay.hazard_radius_m
+    as it is now; None draws the disc stored at import)."""
     from layers.style import reference_style
 
-    return GpkgLayer(
+    layer = GpkgLayer(
         path,
         kind,
         style or reference_style(kind),
         table=schema.REFERENCE_FEATURES.name,
         where=("t.kind = ? AND t.superseded_by IS NULL", (kind,)),
     )
+    if kind == "hazard-points":
+        layer.default_radius = hazard_radius
+    return layer
 
 
 def reference_kinds(store: ProjectStore) -> list[str]:
@@ -510,13 +562,18 @@ def map_layers(
     """
     from layers.style import project_styles
 
-    styles = project_styles(store.settings())
+    settings = store.settings()
+    styles = project_styles(settings)
+    radius = float(settings[HAZARD_RADIUS_SETTING])
     out: list[GpkgLayer | TownLayer] = []
     for name in names:
         layer = GpkgLayer.from_store(store, name, styles.get(name))
         out.append(layer)
         if name == "villages":
             if reference:
-                out += [reference_layer(layer.path, kind) for kind in reference_kinds(store)]
+                out += [
+                    reference_layer(layer.path, kind, hazard_radius=radius)
+                    for kind in reference_kinds(store)
+                ]
             out.append(TownLayer(layer, styles.get("towns")))
     return out

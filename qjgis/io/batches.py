@@ -252,10 +252,11 @@ def _restore_holders(conn: sqlite3.Connection, holders: list[dict[str, Any]]) ->
 
 def batch_changes(layer: str) -> Changes:
     """What undoing or redoing a batch of `layer` touches (the views to refresh)."""
-    from qjgis.io.importer import REFERENCE_KINDS, REFERENCE_TABLE
+    from qjgis.io.importer import REFERENCE_TABLE
+    from qjgis.io.mapping import is_reference
 
     touched = {"households", "members"} if layer == "households" else set()
-    shown = REFERENCE_TABLE if layer in REFERENCE_KINDS else layer
+    shown = REFERENCE_TABLE if is_reference(layer) else layer
     return Changes(
         layers=frozenset({shown} - touched),
         tables=frozenset(touched | {"import_batches", "import_batch_rows", "audit_log"}),

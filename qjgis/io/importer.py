@@ -45,7 +45,11 @@ QjgisError.register(
     {
         "import_layer_invalid": (
             "--layer {layer}: one of parcels, buildings, villages, households, landuse, "
-            "basic-farmland, village-plan, hazard-zones, hazard-points"
+            "basic-farmland, village-plan, hazard-zones, hazard-points, or other:NAME"
+        ),
+        "import_other_name_invalid": (
+            "--layer {layer}: a reference layer's name after other: must be 1 to {limit} "
+            "characters, without control characters"
         ),
         "header_row_register_only": (
             "--header-row is for household registers (tables); a {layer} layer has no header row"
@@ -77,8 +81,24 @@ REFERENCE_TABLE = schema.REFERENCE_FEATURES.name
 LAYERS = (*SPATIAL, "households", *REFERENCE_KINDS)
 KEYS = {
     "parcels": "zddm", "buildings": "bdcdyh", "villages": "code", "households": "household_no",
-    **dict.fromkeys(REFERENCE_KINDS, "ref_key"), REFERENCE_TABLE: "ref_key",
+    **dict.fromkeys((*REFERENCE_KINDS, mapping_mod.OTHER), "ref_key"), REFERENCE_TABLE: "ref_key",
 }  # fmt: skip
+#: the longest name a user may give an `other:NAME` reference layer
+OTHER_NAME_LIMIT = 40
+
+
+def checked_layer(layer: str) -> str:
+    """`layer` as imported: one of LAYERS, or `other:NAME` with NAME trimmed; else refused."""
+    if layer in LAYERS:
+        return layer
+    if not mapping_mod.is_other(layer):
+        raise QjgisError("import_layer_invalid", layer=layer)
+    name = mapping_mod.other_name(layer).strip()
+    if not name or len(name) > OTHER_NAME_LIMIT or any(not c.isprintable() for c in name):
+        raise QjgisError("import_other_name_invalid", layer=layer, limit=OTHER_NAME_LIMIT)
+    return mapping_mod.OTHER_PREFIX + name
+
+
 #: A hazard point without a radius threatens as far as the project's setting
 #: `overlay.hazard_radius_m` says (50 m by default); a file's own radius field wins.
 HAZARD_RADIUS_SETTING = "overlay.hazard_radius_m"
@@ -101,7 +121,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     # A land-use layer is read by its class code (DLBM); the other reference layers are
     # read by their shapes, and a feature without 标识码 is keyed by its row.
     "landuse": (("dlbm",),),
-    **{kind: () for kind in REFERENCE_KINDS if kind != "landuse"},
+    **{kind: () for kind in (*REFERENCE_KINDS, mapping_mod.OTHER) if kind != "landuse"},
 }
 
 #: the birth date check's upper bound: any real calendar date (a future birth is not a
@@ -409,7 +429,9 @@ def required_missing(
     """The required target groups no source field maps to, each with the unmapped
     source fields as candidates (with sample values); empty when all are mapped."""
     targets = mapping.targets()
-    groups = [g for g in REQUIRED[layer] if not any(t in targets for t in g)]
+    groups = [
+        g for g in REQUIRED[mapping_mod.preset_key(layer)] if not any(t in targets for t in g)
+    ]
     if not groups:
         return []
     candidates = [{"field": f, "samples": list(samples.get(f, []))} for f in mapping.unmapped()]
@@ -422,7 +444,7 @@ def required_missing(
 
 def _titles(layer: str) -> dict[str, str]:
     """The Chinese column titles of a layer kind's targets (a register fills members too)."""
-    table = REFERENCE_TABLE if layer in REFERENCE_KINDS else layer
+    table = REFERENCE_TABLE if mapping_mod.is_reference(layer) else layer
     titles = {c.name: c.title for c in schema.TABLE_BY_NAME[table].columns}
     if layer == "households":
         titles = {**{c.name: c.title for c in schema.MEMBERS.columns}, **titles}
@@ -490,7 +512,7 @@ def refuse_or_report(
 
 
 def _not_null_targets(layer: str, columns: Mapping[str, np.ndarray]) -> list[str]:
-    table = schema.TABLE_BY_NAME[REFERENCE_TABLE if layer in REFERENCE_KINDS else layer]
+    table = schema.TABLE_BY_NAME[REFERENCE_TABLE if mapping_mod.is_reference(layer) else layer]
     return [c.name for c in table.columns if "NOT NULL" in c.sql and c.name in columns]
 
 
@@ -504,7 +526,7 @@ def leave_out_empty(
     for name in _not_null_targets(layer, columns):
         empty = keep & (np.asarray(columns[name], dtype=object) == None)  # noqa: E711
         if empty.any():
-            key = columns.get(KEYS[layer])
+            key = columns.get(KEYS[mapping_mod.preset_key(layer)])
             report.issue(
                 "row_left_out_empty", rows[empty], None if key is None else key[empty],
                 column=name,
@@ -574,7 +596,9 @@ def check_keys(
     missing = ~present
     if alternative is not None:
         missing &= np.array([v is None for v in alternative.tolist()], dtype=bool)
-    report.issue("code_missing", rows[missing], keys[missing], column=KEYS[layer])
+    report.issue(
+        "code_missing", rows[missing], keys[missing], column=KEYS[mapping_mod.preset_key(layer)]
+    )
     if not present.any():
         return
     text = keys[present].astype(str)
@@ -587,7 +611,7 @@ def check_keys(
     else:
         good = np.char.str_len(text.astype("<U64")) > 0
     idx = np.flatnonzero(present)[~good]
-    report.issue("code_malformed", rows[idx], keys[idx], column=KEYS[layer])
+    report.issue("code_malformed", rows[idx], keys[idx], column=KEYS[mapping_mod.preset_key(layer)])
 
 
 # =================================================================== geometry
@@ -1135,8 +1159,7 @@ def import_layer(
     names a register's header row instead of detecting it. Without a mapping file,
     a mapping the user chose for an earlier file with the same fields is used again.
     """
-    if layer not in LAYERS:
-        raise QjgisError("import_layer_invalid", layer=layer)
+    layer = checked_layer(layer)
     sources.check_file_kind(source)
     if layer == "households":
         from qjgis.io import register
@@ -1220,7 +1243,7 @@ def import_layer(
         src.read_note_count, src.read_notes = 0, []  # the samples' rows are read again
         targets = mapping.targets()
         unmapped = mapping.unmapped()
-        reference = layer in REFERENCE_KINDS
+        reference = mapping_mod.is_reference(layer)
         table = REFERENCE_TABLE if reference else layer
         points = layer == "hazard-points"
         # Points are reprojected before they become discs (a radius is in metres).
@@ -1228,7 +1251,9 @@ def import_layer(
         fb.set_progress(0.02, "read")
         with store.transaction() as conn, _page_cache(conn):
             batch_id = new_batch(store, conn, layer, source, src.sha256)
-            writer = BatchWriter(store, conn, table, f'"{KEYS[layer]}"', batch_id, report)
+            writer = BatchWriter(
+                store, conn, table, f'"{KEYS[mapping_mod.preset_key(layer)]}"', batch_id, report
+            )
             if reference:
                 # rows retired by an earlier delivery are not "absent" again
                 writer.scope_sql = "kind = ? AND superseded_by IS NULL"
@@ -1257,7 +1282,7 @@ def import_layer(
                             "value_invalid", rows[bad], None, field=field_name,
                             value=np.asarray(values[field_name], dtype=object)[bad],
                         )  # fmt: skip
-                key_col = KEYS[layer]
+                key_col = KEYS[mapping_mod.preset_key(layer)]
                 keys = columns.get(key_col, np.full(n, None, dtype=object))
                 if reference:
                     keys = reference_keys(layer, keys, rows)
@@ -1602,7 +1627,7 @@ class ImportLayer:
 
     def _changes(self) -> Changes:
         touched = {"households", "members"} if self.layer == "households" else set()
-        layer = REFERENCE_TABLE if self.layer in REFERENCE_KINDS else self.layer
+        layer = REFERENCE_TABLE if mapping_mod.is_reference(self.layer) else self.layer
         return Changes(
             layers=frozenset({layer} - touched),
             tables=frozenset(touched | {"import_batches", "import_batch_rows", "audit_log"}),

@@ -151,8 +151,33 @@ _REFERENCE_PRESETS: dict[str, tuple[Preset, ...]] = {
 }  # fmt: skip
 #: the reference layers `import --layer` accepts; their rows go to `reference_features`
 REFERENCE_KINDS = ("landuse", "basic-farmland", "village-plan", "hazard-zones", "hazard-points")
-for _kind in REFERENCE_KINDS:
+#: Any other polygon layer a user names (林地保护红线 ...) is imported as `other:NAME`
+#: and kept under that kind; all such layers share the presets and keys of "other".
+OTHER_PREFIX = "other:"
+OTHER = "other"
+for _kind in (*REFERENCE_KINDS, OTHER):
     PRESETS[_kind] = _REFERENCE_PRESETS
+
+
+def is_other(layer: str) -> bool:
+    """Whether `layer` is a user-named reference layer (`other:NAME`)."""
+    return layer.startswith(OTHER_PREFIX)
+
+
+def is_reference(layer: str) -> bool:
+    """Whether `layer` is imported into `reference_features` (a known kind or `other:NAME`)."""
+    return layer in REFERENCE_KINDS or is_other(layer)
+
+
+def other_name(layer: str) -> str:
+    """The name a user gave an `other:NAME` layer."""
+    return layer[len(OTHER_PREFIX) :]
+
+
+def preset_key(layer: str) -> str:
+    """The key of `layer`'s presets, key targets and required targets."""
+    return OTHER if is_other(layer) else layer
+
 
 #: Files from a known exporter, told by their field set: (profile, fields that must all be
 #: present, marker fields of which one must be, {field: target}). A recognised file's
@@ -179,7 +204,7 @@ KEY_TARGETS: dict[str, tuple[str, ...]] = {
     "parcels": ("zddm",),
     "buildings": ("bdcdyh", "zddm"),
     "households": ("household_no", "name"),
-    **dict.fromkeys(REFERENCE_KINDS, ("ref_key",)),
+    **dict.fromkeys((*REFERENCE_KINDS, OTHER), ("ref_key",)),
 }
 
 #: the type each target column takes (for conversion): text, real, integer, date, year, bool
@@ -233,7 +258,9 @@ class FieldMapping:
             "fields": self.fields,
             "confidence": self.confidence,
             "origin": self.origin,
-            "unmapped_targets": [t for t in PRESETS[self.layer] if t not in self.targets()],
+            "unmapped_targets": [
+                t for t in PRESETS[preset_key(self.layer)] if t not in self.targets()
+            ],
         }
         if self.profile is not None:
             out["profile"] = self.profile
@@ -255,7 +282,7 @@ def _known(layer: str) -> dict[str, list[tuple[str, float]]]:
     for by detecting a mapping for each of its first 20 rows."""
     return {
         target: [(_norm(name), conf) for name, conf in map(_preset, names)]
-        for target, names in PRESETS[layer].items()
+        for target, names in PRESETS[preset_key(layer)].items()
     }
 
 
@@ -295,12 +322,12 @@ def detect(layer: str, source_fields: list[str]) -> FieldMapping:
         taken.add(target)
     # A target the layer cannot do without takes a field from an optional target
     # (XZQDM is the town's code beside a village code, but the village's code alone).
-    for need in KEY_TARGETS.get(layer, ()):
+    for need in KEY_TARGETS.get(preset_key(layer), ()):
         if need in taken:
             continue
         for conf, _, src, target in sorted(candidates, key=lambda c: (-c[0], c[1])):
             held = fields[src]
-            if target == need and held is not None and held not in KEY_TARGETS[layer]:
+            if target == need and held is not None and held not in KEY_TARGETS[preset_key(layer)]:
                 taken.discard(held)
                 fields[src] = need
                 confidence[src] = round(min(conf, 1.0), 2)

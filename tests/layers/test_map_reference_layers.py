@@ -130,3 +130,51 @@ def test_a_tile_read_walks_the_rtree_not_the_kind_index(project: Path) -> None:
         assert plan[0].startswith("SCAN r VIRTUAL TABLE"), plan
         assert not any("idx_reference_features_kind" in step for step in plan), plan
     layer.close()
+
+
+@pytest.fixture(scope="module")
+def hazards(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two hazard points as the import stores them: H1 with its file's radius of 30 m, H2
+    without one (radius NULL, the disc of the setting at import, 50 m)."""
+    path = tmp_path_factory.mktemp("hazards") / "hz.gpkg"
+    centres = [shapely.Point(X0 + 100, Y0 + 100), shapely.Point(X0 + 1000, Y0 + 100)]
+    with GpkgStore.create(path) as store, store.transaction() as conn:
+        store.insert_features(
+            conn,
+            "reference_features",
+            np.array([centres[0].buffer(30, 16), centres[1].buffer(50, 16)], dtype=object),
+            {
+                "kind": np.array(["hazard-points"] * 2, dtype=object),
+                "ref_key": np.array(["hazard-points:H1", "hazard-points:H2"], dtype=object),
+                "radius_m": np.array([30.0, None], dtype=object),
+            },
+        )
+        store.write_settings(conn, {"overlay.hazard_radius_m": 120.0})
+    return path
+
+
+def test_defaulted_hazard_points_are_drawn_at_the_setting_of_now(hazards: Path) -> None:
+    with GpkgStore.open(hazards) as store:
+        (layer,) = [x for x in load_layers(store, reference=True) if x.name == "hazard-points"]
+    assert layer.default_radius == 120.0  # the project's setting, not the 50 m of import
+    whole = (X0, Y0, X0 + 1200, Y0 + 300)
+    f = layer.features(whole, 0.0)
+    radius = dict(zip(f.fids.tolist(), np.sqrt(shapely.area(f.geometry) / np.pi), strict=True))
+    assert radius[1] == pytest.approx(30.0, rel=0.01)  # its own radius wins
+    assert radius[2] == pytest.approx(120.0, rel=0.01)
+    assert f.bounds[list(f.fids).index(2)][2] == pytest.approx(X0 + 1120.0)
+    # a view that meets only the widened disc (100 m east of H2) still draws it, and at a
+    # coarse level where the stored disc alone would be too small
+    east = (X0 + 1090, Y0 + 90, X0 + 1110, Y0 + 110)
+    assert list(layer.features(east, 0.0).fids) == [2]
+    assert list(layer.features((X0 + 900, Y0, X0 + 1200, Y0 + 300), 200.0).fids) == [2]
+    assert list(layer.in_box(east)[0]) == [2]
+    _, geoms = layer.by_fids(np.array([2]))
+    assert np.sqrt(shapely.area(geoms[0]) / np.pi) == pytest.approx(120.0, rel=0.01)
+    # a smaller setting shrinks it again; without one the stored disc is drawn
+    layer.default_radius = 20.0
+    assert len(layer.features(east, 0.0)) == 0
+    layer.default_radius = None
+    f = layer.features(whole, 0.0)
+    assert np.sqrt(shapely.area(f.geometry[1]) / np.pi) == pytest.approx(50.0, rel=0.01)
+    layer.close()

@@ -170,3 +170,54 @@ def test_a_land_use_layer_without_class_codes_is_refused_whole(
     # the other reference layers need no class code: a boundary is its shape
     report = importer.import_layer(project, "village-plan", src)
     assert report["counts"]["added"] == 1
+
+
+def test_a_user_named_layer_is_imported_listed_replaced_and_undone(
+    project: GpkgStore, tmp_path: Path
+) -> None:
+    """`other:NAME` (issue 19 point 1): any other polygon layer, under the name a user gives."""
+    first = _write(
+        tmp_path / "lbhx.shp", [shapely.box(X, Y, X + 50, Y + 50), shapely.box(X, Y, X + 9, Y + 9)],
+        {"BSM": ["A", "B"], "GXSJ": ["2022-06-30", "2022-06-30"]},
+    )  # fmt: skip
+    report = importer.import_layer(project, "other: 林地保护红线 ", first)
+    assert report["layer"] == "other:林地保护红线"  # the name trimmed
+    importer.import_layer(project, "landuse", _landuse(tmp_path / "DLTB.shp", 1))
+    assert _rows(project)[:2] == [
+        ("other:林地保护红线", "other:林地保护红线:A", None, None, None),
+        ("other:林地保护红线", "other:林地保护红线:B", None, None, None),
+    ]
+    entry = {e["kind"]: e for e in reference.reference_layers(project)}["other:林地保护红线"]
+    assert entry["features"] == 2 and entry["date_from"] == "2022-06-30"
+    assert entry["batches"][0]["source"].endswith("lbhx.shp")
+    # a newer delivery of the same name retires what it no longer holds, not other layers
+    newer = _write(tmp_path / "lbhx2.shp", [shapely.box(X, Y, X + 60, Y + 60)], {"BSM": ["A"]})
+    again = importer.import_layer(project, "other:林地保护红线", newer)
+    assert again["counts"]["updated"] == 1 and again["counts"]["superseded"] == 1
+    listed = {e["kind"]: e["features"] for e in reference.reference_layers(project)}
+    assert listed == {"landuse": 1, "other:林地保护红线": 1}
+    # another name is another layer
+    importer.import_layer(project, "other:生态保护红线", newer)
+    assert len(reference.reference_layers(project)) == 3
+    importer.undo_batch(project, again["batch_id"])
+    listed = {e["kind"]: e["features"] for e in reference.reference_layers(project)}
+    assert listed == {"landuse": 1, "other:林地保护红线": 2, "other:生态保护红线": 1}
+
+
+@pytest.mark.parametrize("layer", ["other:", "other:   ", "other:" + "长" * 41, "other:a\tb"])
+def test_a_user_named_layer_needs_a_name(project: GpkgStore, tmp_path: Path, layer: str) -> None:
+    with pytest.raises(QjgisError) as exc:
+        importer.import_layer(project, layer, _landuse(tmp_path / "x.shp", 1))
+    assert exc.value.code == "import_other_name_invalid"
+
+
+def test_points_are_refused_for_a_user_named_layer(
+    project: GpkgStore, tmp_path: Path, project_path: Path
+) -> None:
+    src = _write(tmp_path / "p.shp", [shapely.Point(X, Y)], {"BSM": ["1"]}, kind="Point")
+    before = file_sha256(project_path)
+    with pytest.raises(QjgisError) as exc:
+        importer.import_layer(project, "other:林地保护红线", src)
+    assert exc.value.code == "wrong_geometry_type"
+    assert exc.value.params["layer_to"] == "other:林地保护红线"
+    assert file_sha256(project_path) == before

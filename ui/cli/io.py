@@ -15,9 +15,17 @@ from qjgis.io.export import personal_view
 from ui import texts
 from ui.cli.common import EXIT_OK, Progress, emit, open_project
 from ui.presenters.imports import empty_lines, required_lines
-from ui.texts import t
+from ui.texts import error_text, t
 
 _UNMASK_HELP = "show ID and phone numbers in the report in clear (audited)"
+
+
+def _layer(value: str) -> str:
+    """`--layer`: a layer kind or `other:NAME`; anything else is a usage error (exit 2)."""
+    try:
+        return importer.checked_layer(value)
+    except QjgisError as exc:
+        raise argparse.ArgumentTypeError(error_text(exc)) from None
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -26,7 +34,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     s.add_argument("project", metavar="PROJECT")
     s.add_argument("source", metavar="SOURCE")
-    s.add_argument("--layer", required=True, choices=importer.LAYERS)
+    s.add_argument(
+        "--layer",
+        required=True,
+        metavar="LAYER",
+        type=_layer,
+        help=t("help.import_layer", layers=", ".join(importer.LAYERS)),
+    )
     s.add_argument(
         "--source-layer", metavar="NAME", help=t("help.layer_inside_a_geopackage_filegdb_zip")
     )

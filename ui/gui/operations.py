@@ -33,6 +33,7 @@ from ui.gui.project import OpenProject, TaskBusy
 from ui.gui.tasks import Task
 from ui.presenters.findings import decision_text, rule_title
 from ui.presenters.words import t, t_or
+from ui.texts import layer_title
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +352,7 @@ def import_file(
             on_end()
 
     task = Task(
-        title=t("import.running", layer=t_or(f"layer.{layer}", layer)),
+        title=t("import.running", layer=layer_title(layer)),
         run=lambda store, fb: _import(store, fb, layer, source, encoding, overrides, False),
         writes=True,
         on_done=done,
@@ -399,7 +400,7 @@ def undo_batch(
             return command.apply(store, conn)
 
     def done(changes: Changes) -> None:
-        text = t("undo.batch", batch=batch, layer=t_or(f"layer.{layer}", layer))
+        text = t("undo.batch", batch=batch, layer=layer_title(layer))
         project.push_applied(command, text, changes)
         if on_end is not None:
             on_end()

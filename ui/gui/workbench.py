@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from qjgis import schema
 from qjgis.checks.findings import FindingRecord
 from qjgis.commands import Changes
+from qjgis.io.importer import HAZARD_RADIUS_SETTING
 from qjgis.lookup import SearchHit, union_bounds
 from qjgis.settings import SPECS
 from ui.gui import operations
@@ -344,6 +345,8 @@ class Workbench(QObject):
     def _changed(self, changes: Changes) -> None:
         if changes.layers:
             self.reload_map()
+        elif HAZARD_RADIUS_SETTING in changes.settings:
+            self._redraw_hazard_points()
         if changes.layers or "findings" in changes.tables:
             self.refresh_findings_layer()
         self.themes.changed(changes)
@@ -368,6 +371,18 @@ class Workbench(QObject):
         )
 
     # ------------------------------------------------------------ map
+    def _redraw_hazard_points(self) -> None:
+        """Hazard points without a radius of their own follow overlay.hazard_radius_m (as
+        QJ-R020 does): after a change of it (or its undo) their discs are drawn anew."""
+        from layers.source import GpkgLayer
+
+        renderer = self.window.canvas.renderer
+        layer = renderer.layer("hazard-points") if renderer is not None else None
+        if self.project is None or not isinstance(layer, GpkgLayer):
+            return
+        layer.default_radius = float(self.project.store.settings()[HAZARD_RADIUS_SETTING])
+        self.window.canvas.refresh(reread=False)
+
     def refresh_findings_layer(self) -> Task | None:
         """Read the outlines of the open findings on a worker (a district's 100,000 took
         five seconds of the GUI thread), then show them; the newest read wins."""

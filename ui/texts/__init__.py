@@ -168,6 +168,9 @@ def lookup(prefix: str, code: str | None) -> str:
 
 
 def layer_title(name: str) -> str:
+    """A layer's title; a user-named reference layer (`other:NAME`) is called by its NAME."""
+    if name.startswith("other:"):
+        return name[len("other:") :]
     return t(f"layer.{name}") if has(f"layer.{name}") else name
 
 

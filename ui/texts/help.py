@@ -42,6 +42,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "修改一项设置（可重复；全部校验通过才写入）",
         "change a setting (repeatable; all are validated before any is written)",
     ),
+    "help.import_layer": (
+        "导入到哪个图层：{layers}；或 other:名称，把任一其他面图层（如 other:林地保护红线）"
+        "作为参考图层导入，同名的新交付替换旧的",
+        "the layer to import into: {layers}; or other:NAME to import any other polygon layer "
+        "(e.g. other:林地保护红线) as a reference layer, a newer delivery of the same name "
+        "replacing the older",
+    ),
     "help.import_a_shapefile_geopackage_geojson_or": (
         "导入 shapefile/GeoPackage/GeoJSON 图层或户籍表",
         "import a shapefile/GeoPackage/GeoJSON or a register",

@@ -91,9 +91,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.import_layer_invalid": (
         "--layer {layer}：应为 parcels、buildings、villages、households、landuse、basic-farmland、"
-        "village-plan、hazard-zones、hazard-points 之一",
+        "village-plan、hazard-zones、hazard-points 之一，或 other:名称（其他面图层）",
         "--layer {layer}: one of parcels, buildings, villages, households, landuse, "
-        "basic-farmland, village-plan, hazard-zones, hazard-points",
+        "basic-farmland, village-plan, hazard-zones, hazard-points, or other:NAME "
+        "(any other polygon layer)",
+    ),
+    "err.import_other_name_invalid": (
+        "--layer {layer}：other: 后的图层名称应为 1 至 {limit} 个字符，且不含控制字符",
+        "--layer {layer}: a reference layer's name after other: must be 1 to {limit} "
+        "characters, without control characters",
     ),
     "err.batch_not_found": (
         "{path} 中不存在导入批次 {batch}",

@@ -195,3 +195,43 @@ def test_printed_form_register_with_header_row(tmp_path: Path) -> None:
     r = run("import", project, str(template), "--layer", "households", lang="zh")
     assert r.returncode == 1 and "没有数据行" in r.stderr and "Traceback" not in r.stderr
     assert (tmp_path / "p.gpkg").read_bytes() == before
+
+
+def _named_layer_files(folder: Path) -> tuple[Path, Path]:
+    import numpy as np
+    import shapely
+    from pyogrio import raw
+
+    x, y = 36_400_000.0, 3_200_000.0
+    out = []
+    boxes = [shapely.box(x, y, x + 500, y + 500), shapely.box(x + 600, y, x + 900, y + 300)]
+    points = [shapely.Point(x, y), shapely.Point(x + 5, y)]
+    for name, geoms, kind in (("lbhx.shp", boxes, "Polygon"), ("pts.shp", points, "Point")):
+        raw.write(
+            str(folder / name), shapely.to_wkb(np.array(geoms, dtype=object)),
+            [np.array(["A", "B"], dtype=object)], ["BSM"], crs="EPSG:4524", encoding="GBK",
+            geometry_type=kind, driver="ESRI Shapefile",
+        )  # fmt: skip
+        out.append(folder / name)
+    return out[0], out[1]
+
+
+def test_import_a_user_named_reference_layer(tmp_path: Path) -> None:
+    """`--layer other:NAME`: imported, listed under its name with source, refused for points."""
+    polygons, points = _named_layer_files(tmp_path)
+    project = str(tmp_path / "p.gpkg")
+    assert run("new", project).returncode == 0
+    r = run("import", project, str(polygons), "--layer", "other:林地保护红线")
+    assert r.returncode == 0, r.stderr
+    assert "林地保护红线 (batch 1)" in r.stdout and "other:" not in r.stdout.splitlines()[0]
+    info = run("info", project).stdout
+    assert "林地保护红线 (other:林地保护红线): 2 features" in info and "lbhx.shp" in info
+    assert "林地保护红线" in run("imports", project).stdout
+    before = Path(project).read_bytes()
+    r = run("import", project, str(points), "--layer", "other:林地保护红线", lang="zh")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip().count("\n") == 0  # one line
+    assert "Point" in r.stderr and "须为面要素" in r.stderr
+    r = run("import", project, str(polygons), "--layer", "other:")
+    assert r.returncode == 2 and "1 to 40 characters" in r.stderr and "Traceback" not in r.stderr
+    assert Path(project).read_bytes() == before

@@ -57,7 +57,7 @@ _ALLOWED_LATIN = {
     "parcels", "buildings", "villages", "households", "ASCII", "Latin", "PDF", "GIS", "WGS",
     "RFC", "NAME", "gbk", "import", "village", "town", "district",
     "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
-    "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "HTML", "dBASE",
+    "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "other", "HTML", "dBASE",
     "PostgreSQL", "PostGIS", "psycopg", "postgresql", "service", "host", "dbname", "pgpass",
     "PGPASSWORD",
 }

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from qjgis.commands import Changes
 from ui.gui import operations
 from ui.gui.project import OpenProject
-from ui.presenters.words import t, t_or
+from ui.presenters.words import t
+from ui.texts import layer_title
 
 
 class BatchesDock(QDockWidget):
@@ -63,7 +64,7 @@ class BatchesDock(QDockWidget):
         for fid, created, _user, layer, source, undone, counts in operations.batches(self.project):
             item = QListWidgetItem(
                 t("batch.row", batch=fid, created=(created or "")[:16].replace("T", " "),
-                  layer=t_or(f"layer.{layer}", layer), source=Path(source or "").name,
+                  layer=layer_title(layer), source=Path(source or "").name,
                   added=counts.get("added", 0), updated=counts.get("updated", 0),
                   undone=t("batch.undone") if undone else "")
             )  # fmt: skip
@@ -88,7 +89,7 @@ class BatchesDock(QDockWidget):
         box.setObjectName("dialog_confirm_undo_batch")
         box.setIcon(QMessageBox.Icon.Question)
         box.setText(
-            t("batch.confirm", batch=fid, layer=t_or(f"layer.{layer}", layer),
+            t("batch.confirm", batch=fid, layer=layer_title(layer),
               source=Path(source or "").name)
         )  # fmt: skip
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
