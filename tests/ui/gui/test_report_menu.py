@@ -62,6 +62,8 @@ def window(qtbot: QtBot, tmp_path: Path, demo_file: Path) -> Iterator[MainWindow
     w.resize(1300, 850)
     assert w.open_project(project)
     w.show()
+    # The findings dock reads its rows on a worker; the menus act on what it shows.
+    wait_until(lambda: not w.workbench.findings_dock.loading)
     yield w
     w.close_project()
 
