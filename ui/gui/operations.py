@@ -263,7 +263,11 @@ def decision_words(record: FindingRecord) -> str:
 
 
 # ---------------------------------------------------------------- import
-IMPORT_LAYERS = ("parcels", "buildings", "villages", "households")
+IMPORT_LAYERS = (
+    "parcels", "buildings", "villages", "households",
+    # reference layers (issue 19), then any other polygon layer under a name the user gives
+    "landuse", "basic-farmland", "village-plan", "hazard-zones", "hazard-points", "other",
+)  # fmt: skip
 
 
 def _mapping_file(overrides: dict[str, str | None] | None) -> str | None:

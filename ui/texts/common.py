@@ -196,6 +196,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "layer.village-plan": ("村庄规划建设边界", "Village construction boundary"),
     "layer.hazard-zones": ("地质灾害隐患区", "Geological-hazard zones"),
     "layer.hazard-points": ("地质灾害隐患点", "Geological-hazard points"),
+    "layer.other": ("其他参考图层（面）…", "Another reference layer (polygons)…"),
     "file": ("文件", "File"),
     "crs": ("坐标系", "CRS"),
     "schema": ("数据结构版本", "Schema version"),

@@ -229,6 +229,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.browse": ("浏览…", "Browse…"),
     "import.file": ("文件", "File"),
     "import.layer": ("导入到", "Target layer"),
+    "import.other_name": ("图层名称", "Layer name"),
+    "import.other_name_hint": (
+        "选择“其他参考图层”时填写，如 林地保护红线",
+        "for another reference layer, e.g. forest protection line",
+    ),
     "import.encoding": ("字符编码", "Encoding"),
     "import.encoding_auto": ("自动识别", "Detect"),
     "import.filter": (

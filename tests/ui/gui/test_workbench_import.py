@@ -240,3 +240,35 @@ def test_a_form_that_lists_nobody_says_so_and_import_waits(
         "是表单的其他栏目；导入时不会写入任何内容"
     )
     assert not dialog.import_button.isEnabled()
+
+
+def test_reference_layers_and_a_named_one_import_through_the_window(
+    qtbot: QtBot, window: MainWindow, survey: Path
+) -> None:
+    """Issue 19: the dialog offers the reference kinds (guessed from the file's name) and
+    another polygon layer under a name the user gives (other:NAME)."""
+    wb = window.workbench
+    dialog = previewed(qtbot, wb.open_import(str(survey / "landuse.shp")))
+    assert dialog.chosen_layer() == "landuse" and not dialog.other_name.isEnabled()
+    with Emitted(dialog.imported):
+        dialog.import_button.click()
+    landuse = dialog.report["counts"]["added"]
+    assert landuse > 0
+    dialog.close()
+    dialog = wb.open_import(str(survey / "village-plan.shp"))
+    previewed(qtbot, dialog)
+    dialog.layer.setCurrentIndex(dialog.layer.findData("other"))
+    assert dialog.other_name.isEnabled()
+    dialog.other_name.setText("林地保护红线")
+    dialog.other_name.editingFinished.emit()
+    previewed(qtbot, dialog)
+    assert dialog.chosen_layer() == "other:林地保护红线"
+    with Emitted(dialog.imported):
+        dialog.import_button.click()
+    named = dialog.report["counts"]["added"]
+    kinds = dict(
+        window.store.execute_sql(
+            "SELECT kind, count(*) FROM reference_features GROUP BY kind ORDER BY kind"
+        )
+    )
+    assert kinds == {"landuse": landuse, "other:林地保护红线": named} and named > 0

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from qjgis.io.importer import KEYS
-from qjgis.io.mapping import PRESETS
+from qjgis.io.mapping import PRESETS, preset_key
 from ui.gui import operations
 from ui.gui.project import OpenProject
 from ui.gui.tasks import Task, while_alive
@@ -89,6 +89,12 @@ class ImportDialog(QDialog):
         for name in operations.IMPORT_LAYERS:
             self.layer.addItem(t(f"layer.{name}"), name)
         form.addRow(t("import.layer"), self.layer)
+        # The name of an "other" reference layer (imported as other:NAME).
+        self.other_name = QLineEdit(self)
+        self.other_name.setObjectName("edit_other_name")
+        self.other_name.setPlaceholderText(t("import.other_name_hint"))
+        self.other_name.setEnabled(False)
+        form.addRow(t("import.other_name"), self.other_name)
         self.encoding = QComboBox(self)
         self.encoding.setObjectName("combo_encoding")
         for enc in ENCODINGS:
@@ -169,6 +175,7 @@ class ImportDialog(QDialog):
         close.clicked.connect(self.reject)
         self.source.editingFinished.connect(self.refresh_preview)
         self.layer.currentIndexChanged.connect(self._layer_changed)
+        self.other_name.editingFinished.connect(self._layer_changed)
         self.encoding.currentIndexChanged.connect(self.refresh_preview)
         self.report_view.itemClicked.connect(self._report_clicked)
         self._buttons()
@@ -191,6 +198,12 @@ class ImportDialog(QDialog):
     def _guess_layer(self, path: str) -> None:
         stem = Path(path).stem.lower()
         for name, hints in (
+            # reference layers first: 村庄规划 would otherwise read as villages
+            ("landuse", ("dltb", "landuse", "地类")),
+            ("basic-farmland", ("jbnt", "basic-farmland", "基本农田")),
+            ("village-plan", ("village-plan", "czbj", "规划")),
+            ("hazard-zones", ("hazard-zone", "隐患区")),
+            ("hazard-points", ("hazard-point", "隐患点")),
             ("buildings", ("build", "zrz", "幢", "房")),
             ("villages", ("village", "cun", "村")),
             ("households", ("register", "hj", "户")),
@@ -204,7 +217,25 @@ class ImportDialog(QDialog):
                 self.layer.blockSignals(False)
                 return
 
+    def chosen_layer(self) -> str:
+        """The layer to import into: a kind, or other:NAME for a user-named reference layer."""
+        layer = self.layer.currentData()
+        if layer == "other":
+            return f"other:{self.other_name.text().strip()}"
+        return str(layer)
+
+    def _choose_layer(self, layer: str) -> None:
+        self.layer.blockSignals(True)
+        if layer.startswith("other:"):
+            self.layer.setCurrentIndex(self.layer.findData("other"))
+            self.other_name.setText(layer[len("other:") :])
+        else:
+            self.layer.setCurrentIndex(self.layer.findData(layer))
+        self.other_name.setEnabled(self.layer.currentData() == "other")
+        self.layer.blockSignals(False)
+
     def _layer_changed(self) -> None:
+        self.other_name.setEnabled(self.layer.currentData() == "other")
         self._edited = False
         self.refresh_preview()
 
@@ -212,9 +243,7 @@ class ImportDialog(QDialog):
         """Choose a file (and layer) and preview it (tests, 文件›打开 of a non-project)."""
         self.source.setText(path)
         if layer is not None:
-            self.layer.blockSignals(True)
-            self.layer.setCurrentIndex(self.layer.findData(layer))
-            self.layer.blockSignals(False)
+            self._choose_layer(layer)
         else:
             self._guess_layer(path)
         self._edited = False
@@ -240,7 +269,7 @@ class ImportDialog(QDialog):
             return
         self.status.setText(t("import.previewing"))
         self.preview_task = operations.preview_import(
-            self.project, self.layer.currentData(), source,
+            self.project, self.chosen_layer(), source,
             encoding=self.encoding.currentData(), overrides=self.overrides(),
             on_done=while_alive(self, self._previewed),
             on_error=while_alive(self, self._preview_failed),
@@ -301,8 +330,8 @@ class ImportDialog(QDialog):
 
     def _fill_mapping(self, mapping: dict[str, Any]) -> None:
         self._filling = True
-        layer = mapping.get("layer") or self.layer.currentData()
-        targets = list(PRESETS.get(layer, {}))
+        layer = mapping.get("layer") or self.chosen_layer()
+        targets = list(PRESETS.get(preset_key(layer), {}))
         fields: dict[str, str | None] = mapping.get("fields", {})
         self.mapping.setRowCount(len(fields))
         for r, (src, target) in enumerate(fields.items()):
@@ -333,10 +362,10 @@ class ImportDialog(QDialog):
         return out
 
     def _show_unmapped(self) -> None:
-        layer = self.layer.currentData()
+        layer = self.chosen_layer()
         mapped = self._mapping_targets()
-        missing = [n for n in PRESETS.get(layer, {}) if n not in mapped]
-        key = KEYS.get(layer)
+        missing = [n for n in PRESETS.get(preset_key(layer), {}) if n not in mapped]
+        key = KEYS.get(preset_key(layer))
         words = [column_title(layer, n) for n in missing]
         self.key_missing = key in missing
         text = t("import.unmapped", fields="、".join(words)) if missing else ""
@@ -405,7 +434,7 @@ class ImportDialog(QDialog):
             self.mapping.item(r, 0).text(): self.mapping.cellWidget(r, 1).currentData()
             for r in range(self.mapping.rowCount())
         }
-        data = {"layer": self.layer.currentData(), "fields": fields}
+        data = {"layer": self.chosen_layer(), "fields": fields}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
     # ------------------------------------------------------------ import
@@ -421,7 +450,7 @@ class ImportDialog(QDialog):
         self.report = None
         self.report_view.hide()
         self.import_task = operations.import_file(
-            self.project, self.layer.currentData(), self.source.text().strip(),
+            self.project, self.chosen_layer(), self.source.text().strip(),
             encoding=self.encoding.currentData(), overrides=self.overrides(), parent=self,
             on_done=while_alive(self, self._imported), on_end=while_alive(self, self._import_ended),
         )  # fmt: skip
@@ -452,7 +481,7 @@ class ImportDialog(QDialog):
               ("read", "added", "updated", "unchanged", "absent")})
         )  # fmt: skip
         self.report_view.clear()
-        layer = report.get("layer", self.layer.currentData())
+        layer = report.get("layer", self.chosen_layer())
         for kind, entry in (report.get("issues") or {}).items():
             top = QTreeWidgetItem(
                 [t("import.issue", kind=t_or(f"issue.{kind}", kind), n=entry.get("count", 0))]
