@@ -147,6 +147,8 @@ class PgConnection:
         #: tables an INSERT named in this transaction: their fid sequences are moved past
         #: explicit fids before commit (SQLite's AUTOINCREMENT does that by itself)
         self.inserted: set[str] = set()
+        #: (table, fid) -> row version written by `update_row` in this transaction
+        self.versions: dict[tuple[str, int], int] = {}
 
     @property
     def in_transaction(self) -> bool:
@@ -220,16 +222,29 @@ class PgStore:
             return
         self._in_tx = True
         self._conn.inserted = set()
+        self._conn.versions = {}
         try:
             with _database_errors(self.path), self._raw.transaction():
                 yield self._conn
                 for table in sorted(self._conn.inserted):
                     if table in schema.TABLE_BY_NAME:
+                        # Only ever forward: another desk may hold fids from the sequence
+                        # beyond this transaction's view of max(fid), and moving it back
+                        # would hand those fids out twice.
                         self._query(
-                            "SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
-                            f'greatest((SELECT max(fid) FROM "{table}"), 1))',
-                            (f'"{table}"',),
+                            "SELECT setval(pg_get_serial_sequence(%s, 'fid'), m) FROM "
+                            f'(SELECT max(fid) AS m FROM "{table}") x WHERE m > coalesce('
+                            "pg_sequence_last_value(pg_get_serial_sequence(%s, 'fid')::regclass)"
+                            ", 0)",
+                            (f'"{table}"', f'"{table}"'),
                         )
+        except QjgisError as exc:
+            self._settings = None
+            if exc.code == "write_conflict" and "theirs" not in exc.params:
+                from qjgis.pg.conflict import explained
+
+                raise explained(self, exc) from exc
+            raise
         except BaseException:
             self._settings = None
             raise
@@ -312,9 +327,17 @@ class PgStore:
         *,
         actor: tuple[str, str] | None = None,
     ) -> int:
+        from qjgis.pg.conflict import tag_version
+
+        after = tag_version(conn, entity, after)
         return GpkgStore.audit(self, conn, command, entity, before, after, actor=actor)  # type: ignore[arg-type]
 
     def append_chained(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
+        # Desks append at once: the chain's head is read and extended under a lock held
+        # to commit, so no two entries chain to the same predecessor (a forked chain).
+        from qjgis.pg.conflict import serialise
+
+        serialise(conn, f"chain:{table}")
         return GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
 
     def update_row(
@@ -325,7 +348,19 @@ class PgStore:
         changes: Mapping[str, Any],
         expected_version: int | None = None,
     ) -> dict[str, Any]:
-        return GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
+        # GpkgStore's code: `UPDATE … WHERE fid = ? AND row_version = ?` with its rowcount
+        # checked. Under READ COMMITTED a second desk's UPDATE waits for the first's row
+        # lock and then re-reads the row, finds the version moved on and changes nothing:
+        # refused, never a lost update. The new version is kept for the audit entry
+        # (`conflict.tag_version`), so a later refusal can show this change.
+        before = GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
+        versions = getattr(conn, "versions", None)
+        if versions is not None:
+            row = conn.execute(
+                f'SELECT row_version FROM "{table}" WHERE fid = ?', (int(fid),)
+            ).fetchone()
+            versions[(table, int(fid))] = int(row[0])
+        return before
 
     _layer = staticmethod(GpkgStore._layer)
 
