@@ -203,3 +203,123 @@ def test_a_refusal_shows_the_other_desks_change(pg_url: str, tmp_path: Path) -> 
         texts.set_language("en")
     assert f"核查结果 {fid} 已被他人修改" in line and "李四" in line and "继承" in line
     assert "\n" not in line
+
+
+def cli(url: str, *argv: str, user: str = "clerk") -> subprocess.Popen[str]:
+    """The real command line as its own process (a desk's clerk running a command)."""
+    env = {**os.environ, "LOGNAME": user, "USER": user, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "main.py", "--lang", "zh", argv[0], url, *argv[1:]],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def test_check_runs_at_once_do_not_collide(pg_url: str, tmp_path: Path) -> None:
+    """Two desks run the checks at the same moment: both saved, no finding twice, the
+    second run updating the first's findings by rule and key."""
+    demo = tmp_path / "demo.gpkg"
+    build_demo(demo, parcels=300, seed=2)
+    push(demo, pg_url)
+    runs = [cli(pg_url, "check", "--as-of", AS_OF, "--json", user=u) for u in ("甲", "乙")]
+    outs = [p.communicate(timeout=600) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], [o[1] for o in outs]
+    found = [json.loads(o[0])["rules"]["QJ-R001"]["found"] for o in outs]
+    with PgStore.open(pg_url) as store:
+        keys = store.execute_sql("SELECT rule_id, key FROM findings")
+        assert len(keys) == len(set(keys))
+        r001 = store.execute_sql("SELECT count(*) FROM findings WHERE rule_id = 'QJ-R001'")
+        assert r001[0][0] == found[0] == found[1]
+        runs_saved = store.execute_sql("SELECT count(*) FROM check_runs WHERE finished IS NOT NULL")
+        assert runs_saved[0][0] == 2
+        # the fid sequence stays ahead of every finding: a third run inserts without clash
+        store.execute_sql("SELECT 1")
+    with PgStore.open(pg_url) as store:
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM findings WHERE rule_id = 'QJ-R001'")
+        run_checks(store, ["QJ-R001"], as_of=__import__("datetime").date(2025, 6, 30))
+        assert store.integrity_check() == []
+
+
+def test_the_command_line_says_whose_change_beat_a_stale_review(
+    pg_url: str, tmp_path: Path
+) -> None:
+    fids, _cases = prepared(pg_url, tmp_path)
+    fid = fids[0]
+    seen = versions(pg_url, "findings", [fid])[fid]
+    first = cli(pg_url, "review", str(fid), "--decision", "exempted", "--exemption",
+                "inheritance", "--reason", "继承", "--expect-version", str(seen),
+                user="张三")  # fmt: skip
+    assert first.communicate(timeout=300)[0] and first.returncode == 0
+    late = cli(pg_url, "review", str(fid), "--decision", "confirmed", "--reason", "现场核实",
+               "--expect-version", str(seen), user="李四")  # fmt: skip
+    stdout, stderr = late.communicate(timeout=300)
+    assert late.returncode == 1 and stdout == ""
+    (line,) = stderr.strip().splitlines()  # one line, no traceback
+    assert f"核查结果 {fid} 已被他人修改，您的修改未保存" in line
+    assert f"您依据的是版本 {seen}，现为版本 {seen + 1}" in line
+    assert "张三（管理员）" in line and "审核" in line and "继承" in line
+    with PgStore.open(pg_url) as store:
+        assert store.execute_sql("SELECT decided_by, decision FROM findings WHERE fid = ?", (fid,))[
+            0
+        ] == ("张三", "exempted")
+
+
+def test_undoing_a_review_does_not_overwrite_a_later_decision(pg_url: str, tmp_path: Path) -> None:
+    fids, _cases = prepared(pg_url, tmp_path)
+    fid = fids[0]
+    with PgStore.open(pg_url) as a, PgStore.open(pg_url) as b:
+        mine = Review(fid, "confirmed", "现场核实")
+        commands.run(a, mine)
+        b.settings().values["user.name"] = "李四"
+        commands.run(b, Review(fid, "false-positive", "宗地已合并", replace=True))
+        with pytest.raises(QjgisError) as err:
+            commands.undo(a, mine)
+        assert err.value.code == "write_conflict"
+        assert err.value.params["theirs"]["changes"][-1]["user"] == "李四"
+        assert a.execute_sql("SELECT decision FROM findings WHERE fid = ?", (fid,)) == [
+            ("false_positive",)
+        ]
+
+
+def test_a_check_run_saved_while_another_is_saving_updates_its_findings(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The second save waits for the first (a lock per run) and then updates the first's
+    findings by rule and key: no duplicate-key refusal, no finding twice."""
+    import datetime as dt
+    import threading
+
+    from qjgis.checks.engine import evaluate
+    from qjgis.checks.findings import SaveRun
+
+    demo = tmp_path / "demo.gpkg"
+    build_demo(demo, parcels=300, seed=2)
+    push(demo, pg_url)
+    as_of = dt.date(2025, 6, 30)
+    with PgStore.open(pg_url) as a, PgStore.open(pg_url) as b:
+        runs = [SaveRun(evaluate(s, ["QJ-R001", "QJ-R003"], as_of=as_of)) for s in (a, b)]
+        errors: list[BaseException] = []
+        second_started = threading.Event()
+
+        def save_second() -> None:
+            try:
+                second_started.set()
+                with b.transaction() as conn:
+                    runs[1].apply(b, conn)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        with a.transaction() as conn:
+            runs[0].apply(a, conn)
+            worker = threading.Thread(target=save_second)
+            worker.start()
+            second_started.wait()
+            worker.join(timeout=1.0)  # it waits on the first run's lock meanwhile
+            assert worker.is_alive()
+        worker.join()
+        assert errors == []
+        assert runs[1].summary is not None and runs[0].summary is not None
+        assert runs[1].summary.rules["QJ-R001"].new == 0  # the first's, updated
+        keys = a.execute_sql("SELECT rule_id, key FROM findings")
+        assert len(keys) == len(set(keys)) == sum(s.found for s in runs[0].summary.rules.values())
+        assert a.integrity_check() == []
