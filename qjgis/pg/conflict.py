@@ -27,6 +27,30 @@ from typing import Any
 
 from qjgis.errors import QjgisError
 
+QjgisError.register(
+    {
+        "database_connection_lost": (
+            "{url}: the connection to the database was lost ({detail}); this command was "
+            "not saved, the next one connects again"
+        ),
+    }
+)
+
+#: SQLSTATE classes of a session that is gone: connection exceptions, and the server
+#: ending it (an administrator's pg_terminate_backend, a shutdown or restart)
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether a psycopg error means the session is gone (not that a statement failed)."""
+    import psycopg
+
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    state = getattr(exc, "sqlstate", None)
+    return state is None or state.startswith(_LOST_STATES)
+
+
 #: Entities the commands audit a single row under: `findings/12 QJ-R001:…` (a review),
 #: `ruin_cases:3` (a case command).
 _ROW_ENTITY = re.compile(r"^(\w+)[/:](\d+)(?:\s|$)")

@@ -28,6 +28,7 @@ from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
 from qjgis.gpkg_store import GpkgStore, _python_values
+from qjgis.pg import conflict
 from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import read_meta
@@ -106,9 +107,8 @@ def _database_errors(url: str) -> Iterator[None]:
         yield
     except psycopg.Error as exc:
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        raise QjgisError(
-            "database_error", url=url, detail=lines[0] if lines else type(exc).__name__
-        ) from exc
+        code = "database_connection_lost" if conflict.connection_lost(exc) else "database_error"
+        raise QjgisError(code, url=url, detail=lines[0] if lines else type(exc).__name__) from exc
 
 
 class PgCursor:
@@ -193,6 +193,8 @@ class PgStore:
         self._in_tx = False
         self._settings: ProjectSettings | None = None
         self.on_busy: Callable[[str], None] | None = None
+        #: asked again for the password when a lost connection is opened anew
+        self.ask_password: Callable[[str], str | None] | None = None
 
     @classmethod
     def open(cls, url: str, *, ask_password: Callable[[str], str | None] | None = None) -> PgStore:
@@ -202,7 +204,59 @@ class PgStore:
         except BaseException:
             conn.close()
             raise
-        return cls(url, conn)
+        store = cls(url, conn)
+        store.ask_password = ask_password
+        return store
+
+    # ------------------------------------------------------------ a lost connection
+    def _lost(self) -> bool:
+        return bool(self._raw.closed or self._raw.broken)
+
+    def reconnect(self) -> None:
+        """A new session in place of a lost one (the server restarted, an administrator
+        ended the session): only between transactions, so nothing is in flight. If the
+        server is still away, `database_unreachable` says so in one line."""
+        old = self._raw
+        new = dburl.connect(self.url, ask_password=self.ask_password, autocommit=True)
+        self._raw = new
+        self._conn._conn = new
+        self._settings = None
+        with contextlib.suppress(Exception):
+            old.close()
+
+    @contextlib.contextmanager
+    def _begun(self) -> Iterator[None]:
+        """A server transaction; a session found lost at BEGIN (the first thing a write
+        sends) is opened anew first, so a desk's next command after a restart just works."""
+        import psycopg
+
+        if self._lost():
+            self.reconnect()
+        try:
+            tx = self._raw.transaction()
+            tx.__enter__()
+        except psycopg.OperationalError:
+            if not self._lost():
+                raise
+            self.reconnect()
+            tx = self._raw.transaction()
+            tx.__enter__()
+        with contextlib.ExitStack() as stack:
+            stack.push(tx)  # commit, or roll back on an exception (the server does if gone)
+            yield
+
+    def _read_again(self, read: Callable[[], Any]) -> Any:
+        """A read outside a transaction; one that meets a lost session is asked once more
+        on a new one (reading twice changes nothing)."""
+        if not self._in_tx and self._lost():
+            self.reconnect()
+        try:
+            return read()
+        except QjgisError as exc:
+            if self._in_tx or exc.code != "database_connection_lost" or not self._lost():
+                raise
+        self.reconnect()
+        return read()
 
     def close(self) -> None:
         self._raw.close()
@@ -224,7 +278,7 @@ class PgStore:
         self._conn.inserted = set()
         self._conn.versions = {}
         try:
-            with _database_errors(self.path), self._raw.transaction():
+            with _database_errors(self.path), self._begun():
                 yield self._conn
                 for table in sorted(self._conn.inserted):
                     if table in schema.TABLE_BY_NAME:
@@ -241,9 +295,7 @@ class PgStore:
         except QjgisError as exc:
             self._settings = None
             if exc.code == "write_conflict" and "theirs" not in exc.params:
-                from qjgis.pg.conflict import explained
-
-                raise explained(self, exc) from exc
+                raise conflict.explained(self, exc) from exc
             raise
         except BaseException:
             self._settings = None
@@ -253,8 +305,12 @@ class PgStore:
 
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """A query on the server, its refusal (or a lost connection) a one-line error."""
-        with _database_errors(self.path):
-            return self._raw.execute(sql, params)
+
+        def read() -> Any:
+            with _database_errors(self.path):
+                return self._raw.execute(sql, params)
+
+        return self._read_again(read)
 
     @staticmethod
     def next_fid(conn: PgConnection, table: str) -> int:
@@ -327,17 +383,13 @@ class PgStore:
         *,
         actor: tuple[str, str] | None = None,
     ) -> int:
-        from qjgis.pg.conflict import tag_version
-
-        after = tag_version(conn, entity, after)
+        after = conflict.tag_version(conn, entity, after)
         return GpkgStore.audit(self, conn, command, entity, before, after, actor=actor)  # type: ignore[arg-type]
 
     def append_chained(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
         # Desks append at once: the chain's head is read and extended under a lock held
         # to commit, so no two entries chain to the same predecessor (a forked chain).
-        from qjgis.pg.conflict import serialise
-
-        serialise(conn, f"chain:{table}")
+        conflict.serialise(conn, f"chain:{table}")
         return GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
 
     def update_row(
@@ -370,7 +422,7 @@ class PgStore:
     # ------------------------------------------------------------ reading
     def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL (written for SQLite, translated); writes go through transactions."""
-        return self._conn.execute(sql, params).fetchall()
+        return self._read_again(lambda: self._conn.execute(sql, params).fetchall())  # type: ignore[no-any-return]
 
     def execute_sql_chunks(
         self, sql: str, params: Sequence[Any] = (), size: int = 8192

@@ -44,6 +44,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conflict.cmd.case.pay.revert": ("撤销补助发放", "undid a payment"),
     "conflict.cmd.case.attach": ("添加附件", "attached evidence"),
     "conflict.cmd.other": ("执行 {command}", "ran {command}"),
+    "err.database_connection_lost": (
+        "{url}：与数据库的连接已断开（{detail}）；本次操作未保存，下一次操作将重新连接",
+        "{url}: the connection to the database was lost ({detail}); this command was not "
+        "saved, the next one connects again",
+    ),
     # the window's conflict dialog
     "conflict.title": ("修改冲突", "Edit conflict"),
     "conflict.intro": (

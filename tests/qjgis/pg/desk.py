@@ -10,7 +10,7 @@ its login (`LOGNAME`): the audit's user, as `settings` falls back to the OS user
 A plan: {"url": …, "start": UNIX_TIME, "edits": [
   {"kind": "review", "fid": 12, "version": 3, "decision": "confirmed", "reason": …},
   {"kind": "advance", "case": "R4", "version": 1, "to": "cancelled", "note": …},
-  {"kind": "hold", "seconds": 30}   # a long transaction: the kill tests' victim
+  {"kind": "hold", "fid": 12, "version": 3, …, "seconds": 60}  # a review left uncommitted
 ]}
 """
 
@@ -46,10 +46,11 @@ def run_edit(store: Any, edit: dict[str, Any]) -> dict[str, Any]:
                 date=edit.get("date"),
                 expected_version=int(edit["version"]),
             )
-        elif edit["kind"] == "hold":  # an edit whose transaction stays open (killed in it)
+        elif edit["kind"] == "hold":  # a review whose transaction stays open (killed in it)
+            review = Review(int(edit["fid"]), edit["decision"], edit["reason"],
+                            expected_version=int(edit["version"]), replace=True)  # fmt: skip
             with store.transaction() as conn:
-                conn.execute("UPDATE findings SET decision_reason = ? WHERE fid = ?",
-                             (edit["reason"], int(edit["fid"])))  # fmt: skip
+                review.apply(store, conn)  # the row written, the audit chain's lock held
                 print(json.dumps({"holding": True}), flush=True)
                 time.sleep(float(edit["seconds"]))
             return {"ok": True}
