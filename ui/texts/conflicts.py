@@ -21,6 +21,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{user}（{role}）于 {time} {command}：{fields}",
         "{user} ({role}) at {time}, {command}: {fields}",
     ),
+    "conflict.change_head": (
+        "{user}（{role}），{time}，{command}",
+        "{user} ({role}), {time}, {command}",
+    ),
     "conflict.field": ("{name} 由 {before} 改为 {after}", "{name} from {before} to {after}"),
     "conflict.no_fields": ("无属性变化", "no attribute changed"),
     "conflict.untracked": (
@@ -59,7 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "conflict.theirs": ("他人的修改（已保存）", "Their change (saved)"),
     "conflict.yours": ("您的修改（未保存）", "Your edit (not saved)"),
-    "conflict.yours_by": ("{user}（{role}），现在", "{user} ({role}), now"),
+    "conflict.yours_by": ("{user}（{role}），{time}（现在）", "{user} ({role}), {time} (now)"),
     "conflict.redo": ("在当前版本上重新应用我的修改", "Apply mine on the current version"),
     "conflict.drop": ("放弃我的修改", "Drop mine"),
     "conflict.redone": (
@@ -97,14 +101,27 @@ def _field_title(table: str, name: str) -> str:
     return name
 
 
-def _value(value: Any) -> str:
+#: the kind of enumerated value a column holds (`ui.texts.VALUE_KINDS`)
+_KINDS = {
+    "decision": "decision",
+    "decision_exemption": "exemption",
+    "exemption": "exemption",
+    "state": "state",
+    "disposition": "disposition",
+    "status": "building_status",
+    "building.status": "building_status",
+    "role": "role",
+}
+
+
+def _value(value: Any, name: str = "") -> str:
     from ui.texts import value_text
 
     if value is None or value == "":
         return _t("conflict.empty")
     if isinstance(value, list):
-        return ", ".join(_value(v) for v in value)
-    return value_text(value)
+        return ", ".join(_value(v, name) for v in value)
+    return value_text(value, _KINDS.get(name))
 
 
 def _command(command: str) -> str:
@@ -116,7 +133,12 @@ def _command(command: str) -> str:
 
 def field_lines(table: str, fields: list[list[Any]]) -> list[str]:
     return [
-        _t("conflict.field", name=_field_title(table, n), before=_value(b), after=_value(a))
+        _t(
+            "conflict.field",
+            name=_field_title(table, n),
+            before=_value(b, n),
+            after=_value(a, n),
+        )
         for n, b, a in fields
     ]
 
@@ -147,11 +169,40 @@ def change_lines(table: str, theirs: dict[str, Any]) -> list[str]:
 
 
 def _time(value: Any) -> str:
-    """`2026-12-06T07:41:02.123456Z` as `2026-12-06 07:41:02 UTC`."""
+    """The audit's UTC time (`2026-12-06T07:41:02.123456Z`) in this desk's local time."""
+    import datetime as dt
+
     text = str(value or "")
-    if len(text) >= 19 and text[10] == "T":
-        return text[:10] + " " + text[11:19] + (" UTC" if text.endswith("Z") else "")
-    return text
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def change_blocks(table: str, theirs: dict[str, Any]) -> list[list[str]]:
+    """Per change that beat a refused edit: who, when and what (a heading), then one line
+    per attribute; for the window, where each change gets its own lines."""
+    from ui.texts import value_text
+
+    blocks = [
+        [
+            _t(
+                "conflict.change_head",
+                user=change.get("user") or "?",
+                role=value_text(change.get("role"), "role"),
+                time=_time(change.get("time")),
+                command=_command(str(change.get("command"))),
+            ),
+            *(field_lines(table, change.get("fields", [])) or [_t("conflict.no_fields")]),
+        ]
+        for change in theirs.get("changes", [])
+    ]
+    if theirs.get("untracked"):
+        blocks.append([_t("conflict.untracked", count=theirs["untracked"])])
+    return blocks or [[_t("conflict.unknown")]]
 
 
 def describe(error: Any) -> str:
