@@ -390,7 +390,11 @@ class PgStore:
         # Desks append at once: the chain's head is read and extended under a lock held
         # to commit, so no two entries chain to the same predecessor (a forked chain).
         conflict.serialise(conn, f"chain:{table}")
-        return GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
+        noted = table in conn.inserted
+        fid = GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
+        if not noted:  # its fid came from the sequence: no setval at commit (inside the lock)
+            conn.inserted.discard(table)
+        return fid
 
     def update_row(
         self,
@@ -408,10 +412,13 @@ class PgStore:
         before = GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
         versions = getattr(conn, "versions", None)
         if versions is not None:
-            row = conn.execute(
-                f'SELECT row_version FROM "{table}" WHERE fid = ?', (int(fid),)
-            ).fetchone()
-            versions[(table, int(fid))] = int(row[0])
+            if expected_version is not None:  # written only if it had that version: one on
+                versions[(table, int(fid))] = int(expected_version) + 1
+            else:
+                row = conn.execute(
+                    f'SELECT row_version FROM "{table}" WHERE fid = ?', (int(fid),)
+                ).fetchone()
+                versions[(table, int(fid))] = int(row[0])
         return before
 
     _layer = staticmethod(GpkgStore._layer)

@@ -61,6 +61,7 @@ def run_edit(store: Any, edit: dict[str, Any]) -> dict[str, Any]:
     except QjgisError as exc:
         out = {"ok": False, "code": exc.code, "params": exc.params}
     out["ms"] = (time.perf_counter() - started) * 1000
+    out["at"] = time.time()  # when it ended: the bench's throughput window
     return out
 
 
