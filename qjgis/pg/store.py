@@ -138,6 +138,36 @@ class PgCursor:
         self._cur.close()
 
 
+_DDL = re.compile(r"^\s*(ALTER|CREATE|DROP)\s", re.IGNORECASE)
+
+
+class _Rows:
+    """Rows already at hand, answering as a cursor does."""
+
+    lastrowid = None
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self._rows = list(rows)
+        self.rowcount = len(self._rows)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        rows, self._rows = self._rows[:size], self._rows[size:]
+        return rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.fetchall())
+
+    def close(self) -> None:
+        self._rows = []
+
+
 class PgConnection:
     """What a command's `conn` is on a database: `execute`/`executemany` as in sqlite3."""
 
@@ -149,6 +179,8 @@ class PgConnection:
         self.inserted: set[str] = set()
         #: (table, fid) -> row version written by `update_row` in this transaction
         self.versions: dict[tuple[str, int], int] = {}
+        #: `PRAGMA table_info` answers of this session (cleared by any DDL)
+        self._table_info: dict[str, list[tuple[Any, ...]]] = {}
 
     @property
     def in_transaction(self) -> bool:
@@ -161,7 +193,21 @@ class PgConnection:
         if m is not None:
             self.inserted.add(m.group(1))
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor | _Rows:
+        info = _TABLE_INFO.match(sql)
+        if info is not None and info.group(1) in self._table_info:
+            # A table's columns, asked per case read: from the session's memory, not from
+            # information_schema (a slow catalogue view) every time a desk opens a case.
+            return _Rows(self._table_info[info.group(1)])
+        if _DDL.match(sql):
+            self._table_info.clear()
+        if info is not None:
+            rows = self._execute(sql, params).fetchall()
+            self._table_info[info.group(1)] = rows
+            return _Rows(rows)
+        return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         self._note(sql)
         try:
             text = translate(sql)

@@ -59,7 +59,7 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def prepare(url: str, path: Path) -> None:
@@ -204,9 +204,8 @@ def main() -> int:
                   f"p95 {pct(values, 0.95):6.1f} ms  p99 {pct(values, 0.99):6.1f} ms  "
                   f"max {max(values):6.1f} ms")  # fmt: skip
         problems = recount(url, desk_plans, results, base, case_base)
-        print(
-            f"  recount: {'0 lost updates, every refusal explained, chains verify' if not problems else ''}"
-        )
+        verdict = "0 lost updates, every refusal explained, chains verify"
+        print(f"  recount: {verdict if not problems else len(problems)}")
         for p in problems:
             print(f"    {p}")
         goal = pct(saved + refused, 0.95) <= 50.0 and not problems
