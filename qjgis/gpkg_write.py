@@ -44,7 +44,7 @@ class GpkgBatchTable:
         key_sql: str,
         batch_id: int,
         *,
-        scope_sql: str = "1",
+        scope_sql: str = "1 = 1",
         scope_params: Sequence[Any] = (),
     ) -> None:
         self.store, self.conn, self.table = store, conn, table

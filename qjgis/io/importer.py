@@ -734,7 +734,7 @@ class BatchWriter:
         report: Report,
         count_prefix: str = "",
         *,
-        scope_sql: str = "1",
+        scope_sql: str = "1 = 1",
         scope_params: tuple[Any, ...] = (),
     ) -> None:
         self.store, self.conn, self.table = store, conn, table

@@ -22,17 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
-from qjgis.gpkg_store import GpkgStore, _python_values
+from qjgis.gpkg_store import GpkgStore
 from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import read_meta
 from qjgis.settings import ProjectSettings
-from qjgis.store_api import IntegrityProblem, LayerData, columnar, to_multipolygons
+from qjgis.store_api import IntegrityProblem, LayerData, columnar
 
 # ---------------------------------------------------------------- SQLite SQL -> PostgreSQL
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
@@ -426,28 +425,12 @@ class PgStore:
             for table, (columns, geometry) in requests.items()
         }
 
-    # ------------------------------------------------------------ writing in bulk
-    def _new_fids(self, conn: PgConnection, table: str, n: int) -> np.ndarray:
-        """`n` fids reserved from the table's sequence (unique whoever else inserts)."""
-        rows = conn.execute(
-            "SELECT nextval(pg_get_serial_sequence(?, 'fid')) FROM generate_series(1, ?)",
-            (f'"{table}"', int(n)),
-        ).fetchall()
-        return np.array([r[0] for r in rows], dtype=np.int64)
-
+    # ------------------------------------------------------------ writing in bulk (qjgis.pg.write)
     def insert_rows(self, conn: PgConnection, table: str, columns: Mapping[str, Any]) -> np.ndarray:
-        """Insert aligned column arrays into an attribute table; returns the new fids."""
-        t = self._layer(table)
-        names = self._columns(t, list(columns))
-        n = len(next(iter(columns.values()))) if columns else 0
-        fids = self._new_fids(conn, table, n)
-        values = [_python_values(columns[c]) for c in names]
-        quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
-        conn.executemany(
-            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * (len(names) + 1))})',
-            zip(fids.tolist(), *values, strict=True),
-        )
-        return fids
+        """Insert aligned column arrays into an attribute table (binary COPY); the new fids."""
+        from qjgis.pg import write
+
+        return write.insert_rows(self, conn, table, columns)
 
     def insert_features(
         self,
@@ -458,20 +441,38 @@ class PgStore:
         *,
         rtree: bool = True,
     ) -> np.ndarray:
-        """Insert features inside the caller's transaction (the GiST index keeps itself)."""
-        t = self._layer(layer, spatial=True)
-        names = self._columns(t, list(columns))
-        geoms = to_multipolygons(np.asarray(geometry, dtype=object))
-        fids = self._new_fids(conn, layer, len(geoms))
-        wkb = shapely.to_wkb(geoms, byte_order=1, include_srid=False, flavor="iso")
-        values = [_python_values(columns[c]) for c in names]
-        quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
-        marks = ", ".join(["?", f"ST_GeomFromWKB(?, {self.srs_id()})", *("?" * len(names))])
-        conn.executemany(
-            f'INSERT INTO "{layer}" ({quoted}) VALUES ({marks})',
-            zip(fids.tolist(), wkb.tolist(), *values, strict=True),
-        )
-        return fids
+        """Insert features inside the caller's transaction (binary COPY, geometry as WKB in
+        the project's SRID; the GiST index keeps itself); the new fids."""
+        from qjgis.pg import write
+
+        return write.insert_features(self, conn, layer, geometry, columns)
+
+    def batch_table(
+        self, conn: PgConnection, table: str, key_sql: str, batch_id: int, **scope: Any
+    ) -> Any:
+        """One table's writes of one import batch (`store_api.BatchTable`), on the server."""
+        from qjgis.pg.write import PgBatchTable
+
+        return PgBatchTable(self, conn, table, key_sql, batch_id, **scope)
+
+    geom_select = "ST_AsBinary(geom)"
+
+    @property
+    def geom_marker(self) -> str:
+        return f"ST_GeomFromWKB(?, {self.srs_id()})"
+
+    def geom_blobs(self, values: Sequence[Any]) -> list[bytes | None]:
+        """WKB read through `geom_select` as the GeoPackage blobs a file would hold."""
+        from qjgis.pg import write
+
+        return write.blobs_from_wkb(values, self.srs_id())
+
+    @staticmethod
+    def geom_param(blob: bytes | None) -> Any:
+        """A GeoPackage blob as the WKB parameter of `geom_marker`."""
+        from qjgis.pg import write
+
+        return write.blob_wkb(blob)
 
     def __getattr__(self, name: str) -> Any:
         # What a file project can do and a database project cannot yet: a clear refusal
