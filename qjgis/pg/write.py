@@ -82,13 +82,20 @@ def _adapt(table: schema.Table, name: str, out: list[Any]) -> list[Any]:
 
 def new_fids(conn: PgConnection, table: str, n: int) -> np.ndarray:
     """`n` fids reserved from the table's sequence (unique whoever else inserts)."""
+    from qjgis.pg.store import _database_errors
+
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    rows = conn.execute(
-        "SELECT nextval(pg_get_serial_sequence(?, 'fid')) FROM generate_series(1, ?)",
-        (f'"{table}"', int(n)),
-    ).fetchall()
-    return np.array([r[0] for r in rows], dtype=np.int64)
+    # one row, one array, in binary: a row per fid cost a tenth of a second per 20,000
+    with _database_errors(conn.url), _raw(conn).cursor(binary=True) as cur:
+        cur.execute(
+            # the sequence looked up once, not once per fid
+            "WITH s AS (SELECT pg_get_serial_sequence(%s, 'fid')::regclass AS seq) "
+            "SELECT array_agg(nextval(s.seq)) FROM s, generate_series(1, %s)",
+            (f'"{table}"', int(n)),
+        )
+        (fids,) = cur.fetchone()
+    return np.array(fids, dtype=np.int64)
 
 
 def wkb(geoms: np.ndarray) -> list[bytes | None]:
