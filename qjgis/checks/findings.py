@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from qjgis.checks.base import Finding
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
@@ -193,7 +195,7 @@ class SaveRun:
             s = RuleSummary(r.id, r.version, unevaluated=dict(result.unevaluated))
             s.seconds = round(float(ev.seconds.get(r.id, 0.0)), 3)
             summaries[r.id] = s
-            self._save_rule(conn, r.id, r.version, result.findings, run_id, s)
+            self._save_rule(store, conn, r.id, r.version, result.findings, run_id, s)
             for f in result.findings:
                 villages[f.village_code or ""][r.id] += 1
         total = round(sum(ev.seconds.values()) + getattr(ev, "context_seconds", 0.0), 3)
@@ -226,6 +228,7 @@ class SaveRun:
 
     def _save_rule(
         self,
+        store: GpkgStore,
         conn: sqlite3.Connection,
         rule_id: str,
         version: int,
@@ -272,13 +275,16 @@ class SaveRun:
                 self._updated.setdefault(int(old[0]), {"last_run": old_values["last_run"]})
                 touch.append((run_id, int(old[0])))
         if inserts:
-            placeholders = ", ".join("?" * (len(_RUN_COLUMNS) + 3))
-            start = conn.execute("SELECT coalesce(max(fid), 0) + 1 FROM findings").fetchone()[0]
-            conn.executemany(
-                f"INSERT INTO findings (rule_id, key, {cols}, first_run) VALUES ({placeholders})",
-                inserts,
-            )
-            self._inserted.extend(range(start, start + len(inserts)))
+            # through the store's write path, which says which fids it wrote: "max + 1"
+            # is not what a database's sequence (or SQLite's AUTOINCREMENT after an undo)
+            # hands out, and revert deletes exactly these
+            names = ["rule_id", "key", *_RUN_COLUMNS, "first_run"]
+            columns = {}
+            for k, name in enumerate(names):
+                values = np.empty(len(inserts), dtype=object)
+                values[:] = [row[k] for row in inserts]
+                columns[name] = values
+            self._inserted.extend(store.insert_rows(conn, "findings", columns).tolist())
         if updates:
             sets = ", ".join(f"{c} = ?" for c in _RUN_COLUMNS)
             conn.executemany(

@@ -379,3 +379,36 @@ def test_corpus_files_through_import_on_a_url_end_in_0_1_or_2(
     assert batches == sum(1 for c in outcomes.values() if c == 0) > 0
     with GpkgStore.open(gp) as store:
         assert store.counts()["reference_features"] == features > 0
+
+
+def test_checks_on_imported_rows_save_and_revert_through_the_store(
+    files: Path, pg_url: str, tmp_path: Path
+) -> None:
+    """The checks write their new findings through the store's write path: the fids it
+    reports are the rows it wrote (a database's sequence, not the table's max + 1), so
+    reverting the run (the window's undo) takes exactly those away."""
+    import datetime as dt
+
+    from qjgis import commands
+    from qjgis.checks.engine import evaluate
+    from qjgis.checks.findings import SaveRun
+
+    shp = files / "shp"
+    with _empty_database(pg_url, tmp_path) as db:
+        for layer, name in LAYERS:
+            importer.import_layer(db, layer, str(shp / name))
+        run = SaveRun(evaluate(db, as_of=dt.date(2025, 6, 30), threads=1))
+        commands.run(db, run)
+        saved = sorted(r[0] for r in db.execute_sql("SELECT fid FROM findings"))
+        assert len(saved) > 10
+        assert sorted(run._inserted) == saved
+        commands.undo(db, run)
+        assert db.counts()["findings"] == 0
+        # run again after the undo: the sequence has moved past the deleted fids
+        run = SaveRun(evaluate(db, as_of=dt.date(2025, 6, 30), threads=1))
+        commands.run(db, run)
+        again = sorted(r[0] for r in db.execute_sql("SELECT fid FROM findings"))
+        assert len(again) == len(saved) and again[0] > saved[-1]
+        assert sorted(run._inserted) == again
+        commands.undo(db, run)
+        assert db.counts()["findings"] == 0
