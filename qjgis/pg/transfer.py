@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,8 @@ class PushResult:
 
     rows: dict[str, int]
     pushed_back: bool = False
+    #: a push-back's rows per table by kind: added, updated, deleted, appended
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def push(
@@ -118,7 +120,8 @@ def push(
     """Copy a project file into an empty database; returns the rows copied per table.
 
     A copy pulled from this database's project is pushed back instead (`sync.push_back`:
-    the rows it changed, unless the server changed them since; returns those per table).
+    the rows it changed, added and deleted, unless the server changed them since; returns
+    those per table).
 
     The schema is created from `schema.pg_schema_ddl`; rows go in with binary COPY,
     indexes are built after the data (faster than keeping them up to date row by row),
@@ -143,8 +146,8 @@ def push(
         src = _ro_connection(path)
         try:
             src.execute("BEGIN")
-            rows = sync.push_back(path, src, url, meta, ask_password=ask_password)
-            return PushResult(rows, pushed_back=True)
+            done = sync.push_back(path, src, url, meta, ask_password=ask_password)
+            return PushResult(done.rows, pushed_back=True, changes=done.as_json())
         finally:
             src.close()
     src = _ro_connection(path)

@@ -51,7 +51,11 @@ def _cmd_push(args: argparse.Namespace, out: TextIO) -> int:
     }  # fmt: skip
     if pushed.pushed_back:
         rows = ", ".join(f"{texts.layer_title(k)} {v}" for k, v in counts.items()) or "0"
+        kinds = {k: sum(v.values()) for k, v in pushed.changes.items()}
         text = t("db.pushed_back", path=args.project, url=shown, rows=rows)
+        if kinds:
+            text += "\n" + t("db.pushed_back_kinds", **kinds)
+        result["changes"] = pushed.changes
     else:
         text = t("db.pushed", path=args.project, url=shown, **_summary(counts))
     emit(result, args.json, text, out)

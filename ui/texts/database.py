@@ -44,10 +44,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：拉取之后服务器上已有 {count} 行被他人修改（{rows}）；未推送任何数据",
         "{path}: {count} rows changed on the server since the pull ({rows}); nothing was pushed",
     ),
+    "err.sync_key_conflict": (
+        "{path}：副本新增的 {count} 行与拉取之后他人在服务器上新增的行代码相同（{rows}）；"
+        "未推送任何数据",
+        "{path}: {count} rows the copy added have a key another desk added on the server "
+        "since the pull ({rows}); nothing was pushed",
+    ),
     "err.sync_unsupported": (
-        "{path}：副本在 {tables} 中新增或删除了行，暂不支持推回；未推送任何数据",
-        "{path}: the copy added or deleted rows in {tables}, which cannot be pushed back "
-        "yet; nothing was pushed",
+        "{path}：副本对 {tables} 的修改无法推回（修改了项目设置，或删除了无行版本的表中的行）；"
+        "未推送任何数据",
+        "{path}: the copy changed {tables} in a way that cannot be pushed back (changed "
+        "settings, or rows deleted from a table without row versions); nothing was pushed",
     ),
     "err.sync_already_applied": (
         "{path}：该副本已于 {when} 推回；请重新拉取副本",
@@ -56,6 +63,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "db.pushed_back": (
         "已将副本 {path} 的修改推回 {url}：{rows}",
         "Pushed the changes of the copy {path} back to {url}: {rows}",
+    ),
+    "db.pushed_back_kinds": (
+        "新增 {added} 行，修改 {updated} 行，删除 {deleted} 行，追加记录 {appended} 条",
+        "{added} rows added, {updated} updated, {deleted} deleted, {appended} entries appended",
     ),
     "err.database_error": (
         "{url}：数据库拒绝了该操作（{detail}）；未作任何修改",
