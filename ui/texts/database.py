@@ -100,6 +100,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "database address: postgresql://user@host/dbname or service=NAME (the password comes "
         "from .pgpass, PGPASSWORD or a prompt)",
     ),
+    "err.database_needs_migration": (
+        "{url}：数据库的数据结构为版本 {found}，本版本 qjgis 使用版本 {supported}；"
+        "请由数据库所有者先用 pg_dump 备份，再运行 migrate {url} 升级",
+        "{url}: the database is at schema {found}, this qjgis uses {supported}; "
+        "its owner migrates it with `migrate {url}` (after a pg_dump)",
+    ),
+    "err.migration_refused": (
+        "{url}：将数据结构从版本 {found} 升级到 {supported} 失败（{detail}）；数据库未作任何修改",
+        "{url}: migrating schema {found} to {supported} failed ({detail}); "
+        "the database was not changed",
+    ),
+    "db.migrated": (
+        "已将 {path} 的数据结构从版本 {found} 升级到版本 {version}",
+        "Migrated {path} from schema {found} to schema {version}",
+    ),
+    "db.migrate_nothing": (
+        "{path} 的数据结构已是版本 {version}，无需升级",
+        "{path} is at schema {version} already: nothing to migrate",
+    ),
+    "help.migrate_a_project": (
+        "将旧版数据结构的项目（数据库或项目文件）升级到本版本；数据库请先用 pg_dump 备份",
+        "bring a project (a database or a project file) of an older schema up to this "
+        "version; take a pg_dump of a database first",
+    ),
+    "help.migrate_target": (
+        "数据库地址（postgresql://… 或 service=名称）或项目文件",
+        "a database address (postgresql://… or service=NAME) or a project file",
+    ),
     "app.stage_push": ("正在推送到数据库…", "Pushing to the database…"),
     "app.stage_pull": ("正在从数据库拉取…", "Pulling from the database…"),
 }
