@@ -59,7 +59,7 @@ _ALLOWED_LATIN = {
     "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
     "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "other", "HTML", "dBASE",
     "PostgreSQL", "PostGIS", "psycopg", "postgresql", "service", "host", "dbname", "pgpass",
-    "PGPASSWORD",
+    "PGPASSWORD", "pg_dump", "migrate",
 }
 # fmt: on
 
