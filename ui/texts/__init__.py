@@ -31,6 +31,7 @@ from ui.texts import (
     checks,
     common,
     database,
+    database_gui,
     export,
     gui,
     help,
@@ -48,6 +49,7 @@ MODULES = (
     common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
 )  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
+MODULES = (*MODULES, database_gui)  # the window on a database (issue 17)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
