@@ -37,6 +37,7 @@ from ui.texts import (
     io,
     overlays,
     report,
+    roles,
     values,
     workbench,
 )
@@ -48,6 +49,7 @@ MODULES = (
     common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
 )  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
+MODULES = (*MODULES, roles)  # a database's users, roles and towns (issue 18)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
