@@ -240,6 +240,7 @@ def _grants(groups: dict[Role, str], database: str, schema_name: str) -> list[st
         f'GRANT INSERT, UPDATE ON "check_runs" TO {_ident(s)}',
         f'GRANT INSERT, DELETE ON "attachments" TO {_ident(s)}',
         f'GRANT INSERT ON "qj_attachment_content" TO {_ident(s)}',
+        f'GRANT INSERT ON "qj_meta" TO {_ident(s)}',  # a push-back's record only (policy)
         f'GRANT INSERT, DELETE ON "findings" TO {_ident(s)}',
         f'GRANT UPDATE ({", ".join(map(_ident, FINDING_RUN_COLUMNS))}) ON "findings" '
         f"TO {_ident(s)}",
@@ -272,6 +273,15 @@ def _security(groups: dict[Role, str]) -> list[str]:
             f'DROP POLICY IF EXISTS qj_town ON "{table}"',
             f'CREATE POLICY qj_town ON "{table}" USING {rule} WITH CHECK {rule}',
         ]
+    # a pushed-back copy is recorded in qj_meta (`sync`): a writer may add that, nothing else
+    out += [
+        "ALTER TABLE qj_meta ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS qj_read ON qj_meta",
+        "CREATE POLICY qj_read ON qj_meta FOR SELECT USING (true)",
+        "DROP POLICY IF EXISTS qj_push_back ON qj_meta",
+        "CREATE POLICY qj_push_back ON qj_meta FOR INSERT "
+        "WITH CHECK (starts_with(key, 'pushed_back:'))",
+    ]
     reviewer, approver = _literal(groups[Role.REVIEWER]), _literal(groups[Role.APPROVER])
     out += [
         'DROP POLICY IF EXISTS qj_decided ON "findings"',

@@ -297,6 +297,36 @@ def test_a_town_login_sees_and_changes_only_its_towns_rows(
     assert len(json.loads(out)) == total
 
 
+def test_a_field_copy_pulled_by_a_town_login_holds_its_town_and_goes_back(
+    bureau: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    town = as_login(bureau, "shijiao")
+    copy = tmp_path / "石角镇外业.gpkg"
+    assert run("pull", town, str(copy))[0] == 0
+    code, out = run("findings", str(copy), "--json")
+    pulled = json.loads(out)
+    assert pulled and {f["village_code"][:9] for f in pulled} == {"500110108"}
+    code, out = run("info", str(copy), "--json")
+    with psycopg.connect(bureau) as pg:
+        mine = pg.execute("SELECT count(*) FROM parcels WHERE zddm LIKE '500110108%'").fetchone()
+    assert code == 0 and json.loads(out)["counts"]["parcels"] == mine[0]
+    fid = pulled[0]["fid"]
+    code, _ = run("review", str(copy), str(fid), "--decision", "confirmed", "--reason", "外业核实")
+    assert code == 0, capsys.readouterr().err
+    code, out = run("push", str(copy), town)
+    assert code == 0, capsys.readouterr().err
+    with psycopg.connect(bureau) as pg:
+        assert pg.execute("SELECT decision FROM findings WHERE fid = %s", (fid,)).fetchone() == (
+            "confirmed",
+        )
+        assert pg.execute(
+            'SELECT "user", command FROM audit_log ORDER BY fid DESC LIMIT 1'
+        ).fetchone() == ("shijiao", "project.push_back")
+    # qj_meta takes a push-back's record from a writer, nothing else
+    with psycopg.connect(town) as pg, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        pg.execute("INSERT INTO qj_meta (key, value) VALUES ('owner', 'shijiao')")
+
+
 def test_the_audit_is_append_only_for_everyone_but_the_owner(bureau: str) -> None:
     for login in ("viewer1", "surveyor1", "reviewer1", "approver1", "admin1"):
         with psycopg.connect(as_login(bureau, login)) as pg:
