@@ -432,7 +432,10 @@ def add_user(
             options = " LOGIN"
             if role is Role.ADMIN:  # an administrator adds the bureau's users
                 options += " CREATEROLE"
-            secret = "" if password is None else f" PASSWORD {_literal(password)}"
+            secret = ""
+            if password is not None:  # hashed here (SCRAM): the server never sees it
+                hashed = pg.pgconn.encrypt_password(password.encode(), name.encode())
+                secret = f" PASSWORD {_literal(hashed.decode())}"
             if exists:
                 pg.execute(f"ALTER ROLE {_ident(name)}{options}{secret}")
                 for group in groups.values():

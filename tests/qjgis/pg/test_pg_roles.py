@@ -379,3 +379,20 @@ def test_group_names_are_per_database_and_schema_and_fit_postgresql() -> None:
     odd = roles.group_names("綦江区 项目" * 10, "s" * 80)
     assert all(len(n.encode()) <= 63 and n.isascii() for n in odd.values())
     assert odd != roles.group_names("綦江区 项目" * 9, "s" * 80)
+
+
+def test_a_password_is_set_hashed_and_never_shown(
+    bureau: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("北京-s3cret\n"))  # a script's password
+    code, out = run("db", "user", "add", bureau, "clerk2", "--role", "viewer",
+                    "--password-prompt")  # fmt: skip
+    assert code == 0 and "s3cret" not in out + capsys.readouterr().err
+    with psycopg.connect(bureau) as pg:
+        (stored,) = pg.execute(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = 'clerk2'"
+        ).fetchone()
+    assert stored.startswith("SCRAM-SHA-256$") and "s3cret" not in stored
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    code, _ = run("db", "user", "add", bureau, "clerk3", "--role", "viewer", "--password-prompt")
+    assert code == 1 and "the password is empty" in capsys.readouterr().err
