@@ -106,6 +106,14 @@ def test_db_init_and_user_add_are_idempotent_and_list_says_who_is_who(
     with psycopg.connect(as_login(bureau, "surveyor1")) as pg:
         assert roles.login_identity(pg).role.value == "viewer"
 
+    # the bureau's administrator adds users from then on
+    code, out = run("db", "user", "add", as_login(bureau, "admin1"), "clerk9", "--role",
+                    "surveyor", "--town", "500110109")  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    with psycopg.connect(as_login(bureau, "clerk9")) as pg:
+        who = roles.login_identity(pg)
+    assert (who.login, who.role.value, who.town) == ("clerk9", "surveyor", "500110109")
+
     capsys.readouterr()
     code, _ = run("db", "user", "add", bureau, "x1", "--role", "surveyor", "--town", "999999999")
     err = capsys.readouterr().err
