@@ -28,6 +28,8 @@ What the server enforces, whatever the client does:
   parcel's 宗地代码 and a household's number start with them): row-level security policies
   on `TOWN_SCOPED` tables; the owner (and a superuser) bypass them, a login without a town
   sees all rows;
+- the checks (which need the whole district) are run by a login without a town only
+  (policies on `check_runs`);
 - a decided finding is deleted only by a reviewer (a check run's undo deletes the findings
   it added, undecided); an approval state or an override only by an approver (trigger
   `qj_approval_guard`).
@@ -85,6 +87,9 @@ register_reasons(
         "refused_truncate": "this role may not empty {table} ({title})",
         "refused_town": "the row of {table} ({title}) belongs to another town",
         "refused_approval": "only an approver may move a case to {state}",
+        "refused_town_check": (
+            "a town's login may not run the checks (they need the whole district)"
+        ),
         "refused_override": "only an approver may override a precondition",
         "passwords_differ": "the two passwords differ",
         "empty_password": "the password is empty",
@@ -273,6 +278,19 @@ def _security(groups: dict[Role, str]) -> list[str]:
             f'DROP POLICY IF EXISTS qj_town ON "{table}"',
             f'CREATE POLICY qj_town ON "{table}" USING {rule} WITH CHECK {rule}',
         ]
+    # The checks need the whole district (a household's parcels in two towns, a building on
+    # a parcel across the line): a town's login, which sees its town only, would find too
+    # little and mark the rest gone. Check runs are the county's.
+    county = f"({town} IS NULL)"
+    out += [
+        'ALTER TABLE "check_runs" ENABLE ROW LEVEL SECURITY',
+        'DROP POLICY IF EXISTS qj_read ON "check_runs"',
+        'CREATE POLICY qj_read ON "check_runs" FOR SELECT USING (true)',
+        'DROP POLICY IF EXISTS qj_county ON "check_runs"',
+        f'CREATE POLICY qj_county ON "check_runs" FOR INSERT WITH CHECK {county}',
+        'DROP POLICY IF EXISTS qj_county_update ON "check_runs"',
+        f'CREATE POLICY qj_county_update ON "check_runs" FOR UPDATE USING {county}',
+    ]
     # a pushed-back copy is recorded in qj_meta (`sync`): a writer may add that, nothing else
     out += [
         "ALTER TABLE qj_meta ENABLE ROW LEVEL SECURITY",
@@ -524,6 +542,8 @@ def refusal(exc: Any, sql: str | None) -> dict[str, Any] | None:
             table = m.group(1)
     if (m := _RLS_TABLE.search(text)) is not None:
         table, verb = m.group(1), "town"
+        if table == "check_runs":
+            return {"reason": "refused_town_check"}
     elif (m := _PERMISSION_TABLE.search(text)) is not None:
         table = m.group(1)
     known = schema.TABLE_BY_NAME.get(table)

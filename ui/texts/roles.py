@@ -72,6 +72,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "只有审批人可以将案件改为「{state}」",
         "only an approver may move a case to {state}",
     ),
+    "reason.refused_town_check": (
+        "镇街登录不能运行核查（核查需要全区数据），请由区级登录运行",
+        "a town's login may not run the checks (they need the whole district)",
+    ),
     "reason.refused_override": (
         "只有审批人可以越过前置条件",
         "only an approver may override a precondition",

@@ -300,6 +300,12 @@ def test_a_town_login_sees_and_changes_only_its_towns_rows(
     own = first_finding(bureau, "500110108")
     code, _ = run("review", town, str(own), "--decision", "confirmed", "--reason", "本镇核实")
     assert code == 0, capsys.readouterr().err
+    # the checks need the whole district: a town's login may not run them
+    code, _ = run("check", town, "--as-of", "2025-06-30")
+    err = capsys.readouterr().err
+    assert (
+        code == 1 and "the database refused shijiao (reviewer): a town's login may not run" in err
+    )
     # an administrator without a town sees all
     code, out = run("findings", as_login(bureau, "admin1"), "--json")
     assert len(json.loads(out)) == total
