@@ -27,6 +27,7 @@ from qjgis.checks.base import Finding
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.model import Role
+from qjgis.pg.url import is_database_url
 from qjgis.store import GpkgStore
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ QjgisError.register(
     {
         "unknown_finding": "no finding {finding} in this project",
         "not_permitted": "the role {role} may not {action}",
+        "not_permitted_login": (
+            "this database login's role {role} may not {action} "
+            "(an administrator gives a login its role: db user add)"
+        ),
         "reason_required": "a decision of {decision} needs a reason",
         "decision_exists": (
             "finding {finding} was already decided ({decision}, by {decided_by} at "
@@ -505,7 +510,9 @@ class Review:
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
         if s.role not in REVIEW_ROLES:
-            raise QjgisError("not_permitted", role=s.role.value, action="review_findings")
+            # on a database the role is the login's (qjgis.pg.roles), not a setting
+            code = "not_permitted_login" if is_database_url(store.path) else "not_permitted"
+            raise QjgisError(code, role=s.role.value, action="review_findings")
         if not self.reason:
             raise QjgisError("reason_required", decision=self.decision)
         record = get_finding(store, self.finding)

@@ -26,7 +26,8 @@ import numpy as np
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
-from qjgis.gpkg_store import GpkgStore
+from qjgis.gpkg_store import GpkgStore, _python_values
+from qjgis.pg import roles
 from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import read_meta
@@ -93,17 +94,26 @@ def translate(sql: str) -> str:
 
 
 @contextlib.contextmanager
-def _database_errors(url: str) -> Iterator[None]:
+def _database_errors(
+    url: str, sql: str | None = None, who: roles.Identity | None = None
+) -> Iterator[None]:
     """A server's refusal as a QjgisError (one line for the user), never a traceback.
 
     The transaction it happened in is rolled back by `transaction()`; a stale version is
-    still `write_conflict`, raised by the engine before the server is asked.
+    still `write_conflict`, raised by the engine before the server is asked. A refusal
+    for want of a privilege (a role's GRANTs, a town's row-level security, the approval
+    trigger: `roles.refusal`) names the login, its role and what was refused.
     """
     import psycopg
 
     try:
         yield
     except psycopg.Error as exc:
+        refused = roles.refusal(exc, sql)
+        if refused is not None and who is not None:
+            raise QjgisError(
+                "database_refused", url=url, login=who.login, role=who.role.value, **refused
+            ) from exc
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
         raise QjgisError(
             "database_error", url=url, detail=lines[0] if lines else type(exc).__name__
@@ -146,6 +156,8 @@ class PgConnection:
         #: tables an INSERT named in this transaction: their fid sequences are moved past
         #: explicit fids before commit (SQLite's AUTOINCREMENT does that by itself)
         self.inserted: set[str] = set()
+        #: the login this connection acts as (`PgStore.identity`), named in refusals
+        self.who: roles.Identity | None = None
 
     @property
     def in_transaction(self) -> bool:
@@ -165,7 +177,7 @@ class PgConnection:
         except QjgisError as exc:
             raise QjgisError(exc.code, **(exc.params | {"url": self.url})) from None
         cur = self._conn.cursor()
-        with _database_errors(self.url):
+        with _database_errors(self.url, sql, self.who):
             cur.execute(text, tuple(params) if params else None)
             return PgCursor(cur, returning=text.endswith(" RETURNING fid"))
 
@@ -173,7 +185,7 @@ class PgConnection:
         self._note(sql)
         text = translate(sql).removesuffix(" RETURNING fid")
         cur = self._conn.cursor()
-        with _database_errors(self.url):
+        with _database_errors(self.url, sql, self.who):
             cur.executemany(text, [tuple(r) for r in rows])
         return PgCursor(cur)
 
@@ -199,7 +211,9 @@ class PgStore:
         except BaseException:
             conn.close()
             raise
-        return cls(url, conn)
+        store = cls(url, conn)
+        store.identity()  # known before any write, so that a refusal can name the login
+        return store
 
     def close(self) -> None:
         self._raw.close()
@@ -220,7 +234,7 @@ class PgStore:
         self._in_tx = True
         self._conn.inserted = set()
         try:
-            with _database_errors(self.path), self._raw.transaction():
+            with _database_errors(self.path, None, self._conn.who), self._raw.transaction():
                 yield self._conn
                 for table in sorted(self._conn.inserted):
                     if table in schema.TABLE_BY_NAME:
@@ -269,8 +283,19 @@ class PgStore:
             for key, raw in self._query("SELECT key, value FROM qj_settings"):
                 if key in settings_mod.SPEC_BY_KEY:
                     values[key] = json.loads(raw)
+            # Who acts is the database login, not a setting anyone could change (issue 18):
+            # the audit, the review's `decided_by` and the engine's role checks read these.
+            who = self.identity()
+            values["user.name"], values["user.role"] = who.login, who.role.value
             self._settings = ProjectSettings(values)
         return self._settings
+
+    def identity(self) -> roles.Identity:
+        """The login this store's connection acts as, its role and town (`roles`)."""
+        if self._conn.who is None:
+            with _database_errors(self.path):
+                self._conn.who = roles.login_identity(self._raw)
+        return self._conn.who
 
     def _change_crs(self, conn: PgConnection, crs: str) -> None:
         """A new project CRS while the layers are empty (`write_settings` asks)."""
@@ -296,6 +321,11 @@ class PgStore:
     # The engine's own code for these (the version check, the hash chain, the settings'
     # validation), run on this store: it only asks `self` what both back ends answer.
     def write_settings(self, conn: PgConnection, changes: Mapping[str, Any]) -> dict[str, Any]:
+        for key in ("user.name", "user.role"):
+            if key in changes:  # the login decides (`identity`): refused, not ignored
+                who = self.identity()
+                raise QjgisError("identity_from_login", url=self.path, key=key,
+                                 login=who.login, role=who.role.value)  # fmt: skip
         return GpkgStore.write_settings(self, conn, changes)  # type: ignore[arg-type]
 
     def find_villages(self, village: str) -> list[tuple[str, str]]:

@@ -38,6 +38,7 @@ from ui.texts import (
     io,
     overlays,
     report,
+    roles,
     values,
     workbench,
 )
@@ -50,6 +51,7 @@ MODULES = (
 )  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
 MODULES = (*MODULES, database_gui)  # the window on a database (issue 17)
+MODULES = (*MODULES, roles)  # a database's users, roles and towns (issue 18)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
