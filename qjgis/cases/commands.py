@@ -663,7 +663,8 @@ class _Transition(ABC):
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self.kind, self.fid)
-        enforce(store, closed_problems(store, case), None)
+        # The version first: a desk that decided on a case someone has moved on since
+        # (and maybe closed) is told whose change beat it, not only that it is closed.
         if self.expected_version is not None and case["row_version"] != self.expected_version:
             raise QjgisError(
                 "write_conflict",
@@ -672,6 +673,7 @@ class _Transition(ABC):
                 expected=self.expected_version,
                 found=case["row_version"],
             )
+        enforce(store, closed_problems(store, case), None)
         date = _event_date(self.date)
         _check_date(store, conn, case, date)
         target, changes = self._target(store, case)

@@ -184,6 +184,12 @@ class SaveRun:
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         ev = self.evaluation
+        # Two desks saving runs at once take turns (on a database; a file's writer holds
+        # the file): the second reads the first's findings and updates them by rule and
+        # key instead of inserting them again.
+        from qjgis.pg.conflict import serialise
+
+        serialise(conn, "checks.run")
         started = _now()
         rule_ids = [r.id for r in ev.rules]
         cur = conn.execute(
@@ -506,6 +512,7 @@ class Review:
         self.replace = replace
         self.fid: int | None = None
         self._before: dict[str, Any] | None = None
+        self._version_after: int | None = None
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
@@ -546,6 +553,7 @@ class Review:
             "decision_exemption": self.exemption,
         }
         self._before = store.update_row(conn, "findings", record.fid, changes, expected)
+        self._version_after = int(expected) + 1
         store.audit(
             conn,
             self.name,
@@ -558,7 +566,9 @@ class Review:
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         if self._before is None or self.fid is None:
             raise RuntimeError("revert before apply")
-        current = store.update_row(conn, "findings", self.fid, self._before)
+        # Undo only what this review wrote: a decision someone made since is not overwritten.
+        current = store.update_row(conn, "findings", self.fid, self._before, self._version_after)
+        self._version_after = None if self._version_after is None else self._version_after + 1
         store.audit(
             conn,
             self.name + ".revert",

@@ -28,6 +28,7 @@ from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
 from qjgis.gpkg_store import GpkgStore, _python_values
 from qjgis.pg import roles
+from qjgis.pg import conflict
 from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import read_meta
@@ -115,9 +116,8 @@ def _database_errors(
                 "database_refused", url=url, login=who.login, role=who.role.value, **refused
             ) from exc
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        raise QjgisError(
-            "database_error", url=url, detail=lines[0] if lines else type(exc).__name__
-        ) from exc
+        code = "database_connection_lost" if conflict.connection_lost(exc) else "database_error"
+        raise QjgisError(code, url=url, detail=lines[0] if lines else type(exc).__name__) from exc
 
 
 class PgCursor:
@@ -158,6 +158,8 @@ class PgConnection:
         self.inserted: set[str] = set()
         #: the login this connection acts as (`PgStore.identity`), named in refusals
         self.who: roles.Identity | None = None
+        #: (table, fid) -> row version written by `update_row` in this transaction
+        self.versions: dict[tuple[str, int], int] = {}
 
     @property
     def in_transaction(self) -> bool:
@@ -202,6 +204,8 @@ class PgStore:
         self._in_tx = False
         self._settings: ProjectSettings | None = None
         self.on_busy: Callable[[str], None] | None = None
+        #: asked again for the password when a lost connection is opened anew
+        self.ask_password: Callable[[str], str | None] | None = None
 
     @classmethod
     def open(cls, url: str, *, ask_password: Callable[[str], str | None] | None = None) -> PgStore:
@@ -212,8 +216,59 @@ class PgStore:
             conn.close()
             raise
         store = cls(url, conn)
+        store.ask_password = ask_password
         store.identity()  # known before any write, so that a refusal can name the login
         return store
+
+    # ------------------------------------------------------------ a lost connection
+    def _lost(self) -> bool:
+        return bool(self._raw.closed or self._raw.broken)
+
+    def reconnect(self) -> None:
+        """A new session in place of a lost one (the server restarted, an administrator
+        ended the session): only between transactions, so nothing is in flight. If the
+        server is still away, `database_unreachable` says so in one line."""
+        old = self._raw
+        new = dburl.connect(self.url, ask_password=self.ask_password, autocommit=True)
+        self._raw = new
+        self._conn._conn = new
+        self._settings = None
+        with contextlib.suppress(Exception):
+            old.close()
+
+    @contextlib.contextmanager
+    def _begun(self) -> Iterator[None]:
+        """A server transaction; a session found lost at BEGIN (the first thing a write
+        sends) is opened anew first, so a desk's next command after a restart just works."""
+        import psycopg
+
+        if self._lost():
+            self.reconnect()
+        try:
+            tx = self._raw.transaction()
+            tx.__enter__()
+        except psycopg.OperationalError:
+            if not self._lost():
+                raise
+            self.reconnect()
+            tx = self._raw.transaction()
+            tx.__enter__()
+        with contextlib.ExitStack() as stack:
+            stack.push(tx)  # commit, or roll back on an exception (the server does if gone)
+            yield
+
+    def _read_again(self, read: Callable[[], Any]) -> Any:
+        """A read outside a transaction; one that meets a lost session is asked once more
+        on a new one (reading twice changes nothing)."""
+        if not self._in_tx and self._lost():
+            self.reconnect()
+        try:
+            return read()
+        except QjgisError as exc:
+            if self._in_tx or exc.code != "database_connection_lost" or not self._lost():
+                raise
+        self.reconnect()
+        return read()
 
     def close(self) -> None:
         self._raw.close()
@@ -233,16 +288,27 @@ class PgStore:
             return
         self._in_tx = True
         self._conn.inserted = set()
+        self._conn.versions = {}
         try:
-            with _database_errors(self.path, None, self._conn.who), self._raw.transaction():
+            with _database_errors(self.path, None, self._conn.who), self._begun():
                 yield self._conn
                 for table in sorted(self._conn.inserted):
                     if table in schema.TABLE_BY_NAME:
+                        # Only ever forward: another desk may hold fids from the sequence
+                        # beyond this transaction's view of max(fid), and moving it back
+                        # would hand those fids out twice.
                         self._query(
-                            "SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
-                            f'greatest((SELECT max(fid) FROM "{table}"), 1))',
-                            (f'"{table}"',),
+                            "SELECT setval(pg_get_serial_sequence(%s, 'fid'), m) FROM "
+                            f'(SELECT max(fid) AS m FROM "{table}") x WHERE m > coalesce('
+                            "pg_sequence_last_value(pg_get_serial_sequence(%s, 'fid')::regclass)"
+                            ", 0)",
+                            (f'"{table}"', f'"{table}"'),
                         )
+        except QjgisError as exc:
+            self._settings = None
+            if exc.code == "write_conflict" and "theirs" not in exc.params:
+                raise conflict.explained(self, exc) from exc
+            raise
         except BaseException:
             self._settings = None
             raise
@@ -251,8 +317,12 @@ class PgStore:
 
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """A query on the server, its refusal (or a lost connection) a one-line error."""
-        with _database_errors(self.path):
-            return self._raw.execute(sql, params)
+
+        def read() -> Any:
+            with _database_errors(self.path):
+                return self._raw.execute(sql, params)
+
+        return self._read_again(read)
 
     @staticmethod
     def next_fid(conn: PgConnection, table: str) -> int:
@@ -341,10 +411,18 @@ class PgStore:
         *,
         actor: tuple[str, str] | None = None,
     ) -> int:
+        after = conflict.tag_version(conn, entity, after)
         return GpkgStore.audit(self, conn, command, entity, before, after, actor=actor)  # type: ignore[arg-type]
 
     def append_chained(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
-        return GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
+        # Desks append at once: the chain's head is read and extended under a lock held
+        # to commit, so no two entries chain to the same predecessor (a forked chain).
+        conflict.serialise(conn, f"chain:{table}")
+        noted = table in conn.inserted
+        fid = GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
+        if not noted:  # its fid came from the sequence: no setval at commit (inside the lock)
+            conn.inserted.discard(table)
+        return fid
 
     def update_row(
         self,
@@ -354,7 +432,22 @@ class PgStore:
         changes: Mapping[str, Any],
         expected_version: int | None = None,
     ) -> dict[str, Any]:
-        return GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
+        # GpkgStore's code: `UPDATE … WHERE fid = ? AND row_version = ?` with its rowcount
+        # checked. Under READ COMMITTED a second desk's UPDATE waits for the first's row
+        # lock and then re-reads the row, finds the version moved on and changes nothing:
+        # refused, never a lost update. The new version is kept for the audit entry
+        # (`conflict.tag_version`), so a later refusal can show this change.
+        before = GpkgStore.update_row(self, conn, table, fid, changes, expected_version)  # type: ignore[arg-type]
+        versions = getattr(conn, "versions", None)
+        if versions is not None:
+            if expected_version is not None:  # written only if it had that version: one on
+                versions[(table, int(fid))] = int(expected_version) + 1
+            else:
+                row = conn.execute(
+                    f'SELECT row_version FROM "{table}" WHERE fid = ?', (int(fid),)
+                ).fetchone()
+                versions[(table, int(fid))] = int(row[0])
+        return before
 
     _layer = staticmethod(GpkgStore._layer)
 
@@ -364,7 +457,7 @@ class PgStore:
     # ------------------------------------------------------------ reading
     def execute_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL (written for SQLite, translated); writes go through transactions."""
-        return self._conn.execute(sql, params).fetchall()
+        return self._read_again(lambda: self._conn.execute(sql, params).fetchall())  # type: ignore[no-any-return]
 
     def execute_sql_chunks(
         self, sql: str, params: Sequence[Any] = (), size: int = 8192
