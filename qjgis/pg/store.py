@@ -26,9 +26,8 @@ import numpy as np
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
-from qjgis.gpkg_store import GpkgStore, _python_values
-from qjgis.pg import roles
-from qjgis.pg import conflict
+from qjgis.gpkg_store import GpkgStore
+from qjgis.pg import conflict, roles
 from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import read_meta
