@@ -21,10 +21,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from qjgis.checks.base import Finding
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.model import Role
+from qjgis.pg.url import is_database_url
 from qjgis.store import GpkgStore
 
 if TYPE_CHECKING:
@@ -34,6 +37,10 @@ QjgisError.register(
     {
         "unknown_finding": "no finding {finding} in this project",
         "not_permitted": "the role {role} may not {action}",
+        "not_permitted_login": (
+            "this database login's role {role} may not {action} "
+            "(an administrator gives a login its role: db user add)"
+        ),
         "reason_required": "a decision of {decision} needs a reason",
         "decision_exists": (
             "finding {finding} was already decided ({decision}, by {decided_by} at "
@@ -199,7 +206,7 @@ class SaveRun:
             s = RuleSummary(r.id, r.version, unevaluated=dict(result.unevaluated))
             s.seconds = round(float(ev.seconds.get(r.id, 0.0)), 3)
             summaries[r.id] = s
-            self._save_rule(conn, r.id, r.version, result.findings, run_id, s)
+            self._save_rule(store, conn, r.id, r.version, result.findings, run_id, s)
             for f in result.findings:
                 villages[f.village_code or ""][r.id] += 1
         total = round(sum(ev.seconds.values()) + getattr(ev, "context_seconds", 0.0), 3)
@@ -232,6 +239,7 @@ class SaveRun:
 
     def _save_rule(
         self,
+        store: GpkgStore,
         conn: sqlite3.Connection,
         rule_id: str,
         version: int,
@@ -278,17 +286,16 @@ class SaveRun:
                 self._updated.setdefault(int(old[0]), {"last_run": old_values["last_run"]})
                 touch.append((run_id, int(old[0])))
         if inserts:
-            placeholders = ", ".join("?" * (len(_RUN_COLUMNS) + 3))
-            conn.executemany(
-                f"INSERT INTO findings (rule_id, key, {cols}, first_run) VALUES ({placeholders})",
-                inserts,
-            )
-            # The fids they got (a database's sequence need not hand out a contiguous run).
-            new = conn.execute(
-                "SELECT fid FROM findings WHERE rule_id = ? AND first_run = ? ORDER BY fid",
-                (rule_id, run_id),
-            ).fetchall()
-            self._inserted.extend(int(r[0]) for r in new)
+            # through the store's write path, which says which fids it wrote: "max + 1"
+            # is not what a database's sequence (or SQLite's AUTOINCREMENT after an undo)
+            # hands out, and revert deletes exactly these
+            names = ["rule_id", "key", *_RUN_COLUMNS, "first_run"]
+            columns = {}
+            for k, name in enumerate(names):
+                values = np.empty(len(inserts), dtype=object)
+                values[:] = [row[k] for row in inserts]
+                columns[name] = values
+            self._inserted.extend(store.insert_rows(conn, "findings", columns).tolist())
         if updates:
             sets = ", ".join(f"{c} = ?" for c in _RUN_COLUMNS)
             conn.executemany(
@@ -510,7 +517,9 @@ class Review:
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
         if s.role not in REVIEW_ROLES:
-            raise QjgisError("not_permitted", role=s.role.value, action="review_findings")
+            # on a database the role is the login's (qjgis.pg.roles), not a setting
+            code = "not_permitted_login" if is_database_url(store.path) else "not_permitted"
+            raise QjgisError(code, role=s.role.value, action="review_findings")
         if not self.reason:
             raise QjgisError("reason_required", decision=self.decision)
         record = get_finding(store, self.finding)

@@ -22,18 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
-from qjgis.gpkg_store import GpkgStore, _python_values
-from qjgis.pg import conflict
+from qjgis.gpkg_store import GpkgStore
+from qjgis.pg import conflict, roles
 from qjgis.pg import sql as pgsql
 from qjgis.pg import url as dburl
 from qjgis.pg.transfer import read_meta
 from qjgis.settings import ProjectSettings
-from qjgis.store_api import IntegrityProblem, LayerData, columnar, to_multipolygons
+from qjgis.store_api import IntegrityProblem, LayerData, columnar
 
 # ---------------------------------------------------------------- SQLite SQL -> PostgreSQL
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
@@ -95,17 +94,26 @@ def translate(sql: str) -> str:
 
 
 @contextlib.contextmanager
-def _database_errors(url: str) -> Iterator[None]:
+def _database_errors(
+    url: str, sql: str | None = None, who: roles.Identity | None = None
+) -> Iterator[None]:
     """A server's refusal as a QjgisError (one line for the user), never a traceback.
 
     The transaction it happened in is rolled back by `transaction()`; a stale version is
-    still `write_conflict`, raised by the engine before the server is asked.
+    still `write_conflict`, raised by the engine before the server is asked. A refusal
+    for want of a privilege (a role's GRANTs, a town's row-level security, the approval
+    trigger: `roles.refusal`) names the login, its role and what was refused.
     """
     import psycopg
 
     try:
         yield
     except psycopg.Error as exc:
+        refused = roles.refusal(exc, sql)
+        if refused is not None and who is not None:
+            raise QjgisError(
+                "database_refused", url=url, login=who.login, role=who.role.value, **refused
+            ) from exc
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
         code = "database_connection_lost" if conflict.connection_lost(exc) else "database_error"
         raise QjgisError(code, url=url, detail=lines[0] if lines else type(exc).__name__) from exc
@@ -177,6 +185,8 @@ class PgConnection:
         #: tables an INSERT named in this transaction: their fid sequences are moved past
         #: explicit fids before commit (SQLite's AUTOINCREMENT does that by itself)
         self.inserted: set[str] = set()
+        #: the login this connection acts as (`PgStore.identity`), named in refusals
+        self.who: roles.Identity | None = None
         #: (table, fid) -> row version written by `update_row` in this transaction
         self.versions: dict[tuple[str, int], int] = {}
         #: `PRAGMA table_info` answers of this session (cleared by any DDL)
@@ -214,7 +224,7 @@ class PgConnection:
         except QjgisError as exc:
             raise QjgisError(exc.code, **(exc.params | {"url": self.url})) from None
         cur = self._conn.cursor()
-        with _database_errors(self.url):
+        with _database_errors(self.url, sql, self.who):
             cur.execute(text, tuple(params) if params else None)
             return PgCursor(cur, returning=text.endswith(" RETURNING fid"))
 
@@ -222,7 +232,7 @@ class PgConnection:
         self._note(sql)
         text = translate(sql).removesuffix(" RETURNING fid")
         cur = self._conn.cursor()
-        with _database_errors(self.url):
+        with _database_errors(self.url, sql, self.who):
             cur.executemany(text, [tuple(r) for r in rows])
         return PgCursor(cur)
 
@@ -252,6 +262,7 @@ class PgStore:
             raise
         store = cls(url, conn)
         store.ask_password = ask_password
+        store.identity()  # known before any write, so that a refusal can name the login
         return store
 
     # ------------------------------------------------------------ a lost connection
@@ -324,7 +335,7 @@ class PgStore:
         self._conn.inserted = set()
         self._conn.versions = {}
         try:
-            with _database_errors(self.path), self._begun():
+            with _database_errors(self.path, None, self._conn.who), self._begun():
                 yield self._conn
                 for table in sorted(self._conn.inserted):
                     if table in schema.TABLE_BY_NAME:
@@ -387,8 +398,19 @@ class PgStore:
             for key, raw in self._query("SELECT key, value FROM qj_settings"):
                 if key in settings_mod.SPEC_BY_KEY:
                     values[key] = json.loads(raw)
+            # Who acts is the database login, not a setting anyone could change (issue 18):
+            # the audit, the review's `decided_by` and the engine's role checks read these.
+            who = self.identity()
+            values["user.name"], values["user.role"] = who.login, who.role.value
             self._settings = ProjectSettings(values)
         return self._settings
+
+    def identity(self) -> roles.Identity:
+        """The login this store's connection acts as, its role and town (`roles`)."""
+        if self._conn.who is None:
+            with _database_errors(self.path):
+                self._conn.who = roles.login_identity(self._raw)
+        return self._conn.who
 
     def _change_crs(self, conn: PgConnection, crs: str) -> None:
         """A new project CRS while the layers are empty (`write_settings` asks)."""
@@ -414,6 +436,11 @@ class PgStore:
     # The engine's own code for these (the version check, the hash chain, the settings'
     # validation), run on this store: it only asks `self` what both back ends answer.
     def write_settings(self, conn: PgConnection, changes: Mapping[str, Any]) -> dict[str, Any]:
+        for key in ("user.name", "user.role"):
+            if key in changes:  # the login decides (`identity`): refused, not ignored
+                who = self.identity()
+                raise QjgisError("identity_from_login", url=self.path, key=key,
+                                 login=who.login, role=who.role.value)  # fmt: skip
         return GpkgStore.write_settings(self, conn, changes)  # type: ignore[arg-type]
 
     def find_villages(self, village: str) -> list[tuple[str, str]]:
@@ -566,28 +593,12 @@ class PgStore:
             for table, (columns, geometry) in requests.items()
         }
 
-    # ------------------------------------------------------------ writing in bulk
-    def _new_fids(self, conn: PgConnection, table: str, n: int) -> np.ndarray:
-        """`n` fids reserved from the table's sequence (unique whoever else inserts)."""
-        rows = conn.execute(
-            "SELECT nextval(pg_get_serial_sequence(?, 'fid')) FROM generate_series(1, ?)",
-            (f'"{table}"', int(n)),
-        ).fetchall()
-        return np.array([r[0] for r in rows], dtype=np.int64)
-
+    # ------------------------------------------------------------ writing in bulk (qjgis.pg.write)
     def insert_rows(self, conn: PgConnection, table: str, columns: Mapping[str, Any]) -> np.ndarray:
-        """Insert aligned column arrays into an attribute table; returns the new fids."""
-        t = self._layer(table)
-        names = self._columns(t, list(columns))
-        n = len(next(iter(columns.values()))) if columns else 0
-        fids = self._new_fids(conn, table, n)
-        values = [_python_values(columns[c]) for c in names]
-        quoted = ", ".join(["fid"] + [f'"{c}"' for c in names])
-        conn.executemany(
-            f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * (len(names) + 1))})',
-            zip(fids.tolist(), *values, strict=True),
-        )
-        return fids
+        """Insert aligned column arrays into an attribute table (binary COPY); the new fids."""
+        from qjgis.pg import write
+
+        return write.insert_rows(self, conn, table, columns)
 
     def insert_features(
         self,
@@ -598,20 +609,38 @@ class PgStore:
         *,
         rtree: bool = True,
     ) -> np.ndarray:
-        """Insert features inside the caller's transaction (the GiST index keeps itself)."""
-        t = self._layer(layer, spatial=True)
-        names = self._columns(t, list(columns))
-        geoms = to_multipolygons(np.asarray(geometry, dtype=object))
-        fids = self._new_fids(conn, layer, len(geoms))
-        wkb = shapely.to_wkb(geoms, byte_order=1, include_srid=False, flavor="iso")
-        values = [_python_values(columns[c]) for c in names]
-        quoted = ", ".join(["fid", "geom"] + [f'"{c}"' for c in names])
-        marks = ", ".join(["?", f"ST_GeomFromWKB(?, {self.srs_id()})", *("?" * len(names))])
-        conn.executemany(
-            f'INSERT INTO "{layer}" ({quoted}) VALUES ({marks})',
-            zip(fids.tolist(), wkb.tolist(), *values, strict=True),
-        )
-        return fids
+        """Insert features inside the caller's transaction (binary COPY, geometry as WKB in
+        the project's SRID; the GiST index keeps itself); the new fids."""
+        from qjgis.pg import write
+
+        return write.insert_features(self, conn, layer, geometry, columns)
+
+    def batch_table(
+        self, conn: PgConnection, table: str, key_sql: str, batch_id: int, **scope: Any
+    ) -> Any:
+        """One table's writes of one import batch (`store_api.BatchTable`), on the server."""
+        from qjgis.pg.write import PgBatchTable
+
+        return PgBatchTable(self, conn, table, key_sql, batch_id, **scope)
+
+    geom_select = "ST_AsBinary(geom)"
+
+    @property
+    def geom_marker(self) -> str:
+        return f"ST_GeomFromWKB(?, {self.srs_id()})"
+
+    def geom_blobs(self, values: Sequence[Any]) -> list[bytes | None]:
+        """WKB read through `geom_select` as the GeoPackage blobs a file would hold."""
+        from qjgis.pg import write
+
+        return write.blobs_from_wkb(values, self.srs_id())
+
+    @staticmethod
+    def geom_param(blob: bytes | None) -> Any:
+        """A GeoPackage blob as the WKB parameter of `geom_marker`."""
+        from qjgis.pg import write
+
+        return write.blob_wkb(blob)
 
     def __getattr__(self, name: str) -> Any:
         # What a file project can do and a database project cannot yet: a clear refusal

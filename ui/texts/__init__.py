@@ -32,12 +32,14 @@ from ui.texts import (
     common,
     conflicts,
     database,
+    database_gui,
     export,
     gui,
     help,
     io,
     overlays,
     report,
+    roles,
     values,
     workbench,
 )
@@ -49,6 +51,8 @@ MODULES = (
     common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
 )  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
+MODULES = (*MODULES, database_gui)  # the window on a database (issue 17)
+MODULES = (*MODULES, roles)  # a database's users, roles and towns (issue 18)
 MODULES = (*MODULES, conflicts)  # many desks at once (issue 18)
 
 
