@@ -235,7 +235,12 @@ def _grants(groups: dict[Role, str], database: str, schema_name: str) -> list[st
     out = [
         f"REVOKE ALL ON {everything} FROM PUBLIC",
         *(f"REVOKE ALL ON {everything} FROM {_ident(g)}" for g in groups.values()),
-        f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(v)}",
+        # only the project's logins connect (a login of another project on this server
+        # does not), and tables created later (a migration) are readable by the viewer
+        f"REVOKE CONNECT, TEMPORARY ON DATABASE {_ident(database)} FROM PUBLIC",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {_ident(database)} TO {_ident(v)}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {_ident(schema_name)} "
+        f"GRANT SELECT ON TABLES TO {_ident(v)}",
         f"GRANT USAGE ON SCHEMA {_ident(schema_name)} TO {_ident(v)}",
         f"GRANT SELECT ON {everything} TO {_ident(v)}",
         # surveyor: the layers and the register, cases' field work, checks, attachments

@@ -139,6 +139,14 @@ def test_only_the_owner_sets_roles_up_and_an_uninitialised_database_says_so(
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
     assert "clerk may not set up the roles: it may not create roles" in err
+    # a login of the server that is none of this project's may not even connect
+    stranger = "stranger_" + pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as pg:
+        pg.execute(f"CREATE ROLE {stranger} LOGIN")
+    code, _ = run("findings", as_login(pg_url, stranger))
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "cannot connect" in err
+    assert "permission denied for database" in err
 
 
 def test_a_viewer_reads_and_the_server_refuses_its_writes(
