@@ -60,7 +60,7 @@ _ALLOWED_LATIN = {
     "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
     "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "other", "HTML", "dBASE",
     "PostgreSQL", "PostGIS", "psycopg", "postgresql", "service", "host", "dbname", "pgpass",
-    "PGPASSWORD", "init", "add", "list",
+    "PGPASSWORD", "pg_dump", "migrate", "init", "add", "list",
 }
 # fmt: on
 
