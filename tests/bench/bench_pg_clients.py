@@ -43,6 +43,7 @@ from qjgis.checks.findings import run_checks  # noqa: E402
 from qjgis.demo import AS_OF, build_demo  # noqa: E402
 from qjgis.pg.store import PgStore  # noqa: E402
 from qjgis.pg.transfer import push  # noqa: E402
+from tests.qjgis.pg.desk import login_url  # noqa: E402
 from tests.qjgis.pg.pgcluster import start  # noqa: E402
 
 
@@ -112,11 +113,14 @@ def review(fid: int, version: int, desk: str) -> dict[str, Any]:
 
 
 def run(url: str, tmp: Path, desk_plans: dict[str, list[dict[str, Any]]]) -> tuple[dict, float]:
+    # each desk its own database login (on a database the audit's user is the login),
+    # all made before any desk starts
+    urls = {desk: login_url(url, desk) for desk in desk_plans}
     start_at = time.time() + 5.0
     procs = {}
     for desk, edits in desk_plans.items():
         plan = tmp / f"plan-{desk}.json"
-        plan.write_text(json.dumps({"url": url, "start": start_at, "edits": edits}))
+        plan.write_text(json.dumps({"url": urls[desk], "start": start_at, "edits": edits}))
         env = {**os.environ, "LOGNAME": desk, "USER": desk, "PYTHONPATH": str(ROOT)}
         procs[desk] = subprocess.Popen(
             [sys.executable, "-m", "tests.qjgis.pg.desk", str(plan)],

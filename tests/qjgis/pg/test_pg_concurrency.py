@@ -22,6 +22,7 @@ from qjgis.demo import build_demo
 from qjgis.errors import QjgisError
 from qjgis.pg.store import PgStore
 from qjgis.pg.transfer import push
+from tests.qjgis.pg.desk import login_url
 
 ROOT = Path(__file__).resolve().parents[3]
 AS_OF = "2025-06-30"
@@ -50,11 +51,13 @@ def versions(url: str, table: str, fids: list[int]) -> dict[int, int]:
 
 def run_desks(url: str, tmp_path: Path, plans: dict[str, list[dict[str, Any]]]) -> dict:
     """Start one client process per desk, all at the same moment; their results by desk."""
+    # each desk its own login (the audit's user), all made before any desk starts
+    urls = {desk: login_url(url, desk) for desk in plans}
     start = time.time() + 3.0  # every desk connected and waiting before it
     procs = {}
     for desk, edits in plans.items():
         plan = tmp_path / f"plan-{desk}.json"
-        plan.write_text(json.dumps({"url": url, "start": start, "edits": edits}))
+        plan.write_text(json.dumps({"url": urls[desk], "start": start, "edits": edits}))
         env = {**os.environ, "LOGNAME": desk, "USER": desk, "PYTHONPATH": str(ROOT)}
         procs[desk] = subprocess.Popen(
             [sys.executable, "-m", "tests.qjgis.pg.desk", str(plan)],
@@ -208,6 +211,7 @@ def test_a_refusal_shows_the_other_desks_change(pg_url: str, tmp_path: Path) -> 
 def cli(url: str, *argv: str, user: str = "clerk") -> subprocess.Popen[str]:
     """The real command line as its own process (a desk's clerk running a command)."""
     env = {**os.environ, "LOGNAME": user, "USER": user, "PYTHONPATH": str(ROOT)}
+    url = login_url(url, user)  # the clerk's own login: the audit's user on a database
     return subprocess.Popen(
         [sys.executable, "main.py", "--lang", "zh", argv[0], url, *argv[1:]],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
