@@ -27,6 +27,7 @@ from qjgis.checks.base import Finding
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.model import Role
+from qjgis.pg.url import is_database_url
 from qjgis.store import GpkgStore
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ QjgisError.register(
     {
         "unknown_finding": "no finding {finding} in this project",
         "not_permitted": "the role {role} may not {action}",
+        "not_permitted_login": (
+            "this database login's role {role} may not {action} "
+            "(an administrator gives a login its role: db user add)"
+        ),
         "reason_required": "a decision of {decision} needs a reason",
         "decision_exists": (
             "finding {finding} was already decided ({decision}, by {decided_by} at "
@@ -179,6 +184,12 @@ class SaveRun:
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         ev = self.evaluation
+        # Two desks saving runs at once take turns (on a database; a file's writer holds
+        # the file): the second reads the first's findings and updates them by rule and
+        # key instead of inserting them again.
+        from qjgis.pg.conflict import serialise
+
+        serialise(conn, "checks.run")
         started = _now()
         rule_ids = [r.id for r in ev.rules]
         cur = conn.execute(
@@ -501,11 +512,14 @@ class Review:
         self.replace = replace
         self.fid: int | None = None
         self._before: dict[str, Any] | None = None
+        self._version_after: int | None = None
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
         if s.role not in REVIEW_ROLES:
-            raise QjgisError("not_permitted", role=s.role.value, action="review_findings")
+            # on a database the role is the login's (qjgis.pg.roles), not a setting
+            code = "not_permitted_login" if is_database_url(store.path) else "not_permitted"
+            raise QjgisError(code, role=s.role.value, action="review_findings")
         if not self.reason:
             raise QjgisError("reason_required", decision=self.decision)
         record = get_finding(store, self.finding)
@@ -539,6 +553,7 @@ class Review:
             "decision_exemption": self.exemption,
         }
         self._before = store.update_row(conn, "findings", record.fid, changes, expected)
+        self._version_after = int(expected) + 1
         store.audit(
             conn,
             self.name,
@@ -551,7 +566,9 @@ class Review:
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         if self._before is None or self.fid is None:
             raise RuntimeError("revert before apply")
-        current = store.update_row(conn, "findings", self.fid, self._before)
+        # Undo only what this review wrote: a decision someone made since is not overwritten.
+        current = store.update_row(conn, "findings", self.fid, self._before, self._version_after)
+        self._version_after = None if self._version_after is None else self._version_after + 1
         store.audit(
             conn,
             self.name + ".revert",

@@ -28,7 +28,7 @@ import numpy as np
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.io import encoding as enc
-from qjgis.io import importer
+from qjgis.io import importer, workbook
 from qjgis.io import mapping as mapping_mod
 from qjgis.io.sources import file_hash
 
@@ -157,8 +157,10 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     register (docs/benchmarks.md). Sheets are read one by one, until one has a header."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    # the first sheet parsed on a thread since the command line named the file, if it was
+    early = workbook.take(path)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = early[0] if early is not None else CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
         kind = path.suffix.lower().lstrip(".").upper()
         raise QjgisError(
@@ -167,7 +169,10 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     try:
         for name in wb.sheet_names:
             try:
-                ws = wb.get_sheet_by_name(name)
+                if early is not None and name == early[1]:
+                    ws = early[2]
+                else:
+                    ws = wb.get_sheet_by_name(name)
                 rows = ws.to_python(skip_empty_area=False)
                 merged = list(ws.merged_cell_ranges or [])
             except (CalamineError, ValueError) as exc:

@@ -27,7 +27,12 @@ and the peak resident memory of that process alone.
 same district's register.xlsx imported against its parcels.shp, each into a new
 project in its own child process, and the ratio register / parcels (goal ≤ 2);
 then reading the workbook alone with openpyxl (read-only, values) and with
-python-calamine, which the import uses.
+python-calamine, which the import uses. The runs are interleaved (parcels, register,
+parcels, ...), so that a change of load on the machine touches both alike.
+`--register --cli` also times both imports as a user runs them, `python main.py import
+PROJECT SOURCE --layer ...` into a new project (made by `main.py new`, not timed): the
+command line's own start-up counts for both, and a register's workbook starts parsing
+on another core during it (qjgis.io.workbook).
 """
 
 from __future__ import annotations
@@ -166,13 +171,14 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
 
 
-def bench_register(n: int, shp: Path, repeat: int) -> None:
+def bench_register(n: int, shp: Path, repeat: int, cli: bool = False) -> None:
     """Register vs parcels import of one district, and the workbook read alone."""
     register = shp / "register.xlsx"
     if not register.exists():
         print(f"{shp}: no register.xlsx (the district's register is split by town)")
         return
     runs: dict[str, list[dict[str, float]]] = {}
+    main_py = str(ROOT / "main.py")
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
             for layer, src in (("parcels", shp / "parcels.shp"), ("households", register)):
@@ -181,6 +187,19 @@ def bench_register(n: int, shp: Path, repeat: int) -> None:
                 runs.setdefault(layer, []).append(timed(
                     [sys.executable, "-c", _OURS, f"{tmp}/{layer}.gpkg", layer, str(src),
                      "20000", "0"]
+                ))  # fmt: skip
+            for layer, src in (("parcels", shp / "parcels.shp"), ("households", register)):
+                if not cli:
+                    break
+                for f in Path(tmp).glob("*.gpkg*"):
+                    f.unlink()
+                project = f"{tmp}/cli-{layer}.gpkg"
+                subprocess.run(
+                    [sys.executable, main_py, "new", project], check=True, cwd=ROOT,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+                runs.setdefault(f"cli-{layer}", []).append(timed(
+                    [sys.executable, main_py, "import", project, str(src), "--layer", layer]
                 ))  # fmt: skip
             for reader in ("openpyxl", "calamine"):
                 runs.setdefault(reader, []).append(
@@ -198,6 +217,13 @@ def bench_register(n: int, shp: Path, repeat: int) -> None:
     print(f"  import register.xlsx  {h['wall']:6.2f} s (cpu {h['cpu']:6.2f})")
     print(f"  ratio register / parcels: wall {h['wall'] / p['wall']:.2f}, "
           f"cpu {h['cpu'] / p['cpu']:.2f} (goal <= 2)")  # fmt: skip
+    if cli:
+        cp, ch = m["cli-parcels"], m["cli-households"]
+        print(f"  as a user runs it (python main.py import ...), medians of {repeat}:")
+        print(f"    parcels.shp    {cp['wall']:6.2f} s (cpu {cp['cpu']:6.2f})")
+        print(f"    register.xlsx  {ch['wall']:6.2f} s (cpu {ch['cpu']:6.2f})")
+        print(f"    ratio register / parcels: wall {ch['wall'] / cp['wall']:.2f}, "
+              f"cpu {ch['cpu'] / cp['cpu']:.2f}")  # fmt: skip
     fixed = m["fixed"]["cpu"]
     print(f"  fixed cost of a child (interpreter, imports, new project): cpu {fixed:.2f}; "
           f"own work: parcels {p['cpu'] - fixed:.2f}, register {h['cpu'] - fixed:.2f}")  # fmt: skip
@@ -219,13 +245,17 @@ def main() -> None:
     )  # fmt: skip
     ap.add_argument("--with-geopandas", action="store_true", help="let pyogrio import pandas")
     ap.add_argument(
+        "--cli", action="store_true",
+        help="with --register: also time both imports through python main.py import",
+    )  # fmt: skip
+    ap.add_argument(
         "--register", action="store_true",
         help="the household register against the parcels of the same district",
     )  # fmt: skip
     args = ap.parse_args()
     if args.register:
         for n in args.sizes:
-            bench_register(n, survey_files(n, args.cache), args.repeat)
+            bench_register(n, survey_files(n, args.cache), args.repeat, args.cli)
         return
     rows = []
     folders = [(n, survey_files(n, args.cache)) for n in args.sizes]

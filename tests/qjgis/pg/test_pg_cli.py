@@ -59,7 +59,8 @@ def test_a_day_on_the_database_from_the_command_line(
     code, out = run("push", str(copy), url)
     assert code == 0
     assert out.strip() == (
-        f"Pushed the changes of the copy {copy} back to {pg_url}: Findings 1, Audit log 1"
+        f"Pushed the changes of the copy {copy} back to {pg_url}: Findings 1, Audit log 1\n"
+        "0 rows added, 1 updated, 0 deleted, 1 entries appended"
     )
     code, out = run("findings", url, "--rule", "QJ-R001", "--json")
     back = next(f for f in json.loads(out) if f["fid"] == second["fid"])
