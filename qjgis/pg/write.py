@@ -261,7 +261,16 @@ class PgBatchTable(GpkgBatchTable):
 
     def _record_added(self, fids: np.ndarray) -> None:
         n = len(fids)
-        if n:
+        if n and fids[-1] - fids[0] + 1 == n:
+            # one run of fids (the usual case: reserved in one statement): recorded by
+            # the server from the rows themselves, nothing sent
+            self.conn.execute(
+                "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
+                f"SELECT ?, ?, fid, 'added' FROM \"{self.table}\" WHERE fid BETWEEN ? AND ? "
+                "ORDER BY fid",
+                (self.batch_id, self.table, int(fids[0]), int(fids[-1])),
+            )
+        elif n:
             copy_rows(
                 self.conn, "import_batch_rows", ["batch_id", "layer", "row_fid", "action"],
                 ["int8", "text", "int8", "text"],
