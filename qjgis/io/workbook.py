@@ -74,7 +74,9 @@ def prefetch(path: str | os.PathLike[str]) -> bool:
         return False
     job = _Parse(key, stamp)
     with _lock:
-        old = _pending.pop(key, None)
+        old = _pending.get(key)
+        if old is not None and old.stamp == stamp:  # already parsing this very file
+            return True
         _pending[key] = job
     if old is not None:
         _discard(old)
@@ -96,6 +98,14 @@ def take(path: str | os.PathLike[str]) -> tuple[Any, str, Any] | None:
         _discard(job)
         return None
     return job.result
+
+
+def forget(path: str | os.PathLike[str]) -> None:
+    """Drop a prefetch of `path` that no import will take (it was refused first)."""
+    with _lock:
+        job = _pending.pop(os.path.abspath(os.fspath(path)), None)
+    if job is not None:
+        _discard(job)
 
 
 def _discard(job: _Parse) -> None:
