@@ -157,7 +157,8 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     register (docs/benchmarks.md). Sheets are read one by one, until one has a header."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    # the first sheet parsed on a thread since the command line named the file, if it was
+    # the first sheet, parsed on a thread (qjgis.io.workbook) since the command line, the
+    # import dialog or import_register named the file
     early = workbook.take(path)
     try:
         wb = early[0] if early is not None else CalamineWorkbook.from_path(str(path))
@@ -168,11 +169,12 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
         ) from None
     try:
         for name in wb.sheet_names:
+            if early is not None and name == early[1]:
+                yield _Sheet(name, early[2], early[3])
+                early = None
+                continue
             try:
-                if early is not None and name == early[1]:
-                    ws = early[2]
-                else:
-                    ws = wb.get_sheet_by_name(name)
+                ws = wb.get_sheet_by_name(name)
                 rows = ws.to_python(skip_empty_area=False)
                 merged = list(ws.merged_cell_ranges or [])
             except (CalamineError, ValueError) as exc:
