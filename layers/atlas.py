@@ -33,6 +33,8 @@ from layers.report_pages import (
 )
 from qjgis.errors import Canceled, QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
+from qjgis.pg import session
+from qjgis.pg.session import Credentials
 from qjgis.reports.content import ParcelReport, ReportData
 from qjgis.store import GpkgStore
 
@@ -127,7 +129,7 @@ def _draw_run(
 
 def _worker(
     run: int,
-    store_path: str,
+    store_path: str | Credentials,
     fids: list[int],
     target: str,
     words: dict[str, str],
@@ -146,7 +148,14 @@ def _worker(
         from layers.report_pages import ensure_gui_application
 
         ensure_gui_application()
-        with GpkgStore.open(store_path, migrate=False) as store:
+        # a database project's worker connects with the parent's credentials (handed over
+        # the process pipe, in memory only: never written down)
+        opened = (
+            session.open_store(store_path)
+            if isinstance(store_path, Credentials)
+            else GpkgStore.open(store_path, migrate=False)
+        )
+        with opened as store:
             reports, entries = _contents_of(store, fids, words, as_of, unmask)
         messages.put(("entries", run, entries))
         first_page, total_pages = numbers.get()
@@ -246,13 +255,14 @@ def write_atlas(
                         "report_draw_failed", path=str(target), detail="a drawing process ended"
                     ) from None
 
+    source = session.credentials(store) if session.is_database(store) else str(store.path)
     try:
         for k, (a, b) in enumerate(runs[1:], start=1):
             part = str(work if per_parcel else work / f"part{k}.pdf")
             numbers.append(ctx.Queue())
             proc = ctx.Process(
                 target=_worker,
-                args=(k, str(store.path), order[a:b], part, dict(words), signature, day, unmask,
+                args=(k, source, order[a:b], part, dict(words), signature, day, unmask,
                       per_parcel, title, messages, numbers[-1], stop),
                 daemon=True,
             )  # fmt: skip

@@ -1,4 +1,5 @@
-"""A map layer read by extent from the project GeoPackage, through its R-tree, with a bounded cache.
+"""A map layer read by extent from the project GeoPackage, through its R-tree, with a bounded cache
+(or from PostGIS, through its GiST index: `PgLayer`).
 
 Opening a district's map reads nothing but the layers' extents: features are
 read when a rendering asks for an extent, in square tiles whose side and
@@ -23,8 +24,10 @@ import sqlite3
 import threading
 import urllib.parse
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -41,7 +44,9 @@ from layers.vector_layer import (
     VectorLayer,
 )
 from qjgis import gpkg, schema
+from qjgis.errors import QjgisError
 from qjgis.io.importer import HAZARD_RADIUS_SETTING
+from qjgis.pg.url import is_database_url
 from qjgis.store import LayerData, ProjectStore
 
 #: A tile is this many pixels of its level across: a 1600 x 1200 view meets 4 to 9 tiles.
@@ -116,6 +121,8 @@ class GpkgLayer:
         path = getattr(store, "path", None)
         if path is None:
             raise ValueError("the store has no file to read the map from")
+        if is_database_url(path):  # a PgStore: its path is the database's address
+            return PgLayer.for_store(store, name, style, **kwargs)
         return cls(path, name, style, **kwargs)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ description
@@ -146,16 +153,19 @@ class GpkgLayer:
     def __len__(self) -> int:
         with self._lock:
             if self._count is None:
-                row = (
-                    self._connection()
-                    .execute(
-                        f'SELECT count(*) FROM "{self.table}" t WHERE 1 {self._and()}',
-                        self._where_params,
-                    )
-                    .fetchone()
-                )
-                self._count = int(row[0])
+                self._count = self._read_count()
             return self._count
+
+    def _read_count(self) -> int:
+        row = (
+            self._connection()
+            .execute(
+                f'SELECT count(*) FROM "{self.table}" t WHERE 1 {self._and()}',
+                self._where_params,
+            )
+            .fetchone()
+        )
+        return int(row[0])
 
     def known_len(self) -> int | None:
         """The feature count if it has been counted, else None (without counting)."""
@@ -170,22 +180,24 @@ class GpkgLayer:
         """From gpkg_contents (the store keeps it exact on every write), else a scan."""
         with self._lock:
             if not self._extent_read:
-                conn = self._connection()
-                row = conn.execute(
-                    "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
-                    (self.table,),
-                ).fetchone()
-                # a reference layer (the rows of one kind) takes its table's extent: a
-                # pass over a 500,000-patch R-tree is not for the GUI thread, and the
-                # kinds cover the same district
-                if row is None or row[0] is None:
-                    row = conn.execute(
-                        f"SELECT min(minx), min(miny), max(maxx), max(maxy) "
-                        f'FROM "rtree_{self.table}_geom"'
-                    ).fetchone()
-                self._extent = None if row is None or row[0] is None else tuple(map(float, row))  # type: ignore[assignment]
+                self._extent = self._read_extent()
                 self._extent_read = True
             return self._extent
+
+    def _read_extent(self) -> Extent | None:
+        conn = self._connection()
+        row = conn.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
+            (self.table,),
+        ).fetchone()
+        # a reference layer (the rows of one kind) takes its table's extent: a pass over
+        # a 500,000-patch R-tree is not for the GUI thread, and the kinds cover the same
+        # district
+        if row is None or row[0] is None:
+            row = conn.execute(
+                f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{self.table}_geom"'
+            ).fetchone()
+        return None if row is None or row[0] is None else tuple(map(float, row))  # type: ignore[return-value]
 
     def _and(self) -> str:
         return f"AND ({self._where})" if self._where else ""
@@ -235,15 +247,18 @@ class GpkgLayer:
             return wanted, np.zeros(0, dtype=object)
         with self._lock:
             cols = ["radius_m"] if self._default_radius is not None else []
-            select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
-            sql = (
-                f'SELECT {select} FROM "{self.table}" t '
-                f"WHERE t.fid IN (SELECT value FROM json_each(?)) {self._and()} ORDER BY t.fid"
-            )
-            params = (json.dumps(wanted.tolist()), *self._where_params)
-            rows = self._connection().execute(sql, params).fetchall()
+            rows = self._rows_by_fids(wanted, cols)
             tile = self._redrawn(self._decode(rows, cols))
         return tile.fids, tile.geometry
+
+    def _rows_by_fids(self, wanted: np.ndarray, cols: list[str]) -> list[tuple]:
+        select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
+        sql = (
+            f'SELECT {select} FROM "{self.table}" t '
+            f"WHERE t.fid IN (SELECT value FROM json_each(?)) {self._and()} ORDER BY t.fid"
+        )
+        params = (json.dumps(wanted.tolist()), *self._where_params)
+        return self._connection().execute(sql, params).fetchall()
 
     def in_box(self, extent: Extent) -> tuple[np.ndarray, np.ndarray]:
         """Every feature meeting `extent` at full detail, through the R-tree (not the cache:
@@ -300,24 +315,7 @@ class GpkgLayer:
                 cols.append("radius_m")
             box = (box[0] - radius, box[1] - radius, box[2] + radius, box[3] + radius)
             min_size = 0.0
-        select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
-        # The R-tree's float32 bounds are rounded outwards, so its sizes never
-        # undercount: the size test drops no feature the level should show.
-        # CROSS JOIN keeps the R-tree outside: with a condition on the table's rows (a
-        # reference layer's kind) SQLite's planner otherwise walks the kind's index, all
-        # 500,000 land-use patches, and probes the R-tree for each (6 s a tile, not 5 ms).
-        sql = (
-            f'SELECT {select} FROM "rtree_{self.table}_geom" r CROSS JOIN "{self.table}" t '
-            "ON t.fid = r.id WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
-        )
-        params: list[object] = [box[0], box[2], box[1], box[3]]
-        if min_size > 0:
-            sql += " AND (r.maxx - r.minx >= ? OR r.maxy - r.miny >= ?)"
-            params += [min_size, min_size]
-        if self._where:
-            sql += f" {self._and()}"
-            params += self._where_params
-        cursor = self._connection().execute(sql, params)
+        cursor = self._query_box(box, min_size, cols)
         parts: list[_Tile] = []
         while True:
             # In batches: each step (row tuples, WKB decoding, orienting) holds
@@ -336,6 +334,54 @@ class GpkgLayer:
         attrs = {c: np.concatenate([p.attrs[c] for p in parts]) for c in cols}
         categories = np.asarray(self._style.classify(attrs, len(fids)), dtype=np.int64)
         return self._redrawn(_Tile(fids, oriented, bounds, categories, attrs))
+
+    def _query_box(self, box: Extent, min_size: float, cols: list[str]) -> Any:
+        """A cursor over (fid, WKB, *cols) of the rows meeting `box`, `min_size` or larger."""
+        select = ", ".join(["t.fid", gpkg.wkb_sql("t.geom")] + [f't."{c}"' for c in cols])
+        # The R-tree's float32 bounds are rounded outwards, so its sizes never
+        # undercount: the size test drops no feature the level should show.
+        # CROSS JOIN keeps the R-tree outside: with a condition on the table's rows (a
+        # reference layer's kind) SQLite's planner otherwise walks the kind's index, all
+        # 500,000 land-use patches, and probes the R-tree for each (6 s a tile, not 5 ms).
+        sql = (
+            f'SELECT {select} FROM "rtree_{self.table}_geom" r CROSS JOIN "{self.table}" t '
+            "ON t.fid = r.id WHERE r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?"
+        )
+        params: list[object] = [box[0], box[2], box[1], box[3]]
+        if min_size > 0:
+            sql += " AND (r.maxx - r.minx >= ? OR r.maxy - r.miny >= ?)"
+            params += [min_size, min_size]
+        if self._where:
+            sql += f" {self._and()}"
+            params += self._where_params
+        return self._connection().execute(sql, params)
+
+    # ------------------------------------------------------------ the towns (TownLayer)
+    def town_count(self) -> int:
+        """How many towns the villages make (the first 9 digits of their codes)."""
+        with self._lock:
+            row = (
+                self._connection()
+                .execute(
+                    "SELECT count(DISTINCT substr(code, 1, 9)) FROM villages "
+                    "WHERE length(code) >= 9 AND geom IS NOT NULL"
+                )
+                .fetchone()
+            )
+        return int(row[0])
+
+    def village_outlines(self) -> tuple[list[tuple[object, object]], dict[str, str]]:
+        """Every village's (code, WKB) and the towns' names by code."""
+        with self._lock:
+            conn = self._connection()
+            rows = conn.execute(f"SELECT code, {gpkg.wkb_sql('geom')} FROM villages").fetchall()
+            names = dict(conn.execute("SELECT code, name FROM towns").fetchall())
+        return rows, names
+
+    def sibling(self, name: str, style: LayerStyle | None, *, table: str,
+                where: tuple[str, tuple[object, ...]]) -> GpkgLayer:  # fmt: skip
+        """Another layer of the same project (a reference layer beside the villages)."""
+        return GpkgLayer(self.path, name, style, table=table, where=where)
 
     def _redrawn(self, tile: _Tile) -> _Tile:
         """Hazard points without a radius of their own as discs of `default_radius`."""
@@ -379,6 +425,155 @@ class GpkgLayer:
         self._points.clear()
 
 
+class PgLayer(GpkgLayer):
+    """One spatial layer of a project in PostgreSQL + PostGIS, read by extent.
+
+    The same tiles, levels of detail and bounded cache as a file's layer; a tile is a
+    bbox query (`geom && ST_MakeEnvelope(..., srid)`, answered by the layer's GiST index)
+    whose rows come over the binary protocol with the geometry as WKB (`ST_AsBinary`),
+    decoded by shapely's vectorised `from_wkb` in batches. The size test reads the bbox
+    PostGIS keeps in each geometry's header (float4, rounded outwards like the R-tree's).
+    The layer has its own read-only connection (made by `connect`, with the credentials
+    the window opened the project with), used from the render thread and the GUI thread
+    one at a time under the lock; in autocommit each query sees what is committed, so a
+    change needs only the cache dropped, not a new connection.
+    """
+
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        srid: int,
+        name: str,
+        style: LayerStyle | None = None,
+        *,
+        shown: str = "",
+        visible: bool = True,
+        cache_features: int = CACHE_FEATURES,
+        table: str | None = None,
+        where: tuple[str, tuple[object, ...]] = ("", ()),
+    ) -> None:
+        """`connect()` makes the layer's connection; `srid` is the project's; `shown` the
+        database's address without its password; `where` as for a file's layer (with
+        `?` for its parameters)."""
+        super().__init__(
+            shown, name, style, visible=visible, cache_features=cache_features, table=table,
+            where=(where[0].replace("?", "%s"), where[1]),
+        )  # fmt: skip
+        self.path = shown  # type: ignore[assignment]  # a database has an address, no file
+        self._connect = connect
+        self.srid = int(srid)
+
+    @classmethod
+    def for_store(
+        cls, store: ProjectStore, name: str, style: LayerStyle | None = None, **kwargs: Any
+    ) -> PgLayer:
+        """A layer of the database `store` (a `PgStore`) is open on."""
+        from qjgis.pg import session
+
+        creds = session.credentials(store)
+        return cls(
+            lambda: session.connect(creds, read_only=True),
+            store.srs_id(),
+            name,
+            style,
+            shown=creds.shown,
+            **kwargs,
+        )
+
+    def _connection(self) -> Any:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._drop_tiles()
+            self._extent_read = False
+            self._count = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_tiles()
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _sql(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """A query on the layer's connection, its rows in the binary protocol; the
+        server's refusal (or a lost connection) as a one-line `database_error`."""
+        import psycopg
+
+        try:
+            cur = self._connection().cursor(binary=True)
+            cur.execute(sql, tuple(params) if params else None)
+        except psycopg.Error as exc:
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            detail = lines[0] if lines else type(exc).__name__
+            raise QjgisError("database_error", url=str(self.path), detail=detail) from exc
+        return cur
+
+    def _read_count(self) -> int:
+        row = self._sql(
+            f'SELECT count(*) FROM "{self.table}" t WHERE true {self._and()}', self._where_params
+        ).fetchone()
+        return int(row[0])
+
+    def _read_extent(self) -> Extent | None:
+        # A reference layer takes its table's extent, as on a file (the kinds cover the
+        # same district).
+        row = self._sql(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+            f'(SELECT ST_Extent(geom)::geometry AS e FROM "{self.table}") x'
+        ).fetchone()
+        return None if row is None or row[0] is None else tuple(map(float, row))  # type: ignore[return-value]
+
+    def _select(self, cols: list[str]) -> str:
+        return ", ".join(["t.fid", "ST_AsBinary(t.geom)"] + [f't."{c}"' for c in cols])
+
+    def _rows_by_fids(self, wanted: np.ndarray, cols: list[str]) -> list[tuple]:
+        sql = (
+            f'SELECT {self._select(cols)} FROM "{self.table}" t '
+            f"WHERE t.fid = ANY(%s) {self._and()} ORDER BY t.fid"
+        )
+        return list(self._sql(sql, (wanted.tolist(), *self._where_params)).fetchall())
+
+    def _query_box(self, box: Extent, min_size: float, cols: list[str]) -> Any:
+        sql = (
+            f'SELECT {self._select(cols)} FROM "{self.table}" t '
+            f"WHERE t.geom && ST_MakeEnvelope(%s, %s, %s, %s, {self.srid})"
+        )
+        params: list[object] = [float(v) for v in box]
+        if min_size > 0:
+            sql += (
+                " AND (ST_XMax(t.geom) - ST_XMin(t.geom) >= %s"
+                " OR ST_YMax(t.geom) - ST_YMin(t.geom) >= %s)"
+            )
+            params += [float(min_size), float(min_size)]
+        if self._where:
+            sql += f" {self._and()}"
+            params += self._where_params
+        return self._sql(sql, params)
+
+    def town_count(self) -> int:
+        with self._lock:
+            row = self._sql(
+                "SELECT count(DISTINCT substr(code, 1, 9)) FROM villages "
+                "WHERE length(code) >= 9 AND geom IS NOT NULL"
+            ).fetchone()
+        return int(row[0])
+
+    def village_outlines(self) -> tuple[list[tuple[object, object]], dict[str, str]]:
+        with self._lock:
+            rows = list(self._sql("SELECT code, ST_AsBinary(geom) FROM villages").fetchall())
+            names = dict(self._sql("SELECT code, name FROM towns").fetchall())
+        return rows, names
+
+    def sibling(self, name: str, style: LayerStyle | None, *, table: str,
+                where: tuple[str, tuple[object, ...]]) -> GpkgLayer:  # fmt: skip
+        return PgLayer(self._connect, self.srid, name, style, shown=str(self.path), table=table,
+                       where=where)  # fmt: skip
+
+
 class TownLayer:
     """Town (镇街) outlines, dissolved from the villages of each town, with the towns' names.
 
@@ -413,13 +608,7 @@ class TownLayer:
             if self._layer is not None:
                 return len(self._layer)
         # Counted, not built: the window asks at opening, on the GUI thread.
-        conn = self._villages.connection()
-        with self._villages.lock:
-            row = conn.execute(
-                "SELECT count(DISTINCT substr(code, 1, 9)) FROM villages "
-                "WHERE length(code) >= 9 AND geom IS NOT NULL"
-            ).fetchone()
-        return int(row[0])
+        return self._villages.town_count()
 
     def extent(self) -> Extent | None:
         return self._villages.extent()  # the same ground, without building anything
@@ -451,10 +640,7 @@ class TownLayer:
             return self._layer
 
     def _build(self) -> VectorLayer:
-        conn = self._villages.connection()
-        with self._villages.lock:
-            rows = conn.execute(f"SELECT code, {gpkg.wkb_sql('geom')} FROM villages").fetchall()
-            names = dict(conn.execute("SELECT code, name FROM towns").fetchall())
+        rows, names = self._villages.village_outlines()
         codes = np.array([r[0] or "" for r in rows], dtype=object)
         geoms = gpkg.decode(np.array([r[1] for r in rows], dtype=object))
         keys = np.array([c[:9] for c in codes], dtype=object)
@@ -502,7 +688,7 @@ def _merge(tiles: list[_Tile], extent: Extent, min_size: float) -> Features:
 
 
 def reference_layer(
-    path: str | Path,
+    path: str | Path | GpkgLayer,
     kind: str,
     style: LayerStyle | None = None,
     *,
@@ -515,13 +701,13 @@ def reference_layer(
     as it is now; None draws the disc stored at import)."""
     from layers.style import reference_style
 
-    layer = GpkgLayer(
-        path,
-        kind,
-        style or reference_style(kind),
-        table=schema.REFERENCE_FEATURES.name,
-        where=("t.kind = ? AND t.superseded_by IS NULL", (kind,)),
-    )
+    where = ("t.kind = ? AND t.superseded_by IS NULL", (kind,))
+    table = schema.REFERENCE_FEATURES.name
+    style = style or reference_style(kind)
+    if isinstance(path, GpkgLayer):  # beside a layer of the project (a file's or a database's)
+        layer = path.sibling(kind, style, table=table, where=where)
+    else:
+        layer = GpkgLayer(path, kind, style, table=table, where=where)
     if kind == "hazard-points":
         layer.default_radius = hazard_radius
     return layer
@@ -572,7 +758,7 @@ def map_layers(
         if name == "villages":
             if reference:
                 out += [
-                    reference_layer(layer.path, kind, hazard_radius=radius)
+                    reference_layer(layer, kind, hazard_radius=radius)
                     for kind in reference_kinds(store)
                 ]
             out.append(TownLayer(layer, styles.get("towns")))

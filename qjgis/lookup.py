@@ -25,6 +25,7 @@ import numpy as np
 from qjgis.codes import mask_id, normalize_id
 from qjgis.errors import QjgisError
 from qjgis.model import Role
+from qjgis.pg.session import bounds_table
 from qjgis.store import GpkgStore
 
 QjgisError.register({"unknown_household": "no household {household} in this project"})
@@ -95,12 +96,14 @@ def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
 
 
 def _rtree_bounds(store: GpkgStore, layer: str, fids: Sequence[int]) -> dict[int, tuple]:
-    """Feature bounds from the GeoPackage R-tree (no geometry parsing)."""
+    """Feature bounds from the GeoPackage R-tree (no geometry parsing); on a database from
+    the bbox PostGIS keeps with each geometry."""
     out: dict[int, tuple] = {}
     for part in _chunks(list(fids)):
         marks = ", ".join("?" * len(part))
         for fid, *box in store.execute_sql(
-            f'SELECT id, minx, miny, maxx, maxy FROM "rtree_{layer}_geom" WHERE id IN ({marks})',
+            f"SELECT id, minx, miny, maxx, maxy FROM {bounds_table(store, layer)} "
+            f"WHERE id IN ({marks})",
             part,
         ):
             out[int(fid)] = tuple(float(v) for v in box)

@@ -1,8 +1,9 @@
 """The one entry point: `qjgis` (the console script) and `python main.py`.
 
-`qjgis PROJECT.gpkg` and `qjgis` without a command open the main window; anything else is
-a command of the command line. The window needs PySide6 (the `gui` extra); without it,
-opening the window exits 1 with one line saying so, and every command still runs.
+`qjgis PROJECT.gpkg`, `qjgis postgresql://…` (or `service=NAME`), `qjgis gui [PROJECT]`
+and `qjgis` without a command open the main window; anything else is a command of the
+command line. The window needs PySide6 (the `gui` extra); without it, opening the window
+exits 1 with one line saying so, and every command still runs.
 """
 
 from __future__ import annotations
@@ -24,13 +25,36 @@ def open_window(project: str | None, lang: str | None) -> int:
     return run_gui(project, lang=lang)
 
 
+def _window_arguments(args: list[str]) -> tuple[str | None, str | None] | None:
+    """(project, language) when the arguments ask for the window, else None.
+
+    A lone project (`PROJECT.gpkg`, a `postgresql://…` address or `service=NAME`) opens
+    it; `gui [--lang zh|en] [PROJECT]` opens the window on it, or as at a plain start.
+    """
+    from qjgis.pg.url import is_database_url
+
+    if len(args) == 1 and (args[0].endswith(".gpkg") or is_database_url(args[0])):
+        return args[0], None
+    if not args or args[0] != "gui":
+        return None
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="qjgis gui")
+    parser.add_argument("--lang", choices=("zh", "en"))
+    parser.add_argument("project", nargs="?", metavar="PROJECT")
+    parsed = parser.parse_args(args[1:])
+    return parsed.project, parsed.lang
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) == 1 and args[0].endswith(".gpkg"):  # a project to open in the window
+    window = _window_arguments(args)
+    if window is not None:  # a project to open in the window
         from ui import texts
 
-        texts.set_language(texts.choose_language())
-        return open_window(args[0], None)
+        project, lang = window
+        texts.set_language(texts.choose_language(lang))
+        return open_window(project, lang)
     source = register_source(args)
     if source is not None:
         # The workbook's parse (most of a register import's time) starts now, on another

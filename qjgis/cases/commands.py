@@ -50,6 +50,7 @@ from qjgis.cases.model import (
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.model import BuildingStatus, DangerGrade, Role
+from qjgis.pg.session import is_database
 from qjgis.store import GpkgStore, utc_now
 
 QjgisError.register(
@@ -608,13 +609,20 @@ def illegal_findings(store: GpkgStore, household_no: str, zddm: str | None) -> l
     """Open findings of 一户多宅 / 建新不拆旧 for the household that a reviewer has
     confirmed, as rule:key. A pending finding is a candidate, not yet a violation: it
     cannot ground an order to demolish (an approver may override, with a reason)."""
+    # a household among the finding's entities (a JSON list): SQLite's json_each, or
+    # PostgreSQL's json_array_elements on a database project
+    household_among = (
+        "EXISTS (SELECT 1 FROM json_array_elements(f.entities::json) e WHERE "
+        "e->>'kind' = 'household' AND e->>'key' = ?)"
+        if is_database(store)
+        else "EXISTS (SELECT 1 FROM json_each(f.entities) e WHERE "
+        "json_extract(e.value, '$.kind') = 'household' AND json_extract(e.value, '$.key') = ?)"
+    )
     rows = store.execute_sql(
         "SELECT rule_id, key FROM findings f WHERE state = 'open' "
         "AND decision = 'confirmed' "
         "AND ((rule_id = 'QJ-R001' AND key = ?) OR (rule_id = 'QJ-R002' AND (key = ? OR "
-        "EXISTS (SELECT 1 FROM json_each(f.entities) e WHERE "
-        "json_extract(e.value, '$.kind') = 'household' AND "
-        "json_extract(e.value, '$.key') = ?)))) ORDER BY rule_id, key",
+        f"{household_among}))) ORDER BY rule_id, key",
         [household_no, zddm or "", household_no],
     )
     return [f"{r}:{k}" for r, k in rows]
@@ -655,7 +663,8 @@ class _Transition(ABC):
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self.kind, self.fid)
-        enforce(store, closed_problems(store, case), None)
+        # The version first: a desk that decided on a case someone has moved on since
+        # (and maybe closed) is told whose change beat it, not only that it is closed.
         if self.expected_version is not None and case["row_version"] != self.expected_version:
             raise QjgisError(
                 "write_conflict",
@@ -664,6 +673,7 @@ class _Transition(ABC):
                 expected=self.expected_version,
                 found=case["row_version"],
             )
+        enforce(store, closed_problems(store, case), None)
         date = _event_date(self.date)
         _check_date(store, conn, case, date)
         target, changes = self._target(store, case)

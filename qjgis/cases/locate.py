@@ -21,6 +21,7 @@ import shapely
 from qjgis import codes, gpkg
 from qjgis.checks import joins
 from qjgis.model import BuildingStatus
+from qjgis.pg.session import bounds_table
 from qjgis.store import GpkgStore
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ def household_standing_buildings(store: GpkgStore, household_no: str) -> list[Bu
     if not parcel_fids:
         return []
     boxes = store.execute_sql(
-        "SELECT minx, miny, maxx, maxy FROM rtree_parcels_geom "
+        f"SELECT minx, miny, maxx, maxy FROM {bounds_table(store, 'parcels')} "
         f"WHERE id IN ({','.join('?' * len(parcel_fids))})",
         parcel_fids,
     )

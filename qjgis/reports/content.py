@@ -33,6 +33,7 @@ from qjgis.cases.locate import largest_overlap
 from qjgis.cases.model import SUBSIDY_STATES, CaseKind, format_case_id
 from qjgis.errors import QjgisError
 from qjgis.io.export import mask_text_column
+from qjgis.pg.session import bounds_table
 from qjgis.reports.boundary import Ring, TableRow, number_points, point_table
 from qjgis.reports.layout import FourTo, choose_scale, four_to, neighbours
 from qjgis.store import GpkgStore, LayerData
@@ -520,7 +521,8 @@ def _rtree_bounds(store: GpkgStore, fids: list[int]) -> tuple[float, float, floa
     hi = [-np.inf, -np.inf]
     for part in _chunks(fids):
         row = store.execute_sql(
-            f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM rtree_parcels_geom "
+            "SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "
+            f"{bounds_table(store, 'parcels')} "
             f"WHERE {_in('id', len(part))}",
             list(part),
         )[0]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from layers.style import cjk_font_family
 from qjgis.errors import Canceled, QjgisError
+from qjgis.pg.url import is_database_url
 from ui import texts
 from ui.gui.app_settings import APPLICATION, ORGANIZATION, AppSettings
 from ui.gui.busy import install_busy_notice
@@ -226,7 +227,9 @@ def open_initial_project(
     if project is not None:
         return Startup("project" if window.open_project(project) else "failed")
     last = settings.last_project
-    if last and Path(last).is_file() and window.open_project(last, report_errors=False):
+    # The last project may be a database (kept without its password): it is asked again.
+    reachable = last is not None and (is_database_url(last) or Path(last).is_file())
+    if last and reachable and window.open_project(last, report_errors=False):
         return Startup("last")
     target = demo if demo is not None else demo_path()
     if target.is_file() and window.open_project(target, report_errors=False):

@@ -19,7 +19,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -29,10 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from layers.renderer import MapRenderer, scale_text
+from layers.source import PgLayer
 from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
+from qjgis.pg.session import database_name
+from qjgis.pg.store import PgStore
+from qjgis.pg.url import is_database_url, redact
 from qjgis.store import GpkgStore
 from ui.gui.app_settings import AppSettings
+from ui.gui.dialogs.open_database import OpenDatabaseDialog
 from ui.gui.legend import LayerCounter, add_legend, is_reference, layer_row_text
 from ui.gui.map_canvas import MapCanvas
 from ui.texts import error_text, t
@@ -91,6 +98,9 @@ class MainWindow(QMainWindow):
         self.action_open = QAction(t("window.open"), self)
         self.action_open.setShortcut(QKeySequence.StandardKey.Open)
         self.action_open.triggered.connect(self.choose_project)
+        self.action_open_database = QAction(t("dbgui.open"), self)
+        self.action_open_database.setObjectName("action_open_database")
+        self.action_open_database.triggered.connect(self.choose_database)
         self.action_quit = QAction(t("window.quit"), self)
         self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -105,6 +115,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(t("window.menu_file"))
         file_menu.addAction(self.action_open)
+        file_menu.addAction(self.action_open_database)
         self.recent_menu = QMenu(t("window.menu_recent"), self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
@@ -166,7 +177,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ projects
     def choose_project(self) -> None:
-        start = str(Path(self.project_path).parent) if self.project_path else str(Path.home())
+        on_file = self.project_path and not is_database_url(self.project_path)
+        start = str(Path(self.project_path).parent) if on_file else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
             self,
             t("window.open_title"),
@@ -176,23 +188,48 @@ class MainWindow(QMainWindow):
         if path and not self.workbench.offer_import(path):
             self.open_project(path)
 
+    def choose_database(self) -> OpenDatabaseDialog:
+        """文件›打开数据库…: a database project by its address (non-modal, for the tests)."""
+        dialog = OpenDatabaseDialog(self.settings.recent_projects, self)
+        dialog.chosen.connect(lambda address: self.open_project(address))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def ask_password(self, shown: str) -> str | None:
+        """The server wants a password: ask once (never echoed, never kept); None: cancel."""
+        text, ok = QInputDialog.getText(
+            self,
+            t("dbgui.password_title"),
+            t("dbgui.password_label", url=shown),
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok and text else None
+
     def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = True) -> bool:
-        """Open and show a project; on failure say why and keep the project that was open.
+        """Open and show a project, a file or a database (`postgresql://…`, `service=NAME`);
+        on failure say why and keep the project that was open.
 
         With `report_errors` False (trying the last project at start) the reason
         goes to the status bar and `last_error` only, not into a message box.
         """
         report = self.show_error if report_errors else self._note_error
+        on_database = is_database_url(path)
         try:
-            # SQLite's page check reads the whole file (seconds for a district):
-            # it runs on a worker while the map shows; see _file_checked.
-            store = GpkgStore.open(path, verify=False)
+            if on_database:
+                # The password, if the server asks, is asked here and kept by no one:
+                # the map's and the tasks' connections take it from this one.
+                store = PgStore.open(str(path), ask_password=self.ask_password)
+            else:
+                # SQLite's page check reads the whole file (seconds for a district):
+                # it runs on a worker while the map shows; see _file_checked.
+                store = GpkgStore.open(path, verify=False)
         except QjgisError as exc:
             report(error_text(exc))
             return False
         except (OSError, ValueError, sqlite3.Error) as exc:  # past the engine's own checks
-            log.exception("opening %s failed", path)
-            report(t("window.cannot_open").format(path=path, detail=exc))
+            log.exception("opening %s failed", redact(str(path)))
+            report(t("window.cannot_open").format(path=redact(str(path)), detail=exc))
             return False
         try:
             layers = load_layers(store, reference=True)
@@ -202,11 +239,12 @@ class MainWindow(QMainWindow):
         except (QjgisError, sqlite3.Error) as exc:
             store.close()
             text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
-            report(t("window.cannot_open").format(path=path, detail=text))
+            report(t("window.cannot_open").format(path=store.path, detail=text))
             return False
         self.close_project()
         self.store = store
-        self.project_path = str(Path(path).resolve())
+        # A database by its address without the password (store.path), never the password.
+        self.project_path = store.path if on_database else str(Path(path).resolve())
         renderer = MapRenderer(layers)
         self.canvas.set_message("" if renderer.full_extent() else t("window.empty_project"))
         self.canvas.set_renderer(renderer)
@@ -224,7 +262,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.last_error = None
         self.statusBar().showMessage(t("window.opened").format(path=self.project_path), 5000)
-        self._check_file_aside(self.project_path, report)
+        if not on_database:  # the server keeps its own pages; no file to check
+            self._check_file_aside(self.project_path, report)
         self.projectOpened.emit(self.project_path)
         return True
 
@@ -254,6 +293,7 @@ class MainWindow(QMainWindow):
             self.store.close()
         self.store = None
         self.project_path = None
+        self._close_layers()
         self.canvas.set_renderer(None)
         self.layer_list.clear()
         self.counts_label.clear()
@@ -261,8 +301,17 @@ class MainWindow(QMainWindow):
         self.coords_label.clear()
         self._update_title()
 
+    def _close_layers(self) -> None:
+        """A database layer's own connection closes with its project (a file's is let go)."""
+        renderer = self.canvas.renderer
+        for layer in renderer.layers if renderer is not None else []:
+            if isinstance(layer, PgLayer):
+                layer.close()
+
     @property
     def project_name(self) -> str | None:
+        if self.project_path and is_database_url(self.project_path):
+            return database_name(self.project_path)
         return Path(self.project_path).stem if self.project_path else None
 
     def _update_title(self) -> None:
@@ -279,7 +328,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     def _open_recent(self, path: str) -> None:
-        if not self.open_project(path) and not Path(path).exists():
+        # A database that did not answer stays in the list: the server may be back later.
+        if not self.open_project(path) and not is_database_url(path) and not Path(path).exists():
             self.settings.remove_recent(path)
             self._fill_recent_menu()
 
@@ -375,4 +425,5 @@ class MainWindow(QMainWindow):
             self.store.close()
             self.store = None
         self.canvas.close_renderer()
+        self._close_layers()
         super().closeEvent(event)

@@ -14,17 +14,22 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from qjgis import commands, schema
 from qjgis.commands import Changes, Command
+from qjgis.errors import QjgisError
+from qjgis.pg.url import is_database_url
 from qjgis.settings import SPECS
-from qjgis.store import GpkgStore
+from qjgis.store import GpkgStore, open_project
 from ui.gui.tasks import TaskManager
 from ui.presenters.words import t
+
+if TYPE_CHECKING:
+    from qjgis.pg.store import PgStore
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +77,7 @@ class EngineUndoCommand(QUndoCommand):
 
 
 class OpenProject(QObject):
-    """One open project file and everything the window does with it."""
+    """One open project (a file or a database) and everything the window does with it."""
 
     changed = Signal(object)  # qjgis.commands.Changes
     failed = Signal(object)  # an exception from an undo or redo, for the window to show
@@ -83,28 +88,47 @@ class OpenProject(QObject):
     #: how often the file is asked whether someone else changed it (a PRAGMA and a stat)
     WATCH_MS = 1000
 
-    def __init__(self, store: GpkgStore, parent: QObject | None = None) -> None:
+    #: on a database, how often the audit log is asked for others' entries (a query to
+    #: the server from the GUI thread: not every second)
+    WATCH_DATABASE_MS = 5000
+
+    def __init__(self, store: GpkgStore | PgStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.path = str(Path(store.path).resolve())
+        #: a database project (PostgreSQL): no file, no `.files/` folder, no file stamp
+        self.is_database = is_database_url(store.path)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undo_stack")
-        self.tasks = TaskManager(self.path, self)
+        if self.is_database:
+            from qjgis.pg import session
+
+            # the address without its password: what the window shows and remembers
+            self.path = store.path
+            # every task on a connection of its own, with the credentials of this one
+            creds = session.credentials(store)
+            self.tasks = TaskManager(self.path, self, opener=lambda: session.open_store(creds))
+        else:
+            self.path = str(Path(store.path).resolve())
+            self.tasks = TaskManager(self.path, self)
         # Our own tasks write on their own connections, which SQLite counts as another
         # writer: what they commit is announced by them, so the stamp moves on with them.
-        self._stamp = store.change_stamp()
+        self._stamp = self._change_stamp()
         # Only a writing task commits: a read-only one (the findings dock, the outlines)
         # ending must not take someone else's change meanwhile as ours.
         self.tasks.finished.connect(lambda task: self._take_stamp() if task.writes else None)
+        if self.is_database:
+            # Our own commands are in the audit log too: the stamp moves on with them.
+            self.changed.connect(lambda _changes: self._take_stamp())
         self._watch = QTimer(self)
         self._watch.setObjectName("project_watch")
-        self._watch.setInterval(self.WATCH_MS)
+        self._watch.setInterval(self.WATCH_DATABASE_MS if self.is_database else self.WATCH_MS)
         self._watch.timeout.connect(self.check_outside)
         self._watch.start()
 
     @classmethod
     def open(cls, path: str, parent: QObject | None = None) -> OpenProject:
-        return cls(GpkgStore.open(path), parent)
+        """A project file or a database address (`postgresql://…`, `service=NAME`)."""
+        return cls(open_project(path), parent)
 
     def close(self) -> None:
         self._watch.stop()
@@ -113,11 +137,20 @@ class OpenProject(QObject):
         self.store.close()
 
     # ------------------------------------------------------------ others' changes
+    def _change_stamp(self) -> tuple[int, Any]:
+        """What tells another's change: a file's data version and identity
+        (`GpkgStore.change_stamp`); on a database the newest audit entry, as every command
+        of every desk appends one (a database is never replaced under us)."""
+        if self.is_database:
+            rows = self.store.execute_sql("SELECT max(fid) FROM audit_log")
+            return int(rows[0][0] or 0), None
+        return self.store.change_stamp()  # type: ignore[union-attr]
+
     def _take_stamp(self) -> None:
         try:
-            self._stamp = self.store.change_stamp()
+            self._stamp = self._change_stamp()
             self.store.changed_outside()  # the store's own stamp (and settings cache) too
-        except sqlite3.ProgrammingError:  # a task ended after its project was closed
+        except (sqlite3.ProgrammingError, QjgisError):  # a task ended after the close
             self._watch.stop()
 
     def check_outside(self) -> bool:
@@ -130,9 +163,12 @@ class OpenProject(QObject):
         if self.tasks.busy_writing():
             return False
         try:
-            now = self.store.change_stamp()
+            now = self._change_stamp()
         except sqlite3.ProgrammingError:  # closed under us: the window is closing it
             self._watch.stop()
+            return False
+        except QjgisError:  # the server went away: the next command will say so
+            log.info("asking %s for others' changes failed", self.path, exc_info=True)
             return False
         if now == self._stamp:
             return False

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qjgis.errors import Canceled, QjgisError
-from qjgis.store import GpkgStore
+from qjgis.store import GpkgStore, open_project
 from ui.cli.common import EXIT_OK, Progress, emit, iso_date, needs_gui, village_code
+from ui.cli.database import ask_password
 from ui.texts import language, t
 from ui.texts.report import page_words
 
@@ -141,7 +142,9 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     kind = args.report_kind
     per_parcel = kind == "atlas" and target.suffix.lower() != ".pdf"
     _check_out(target, args.overwrite, folder=per_parcel)
-    with GpkgStore.open(args.project) as store:
+    # a project file or a database (`postgresql://…`, `service=NAME`; a password asked on
+    # the terminal if the server wants one, never kept)
+    with open_project(args.project, ask_password=ask_password) as store:
         sig = _signature(store, args, day)
         result: dict[str, Any] = {"kind": kind, "path": str(target), "masked": not args.unmask}
         if kind == "parcel":

@@ -21,6 +21,7 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QMenu, QWidget
 
 from qjgis.checks.findings import FindingRecord
+from qjgis.pg.url import is_database_url
 from qjgis.reports.ledgers import KINDS
 from ui.gui import report_operations as ops
 from ui.gui.report_operations import ReportTargets
@@ -262,7 +263,8 @@ class ReportMenu(QObject):
 
     def _folder(self) -> Path:
         path = self.window.project_path
-        return Path(path).parent if path else Path.home()
+        # beside the project file; a database project has no folder: the user's home
+        return Path(path).parent if path and not is_database_url(path) else Path.home()
 
     def _preview_ready(self, dialog: QPrintPreviewDialog) -> None:
         self.last_preview = dialog

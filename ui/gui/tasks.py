@@ -2,7 +2,8 @@
 
 A task is a function of (store, feedback) run on a worker thread. It opens
 its own store connection there (SQLite connections belong to the thread that
-made them); the open project's connection stays on the GUI thread. Progress
+made them; a database connection runs one query at a time); the open project's
+connection stays on the GUI thread. Progress
 comes back through the engine's `Feedback` as a queued signal, the result or
 the error on the GUI thread. One writing task per project at a time: a second
 is refused, visibly. Cancel sets the feedback's flag; the engine then raises
@@ -17,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import shiboken6
@@ -86,23 +88,27 @@ class Task:
     stage_text: Callable[[str], str] | None = None
 
 
+def _open_file(path: str) -> GpkgStore:
+    # No quick_check: the window checked the file when it opened it, and a check reads
+    # every page (0.9 s at 200,000 parcels) on every task.
+    return GpkgStore.open(path, verify=False)
+
+
 class _Worker(QThread):
     succeeded = Signal(object)
     errored = Signal(object)
     canceled = Signal()
 
-    def __init__(self, task: Task, path: str | None) -> None:
+    def __init__(self, task: Task, opener: Callable[[], Any] | None) -> None:
         super().__init__()
         self.task = task
-        self.path = path
+        self.opener = opener
 
     def run(self) -> None:  # on the worker thread
         try:
             if self.task.needs_store:
-                assert self.path is not None
-                # No quick_check: the window checked the file when it opened it, and
-                # a check reads every page (0.9 s at 200,000 parcels) on every task.
-                with GpkgStore.open(self.path, verify=False) as store:
+                assert self.opener is not None
+                with self.opener() as store:
                     result = self.task.run(store, self.task.feedback)
             else:
                 result = self.task.run(None, self.task.feedback)
@@ -125,9 +131,20 @@ class TaskManager(QObject):
     finished = Signal(object)  # Task (done, failed or canceled)
     refused = Signal(str)  # why a task could not start, in words
 
-    def __init__(self, path: str | None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        path: str | None,
+        parent: QObject | None = None,
+        *,
+        opener: Callable[[], Any] | None = None,
+    ) -> None:
+        """`opener()` gives a worker its own store (a database project's, with the
+        credentials the window opened it with); by default the file at `path`."""
         super().__init__(parent)
         self.path = path
+        if opener is None and path is not None:
+            opener = partial(_open_file, path)
+        self._opener = opener
         self._running: dict[Task, _Worker] = {}
         self._closed = False
 
@@ -148,7 +165,7 @@ class TaskManager(QObject):
         if task.writes and (other := self.writing_task()) is not None:
             self.refused.emit(t("task.busy", title=other.title))
             return False
-        worker = _Worker(task, self.path)
+        worker = _Worker(task, self._opener)
         self._running[task] = worker
         queued = Qt.ConnectionType.QueuedConnection
         task.feedback.progressed.connect(

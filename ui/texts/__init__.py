@@ -30,13 +30,16 @@ from ui.texts import (
     cases_gui,
     checks,
     common,
+    conflicts,
     database,
+    database_gui,
     export,
     gui,
     help,
     io,
     overlays,
     report,
+    roles,
     values,
     workbench,
 )
@@ -48,6 +51,9 @@ MODULES = (
     common, values, io, export, checks, cases, cases_gui, gui, help, workbench, report, overlays,
 )  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
+MODULES = (*MODULES, database_gui)  # the window on a database (issue 17)
+MODULES = (*MODULES, roles)  # a database's users, roles and towns (issue 18)
+MODULES = (*MODULES, conflicts)  # many desks at once (issue 18)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
@@ -309,6 +315,8 @@ def error_text(error: QjgisError) -> str:
     """The error as one line in the current language: its code's template, its parameters
     that are codes or enumerated values translated too."""
     code = f"err.{error.code}"
+    if error.code == "write_conflict" and isinstance(error.params.get("theirs"), dict):
+        return conflicts.describe(error)  # the other desk's change, from the audit log
     if not has(code):
         return error.english()
     params = {k: _param_text(k, v, error.params) for k, v in error.params.items()}
