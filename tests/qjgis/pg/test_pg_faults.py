@@ -56,7 +56,7 @@ def test_a_desk_killed_mid_transaction_leaves_no_partial_write(pg_url: str, tmp_
     edit = {"kind": "hold", "fid": fid, "version": base, "decision": "confirmed",
             "reason": "写了一半", "seconds": 600}  # fmt: skip
     plan.write_text(json.dumps({"url": pg_url, "edits": [edit]}))
-    env = {**os.environ, "LOGNAME": "victim", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     desk = subprocess.Popen([sys.executable, "-m", "tests.qjgis.pg.desk", str(plan)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert desk.stdout is not None
