@@ -28,7 +28,7 @@ AS_OF = "2025-06-30"
 
 
 #: the logins of the tests' desks (each desk is a person with a database login)
-DESKS = tuple(f"desk{k}" for k in range(8)) + ("zhangsan", "lisi")
+DESKS = (*(f"desk{k}" for k in range(8)), "zhangsan", "lisi")
 
 
 def as_login(url: str, login: str) -> str:
