@@ -120,3 +120,31 @@ def test_a_beaten_review_can_be_dropped(qtbot: QtBot, desks: tuple[MainWindow, P
     assert not conflict.isVisible()
     assert decision(other, fid) == theirs  # theirs stays, nothing of mine written
     assert not window.workbench.action_undo.isEnabled()
+
+
+def test_a_case_action_another_desk_beat_shows_their_change(
+    qtbot: QtBot, desks: tuple[MainWindow, PgStore]
+) -> None:
+    """The cases panel's action on a case lisi moved on meanwhile (the version zhangsan saw
+    goes with it): the conflict dialog names lisi's change; dropped, lisi's stays."""
+    from qjgis.cases.allowed import Allowed
+    from qjgis.cases.commands import AdvanceCase
+    from ui.gui import case_operations as ops
+
+    window, other = desks
+    project = window.workbench.project
+    assert project is not None
+    seen = ops.case_row(project, "R1")
+    commands.run(other, AdvanceCase("R1", to="cancelled", note="重复立案",
+                                    expected_version=seen["row_version"]))  # fmt: skip
+    cancel = Allowed("advance", "已撤销", needs=("note",))
+    assert not ops.run_action(project, cancel, case="R1", note="户主已拆除", parent=window,
+                              expected_version=seen["row_version"])  # fmt: skip
+    conflict = window.findChild(ConflictDialog, "dialog_conflict")
+    assert conflict is not None and conflict.isVisible()
+    theirs = " ".join(conflict.lines(conflict.theirs))
+    assert "lisi（管理员）" in theirs and "由 待处置 改为 已撤销" in theirs
+    assert "残垣断壁整治案件 R1" in conflict.findChild(QLabel, "label_intro").text()
+    conflict.drop_button.click()
+    row = other.execute_sql("SELECT state, row_version FROM ruin_cases WHERE fid = 1")[0]
+    assert row == ("已撤销", seen["row_version"] + 1)
