@@ -335,3 +335,43 @@ def test_a_check_run_saved_while_another_is_saving_updates_its_findings(
         keys = a.execute_sql("SELECT rule_id, key FROM findings")
         assert len(keys) == len(set(keys)) == sum(s.found for s in runs[0].summary.rules.values())
         assert a.integrity_check() == []
+
+
+def test_evidence_added_to_one_case_at_two_desks_at_once(pg_url: str, tmp_path: Path) -> None:
+    """Attaching moves no version, so nothing refuses the second desk: both are kept, one
+    after the other in the case's history (before: the same next seq, a duplicate key)."""
+    import threading
+
+    from qjgis.cases.commands import AttachEvidence
+
+    _fids, cases = prepared(pg_url, tmp_path)
+    case = cases[0]
+    scans = []
+    for k in range(2):
+        scan = tmp_path / f"scan{k}.pdf"
+        scan.write_bytes(b"%PDF-1.4\n" + f"desk {k}\n".encode() + b"%%EOF\n")
+        scans.append(scan)
+    with PgStore.open(pg_url) as a, PgStore.open(as_login(pg_url, "lisi")) as b:
+        errors: list[BaseException] = []
+
+        def attach_at_b() -> None:
+            try:
+                commands.run(b, AttachEvidence(case, [scans[1]], note="乙"))
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        with a.transaction() as conn:
+            AttachEvidence(case, [scans[0]], note="甲").apply(a, conn)
+            worker = threading.Thread(target=attach_at_b)
+            worker.start()
+            worker.join(timeout=1.0)  # waits for the history's turn meanwhile
+            assert worker.is_alive()
+        worker.join()
+        assert errors == []
+        events = a.execute_sql(
+            "SELECT seq, note FROM case_events WHERE case_fid = ? AND action = 'attach' "
+            "ORDER BY seq", (int(case[1:]),),
+        )  # fmt: skip
+        assert [n for _s, n in events] == ["甲", "乙"]
+        assert events[1][0] == events[0][0] + 1
+        assert a.integrity_check() == []
