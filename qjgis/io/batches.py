@@ -87,16 +87,16 @@ def save_for_redo(
     if layer == "parcels" and added:
         h_cols, _ = _columns("parcel_holders")
         h_select = ", ".join(["fid"] + [f'"{c}"' for c in h_cols])
-        for fid, *values in _rows(conn, "parcel_holders", "parcel_fid", added, h_select):
-            row = dict(zip(h_cols, values, strict=True))
-            row["fid"] = fid
+        for h_fid, *h_values in _rows(conn, "parcel_holders", "parcel_fid", added, h_select):
+            row = dict(zip(h_cols, h_values, strict=True))
+            row["fid"] = h_fid
             holders.setdefault(int(row["parcel_fid"]), []).append(row)
     saved = []
-    rows = _rows(conn, layer, "fid", fids, select)
-    blobs = store.geom_blobs([r[1] for r in rows]) if spatial else []
-    for k, row in enumerate(rows):
-        fid = int(row[0])
-        values = row[2:] if spatial else row[1:]
+    current = _rows(conn, layer, "fid", fids, select)
+    blobs = store.geom_blobs([r[1] for r in current]) if spatial else []
+    for k, row_now in enumerate(current):
+        fid = int(row_now[0])
+        values = row_now[2:] if spatial else row_now[1:]
         snap: dict[str, Any] = dict(zip(cols, values, strict=True))
         if spatial:
             blob = blobs[k]

@@ -833,8 +833,8 @@ class BatchWriter:
         """
         prior, found = self.rows.existing_by_key(self.span)
         by_key: dict[str, list[int]] = {}
-        for fid, k in found:
-            by_key.setdefault(k, []).append(fid)
+        for fid, key in found:
+            by_key.setdefault(key, []).append(fid)
         counts: dict[str, int] = {}
         for i, k in enumerate(key_list):  # the running count per key gives each row its rank
             if k is None:
@@ -944,9 +944,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 # =================================================================== batches
-def new_batch(
-    store: GpkgStore, conn: sqlite3.Connection, layer: str, source: str, sha256: str
-) -> int:
+def new_batch(store: ProjectStore, conn: Any, layer: str, source: str, sha256: str) -> int:
     cur = conn.execute(
         "INSERT INTO import_batches (created, user, layer, source, source_hash, undone) "
         "VALUES (?, ?, ?, ?, ?, 0)",
@@ -957,8 +955,8 @@ def new_batch(
 
 
 def finish_batch(
-    store: GpkgStore,
-    conn: sqlite3.Connection,
+    store: ProjectStore,
+    conn: Any,
     batch_id: int,
     mapping: dict[str, Any],
     report: dict[str, Any],
@@ -988,7 +986,7 @@ def finish_batch(
 
 # =================================================================== the import
 @contextlib.contextmanager
-def _page_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
+def _page_cache(conn: Any, mib: int = 64) -> Iterator[None]:
     """A larger page cache for the import's transaction, put back afterwards.
 
     In rollback-journal mode a full cache spills dirty pages to the file, and each
@@ -1032,7 +1030,7 @@ def _lift_indexes(conn: Any, table: str) -> list[str]:
 
 
 def import_layer(
-    store: GpkgStore,
+    store: ProjectStore,
     layer: str,
     source: str,
     *,
@@ -1145,14 +1143,10 @@ def import_layer(
         with store.transaction() as conn, _page_cache(conn):
             batch_id = new_batch(store, conn, layer, source, src.sha256)
             # rows retired by an earlier delivery of a reference layer are not "absent" again
-            scope = (
-                {"scope_sql": "kind = ? AND superseded_by IS NULL", "scope_params": (layer,)}
-                if reference
-                else {}
-            )
             writer = BatchWriter(
                 store, conn, table, f'"{KEYS[mapping_mod.preset_key(layer)]}"', batch_id, report,
-                **scope,
+                scope_sql="kind = ? AND superseded_by IS NULL" if reference else "1 = 1",
+                scope_params=(layer,) if reference else (),
             )  # fmt: skip
             # Into an empty layer nothing is looked up by key while writing, and building
             # an index once from the sorted rows costs a third of keeping it up to date
@@ -1410,7 +1404,7 @@ class CoHolders:
 
 
 # =================================================================== batches: list and undo
-def list_batches(store: GpkgStore) -> list[dict[str, Any]]:
+def list_batches(store: ProjectStore) -> list[dict[str, Any]]:
     rows = store.execute_sql(
         "SELECT fid, created, user, layer, source, source_hash, report, undone "
         "FROM import_batches ORDER BY fid"
@@ -1425,7 +1419,7 @@ def list_batches(store: GpkgStore) -> list[dict[str, Any]]:
     return out
 
 
-def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
+def undo_batch(store: ProjectStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
     """Undo one batch in one transaction: delete its added rows, restore its updated ones.
 
     Refused, with the row named, when a later batch touched the same rows or a row
@@ -1537,7 +1531,7 @@ def _delete_where_in(conn: Any, table: str, column: str, keys: list[tuple[int]])
     return gone
 
 
-def batch_report(store: GpkgStore, batch: int) -> dict[str, Any]:
+def batch_report(store: ProjectStore, batch: int) -> dict[str, Any]:
     rows = store.execute_sql("SELECT report FROM import_batches WHERE fid = ?", (batch,))
     if not rows:
         raise QjgisError("batch_not_found", batch=batch, path=store.path)
@@ -1572,7 +1566,7 @@ class ImportLayer:
         return self._changes()
 
 
-def saved_mapping(store: GpkgStore, batch: int) -> dict[str, Any]:
+def saved_mapping(store: ProjectStore, batch: int) -> dict[str, Any]:
     """The mapping a batch used, in the form `--mapping FILE` reads back."""
     rows = store.execute_sql("SELECT layer, mapping FROM import_batches WHERE fid = ?", (batch,))
     if not rows:

@@ -58,11 +58,32 @@ def copy_rows(
     from qjgis.pg.store import _database_errors
 
     quoted = ", ".join(f'"{n}"' for n in names)
-    copy = f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)"
-    with _database_errors(conn.url), _raw(conn).cursor() as cur, cur.copy(copy) as cp:
-        cp.set_types(list(types))
-        for row in zip(*columns, strict=True):
-            cp.write_row(row)
+    raw = _raw(conn)
+    with _database_errors(conn.url):
+        # The server refuses COPY into a table whose row-level security applies to this
+        # login (a town's login, issue 18): the rows go by COPY into a scratch table and
+        # from there by one INSERT … SELECT, which the town's policies then check.
+        staged = not target.startswith(("pg_temp.", "qj_tmp_")) and _row_security(raw, target)
+        into = "pg_temp.qj_rls_stage" if staged else target
+        if staged:
+            raw.execute("DROP TABLE IF EXISTS pg_temp.qj_rls_stage")
+            raw.execute(
+                f"CREATE TEMP TABLE qj_rls_stage AS SELECT {quoted} FROM {target} WITH NO DATA"
+            )
+        copy = f"COPY {into} ({quoted}) FROM STDIN (FORMAT BINARY)"
+        with raw.cursor() as cur, cur.copy(copy) as cp:
+            cp.set_types(list(types))
+            for row in zip(*columns, strict=True):
+                cp.write_row(row)
+        if staged:
+            raw.execute(f"INSERT INTO {target} ({quoted}) SELECT {quoted} FROM {into}")
+            raw.execute(f"DROP TABLE {into}")
+
+
+def _row_security(raw: Any, target: str) -> bool:
+    """Whether row-level security applies to this login on `target` (a quoted name)."""
+    row = raw.execute("SELECT row_security_active(%s::regclass)", (target,)).fetchone()
+    return bool(row and row[0])
 
 
 def _column_values(table: schema.Table, name: str, values: Any) -> list[Any]:
