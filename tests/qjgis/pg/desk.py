@@ -5,7 +5,7 @@ engine (`PgStore`), waits until the plan's start time (so that every desk starts
 runs the plan's edits one after the other, each with the row version the plan says it was
 based on, and prints one JSON line: per edit whether it was saved, the refusal's code and
 its `theirs` (the other desk's change), its latency in milliseconds. The desk's name is
-its database login (`login_url`): the audit's user on a database is the login.
+the database login in the plan's URL: the audit's user (issue 18: identity from the login).
 
 A plan: {"url": …, "start": UNIX_TIME, "edits": [
   {"kind": "review", "fid": 12, "version": 3, "decision": "confirmed", "reason": …},
@@ -20,21 +20,6 @@ import json
 import sys
 import time
 from typing import Any
-
-
-def login_url(url: str, user: str) -> str:
-    """`url` as the database login `user`, made an administrator of the project if it is
-    not one yet: on a database the audit's user is the login (issue 18), not the OS user,
-    so each desk connects as its own login. The test server trusts loopback connections."""
-    from urllib.parse import quote, urlsplit
-
-    from qjgis.pg import roles
-
-    roles.init_roles(url)  # idempotent: creates the project's roles the first time
-    roles.add_user(url, user, "admin")
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return parts._replace(netloc=f"{quote(user)}@{host}").geturl()
 
 
 def run_edit(store: Any, edit: dict[str, Any]) -> dict[str, Any]:
