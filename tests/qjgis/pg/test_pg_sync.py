@@ -302,3 +302,45 @@ def test_a_pulled_copy_goes_into_an_empty_database_as_a_project(
             assert "pull_id" not in store.meta()
     finally:
         pg_server.drop_database(other)
+
+
+def test_a_field_check_run_goes_back_with_its_findings_pointing_at_it(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    fresh = tmp_path / "fresh.gpkg"
+    pull(url, fresh)
+    with PgStore.open(url) as store:  # the bureau opens a check run meanwhile: fids cross
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO check_runs (started, as_of, rules) VALUES ('2026-01-01', "
+                "'2025-06-30', '[]')"
+            )
+        server_run = store.execute_sql("SELECT max(fid) FROM check_runs")[0][0]
+    with GpkgStore.open(fresh) as store:  # the field team runs the checks on a new parcel
+        _add_parcel(store, "500110108200NEW0007", 40_006_000)
+        run_checks(store, as_of=AS_OF)
+        new_run = store.execute_sql("SELECT max(fid) FROM check_runs")[0][0]
+        found = store.execute_sql(
+            "SELECT rule_id || ':' || key, first_run, last_run FROM findings WHERE last_run = ?",
+            [new_run],
+        )
+    assert new_run == server_run  # the same fid on both sides
+    assert any(first == new_run for _k, first, _l in found)  # the new parcel's findings
+    result = push(fresh, url)
+    assert result.changes["added"]["check_runs"] == 1
+    with PgStore.open(url) as store:
+        ((run_fid,),) = store.execute_sql("SELECT max(fid) FROM check_runs")
+        assert run_fid > server_run
+        back = {
+            k: (first, last)
+            for k, first, last in store.execute_sql(
+                "SELECT rule_id || ':' || key, first_run, last_run FROM findings "
+                "WHERE last_run = ?",
+                [run_fid],
+            )
+        }
+        assert set(back) == {k for k, _f, _l in found}  # every finding points at the run
+        for key, first, _last in found:  # a finding first found by the field run: renumbered
+            assert back[key][0] == (run_fid if first == new_run else first)
+        assert store.integrity_check() == []
