@@ -712,6 +712,24 @@ class PgStore:
 
         return write.insert_features(self, conn, layer, geometry, columns)
 
+    def update_rows(
+        self,
+        conn: PgConnection,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        bump_version: bool = True,
+        constants: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Many rows' new values by fid (binary COPY, then one UPDATE … FROM)."""
+        from qjgis.pg import write
+
+        write.update_rows(
+            self, conn, table, fids, names, rows, bump_version=bump_version, constants=constants
+        )
+
     def batch_table(
         self, conn: PgConnection, table: str, key_sql: str, batch_id: int, **scope: Any
     ) -> Any:

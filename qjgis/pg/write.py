@@ -184,6 +184,49 @@ def insert_features(
     return fids
 
 
+def update_rows(
+    store: PgStore,
+    conn: PgConnection,
+    table: str,
+    fids: Sequence[int],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    bump_version: bool = True,
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """Set `names` to each row's values on the rows `fids` (a `geom` as its GeoPackage
+    blob), each row one version on unless `bump_version` is False; `constants` are set on
+    every row alike. The values go by binary COPY into a temporary table of the target's
+    own column types (so the server checks them as it would the table's), then one
+    `UPDATE … FROM` sets them."""
+    if not fids:
+        return
+    t = store._layer(table)
+    names = list(names)
+    temp = f"qj_upd_{table}"
+    quoted = ", ".join(["fid", *(f'"{c}"' for c in names)])
+    conn.execute(f"DROP TABLE IF EXISTS pg_temp.{temp}")
+    conn.execute(
+        f'CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {quoted} FROM "{table}" WITH NO DATA'
+    )
+    columns: list[list[Any]] = [list(fids)]
+    for k, name in enumerate(names):
+        values = [r[k] for r in rows]
+        columns.append([blob_wkb(v) for v in values] if name == "geom" else _adapt(t, name, values))
+    types = ["int8", *("bytea" if c == "geom" else copy_types(t, [c])[0] for c in names)]
+    copy_rows(conn, f"pg_temp.{temp}", ["fid", *names], types, columns)
+    constants = dict(constants or {})
+    sets = [f'"{c}" = u."{c}"' for c in names] + [f'"{c}" = ?' for c in constants]
+    if bump_version:
+        sets.append(f'row_version = "{table}".row_version + 1')
+    conn.execute(
+        f'UPDATE "{table}" SET {", ".join(sets)} FROM pg_temp.{temp} u WHERE "{table}".fid = u.fid',
+        tuple(constants.values()),
+    )
+    conn.execute(f"DROP TABLE pg_temp.{temp}")
+
+
 def blobs_from_wkb(values: Sequence[Any], srid: int) -> list[bytes | None]:
     """WKB read from the database as the GeoPackage blobs a file would hold."""
     arr = np.empty(len(values), dtype=object)
@@ -281,37 +324,15 @@ class PgBatchTable(GpkgBatchTable):
         self, fids: list[int], names: list[str], values: list[tuple[Any, ...]],
         blobs: list[bytes | None] | None,
     ) -> None:  # fmt: skip
-        """The new values into a temporary table by COPY, then one UPDATE … FROM."""
-        temp = f"imp_upd_{self.table}"
-        geom = ["geom"] if self.spatial else []
-        cols = ", ".join(["fid", *geom, *(f'"{c}"' for c in names)])
-        conn = self.conn
-        conn.execute(f"DROP TABLE IF EXISTS pg_temp.{temp}")
-        # the target's own column types (geometry with its SRID): COPY checks the values
-        conn.execute(
-            f'CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {cols} FROM "{self.table}" '
-            "WITH NO DATA"
-        )
-        columns: list[list[Any]] = [list(fids)]
         if self.spatial:
-            columns.append([blob_wkb(b) for b in (blobs or [None] * len(fids))])
-        for k, name in enumerate(names):
-            columns.append(_adapt(self.t, name, [v[k] for v in values]))
-        copy_rows(
-            conn, f"pg_temp.{temp}", ["fid", *geom, *names],
-            ["int8", *(["bytea"] if self.spatial else []), *copy_types(self.t, names)], columns,
+            rows = [(b, *v) for b, v in zip(blobs or [None] * len(fids), values, strict=True)]
+            names = ["geom", *names]
+        else:
+            rows = values
+        update_rows(
+            self.store, self.conn, self.table, fids, names, rows,
+            constants={"batch_id": self.batch_id},
         )  # fmt: skip
-        sets = ", ".join(
-            [f"{c} = u.{c}" for c in geom]
-            + [f'"{c}" = u."{c}"' for c in names]
-            + ["batch_id = ?", f'row_version = "{self.table}".row_version + 1']
-        )
-        conn.execute(
-            f'UPDATE "{self.table}" SET {sets} FROM pg_temp.{temp} u '
-            f'WHERE "{self.table}".fid = u.fid',
-            (self.batch_id,),
-        )
-        conn.execute(f"DROP TABLE pg_temp.{temp}")
 
     def _record_updated(self, fids: list[int], befores: list[str]) -> None:
         n = len(fids)
