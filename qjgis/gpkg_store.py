@@ -1037,6 +1037,30 @@ class GpkgStore:
         self._touch(conn, layer, shapely.total_bounds(geoms[keep]) if keep.any() else None, n)
         return fids
 
+    # ------------------------------------------------------------ the write path of a batch
+    def batch_table(
+        self, conn: sqlite3.Connection, table: str, key_sql: str, batch_id: int, **scope: Any
+    ) -> Any:
+        """One table's writes of one import batch (`store_api.BatchTable`), in SQLite."""
+        from qjgis.gpkg_write import GpkgBatchTable
+
+        return GpkgBatchTable(self, conn, table, key_sql, batch_id, **scope)
+
+    #: a layer's geometry in a SELECT, and a geometry parameter in an INSERT or UPDATE:
+    #: on a file both are the GeoPackage blob itself
+    geom_select = "geom"
+    geom_marker = "?"
+
+    @staticmethod
+    def geom_blobs(values: Sequence[Any]) -> list[bytes | None]:
+        """Geometries as `geom_select` read them, as GeoPackage blobs (they are)."""
+        return list(values)
+
+    @staticmethod
+    def geom_param(blob: bytes | None) -> Any:
+        """A GeoPackage blob as the parameter of `geom_marker`."""
+        return blob
+
     def _touch(
         self, conn: sqlite3.Connection, layer: str, added: np.ndarray | None, n_added: int
     ) -> None:

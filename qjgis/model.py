@@ -131,6 +131,7 @@ class Relation(StrEnum):
 
 
 class Role(StrEnum):
+    VIEWER = "viewer"  # reads only (a bureau database's login: issue 18)
     SURVEYOR = "surveyor"
     REVIEWER = "reviewer"
     APPROVER = "approver"

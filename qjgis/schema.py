@@ -639,74 +639,6 @@ def _create_table(conn: sqlite3.Connection, table: Table, srs_id: int) -> None:
         conn.execute(f'CREATE UNIQUE INDEX "uq_{table.name}" ON "{table.name}" ({cols})')
 
 
-def _migrate_to_1(conn: sqlite3.Connection, srs_id: int) -> None:
-    for sql in _GPKG_CORE:
-        conn.execute(sql)
-    conn.executemany(
-        "INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_schema', "
-        "'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
-        [("gpkg_data_columns",), ("gpkg_data_column_constraints",)],
-    )
-    for table in V1_TABLES:
-        _create_table(conn, table, srs_id)
-    for sql in AUDIT_TRIGGERS:
-        conn.execute(sql)
-
-
-def _migrate_to_2(conn: sqlite3.Connection, srs_id: int) -> None:
-    # Attachment records (photos, scans) that the remediation cases point to.
-    _create_table(conn, ATTACHMENTS, srs_id)
-
-
-def _migrate_to_3(conn: sqlite3.Connection, srs_id: int) -> None:
-    # Findings with decisions, the runs that produced them, and per-row import
-    # records so that an import batch can be undone as one step.
-    for table in V3_TABLES:
-        _create_table(conn, table, srs_id)
-
-
-def _migrate_to_4(conn: sqlite3.Connection, srs_id: int) -> None:
-    # Remediation cases (ruins, dangerous-house renovation) and their append-only history.
-    for table in V4_TABLES:
-        _create_table(conn, table, srs_id)
-    for sql in CASE_EVENT_TRIGGERS:
-        conn.execute(sql)
-    # Attachments are looked up by hash and by the case they belong to.
-    for col in ("sha256", "entity"):
-        conn.execute(f'CREATE INDEX "idx_attachments_{col}" ON "attachments" ("{col}")')
-
-
-def _migrate_to_5(conn: sqlite3.Connection, srs_id: int) -> None:
-    # The audit log and the case events become a hash chain (tamper-evident history).
-    # Tables created by steps 1 and 4 from today's definitions already have the column;
-    # an older file gets it here, and its existing entries are chained in fid order.
-    triggers = {"audit_log": AUDIT_TRIGGERS, "case_events": CASE_EVENT_TRIGGERS}
-    for name in CHAINED_TABLES:
-        table = TABLE_BY_NAME[name]
-        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
-        if CHAIN_COLUMN in have:
-            continue
-        conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{CHAIN_COLUMN}" TEXT')
-        conn.execute(
-            "INSERT OR IGNORE INTO gpkg_data_columns (table_name, column_name, name, title) "
-            "VALUES (?, ?, ?, '链式哈希')",
-            (name, CHAIN_COLUMN, CHAIN_COLUMN),
-        )
-        # The append-only triggers refuse the one-time fill: lifted and put back here,
-        # inside the migration's transaction.
-        conn.execute(f"DROP TRIGGER IF EXISTS {name}_no_update")
-        cols = chained_columns(table)
-        types = table.types
-        previous = CHAIN_GENESIS
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        rows = conn.execute(f'SELECT fid, {quoted} FROM "{name}" ORDER BY fid').fetchall()
-        for fid, *values in rows:
-            values = [chain_value(types[c], v) for c, v in zip(cols, values, strict=True)]
-            previous = chain_hash(previous, fid, values)
-            conn.execute(f'UPDATE "{name}" SET "{CHAIN_COLUMN}" = ? WHERE fid = ?', (previous, fid))
-        conn.execute(triggers[name][0])
-
-
 #: Columns added by schema 6, by table: (name, column) pairs from the tables above.
 V6_COLUMNS: dict[str, tuple[str, ...]] = {
     "households": ("declared_size",),
@@ -715,56 +647,177 @@ V6_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _migrate_to_6(conn: sqlite3.Connection, srs_id: int) -> None:
-    # The register's recorded household size and each member's join and leave dates
-    # (household size at a date), and a building's floor area (建筑面积, JZMJ).
-    for name, cols in V6_COLUMNS.items():
-        table = TABLE_BY_NAME[name]
-        # A file created now has them from step 1, which builds today's tables.
-        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
-        for col in (c for c in table.columns if c.name in cols and c.name not in have):
-            conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql}')
+@dataclass(frozen=True)
+class Migration:
+    """What one schema version adds, once for both back ends.
+
+    `_sqlite_step` (the project file) and `qjgis.pg.migrate` (a database) apply the same
+    definition, each in its own dialect. A step is written to run on a project rewound
+    in place (tests do): what is already there is left alone.
+    """
+
+    version: int
+    why: str
+    #: tables created from today's definitions (their later columns included)
+    creates: tuple[str, ...] = ()
+    #: append-only tables whose refusing triggers come with them
+    append_only: tuple[str, ...] = ()
+    #: (table, column) secondary indexes added to an existing table
+    indexes: tuple[tuple[str, str], ...] = ()
+    #: histories that become hash chains: the column is added and the existing entries
+    #: are chained in fid order
+    chains: tuple[str, ...] = ()
+    #: columns added to existing tables, by table (today's definition of each column)
+    adds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def added_columns(self) -> list[tuple[Table, Column]]:
+        return [
+            (TABLE_BY_NAME[name], col)
+            for name, cols in self.adds
+            for col in TABLE_BY_NAME[name].columns
+            if col.name in cols
+        ]
+
+
+#: version -> what it adds; `MIGRATIONS` runs these on a file, `qjgis.pg.migrate` on a database.
+STEPS: dict[int, Migration] = {
+    m.version: m
+    for m in (
+        Migration(
+            1,
+            "the project: layers, register, imports, audit log, settings",
+            creates=tuple(t.name for t in V1_TABLES),
+            append_only=("audit_log",),
+        ),
+        Migration(
+            2, "attachment records (photos, scans) the cases point to", creates=("attachments",)
+        ),
+        Migration(
+            3,
+            "findings with decisions, the runs that found them, per-row import records (undo)",
+            creates=tuple(t.name for t in V3_TABLES),
+        ),
+        Migration(
+            4,
+            "remediation cases and their append-only history; attachments by hash and case",
+            creates=tuple(t.name for t in V4_TABLES),
+            append_only=("case_events",),
+            indexes=(("attachments", "sha256"), ("attachments", "entity")),
+        ),
+        Migration(5, "the audit log and the case events become hash chains", chains=CHAINED_TABLES),
+        Migration(
+            6,
+            "the register's household size, members' join and leave dates, floor area",
+            adds=tuple(V6_COLUMNS.items()),
+        ),
+        Migration(7, "reference layers for the overlay rules", creates=("reference_features",)),
+        Migration(
+            8,
+            "a reviewer's exemption code beside the decision",
+            adds=(("findings", ("decision_exemption",)),),
+        ),
+    )
+}
+
+
+def _sqlite_has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return found is not None
+
+
+def _sqlite_step(step: Migration, conn: sqlite3.Connection, srs_id: int) -> None:
+    """One migration on a project file, inside the caller's transaction."""
+    if step.version == 1:  # the GeoPackage's own catalogue comes first
+        for sql in _GPKG_CORE:
+            conn.execute(sql)
+        conn.executemany(
+            "INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_schema', "
+            "'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+            [("gpkg_data_columns",), ("gpkg_data_column_constraints",)],
+        )
+    created = set()
+    for name in step.creates:
+        if not _sqlite_has_table(conn, name):
+            _create_table(conn, TABLE_BY_NAME[name], srs_id)
+            created.add(name)
+    for name in step.append_only:
+        if name in created:
+            for sql in append_only_triggers(name):
+                conn.execute(sql)
+    for table, col in step.indexes:
+        index = f"idx_{table}_{col}"
+        have = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (index,)
+        ).fetchone()
+        if have is None:
+            conn.execute(f'CREATE INDEX "{index}" ON "{table}" ("{col}")')
+    for name in step.chains:
+        _sqlite_chain(conn, name)
+    for table, col in step.added_columns():
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table.name}")')}
+        if col.name not in have:
+            conn.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" {col.sql}')
             conn.execute(
-                "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) "
+                "INSERT OR IGNORE INTO gpkg_data_columns (table_name, column_name, name, title) "
                 "VALUES (?,?,?,?)",
-                (name, col.name, col.name, col.title),
+                (table.name, col.name, col.name, col.title),
             )
 
 
-def _migrate_to_7(conn: sqlite3.Connection, srs_id: int) -> None:
-    # Reference layers (land use, basic farmland, village plan, hazards) for the overlay rules.
-    # A file rewound to an older version in place (tests do) may have the table already.
-    have = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-        (REFERENCE_FEATURES.name,),
-    ).fetchone()
-    if have is None:
-        _create_table(conn, REFERENCE_FEATURES, srs_id)
+def chain_all(rows: Sequence[Sequence[Any]], table: Table) -> list[tuple[str, int]]:
+    """(hash, fid) of every entry of a history, `rows` being (fid, *chained columns) in
+    fid order: what schema 5 fills in on both back ends."""
+    cols = chained_columns(table)
+    types = table.types
+    previous = CHAIN_GENESIS
+    out = []
+    for fid, *values in rows:
+        values = [chain_value(types[c], v) for c, v in zip(cols, values, strict=True)]
+        previous = chain_hash(previous, fid, values)
+        out.append((previous, int(fid)))
+    return out
 
 
-def _migrate_to_8(conn: sqlite3.Connection, srs_id: int) -> None:
-    # A reviewer's exemption code (继承, 历史遗留 ...) beside the decision, not only in
-    # the reason's words (issue 13).
-    have = {r[1] for r in conn.execute('PRAGMA table_info("findings")')}
-    if "decision_exemption" not in have:
-        col = next(c for c in FINDINGS.columns if c.name == "decision_exemption")
-        conn.execute(f'ALTER TABLE findings ADD COLUMN "{col.name}" {col.sql}')
-        conn.execute(
-            "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (?,?,?,?)",
-            ("findings", col.name, col.name, col.title),
-        )
+def _sqlite_chain(conn: sqlite3.Connection, name: str) -> None:
+    # Tables created by steps 1 and 4 from today's definitions already have the column;
+    # an older file gets it here, and its existing entries are chained in fid order.
+    table = TABLE_BY_NAME[name]
+    have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
+    if CHAIN_COLUMN in have:
+        return
+    conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{CHAIN_COLUMN}" TEXT')
+    conn.execute(
+        "INSERT OR IGNORE INTO gpkg_data_columns (table_name, column_name, name, title) "
+        "VALUES (?, ?, ?, '链式哈希')",
+        (name, CHAIN_COLUMN, CHAIN_COLUMN),
+    )
+    # The append-only trigger refuses the one-time fill: lifted and put back here,
+    # inside the migration's transaction.
+    conn.execute(f"DROP TRIGGER IF EXISTS {name}_no_update")
+    quoted = ", ".join(f'"{c}"' for c in chained_columns(table))
+    rows = conn.execute(f'SELECT fid, {quoted} FROM "{name}" ORDER BY fid').fetchall()
+    conn.executemany(
+        f'UPDATE "{name}" SET "{CHAIN_COLUMN}" = ? WHERE fid = ?', chain_all(rows, table)
+    )
+    conn.execute(append_only_triggers(name)[0])
+
+
+def _sqlite_migration(version: int) -> Callable[[sqlite3.Connection, int], None]:
+    step = STEPS[version]
+
+    def run(conn: sqlite3.Connection, srs_id: int) -> None:
+        _sqlite_step(step, conn, srs_id)
+
+    run.__name__ = f"_migrate_to_{version}"
+    run.__doc__ = step.why
+    return run
 
 
 #: version -> step that brings a file from version-1 to version, inside one transaction
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
-    1: _migrate_to_1,
-    2: _migrate_to_2,
-    3: _migrate_to_3,
-    4: _migrate_to_4,
-    5: _migrate_to_5,
-    6: _migrate_to_6,
-    7: _migrate_to_7,
-    8: _migrate_to_8,
+    v: _sqlite_migration(v) for v in sorted(STEPS)
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 

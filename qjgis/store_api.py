@@ -120,6 +120,62 @@ class Connection(Protocol):
     def executemany(self, sql: str, rows: Any, /) -> Any: ...
 
 
+class BatchTable(Protocol):
+    """One table's writes of one import batch, inside the caller's transaction.
+
+    The store's half of the one write path (`ProjectStore.batch_table`): the importer's
+    `BatchWriter` decides what to write (which existing row a key matches, duplicates,
+    what changed), this writes it in its back end's SQL: keys staged out of Python's
+    memory, rows added and updated with their row versions, each added row and each
+    updated row as it was recorded in `import_batch_rows` for undo. Implemented by
+    `qjgis.gpkg_write.GpkgBatchTable` and `qjgis.pg.write.PgBatchTable`.
+    """
+
+    #: rows in the table before the batch, and the largest fid then
+    existing: int
+    max_fid: int
+    #: every column of the table (schema order), as `current` rows carry them
+    all_cols: list[str]
+
+    def stage_keys(self, rows: list[int], keys: list[str | None]) -> None: ...
+
+    def count_staged(self, span: tuple[int, int]) -> None: ...
+
+    def existing_by_key(
+        self, span: tuple[int, int]
+    ) -> tuple[dict[str, int], list[tuple[int, str]]]: ...
+
+    def add(self, columns: dict[str, np.ndarray], geoms: np.ndarray | None) -> np.ndarray: ...
+
+    def encode(self, geoms: np.ndarray) -> np.ndarray: ...
+
+    def current(self, fids: list[int]) -> dict[int, tuple[Any, ...]]: ...
+
+    def update(
+        self,
+        fids: list[int],
+        names: list[str],
+        values: list[tuple[Any, ...]],
+        blobs: list[bytes | None] | None,
+        befores: list[str],
+        geoms: np.ndarray | None,
+    ) -> None: ...
+
+    def before_geometry(self, value: Any) -> str | None: ...
+
+    def supersede_absent(self) -> tuple[list[int], list[tuple[Any, ...]]]: ...
+
+    def record_updated(self, fids: list[int], befores: list[str]) -> None: ...
+
+    def count_duplicates(self) -> None: ...
+
+    def duplicates(self, limit: int) -> tuple[int, list[tuple[str, int]], dict[str, list[int]]]: ...
+
+    def absent(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
 class ProjectStore(Protocol):
     """What the rest of qjgis may ask of a project, whatever holds it.
 
@@ -195,6 +251,33 @@ class ProjectStore(Protocol):
     ) -> int: ...
 
     def append_chained(self, conn: Any, table: str, values: Mapping[str, Any]) -> int: ...
+
+    # The write path of bulk rows (import, undo and redo of a batch): rows added with
+    # their geometry in the project's SRID, keyed batches, geometry in and out of SQL.
+    def insert_rows(self, conn: Any, table: str, columns: Mapping[str, Any]) -> np.ndarray: ...
+
+    def insert_features(
+        self,
+        conn: Any,
+        layer: str,
+        geometry: np.ndarray,
+        columns: Mapping[str, Any],
+        *,
+        rtree: bool = True,
+    ) -> np.ndarray: ...
+
+    def batch_table(
+        self, conn: Any, table: str, key_sql: str, batch_id: int, **scope: Any
+    ) -> BatchTable: ...
+
+    #: the SELECT expression of a layer's geometry (turned into GeoPackage blobs by
+    #: `geom_blobs`), and the SQL placeholder of a geometry parameter (`geom_param`)
+    geom_select: str
+    geom_marker: str
+
+    def geom_blobs(self, values: Sequence[Any]) -> list[bytes | None]: ...
+
+    def geom_param(self, blob: bytes | None) -> Any: ...
 
     def integrity_check(self) -> list[IntegrityProblem]: ...
 

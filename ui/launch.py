@@ -55,9 +55,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         project, lang = window
         texts.set_language(texts.choose_language(lang))
         return open_window(project, lang)
+    source = register_source(args)
+    if source is not None:
+        # The workbook's parse (most of a register import's time) starts now, on another
+        # core, while the commands' modules load and the project opens (qjgis.io.workbook).
+        from qjgis.io import workbook
+
+        workbook.prefetch(source)
     from ui.cli.dispatch import main as cli_main
 
     return cli_main(args, open_window=open_window)
+
+
+#: the long options of `import` (and the common ones) that take a value
+_VALUED = frozenset(
+    {"--lang", "--layer", "--source-layer", "--encoding", "--source-crs", "--mapping",
+     "--header-row"}
+)  # fmt: skip
+
+
+def register_source(args: Sequence[str]) -> str | None:
+    """SOURCE of `import PROJECT SOURCE --layer households`, read from the arguments
+    without argparse (before the commands are loaded); None for anything else. An
+    argument it does not understand only means no early start: argparse still decides."""
+    positional: list[str] = []
+    layer = None
+    it = iter(args)
+    for a in it:
+        if a == "--":
+            positional += list(it)
+            break
+        if a.startswith("-"):
+            name, eq, value = a.partition("=")
+            if name in _VALUED and not eq:
+                value = next(it, "")
+            if name == "--layer":
+                layer = value
+            continue
+        positional.append(a)
+    if len(positional) == 3 and positional[0] == "import" and layer == "households":
+        return positional[2]
+    return None
 
 
 if __name__ == "__main__":

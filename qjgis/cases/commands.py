@@ -257,6 +257,12 @@ def _append_event(
     evidence: Sequence[str] = (),
     override_reason: str | None = None,
 ) -> int:
+    # The history's turn first (on a database; a file's writer holds the file): two desks
+    # adding to one case at once (evidence, which moves no version) would otherwise both
+    # read the same next `seq`, and the second would fail on the unique key.
+    from qjgis.pg.conflict import serialise
+
+    serialise(conn, "chain:case_events")
     seq = conn.execute(
         "SELECT coalesce(max(seq), 0) + 1 FROM case_events WHERE case_kind = ? AND case_fid = ?",
         (kind.value, int(fid)),
@@ -663,7 +669,8 @@ class _Transition(ABC):
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         case = read_case(store, self.kind, self.fid)
-        enforce(store, closed_problems(store, case), None)
+        # The version first: a desk that decided on a case someone has moved on since
+        # (and maybe closed) is told whose change beat it, not only that it is closed.
         if self.expected_version is not None and case["row_version"] != self.expected_version:
             raise QjgisError(
                 "write_conflict",
@@ -672,6 +679,7 @@ class _Transition(ABC):
                 expected=self.expected_version,
                 found=case["row_version"],
             )
+        enforce(store, closed_problems(store, case), None)
         date = _event_date(self.date)
         _check_date(store, conn, case, date)
         target, changes = self._target(store, case)

@@ -21,10 +21,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from qjgis.checks.base import Finding
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.model import Role
+from qjgis.pg.url import is_database_url
 from qjgis.store import GpkgStore
 
 if TYPE_CHECKING:
@@ -34,6 +37,10 @@ QjgisError.register(
     {
         "unknown_finding": "no finding {finding} in this project",
         "not_permitted": "the role {role} may not {action}",
+        "not_permitted_login": (
+            "this database login's role {role} may not {action} "
+            "(an administrator gives a login its role: db user add)"
+        ),
         "reason_required": "a decision of {decision} needs a reason",
         "decision_exists": (
             "finding {finding} was already decided ({decision}, by {decided_by} at "
@@ -177,6 +184,12 @@ class SaveRun:
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         ev = self.evaluation
+        # Two desks saving runs at once take turns (on a database; a file's writer holds
+        # the file): the second reads the first's findings and updates them by rule and
+        # key instead of inserting them again.
+        from qjgis.pg.conflict import serialise
+
+        serialise(conn, "checks.run")
         started = _now()
         rule_ids = [r.id for r in ev.rules]
         cur = conn.execute(
@@ -193,7 +206,7 @@ class SaveRun:
             s = RuleSummary(r.id, r.version, unevaluated=dict(result.unevaluated))
             s.seconds = round(float(ev.seconds.get(r.id, 0.0)), 3)
             summaries[r.id] = s
-            self._save_rule(conn, r.id, r.version, result.findings, run_id, s)
+            self._save_rule(store, conn, r.id, r.version, result.findings, run_id, s)
             for f in result.findings:
                 villages[f.village_code or ""][r.id] += 1
         total = round(sum(ev.seconds.values()) + getattr(ev, "context_seconds", 0.0), 3)
@@ -226,6 +239,7 @@ class SaveRun:
 
     def _save_rule(
         self,
+        store: GpkgStore,
         conn: sqlite3.Connection,
         rule_id: str,
         version: int,
@@ -272,13 +286,16 @@ class SaveRun:
                 self._updated.setdefault(int(old[0]), {"last_run": old_values["last_run"]})
                 touch.append((run_id, int(old[0])))
         if inserts:
-            placeholders = ", ".join("?" * (len(_RUN_COLUMNS) + 3))
-            start = conn.execute("SELECT coalesce(max(fid), 0) + 1 FROM findings").fetchone()[0]
-            conn.executemany(
-                f"INSERT INTO findings (rule_id, key, {cols}, first_run) VALUES ({placeholders})",
-                inserts,
-            )
-            self._inserted.extend(range(start, start + len(inserts)))
+            # through the store's write path, which says which fids it wrote: "max + 1"
+            # is not what a database's sequence (or SQLite's AUTOINCREMENT after an undo)
+            # hands out, and revert deletes exactly these
+            names = ["rule_id", "key", *_RUN_COLUMNS, "first_run"]
+            columns = {}
+            for k, name in enumerate(names):
+                values = np.empty(len(inserts), dtype=object)
+                values[:] = [row[k] for row in inserts]
+                columns[name] = values
+            self._inserted.extend(store.insert_rows(conn, "findings", columns).tolist())
         if updates:
             sets = ", ".join(f"{c} = ?" for c in _RUN_COLUMNS)
             conn.executemany(
@@ -495,11 +512,14 @@ class Review:
         self.replace = replace
         self.fid: int | None = None
         self._before: dict[str, Any] | None = None
+        self._version_after: int | None = None
 
     def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         s = store.settings()
         if s.role not in REVIEW_ROLES:
-            raise QjgisError("not_permitted", role=s.role.value, action="review_findings")
+            # on a database the role is the login's (qjgis.pg.roles), not a setting
+            code = "not_permitted_login" if is_database_url(store.path) else "not_permitted"
+            raise QjgisError(code, role=s.role.value, action="review_findings")
         if not self.reason:
             raise QjgisError("reason_required", decision=self.decision)
         record = get_finding(store, self.finding)
@@ -533,6 +553,7 @@ class Review:
             "decision_exemption": self.exemption,
         }
         self._before = store.update_row(conn, "findings", record.fid, changes, expected)
+        self._version_after = int(expected) + 1
         store.audit(
             conn,
             self.name,
@@ -545,7 +566,9 @@ class Review:
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         if self._before is None or self.fid is None:
             raise RuntimeError("revert before apply")
-        current = store.update_row(conn, "findings", self.fid, self._before)
+        # Undo only what this review wrote: a decision someone made since is not overwritten.
+        current = store.update_row(conn, "findings", self.fid, self._before, self._version_after)
+        self._version_after = None if self._version_after is None else self._version_after + 1
         store.audit(
             conn,
             self.name + ".revert",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ from qjgis import schema
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
-from qjgis.store import GpkgStore
+from qjgis.store_api import ProjectStore
 
 QjgisError.register(
     {
@@ -60,7 +59,7 @@ def _columns(layer: str) -> tuple[list[str], bool]:
 
 
 def _rows(
-    conn: sqlite3.Connection, table: str, where: str, ids: Sequence[int], select: str
+    conn: Any, table: str, where: str, ids: Sequence[int], select: str
 ) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), _CHUNK):
@@ -71,27 +70,37 @@ def _rows(
 
 
 def save_for_redo(
-    conn: sqlite3.Connection, batch: int, layer: str, fids: Sequence[int], added: Sequence[int]
+    store: ProjectStore,
+    conn: Any,
+    batch: int,
+    layer: str,
+    fids: Sequence[int],
+    added: Sequence[int],
 ) -> None:
     """Save the rows `fids` of `layer` as they are now (as the batch left them), inside
     the undo's transaction; `added` are those the undo deletes (their co-holders too)."""
     cols, spatial = _columns(layer)
-    select = ", ".join(["fid"] + (["geom"] if spatial else []) + [f'"{c}"' for c in cols])
+    # the geometry as the store gives it, kept as a GeoPackage blob on both back ends
+    geom = [store.geom_select] if spatial else []
+    select = ", ".join(["fid", *geom] + [f'"{c}"' for c in cols])
     holders: dict[int, list[dict[str, Any]]] = {}
     if layer == "parcels" and added:
         h_cols, _ = _columns("parcel_holders")
         h_select = ", ".join(["fid"] + [f'"{c}"' for c in h_cols])
-        for fid, *values in _rows(conn, "parcel_holders", "parcel_fid", added, h_select):
-            row = dict(zip(h_cols, values, strict=True))
-            row["fid"] = fid
+        for h_fid, *h_values in _rows(conn, "parcel_holders", "parcel_fid", added, h_select):
+            row = dict(zip(h_cols, h_values, strict=True))
+            row["fid"] = h_fid
             holders.setdefault(int(row["parcel_fid"]), []).append(row)
     saved = []
-    for row in _rows(conn, layer, "fid", fids, select):
-        fid = int(row[0])
-        values = row[2:] if spatial else row[1:]
+    current = _rows(conn, layer, "fid", fids, select)
+    blobs = store.geom_blobs([r[1] for r in current]) if spatial else []
+    for k, row_now in enumerate(current):
+        fid = int(row_now[0])
+        values = row_now[2:] if spatial else row_now[1:]
         snap: dict[str, Any] = dict(zip(cols, values, strict=True))
         if spatial:
-            snap["geom"] = None if row[1] is None else base64.b64encode(row[1]).decode("ascii")
+            blob = blobs[k]
+            snap["geom"] = None if blob is None else base64.b64encode(blob).decode("ascii")
         if fid in holders:
             snap["_holders"] = holders[fid]
         saved.append((batch, layer, fid, UNDONE, json.dumps(snap, ensure_ascii=False)))
@@ -102,37 +111,40 @@ def save_for_redo(
     )
 
 
-def undo_cycles(conn: sqlite3.Connection, batch: int, layer: str) -> dict[int, int]:
+def undo_cycles(conn: Any, batch: int, layer: str) -> dict[int, int]:
     """How many times each row of `batch` was saved by an undo (= undone and redone
     again, while the batch stands): each such cycle moved its version on by two."""
-    return dict(
-        conn.execute(
+    return {
+        int(f): int(n)
+        for f, n in conn.execute(
             "SELECT row_fid, count(*) FROM import_batch_rows WHERE batch_id = ? AND layer = ? "
             "AND action = ? GROUP BY row_fid",
             (batch, layer, UNDONE),
         ).fetchall()
-    )
+    }
 
 
-def later_undone_bumps(conn: sqlite3.Connection, batch: int, layer: str) -> dict[int, int]:
+def later_undone_bumps(conn: Any, batch: int, layer: str) -> dict[int, int]:
     """Version steps a row of `batch` took from later batches that updated it and are
     undone now: two per undo (its update and its restore, a redo and the next undo);
     a batch undone before redo existed saved nothing, and counts once."""
-    return dict(
-        conn.execute(
-            "SELECT r2.row_fid, sum(2 * max(1, (SELECT count(*) FROM import_batch_rows u "
-            "  WHERE u.batch_id = r2.batch_id AND u.layer = r2.layer "
-            "  AND u.row_fid = r2.row_fid AND u.action = ?))) "
+    # (CASE rather than SQLite's two-argument max: the same SQL runs on PostgreSQL)
+    return {
+        int(f): int(n)
+        for f, n in conn.execute(
+            "SELECT r2.row_fid, sum(2 * (SELECT CASE WHEN count(*) > 1 THEN count(*) ELSE 1 "
+            "  END FROM import_batch_rows u WHERE u.batch_id = r2.batch_id "
+            "  AND u.layer = r2.layer AND u.row_fid = r2.row_fid AND u.action = ?)) "
             "FROM import_batch_rows r2 JOIN import_batches b ON b.fid = r2.batch_id "
             "AND b.undone = 1 WHERE r2.batch_id > ? AND r2.layer = ? AND r2.action = 'updated' "
             "AND r2.row_fid IN (SELECT row_fid FROM import_batch_rows "
             "WHERE batch_id = ? AND layer = ?) GROUP BY r2.row_fid",
             (UNDONE, batch, layer, batch, layer),
         ).fetchall()
-    )
+    }
 
 
-def redo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
+def redo_batch(store: ProjectStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
     """Re-apply an undone batch in one transaction: its rows come back as the batch left
     them, with the same fids; refused, naming the row, when anything since would be lost."""
     fb = feedback or NullFeedback()
@@ -198,10 +210,11 @@ def redo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                         )  # fmt: skip
             names = [c for c in cols if c != "row_version"]
             geom = ["geom"] if spatial else []
+            marker = [store.geom_marker] if spatial else []
             inserts, updates, holders = [], [], []
             for fid, action in items:
                 snap = snaps[(layer, fid)]
-                blob = [_blob(snap.get("geom"))] if spatial else []
+                blob = [store.geom_param(_blob(snap.get("geom")))] if spatial else []
                 values = [snap.get(c) for c in names]
                 if action == "added":
                     # deleted by the undo (+1), inserted again (+1)
@@ -211,11 +224,11 @@ def redo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                     updates.append((*blob, *values, fid))
             if inserts:
                 col_sql = ", ".join(["fid", *geom, *(f'"{c}"' for c in names), "row_version"])
-                marks = ", ".join("?" * (len(inserts[0])))
+                marks = ", ".join(["?", *marker, *("?" * (len(names) + 1))])
                 conn.executemany(f'INSERT INTO "{layer}" ({col_sql}) VALUES ({marks})', inserts)
             if updates:
                 sets = ", ".join(
-                    [f"{g} = ?" for g in geom]
+                    [f"{g} = {m}" for g, m in zip(geom, marker, strict=True)]
                     + [f'"{c}" = ?' for c in names]
                     + ["row_version = row_version + 1"]
                 )
@@ -233,21 +246,28 @@ def _blob(b64: str | None) -> bytes | None:
     return None if b64 is None else base64.b64decode(b64)
 
 
-def _restore_holders(conn: sqlite3.Connection, holders: list[dict[str, Any]]) -> None:
+def _restore_holders(conn: Any, holders: list[dict[str, Any]]) -> None:
     cols, _ = _columns("parcel_holders")
     taken = {
         int(r[0])
         for r in _rows(conn, "parcel_holders", "fid", [int(h["fid"]) for h in holders], "fid")
     }
     names = [c for c in cols if c != "row_version"]
-    rows = []
+    same, fresh = [], []
     for h in holders:
-        # Same fid where it is free (a holder row has no other reference to keep).
-        fid = None if int(h["fid"]) in taken else int(h["fid"])
-        rows.append((fid, *(h.get(c) for c in names), int(h.get("row_version") or 1) + 2))
-    col_sql = ", ".join(["fid", *(f'"{c}"' for c in names), "row_version"])
-    marks = ", ".join("?" * (len(names) + 2))
-    conn.executemany(f"INSERT INTO parcel_holders ({col_sql}) VALUES ({marks})", rows)
+        # Same fid where it is free (a holder row has no other reference to keep); a new
+        # one where it is taken (no NULL fid: a database's identity column refuses it).
+        values = (*(h.get(c) for c in names), int(h.get("row_version") or 1) + 2)
+        if int(h["fid"]) in taken:
+            fresh.append(values)
+        else:
+            same.append((int(h["fid"]), *values))
+    col_sql = ", ".join([*(f'"{c}"' for c in names), "row_version"])
+    marks = ", ".join("?" * (len(names) + 1))
+    if same:
+        conn.executemany(f"INSERT INTO parcel_holders (fid, {col_sql}) VALUES (?, {marks})", same)
+    if fresh:
+        conn.executemany(f"INSERT INTO parcel_holders ({col_sql}) VALUES ({marks})", fresh)
 
 
 def batch_changes(layer: str) -> Changes:
@@ -274,13 +294,13 @@ class UndoBatch:
         self.feedback = feedback  # progress and cancel of the first apply (a task's)
         self.result: dict[str, Any] | None = None
 
-    def apply(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+    def apply(self, store: ProjectStore, conn: Any) -> Changes:
         from qjgis.io.importer import undo_batch
 
         feedback, self.feedback = self.feedback, None  # a later redo runs on the GUI thread
         self.result = undo_batch(store, self.batch, feedback)
         return batch_changes(self.layer)
 
-    def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
+    def revert(self, store: ProjectStore, conn: Any) -> Changes:
         redo_batch(store, self.batch)
         return batch_changes(self.layer)

@@ -31,8 +31,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from qjgis import codes, gpkg, schema
-from qjgis import store as store_mod
+from qjgis import codes, schema
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
@@ -40,6 +39,7 @@ from qjgis.io import crs as crs_mod
 from qjgis.io import mapping as mapping_mod
 from qjgis.io import sources
 from qjgis.store import GpkgStore, to_multipolygons
+from qjgis.store_api import ProjectStore
 
 QjgisError.register(
     {
@@ -719,54 +719,42 @@ class BatchWriter:
 
     The k-th occurrence of a key in the file matches the k-th existing row with
     that key (by fid), so a file with duplicate codes re-imports onto the same
-    rows; keys seen so far are counted in a temporary table to keep memory flat.
+    rows. What to write is decided here; the store writes it (`store.batch_table`:
+    `qjgis.gpkg_write` on a file, `qjgis.pg.write` on a database), keeping the keys
+    seen so far out of Python's memory and the batch's rows for undo.
     """
 
     def __init__(
         self,
-        store: GpkgStore,
-        conn: sqlite3.Connection,
+        store: ProjectStore,
+        conn: Any,
         table: str,
         key_sql: str,
         batch_id: int,
         report: Report,
         count_prefix: str = "",
+        *,
+        scope_sql: str = "1 = 1",
+        scope_params: tuple[Any, ...] = (),
     ) -> None:
         self.store, self.conn, self.table = store, conn, table
-        self.key_sql = key_sql  # SQL expression of the key over the table's columns
         self.batch_id = batch_id
         self.report = report
         self.prefix = count_prefix
+        #: the store's side of this table's writes (SQL of its own back end)
+        self.rows = store.batch_table(
+            conn, table, key_sql, batch_id, scope_sql=scope_sql, scope_params=scope_params
+        )
         self.t = schema.TABLE_BY_NAME[table]
         self.spatial = self.t.geometry is not None
-        self.max_fid = conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{table}"').fetchone()[0]
-        self.existing = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        self.srs = store.srs_id()
+        self.existing = self.rows.existing
         self.span: tuple[int, int] = (0, -1)  # the source rows of the current slice
         #: Into an empty table the keys are only counted at the end: the first slice's
-        #: (rows, keys) wait here, and go to the key table only when a second slice
-        #: comes; a file of one slice (a register, most layers) never writes them.
+        #: (rows, keys) wait here, and go to the store only when a second slice comes;
+        #: a file of one slice (a register, most layers) never writes them.
         self.held: tuple[list[int], list[str | None]] | None = None
-        self.rtree = True  # False: the caller packs the R-tree of new features at the end
-        #: SQL condition (with `scope_params`) on the rows this import speaks for: a
-        #: reference layer's kind; rows outside it are never "absent" from the file.
-        self.scope_sql = "1"
-        self.scope_params: tuple[Any, ...] = ()
         #: called with (fids, columns) of each slice of added rows, inside the transaction
         self.on_added: Callable[[np.ndarray, dict[str, np.ndarray]], None] | None = None
-        tag = table
-        self.seen = f"temp.imp_seen_{tag}"
-        self.cur = f"temp.imp_cur_{tag}"
-        self.matched = f"temp.imp_matched_{tag}"
-        for sql in (
-            f"DROP TABLE IF EXISTS {self.seen}",
-            f"DROP TABLE IF EXISTS {self.cur}",
-            f"DROP TABLE IF EXISTS {self.matched}",
-            f"CREATE TABLE {self.seen} (key TEXT PRIMARY KEY, n INTEGER NOT NULL)",
-            f"CREATE TABLE {self.cur} (pos INTEGER PRIMARY KEY, key TEXT)",
-            f"CREATE TABLE {self.matched} (fid INTEGER PRIMARY KEY)",
-        ):
-            conn.execute(sql)
 
     def _count(self, name: str, n: int) -> None:
         key = self.prefix + name
@@ -779,69 +767,45 @@ class BatchWriter:
         columns: dict[str, np.ndarray],
         geoms: np.ndarray | None = None,
     ) -> None:
-        conn, n = self.conn, len(keys)
+        n = len(keys)
         self._count("read", n)
         key_list = keys.tolist()
         if not set(map(type, key_list)) <= {str, type(None)}:  # one pass in C when they are
             key_list = [k if isinstance(k, str) else None for k in key_list]
         row_list = rows.tolist() if rows.dtype.kind in "iu" else [int(r) for r in rows.tolist()]
-        # Every row's key stays in the temporary table (on disk, not in memory), so the
-        # rows of a duplicated code can be named at the end; this slice is a row range.
+        # Every row's key stays with the store (on disk, not in memory), so the rows of
+        # a duplicated code can be named at the end; this slice is a row range.
         if self.existing == 0 and self.held is None and self.span == (0, -1):
             self.held = (row_list, key_list)
         else:
             self._release()
-            store_mod.insert_many(conn, f"INSERT INTO {self.cur} (pos, key)", [row_list, key_list])
+            self.rows.stage_keys(row_list, key_list)
         self.span = (min(row_list), max(row_list)) if row_list else (0, -2)
         match = np.full(n, -1, dtype=np.int64)
         if self.existing:
             # Only matching needs the running count per key before each slice; into an
-            # empty table `finish` counts the keys once, in one GROUP BY.
+            # empty table `finish` counts the keys once.
             self._match(key_list, match)
-            conn.execute(
-                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
-                "WHERE pos BETWEEN ? AND ? AND key IS NOT NULL GROUP BY key "
-                "ON CONFLICT(key) DO UPDATE SET n = n + excluded.n",
-                self.span,
-            )
+            self.rows.count_staged(self.span)
         names = list(columns)
         new = match < 0
         if new.any():
             idx = np.flatnonzero(new)
             cols = dict(columns) if len(idx) == n else {c: columns[c][idx] for c in names}
             cols["batch_id"] = np.full(len(idx), self.batch_id)
-            if self.spatial:
-                assert geoms is not None
-                fids = self.store.insert_features(
-                    conn, self.table, geoms[idx], cols, rtree=self.rtree
-                )
-            else:
-                fids = self.store.insert_rows(conn, self.table, cols)
+            fids = self.rows.add(cols, geoms[idx] if self.spatial and geoms is not None else None)
             if self.on_added is not None:
                 self.on_added(fids, cols)
-            if len(fids) and fids[-1] - fids[0] + 1 == len(fids):
-                # the new fids are one run: record them in one statement, inside SQLite
-                conn.execute(
-                    "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
-                    f"SELECT ?, ?, fid, 'added' FROM \"{self.table}\" WHERE fid BETWEEN ? AND ?",
-                    (self.batch_id, self.table, int(fids[0]), int(fids[-1])),
-                )
-            else:
-                conn.executemany(
-                    "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
-                    "VALUES (?, ?, ?, 'added')",
-                    [(self.batch_id, self.table, f) for f in fids.tolist()],
-                )
             self._count("added", len(idx))
         old = np.flatnonzero(~new)
         if old.size:
-            blobs = gpkg.encode(geoms[old], self.srs) if geoms is not None else None
+            blobs = self.rows.encode(geoms[old]) if geoms is not None else None
             self._update(old, match[old], names, columns, blobs, geoms)
 
     def _release(self) -> None:
-        """Write the held first slice's keys to the key table (a second slice came)."""
+        """Hand the held first slice's keys to the store (a second slice came)."""
         if self.held is not None:
-            store_mod.insert_many(self.conn, f"INSERT INTO {self.cur} (pos, key)", self.held)
+            self.rows.stage_keys(*self.held)
             self.held = None
 
     def _duplicates(self) -> tuple[int, list[tuple[str, int]], dict[str, list[int]]]:
@@ -857,48 +821,20 @@ class BatchWriter:
             for pos, key in sorted((p, k) for p, k in zip(rows, keys, strict=True) if k in where):
                 where[key].append(pos + 1)
             return sum(n for _, n in dup), shown, where
-        conn = self.conn
         if not self.existing:
-            conn.execute(
-                f"INSERT INTO {self.seen} (key, n) SELECT key, count(*) FROM {self.cur} "
-                "WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1"
-            )
-        total = conn.execute(f"SELECT coalesce(sum(n), 0) FROM {self.seen} WHERE n > 1").fetchone()
-        if not total[0]:
-            return 0, [], {}
-        shown = conn.execute(
-            f"SELECT key, n FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?", (DETAIL_LIMIT,)
-        ).fetchall()
-        where = {k: [] for k, _ in shown}
-        for pos, key in conn.execute(
-            f"SELECT pos, key FROM {self.cur} WHERE key IN "
-            f"(SELECT key FROM {self.seen} WHERE n > 1 ORDER BY key LIMIT ?) ORDER BY pos",
-            (DETAIL_LIMIT,),
-        ):
-            where[key].append(pos + 1)
-        return int(total[0]), shown, where
+            self.rows.count_duplicates()
+        return self.rows.duplicates(DETAIL_LIMIT)
 
     def _match(self, key_list: list[str | None], match: np.ndarray) -> None:
         """Fill `match` with the existing fid each row updates (-1: a new row).
 
         The k-th occurrence of a key in the file pairs with the k-th existing row of
-        that key, counting occurrences in earlier slices from the temporary table.
+        that key, counting occurrences in earlier slices (the store's running counts).
         """
-        conn = self.conn
-        batch_keys = f"SELECT key FROM {self.cur} WHERE pos BETWEEN ? AND ?"
-        prior = dict(
-            conn.execute(
-                f"SELECT s.key, s.n FROM {self.seen} s WHERE s.key IN ({batch_keys})", self.span
-            ).fetchall()
-        )
-        found = conn.execute(
-            f'SELECT fid, {self.key_sql} FROM "{self.table}" '
-            f"WHERE fid <= ? AND {self.key_sql} IN ({batch_keys}) ORDER BY fid",
-            (self.max_fid, *self.span),
-        ).fetchall()
+        prior, found = self.rows.existing_by_key(self.span)
         by_key: dict[str, list[int]] = {}
-        for fid, k in found:
-            by_key.setdefault(k, []).append(fid)
+        for fid, key in found:
+            by_key.setdefault(key, []).append(fid)
         counts: dict[str, int] = {}
         for i, k in enumerate(key_list):  # the running count per key gives each row its rank
             if k is None:
@@ -918,28 +854,16 @@ class BatchWriter:
         blobs: np.ndarray | None,
         geoms: np.ndarray | None,
     ) -> None:
-        conn = self.conn
-        all_cols = [c.name for c in self.t.columns]
-        select = ", ".join(
-            ["fid"] + (["geom"] if self.spatial else []) + [f'"{c}"' for c in all_cols]
-        )
-        conn.executemany(
-            f"INSERT OR IGNORE INTO {self.matched} VALUES (?)", [(int(f),) for f in fids]
-        )
-        current: dict[int, tuple[Any, ...]] = {}
+        all_cols = self.rows.all_cols
         fid_list = fids.tolist()
-        for start in range(0, len(fid_list), 900):
-            chunk = fid_list[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            for row in conn.execute(
-                f'SELECT {select} FROM "{self.table}" WHERE fid IN ({marks})', chunk
-            ):
-                current[row[0]] = row
+        current = self.rows.current(fid_list)
         offset = 2 if self.spatial else 1
         pos = {c: offset + i for i, c in enumerate(all_cols)}
-        updates: list[tuple[Any, ...]] = []
+        values_out: list[tuple[Any, ...]] = []
+        changed_fids: list[int] = []
+        blobs_out: list[bytes | None] = []
+        befores: list[str] = []
         changed: list[int] = []
-        befores: list[tuple[Any, ...]] = []
         unchanged = 0
         compare = [c for c in names if c != "batch_id"]
         for b, (j, fid) in enumerate(zip(idx.tolist(), fid_list, strict=True)):
@@ -954,29 +878,19 @@ class BatchWriter:
                 continue
             before = {c: row[pos[c]] for c in all_cols}
             if self.spatial:
-                before["geom"] = (
-                    None if row[1] is None else base64.b64encode(row[1]).decode("ascii")
-                )
-            befores.append((self.batch_id, self.table, fid, json.dumps(before, ensure_ascii=False)))
-            updates.append(((blob,) if self.spatial else ()) + tuple(values) + (self.batch_id, fid))
+                before["geom"] = self.rows.before_geometry(row[1])
+            befores.append(json.dumps(before, ensure_ascii=False))
+            values_out.append(tuple(values))
+            blobs_out.append(blob)
+            changed_fids.append(fid)
             changed.append(j)
-        if updates:
-            sets = ", ".join(
-                (["geom = ?"] if self.spatial else []) + [f'"{c}" = ?' for c in compare]
-                + ["batch_id = ?", "row_version = row_version + 1"]
+        if changed_fids:
+            self.rows.update(
+                changed_fids, compare, values_out, blobs_out if self.spatial else None, befores,
+                geoms[np.array(changed, dtype=int)] if self.spatial and geoms is not None
+                else None,
             )  # fmt: skip
-            conn.executemany(f'UPDATE "{self.table}" SET {sets} WHERE fid = ?', updates)
-            conn.executemany(
-                "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action, before) "
-                "VALUES (?, ?, ?, 'updated', ?)",
-                befores,
-            )
-            if self.spatial and geoms is not None:
-                g = geoms[np.array(changed, dtype=int)]
-                present = ~(shapely.is_missing(g) | shapely.is_empty(g))
-                if present.any():
-                    self.store._touch(conn, self.table, shapely.total_bounds(g[present]), 0)
-        self._count("updated", len(updates))
+        self._count("updated", len(changed_fids))
         self._count("unchanged", unchanged)
 
     def supersede_absent(self) -> int:
@@ -986,39 +900,19 @@ class BatchWriter:
         features stop counting, recorded as updates (with their values before) so
         that undoing this batch brings them back. Call before `finish`.
         """
-        if not self.existing:
-            return 0
-        conn = self.conn
-        all_cols = [c.name for c in self.t.columns]
-        quoted = ", ".join(f'"{c}"' for c in all_cols)
-        rows = conn.execute(
-            f'SELECT fid, geom, {quoted} FROM "{self.table}" WHERE fid <= ? '
-            f"AND superseded_by IS NULL AND fid NOT IN (SELECT fid FROM {self.matched}) "
-            f"AND fid NOT IN (SELECT row_fid FROM import_batch_rows WHERE batch_id = ? "
-            f"AND layer = ?) AND ({self.scope_sql})",
-            (self.max_fid, self.batch_id, self.table, *self.scope_params),
-        ).fetchall()
+        fids, rows = self.rows.supersede_absent()
+        all_cols = self.rows.all_cols
         befores = []
-        for fid, geom, *values in rows:
+        for _fid, geom, *values in rows:
             before = dict(zip(all_cols, values, strict=True))
-            before["geom"] = None if geom is None else base64.b64encode(geom).decode("ascii")
-            befores.append((self.batch_id, self.table, fid, json.dumps(before, ensure_ascii=False)))
-        conn.executemany(
-            f'UPDATE "{self.table}" SET superseded_by = ?, row_version = row_version + 1 '
-            "WHERE fid = ?",
-            [(self.batch_id, r[0]) for r in rows],
-        )
-        conn.executemany(
-            "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action, before) "
-            "VALUES (?, ?, ?, 'updated', ?)",
-            befores,
-        )
-        self._count("superseded", len(rows))
-        return len(rows)
+            before["geom"] = self.rows.before_geometry(geom)
+            befores.append(json.dumps(before, ensure_ascii=False))
+        self.rows.record_updated(fids, befores)
+        self._count("superseded", len(fids))
+        return len(fids)
 
     def finish(self) -> None:
         """Duplicates across the whole file, and the rows the file did not mention."""
-        conn = self.conn
         total, shown, where = self._duplicates()
         self.held = None
         if total:
@@ -1027,19 +921,8 @@ class BatchWriter:
             )
             entry["count"] += total
             entry["rows"] += [{"key": k, "occurrences": n, "rows": where[k]} for k, n in shown]
-        if self.existing:
-            absent = conn.execute(
-                f'SELECT count(*) FROM "{self.table}" WHERE fid <= ? '
-                f"AND fid NOT IN (SELECT fid FROM {self.matched}) "
-                f"AND fid NOT IN (SELECT row_fid FROM import_batch_rows WHERE batch_id = ? "
-                f"AND layer = ?) AND ({self.scope_sql})",
-                (self.max_fid, self.batch_id, self.table, *self.scope_params),
-            ).fetchone()[0]
-        else:
-            absent = 0
-        self._count("absent", absent)
-        for t in (self.seen, self.cur, self.matched):
-            conn.execute(f"DROP TABLE IF EXISTS {t}")
+        self._count("absent", self.rows.absent())
+        self.rows.close()
 
 
 def _sql_value(v: Any) -> Any:
@@ -1061,9 +944,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 # =================================================================== batches
-def new_batch(
-    store: GpkgStore, conn: sqlite3.Connection, layer: str, source: str, sha256: str
-) -> int:
+def new_batch(store: ProjectStore, conn: Any, layer: str, source: str, sha256: str) -> int:
     cur = conn.execute(
         "INSERT INTO import_batches (created, user, layer, source, source_hash, undone) "
         "VALUES (?, ?, ?, ?, ?, 0)",
@@ -1074,8 +955,8 @@ def new_batch(
 
 
 def finish_batch(
-    store: GpkgStore,
-    conn: sqlite3.Connection,
+    store: ProjectStore,
+    conn: Any,
     batch_id: int,
     mapping: dict[str, Any],
     report: dict[str, Any],
@@ -1105,15 +986,19 @@ def finish_batch(
 
 # =================================================================== the import
 @contextlib.contextmanager
-def _page_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
+def _page_cache(conn: Any, mib: int = 64) -> Iterator[None]:
     """A larger page cache for the import's transaction, put back afterwards.
 
     In rollback-journal mode a full cache spills dirty pages to the file, and each
     spill first syncs the journal: a bigger cache means fewer syncs on a large import.
     The store's spill threshold (`gpkg_store._SPILL_KIB`, 1 GiB) lets the dirty pages of one
     transaction grow past this size so that readers are locked out only at the commit;
-    that threshold, not this cache, bounds the import's memory.
+    that threshold, not this cache, bounds the import's memory. A database keeps its
+    own buffers: there, nothing to tune.
     """
+    if not isinstance(conn, sqlite3.Connection):
+        yield
+        return
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-mib * 1024}")
     try:
@@ -1122,12 +1007,18 @@ def _page_cache(conn: sqlite3.Connection, mib: int = 64) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _has_rows(conn: sqlite3.Connection, table: str) -> bool:
-    return conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0] == 1
+def _has_rows(conn: Any, table: str) -> bool:
+    return bool(conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0])
 
 
-def _lift_indexes(conn: sqlite3.Connection, table: str) -> list[str]:
-    """Drop the table's secondary indexes; returns the statements that recreate them."""
+def _lift_indexes(conn: Any, table: str) -> list[str]:
+    """Drop the table's secondary indexes; returns the statements that recreate them.
+
+    On a database the indexes stay: dropping one locks the table against every other
+    desk's reads until the import commits, and the server keeps them well enough.
+    """
+    if not isinstance(conn, sqlite3.Connection):
+        return []
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL ORDER BY name",
@@ -1139,7 +1030,7 @@ def _lift_indexes(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def import_layer(
-    store: GpkgStore,
+    store: ProjectStore,
     layer: str,
     source: str,
     *,
@@ -1251,20 +1142,18 @@ def import_layer(
         fb.set_progress(0.02, "read")
         with store.transaction() as conn, _page_cache(conn):
             batch_id = new_batch(store, conn, layer, source, src.sha256)
+            # rows retired by an earlier delivery of a reference layer are not "absent" again
             writer = BatchWriter(
-                store, conn, table, f'"{KEYS[mapping_mod.preset_key(layer)]}"', batch_id, report
-            )
-            if reference:
-                # rows retired by an earlier delivery are not "absent" again
-                writer.scope_sql = "kind = ? AND superseded_by IS NULL"
-                writer.scope_params = (layer,)
+                store, conn, table, f'"{KEYS[mapping_mod.preset_key(layer)]}"', batch_id, report,
+                scope_sql="kind = ? AND superseded_by IS NULL" if reference else "1 = 1",
+                scope_params=(layer,) if reference else (),
+            )  # fmt: skip
             # Into an empty layer nothing is looked up by key while writing, and building
             # an index once from the sorted rows costs a third of keeping it up to date
             # row by row; the DDL is part of the transaction, so a failure restores it.
+            # (The R-tree of an empty layer is likewise packed once, by the store.)
             lifted = _lift_indexes(conn, table) if writer.existing == 0 else []
-            # Likewise the R-tree of an empty layer is packed once at the end.
-            writer.rtree = writer.existing > 0 or _has_rows(conn, f"rtree_{table}_geom")
-            co_holders = CoHolders(conn) if layer == "parcels" else None
+            co_holders = CoHolders(store, conn) if layer == "parcels" else None
             if co_holders is not None:
                 writer.on_added = co_holders.add
             for start, geoms, values in src.batches(batch_size):
@@ -1323,12 +1212,10 @@ def import_layer(
             if reference:
                 writer.supersede_absent()
             writer.finish()
-            if not writer.rtree:
-                gpkg.rtree_bulk_load(conn, table)
             for sql in lifted:
                 conn.execute(sql)
             if layer == "villages":
-                derive_towns(conn, batch_id, unmapped, report)
+                derive_towns(store, conn, batch_id, unmapped, report)
             elif co_holders is not None:
                 co_holders.finish(report)
             far = report.issues.get("far_outside_crs")
@@ -1400,37 +1287,53 @@ _CO_HOLDER_SEP = re.compile(r"[;；,，、/]+")
 _ID_LIKE = re.compile(r"[0-9Xx*]{15,18}")
 
 
-def _record_added(conn: sqlite3.Connection, batch_id: int, table: str, first_fid: int) -> int:
-    cur = conn.execute(
+def _record_added(conn: Any, batch_id: int, table: str, fids: np.ndarray) -> int:
+    conn.executemany(
         "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
-        f"SELECT ?, ?, fid, 'added' FROM \"{table}\" WHERE fid >= ?",
-        (batch_id, table, first_fid),
+        "VALUES (?, ?, ?, 'added')",
+        [(batch_id, table, f) for f in fids.tolist()],
     )
-    return int(cur.rowcount)
+    return len(fids)
 
 
 def derive_towns(
-    conn: sqlite3.Connection, batch_id: int, unmapped: list[str], report: Report
+    store: ProjectStore, conn: Any, batch_id: int, unmapped: list[str], report: Report
 ) -> None:
     """Add the towns a village layer names (code from the village's town code, name from
-    XZQMC or the like) that the project does not have yet, as part of the same batch."""
+    XZQMC or the like) that the project does not have yet, as part of the same batch.
+
+    A district has some dozens of towns and some hundreds of villages: read in Python
+    (the smallest name of each town code, as SQL's min would give), written through the
+    store, so the same code serves a file and a database."""
     field_name = next(
         (f for f in unmapped if f.upper() in TOWN_NAME_FIELDS or f in TOWN_NAME_FIELDS), None
     )
     if field_name is None:
         return
-    path = "$." + json.dumps(field_name, ensure_ascii=False)
-    first = GpkgStore.next_fid(conn, "towns")
-    conn.execute(
-        "INSERT INTO towns (code, name) "
-        "SELECT town_code, min(json_extract(extra, ?)) FROM villages "
-        "WHERE batch_id = ? AND town_code IS NOT NULL AND json_extract(extra, ?) IS NOT NULL "
-        "AND town_code NOT IN (SELECT code FROM towns) GROUP BY town_code ORDER BY town_code",
-        (path, batch_id, path),
-    )
-    added = _record_added(conn, batch_id, "towns", first)
-    if added:
-        report.info["towns_added"] = added
+    known = {r[0] for r in conn.execute("SELECT code FROM towns").fetchall()}
+    names: dict[str, str] = {}
+    for code, extra in conn.execute(
+        "SELECT town_code, extra FROM villages WHERE batch_id = ? AND town_code IS NOT NULL "
+        "AND extra IS NOT NULL",
+        (batch_id,),
+    ).fetchall():
+        if code in known:
+            continue
+        name = json.loads(extra).get(field_name)
+        if name is None:
+            continue
+        name = name if isinstance(name, str) else json.dumps(name, ensure_ascii=False)
+        if code not in names or name < names[code]:
+            names[code] = name
+    if not names:
+        return
+    codes_sorted = sorted(names)
+    fids = store.insert_rows(
+        conn, "towns",
+        {"code": np.array(codes_sorted, dtype=object),
+         "name": np.array([names[c] for c in codes_sorted], dtype=object)},
+    )  # fmt: skip
+    report.info["towns_added"] = _record_added(conn, batch_id, "towns", fids)
 
 
 def parse_co_holders(text: str | None) -> list[tuple[str, str | None]]:
@@ -1463,11 +1366,11 @@ class CoHolders:
     is a registration matter, not something a survey batch should rewrite silently.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: ProjectStore, conn: Any) -> None:
+        self.store, self.conn = store, conn
         self.count = 0
         # into an empty table, build its indexes once at the end (as for the layer)
-        empty = GpkgStore.next_fid(conn, "parcel_holders") == 1
+        empty = not _has_rows(conn, "parcel_holders")
         self.lifted = _lift_indexes(conn, "parcel_holders") if empty else []
 
     def add(self, fids: np.ndarray, columns: dict[str, np.ndarray]) -> None:
@@ -1481,11 +1384,16 @@ class CoHolders:
             if t
             for name, id_number in parse_co_holders(t)
         ]
-        self.conn.executemany(
-            "INSERT INTO parcel_holders (parcel_fid, zddm, name, id_number, is_primary) "
-            "VALUES (?, ?, ?, ?, 0)",
-            rows,
-        )
+        if not rows:
+            return
+        cols = [np.empty(len(rows), dtype=object) for _ in range(4)]
+        for k, values in enumerate(zip(*rows, strict=True)):
+            cols[k][:] = values
+        self.store.insert_rows(
+            self.conn, "parcel_holders",
+            {"parcel_fid": cols[0], "zddm": cols[1], "name": cols[2], "id_number": cols[3],
+             "is_primary": np.zeros(len(rows), dtype=np.int64)},
+        )  # fmt: skip
         self.count += len(rows)
 
     def finish(self, report: Report) -> None:
@@ -1496,7 +1404,7 @@ class CoHolders:
 
 
 # =================================================================== batches: list and undo
-def list_batches(store: GpkgStore) -> list[dict[str, Any]]:
+def list_batches(store: ProjectStore) -> list[dict[str, Any]]:
     rows = store.execute_sql(
         "SELECT fid, created, user, layer, source, source_hash, report, undone "
         "FROM import_batches ORDER BY fid"
@@ -1511,7 +1419,7 @@ def list_batches(store: GpkgStore) -> list[dict[str, Any]]:
     return out
 
 
-def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
+def undo_batch(store: ProjectStore, batch: int, feedback: Feedback | None = None) -> dict[str, Any]:
     """Undo one batch in one transaction: delete its added rows, restore its updated ones.
 
     Refused, with the row named, when a later batch touched the same rows or a row
@@ -1577,15 +1485,13 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                         key=current[fid][1], found=current[fid][0], expected=expected,
                     )  # fmt: skip
             added = [(f,) for f, a, _ in items if a == "added"]
-            redo.save_for_redo(conn, batch, layer, fids, [f for (f,) in added])
+            redo.save_for_redo(store, conn, batch, layer, fids, [f for (f,) in added])
             if layer == "parcels":  # the co-holders that came with these parcels
-                before_holders = conn.total_changes
-                conn.executemany("DELETE FROM parcel_holders WHERE parcel_fid = ?", added)
                 counts["parcel_holders"] = {
-                    "deleted": conn.total_changes - before_holders,
+                    "deleted": _delete_where_in(conn, "parcel_holders", "parcel_fid", added),
                     "restored": 0,
                 }
-            conn.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', added)
+            _delete_where_in(conn, layer, "fid", added)
             restored = 0
             for fid, action, before in items:
                 if action != "updated":
@@ -1597,8 +1503,10 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
                 sets = [f'"{c}" = ?' for c in names] + ["row_version = row_version + 1"]
                 params: list[Any] = [values[c] for c in names]
                 if geom is not ...:
-                    sets.insert(0, "geom = ?")
-                    params.insert(0, None if geom is None else base64.b64decode(geom))
+                    sets.insert(0, f"geom = {store.geom_marker}")
+                    params.insert(
+                        0, store.geom_param(None if geom is None else base64.b64decode(geom))
+                    )
                 conn.execute(
                     f'UPDATE "{layer}" SET {", ".join(sets)} WHERE fid = ?', (*params, fid)
                 )
@@ -1609,7 +1517,21 @@ def undo_batch(store: GpkgStore, batch: int, feedback: Feedback | None = None) -
     return {"batch": batch, "layer": row[0], "undone": counts}
 
 
-def batch_report(store: GpkgStore, batch: int) -> dict[str, Any]:
+def _delete_where_in(conn: Any, table: str, column: str, keys: list[tuple[int]]) -> int:
+    """DELETE the rows whose `column` is one of `keys`, some hundreds per statement;
+    returns how many went (each back end counts its own statement's rows)."""
+    gone = 0
+    flat = [k for (k,) in keys]
+    for start in range(0, len(flat), 900):
+        chunk = flat[start : start + 900]
+        cur = conn.execute(
+            f'DELETE FROM "{table}" WHERE "{column}" IN ({",".join("?" * len(chunk))})', chunk
+        )
+        gone += max(int(cur.rowcount), 0)
+    return gone
+
+
+def batch_report(store: ProjectStore, batch: int) -> dict[str, Any]:
     rows = store.execute_sql("SELECT report FROM import_batches WHERE fid = ?", (batch,))
     if not rows:
         raise QjgisError("batch_not_found", batch=batch, path=store.path)
@@ -1644,7 +1566,7 @@ class ImportLayer:
         return self._changes()
 
 
-def saved_mapping(store: GpkgStore, batch: int) -> dict[str, Any]:
+def saved_mapping(store: ProjectStore, batch: int) -> dict[str, Any]:
     """The mapping a batch used, in the form `--mapping FILE` reads back."""
     rows = store.execute_sql("SELECT layer, mapping FROM import_batches WHERE fid = ?", (batch,))
     if not rows:

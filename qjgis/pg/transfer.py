@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from qjgis import gpkg, schema
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
 from qjgis.gpkg_store import GpkgStore
+from qjgis.pg import migrate as _migrate  # noqa: F401  (registers database_needs_migration)
 from qjgis.pg import sql as pgsql
 from qjgis.pg import sync
 from qjgis.pg import url as dburl
@@ -106,6 +107,8 @@ class PushResult:
 
     rows: dict[str, int]
     pushed_back: bool = False
+    #: a push-back's rows per table by kind: added, updated, deleted, appended
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def push(
@@ -118,7 +121,8 @@ def push(
     """Copy a project file into an empty database; returns the rows copied per table.
 
     A copy pulled from this database's project is pushed back instead (`sync.push_back`:
-    the rows it changed, unless the server changed them since; returns those per table).
+    the rows it changed, added and deleted, unless the server changed them since; returns
+    those per table).
 
     The schema is created from `schema.pg_schema_ddl`; rows go in with binary COPY,
     indexes are built after the data (faster than keeping them up to date row by row),
@@ -143,8 +147,8 @@ def push(
         src = _ro_connection(path)
         try:
             src.execute("BEGIN")
-            rows = sync.push_back(path, src, url, meta, ask_password=ask_password)
-            return PushResult(rows, pushed_back=True)
+            done = sync.push_back(path, src, url, meta, ask_password=ask_password)
+            return PushResult(done.rows, pushed_back=True, changes=done.as_json())
         finally:
             src.close()
     src = _ro_connection(path)
@@ -328,19 +332,22 @@ def _copy_in(src: sqlite3.Connection, pg: Any, table: schema.Table, shown: str, 
 
 
 # ---------------------------------------------------------------- pull
-def read_meta(pg: Any, shown: str) -> dict[str, str]:
-    """The database project's `qj_meta`, refusing what is not a project of this schema."""
+def read_meta(pg: Any, shown: str, *, any_version: bool = False) -> dict[str, str]:
+    """The database project's `qj_meta`, refusing what is not a project of this schema
+    (`any_version`: of any schema, for `migrate`)."""
     if pg.execute("SELECT to_regclass('qj_meta')").fetchone()[0] is None:
         raise QjgisError("empty_database", url=shown)
     meta = dict(pg.execute("SELECT key, value FROM qj_meta").fetchall())
     if meta.get("application") != schema.APPLICATION:
         raise QjgisError("not_a_database_project", url=shown, reason="foreign_meta")
     version = int(meta.get("schema_version", "0"))
+    if any_version:
+        return meta
     if version > schema.SCHEMA_VERSION:
         raise QjgisError("newer_schema", path=shown, found=version, supported=schema.SCHEMA_VERSION)
-    if version < schema.SCHEMA_VERSION:
+    if version < schema.SCHEMA_VERSION:  # migrated by its owner on purpose (pg/migrate.py)
         raise QjgisError(
-            "not_a_database_project", url=shown, reason="needs_migration", version=version
+            "database_needs_migration", url=shown, found=version, supported=schema.SCHEMA_VERSION
         )
     return meta
 

@@ -3,7 +3,7 @@
 Not a test: prints figures (recorded in docs/benchmarks.md). Usage:
 
     .venv/bin/python tests/bench/bench_import.py [N ...] [--cache DIR] [--batch ROWS]
-        [--repeat K] [--shp DIR ...] [--with-geopandas] [--register]
+        [--repeat K] [--shp DIR ...] [--with-geopandas] [--register [--cli] [--no-openpyxl]]
 
 For each size N (default 100000 parcels) it builds the demo district with its
 survey files (seed 1), or reuses the copy cached in --cache (default /tmp); sizes
@@ -27,7 +27,12 @@ and the peak resident memory of that process alone.
 same district's register.xlsx imported against its parcels.shp, each into a new
 project in its own child process, and the ratio register / parcels (goal ≤ 2);
 then reading the workbook alone with openpyxl (read-only, values) and with
-python-calamine, which the import uses.
+python-calamine, which the import uses. The runs are interleaved (parcels, register,
+parcels, ...), so that a change of load on the machine touches both alike.
+`--register --cli` also times both imports as a user runs them, `python main.py import
+PROJECT SOURCE --layer ...` into a new project (made by `main.py new`, not timed): the
+command line's own start-up counts for both, and a register's workbook starts parsing
+on another core during it (qjgis.io.workbook).
 """
 
 from __future__ import annotations
@@ -166,13 +171,16 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
 
 
-def bench_register(n: int, shp: Path, repeat: int) -> None:
+def bench_register(
+    n: int, shp: Path, repeat: int, cli: bool = False, openpyxl: bool = True
+) -> None:
     """Register vs parcels import of one district, and the workbook read alone."""
     register = shp / "register.xlsx"
     if not register.exists():
         print(f"{shp}: no register.xlsx (the district's register is split by town)")
         return
     runs: dict[str, list[dict[str, float]]] = {}
+    main_py = str(ROOT / "main.py")
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
             for layer, src in (("parcels", shp / "parcels.shp"), ("households", register)):
@@ -182,7 +190,20 @@ def bench_register(n: int, shp: Path, repeat: int) -> None:
                     [sys.executable, "-c", _OURS, f"{tmp}/{layer}.gpkg", layer, str(src),
                      "20000", "0"]
                 ))  # fmt: skip
-            for reader in ("openpyxl", "calamine"):
+            for layer, src in (("parcels", shp / "parcels.shp"), ("households", register)):
+                if not cli:
+                    break
+                for f in Path(tmp).glob("*.gpkg*"):
+                    f.unlink()
+                project = f"{tmp}/cli-{layer}.gpkg"
+                subprocess.run(
+                    [sys.executable, main_py, "new", project], check=True, cwd=ROOT,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+                runs.setdefault(f"cli-{layer}", []).append(timed(
+                    [sys.executable, main_py, "import", project, str(src), "--layer", layer]
+                ))  # fmt: skip
+            for reader in ("openpyxl", "calamine") if openpyxl else ("calamine",):
                 runs.setdefault(reader, []).append(
                     timed([sys.executable, "-c", _READ, str(register), reader])
                 )
@@ -198,13 +219,22 @@ def bench_register(n: int, shp: Path, repeat: int) -> None:
     print(f"  import register.xlsx  {h['wall']:6.2f} s (cpu {h['cpu']:6.2f})")
     print(f"  ratio register / parcels: wall {h['wall'] / p['wall']:.2f}, "
           f"cpu {h['cpu'] / p['cpu']:.2f} (goal <= 2)")  # fmt: skip
+    if cli:
+        cp, ch = m["cli-parcels"], m["cli-households"]
+        print(f"  as a user runs it (python main.py import ...), medians of {repeat}:")
+        print(f"    parcels.shp    {cp['wall']:6.2f} s (cpu {cp['cpu']:6.2f})")
+        print(f"    register.xlsx  {ch['wall']:6.2f} s (cpu {ch['cpu']:6.2f})")
+        print(f"    ratio register / parcels: wall {ch['wall'] / cp['wall']:.2f}, "
+              f"cpu {ch['cpu'] / cp['cpu']:.2f}")  # fmt: skip
     fixed = m["fixed"]["cpu"]
     print(f"  fixed cost of a child (interpreter, imports, new project): cpu {fixed:.2f}; "
           f"own work: parcels {p['cpu'] - fixed:.2f}, register {h['cpu'] - fixed:.2f}")  # fmt: skip
-    o, c = m["openpyxl"], m["calamine"]
-    print(f"  read the workbook: openpyxl {o['wall']:.2f} s (cpu {o['cpu']:.2f}), "
-          f"calamine {c['wall']:.2f} s (cpu {c['cpu']:.2f}), "
-          f"openpyxl / calamine cpu {o['cpu'] / c['cpu']:.1f}")  # fmt: skip
+    c = m["calamine"]
+    print(f"  read the workbook: calamine {c['wall']:.2f} s (cpu {c['cpu']:.2f})")
+    if openpyxl:
+        o = m["openpyxl"]
+        print(f"  read the workbook: openpyxl {o['wall']:.2f} s (cpu {o['cpu']:.2f}), "
+              f"openpyxl / calamine cpu {o['cpu'] / c['cpu']:.1f}")  # fmt: skip
 
 
 def main() -> None:
@@ -219,13 +249,23 @@ def main() -> None:
     )  # fmt: skip
     ap.add_argument("--with-geopandas", action="store_true", help="let pyogrio import pandas")
     ap.add_argument(
+        "--cli", action="store_true",
+        help="with --register: also time both imports through python main.py import",
+    )  # fmt: skip
+    ap.add_argument(
+        "--no-openpyxl", action="store_true",
+        help="with --register: leave out reading the workbook with openpyxl (10 s a run)",
+    )  # fmt: skip
+    ap.add_argument(
         "--register", action="store_true",
         help="the household register against the parcels of the same district",
     )  # fmt: skip
     args = ap.parse_args()
     if args.register:
         for n in args.sizes:
-            bench_register(n, survey_files(n, args.cache), args.repeat)
+            bench_register(
+                n, survey_files(n, args.cache), args.repeat, args.cli, not args.no_openpyxl
+            )
         return
     rows = []
     folders = [(n, survey_files(n, args.cache)) for n in args.sizes]

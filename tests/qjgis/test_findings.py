@@ -350,3 +350,15 @@ def test_an_exemption_code_is_checked(store: GpkgStore) -> None:
     assert err.value.code == "exemption_needs_exempted"
     assert Review("QJ-R001:H1", "exempted", "x", exemption=" Historical ").exemption == "historical"
     assert Review("QJ-R001:H1", "exempted", "x", exemption="").exemption is None
+
+
+def test_a_run_after_an_undone_run_reverts_exactly_its_own_findings(store: GpkgStore) -> None:
+    # SQLite's AUTOINCREMENT does not hand the undone run's fids out again: the run must
+    # remember the fids the store wrote, not "max(fid) + 1", or its undo leaves rows behind
+    first = save(store, evaluation(household("H1", ["A", "B"], V1), over_area("Z1", 20.5, V2)))
+    commands.undo(store, first)
+    assert store.counts()["findings"] == 0
+    second = save(store, evaluation(household("H1", ["A", "B"], V1), over_area("Z1", 20.5, V2)))
+    assert store.counts()["findings"] == 2
+    commands.undo(store, second)
+    assert store.counts()["findings"] == 0

@@ -37,6 +37,7 @@ CLI_MODULES = (
     "ui.cli.checks",
     "ui.cli.cases",
     "ui.cli.database",
+    "ui.cli.db",  # a database's users, roles and towns (issue 18)
     "ui.gui.report_command",
 )
 

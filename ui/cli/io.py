@@ -179,10 +179,6 @@ def report_lines(report: dict[str, Any]) -> list[str]:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from qjgis.pg import url as dburl
-
-    if dburl.is_database_url(args.project):  # the import writes through SQLite for now
-        raise QjgisError("database_not_supported", url=dburl.redact(args.project), what="import")
     with open_project(args.project) as store:
         report = importer.import_layer(
             store,

@@ -171,12 +171,23 @@ def review_finding(
     expected_version: int | None = None,
     exemption: str | None = None,
     parent: QWidget | None = None,
+    replace: bool = False,
+    on_saved: Callable[[], None] | None = None,
 ) -> bool:
-    """Record a reviewer's decision through the undo stack; False (with a dialog) on refusal."""
+    """Record a reviewer's decision through the undo stack; False (with a dialog) on refusal.
+
+    Refused because another desk changed the finding first, the conflict dialog shows
+    both versions; applying yours there runs this again on the current version (and
+    calls `on_saved` when that is saved)."""
     record = None
     try:
         command = Review(
-            fid, decision, reason, expected_version=expected_version, exemption=exemption
+            fid,
+            decision,
+            reason,
+            expected_version=expected_version,
+            exemption=exemption,
+            replace=replace,
         )
     except QjgisError as exc:
         show_error(parent, exc)
@@ -191,9 +202,44 @@ def review_finding(
         )
         project.apply(command, text)
     except (QjgisError, TaskBusy) as exc:
-        show_error(parent, exc)
+        if not _review_conflict(project, exc, command, parent, on_saved):
+            show_error(parent, exc)
         return False
     log.info("reviewed %s as %s", record.key if record else fid, decision)
+    return True
+
+
+def _review_conflict(
+    project: OpenProject,
+    exc: BaseException,
+    command: Review,
+    parent: QWidget | None,
+    on_saved: Callable[[], None] | None,
+) -> bool:
+    """The conflict dialog for a review another desk beat (False: not such a refusal)."""
+    from ui.gui.dialogs.conflict import is_explained_conflict, show_conflict
+
+    if not is_explained_conflict(exc):
+        return False
+    fid = int(command.fid if command.fid is not None else command.finding)
+    now = get_finding(project.store, fid)
+    yours = [
+        ("decision", now.decision, command.decision),
+        ("decision_reason", now.decision_reason, command.reason),
+    ]
+    if command.exemption or now.decision_exemption:
+        yours.append(("decision_exemption", now.decision_exemption, command.exemption))
+
+    def redo(version: int) -> bool:
+        done = review_finding(
+            project, fid, command.decision, command.reason, expected_version=version,
+            exemption=command.exemption, parent=parent, replace=True, on_saved=on_saved,
+        )  # fmt: skip
+        if done and on_saved is not None:
+            on_saved()
+        return done
+
+    show_conflict(parent, exc, yours, (project.user, project.role), redo)
     return True
 
 

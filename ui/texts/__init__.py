@@ -30,6 +30,7 @@ from ui.texts import (
     cases_gui,
     checks,
     common,
+    conflicts,
     database,
     database_gui,
     export,
@@ -38,6 +39,7 @@ from ui.texts import (
     io,
     overlays,
     report,
+    roles,
     values,
     workbench,
 )
@@ -50,6 +52,8 @@ MODULES = (
 )  # fmt: skip
 MODULES = (*MODULES, database)  # the shared database (issue 17)
 MODULES = (*MODULES, database_gui)  # the window on a database (issue 17)
+MODULES = (*MODULES, roles)  # a database's users, roles and towns (issue 18)
+MODULES = (*MODULES, conflicts)  # many desks at once (issue 18)
 
 
 def _merge(modules: Iterable[Any]) -> dict[str, tuple[str, str]]:
@@ -311,6 +315,8 @@ def error_text(error: QjgisError) -> str:
     """The error as one line in the current language: its code's template, its parameters
     that are codes or enumerated values translated too."""
     code = f"err.{error.code}"
+    if error.code == "write_conflict" and isinstance(error.params.get("theirs"), dict):
+        return conflicts.describe(error)  # the other desk's change, from the audit log
     if not has(code):
         return error.english()
     params = {k: _param_text(k, v, error.params) for k, v in error.params.items()}

@@ -58,6 +58,8 @@ class PgServer:
     programs: Path
     as_postgres: bool
     running: bool = field(default=False)
+    #: the server's command-line options, to start it again after `halt`
+    options: str = ""
 
     def url(self, dbname: str) -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
@@ -87,6 +89,26 @@ class PgServer:
         if self.as_postgres:
             args = ["runuser", "-u", "postgres", "--", *args]
         return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+    def halt(self) -> None:
+        """Stop the server (fast: sessions are ended, as at a restart) and keep its data."""
+        done = self.run(str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"),
+                        "-m", "fast", "-w", "stop")  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed: {done.stderr.strip()}")
+
+    def resume(self) -> None:
+        """Start the server `halt` stopped, on the same port, with the same data."""
+        done = self.run(str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"),
+                        "-l", str(self.folder / "server.log"), "-o", self.options,
+                        "-w", "start")  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()}")
+
+    def restart(self) -> None:
+        """A server restart, as an administrator's or a power cut's: every session ends."""
+        self.halt()
+        self.resume()
 
     def stop(self) -> None:
         if self.running:
@@ -122,6 +144,7 @@ def start() -> PgServer:
             f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off"
         )
+        server.options = options
         started = server.run(str(programs / "pg_ctl"), "-D", str(data), "-l", str(log),
                              "-o", options, "-w", "start")  # fmt: skip
         if started.returncode != 0:

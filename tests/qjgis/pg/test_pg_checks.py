@@ -110,15 +110,20 @@ def test_a_lost_server_is_a_one_line_error(demo_file: Path, pg_server, tmp_path:
     url = pg_server.new_database()
     push(demo_file, url)
     store = PgStore.open(url)
+    name = url.rsplit("/", 1)[1]
     try:
+        counts = store.counts()
         with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (url.rsplit("/", 1)[1],),
-            )
+            terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
+            admin.execute(terminate, (name,))
+            # an ended session is opened anew by the next read (issue 18)
+            assert store.counts() == counts
+            # a server that takes no new session: said in one line
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+            admin.execute(terminate, (name,))
         with pytest.raises(QjgisError) as err:
             store.counts()
-        assert err.value.code == "database_error"
+        assert err.value.code == "database_unreachable"
         assert err.value.params["url"] == url
     finally:
         store._raw.close()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
+import shapely
+from PIL import Image
 
+from qjgis.cases.commands import AttachEvidence, OpenRuinCase, ruins_to_open
 from qjgis.checks.findings import Review, list_findings, run_checks
 from qjgis.commands import run
 from qjgis.demo import build_demo
@@ -101,16 +106,188 @@ def test_rows_changed_on_the_server_since_the_pull_refuse_the_push(
     assert _audit_count(url) == before
 
 
-def test_added_rows_are_refused_naming_the_table(server_with_findings: str, tmp_path: Path) -> None:
+def _add_parcel(store: GpkgStore | PgStore, zddm: str, x: float) -> int:
+    """A new 10 m square parcel far from the demo's, with its holder; its fid."""
+    with store.transaction() as conn:
+        (fid,) = store.insert_features(
+            conn, "parcels", np.array([shapely.box(x, 3_200_000, x + 10, 3_200_010)]),
+            {"zddm": [zddm], "household_no": ["H-NEW"], "zdmj": [100.0]},
+        )  # fmt: skip
+        store.insert_rows(
+            conn, "parcel_holders",
+            {"parcel_fid": [int(fid)], "zddm": [zddm], "name": ["新户主"], "is_primary": [1]},
+        )  # fmt: skip
+        store.audit(conn, "parcels.add", f"parcels/{int(fid)}", None, {"zddm": zddm})
+    return int(fid)
+
+
+def _delete(store: GpkgStore | PgStore, table: str, fid: int) -> None:
+    with store.transaction() as conn:
+        conn.execute(f'DELETE FROM "{table}" WHERE fid = ?', (fid,))
+
+
+def _photo(path: Path) -> Path:
+    Image.new("RGB", (64, 48), (120, 90, 60)).save(path, "JPEG")
+    return path
+
+
+def test_rows_added_and_deleted_in_the_copy_go_back_under_new_fids(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    copy = tmp_path / "外业.gpkg"
+    pull(url, copy)
+    with PgStore.open(url) as store:  # another desk adds a parcel and opens a case meanwhile
+        ruins = list(ruins_to_open(store).values())
+        server_parcel = _add_parcel(store, "500110108200NEW0001", 40_000_000)
+        run(store, OpenRuinCase(ruins[0], date="2026-03-01"))
+        server_case = store.execute_sql("SELECT max(fid) FROM ruin_cases")[0][0]
+        n_parcels = store.execute_sql("SELECT count(*) FROM parcels")[0][0]
+    with GpkgStore.open(copy) as store:
+        copy_parcel = _add_parcel(store, "500110108200NEW0002", 40_001_000)
+        case = OpenRuinCase(ruins[1], date="2026-03-02", note="外业立案")
+        run(store, case)
+        run(store, AttachEvidence(f"R{case.fid}", [_photo(tmp_path / "现场.jpg")]))
+        with store.transaction() as conn:
+            store.insert_rows(
+                conn, "households", {"household_no": ["H-NEW"], "head_name": ["新户主"]}
+            )
+            store.insert_rows(
+                conn, "members", {"household_no": ["H-NEW"], "name": ["新户主"], "seq": [1]}
+            )
+        _delete(store, "parcels", 9)
+        _delete(store, "buildings", 12)
+        copy_case = case.fid
+    assert copy_parcel == server_parcel and copy_case == server_case  # the same fids, both sides
+
+    result = push(copy, url)
+    assert result.pushed_back
+    assert result.changes["added"] == {
+        "parcels": 1, "households": 1, "members": 1, "parcel_holders": 1, "ruin_cases": 1,
+        "attachments": 1, "qj_attachment_content": 1,
+    }  # fmt: skip
+    assert result.changes["deleted"] == {"parcels": 1, "buildings": 1}
+    assert result.changes["appended"] == {"audit_log": 3, "case_events": 2}
+    with PgStore.open(url) as store:
+        q = store.execute_sql
+        assert q("SELECT count(*) FROM parcels")[0][0] == n_parcels + 1 - 1
+        assert q("SELECT fid FROM parcels WHERE fid IN (9)") == []
+        assert q("SELECT fid FROM buildings WHERE fid = 12") == []
+        ((new_parcel,),) = q("SELECT fid FROM parcels WHERE zddm = '500110108200NEW0002'")
+        assert new_parcel not in (copy_parcel, server_parcel)  # a fresh fid from the server
+        # the server's own rows are untouched
+        assert q("SELECT zddm FROM parcels WHERE fid = ?", [server_parcel]) == [
+            ("500110108200NEW0001",)
+        ]
+        assert q("SELECT parcel_fid FROM parcel_holders WHERE zddm = '500110108200NEW0002'") == [
+            (new_parcel,)
+        ]
+        ((new_case, building),) = q(
+            "SELECT fid, building_fid FROM ruin_cases WHERE bdcdyh = ?", [ruins[1]]
+        )
+        assert new_case != copy_case
+        assert q("SELECT fid FROM buildings WHERE bdcdyh = ?", [ruins[1]]) == [(building,)]
+        events = q(
+            "SELECT case_fid, action FROM case_events WHERE case_kind = 'ruin' AND case_fid = ? "
+            "ORDER BY seq", [new_case],
+        )  # fmt: skip
+        assert events == [(new_case, "open"), (new_case, "attach")]
+        (sha,) = q("SELECT sha256 FROM attachments WHERE entity = ?", [f"ruin_cases:{new_case}"])[0]
+        assert store.attachment_path(sha, "image/jpeg") is not None  # every desk sees it
+        audited = [r[0] for r in q(
+            "SELECT entity FROM audit_log WHERE command IN ('parcels.add', 'case.open_ruin', "
+            "'case.attach') ORDER BY fid")]  # fmt: skip
+        assert audited == [
+            f"parcels/{server_parcel}", f"ruin_cases:{server_case}",
+            f"parcels/{new_parcel}", f"ruin_cases:{new_case}", f"ruin_cases:{new_case}",
+        ]  # fmt: skip
+        assert q("SELECT household_no FROM members WHERE household_no = 'H-NEW'") == [("H-NEW",)]
+        assert store.integrity_check() == []
+        ((after,),) = q("SELECT after FROM audit_log WHERE command = 'project.push_back'")
+        counts = json.loads(after)
+        assert counts["added"]["parcels"] == 1 and counts["deleted"] == {
+            "parcels": 1,
+            "buildings": 1,
+        }
+    # what the server holds afterwards is a project every command opens: a new pull of it
+    again = tmp_path / "again.gpkg"
+    pull(url, again)
+    with GpkgStore.open(again) as store:
+        assert store.integrity_check() == []
+
+
+def test_a_row_deleted_in_the_copy_but_changed_on_the_server_refuses_the_push(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    copy = tmp_path / "copy.gpkg"
+    pull(url, copy)
+    with PgStore.open(url) as store:
+        _edit_parcel(store, 7, "服务器上的修改")
+        zddm = store.execute_sql("SELECT zddm FROM parcels WHERE fid = 7")[0][0]
+    with GpkgStore.open(copy) as store:
+        _delete(store, "parcels", 7)
+        _delete(store, "parcels", 8)
+        _add_parcel(store, "500110108200NEW0003", 40_002_000)
+    before = _audit_count(url)
+    with pytest.raises(QjgisError) as err:
+        push(copy, url)
+    assert err.value.code == "sync_conflict"
+    assert err.value.params["conflicts"] == [
+        {"table": "parcels", "fid": 7, "key": zddm, "pulled": 1, "server": 2, "file": None}
+    ]
+    with PgStore.open(url) as store:  # one transaction: parcel 8 stays, nothing was added
+        assert store.execute_sql("SELECT count(*) FROM parcels WHERE fid IN (7, 8)") == [(2,)]
+        assert store.execute_sql(
+            "SELECT count(*) FROM parcels WHERE zddm = '500110108200NEW0003'"
+        ) == [(0,)]
+    assert _audit_count(url) == before
+
+
+def test_a_key_added_on_both_sides_refuses_the_push(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    copy = tmp_path / "copy.gpkg"
+    pull(url, copy)
+    with PgStore.open(url) as store:  # the same new parcel surveyed at the bureau
+        server_fid = _add_parcel(store, "500110108200NEW0004", 40_003_000)
+        n = store.execute_sql("SELECT count(*) FROM parcels")[0][0]
+    with GpkgStore.open(copy) as store:
+        copy_fid = _add_parcel(store, "500110108200NEW0004", 40_003_000)
+        _add_parcel(store, "500110108200NEW0005", 40_004_000)
+        _edit_parcel(store, 8, "外业的修改")
+    before = _audit_count(url)
+    with pytest.raises(QjgisError) as err:
+        push(copy, url)
+    assert err.value.code == "sync_key_conflict"
+    assert err.value.params["conflicts"] == [
+        {
+            "table": "parcels",
+            "fid": copy_fid,
+            "key": "500110108200NEW0004",
+            "server_fid": server_fid,
+        }
+    ]
+    assert "500110108200NEW0004" in err.value.params["rows"]
+    with PgStore.open(url) as store:
+        assert store.execute_sql("SELECT count(*) FROM parcels")[0][0] == n
+        assert store.execute_sql("SELECT row_version FROM parcels WHERE fid = 8") == [(1,)]
+    assert _audit_count(url) == before
+
+
+def test_changed_settings_are_refused_naming_them(
+    server_with_findings: str, tmp_path: Path
+) -> None:
     url = server_with_findings
     copy = tmp_path / "copy.gpkg"
     pull(url, copy)
     with GpkgStore.open(copy) as store, store.transaction() as conn:
-        conn.execute("INSERT INTO towns (code, name) VALUES ('500110199', '新镇')")
+        store.write_settings(conn, {"area.tolerance_m2": 9.5})
     with pytest.raises(QjgisError) as err:
         push(copy, url)
     assert err.value.code == "sync_unsupported"
-    assert err.value.params["tables"] == "towns"
+    assert err.value.params["tables"] == "qj_settings"
 
 
 def test_a_pulled_copy_goes_into_an_empty_database_as_a_project(

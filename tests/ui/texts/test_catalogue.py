@@ -23,6 +23,7 @@ import qjgis.io.export
 import qjgis.io.importer
 import qjgis.io.register
 import qjgis.io.sources
+import qjgis.pg.roles
 import qjgis.pg.transfer
 import qjgis.pg.url
 import qjgis.settings
@@ -59,7 +60,7 @@ _ALLOWED_LATIN = {
     "pending", "confirmed", "exempted", "false", "positive", "needs", "review",
     "landuse", "basic", "farmland", "plan", "hazard", "zones", "points", "other", "HTML", "dBASE",
     "PostgreSQL", "PostGIS", "psycopg", "postgresql", "service", "host", "dbname", "pgpass",
-    "PGPASSWORD",
+    "PGPASSWORD", "pg_dump", "migrate", "init", "add", "list",
 }
 # fmt: on
 

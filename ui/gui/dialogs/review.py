@@ -176,6 +176,11 @@ class ReviewDialog(QDialog):
             expected_version=self.record.row_version,
             exemption=self.exemption_code(),
             parent=self,
+            on_saved=self._saved,
         ):
-            self.reviewed.emit(self.record.fid)
-            self.accept()
+            self._saved()
+
+    def _saved(self) -> None:
+        """Saved: at once, or from the conflict dialog on the current version."""
+        self.reviewed.emit(self.record.fid)
+        self.accept()

@@ -1,0 +1,131 @@
+"""A workbook's first sheet parsed ahead of time, on a thread, for a register import.
+
+Most of a register import's own time is python-calamine parsing the workbook (0.7 s of
+CPU for the 20,000-parcel demo's 70,564-row register, docs/benchmarks.md), and
+python-calamine releases the GIL while it parses. A program that already knows which
+workbook it will import (the command line, once its arguments are read) calls
+`prefetch(path)` before it imports its modules and opens the project: the parse then runs
+on another core during that start-up. `take(path)`, called by the register reader,
+hands the parsed sheet over when the file is still the one that was parsed (same size,
+modification time and inode), and returns None otherwise, so the reader parses it as
+it always does.
+
+A prefetch never reports anything: a file that cannot be read is read again by the
+import, which refuses it with its own message. Nothing here imports numpy or the
+engine's other modules, so that starting a prefetch costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+#: suffixes whose files calamine reads and a register import opens through it
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class _Parse:
+    """One workbook's first sheet, parsed on a thread."""
+
+    def __init__(self, path: str, stamp: tuple[int, int, int]) -> None:
+        self.path, self.stamp = path, stamp
+        self.done = threading.Event()
+        self.result: tuple[Any, str, list[list[Any]], list[Any]] | None = None
+
+    def run(self) -> None:
+        try:
+            from python_calamine import CalamineWorkbook
+
+            wb = CalamineWorkbook.from_path(self.path)
+            try:
+                name = wb.sheet_names[0]
+                # the parse itself (the GIL is released inside): most of the time
+                sheet = wb.get_sheet_by_name(name)
+                # its cells as Python values (under the GIL: while the window waits for
+                # the clerk, or the import for this thread, it costs nobody anything)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = list(sheet.merged_cell_ranges or [])
+                self.result = (wb, name, rows, merged)
+            except BaseException:
+                wb.close()
+                raise
+        except BaseException:  # the import reads it again and says what is wrong
+            self.result = None
+        finally:
+            self.done.set()
+
+
+_lock = threading.Lock()
+_pending: dict[str, _Parse] = {}
+
+
+def prefetch(path: str | os.PathLike[str]) -> bool:
+    """Start parsing the workbook's first sheet on a daemon thread; False when `path`
+    is no workbook file (nothing started)."""
+    key = os.path.abspath(os.fspath(path))
+    if not key.lower().endswith(SUFFIXES):
+        return False
+    stamp = _stamp(key)
+    if stamp is None:
+        return False
+    job = _Parse(key, stamp)
+    with _lock:
+        old = _pending.get(key)
+        if old is not None and old.stamp == stamp:  # already parsing this very file
+            return True
+        _pending[key] = job
+    if old is not None:
+        _discard(old)
+    threading.Thread(target=job.run, name="qjgis-workbook-prefetch", daemon=True).start()
+    return True
+
+
+def take(
+    path: str | os.PathLike[str],
+) -> tuple[Any, str, list[list[Any]], list[Any]] | None:
+    """(the open CalamineWorkbook, its first sheet's name, that sheet's rows as
+    `to_python(skip_empty_area=False)` gives them, its merged ranges) of a prefetch of
+    `path`, waiting for it to finish; None when there was none, it failed, or the file
+    changed since. The caller owns (and closes) the workbook."""
+    key = os.path.abspath(os.fspath(path))
+    with _lock:
+        job = _pending.pop(key, None)
+    if job is None:
+        return None
+    job.done.wait()
+    if job.result is not None and _stamp(key) != job.stamp:  # changed since: parse again
+        _discard(job)
+        return None
+    return job.result
+
+
+def forget(path: str | os.PathLike[str]) -> None:
+    """Drop a prefetch of `path` that no import will take (it was refused first)."""
+    with _lock:
+        job = _pending.pop(os.path.abspath(os.fspath(path)), None)
+    if job is not None:
+        _discard(job)
+
+
+def _discard(job: _Parse) -> None:
+    """Close a prefetch's workbook once its parse is over (without waiting for it)."""
+
+    def close() -> None:
+        job.done.wait()
+        if job.result is not None:
+            job.result[0].close()
+            job.result = None
+
+    if job.done.is_set():
+        close()
+    else:
+        threading.Thread(target=close, daemon=True).start()

@@ -1,0 +1,173 @@
+"""The register's workbook parsed ahead on a thread (issue 10 point 9): the import takes
+that parse only for the very file it names, unchanged, and gives the same result as
+reading it itself; a failed or stale prefetch changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from qjgis.codes import id_check_char
+from qjgis.errors import QjgisError
+from qjgis.io import importer, workbook
+from qjgis.store import GpkgStore, file_sha256
+
+
+def pid(n: int) -> str:
+    body = f"50011019700101{n:03d}"
+    return body + id_check_char(body)
+
+
+def register(path: Path, households: int, *, first: str = "户籍") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = first
+    ws.append(["户号", "姓名", "身份证号", "与户主关系", "村名称"])
+    n = 0
+    for h in range(households):
+        for rel in ("户主", "妻", "子"):
+            n += 1
+            ws.append([f"H{h:04d}", f"人{n}", pid(n % 1000), rel, "松园村"])
+    wb.create_sheet("说明").append(["填表说明"])
+    wb.save(path)
+    return path
+
+
+def tables(store: GpkgStore) -> dict[str, Any]:
+    return {
+        "households": store.execute_sql(
+            "SELECT household_no, head_name, head_id FROM households ORDER BY fid"
+        ),
+        "members": store.execute_sql(
+            "SELECT household_no, seq, name, id_number, relation, extra FROM members ORDER BY fid"
+        ),
+    }
+
+
+def without_time(report: dict[str, Any]) -> dict[str, Any]:
+    return {**report, "seconds": None, "batch_id": None}
+
+
+def test_a_prefetched_import_equals_a_plain_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = register(tmp_path / "r.xlsx", 40)
+    results = []
+    for name in ("plain", "early", "own thread"):
+        with monkeypatch.context() as m:
+            if name == "plain":  # no thread at all: the reader parses the file itself
+                m.setattr(workbook, "prefetch", lambda path: False)
+            elif name == "early":  # as the command line does, before the import starts
+                assert workbook.prefetch(src)
+            with GpkgStore.create(tmp_path / f"{name}.gpkg") as store:
+                report = importer.import_layer(store, "households", str(src))
+                results.append((without_time(report), tables(store)))
+        assert workbook.take(src) is None  # the import took it (or there was none)
+    assert results[0] == results[2]
+    assert results[0] == results[1]
+    assert results[1][1]["members"][0][:5] == ("H0000", 1, "人1", pid(1), "户主")
+    assert len(results[1][1]["members"]) == 120
+
+
+def test_take_hands_over_the_parse_once(tmp_path: Path) -> None:
+    src = register(tmp_path / "r.xlsx", 3)
+    assert workbook.prefetch(src)
+    got = workbook.take(src)
+    assert got is not None
+    wb, name, rows, merged = got
+    try:
+        assert name == "户籍"
+        assert rows[1][:2] == ["H0000", "人1"] and merged == []
+    finally:
+        wb.close()
+    assert workbook.take(src) is None
+
+
+def test_a_file_changed_after_the_prefetch_is_read_again(tmp_path: Path) -> None:
+    src = register(tmp_path / "r.xlsx", 3)
+    assert workbook.prefetch(src)
+    register(src, 5)  # rewritten (bigger) before the import reads it
+    stat = src.stat()
+    os.utime(src, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        report = importer.import_layer(store, "households", str(src))
+    assert report["counts"]["members.added"] == 15  # the new content, not the parsed one
+
+
+def test_a_prefetch_of_a_broken_workbook_leaves_the_refusal_to_the_import(
+    tmp_path: Path,
+) -> None:
+    whole = zipfile.ZipFile(register(tmp_path / "whole.xlsx", 30))
+    src = tmp_path / "坏.xlsx"
+    with zipfile.ZipFile(src, "w") as z:  # a sound zip whose first sheet is cut off
+        for info in whole.infolist():
+            data = whole.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            z.writestr(info, data)
+    path = tmp_path / "p.gpkg"
+    GpkgStore.create(path).close()
+    before = file_sha256(path)
+    assert workbook.prefetch(src)
+    with GpkgStore.open(path) as store, pytest.raises(QjgisError) as exc:
+        importer.import_layer(store, "households", str(src))
+    assert exc.value.code == "source_corrupt"
+    assert file_sha256(path) == before
+    assert workbook.take(src) is None
+
+
+def test_only_workbooks_are_prefetched(tmp_path: Path) -> None:
+    csv = tmp_path / "r.csv"
+    csv.write_text("户号,姓名\nH1,王一\n", encoding="utf-8")
+    assert not workbook.prefetch(csv)
+    assert not workbook.prefetch(tmp_path / "missing.xlsx")
+    assert workbook.take(csv) is None
+
+
+def test_a_register_import_never_loads_gdal(tmp_path: Path) -> None:
+    """pyogrio (GDAL) is for layers: a register's import spares its start-up cost."""
+    src = register(tmp_path / "r.xlsx", 2)
+    code = (
+        "import sys\n"
+        "from qjgis.io.importer import import_layer\n"
+        "from qjgis.store import GpkgStore\n"
+        "with GpkgStore.create(sys.argv[1]) as store:\n"
+        "    report = import_layer(store, 'households', sys.argv[2])\n"
+        "assert report['counts']['members.added'] == 6, report['counts']\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pyogrio', 'osgeo')))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "p.gpkg"), str(src)],
+        capture_output=True, text=True, check=True, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_refusal_before_the_read_drops_the_prefetch(tmp_path: Path) -> None:
+    src = register(tmp_path / "r.xlsx", 2)
+    with GpkgStore.create(tmp_path / "p.gpkg") as store, pytest.raises(QjgisError) as exc:
+        importer.import_layer(
+            store, "households", str(src), mapping_file=str(tmp_path / "missing.json")
+        )
+    assert exc.value.code == "file_not_found"
+    assert workbook.take(src) is None  # nothing left waiting for an import
+
+
+def test_a_second_prefetch_of_the_same_file_keeps_the_first(tmp_path: Path) -> None:
+    src = register(tmp_path / "r.xlsx", 2)
+    assert workbook.prefetch(src)
+    first = workbook._pending[str(src.resolve())]
+    assert workbook.prefetch(src)  # the import's own call, after the command line's
+    assert workbook._pending[str(src.resolve())] is first
+    got = workbook.take(src)
+    assert got is not None
+    got[0].close()
