@@ -71,7 +71,48 @@ def window(qtbot: QtBot, tmp_path: Path, demo_file: Path, pg_url: str) -> Iterat
 test_open_cases_from_the_checks_after_a_preview_and_undo_them = (
     cases.test_open_cases_from_the_checks_after_a_preview_and_undo_them
 )
-test_reinforcement_to_accepted_with_a_photo = cases.test_reinforcement_to_accepted_with_a_photo
+
+
+def test_reinforcement_to_accepted_with_a_photo(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """The case panel's test, but the history names the database login (on a database the
+    server's login is who acts, not the project's user setting): the photo is kept in the
+    database and shown from it."""
+    from PySide6.QtGui import QColor, QImage
+
+    from qjgis.cases.model import Disposition
+
+    cases._open_from_checks(window)
+    case = cases._case_where(window, Disposition.REINFORCEMENT, True)
+    dock = cases._show_case(window, case)
+    dock.button_for("dispose", Disposition.REINFORCEMENT.value).click()
+    dialog = dock.dialog
+    assert dialog is not None
+    dialog.owner_keeps.setChecked(True)
+    dialog.feasible.setChecked(True)
+    cases._ok(dialog).click()
+    dock.button_for("advance", "加固施工中").click()
+    cases._ok(dock.dialog).click()
+    photo = tmp_path / "验收照片.jpg"
+    image = QImage(320, 240, QImage.Format.Format_RGB32)
+    image.fill(QColor("darkgreen"))
+    assert image.save(str(photo))
+    dock.button_for("advance", "加固已验收").click()
+    dock.dialog.add_files([str(photo)])
+    dock.dialog.note.setText("村委会现场验收")
+    cases._ok(dock.dialog).click()
+    assert cases._state(window, case) == "加固已验收"
+    assert dock.files.count() == 1 and not dock.files.item(0).icon().isNull()
+    last = dock.history.topLevelItem(3)
+    login = window.store.identity().login  # type: ignore[union-attr]
+    assert "加固已验收" in last.text(2) and last.text(3) == login and last.text(6) == "1"
+    stored = window.store.execute_sql(  # type: ignore[union-attr]
+        "SELECT count(*) FROM qj_attachment_content"
+    )
+    assert stored[0][0] == 1  # the photo's content is in the database, for every desk
+
+
 test_a_refused_self_demolition_shows_why_and_an_override_needs_a_reason = (
     cases.test_a_refused_self_demolition_shows_why_and_an_override_needs_a_reason
 )
