@@ -52,7 +52,11 @@ def open_store(creds: Credentials) -> Any:
     from qjgis.pg.store import PgStore
 
     conn = connect(creds)
-    return PgStore(creds.url, conn)
+    store = PgStore(creds.url, conn)
+    # a lost session opened anew (`PgStore.reconnect`) takes the same password; a worker
+    # has nobody to ask
+    store.ask_password = lambda _shown: creds.password
+    return store
 
 
 def database_name(address: str) -> str:
