@@ -405,6 +405,19 @@ def init_roles(url: str, *, ask_password: Callable[[str], str | None] | None = N
     return InitReport({r.value: n for r, n in groups.items()}, created)
 
 
+def reapply_security(pg: Any) -> bool:
+    """After a migration, in its transaction: the policies and grants `init_roles` gives,
+    again, so that a table or column the migration added is covered like the others.
+    Nothing where `db init` was never run; returns whether it was."""
+    groups = _groups(pg)
+    if pg.execute("SELECT to_regrole(%s)", (groups[Role.VIEWER],)).fetchone()[0] is None:
+        return False
+    database, schema_name = pg.execute("SELECT current_database(), current_schema()").fetchone()
+    for statement in [*_security(groups), *_grants(groups, str(database), str(schema_name))]:
+        pg.execute(statement)
+    return True
+
+
 # ---------------------------------------------------------------- db user add / list
 @dataclass(frozen=True)
 class UserRow:

@@ -22,7 +22,8 @@ So the copy knows, without a log of its own, what happened to it since:
   rows another desk added meanwhile), and rewrites the references inside the copy to the
   new fids (`REFERENCES`: a case's building and parcel, a holder's parcel, an event's
   case, an import's batch and rows, a finding's runs and entities, an attachment's or an
-  audit entry's `table:fid`); an added row whose business key (`SYNC_KEYS`: 宗地代码,
+  audit entry's `table:fid`, a field check run's unchanged findings' `last_run`); an
+  added row whose business key (`SYNC_KEYS`: 宗地代码,
   不动产单元号, 户号, a finding's rule and key, a case's building) was also added on the
   server since the pull is refused and listed (`sync_key_conflict`), nothing written;
 - appends the entries the copy added to the audit log and the case events after the
@@ -249,6 +250,9 @@ class _Plan:
     changed: dict[str, list[int]] = field(default_factory=dict)
     deleted: dict[str, list[int]] = field(default_factory=dict)
     unsupported: list[str] = field(default_factory=list)
+    #: findings a check run of the copy found again unchanged: only their `last_run`
+    #: moved, without a new version (as the engine does, so that no reviewer is beaten)
+    touched: dict[int, int] = field(default_factory=dict)
 
 
 def _plan(
@@ -271,6 +275,16 @@ def _plan(
             plan.changed[name] = sorted(
                 f for f, v in rows.items() if f in pulled and v != pulled[f]
             )
+            if name == "findings":
+                runs = int(top.get("check_runs", 0))
+                plan.touched = {
+                    int(fid): int(last)
+                    for fid, last, version in src.execute(
+                        "SELECT fid, last_run, row_version FROM findings WHERE last_run > ?",
+                        (runs,),
+                    )
+                    if int(fid) in pulled and int(version) == pulled[int(fid)]
+                }
             continue
         n_old = src.execute(f'SELECT count(*) FROM "{name}" WHERE fid <= ?', (last,)).fetchone()[0]
         if n_old != pulled_counts.get(name, 0):  # a row deleted where no version says which
@@ -345,6 +359,20 @@ def push_back(
                     result.updated[name] = _apply_updates(
                         src, raw, schema.TABLE_BY_NAME[name], fids, base[name], srid, renumber
                     )  # fmt: skip
+            if plan.touched:  # where the server's finding is still the one pulled
+                with raw.cursor() as cur:
+                    cur.executemany(
+                        "UPDATE findings SET last_run = %s WHERE fid = %s AND row_version = %s",
+                        [
+                            (renumber.fid("check_runs", last), fid, base["findings"][fid])
+                            for fid, last in sorted(plan.touched.items())
+                        ],
+                    )
+                touched = sum(
+                    1 for fid in plan.touched if fid not in plan.changed.get("findings", ())
+                )
+                if touched:
+                    result.updated["findings"] = result.updated.get("findings", 0) + touched
             for name, fids in plan.deleted.items():
                 if fids:
                     cur = raw.execute(f'DELETE FROM "{name}" WHERE fid = ANY(%s)', (fids,))
