@@ -85,7 +85,7 @@ def test_db_init_and_user_add_are_idempotent_and_list_says_who_is_who(
     db = bureau.rsplit("/", 1)[1]
     assert again["groups"]["viewer"] == f"qj_{db}_viewer"
 
-    code, out = run("db", "user", "add", bureau, "shijiao", "--role", "reviewer",
+    code, out = run("db", "user", "add", bureau, "shijiao", "--role", "审核员",
                     "--town", "500110108")  # fmt: skip
     assert code == 0 and out.startswith("Updated the login shijiao")
     code, out = run("db", "user", "list", bureau, "--json")
