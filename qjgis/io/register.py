@@ -157,7 +157,8 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     register (docs/benchmarks.md). Sheets are read one by one, until one has a header."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    # the first sheet parsed on a thread since the command line named the file, if it was
+    # the first sheet, parsed on a thread (qjgis.io.workbook) since the command line, the
+    # import dialog or import_register named the file
     early = workbook.take(path)
     try:
         wb = early[0] if early is not None else CalamineWorkbook.from_path(str(path))
@@ -168,11 +169,12 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
         ) from None
     try:
         for name in wb.sheet_names:
+            if early is not None and name == early[1]:
+                yield _Sheet(name, early[2], early[3])
+                early = None
+                continue
             try:
-                if early is not None and name == early[1]:
-                    ws = early[2]
-                else:
-                    ws = wb.get_sheet_by_name(name)
+                ws = wb.get_sheet_by_name(name)
                 rows = ws.to_python(skip_empty_area=False)
                 merged = list(ws.merged_cell_ranges or [])
             except (CalamineError, ValueError) as exc:
@@ -414,9 +416,20 @@ def import_register(
     if not path.is_file():
         raise QjgisError("file_not_found", path=source)
     fb.set_progress(0.0, "open")
-    chosen = mapping_mod.load(mapping_file) if mapping_file is not None else None
-    # names the user mapped before count as register columns when finding the header
-    known = mapping_mod.saved_fields(store, "households") if chosen is None else frozenset(chosen)
+    # The workbook parses on another core (python-calamine releases the GIL) while the
+    # mapping, the saved mappings and the file's hash are read here; read_table takes it.
+    early = path.suffix.lower() in workbook.SUFFIXES and workbook.prefetch(path)
+    try:
+        sha = file_hash([path])
+        chosen = mapping_mod.load(mapping_file) if mapping_file is not None else None
+        # names the user mapped before count as register columns when finding the header
+        known = (
+            mapping_mod.saved_fields(store, "households") if chosen is None else frozenset(chosen)
+        )
+    except BaseException:
+        if early:
+            workbook.forget(path)
+        raise
     header, data, rows, facts, text = read_table(path, encoding, header_row, known)
     names = header
     mapping = mapping_mod.detect("households", names)
@@ -438,7 +451,6 @@ def import_register(
     n = len(rows)
     cols: dict[str, np.ndarray] = dict(zip(names, data, strict=True))
     report = importer.Report("households", source)
-    sha = file_hash([path])
     form_rows = facts.pop("form_rows", [])
     report.info = {
         "source_hash": sha, "driver": path.suffix.lower().lstrip("."), "features": n,
@@ -555,7 +567,9 @@ def import_register(
         # as the writer's SQL key: 户号/ID, else 户号/name, else 户号/
         person = np.where(ids != None, ids, values["name"])  # noqa: E711
         person[person == None] = ""  # noqa: E711
-        m_keys = hh + "/" + person  # elementwise on object arrays, in C
+        # one "/".join per pair in C: a third faster than two elementwise additions
+        m_keys = np.empty(n, dtype=object)
+        m_keys[:] = list(map("/".join, zip(hh.tolist(), person.tolist(), strict=True)))
         mw = importer.BatchWriter(
             store, conn, "members",
             "\"household_no\" || '/' || coalesce(\"id_number\", \"name\", '')",

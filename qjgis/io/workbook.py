@@ -39,7 +39,7 @@ class _Parse:
     def __init__(self, path: str, stamp: tuple[int, int, int]) -> None:
         self.path, self.stamp = path, stamp
         self.done = threading.Event()
-        self.result: tuple[Any, str, Any] | None = None
+        self.result: tuple[Any, str, list[list[Any]], list[Any]] | None = None
 
     def run(self) -> None:
         try:
@@ -48,8 +48,13 @@ class _Parse:
             wb = CalamineWorkbook.from_path(self.path)
             try:
                 name = wb.sheet_names[0]
-                # the parse itself (the GIL is released inside): all the time there is
-                self.result = (wb, name, wb.get_sheet_by_name(name))
+                # the parse itself (the GIL is released inside): most of the time
+                sheet = wb.get_sheet_by_name(name)
+                # its cells as Python values (under the GIL: while the window waits for
+                # the clerk, or the import for this thread, it costs nobody anything)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = list(sheet.merged_cell_ranges or [])
+                self.result = (wb, name, rows, merged)
             except BaseException:
                 wb.close()
                 raise
@@ -74,7 +79,9 @@ def prefetch(path: str | os.PathLike[str]) -> bool:
         return False
     job = _Parse(key, stamp)
     with _lock:
-        old = _pending.pop(key, None)
+        old = _pending.get(key)
+        if old is not None and old.stamp == stamp:  # already parsing this very file
+            return True
         _pending[key] = job
     if old is not None:
         _discard(old)
@@ -82,10 +89,13 @@ def prefetch(path: str | os.PathLike[str]) -> bool:
     return True
 
 
-def take(path: str | os.PathLike[str]) -> tuple[Any, str, Any] | None:
-    """(the open CalamineWorkbook, its first sheet's name, that sheet parsed) of a
-    prefetch of `path`, waiting for it to finish; None when there was none, it failed,
-    or the file changed since. The caller owns (and closes) the workbook."""
+def take(
+    path: str | os.PathLike[str],
+) -> tuple[Any, str, list[list[Any]], list[Any]] | None:
+    """(the open CalamineWorkbook, its first sheet's name, that sheet's rows as
+    `to_python(skip_empty_area=False)` gives them, its merged ranges) of a prefetch of
+    `path`, waiting for it to finish; None when there was none, it failed, or the file
+    changed since. The caller owns (and closes) the workbook."""
     key = os.path.abspath(os.fspath(path))
     with _lock:
         job = _pending.pop(key, None)
@@ -96,6 +106,14 @@ def take(path: str | os.PathLike[str]) -> tuple[Any, str, Any] | None:
         _discard(job)
         return None
     return job.result
+
+
+def forget(path: str | os.PathLike[str]) -> None:
+    """Drop a prefetch of `path` that no import will take (it was refused first)."""
+    with _lock:
+        job = _pending.pop(os.path.abspath(os.fspath(path)), None)
+    if job is not None:
+        _discard(job)
 
 
 def _discard(job: _Parse) -> None:

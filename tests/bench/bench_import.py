@@ -3,7 +3,7 @@
 Not a test: prints figures (recorded in docs/benchmarks.md). Usage:
 
     .venv/bin/python tests/bench/bench_import.py [N ...] [--cache DIR] [--batch ROWS]
-        [--repeat K] [--shp DIR ...] [--with-geopandas] [--register]
+        [--repeat K] [--shp DIR ...] [--with-geopandas] [--register [--cli] [--no-openpyxl]]
 
 For each size N (default 100000 parcels) it builds the demo district with its
 survey files (seed 1), or reuses the copy cached in --cache (default /tmp); sizes
@@ -171,7 +171,9 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
 
 
-def bench_register(n: int, shp: Path, repeat: int, cli: bool = False) -> None:
+def bench_register(
+    n: int, shp: Path, repeat: int, cli: bool = False, openpyxl: bool = True
+) -> None:
     """Register vs parcels import of one district, and the workbook read alone."""
     register = shp / "register.xlsx"
     if not register.exists():
@@ -201,7 +203,7 @@ def bench_register(n: int, shp: Path, repeat: int, cli: bool = False) -> None:
                 runs.setdefault(f"cli-{layer}", []).append(timed(
                     [sys.executable, main_py, "import", project, str(src), "--layer", layer]
                 ))  # fmt: skip
-            for reader in ("openpyxl", "calamine"):
+            for reader in ("openpyxl", "calamine") if openpyxl else ("calamine",):
                 runs.setdefault(reader, []).append(
                     timed([sys.executable, "-c", _READ, str(register), reader])
                 )
@@ -227,10 +229,12 @@ def bench_register(n: int, shp: Path, repeat: int, cli: bool = False) -> None:
     fixed = m["fixed"]["cpu"]
     print(f"  fixed cost of a child (interpreter, imports, new project): cpu {fixed:.2f}; "
           f"own work: parcels {p['cpu'] - fixed:.2f}, register {h['cpu'] - fixed:.2f}")  # fmt: skip
-    o, c = m["openpyxl"], m["calamine"]
-    print(f"  read the workbook: openpyxl {o['wall']:.2f} s (cpu {o['cpu']:.2f}), "
-          f"calamine {c['wall']:.2f} s (cpu {c['cpu']:.2f}), "
-          f"openpyxl / calamine cpu {o['cpu'] / c['cpu']:.1f}")  # fmt: skip
+    c = m["calamine"]
+    print(f"  read the workbook: calamine {c['wall']:.2f} s (cpu {c['cpu']:.2f})")
+    if openpyxl:
+        o = m["openpyxl"]
+        print(f"  read the workbook: openpyxl {o['wall']:.2f} s (cpu {o['cpu']:.2f}), "
+              f"openpyxl / calamine cpu {o['cpu'] / c['cpu']:.1f}")  # fmt: skip
 
 
 def main() -> None:
@@ -249,13 +253,19 @@ def main() -> None:
         help="with --register: also time both imports through python main.py import",
     )  # fmt: skip
     ap.add_argument(
+        "--no-openpyxl", action="store_true",
+        help="with --register: leave out reading the workbook with openpyxl (10 s a run)",
+    )  # fmt: skip
+    ap.add_argument(
         "--register", action="store_true",
         help="the household register against the parcels of the same district",
     )  # fmt: skip
     args = ap.parse_args()
     if args.register:
         for n in args.sizes:
-            bench_register(n, survey_files(n, args.cache), args.repeat, args.cli)
+            bench_register(
+                n, survey_files(n, args.cache), args.repeat, args.cli, not args.no_openpyxl
+            )
         return
     rows = []
     folders = [(n, survey_files(n, args.cache)) for n in args.sizes]

@@ -5,6 +5,8 @@ reading it itself; a failed or stale prefetch changes nothing."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -53,16 +55,22 @@ def without_time(report: dict[str, Any]) -> dict[str, Any]:
     return {**report, "seconds": None, "batch_id": None}
 
 
-def test_a_prefetched_import_equals_a_plain_one(tmp_path: Path) -> None:
+def test_a_prefetched_import_equals_a_plain_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = register(tmp_path / "r.xlsx", 40)
     results = []
-    for name, early in (("plain", False), ("early", True)):
-        if early:
-            assert workbook.prefetch(src)
-        with GpkgStore.create(tmp_path / f"{name}.gpkg") as store:
-            report = importer.import_layer(store, "households", str(src))
-            results.append((without_time(report), tables(store)))
+    for name in ("plain", "early", "own thread"):
+        with monkeypatch.context() as m:
+            if name == "plain":  # no thread at all: the reader parses the file itself
+                m.setattr(workbook, "prefetch", lambda path: False)
+            elif name == "early":  # as the command line does, before the import starts
+                assert workbook.prefetch(src)
+            with GpkgStore.create(tmp_path / f"{name}.gpkg") as store:
+                report = importer.import_layer(store, "households", str(src))
+                results.append((without_time(report), tables(store)))
         assert workbook.take(src) is None  # the import took it (or there was none)
+    assert results[0] == results[2]
     assert results[0] == results[1]
     assert results[1][1]["members"][0][:5] == ("H0000", 1, "人1", pid(1), "户主")
     assert len(results[1][1]["members"]) == 120
@@ -73,10 +81,10 @@ def test_take_hands_over_the_parse_once(tmp_path: Path) -> None:
     assert workbook.prefetch(src)
     got = workbook.take(src)
     assert got is not None
-    wb, name, sheet = got
+    wb, name, rows, merged = got
     try:
         assert name == "户籍"
-        assert sheet.to_python()[1][:2] == ["H0000", "人1"]
+        assert rows[1][:2] == ["H0000", "人1"] and merged == []
     finally:
         wb.close()
     assert workbook.take(src) is None
@@ -121,3 +129,45 @@ def test_only_workbooks_are_prefetched(tmp_path: Path) -> None:
     assert not workbook.prefetch(csv)
     assert not workbook.prefetch(tmp_path / "missing.xlsx")
     assert workbook.take(csv) is None
+
+
+def test_a_register_import_never_loads_gdal(tmp_path: Path) -> None:
+    """pyogrio (GDAL) is for layers: a register's import spares its start-up cost."""
+    src = register(tmp_path / "r.xlsx", 2)
+    code = (
+        "import sys\n"
+        "from qjgis.io.importer import import_layer\n"
+        "from qjgis.store import GpkgStore\n"
+        "with GpkgStore.create(sys.argv[1]) as store:\n"
+        "    report = import_layer(store, 'households', sys.argv[2])\n"
+        "assert report['counts']['members.added'] == 6, report['counts']\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pyogrio', 'osgeo')))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "p.gpkg"), str(src)],
+        capture_output=True, text=True, check=True, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_refusal_before_the_read_drops_the_prefetch(tmp_path: Path) -> None:
+    src = register(tmp_path / "r.xlsx", 2)
+    with GpkgStore.create(tmp_path / "p.gpkg") as store, pytest.raises(QjgisError) as exc:
+        importer.import_layer(
+            store, "households", str(src), mapping_file=str(tmp_path / "missing.json")
+        )
+    assert exc.value.code == "file_not_found"
+    assert workbook.take(src) is None  # nothing left waiting for an import
+
+
+def test_a_second_prefetch_of_the_same_file_keeps_the_first(tmp_path: Path) -> None:
+    src = register(tmp_path / "r.xlsx", 2)
+    assert workbook.prefetch(src)
+    first = workbook._pending[str(src.resolve())]
+    assert workbook.prefetch(src)  # the import's own call, after the command line's
+    assert workbook._pending[str(src.resolve())] is first
+    got = workbook.take(src)
+    assert got is not None
+    got[0].close()

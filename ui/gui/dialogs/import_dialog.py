@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qjgis.io import workbook
 from qjgis.io.importer import KEYS
 from qjgis.io.mapping import PRESETS, preset_key
 from ui.gui import operations
@@ -51,6 +52,10 @@ ENCODINGS = (None, "GBK", "GB18030", "UTF-8", "BIG5")
 SOURCE_FILTER = "*.shp *.zip *.gpkg *.gdb *.geojson *.json *.xlsx *.xls *.csv"
 MISSING = QBrush(QColor(255, 205, 205))
 ROW_ROLE = Qt.ItemDataRole.UserRole
+
+
+#: the largest workbook parsed ahead while the preview shows (its cells stay in memory)
+READ_AHEAD_LIMIT = 32 * 2**20
 
 
 class ImportDialog(QDialog):
@@ -68,6 +73,7 @@ class ImportDialog(QDialog):
         self.report: dict[str, Any] | None = None
         self.preview_task: Task | None = None
         self.import_task: Task | None = None
+        self._read_ahead: str | None = None  # a register parsing for the coming import
         self._edited = False
         self._filling = False
         self.refused = False  # the last dry run refused the mapping (a required target)
@@ -306,7 +312,27 @@ class ImportDialog(QDialog):
         self.features_label.setText(str(report.get("features", report.get("rows", ""))))
         self._fill_mapping(report.get("mapping") or {})
         self._show_required(report)
+        self._parse_ahead(report)
         self._preview_ended()
+
+    def _parse_ahead(self, report: dict[str, Any] | None) -> None:
+        """While the clerk reads the preview, parse the register's workbook again on
+        another core (python-calamine releases the GIL), so that the import finds it
+        parsed: most of a register import's time (docs/benchmarks.md). A workbook over
+        READ_AHEAD_LIMIT is not held in memory for it; after a failed preview, or for
+        a layer, any earlier one is let go."""
+        source = self.source.text().strip()
+        if self._read_ahead is not None:
+            workbook.forget(self._read_ahead)  # a no-op when the preview just took it
+            self._read_ahead = None
+        if report is None or self.chosen_layer() != "households" or self.refused:
+            return
+        try:
+            small = Path(source).stat().st_size <= READ_AHEAD_LIMIT
+        except OSError:
+            return
+        if small and workbook.prefetch(source):
+            self._read_ahead = source
 
     def _show_required(self, report: dict[str, Any] | None) -> None:
         """The dry run's required targets with no source field, and the candidates."""
@@ -326,6 +352,7 @@ class ImportDialog(QDialog):
         for label in (self.encoding_label, self.samples_label, self.crs_label):
             label.setText("")
         self.status.setText(operations.error_message(exc))
+        self._parse_ahead(None)
         self._preview_ended()
 
     def _fill_mapping(self, mapping: dict[str, Any]) -> None:
@@ -447,6 +474,7 @@ class ImportDialog(QDialog):
             w.setEnabled(not busy)
 
     def start_import(self) -> None:
+        self._read_ahead = None  # the import takes it
         self.report = None
         self.report_view.hide()
         self.import_task = operations.import_file(
@@ -505,4 +533,7 @@ class ImportDialog(QDialog):
     def reject(self) -> None:
         if self.import_task is not None:
             self.cancel()
+        if self._read_ahead is not None:  # no import will take it
+            workbook.forget(self._read_ahead)
+            self._read_ahead = None
         super().reject()
