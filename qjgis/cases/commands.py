@@ -257,6 +257,12 @@ def _append_event(
     evidence: Sequence[str] = (),
     override_reason: str | None = None,
 ) -> int:
+    # The history's turn first (on a database; a file's writer holds the file): two desks
+    # adding to one case at once (evidence, which moves no version) would otherwise both
+    # read the same next `seq`, and the second would fail on the unique key.
+    from qjgis.pg.conflict import serialise
+
+    serialise(conn, "chain:case_events")
     seq = conn.execute(
         "SELECT coalesce(max(seq), 0) + 1 FROM case_events WHERE case_kind = ? AND case_fid = ?",
         (kind.value, int(fid)),

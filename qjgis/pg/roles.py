@@ -64,7 +64,7 @@ QjgisError.register(
         "roles_not_initialised": "{url}: the database has no qjgis roles yet (run db init first)",
         "login_name_invalid": (
             "{name!r} is not a usable login name (letters, digits and _ only, "
-            "starting with a letter, at most 50 characters)"
+            "starting with a letter, at most 63 bytes)"
         ),
         "login_is_group": "{url}: {name} is a qjgis group role or the project's owner, not a user",
         "unknown_town": "{url}: there is no town {town} in the project (towns: {towns})",
@@ -139,7 +139,8 @@ FINDING_DECISION_COLUMNS = (
 )  # fmt: skip
 
 LOGINS_TABLE = "qj_logins"
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")
+#: a login's name: a letter (any script: 张三 is a name too), then letters, digits or _
+_NAME = re.compile(r"^[^\W\d_]\w*$")
 
 
 def _ident(name: str) -> str:
@@ -235,7 +236,12 @@ def _grants(groups: dict[Role, str], database: str, schema_name: str) -> list[st
     out = [
         f"REVOKE ALL ON {everything} FROM PUBLIC",
         *(f"REVOKE ALL ON {everything} FROM {_ident(g)}" for g in groups.values()),
-        f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(v)}",
+        # only the project's logins connect (a login of another project on this server
+        # does not), and tables created later (a migration) are readable by the viewer
+        f"REVOKE CONNECT, TEMPORARY ON DATABASE {_ident(database)} FROM PUBLIC",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {_ident(database)} TO {_ident(v)}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {_ident(schema_name)} "
+        f"GRANT SELECT ON TABLES TO {_ident(v)}",
         f"GRANT USAGE ON SCHEMA {_ident(schema_name)} TO {_ident(v)}",
         f"GRANT SELECT ON {everything} TO {_ident(v)}",
         # surveyor: the layers and the register, cases' field work, checks, attachments
@@ -424,7 +430,7 @@ def add_user(
     one is given); returns the user and whether the login was created.
     """
     shown = dburl.redact(url)
-    if not _NAME.match(name):
+    if not _NAME.match(name) or len(name.encode()) > 63:  # PostgreSQL's names: 63 bytes
         raise QjgisError("login_name_invalid", name=name)
     role = Role(role)
     with _open(url, ask_password) as pg:
@@ -510,9 +516,9 @@ def list_users(
 
 
 # ---------------------------------------------------------------- the server's refusals
-_VERB = re.compile(r"^\s*(INSERT|UPDATE|DELETE|SELECT|TRUNCATE)\b", re.IGNORECASE)
+_VERB = re.compile(r"^\s*(INSERT|UPDATE|DELETE|SELECT|TRUNCATE|COPY)\b", re.IGNORECASE)
 _TABLE = re.compile(
-    r'\b(?:INTO|UPDATE|FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE
+    r'\b(?:INTO|UPDATE|FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE
 )  # fmt: skip
 _PERMISSION_TABLE = re.compile(r'permission denied for (?:table|relation|sequence) "?(\w+)"?')
 _RLS_TABLE = re.compile(r'row-level security policy[^"]*"(\w+)"')
@@ -537,7 +543,7 @@ def refusal(exc: Any, sql: str | None) -> dict[str, Any] | None:
     table = ""
     if sql:
         if (m := _VERB.match(sql)) is not None:
-            verb = m.group(1).lower()
+            verb = m.group(1).lower().replace("copy", "insert")  # COPY … FROM: rows added
         if (m := _TABLE.search(sql)) is not None:
             table = m.group(1)
     if (m := _RLS_TABLE.search(text)) is not None:

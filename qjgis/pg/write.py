@@ -58,11 +58,57 @@ def copy_rows(
     from qjgis.pg.store import _database_errors
 
     quoted = ", ".join(f'"{n}"' for n in names)
+    if _row_security(conn, target):
+        _copy_through_stage(conn, target, quoted, names, types, columns)
+        return
     copy = f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)"
-    with _database_errors(conn.url), _raw(conn).cursor() as cur, cur.copy(copy) as cp:
+    with (
+        _database_errors(conn.url, copy, conn.who),
+        _raw(conn).cursor() as cur,
+        cur.copy(copy) as cp,
+    ):
         cp.set_types(list(types))
         for row in zip(*columns, strict=True):
             cp.write_row(row)
+
+
+def _row_security(conn: PgConnection, target: str) -> bool:
+    """Whether row-level security applies to this login on `target` (qjgis.pg.roles: every
+    login but the owner's, on the town-scoped tables). PostgreSQL refuses COPY FROM there."""
+    if target.startswith("pg_temp."):
+        return False
+    row = _raw(conn).execute("SELECT row_security_active(%s::regclass)", (target,)).fetchone()
+    return bool(row[0])
+
+
+def _copy_through_stage(
+    conn: PgConnection,
+    target: str,
+    quoted: str,
+    names: Sequence[str],
+    types: Sequence[str],
+    columns: list[list[Any]],
+) -> None:
+    """COPY into a temporary table of the target's columns, then one INSERT … SELECT, so the
+    policies check every row (a row of another town refuses the whole write)."""
+    from qjgis.pg.store import _database_errors
+
+    stage = "qj_copy_stage"
+    insert = f"INSERT INTO {target} ({quoted}) SELECT {quoted} FROM pg_temp.{stage}"
+    raw = _raw(conn)
+    with _database_errors(conn.url, insert, conn.who):
+        raw.execute(f"DROP TABLE IF EXISTS pg_temp.{stage}")
+        raw.execute(  # the copied columns with the target's types, no constraints
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {quoted} FROM {target} "
+            "WITH NO DATA"
+        )
+        copy = f"COPY pg_temp.{stage} ({quoted}) FROM STDIN (FORMAT BINARY)"
+        with raw.cursor() as cur, cur.copy(copy) as cp:
+            cp.set_types(list(types))
+            for row in zip(*columns, strict=True):
+                cp.write_row(row)
+        raw.execute(insert)
+        raw.execute(f"DROP TABLE pg_temp.{stage}")
 
 
 def _column_values(table: schema.Table, name: str, values: Any) -> list[Any]:
@@ -215,7 +261,16 @@ class PgBatchTable(GpkgBatchTable):
 
     def _record_added(self, fids: np.ndarray) -> None:
         n = len(fids)
-        if n:
+        if n and fids[-1] - fids[0] + 1 == n:
+            # one run of fids (the usual case: reserved in one statement): recorded by
+            # the server from the rows themselves, nothing sent
+            self.conn.execute(
+                "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
+                f"SELECT ?, ?, fid, 'added' FROM \"{self.table}\" WHERE fid BETWEEN ? AND ? "
+                "ORDER BY fid",
+                (self.batch_id, self.table, int(fids[0]), int(fids[-1])),
+            )
+        elif n:
             copy_rows(
                 self.conn, "import_batch_rows", ["batch_id", "layer", "row_fid", "action"],
                 ["int8", "text", "int8", "text"],

@@ -41,9 +41,10 @@ from qjgis import commands  # noqa: E402
 from qjgis.cases.commands import OpenFromFindings  # noqa: E402
 from qjgis.checks.findings import run_checks  # noqa: E402
 from qjgis.demo import AS_OF, build_demo  # noqa: E402
+from qjgis.pg import roles  # noqa: E402
 from qjgis.pg.store import PgStore  # noqa: E402
 from qjgis.pg.transfer import push  # noqa: E402
-from tests.qjgis.pg.pgcluster import start  # noqa: E402
+from tests.qjgis.pg.pgcluster import SUPERUSER, start  # noqa: E402
 
 
 def demo_file(parcels: int, cache: Path) -> Path:
@@ -62,16 +63,21 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def prepare(url: str, path: Path) -> None:
+def prepare(url: str, path: Path, clients: int) -> None:
+    """The demo pushed, checked, its ruins opened; a login per desk (identity is the login)."""
     t0 = time.perf_counter()
     push(path, url)
+    roles.init_roles(url)
+    for k in range(clients):
+        roles.add_user(url, f"desk{k}", "admin")
     t1 = time.perf_counter()
     with PgStore.open(url) as store:
         run_checks(store, as_of=AS_OF if isinstance(AS_OF, dt.date) else None)
         t2 = time.perf_counter()
         commands.run(store, OpenFromFindings(date="2025-07-01"))
     t3 = time.perf_counter()
-    print(f"  push {t1 - t0:.1f} s, full check {t2 - t1:.1f} s, cases opened {t3 - t2:.1f} s")
+    print(f"  push and logins {t1 - t0:.1f} s, full check {t2 - t1:.1f} s, "
+          f"cases opened {t3 - t2:.1f} s")  # fmt: skip
 
 
 def plans(url: str, clients: int, reviews: int, shared: int) -> tuple[dict, dict, dict]:
@@ -116,8 +122,9 @@ def run(url: str, tmp: Path, desk_plans: dict[str, list[dict[str, Any]]]) -> tup
     procs = {}
     for desk, edits in desk_plans.items():
         plan = tmp / f"plan-{desk}.json"
-        plan.write_text(json.dumps({"url": url, "start": start_at, "edits": edits}))
-        env = {**os.environ, "LOGNAME": desk, "USER": desk, "PYTHONPATH": str(ROOT)}
+        login = url.replace(f"://{SUPERUSER}@", f"://{desk}@")  # the cluster trusts loopback
+        plan.write_text(json.dumps({"url": login, "start": start_at, "edits": edits}))
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         procs[desk] = subprocess.Popen(
             [sys.executable, "-m", "tests.qjgis.pg.desk", str(plan)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -189,7 +196,7 @@ def main() -> int:
     try:
         url = server.new_database()
         print(f"{args.parcels} parcels, {args.clients} client processes", flush=True)
-        prepare(url, path)
+        prepare(url, path, args.clients)
         desk_plans, base, case_base = plans(url, args.clients, args.reviews, args.shared)
         results, seconds = run(url, tmp, desk_plans)
         flat = [r for rs in results.values() for r in rs]

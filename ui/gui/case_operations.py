@@ -9,7 +9,7 @@ engine's queries (`qjgis.cases.allowed`), never the store from a widget.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,11 +130,24 @@ def preview_from_checks(project: OpenProject) -> list[str]:
 
 
 # ---------------------------------------------------------------- changes
-def _apply(project: OpenProject, command: Command, text: str, parent: QWidget | None) -> bool:
+def _apply(
+    project: OpenProject,
+    command: Command,
+    text: str,
+    parent: QWidget | None,
+    redo: Callable[[int], bool] | None = None,
+    yours: Sequence[Sequence[Any]] = (),
+) -> bool:
     try:
         project.apply(command, text)
     except (QjgisError, TaskBusy, OSError) as exc:
-        show_error(parent, exc)
+        # Another desk moved the case first: both versions, and the clerk's own again on
+        # the current one in one click (`redo`), or dropped.
+        from ui.gui.dialogs.conflict import show_conflict
+
+        if redo is None or show_conflict(parent, exc, yours, (project.user, project.role),
+                                         redo) is None:  # fmt: skip
+            show_error(parent, exc)
         return False
     return True
 
@@ -164,8 +177,12 @@ def run_action(
     files: Sequence[str | Path] = (),
     override_reason: str | None = None,
     parent: QWidget | None = None,
+    expected_version: int | None = None,
 ) -> bool:
-    """Run the engine command behind one allowed action; False (with a dialog) if refused."""
+    """Run the engine command behind one allowed action; False (with a dialog) if refused.
+
+    `expected_version`: the case's row version the clerk saw; a case another desk has
+    moved on since is refused and shown in the conflict dialog."""
     note = note or None
     command: Command
     if item.action == "open_ruin":
@@ -185,6 +202,7 @@ def run_action(
             owner_keeps=owner_keeps,
             feasible=feasible,
             override_reason=override_reason or None,
+            expected_version=expected_version,
         )
     elif item.action == "advance":
         command = AdvanceCase(
@@ -194,15 +212,45 @@ def run_action(
             deadline=deadline,
             note=note,
             evidence=list(files),
+            expected_version=expected_version,
         )
     elif item.action == "pay":
-        command = RecordPayment(str(case), float(amount or 0), date=date, note=note)
+        command = RecordPayment(
+            str(case), float(amount or 0), date=date, note=note, expected_version=expected_version
+        )
     elif item.action == "attach":
         command = AttachEvidence(str(case), list(files), date=date, note=note)
     else:
         raise ValueError(item.action)
     text = t("undo.case_action", case=case or bdcdyh or "", action=action_words(item))
-    return _apply(project, command, text, parent)
+    if expected_version is None or case is None:
+        return _apply(project, command, text, parent)
+
+    def redo(version: int) -> bool:
+        return run_action(
+            project, item, case=case, bdcdyh=bdcdyh, date=date, deadline=deadline, note=note,
+            owner_keeps=owner_keeps, feasible=feasible, amount=amount, files=files,
+            override_reason=override_reason, parent=parent, expected_version=version,
+        )  # fmt: skip
+
+    return _apply(project, command, text, parent, redo, _yours(project, case, item, amount))
+
+
+def _yours(
+    project: OpenProject, case: str, item: Allowed, amount: float | None
+) -> list[tuple[str, Any, Any]]:
+    """What the refused action would have set, from what the case holds now."""
+    try:
+        now = case_row(project, case)
+    except QjgisError:
+        now = {}
+    if item.action == "pay":
+        return [("amount", None, amount)]
+    if item.action == "dispose":
+        return [("disposition", now.get("disposition"), item.target)]
+    if item.action == "advance":
+        return [("state", now.get("state"), item.target)]
+    return []
 
 
 # ---------------------------------------------------------------- village sheets

@@ -56,9 +56,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # the window's conflict dialog
     "conflict.title": ("修改冲突", "Edit conflict"),
     "conflict.intro": (
-        "您审核期间，{entity} 已被他人修改（您依据版本 {expected}，现为版本 {found}）。"
+        "您打开之后，{entity} 已被他人修改（您依据版本 {expected}，现为版本 {found}）。"
         "您的修改尚未保存。",
-        "While you worked, {entity} was changed by someone else (you worked on version "
+        "After you opened it, {entity} was changed by someone else (you worked on version "
         "{expected}, it is now version {found}). Your edit has not been saved.",
     ),
     "conflict.theirs": ("他人的修改（已保存）", "Their change (saved)"),

@@ -20,9 +20,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{url}: the database has no qjgis roles yet (run db init first)",
     ),
     "err.login_name_invalid": (
-        "{name!r} 不能用作登录名（只能用字母、数字和下划线，以字母开头，最多 50 个字符）",
+        "{name!r} 不能用作登录名（只能用字母（含汉字）、数字和下划线，以字母开头，最长 63 字节）",
         "{name!r} is not a usable login name (letters, digits and _ only, "
-        "starting with a letter, at most 50 characters)",
+        "starting with a letter, at most 63 bytes)",
     ),
     "err.login_is_group": (
         "{url}：{name} 是 qjgis 的角色组或项目所有者，不是用户",

@@ -5,7 +5,7 @@ engine (`PgStore`), waits until the plan's start time (so that every desk starts
 runs the plan's edits one after the other, each with the row version the plan says it was
 based on, and prints one JSON line: per edit whether it was saved, the refusal's code and
 its `theirs` (the other desk's change), its latency in milliseconds. The desk's name is
-its login (`LOGNAME`): the audit's user, as `settings` falls back to the OS user.
+the database login in the plan's URL: the audit's user (issue 18: identity from the login).
 
 A plan: {"url": …, "start": UNIX_TIME, "edits": [
   {"kind": "review", "fid": 12, "version": 3, "decision": "confirmed", "reason": …},

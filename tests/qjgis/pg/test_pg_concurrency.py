@@ -27,14 +27,28 @@ ROOT = Path(__file__).resolve().parents[3]
 AS_OF = "2025-06-30"
 
 
+#: the logins of the tests' desks (each desk is a person with a database login)
+DESKS = (*(f"desk{k}" for k in range(8)), "zhangsan", "lisi")
+
+
+def as_login(url: str, login: str) -> str:
+    """The same database as another login (the test server trusts loopback)."""
+    return url.replace("://qjgis_test@", f"://{login}@")
+
+
 def prepared(url: str, tmp_path: Path, parcels: int = 300) -> tuple[list[int], list[str]]:
-    """The demo district pushed to `url`, checked, its ruins opened as cases: the open
-    findings' fids and the pending cases' ids."""
+    """The demo district pushed to `url`, checked, its ruins opened as cases, a login per
+    desk (`DESKS`, administrators): the open findings' fids and the pending cases' ids."""
     import datetime as dt
+
+    from qjgis.pg import roles
 
     demo = tmp_path / "demo.gpkg"
     build_demo(demo, parcels=parcels, seed=2)
     push(demo, url)
+    roles.init_roles(url)
+    for desk in DESKS:
+        roles.add_user(url, desk, "admin")
     with PgStore.open(url) as store:
         run_checks(store, as_of=dt.date.fromisoformat(AS_OF))
         commands.run(store, OpenFromFindings(date="2025-07-01"))
@@ -54,8 +68,8 @@ def run_desks(url: str, tmp_path: Path, plans: dict[str, list[dict[str, Any]]]) 
     procs = {}
     for desk, edits in plans.items():
         plan = tmp_path / f"plan-{desk}.json"
-        plan.write_text(json.dumps({"url": url, "start": start, "edits": edits}))
-        env = {**os.environ, "LOGNAME": desk, "USER": desk, "PYTHONPATH": str(ROOT)}
+        plan.write_text(json.dumps({"url": as_login(url, desk), "start": start, "edits": edits}))
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         procs[desk] = subprocess.Popen(
             [sys.executable, "-m", "tests.qjgis.pg.desk", str(plan)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -181,17 +195,16 @@ def test_a_refusal_shows_the_other_desks_change(pg_url: str, tmp_path: Path) -> 
 
     fids, _cases = prepared(pg_url, tmp_path)
     fid = fids[0]
-    with PgStore.open(pg_url) as a, PgStore.open(pg_url) as b:
+    with PgStore.open(pg_url) as a, PgStore.open(as_login(pg_url, "lisi")) as b:
         seen = a.row_version("findings", fid)
         assert seen == b.row_version("findings", fid)
-        b.settings().values["user.name"] = "李四"  # desk b, another person
         commands.run(b, Review(fid, "exempted", "继承", expected_version=seen,
                                exemption="inheritance"))  # fmt: skip
         with pytest.raises(QjgisError) as err:
             commands.run(a, Review(fid, "confirmed", "现场核实", expected_version=seen))
     theirs = err.value.params["theirs"]
     (change,) = theirs["changes"]
-    assert change["user"] == "李四" and change["command"] == "findings.review"
+    assert change["user"] == "lisi" and change["command"] == "findings.review"
     fields = {name: (before, after) for name, before, after in change["fields"]}
     assert fields["decision"] == (None, "exempted")
     assert fields["decision_reason"] == (None, "继承")
@@ -201,15 +214,15 @@ def test_a_refusal_shows_the_other_desks_change(pg_url: str, tmp_path: Path) -> 
         line = texts.error_text(err.value)
     finally:
         texts.set_language("en")
-    assert f"核查结果 {fid} 已被他人修改" in line and "李四" in line and "继承" in line
+    assert f"核查结果 {fid} 已被他人修改" in line and "lisi（管理员）" in line and "继承" in line
     assert "\n" not in line
 
 
-def cli(url: str, *argv: str, user: str = "clerk") -> subprocess.Popen[str]:
+def cli(url: str, *argv: str, user: str = "qjgis_test") -> subprocess.Popen[str]:
     """The real command line as its own process (a desk's clerk running a command)."""
-    env = {**os.environ, "LOGNAME": user, "USER": user, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "main.py", "--lang", "zh", argv[0], url, *argv[1:]],
+        [sys.executable, "main.py", "--lang", "zh", argv[0], as_login(url, user), *argv[1:]],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
@@ -220,7 +233,7 @@ def test_check_runs_at_once_do_not_collide(pg_url: str, tmp_path: Path) -> None:
     demo = tmp_path / "demo.gpkg"
     build_demo(demo, parcels=300, seed=2)
     push(demo, pg_url)
-    runs = [cli(pg_url, "check", "--as-of", AS_OF, "--json", user=u) for u in ("甲", "乙")]
+    runs = [cli(pg_url, "check", "--as-of", AS_OF, "--json") for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in runs]
     assert [p.returncode for p in runs] == [0, 0], [o[1] for o in outs]
     found = [json.loads(o[0])["rules"]["QJ-R001"]["found"] for o in outs]
@@ -248,34 +261,33 @@ def test_the_command_line_says_whose_change_beat_a_stale_review(
     seen = versions(pg_url, "findings", [fid])[fid]
     first = cli(pg_url, "review", str(fid), "--decision", "exempted", "--exemption",
                 "inheritance", "--reason", "继承", "--expect-version", str(seen),
-                user="张三")  # fmt: skip
+                user="zhangsan")  # fmt: skip
     assert first.communicate(timeout=300)[0] and first.returncode == 0
     late = cli(pg_url, "review", str(fid), "--decision", "confirmed", "--reason", "现场核实",
-               "--expect-version", str(seen), user="李四")  # fmt: skip
+               "--expect-version", str(seen), user="lisi")  # fmt: skip
     stdout, stderr = late.communicate(timeout=300)
     assert late.returncode == 1 and stdout == ""
     (line,) = stderr.strip().splitlines()  # one line, no traceback
     assert f"核查结果 {fid} 已被他人修改，您的修改未保存" in line
     assert f"您依据的是版本 {seen}，现为版本 {seen + 1}" in line
-    assert "张三（管理员）" in line and "审核" in line and "继承" in line
+    assert "zhangsan（管理员）" in line and "审核" in line and "继承" in line
     with PgStore.open(pg_url) as store:
         assert store.execute_sql("SELECT decided_by, decision FROM findings WHERE fid = ?", (fid,))[
             0
-        ] == ("张三", "exempted")
+        ] == ("zhangsan", "exempted")
 
 
 def test_undoing_a_review_does_not_overwrite_a_later_decision(pg_url: str, tmp_path: Path) -> None:
     fids, _cases = prepared(pg_url, tmp_path)
     fid = fids[0]
-    with PgStore.open(pg_url) as a, PgStore.open(pg_url) as b:
+    with PgStore.open(pg_url) as a, PgStore.open(as_login(pg_url, "lisi")) as b:
         mine = Review(fid, "confirmed", "现场核实")
         commands.run(a, mine)
-        b.settings().values["user.name"] = "李四"
         commands.run(b, Review(fid, "false-positive", "宗地已合并", replace=True))
         with pytest.raises(QjgisError) as err:
             commands.undo(a, mine)
         assert err.value.code == "write_conflict"
-        assert err.value.params["theirs"]["changes"][-1]["user"] == "李四"
+        assert err.value.params["theirs"]["changes"][-1]["user"] == "lisi"
         assert a.execute_sql("SELECT decision FROM findings WHERE fid = ?", (fid,)) == [
             ("false_positive",)
         ]
@@ -322,4 +334,44 @@ def test_a_check_run_saved_while_another_is_saving_updates_its_findings(
         assert runs[1].summary.rules["QJ-R001"].new == 0  # the first's, updated
         keys = a.execute_sql("SELECT rule_id, key FROM findings")
         assert len(keys) == len(set(keys)) == sum(s.found for s in runs[0].summary.rules.values())
+        assert a.integrity_check() == []
+
+
+def test_evidence_added_to_one_case_at_two_desks_at_once(pg_url: str, tmp_path: Path) -> None:
+    """Attaching moves no version, so nothing refuses the second desk: both are kept, one
+    after the other in the case's history (before: the same next seq, a duplicate key)."""
+    import threading
+
+    from qjgis.cases.commands import AttachEvidence
+
+    _fids, cases = prepared(pg_url, tmp_path)
+    case = cases[0]
+    scans = []
+    for k in range(2):
+        scan = tmp_path / f"scan{k}.pdf"
+        scan.write_bytes(b"%PDF-1.4\n" + f"desk {k}\n".encode() + b"%%EOF\n")
+        scans.append(scan)
+    with PgStore.open(pg_url) as a, PgStore.open(as_login(pg_url, "lisi")) as b:
+        errors: list[BaseException] = []
+
+        def attach_at_b() -> None:
+            try:
+                commands.run(b, AttachEvidence(case, [scans[1]], note="乙"))
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        with a.transaction() as conn:
+            AttachEvidence(case, [scans[0]], note="甲").apply(a, conn)
+            worker = threading.Thread(target=attach_at_b)
+            worker.start()
+            worker.join(timeout=1.0)  # waits for the history's turn meanwhile
+            assert worker.is_alive()
+        worker.join()
+        assert errors == []
+        events = a.execute_sql(
+            "SELECT seq, note FROM case_events WHERE case_fid = ? AND action = 'attach' "
+            "ORDER BY seq", (int(case[1:]),),
+        )  # fmt: skip
+        assert [n for _s, n in events] == ["甲", "乙"]
+        assert events[1][0] == events[0][0] + 1
         assert a.integrity_check() == []

@@ -56,7 +56,7 @@ def test_a_desk_killed_mid_transaction_leaves_no_partial_write(pg_url: str, tmp_
     edit = {"kind": "hold", "fid": fid, "version": base, "decision": "confirmed",
             "reason": "写了一半", "seconds": 600}  # fmt: skip
     plan.write_text(json.dumps({"url": pg_url, "edits": [edit]}))
-    env = {**os.environ, "LOGNAME": "victim", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     desk = subprocess.Popen([sys.executable, "-m", "tests.qjgis.pg.desk", str(plan)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert desk.stdout is not None
@@ -168,3 +168,41 @@ def test_a_check_run_whose_session_is_ended_is_whole_or_absent(pg_url: str, tmp_
         summary = run_checks(store, as_of=AS_OF)  # the next run goes through whole
         assert store.counts()["findings"] == sum(s.found for s in summary.rules.values())
         assert store.integrity_check() == []
+
+
+def test_an_import_whose_session_is_ended_is_whole_or_absent(pg_url: str, tmp_path: Path) -> None:
+    """The session ended by the server halfway through an import on a URL: no row of the
+    batch, no batch, no audit entry; the same store's next import goes in whole."""
+    from qjgis.feedback import NullFeedback
+    from qjgis.io import importer
+    from qjgis.store import GpkgStore
+    from tests.qjgis.pg.test_pg_import import _state
+
+    build_demo(tmp_path / "demo.gpkg", parcels=300, seed=13, shapefiles=tmp_path / "shp")
+    shp = tmp_path / "shp"
+    empty = tmp_path / "empty.gpkg"
+    GpkgStore.create(empty).close()
+    push(empty, pg_url)
+    with PgStore.open(pg_url) as db:
+        importer.import_layer(db, "villages", str(shp / "villages.shp"))
+        before = _state(pg_url)
+
+        class EndSessionWhileWriting(NullFeedback):
+            ended = 0
+
+            def set_progress(self, fraction: float, stage: str = "") -> None:
+                super().set_progress(fraction, stage)
+                if fraction >= 0.5 and not self.ended:  # rows on the server, not committed
+                    self.ended = end_other_sessions(pg_url)
+
+        feedback = EndSessionWhileWriting()
+        with pytest.raises(QjgisError) as err:
+            importer.import_layer(db, "parcels", str(shp / "parcels.shp"), feedback=feedback)
+        assert feedback.ended == 1
+        assert err.value.code == "database_connection_lost"
+        one_line(err.value)
+        assert _state(pg_url) == before  # absent: not one parcel, batch or audit entry
+        report = importer.import_layer(db, "parcels", str(shp / "parcels.shp"))
+        assert report["counts"]["added"] == 300  # whole, on a new session
+        assert db.counts()["parcels"] == 300
+        assert db.integrity_check() == []

@@ -139,6 +139,14 @@ def test_only_the_owner_sets_roles_up_and_an_uninitialised_database_says_so(
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
     assert "clerk may not set up the roles: it may not create roles" in err
+    # a login of the server that is none of this project's may not even connect
+    stranger = "stranger_" + pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as pg:
+        pg.execute(f"CREATE ROLE {stranger} LOGIN")
+    code, _ = run("findings", as_login(pg_url, stranger))
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "cannot connect" in err
+    assert "permission denied for database" in err
 
 
 def test_a_viewer_reads_and_the_server_refuses_its_writes(
@@ -410,3 +418,42 @@ def test_a_password_is_set_hashed_and_never_shown(
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
     code, _ = run("db", "user", "add", bureau, "clerk3", "--role", "viewer", "--password-prompt")
     assert code == 1 and "the password is empty" in capsys.readouterr().err
+
+
+def test_a_surveyor_imports_and_a_viewer_or_another_towns_login_is_refused(
+    bureau: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_demo(tmp_path / "new.gpkg", parcels=300, seed=5, shapefiles=tmp_path / "shp")
+    parcels = tmp_path / "shp" / "parcels.shp"  # 石角镇's codes (500110108…)
+    with psycopg.connect(bureau) as pg:
+        before = pg.execute("SELECT count(*), max(fid) FROM audit_log").fetchone()
+    capsys.readouterr()
+    code, _ = run("import", as_login(bureau, "viewer1"), str(parcels), "--layer", "parcels")
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+    assert "the database refused viewer1 (viewer)" in err
+    with psycopg.connect(bureau) as pg:  # nothing written, not even the audit
+        assert pg.execute("SELECT count(*), max(fid) FROM audit_log").fetchone() == before
+    code, _ = run("db", "user", "add", bureau, "dongxi", "--role", "surveyor",
+                  "--town", "500110109")  # fmt: skip
+    assert code == 0
+    code, _ = run("import", as_login(bureau, "dongxi"), str(parcels), "--layer", "parcels")
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert "the database refused dongxi (surveyor)" in err and "another town" in err
+    code, _ = run("import", as_login(bureau, "surveyor1"), str(parcels), "--layer", "parcels")
+    assert code == 0, capsys.readouterr().err
+    with psycopg.connect(bureau) as pg:
+        who = pg.execute(
+            'SELECT "user", role, command FROM audit_log ORDER BY fid DESC LIMIT 1'
+        ).fetchone()
+    assert who[:2] == ("surveyor1", "surveyor") and who[2].startswith("import")
+    with psycopg.connect(bureau) as pg:
+        (batch,) = pg.execute("SELECT max(fid) FROM import_batches").fetchone()
+        counts = pg.execute("SELECT count(*), sum(row_version) FROM parcels").fetchone()
+    code, _ = run("imports", as_login(bureau, "viewer1"), "--undo", str(batch))
+    assert code == 1 and "the database refused viewer1 (viewer)" in capsys.readouterr().err
+    code, _ = run("imports", as_login(bureau, "surveyor1"), "--undo", str(batch))
+    assert code == 0, capsys.readouterr().err
+    with psycopg.connect(bureau) as pg:
+        assert pg.execute("SELECT count(*), sum(row_version) FROM parcels").fetchone() != counts

@@ -275,8 +275,12 @@ class CasesDock(QDockWidget):
             dialog.add_files(files)
         project = self.project
 
+        # the version the clerk saw: a case another desk moved on since is refused (issue 18)
+        seen = row.get("row_version") if row else None
+
         def done() -> None:
-            ops.run_action(project, item, case=case, bdcdyh=bdcdyh, parent=self, **dialog.values())
+            ops.run_action(project, item, case=case, bdcdyh=bdcdyh, parent=self,
+                           expected_version=seen, **dialog.values())  # fmt: skip
             self.refresh()
 
         dialog.accepted.connect(done)
