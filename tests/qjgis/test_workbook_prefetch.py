@@ -171,3 +171,25 @@ def test_a_second_prefetch_of_the_same_file_keeps_the_first(tmp_path: Path) -> N
     got = workbook.take(src)
     assert got is not None
     got[0].close()
+
+
+def test_a_register_on_the_second_sheet_is_read_after_the_prefetched_first(
+    tmp_path: Path,
+) -> None:
+    """The prefetch parses the first sheet only; a register whose first sheet is a note
+    is found on the next one, as without it."""
+    src = tmp_path / "r.xlsx"
+    wb = Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["本表由村委会填写"])
+    ws = wb.create_sheet("户籍")
+    ws.append(["户号", "姓名", "身份证号", "与户主关系"])
+    ws.append(["H1", "王一", pid(1), "户主"])
+    ws.append(["H1", "王二", pid(2), "子"])
+    wb.save(src)
+    assert workbook.prefetch(src)
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        report = importer.import_layer(store, "households", str(src))
+        names = [n for (n,) in store.execute_sql("SELECT name FROM members ORDER BY fid")]
+    assert report["sheet"] == "户籍" and names == ["王一", "王二"]
+    assert workbook.take(src) is None
