@@ -180,11 +180,6 @@ def push(
             counts["qj_attachment_content"] = _copy_attachments_in(src, pg, path)
             for sql in later:
                 pg.execute(sql)
-            # The planner's statistics now, not when autovacuum gets round to it: until then
-            # every table looks empty, and a lookup per row (the findings dock's holders)
-            # walks a whole table each time (125 s instead of 0.5 s at 100,000 parcels).
-            # ANALYZE samples a fixed number of rows per table: a second or so at any size.
-            pg.execute("ANALYZE")
             with pg.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO qj_meta (key, value) VALUES (%s, %s)",
