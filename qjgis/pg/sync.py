@@ -30,6 +30,8 @@ So the copy knows, without a log of its own, what happened to it since:
   server's own, re-chained there (content and time kept, references renumbered), and one
   audit entry `project.push_back` records the push itself with the counts per table
   (added, updated, deleted, appended);
+- carries an import the copy undid or redid (`import_batches.undone`, recorded at the
+  pull in place of a version), unless the server undid or redid it too;
 - refuses what it cannot carry (`sync_unsupported`, naming the tables): changed settings,
   rows deleted from a table without row versions (the file does not record which);
 - a copy is pushed back once (`sync_already_applied`): pull a new one to go on.
@@ -72,6 +74,8 @@ QjgisError.register(
 )
 
 BASE_TABLE = "qj_pull_base"
+#: The one table without row versions whose pulled rows a copy may change: its flag.
+FLAGGED = "import_batches"
 #: Tables whose rows carry a version (the edits a copy may carry back).
 VERSIONED = tuple(t for t in schema.TABLES if "row_version" in t.types)
 #: Tables a copy may append to: entries re-chained on the server.
@@ -93,6 +97,9 @@ def record_baseline(conn: sqlite3.Connection) -> list[tuple[str, str]]:
             f'INSERT INTO {BASE_TABLE} SELECT ?, fid, row_version FROM "{table.name}"',
             (table.name,),
         )
+    # An import batch has no row version, but its undo and redo flip `undone`: the flag
+    # pulled stands in for the version, so an undo in the copy is carried back.
+    conn.execute(f"INSERT INTO {BASE_TABLE} SELECT '{FLAGGED}', fid, undone FROM import_batches")
     top = {
         t.name: conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{t.name}"').fetchone()[0]
         for t in schema.TABLES
@@ -253,6 +260,8 @@ class _Plan:
     #: findings a check run of the copy found again unchanged: only their `last_run`
     #: moved, without a new version (as the engine does, so that no reviewer is beaten)
     touched: dict[int, int] = field(default_factory=dict)
+    #: import batches of the pull the copy undid or redid: fid -> `undone` in the copy
+    flags: dict[int, int] = field(default_factory=dict)
 
 
 def _plan(
@@ -289,6 +298,14 @@ def _plan(
         n_old = src.execute(f'SELECT count(*) FROM "{name}" WHERE fid <= ?', (last,)).fetchone()[0]
         if n_old != pulled_counts.get(name, 0):  # a row deleted where no version says which
             plan.unsupported.append(name)
+        if name == FLAGGED and name in base:
+            plan.flags = {
+                int(fid): int(undone)
+                for fid, undone in src.execute(
+                    "SELECT fid, undone FROM import_batches WHERE fid <= ?", (last,)
+                )
+                if int(fid) in base[name] and int(undone) != base[name][int(fid)]
+            }
         if name not in APPENDED:
             plan.added[name] = [
                 int(r[0])
@@ -359,6 +376,13 @@ def push_back(
                     result.updated[name] = _apply_updates(
                         src, raw, schema.TABLE_BY_NAME[name], fids, base[name], srid, renumber
                     )  # fmt: skip
+            if plan.flags:  # checked above: the server's flags are the pulled ones
+                with raw.cursor() as cur:
+                    cur.executemany(
+                        "UPDATE import_batches SET undone = %s WHERE fid = %s",
+                        [(undone, fid) for fid, undone in sorted(plan.flags.items())],
+                    )
+                result.updated[FLAGGED] = len(plan.flags)
             if plan.touched:  # where the server's finding is still the one pulled
                 with raw.cursor() as cur:
                     cur.executemany(
@@ -443,6 +467,21 @@ def _version_conflicts(
         for fid in deleted:  # deleted on both sides: nothing to do
             if fid in server and server[fid] != base[name][fid]:
                 conflicts.append(_conflict(src, table, fid, base, server, raw=raw))
+    if plan.flags:
+        flags = list(plan.flags)
+        server = dict(
+            raw.execute(
+                "SELECT fid, undone FROM import_batches WHERE fid = ANY(%s) ORDER BY fid "
+                "FOR UPDATE",
+                (flags,),
+            ).fetchall()
+        )
+        for fid in flags:
+            if server.get(fid) != base[FLAGGED][fid]:  # undone or redone there too
+                conflicts.append({
+                    "table": FLAGGED, "fid": fid, "key": None, "pulled": base[FLAGGED][fid],
+                    "server": server.get(fid), "file": plan.flags[fid],
+                })  # fmt: skip
     return conflicts
 
 

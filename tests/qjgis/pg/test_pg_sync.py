@@ -17,7 +17,7 @@ from qjgis.checks.findings import Review, list_findings, run_checks
 from qjgis.commands import run
 from qjgis.demo import build_demo
 from qjgis.errors import QjgisError
-from qjgis.io import importer
+from qjgis.io import batches, importer
 from qjgis.pg.store import PgStore
 from qjgis.pg.transfer import pull, push
 from qjgis.store import GpkgStore
@@ -393,3 +393,34 @@ def test_an_import_in_the_copy_goes_back_and_undoes_on_the_server(
         assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HF%'") == [(0,)]
         assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HB%'") == [(2,)]
         assert q("SELECT count(*) FROM import_batches")[0][0] == batches + 1
+
+
+def test_an_import_undone_in_the_copy_is_undone_on_the_server(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    register = tmp_path / "户籍.csv"
+    register.write_text(REGISTER.format(a="HU01", b="HU02"), encoding="utf-8")
+    with PgStore.open(url) as store:
+        importer.import_layer(store, "households", str(register))
+        ((batch,),) = store.execute_sql("SELECT max(fid) FROM import_batches")
+    copy, other = tmp_path / "copy.gpkg", tmp_path / "other.gpkg"
+    pull(url, copy)
+    pull(url, other)
+    with GpkgStore.open(copy) as store:  # the field team finds the register was wrong
+        importer.undo_batch(store, batch)
+    result = push(copy, url)
+    assert result.changes["updated"]["import_batches"] == 1
+    assert result.changes["deleted"] == {"households": 2, "members": 3}
+    with PgStore.open(url) as store:
+        q = store.execute_sql
+        assert q("SELECT undone FROM import_batches WHERE fid = ?", [batch]) == [(1,)]
+        assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HU%'") == [(0,)]
+        batches.redo_batch(store, batch)  # and the server can redo it
+        assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HU%'") == [(2,)]
+    with GpkgStore.open(other) as store:  # a second copy undid it too, before the redo
+        importer.undo_batch(store, batch)
+    with pytest.raises(QjgisError) as err:  # the redone rows are newer on the server
+        push(other, url)
+    assert err.value.code == "sync_conflict"
+    assert {c["table"] for c in err.value.params["conflicts"]} == {"households", "members"}
