@@ -30,6 +30,7 @@ import shapely
 from qjgis import gpkg, schema
 from qjgis.gpkg_store import _python_values
 from qjgis.gpkg_write import GpkgBatchTable
+from qjgis.pg import roles
 from qjgis.pg.sql import COPY_TYPES
 from qjgis.store_api import to_multipolygons
 
@@ -58,57 +59,21 @@ def copy_rows(
     from qjgis.pg.store import _database_errors
 
     quoted = ", ".join(f'"{n}"' for n in names)
-    if _row_security(conn, target):
-        _copy_through_stage(conn, target, quoted, names, types, columns)
-        return
-    copy = f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)"
-    with (
-        _database_errors(conn.url, copy, conn.who),
-        _raw(conn).cursor() as cur,
-        cur.copy(copy) as cp,
-    ):
+    table = target.strip('"')
+    raw = _raw(conn)
+    if target.startswith("pg_temp."):  # a staging table of the import's own: as it is
+        into = target
+    else:  # the table, or a staging table where the town policies apply (roles)
+        with _database_errors(conn.url, None, conn.who):
+            into = roles.copy_target(raw, table, quoted)
+    copy = f"COPY {into} ({quoted}) FROM STDIN (FORMAT BINARY)"
+    with _database_errors(conn.url, copy, conn.who), raw.cursor() as cur, cur.copy(copy) as cp:
         cp.set_types(list(types))
         for row in zip(*columns, strict=True):
             cp.write_row(row)
-
-
-def _row_security(conn: PgConnection, target: str) -> bool:
-    """Whether row-level security applies to this login on `target` (qjgis.pg.roles: every
-    login but the owner's, on the town-scoped tables). PostgreSQL refuses COPY FROM there."""
-    if target.startswith("pg_temp."):
-        return False
-    row = _raw(conn).execute("SELECT row_security_active(%s::regclass)", (target,)).fetchone()
-    return bool(row[0])
-
-
-def _copy_through_stage(
-    conn: PgConnection,
-    target: str,
-    quoted: str,
-    names: Sequence[str],
-    types: Sequence[str],
-    columns: list[list[Any]],
-) -> None:
-    """COPY into a temporary table of the target's columns, then one INSERT … SELECT, so the
-    policies check every row (a row of another town refuses the whole write)."""
-    from qjgis.pg.store import _database_errors
-
-    stage = "qj_copy_stage"
-    insert = f"INSERT INTO {target} ({quoted}) SELECT {quoted} FROM pg_temp.{stage}"
-    raw = _raw(conn)
-    with _database_errors(conn.url, insert, conn.who):
-        raw.execute(f"DROP TABLE IF EXISTS pg_temp.{stage}")
-        raw.execute(  # the copied columns with the target's types, no constraints
-            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {quoted} FROM {target} "
-            "WITH NO DATA"
-        )
-        copy = f"COPY pg_temp.{stage} ({quoted}) FROM STDIN (FORMAT BINARY)"
-        with raw.cursor() as cur, cur.copy(copy) as cp:
-            cp.set_types(list(types))
-            for row in zip(*columns, strict=True):
-                cp.write_row(row)
-        raw.execute(insert)
-        raw.execute(f"DROP TABLE pg_temp.{stage}")
+    if into != target and into.startswith("pg_temp."):  # staged: the policies check it now
+        with _database_errors(conn.url, roles.copy_insert(table, quoted), conn.who):
+            roles.copy_done(raw, table, quoted, into)
 
 
 def _column_values(table: schema.Table, name: str, values: Any) -> list[Any]:
