@@ -528,6 +528,36 @@ def list_users(
             return _users(pg, groups)
 
 
+# ---------------------------------------------------------------- COPY under the policies
+_STAGE = "qj_copy_stage"
+
+
+def copy_target(raw: Any, table: str, quoted: str) -> str:
+    """Where a binary COPY into `table` goes: the table itself, or, where row-level
+    security applies to this login (every login but the owner's, on the policies'
+    tables), a temporary table of the same columns, since PostgreSQL refuses COPY FROM
+    there; `copy_done` then moves its rows in with one INSERT that the policies check."""
+    if not raw.execute("SELECT row_security_active(%s::regclass)", (f'"{table}"',)).fetchone()[0]:
+        return f'"{table}"'
+    raw.execute(f"DROP TABLE IF EXISTS pg_temp.{_STAGE}")
+    raw.execute(  # the copied columns with the table's types, no constraints
+        f'CREATE TEMP TABLE {_STAGE} ON COMMIT DROP AS SELECT {quoted} FROM "{table}" WITH NO DATA'
+    )
+    return f"pg_temp.{_STAGE}"
+
+
+def copy_insert(table: str, quoted: str) -> str:
+    """The INSERT that moves a staged COPY's rows into `table`."""
+    return f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM pg_temp.{_STAGE}'
+
+
+def copy_done(raw: Any, table: str, quoted: str, target: str) -> None:
+    """After a COPY into `copy_target`'s answer: the staged rows into the table."""
+    if target.startswith("pg_temp."):
+        raw.execute(copy_insert(table, quoted))
+        raw.execute(f"DROP TABLE pg_temp.{_STAGE}")
+
+
 # ---------------------------------------------------------------- the server's refusals
 _VERB = re.compile(r"^\s*(INSERT|UPDATE|DELETE|SELECT|TRUNCATE|COPY)\b", re.IGNORECASE)
 _TABLE = re.compile(

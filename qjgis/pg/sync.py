@@ -51,6 +51,7 @@ from typing import Any
 
 from qjgis import schema
 from qjgis.errors import QjgisError
+from qjgis.pg import roles
 from qjgis.pg import sql as pgsql
 from qjgis.store_api import utc_now
 
@@ -566,9 +567,11 @@ def _insert_added(
     head, _, _order = sql.rpartition(" ORDER BY ")
     quoted = ", ".join(f'"{n}"' for n in names)
     n = 0
+    # the table, or a staging table where the town policies apply to this login (roles)
+    target = roles.copy_target(raw, table.name, quoted)
     with (
         raw.cursor() as cur,
-        cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT BINARY)') as cp,
+        cur.copy(f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)") as cp,
     ):
         cp.set_types(types)
         for start in range(0, len(fids), 500):
@@ -577,6 +580,7 @@ def _insert_added(
             for row in src.execute(f"{head} WHERE fid IN ({marks}) ORDER BY fid", part):
                 cp.write_row(renumber.row(table.name, names, row))
                 n += 1
+    roles.copy_done(raw, table.name, quoted, target)
     return n
 
 

@@ -30,9 +30,10 @@ then reading the workbook alone with openpyxl (read-only, values) and with
 python-calamine, which the import uses. The runs are interleaved (parcels, register,
 parcels, ...), so that a change of load on the machine touches both alike.
 `--register --cli` also times both imports as a user runs them, `python main.py import
-PROJECT SOURCE --layer ...` into a new project (made by `main.py new`, not timed): the
-command line's own start-up counts for both, and a register's workbook starts parsing
-on another core during it (qjgis.io.workbook).
+PROJECT SOURCE --layer ...` (without pandas/geopandas, as the app's install) into a new
+project (made by `main.py new`, not timed): the command line's own start-up counts for
+both, and a register's workbook starts parsing on another core during it
+(qjgis.io.workbook).
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ store = GpkgStore.create(sys.argv[1])
 report = import_layer(store, sys.argv[2], sys.argv[3], batch_size=int(sys.argv[4]))
 store.close()
 assert report["counts"]["added"] == report["counts"]["read"] > 0
+"""
+
+
+#: `python main.py ARGS` as the app's install runs it: without pandas/geopandas, which
+#: pyogrio imports at start-up when present (they are only the bench extra's)
+_CLI = """
+import sys
+sys.modules["pandas"] = sys.modules["geopandas"] = None
+from ui.launch import main
+sys.exit(main(sys.argv[1:]))
 """
 
 
@@ -201,7 +212,7 @@ def bench_register(
                     env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                 )  # fmt: skip
                 runs.setdefault(f"cli-{layer}", []).append(timed(
-                    [sys.executable, main_py, "import", project, str(src), "--layer", layer]
+                    [sys.executable, "-c", _CLI, "import", project, str(src), "--layer", layer]
                 ))  # fmt: skip
             for reader in ("openpyxl", "calamine") if openpyxl else ("calamine",):
                 runs.setdefault(reader, []).append(

@@ -171,3 +171,127 @@ def test_a_second_prefetch_of_the_same_file_keeps_the_first(tmp_path: Path) -> N
     got = workbook.take(src)
     assert got is not None
     got[0].close()
+
+
+def test_a_register_on_the_second_sheet_is_read_after_the_prefetched_first(
+    tmp_path: Path,
+) -> None:
+    """The prefetch parses the first sheet only; a register whose first sheet is a note
+    is found on the next one, as without it."""
+    src = tmp_path / "r.xlsx"
+    wb = Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["本表由村委会填写"])
+    ws = wb.create_sheet("户籍")
+    ws.append(["户号", "姓名", "身份证号", "与户主关系"])
+    ws.append(["H1", "王一", pid(1), "户主"])
+    ws.append(["H1", "王二", pid(2), "子"])
+    wb.save(src)
+    assert workbook.prefetch(src)
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        report = importer.import_layer(store, "households", str(src))
+        names = [n for (n,) in store.execute_sql("SELECT name FROM members ORDER BY fid")]
+    assert report["sheet"] == "户籍" and names == ["王一", "王二"]
+    assert workbook.take(src) is None
+
+
+def ods(path: Path, rows: list[list[str]]) -> Path:
+    """A minimal OpenDocument spreadsheet (what LibreOffice and WPS save as .ods)."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="户籍">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )  # stored first, as the format asks
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_register_imports_the_same_with_and_without_the_prefetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = ods(
+        tmp_path / "户籍.ods",
+        [["户号", "姓名", "身份证号", "与户主关系"], ["H1", "王一", pid(1), "户主"],
+         ["H1", "王二", pid(2), "子"], ["H2", "李三", pid(3), "户主"]],
+    )  # fmt: skip
+    results = []
+    for name in ("plain", "early"):
+        with monkeypatch.context() as m:
+            if name == "plain":
+                m.setattr(workbook, "prefetch", lambda path: False)
+            else:
+                assert workbook.prefetch(src)
+            with GpkgStore.create(tmp_path / f"{name}.gpkg") as store:
+                report = importer.import_layer(store, "households", str(src))
+                results.append((without_time(report), tables(store)))
+    assert results[0] == results[1]
+    assert [m[2] for m in results[1][1]["members"]] == ["王一", "王二", "李三"]
+    assert results[1][0]["counts"]["added"] == 2
+
+
+def _corpus_xls() -> Path | None:
+    env = os.environ.get("QJGIS_TESTDATA")
+    default = Path(__file__).parents[2].parent / "shared" / "testdata"
+    for base in ([Path(env)] if env else []) + [default]:
+        if (base / "gaufung-tdqqs" / "家庭成员信息表.xls").is_file():
+            return base / "gaufung-tdqqs" / "家庭成员信息表.xls"
+    return None
+
+
+def test_a_real_xls_register_imports_the_same_with_and_without_the_prefetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A BIFF .xls template from the corpus (../shared/testdata), as the prefetch and the
+    plain reader read it."""
+    found = _corpus_xls()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("third-party test data missing: set QJGIS_TESTDATA (required in CI)")
+        pytest.skip("third-party test data not found (../shared/testdata or $QJGIS_TESTDATA)")
+    src = tmp_path / found.name
+    src.write_bytes(found.read_bytes())
+    results = []
+    for name in ("plain", "early"):
+        with monkeypatch.context() as m:
+            if name == "plain":
+                m.setattr(workbook, "prefetch", lambda path: False)
+            else:
+                assert workbook.prefetch(src)
+            with GpkgStore.create(tmp_path / f"{name}.gpkg") as store:
+                try:
+                    outcome: Any = without_time(
+                        importer.import_layer(store, "households", str(src), dry_run=True)
+                    )
+                except QjgisError as exc:
+                    outcome = (exc.code, exc.params)
+                results.append(outcome)
+        assert workbook.take(src) is None
+    assert results[0] == results[1]
