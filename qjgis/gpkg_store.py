@@ -1037,6 +1037,33 @@ class GpkgStore:
         self._touch(conn, layer, shapely.total_bounds(geoms[keep]) if keep.any() else None, n)
         return fids
 
+    def update_rows(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        bump_version: bool = True,
+        constants: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Set `names` to each row's values on the rows `fids` (a `geom` as its GeoPackage
+        blob), each row one version on unless `bump_version` is False; `constants` are set
+        on every row alike. No version check: the caller has compared what it read."""
+        if not fids:
+            return
+        self._layer(table)
+        constants = dict(constants or {})
+        sets = [f'"{c}" = ?' for c in (*names, *constants)]
+        if bump_version:
+            sets.append("row_version = row_version + 1")
+        tail = tuple(constants.values())
+        conn.executemany(
+            f'UPDATE "{table}" SET {", ".join(sets)} WHERE fid = ?',
+            ((*row, *tail, fid) for row, fid in zip(rows, fids, strict=True)),
+        )
+
     # ------------------------------------------------------------ the write path of a batch
     def batch_table(
         self, conn: sqlite3.Connection, table: str, key_sql: str, batch_id: int, **scope: Any

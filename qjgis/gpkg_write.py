@@ -152,15 +152,14 @@ class GpkgBatchTable:
         self, fids: list[int], names: list[str], values: list[tuple[Any, ...]],
         blobs: list[bytes | None] | None,
     ) -> None:  # fmt: skip
-        sets = ", ".join(
-            (["geom = ?"] if self.spatial else []) + [f'"{c}" = ?' for c in names]
-            + ["batch_id = ?", "row_version = row_version + 1"]
-        )  # fmt: skip
-        rows = (
-            ((blob,) if self.spatial else ()) + v + (self.batch_id, fid)
-            for fid, v, blob in zip(fids, values, blobs or [None] * len(fids), strict=True)
+        if self.spatial:
+            rows = [(b, *v) for b, v in zip(blobs or [None] * len(fids), values, strict=True)]
+            names = ["geom", *names]
+        else:
+            rows = values
+        self.store.update_rows(
+            self.conn, self.table, fids, names, rows, constants={"batch_id": self.batch_id}
         )
-        self.conn.executemany(f'UPDATE "{self.table}" SET {sets} WHERE fid = ?', rows)
 
     def _record_updated(self, fids: list[int], befores: list[str]) -> None:
         self.conn.executemany(

@@ -266,6 +266,18 @@ class ProjectStore(Protocol):
         rtree: bool = True,
     ) -> np.ndarray: ...
 
+    def update_rows(
+        self,
+        conn: Any,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        bump_version: bool = True,
+        constants: Mapping[str, Any] | None = None,
+    ) -> None: ...
+
     def batch_table(
         self, conn: Any, table: str, key_sql: str, batch_id: int, **scope: Any
     ) -> BatchTable: ...

@@ -297,13 +297,14 @@ class SaveRun:
                 columns[name] = values
             self._inserted.extend(store.insert_rows(conn, "findings", columns).tolist())
         if updates:
-            sets = ", ".join(f"{c} = ?" for c in _RUN_COLUMNS)
-            conn.executemany(
-                f"UPDATE findings SET {sets}, row_version = row_version + 1 WHERE fid = ?",
-                updates,
+            store.update_rows(
+                conn, "findings", [u[-1] for u in updates], _RUN_COLUMNS, [u[:-1] for u in updates]
             )
         if touch:  # same content: only remember that this run saw it again
-            conn.executemany("UPDATE findings SET last_run = ? WHERE fid = ?", touch)
+            store.update_rows(
+                conn, "findings", [f for _, f in touch], ["last_run"], [(r,) for r, _ in touch],
+                bump_version=False,
+            )  # fmt: skip
         gone = [
             (int(old[0]),)
             for key, old in existing.items()
@@ -313,10 +314,10 @@ class SaveRun:
             self._updated[fid] = {"state": "open"}
         s.gone = len(gone)
         if gone:
-            conn.executemany(
-                "UPDATE findings SET state = 'gone', row_version = row_version + 1 WHERE fid = ?",
-                gone,
-            )
+            store.update_rows(
+                conn, "findings", [f for (f,) in gone], [], [() for _ in gone],
+                constants={"state": "gone"},
+            )  # fmt: skip
 
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         if self._run_id is None:

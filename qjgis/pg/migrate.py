@@ -19,6 +19,7 @@ from typing import Any
 
 from qjgis import schema
 from qjgis.errors import QjgisError
+from qjgis.pg import roles
 from qjgis.pg import url as dburl
 from qjgis.store_api import utc_now
 
@@ -66,6 +67,8 @@ def migrate(url: str, *, ask_password: Callable[[str], str | None] | None = None
                 srid = _srid(pg)
                 for step in todo:
                     apply_step(pg, step, srid)
+                # the server's roles (`db init`) cover what the steps added, as the rest
+                roles.reapply_security(pg)
                 pg.execute(
                     "UPDATE qj_meta SET value = %s WHERE key = 'schema_version'",
                     (str(schema.SCHEMA_VERSION),),

@@ -405,6 +405,19 @@ def init_roles(url: str, *, ask_password: Callable[[str], str | None] | None = N
     return InitReport({r.value: n for r, n in groups.items()}, created)
 
 
+def reapply_security(pg: Any) -> bool:
+    """After a migration, in its transaction: the policies and grants `init_roles` gives,
+    again, so that a table or column the migration added is covered like the others.
+    Nothing where `db init` was never run; returns whether it was."""
+    groups = _groups(pg)
+    if pg.execute("SELECT to_regrole(%s)", (groups[Role.VIEWER],)).fetchone()[0] is None:
+        return False
+    database, schema_name = pg.execute("SELECT current_database(), current_schema()").fetchone()
+    for statement in [*_security(groups), *_grants(groups, str(database), str(schema_name))]:
+        pg.execute(statement)
+    return True
+
+
 # ---------------------------------------------------------------- db user add / list
 @dataclass(frozen=True)
 class UserRow:
@@ -513,6 +526,36 @@ def list_users(
             raise QjgisError("roles_not_initialised", url=shown)
         with _refusals(pg, shown):
             return _users(pg, groups)
+
+
+# ---------------------------------------------------------------- COPY under the policies
+_STAGE = "qj_copy_stage"
+
+
+def copy_target(raw: Any, table: str, quoted: str) -> str:
+    """Where a binary COPY into `table` goes: the table itself, or, where row-level
+    security applies to this login (every login but the owner's, on the policies'
+    tables), a temporary table of the same columns, since PostgreSQL refuses COPY FROM
+    there; `copy_done` then moves its rows in with one INSERT that the policies check."""
+    if not raw.execute("SELECT row_security_active(%s::regclass)", (f'"{table}"',)).fetchone()[0]:
+        return f'"{table}"'
+    raw.execute(f"DROP TABLE IF EXISTS pg_temp.{_STAGE}")
+    raw.execute(  # the copied columns with the table's types, no constraints
+        f'CREATE TEMP TABLE {_STAGE} ON COMMIT DROP AS SELECT {quoted} FROM "{table}" WITH NO DATA'
+    )
+    return f"pg_temp.{_STAGE}"
+
+
+def copy_insert(table: str, quoted: str) -> str:
+    """The INSERT that moves a staged COPY's rows into `table`."""
+    return f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM pg_temp.{_STAGE}'
+
+
+def copy_done(raw: Any, table: str, quoted: str, target: str) -> None:
+    """After a COPY into `copy_target`'s answer: the staged rows into the table."""
+    if target.startswith("pg_temp."):
+        raw.execute(copy_insert(table, quoted))
+        raw.execute(f"DROP TABLE pg_temp.{_STAGE}")
 
 
 # ---------------------------------------------------------------- the server's refusals

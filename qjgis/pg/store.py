@@ -222,6 +222,8 @@ class PgConnection:
         self.who: roles.Identity | None = None
         #: (table, fid) -> row version written by `update_row` in this transaction
         self.versions: dict[tuple[str, int], int] = {}
+        #: a chained table's next fid, drawn together with its turn (`append_chained`)
+        self.drawn_fids: dict[str, int] = {}
         #: `PRAGMA table_info` answers of this session (cleared by any DDL)
         self._table_info: dict[str, list[tuple[Any, ...]]] = {}
 
@@ -367,6 +369,7 @@ class PgStore:
         self._in_tx = True
         self._conn.inserted = set()
         self._conn.versions = {}
+        self._conn.drawn_fids = {}
         try:
             with _database_errors(self.path, None, self._conn.who), self._begun():
                 yield self._conn
@@ -404,6 +407,9 @@ class PgStore:
 
     @staticmethod
     def next_fid(conn: PgConnection, table: str) -> int:
+        drawn = conn.drawn_fids.pop(table, None)  # with the chain's turn (`append_chained`)
+        if drawn is not None:
+            return drawn
         row = conn.execute(
             "SELECT nextval(pg_get_serial_sequence(?, 'fid'))", (f'"{table}"',)
         ).fetchone()
@@ -495,7 +501,15 @@ class PgStore:
     def append_chained(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
         # Desks append at once: the chain's head is read and extended under a lock held
         # to commit, so no two entries chain to the same predecessor (a forked chain).
-        conflict.serialise(conn, f"chain:{table}")
+        # The turn and the entry's fid in one round trip: the subquery takes the lock first
+        # (OFFSET 0 keeps the planner from folding it in), then the fid is drawn, so fids
+        # follow the chain's order.
+        row = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence(?, 'fid')) FROM "
+            "(SELECT pg_advisory_xact_lock(hashtext(?)) OFFSET 0) AS turn",
+            (f'"{table}"', f"qjgis:chain:{table}"),
+        ).fetchone()
+        conn.drawn_fids[table] = int(row[0])
         noted = table in conn.inserted
         fid = GpkgStore.append_chained(self, conn, table, values)  # type: ignore[arg-type]
         if not noted:  # its fid came from the sequence: no setval at commit (inside the lock)
@@ -711,6 +725,24 @@ class PgStore:
         from qjgis.pg import write
 
         return write.insert_features(self, conn, layer, geometry, columns)
+
+    def update_rows(
+        self,
+        conn: PgConnection,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        bump_version: bool = True,
+        constants: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Many rows' new values by fid (binary COPY, then one UPDATE … FROM)."""
+        from qjgis.pg import write
+
+        write.update_rows(
+            self, conn, table, fids, names, rows, bump_version=bump_version, constants=constants
+        )
 
     def batch_table(
         self, conn: PgConnection, table: str, key_sql: str, batch_id: int, **scope: Any

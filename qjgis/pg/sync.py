@@ -22,13 +22,16 @@ So the copy knows, without a log of its own, what happened to it since:
   rows another desk added meanwhile), and rewrites the references inside the copy to the
   new fids (`REFERENCES`: a case's building and parcel, a holder's parcel, an event's
   case, an import's batch and rows, a finding's runs and entities, an attachment's or an
-  audit entry's `table:fid`); an added row whose business key (`SYNC_KEYS`: 宗地代码,
+  audit entry's `table:fid`, a field check run's unchanged findings' `last_run`); an
+  added row whose business key (`SYNC_KEYS`: 宗地代码,
   不动产单元号, 户号, a finding's rule and key, a case's building) was also added on the
   server since the pull is refused and listed (`sync_key_conflict`), nothing written;
 - appends the entries the copy added to the audit log and the case events after the
   server's own, re-chained there (content and time kept, references renumbered), and one
   audit entry `project.push_back` records the push itself with the counts per table
   (added, updated, deleted, appended);
+- carries an import the copy undid or redid (`import_batches.undone`, recorded at the
+  pull in place of a version), unless the server undid or redid it too;
 - refuses what it cannot carry (`sync_unsupported`, naming the tables): changed settings,
   rows deleted from a table without row versions (the file does not record which);
 - a copy is pushed back once (`sync_already_applied`): pull a new one to go on.
@@ -48,6 +51,7 @@ from typing import Any
 
 from qjgis import schema
 from qjgis.errors import QjgisError
+from qjgis.pg import roles
 from qjgis.pg import sql as pgsql
 from qjgis.store_api import utc_now
 
@@ -71,6 +75,8 @@ QjgisError.register(
 )
 
 BASE_TABLE = "qj_pull_base"
+#: The one table without row versions whose pulled rows a copy may change: its flag.
+FLAGGED = "import_batches"
 #: Tables whose rows carry a version (the edits a copy may carry back).
 VERSIONED = tuple(t for t in schema.TABLES if "row_version" in t.types)
 #: Tables a copy may append to: entries re-chained on the server.
@@ -92,6 +98,9 @@ def record_baseline(conn: sqlite3.Connection) -> list[tuple[str, str]]:
             f'INSERT INTO {BASE_TABLE} SELECT ?, fid, row_version FROM "{table.name}"',
             (table.name,),
         )
+    # An import batch has no row version, but its undo and redo flip `undone`: the flag
+    # pulled stands in for the version, so an undo in the copy is carried back.
+    conn.execute(f"INSERT INTO {BASE_TABLE} SELECT '{FLAGGED}', fid, undone FROM import_batches")
     top = {
         t.name: conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{t.name}"').fetchone()[0]
         for t in schema.TABLES
@@ -249,6 +258,11 @@ class _Plan:
     changed: dict[str, list[int]] = field(default_factory=dict)
     deleted: dict[str, list[int]] = field(default_factory=dict)
     unsupported: list[str] = field(default_factory=list)
+    #: findings a check run of the copy found again unchanged: only their `last_run`
+    #: moved, without a new version (as the engine does, so that no reviewer is beaten)
+    touched: dict[int, int] = field(default_factory=dict)
+    #: import batches of the pull the copy undid or redid: fid -> `undone` in the copy
+    flags: dict[int, int] = field(default_factory=dict)
 
 
 def _plan(
@@ -271,10 +285,28 @@ def _plan(
             plan.changed[name] = sorted(
                 f for f, v in rows.items() if f in pulled and v != pulled[f]
             )
+            if name == "findings":
+                runs = int(top.get("check_runs", 0))
+                plan.touched = {
+                    int(fid): int(last)
+                    for fid, last, version in src.execute(
+                        "SELECT fid, last_run, row_version FROM findings WHERE last_run > ?",
+                        (runs,),
+                    )
+                    if int(fid) in pulled and int(version) == pulled[int(fid)]
+                }
             continue
         n_old = src.execute(f'SELECT count(*) FROM "{name}" WHERE fid <= ?', (last,)).fetchone()[0]
         if n_old != pulled_counts.get(name, 0):  # a row deleted where no version says which
             plan.unsupported.append(name)
+        if name == FLAGGED and name in base:
+            plan.flags = {
+                int(fid): int(undone)
+                for fid, undone in src.execute(
+                    "SELECT fid, undone FROM import_batches WHERE fid <= ?", (last,)
+                )
+                if int(fid) in base[name] and int(undone) != base[name][int(fid)]
+            }
         if name not in APPENDED:
             plan.added[name] = [
                 int(r[0])
@@ -345,6 +377,27 @@ def push_back(
                     result.updated[name] = _apply_updates(
                         src, raw, schema.TABLE_BY_NAME[name], fids, base[name], srid, renumber
                     )  # fmt: skip
+            if plan.flags:  # checked above: the server's flags are the pulled ones
+                with raw.cursor() as cur:
+                    cur.executemany(
+                        "UPDATE import_batches SET undone = %s WHERE fid = %s",
+                        [(undone, fid) for fid, undone in sorted(plan.flags.items())],
+                    )
+                result.updated[FLAGGED] = len(plan.flags)
+            if plan.touched:  # where the server's finding is still the one pulled
+                with raw.cursor() as cur:
+                    cur.executemany(
+                        "UPDATE findings SET last_run = %s WHERE fid = %s AND row_version = %s",
+                        [
+                            (renumber.fid("check_runs", last), fid, base["findings"][fid])
+                            for fid, last in sorted(plan.touched.items())
+                        ],
+                    )
+                touched = sum(
+                    1 for fid in plan.touched if fid not in plan.changed.get("findings", ())
+                )
+                if touched:
+                    result.updated["findings"] = result.updated.get("findings", 0) + touched
             for name, fids in plan.deleted.items():
                 if fids:
                     cur = raw.execute(f'DELETE FROM "{name}" WHERE fid = ANY(%s)', (fids,))
@@ -415,6 +468,21 @@ def _version_conflicts(
         for fid in deleted:  # deleted on both sides: nothing to do
             if fid in server and server[fid] != base[name][fid]:
                 conflicts.append(_conflict(src, table, fid, base, server, raw=raw))
+    if plan.flags:
+        flags = list(plan.flags)
+        server = dict(
+            raw.execute(
+                "SELECT fid, undone FROM import_batches WHERE fid = ANY(%s) ORDER BY fid "
+                "FOR UPDATE",
+                (flags,),
+            ).fetchall()
+        )
+        for fid in flags:
+            if server.get(fid) != base[FLAGGED][fid]:  # undone or redone there too
+                conflicts.append({
+                    "table": FLAGGED, "fid": fid, "key": None, "pulled": base[FLAGGED][fid],
+                    "server": server.get(fid), "file": plan.flags[fid],
+                })  # fmt: skip
     return conflicts
 
 
@@ -499,9 +567,11 @@ def _insert_added(
     head, _, _order = sql.rpartition(" ORDER BY ")
     quoted = ", ".join(f'"{n}"' for n in names)
     n = 0
+    # the table, or a staging table where the town policies apply to this login (roles)
+    target = roles.copy_target(raw, table.name, quoted)
     with (
         raw.cursor() as cur,
-        cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT BINARY)') as cp,
+        cur.copy(f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)") as cp,
     ):
         cp.set_types(types)
         for start in range(0, len(fids), 500):
@@ -510,6 +580,7 @@ def _insert_added(
             for row in src.execute(f"{head} WHERE fid IN ({marks}) ORDER BY fid", part):
                 cp.write_row(renumber.row(table.name, names, row))
                 n += 1
+    roles.copy_done(raw, table.name, quoted, target)
     return n
 
 

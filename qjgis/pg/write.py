@@ -30,6 +30,7 @@ import shapely
 from qjgis import gpkg, schema
 from qjgis.gpkg_store import _python_values
 from qjgis.gpkg_write import GpkgBatchTable
+from qjgis.pg import roles
 from qjgis.pg.sql import COPY_TYPES
 from qjgis.store_api import to_multipolygons
 
@@ -58,57 +59,21 @@ def copy_rows(
     from qjgis.pg.store import _database_errors
 
     quoted = ", ".join(f'"{n}"' for n in names)
-    if _row_security(conn, target):
-        _copy_through_stage(conn, target, quoted, names, types, columns)
-        return
-    copy = f"COPY {target} ({quoted}) FROM STDIN (FORMAT BINARY)"
-    with (
-        _database_errors(conn.url, copy, conn.who),
-        _raw(conn).cursor() as cur,
-        cur.copy(copy) as cp,
-    ):
+    table = target.strip('"')
+    raw = _raw(conn)
+    if target.startswith("pg_temp."):  # a staging table of the import's own: as it is
+        into = target
+    else:  # the table, or a staging table where the town policies apply (roles)
+        with _database_errors(conn.url, None, conn.who):
+            into = roles.copy_target(raw, table, quoted)
+    copy = f"COPY {into} ({quoted}) FROM STDIN (FORMAT BINARY)"
+    with _database_errors(conn.url, copy, conn.who), raw.cursor() as cur, cur.copy(copy) as cp:
         cp.set_types(list(types))
         for row in zip(*columns, strict=True):
             cp.write_row(row)
-
-
-def _row_security(conn: PgConnection, target: str) -> bool:
-    """Whether row-level security applies to this login on `target` (qjgis.pg.roles: every
-    login but the owner's, on the town-scoped tables). PostgreSQL refuses COPY FROM there."""
-    if target.startswith("pg_temp."):
-        return False
-    row = _raw(conn).execute("SELECT row_security_active(%s::regclass)", (target,)).fetchone()
-    return bool(row[0])
-
-
-def _copy_through_stage(
-    conn: PgConnection,
-    target: str,
-    quoted: str,
-    names: Sequence[str],
-    types: Sequence[str],
-    columns: list[list[Any]],
-) -> None:
-    """COPY into a temporary table of the target's columns, then one INSERT … SELECT, so the
-    policies check every row (a row of another town refuses the whole write)."""
-    from qjgis.pg.store import _database_errors
-
-    stage = "qj_copy_stage"
-    insert = f"INSERT INTO {target} ({quoted}) SELECT {quoted} FROM pg_temp.{stage}"
-    raw = _raw(conn)
-    with _database_errors(conn.url, insert, conn.who):
-        raw.execute(f"DROP TABLE IF EXISTS pg_temp.{stage}")
-        raw.execute(  # the copied columns with the target's types, no constraints
-            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {quoted} FROM {target} "
-            "WITH NO DATA"
-        )
-        copy = f"COPY pg_temp.{stage} ({quoted}) FROM STDIN (FORMAT BINARY)"
-        with raw.cursor() as cur, cur.copy(copy) as cp:
-            cp.set_types(list(types))
-            for row in zip(*columns, strict=True):
-                cp.write_row(row)
-        raw.execute(insert)
-        raw.execute(f"DROP TABLE pg_temp.{stage}")
+    if into != target and into.startswith("pg_temp."):  # staged: the policies check it now
+        with _database_errors(conn.url, roles.copy_insert(table, quoted), conn.who):
+            roles.copy_done(raw, table, quoted, into)
 
 
 def _column_values(table: schema.Table, name: str, values: Any) -> list[Any]:
@@ -182,6 +147,49 @@ def insert_features(
             [fids.tolist(), wkb(geoms), *(_column_values(t, c, columns[c]) for c in names)],
         )  # fmt: skip
     return fids
+
+
+def update_rows(
+    store: PgStore,
+    conn: PgConnection,
+    table: str,
+    fids: Sequence[int],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    bump_version: bool = True,
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """Set `names` to each row's values on the rows `fids` (a `geom` as its GeoPackage
+    blob), each row one version on unless `bump_version` is False; `constants` are set on
+    every row alike. The values go by binary COPY into a temporary table of the target's
+    own column types (so the server checks them as it would the table's), then one
+    `UPDATE … FROM` sets them."""
+    if not fids:
+        return
+    t = store._layer(table)
+    names = list(names)
+    temp = f"qj_upd_{table}"
+    quoted = ", ".join(["fid", *(f'"{c}"' for c in names)])
+    conn.execute(f"DROP TABLE IF EXISTS pg_temp.{temp}")
+    conn.execute(
+        f'CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {quoted} FROM "{table}" WITH NO DATA'
+    )
+    columns: list[list[Any]] = [list(fids)]
+    for k, name in enumerate(names):
+        values = [r[k] for r in rows]
+        columns.append([blob_wkb(v) for v in values] if name == "geom" else _adapt(t, name, values))
+    types = ["int8", *("bytea" if c == "geom" else copy_types(t, [c])[0] for c in names)]
+    copy_rows(conn, f"pg_temp.{temp}", ["fid", *names], types, columns)
+    constants = dict(constants or {})
+    sets = [f'"{c}" = u."{c}"' for c in names] + [f'"{c}" = ?' for c in constants]
+    if bump_version:
+        sets.append(f'row_version = "{table}".row_version + 1')
+    conn.execute(
+        f'UPDATE "{table}" SET {", ".join(sets)} FROM pg_temp.{temp} u WHERE "{table}".fid = u.fid',
+        tuple(constants.values()),
+    )
+    conn.execute(f"DROP TABLE pg_temp.{temp}")
 
 
 def blobs_from_wkb(values: Sequence[Any], srid: int) -> list[bytes | None]:
@@ -281,37 +289,15 @@ class PgBatchTable(GpkgBatchTable):
         self, fids: list[int], names: list[str], values: list[tuple[Any, ...]],
         blobs: list[bytes | None] | None,
     ) -> None:  # fmt: skip
-        """The new values into a temporary table by COPY, then one UPDATE … FROM."""
-        temp = f"imp_upd_{self.table}"
-        geom = ["geom"] if self.spatial else []
-        cols = ", ".join(["fid", *geom, *(f'"{c}"' for c in names)])
-        conn = self.conn
-        conn.execute(f"DROP TABLE IF EXISTS pg_temp.{temp}")
-        # the target's own column types (geometry with its SRID): COPY checks the values
-        conn.execute(
-            f'CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {cols} FROM "{self.table}" '
-            "WITH NO DATA"
-        )
-        columns: list[list[Any]] = [list(fids)]
         if self.spatial:
-            columns.append([blob_wkb(b) for b in (blobs or [None] * len(fids))])
-        for k, name in enumerate(names):
-            columns.append(_adapt(self.t, name, [v[k] for v in values]))
-        copy_rows(
-            conn, f"pg_temp.{temp}", ["fid", *geom, *names],
-            ["int8", *(["bytea"] if self.spatial else []), *copy_types(self.t, names)], columns,
+            rows = [(b, *v) for b, v in zip(blobs or [None] * len(fids), values, strict=True)]
+            names = ["geom", *names]
+        else:
+            rows = values
+        update_rows(
+            self.store, self.conn, self.table, fids, names, rows,
+            constants={"batch_id": self.batch_id},
         )  # fmt: skip
-        sets = ", ".join(
-            [f"{c} = u.{c}" for c in geom]
-            + [f'"{c}" = u."{c}"' for c in names]
-            + ["batch_id = ?", f'row_version = "{self.table}".row_version + 1']
-        )
-        conn.execute(
-            f'UPDATE "{self.table}" SET {sets} FROM pg_temp.{temp} u '
-            f'WHERE "{self.table}".fid = u.fid',
-            (self.batch_id,),
-        )
-        conn.execute(f"DROP TABLE pg_temp.{temp}")
 
     def _record_updated(self, fids: list[int], befores: list[str]) -> None:
         n = len(fids)

@@ -92,3 +92,27 @@ def test_the_map_connection_only_reads(demo_file: Path, pg_url: str) -> None:
             layer.connection().execute("DELETE FROM parcels")
         layer.close()
         assert store.counts()["parcels"] == 600
+
+
+def test_a_database_opened_right_after_its_push_has_statistics(
+    demo_file: Path, pg_url: str
+) -> None:
+    """push leaves ANALYZE to autovacuum; the window's first opening gathers the statistics
+    the planner needs (without them a lookup per finding walks a table), once."""
+    import psycopg
+
+    from qjgis.pg.session import analyze_if_never
+
+    push(demo_file, pg_url)
+    with PgStore.open(pg_url) as store:
+        analyze_if_never(store)
+        assert analyze_if_never(store) == []  # once in the database's life
+    with psycopg.connect(pg_url) as conn:
+        never = conn.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN "
+            "('parcels', 'buildings', 'households', 'findings') "
+            "AND last_analyze IS NULL AND last_autoanalyze IS NULL"
+        ).fetchall()
+        assert never == []
+        stats = conn.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'parcels'")
+        assert stats.fetchone()[0] > 0

@@ -15,7 +15,7 @@ from qjgis.pg import roles
 from qjgis.pg import url as dburl
 from ui.cli.common import EXIT_OK, emit
 from ui.cli.database import ask_password
-from ui.texts import t, value_text
+from ui.texts import t, value_code, value_text
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -30,7 +30,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = verbs.add_parser("add", parents=[common], help=t("help.db_user_add"))
     s.add_argument("url", metavar="URL", help=t("help.database_address"))
     s.add_argument("name", metavar="NAME", help=t("help.db_login_name"))
-    s.add_argument("--role", required=True, choices=[r.value for r in roles.ROLE_ORDER],
+    s.add_argument("--role", required=True, type=_role, metavar="ROLE",
                    help=t("help.db_role"))  # fmt: skip
     s.add_argument("--town", metavar="CODE", help=t("help.db_town"))
     s.add_argument("--password-prompt", action="store_true", help=t("help.db_password_prompt"))
@@ -38,6 +38,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     s = verbs.add_parser("list", parents=[common], help=t("help.db_user_list"))
     s.add_argument("url", metavar="URL", help=t("help.database_address"))
     s.add_argument("--json", action="store_true")
+
+
+def _role(text: str) -> str:
+    """A role named by its code, its Chinese or its English name (审核员, reviewer)."""
+    code = value_code("role", text)
+    if code not in {r.value for r in roles.ROLE_ORDER}:
+        raise argparse.ArgumentTypeError(
+            t("cli.not_a_role", value=text, choices=", ".join(r.value for r in roles.ROLE_ORDER))
+        )
+    return str(code)
 
 
 def _new_password(name: str) -> str:

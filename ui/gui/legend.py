@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from layers.style import LayerStyle, Symbol
+from qjgis.errors import QjgisError
 from ui.texts import layer_title, t
 
 SWATCH = (20, 14)
@@ -105,7 +106,8 @@ class LayerCounter(QObject):
             for layer in todo:
                 try:
                     n = len(layer)  # type: ignore[arg-type]
-                except (sqlite3.Error, ValueError):  # the file closed meanwhile: no count
+                # the file closed meanwhile, or the database went away: no count
+                except (sqlite3.Error, ValueError, QjgisError):
                     continue
                 self.counted.emit(layer, n)
 

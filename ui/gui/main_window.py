@@ -34,7 +34,7 @@ from layers.renderer import MapRenderer, scale_text
 from layers.source import PgLayer
 from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
-from qjgis.pg.session import database_name
+from qjgis.pg.session import analyze_if_never, database_name
 from qjgis.pg.store import PgStore
 from qjgis.pg.url import is_database_url, redact
 from qjgis.store import GpkgStore
@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
                 # The password, if the server asks, is asked here and kept by no one:
                 # the map's and the tasks' connections take it from this one.
                 store = PgStore.open(str(path), ask_password=self.ask_password)
+                # a database pushed a moment ago, before autovacuum gathered statistics:
+                # gathered now, once, or the docks' lookups take minutes (session.py)
+                self._analyze_once(store)
             else:
                 # SQLite's page check reads the whole file (seconds for a district):
                 # it runs on a worker while the map shows; see _file_checked.
@@ -266,6 +269,19 @@ class MainWindow(QMainWindow):
             self._check_file_aside(self.project_path, report)
         self.projectOpened.emit(self.project_path)
         return True
+
+    def _analyze_once(self, store: PgStore) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.statusBar().showMessage(t("dbgui.analyzing", url=store.path))
+            analyze_if_never(store)
+        except QjgisError:  # not ours to refuse the project over: it only runs slower
+            log.info("ANALYZE on %s failed", store.path, exc_info=True)
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
 
     def _check_file_aside(self, path: str, report: Callable[[str], None]) -> None:
         self._check_report = report

@@ -23,8 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{url} 需要密码（仅用于本次连接，不会保存）：",
         "{url} asks for a password (used for this connection only, never kept):",
     ),
-    "dbgui.no_files_folder": (
-        "数据库项目的附件保存在数据库中，没有附件文件夹。",
-        "A database project keeps its attachments in the database: there is no folder.",
+    "dbgui.analyzing": (
+        "首次打开 {url}：正在收集数据库统计信息…",
+        "First opening of {url}: gathering the database's statistics…",
     ),
 }

@@ -95,6 +95,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已更新 {url} 的登录 {login}：{role}，{town}",
         "Updated the login {login} of {url}: {role}, {town}",
     ),
+    "cli.not_a_role": (
+        "{value} 不是角色（可选：{choices}，或其中文名）",
+        "{value} is not a role (choose from {choices}, or its Chinese name)",
+    ),
     "db.all_towns": ("全部镇街", "all towns"),
     "db.no_users": ("{url} 还没有用户（db user add 添加）", "{url} has no users yet (db user add)"),
     "db.col_login": ("登录名", "login"),

@@ -412,3 +412,60 @@ def test_checks_on_imported_rows_save_and_revert_through_the_store(
         assert sorted(run._inserted) == again
         commands.undo(db, run)
         assert db.counts()["findings"] == 0
+
+
+def test_check_runs_after_imports_leave_the_same_findings_on_both_back_ends(
+    files: Path, pg_url: str, tmp_path: Path
+) -> None:
+    """Import, check; import a second delivery (ten areas changed), check (new findings,
+    the others seen again); the first delivery again, check (those findings gone); undo
+    that run: the findings are the same rows on a file and on the database at each step,
+    written by each store's insert and update paths."""
+    import datetime as dt
+
+    from qjgis import commands
+    from qjgis.checks.engine import evaluate
+    from qjgis.checks.findings import SaveRun
+
+    shp = files / "shp"
+    as_of = dt.date(2025, 6, 30)
+    with GpkgStore.create(tmp_path / "file.gpkg") as gp, _empty_database(pg_url, tmp_path) as db:
+        steps: list[list[Any]] = []
+        for store in (gp, db):
+            seen: list[Any] = []
+            for layer, name in LAYERS:
+                importer.import_layer(store, layer, str(shp / name))
+            for parcels in (None, files / "again" / "parcels.shp", shp / "parcels.shp"):
+                if parcels is not None:
+                    importer.import_layer(store, "parcels", str(parcels))
+                run = SaveRun(evaluate(store, as_of=as_of, threads=1))
+                commands.run(store, run)
+                assert run.summary is not None
+                rules = {
+                    k: {n: v for n, v in r.items() if n != "seconds"}
+                    for k, r in run.summary.as_json()["rules"].items()
+                }
+                seen += [rules, _findings_table(store)]
+            commands.undo(store, run)
+            seen.append(_findings_table(store))
+            steps.append(seen)
+        assert steps[0] == steps[1]
+        _, _, second, _, third, _, _ = steps[1]
+        assert sum(r["new"] for r in second.values()) > 0
+        assert sum(r["gone"] for r in third.values()) > 0
+
+
+def _findings_table(store: Any) -> list[dict[str, Any]]:
+    cols = [c.name for c in schema.TABLE_BY_NAME["findings"].columns]
+    data = store.read_table("findings", cols)
+    rows = [
+        {c: data[c][k] for c in cols} | {"fid": int(data["fid"][k])}
+        for k in range(len(data["fid"]))
+    ]
+    return sorted(
+        (
+            {c: (None if isinstance(v, float) and np.isnan(v) else v) for c, v in r.items()}
+            for r in rows
+        ),
+        key=lambda r: (r["rule_id"], r["key"]),
+    )

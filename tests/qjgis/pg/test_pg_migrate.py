@@ -177,3 +177,33 @@ def test_migrate_from_the_command_line(
     assert (code, out.strip()) == (0, f"{pg_url} is at schema 8 already: nothing to migrate")
     code, _ = run("check", pg_url, "--as-of", "2025-06-30")
     assert code == 0
+
+
+def test_what_a_migration_adds_is_covered_by_the_servers_roles(
+    demo_file: Path, pg_url: str
+) -> None:
+    push(demo_file, pg_url)
+    assert main(["db", "init", pg_url], out=io.StringIO()) == 0
+    for name, role in [("surveyor1", "surveyor"), ("reviewer1", "reviewer")]:
+        assert main(["db", "user", "add", pg_url, name, "--role", role], out=io.StringIO()) == 0
+    rewind(pg_url, 6)  # reference_features and findings.decision_exemption come back
+    migrate(pg_url)
+
+    def as_login(login: str) -> str:
+        return pg_url.replace("://qjgis_test@", f"://{login}@")
+
+    with psycopg.connect(as_login("surveyor1")) as pg:  # a layer a surveyor imports into
+        pg.execute("INSERT INTO reference_features (kind, ref_key) VALUES ('landuse', 'landuse:1')")
+    with psycopg.connect(pg_url) as pg:
+        fid = pg.execute("SELECT min(fid) FROM findings").fetchone()[0]
+    with psycopg.connect(as_login("reviewer1")) as pg:  # the reviewer's new column
+        pg.execute(
+            "UPDATE findings SET decision = 'exempted', decision_exemption = '继承', "
+            "row_version = row_version + 1 WHERE fid = %s",
+            (fid,),
+        )
+    with (
+        psycopg.connect(as_login("surveyor1")) as pg,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):  # and only the reviewer's
+        pg.execute("UPDATE findings SET decision_exemption = '继承' WHERE fid = %s", (fid,))

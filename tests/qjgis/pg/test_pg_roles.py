@@ -85,7 +85,7 @@ def test_db_init_and_user_add_are_idempotent_and_list_says_who_is_who(
     db = bureau.rsplit("/", 1)[1]
     assert again["groups"]["viewer"] == f"qj_{db}_viewer"
 
-    code, out = run("db", "user", "add", bureau, "shijiao", "--role", "reviewer",
+    code, out = run("db", "user", "add", bureau, "shijiao", "--role", "审核员",
                     "--town", "500110108")  # fmt: skip
     assert code == 0 and out.startswith("Updated the login shijiao")
     code, out = run("db", "user", "list", bureau, "--json")
@@ -457,3 +457,30 @@ def test_a_surveyor_imports_and_a_viewer_or_another_towns_login_is_refused(
     assert code == 0, capsys.readouterr().err
     with psycopg.connect(bureau) as pg:
         assert pg.execute("SELECT count(*), sum(row_version) FROM parcels").fetchone() != counts
+
+
+def test_a_clerks_field_copy_with_new_rows_goes_back_under_the_policies(
+    bureau: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows the copy added (a new case and its history) go back as the clerk's login: the
+    server's town policies check them (PostgreSQL refuses COPY into such a table)."""
+    town = as_login(bureau, "shijiao")
+    copy = tmp_path / "石角镇外业.gpkg"
+    assert run("pull", town, str(copy))[0] == 0
+    with psycopg.connect(bureau) as pg:
+        (ruin,) = pg.execute(
+            "SELECT bdcdyh FROM buildings WHERE status = '残垣断壁' AND zddm LIKE '500110108%' "
+            "ORDER BY fid LIMIT 1"
+        ).fetchone()
+        cases = pg.execute("SELECT count(*) FROM ruin_cases").fetchone()[0]
+    code, _ = run("case", str(copy), "open", "--bdcdyh", ruin)
+    assert code == 0, capsys.readouterr().err
+    code, _ = run("push", str(copy), town)
+    assert code == 0, capsys.readouterr().err
+    with psycopg.connect(bureau) as pg:
+        assert pg.execute("SELECT count(*) FROM ruin_cases").fetchone()[0] == cases + 1
+        assert (
+            pg.execute("SELECT village_code FROM ruin_cases ORDER BY fid DESC LIMIT 1")
+            .fetchone()[0]
+            .startswith("500110108")
+        )

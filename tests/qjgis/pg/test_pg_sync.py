@@ -17,6 +17,7 @@ from qjgis.checks.findings import Review, list_findings, run_checks
 from qjgis.commands import run
 from qjgis.demo import build_demo
 from qjgis.errors import QjgisError
+from qjgis.io import batches, importer
 from qjgis.pg.store import PgStore
 from qjgis.pg.transfer import pull, push
 from qjgis.store import GpkgStore
@@ -302,3 +303,124 @@ def test_a_pulled_copy_goes_into_an_empty_database_as_a_project(
             assert "pull_id" not in store.meta()
     finally:
         pg_server.drop_database(other)
+
+
+def test_a_field_check_run_goes_back_with_its_findings_pointing_at_it(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    fresh = tmp_path / "fresh.gpkg"
+    pull(url, fresh)
+    with PgStore.open(url) as store:  # the bureau opens a check run meanwhile: fids cross
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO check_runs (started, as_of, rules) VALUES ('2026-01-01', "
+                "'2025-06-30', '[]')"
+            )
+        server_run = store.execute_sql("SELECT max(fid) FROM check_runs")[0][0]
+    with GpkgStore.open(fresh) as store:  # the field team runs the checks on a new parcel
+        _add_parcel(store, "500110108200NEW0007", 40_006_000)
+        run_checks(store, as_of=AS_OF)
+        new_run = store.execute_sql("SELECT max(fid) FROM check_runs")[0][0]
+        found = store.execute_sql(
+            "SELECT rule_id || ':' || key, first_run, last_run FROM findings WHERE last_run = ?",
+            [new_run],
+        )
+    assert new_run == server_run  # the same fid on both sides
+    assert any(first == new_run for _k, first, _l in found)  # the new parcel's findings
+    result = push(fresh, url)
+    assert result.changes["added"]["check_runs"] == 1
+    with PgStore.open(url) as store:
+        ((run_fid,),) = store.execute_sql("SELECT max(fid) FROM check_runs")
+        assert run_fid > server_run
+        back = {
+            k: (first, last)
+            for k, first, last in store.execute_sql(
+                "SELECT rule_id || ':' || key, first_run, last_run FROM findings "
+                "WHERE last_run = ?",
+                [run_fid],
+            )
+        }
+        assert set(back) == {k for k, _f, _l in found}  # every finding points at the run
+        for key, first, _last in found:  # a finding first found by the field run: renumbered
+            assert back[key][0] == (run_fid if first == new_run else first)
+        assert store.integrity_check() == []
+
+
+REGISTER = """户号,姓名,身份证号,与户主关系,性别,出生日期,村代码
+{a},王建国,500110197001011237,户主,男,1970-01-01,500110108200
+{a},李秀英,500110197203041228,配偶,女,1972-03-04,500110108200
+{b},陈明,500110198002029999,户主,男,1980-02-02,500110108200
+"""
+
+
+def test_an_import_in_the_copy_goes_back_and_undoes_on_the_server(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    copy = tmp_path / "copy.gpkg"
+    pull(url, copy)
+    field = tmp_path / "外业户籍.csv"
+    field.write_text(REGISTER.format(a="HF01", b="HF02"), encoding="utf-8")
+    bureau = tmp_path / "局户籍.csv"
+    bureau.write_text(REGISTER.format(a="HB01", b="HB02"), encoding="utf-8")
+    with PgStore.open(url) as store:  # the bureau imports another register meanwhile
+        importer.import_layer(store, "households", str(bureau))
+        n_households = store.execute_sql("SELECT count(*) FROM households")[0][0]
+        batches = store.execute_sql("SELECT count(*) FROM import_batches")[0][0]
+    with GpkgStore.open(copy) as store:
+        importer.import_layer(store, "households", str(field))
+    result = push(copy, url)
+    assert result.changes["added"]["households"] == 2
+    assert result.changes["added"]["members"] == 3
+    assert result.changes["added"]["import_batches"] == 1
+    with PgStore.open(url) as store:
+        q = store.execute_sql
+        assert q("SELECT count(*) FROM households")[0][0] == n_households + 2
+        ((batch,),) = q("SELECT max(fid) FROM import_batches")
+        # the batch's row records name the rows under their fids on the server
+        recorded = set(q(
+            "SELECT layer, row_fid FROM import_batch_rows WHERE batch_id = ?", [batch]
+        ))  # fmt: skip
+        expected = {("households", f) for (f,) in q(
+            "SELECT fid FROM households WHERE household_no IN ('HF01', 'HF02')")} | {
+            ("members", f) for (f,) in q(
+            "SELECT fid FROM members WHERE household_no IN ('HF01', 'HF02')")}  # fmt: skip
+        assert recorded == expected
+        batch_ids = q("SELECT batch_id FROM households WHERE household_no LIKE 'HF%'")
+        assert {b for (b,) in batch_ids} == {batch}
+        importer.undo_batch(store, batch)  # so the field import undoes on the server
+        assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HF%'") == [(0,)]
+        assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HB%'") == [(2,)]
+        assert q("SELECT count(*) FROM import_batches")[0][0] == batches + 1
+
+
+def test_an_import_undone_in_the_copy_is_undone_on_the_server(
+    server_with_findings: str, tmp_path: Path
+) -> None:
+    url = server_with_findings
+    register = tmp_path / "户籍.csv"
+    register.write_text(REGISTER.format(a="HU01", b="HU02"), encoding="utf-8")
+    with PgStore.open(url) as store:
+        importer.import_layer(store, "households", str(register))
+        ((batch,),) = store.execute_sql("SELECT max(fid) FROM import_batches")
+    copy, other = tmp_path / "copy.gpkg", tmp_path / "other.gpkg"
+    pull(url, copy)
+    pull(url, other)
+    with GpkgStore.open(copy) as store:  # the field team finds the register was wrong
+        importer.undo_batch(store, batch)
+    result = push(copy, url)
+    assert result.changes["updated"]["import_batches"] == 1
+    assert result.changes["deleted"] == {"households": 2, "members": 3}
+    with PgStore.open(url) as store:
+        q = store.execute_sql
+        assert q("SELECT undone FROM import_batches WHERE fid = ?", [batch]) == [(1,)]
+        assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HU%'") == [(0,)]
+        batches.redo_batch(store, batch)  # and the server can redo it
+        assert q("SELECT count(*) FROM households WHERE household_no LIKE 'HU%'") == [(2,)]
+    with GpkgStore.open(other) as store:  # a second copy undid it too, before the redo
+        importer.undo_batch(store, batch)
+    with pytest.raises(QjgisError) as err:  # the redone rows are newer on the server
+        push(other, url)
+    assert err.value.code == "sync_conflict"
+    assert {c["table"] for c in err.value.params["conflicts"]} == {"households", "members"}

@@ -203,3 +203,66 @@ def test_a_database_that_does_not_answer_is_refused_in_words(
     assert "s3cret" not in errors[0] and "Traceback" not in errors[0]
     assert window.store is None  # nothing was open, nothing is
     assert window.settings.recent_projects == []
+
+
+def test_the_window_is_launched_on_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main.py postgresql://…`, `main.py service=NAME` and `main.py gui [--lang] ADDRESS`
+    open the window on the address; other arguments stay commands of the command line."""
+    from ui import launch
+
+    opened: list[tuple[str | None, str | None]] = []
+    monkeypatch.setattr(launch, "open_window", lambda p, lang: opened.append((p, lang)) or 0)
+    url = "postgresql://clerk@db.bureau/qijiang"
+    assert launch.main([url]) == 0
+    assert launch.main(["service=qijiang"]) == 0
+    assert launch.main(["gui", "--lang", "en", url]) == 0
+    assert launch.main(["gui"]) == 0
+    assert launch.main(["gui", "demo.gpkg"]) == 0
+    assert opened == [(url, None), ("service=qijiang", None), (url, "en"), (None, None),
+                      ("demo.gpkg", None)]  # fmt: skip
+
+
+def test_a_password_is_asked_only_when_the_server_wants_one_and_never_kept(
+    window: MainWindow, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first connection is refused for want of a password (as libpq says it): the
+    window asks once, connects with the answer, and the password is in neither the recent
+    projects nor the title; the map's and the tasks' connections reuse it from memory."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    real_connect = psycopg.connect
+    given: list[str | None] = []
+
+    def connect(conninfo: str = "", **kwargs: object) -> psycopg.Connection:
+        given.append(kwargs.get("password"))  # type: ignore[arg-type]
+        if kwargs.get("password") != "街道办2024":
+            raise psycopg.OperationalError("connection failed: fe_sendauth: no password supplied")
+        # the test server trusts loopback: it takes the password without asking for it,
+        # and libpq keeps it on the connection as it does for a server that asked
+        return real_connect(conninfo, **kwargs)
+
+    asked: list[tuple[str, QLineEdit.EchoMode]] = []
+
+    def get_text(_parent: object, _title: str, label: str, echo: QLineEdit.EchoMode) -> tuple:
+        asked.append((label, echo))
+        return "街道办2024", True
+
+    monkeypatch.setattr(psycopg, "connect", connect)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    errors: list[str] = []
+    window.show_error = errors.append  # type: ignore[method-assign]  # no modal box
+    assert window.open_project(database), window.last_error
+    assert len(asked) == 1 and database in asked[0][0]
+    assert asked[0][1] == QLineEdit.EchoMode.Password
+    parcels = window.canvas.renderer.layer("parcels")  # type: ignore[union-attr]
+    assert len(parcels) == 900  # type: ignore[arg-type]  # its own connection, same password
+    settled(window)  # the findings dock's task connected too
+    assert len(asked) == 1  # nobody was asked again
+    assert given.count("街道办2024") >= 3  # the window's, the map's, a task's
+    window.close_project()
+    stored = Path(window.settings.file_name).read_text(encoding="utf-8")
+    assert database in stored and "街道办2024" not in stored
+    assert errors == []
+    from PySide6.QtWidgets import QMessageBox
+
+    assert window.findChild(QMessageBox, "dialog_error") is None  # no task failed either
