@@ -58,6 +58,10 @@ class MainWindow(QMainWindow):
     languageChanged = Signal(str)  # after every text on screen was said again
     # path, QjgisError or None: the file's page check, run on a worker after opening
     _fileChecked = Signal(str, object)
+    #: a database project's extents and counts were read aside (True) or could not be
+    #: (False); `database_reading` is True until then
+    databaseRead = Signal(bool)
+    database_reading = False
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,10 +223,9 @@ class MainWindow(QMainWindow):
             if on_database:
                 # The password, if the server asks, is asked here and kept by no one:
                 # the map's and the tasks' connections take it from this one.
+                # its statistics (once), extents and counts are read on a worker once the
+                # window shows it: _read_database_aside
                 store = PgStore.open(str(path), ask_password=self.ask_password)
-                # a database pushed a moment ago, before autovacuum gathered statistics:
-                # gathered now, once, or the docks' lookups take minutes (session.py)
-                self._analyze_once(store)
             else:
                 # SQLite's page check reads the whole file (seconds for a district):
                 # it runs on a worker while the map shows; see _file_checked.
@@ -236,8 +239,17 @@ class MainWindow(QMainWindow):
             return False
         try:
             layers = load_layers(store, reference=True)
-            # The map's own counts: store.counts() counts every table (0.5 s at 1 M parcels).
-            counts = {layer.name: len(layer) for layer in layers if not is_reference(layer)}
+            counts: dict[str, int] | None = None
+            if on_database:
+                # extents unknown until the worker measures them: nothing on the GUI
+                # thread walks a table meanwhile (ST_Extent, count(*))
+                for layer in layers:
+                    if isinstance(layer, PgLayer):
+                        layer.seed(None, None)
+            else:
+                # The map's own counts: store.counts() counts every table (0.5 s at 1 M
+                # parcels).
+                counts = {layer.name: len(layer) for layer in layers if not is_reference(layer)}
             crs = store.settings().crs
         except (QjgisError, sqlite3.Error) as exc:
             store.close()
@@ -249,16 +261,17 @@ class MainWindow(QMainWindow):
         # A database by its address without the password (store.path), never the password.
         self.project_path = store.path if on_database else str(Path(path).resolve())
         renderer = MapRenderer(layers)
-        self.canvas.set_message("" if renderer.full_extent() else t("window.empty_project"))
-        self.canvas.set_renderer(renderer)
-        self._fill_layer_list()
-        self.counts_label.setText(
-            t("window.summary").format(
-                villages=f"{counts.get('villages', 0):,}",
-                parcels=f"{counts.get('parcels', 0):,}",
-                buildings=f"{counts.get('buildings', 0):,}",
-            )
-        )
+        if counts is None:
+            self.database_reading = True
+            self.canvas.set_message(t("dbgui.reading", url=store.path))
+            self.canvas.set_renderer(renderer)
+            self.layer_list.clear()
+            self.counts_label.setText(t("dbgui.counting"))
+        else:
+            self.canvas.set_message("" if renderer.full_extent() else t("window.empty_project"))
+            self.canvas.set_renderer(renderer)
+            self._fill_layer_list()
+            self._show_counts(counts)
         self.crs_label.setText(crs)
         self.settings.add_recent(self.project_path)
         self._fill_recent_menu()
@@ -268,20 +281,98 @@ class MainWindow(QMainWindow):
         if not on_database:  # the server keeps its own pages; no file to check
             self._check_file_aside(self.project_path, report)
         self.projectOpened.emit(self.project_path)
+        if on_database:
+            self._read_database_aside(renderer)
         return True
 
-    def _analyze_once(self, store: PgStore) -> None:
-        from PySide6.QtWidgets import QApplication
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self.counts_label.setText(
+            t("window.summary").format(
+                villages=f"{counts.get('villages', 0):,}",
+                parcels=f"{counts.get('parcels', 0):,}",
+                buildings=f"{counts.get('buildings', 0):,}",
+            )
+        )
 
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            self.statusBar().showMessage(t("dbgui.analyzing", url=store.path))
-            analyze_if_never(store)
-        except QjgisError:  # not ours to refuse the project over: it only runs slower
-            log.info("ANALYZE on %s failed", store.path, exc_info=True)
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.statusBar().clearMessage()
+    def _read_database_aside(self, renderer: MapRenderer) -> None:
+        """A database's first reads, on a worker (the project's tasks: the status bar shows
+        it running): ANALYZE the tables never analyzed (a database pushed a moment ago,
+        before autovacuum: the docks' lookups would take minutes, session.py), then each
+        layer's extent and count (`PgLayer.measure`, each on a connection of its own).
+        The window shows at once; the map zooms to the district when they arrive
+        (`_database_read`, then `databaseRead`)."""
+        from ui.gui.tasks import Task
+
+        layers = [layer for layer in renderer.layers if isinstance(layer, PgLayer)]
+
+        def run(store: object, feedback: object) -> dict[str, tuple[object, int]]:
+            feedback.set_progress(0.0, "analyze")  # type: ignore[attr-defined]
+            try:
+                analyze_if_never(store)
+            except QjgisError:  # not ours to refuse the project over: it only runs slower
+                log.info("ANALYZE on %s failed", self.project_path, exc_info=True)
+            measured: dict[str, tuple[object, int]] = {}
+            for i, layer in enumerate(layers):
+                if feedback.is_canceled():  # type: ignore[attr-defined]
+                    from qjgis.errors import Canceled
+
+                    raise Canceled()
+                feedback.set_progress((i + 1) / (len(layers) + 1), "measure")  # type: ignore[attr-defined]
+                measured[layer.name] = layer.measure()
+            return measured
+
+        def failed(exc: BaseException) -> None:
+            self.database_reading = False
+            if self.canvas.renderer is not renderer:
+                return
+            text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
+            self.canvas.set_message(text)
+            self.statusBar().showMessage(text)
+            self.databaseRead.emit(False)
+
+        stages = {
+            "analyze": t("dbgui.analyzing", url=self.project_path),
+            "measure": t("dbgui.measuring"),
+        }
+        task = Task(
+            title=t("dbgui.reading", url=self.project_path),
+            run=run,  # type: ignore[arg-type]
+            on_done=lambda result: self._database_read(renderer, result),
+            on_error=failed,
+            on_canceled=lambda: setattr(self, "database_reading", False),
+            stage_text=lambda stage: stages.get(stage, ""),
+        )
+        project = getattr(getattr(self, "workbench", None), "project", None)
+        if project is None or not project.tasks.start(task):
+            # no project tasks (a window without the workbench): a thread of its own
+            from qjgis.pg import session
+            from ui.gui.tasks import TaskManager
+
+            creds = session.credentials(self.store)
+            manager = TaskManager(None, self, opener=lambda: session.open_store(creds))
+            self._database_tasks = manager
+            manager.start(task)
+
+    def _database_read(self, renderer: MapRenderer, measured: dict[str, tuple]) -> None:
+        """The extents and counts measured aside: the layers take them, the map zooms to
+        the district, the layer list and the status bar show the counts."""
+        self.database_reading = False
+        if self.canvas.renderer is not renderer:  # another project opened meanwhile
+            return
+        for layer in renderer.layers:
+            if isinstance(layer, PgLayer) and layer.name in measured:
+                extent, count = measured[layer.name]
+                layer.seed(extent, count)  # type: ignore[arg-type]
+        full = renderer.full_extent()
+        self.canvas.set_message("" if full else t("window.empty_project"))
+        self.canvas.zoom_to_full_extent()
+        self._fill_layer_list()
+        counts = {
+            name: count for name, (_e, count) in measured.items()
+            if not is_reference(renderer.layer(name))
+        }  # fmt: skip
+        self._show_counts(counts)
+        self.databaseRead.emit(True)
 
     def _check_file_aside(self, path: str, report: Callable[[str], None]) -> None:
         self._check_report = report

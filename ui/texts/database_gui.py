@@ -23,6 +23,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{url} 需要密码（仅用于本次连接，不会保存）：",
         "{url} asks for a password (used for this connection only, never kept):",
     ),
+    "dbgui.reading": (
+        "正在读取数据库 {url} 的范围和要素数…",
+        "Reading the extent and feature counts of {url}…",
+    ),
+    "dbgui.counting": ("正在统计…", "Counting…"),
+    "dbgui.measuring": ("正在读取各图层的范围和要素数", "reading each layer's extent and count"),
     "dbgui.analyzing": (
         "首次打开 {url}：正在收集数据库统计信息…",
         "First opening of {url}: gathering the database's statistics…",

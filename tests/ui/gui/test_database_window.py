@@ -112,6 +112,8 @@ def test_the_window_on_a_database(
     on_db = new_window(qtbot, tmp_path)
     open_by_dialog(on_db, address)
     assert on_db.last_error is None
+    # the extents and counts are read on a worker (test_database_opening.py)
+    wait_until(lambda: not on_db.database_reading)
     assert on_db.project_path == database  # the address, without its password
     name = database.rsplit("/", 1)[1]
     assert on_db.windowTitle() == f"qjgis — {name}"
