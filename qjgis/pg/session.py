@@ -99,6 +99,16 @@ def analyze_if_never(store: Any) -> list[str]:
     analyzed; `pg_class.reltuples` does not tell, CREATE INDEX sets it). A login that does
     not own the tables only gets the server's warning.
     """
+    never = never_analyzed(store)
+    if never:
+        store._query("ANALYZE " + ", ".join(f'"{n}"' for n in never))
+    return never
+
+
+def never_analyzed(store: Any) -> list[str]:
+    """The project's tables the server has never gathered statistics for (a catalogue
+    query, milliseconds: the window asks it on the GUI thread and only then runs
+    `analyze_if_never` on a worker)."""
     from qjgis import schema
 
     names = [t.name for t in schema.TABLES]
@@ -108,7 +118,4 @@ def analyze_if_never(store: Any) -> list[str]:
         "ORDER BY relname",
         (names,),
     ).fetchall()
-    never = [r[0] for r in rows]
-    if never:
-        store._query("ANALYZE " + ", ".join(f'"{n}"' for n in never))
-    return never
+    return [r[0] for r in rows]
