@@ -122,3 +122,40 @@ def test_the_window_answers_while_the_database_is_measured(
     finally:
         gate.set()
         window.close_project()
+
+
+def test_the_first_opening_answers_events_while_it_analyzes(
+    qtbot: QtBot, tmp_path: Path, demo_file: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database pushed a moment ago is analyzed before the docks read (their plans need
+    the statistics), on a thread: a timer set before the opening fires while ANALYZE waits
+    for it (were the GUI thread blocked, the gate would stay shut)."""
+    from qjgis.pg import session
+
+    words.set_language("en")
+    push(demo_file, pg_url)
+    assert never_analyzed(pg_url)  # the push leaves the statistics to autovacuum
+    gate = threading.Event()
+    answered: list[bool] = []
+    real = session.analyze_if_never
+
+    def held(store: object) -> list[str]:
+        answered.append(gate.wait(30))
+        return real(store)
+
+    monkeypatch.setattr(session, "analyze_if_never", held)
+    monkeypatch.setattr("ui.gui.main_window.analyze_if_never", held)
+    window = new_window(qtbot, tmp_path, "first.ini")
+    try:
+        QTimer.singleShot(0, gate.set)
+        assert window.open_project(pg_url), window.last_error
+        assert answered == [True]
+        assert never_analyzed(pg_url) == []
+        # the docks started after it: the findings dock reads with the statistics in
+        wait_until(lambda: not window.database_reading)
+        assert "(600)" in " ".join(
+            window.layer_list.item(i).text() for i in range(window.layer_list.count())
+        )
+    finally:
+        gate.set()
+        window.close_project()
