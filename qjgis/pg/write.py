@@ -192,6 +192,20 @@ def update_rows(
     conn.execute(f"DROP TABLE pg_temp.{temp}")
 
 
+def delete_rows(
+    store: PgStore, conn: PgConnection, table: str, keys: Sequence[Any], column: str = "fid"
+) -> int:
+    """DELETE the rows whose `column` is one of `keys`: one statement, the keys as one
+    array parameter (no statement per chunk as SQLite's parameter limit needs)."""
+    t = store._layer(table)
+    store._columns(t, [] if column == "fid" else [column])
+    flat = [k.item() if isinstance(k, np.generic) else k for k in keys]
+    if not flat:
+        return 0
+    cur = conn.execute(f'DELETE FROM "{table}" WHERE "{column}" = ANY(?)', (flat,))
+    return max(int(cur.rowcount), 0)
+
+
 def blobs_from_wkb(values: Sequence[Any], srid: int) -> list[bytes | None]:
     """WKB read from the database as the GeoPackage blobs a file would hold."""
     arr = np.empty(len(values), dtype=object)
