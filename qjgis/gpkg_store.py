@@ -1010,6 +1010,15 @@ class GpkgStore:
             gone += max(int(cur.rowcount), 0)
         return gone
 
+    @staticmethod
+    def add_meta(conn: sqlite3.Connection, values: Mapping[str, str]) -> None:
+        """New keys of the project's metadata (`qj_meta`); a key already there is refused
+        by its primary key, as a project's identity must not change under it."""
+        conn.executemany(
+            "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
+            [(str(k), str(v)) for k, v in values.items()],
+        )
+
     def restore_rows(
         self,
         conn: sqlite3.Connection,

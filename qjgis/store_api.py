@@ -262,6 +262,8 @@ class ProjectStore(Protocol):
         self, conn: Any, table: str, keys: Sequence[Any], column: str = "fid"
     ) -> int: ...
 
+    def add_meta(self, conn: Any, values: Mapping[str, str]) -> None: ...
+
     def restore_rows(
         self,
         conn: Any,

@@ -724,6 +724,15 @@ class PgStore:
 
         return write.delete_rows(self, conn, table, keys, column)
 
+    @staticmethod
+    def add_meta(conn: PgConnection, values: Mapping[str, str]) -> None:
+        """New keys of the project's metadata (`qj_meta`); a key already there is refused
+        by its primary key, as a project's identity must not change under it."""
+        conn.executemany(
+            "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
+            [(str(k), str(v)) for k, v in values.items()],
+        )
+
     def restore_rows(
         self,
         conn: PgConnection,
