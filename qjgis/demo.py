@@ -1211,10 +1211,10 @@ def _write_project(d: _District, path: Path, fb: Feedback) -> None:
                     "exemption": truth[:, 3], "note": truth[:, 4],
                 },
             )  # fmt: skip
-            conn.executemany(
-                "INSERT INTO qj_meta VALUES (?, ?)",
-                [("demo_seed", str(d.seed)), ("demo_as_of", AS_OF.isoformat()),
-                 ("demo_parcels", str(d.np_))],
+            store.add_meta(
+                conn,
+                {"demo_seed": str(d.seed), "demo_as_of": AS_OF.isoformat(),
+                 "demo_parcels": str(d.np_)},
             )  # fmt: skip
             store.audit(conn, "demo.create", None, None, {"seed": d.seed, "parcels": d.np_})
     finally:

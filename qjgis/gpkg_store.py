@@ -988,6 +988,50 @@ class GpkgStore:
         insert_many(conn, f'INSERT INTO "{table}" ({quoted})', [fids.tolist(), *values])
         return fids
 
+    def insert_row(self, conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+        """Insert one row into a table; returns its fid."""
+        return int(self.insert_rows(conn, table, {c: [v] for c, v in values.items()})[0])
+
+    def delete_rows(
+        self, conn: sqlite3.Connection, table: str, keys: Sequence[Any], column: str = "fid"
+    ) -> int:
+        """Delete the rows whose `column` is one of `keys`, some hundreds per statement
+        (SQLite's parameter limit); returns how many went."""
+        t = self._layer(table)
+        self._columns(t, [] if column == "fid" else [column])
+        flat = list(keys)
+        gone = 0
+        for start in range(0, len(flat), 900):
+            chunk = flat[start : start + 900]
+            cur = conn.execute(
+                f'DELETE FROM "{table}" WHERE "{column}" IN ({",".join("?" * len(chunk))})',
+                chunk,
+            )
+            gone += max(int(cur.rowcount), 0)
+        return gone
+
+    @staticmethod
+    def add_meta(conn: sqlite3.Connection, values: Mapping[str, str]) -> None:
+        """New keys of the project's metadata (`qj_meta`); a key already there is refused
+        by its primary key, as a project's identity must not change under it."""
+        conn.executemany(
+            "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
+            [(str(k), str(v)) for k, v in values.items()],
+        )
+
+    def restore_rows(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """Insert rows again under their own fids (`gpkg_write.restore_rows`)."""
+        from qjgis import gpkg_write
+
+        gpkg_write.restore_rows(self, conn, table, fids, names, rows)
+
     def insert_features(
         self,
         conn: sqlite3.Connection,

@@ -324,3 +324,34 @@ def batch_table(
     store: GpkgStore, conn: Any, table: str, key_sql: str, batch_id: int, **scope: Any
 ) -> GpkgBatchTable:
     return GpkgBatchTable(store, conn, table, key_sql, batch_id, **scope)
+
+
+def restore_rows(
+    store: Any,
+    conn: Any,
+    table: str,
+    fids: Sequence[int],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Insert rows again under their own fids (a redo puts back what an undo deleted):
+    `names` may hold `row_version` (kept as given) and `geom` (its GeoPackage blob).
+    Rare and small, so plain parameterised INSERTs on both back ends (`geom_marker`)."""
+    if not fids:
+        return
+    t = store._layer(table)
+    store._columns(t, [c for c in names if c not in ("geom", "row_version")])
+    cols = ", ".join(["fid", *(c if c in ("geom", "row_version") else f'"{c}"' for c in names)])
+    marks = ", ".join(["?", *(store.geom_marker if c == "geom" else "?" for c in names)])
+    at = [k for k, c in enumerate(names) if c == "geom"]
+
+    def params(fid: int, row: Sequence[Any]) -> tuple[Any, ...]:
+        values = list(row)
+        for k in at:
+            values[k] = store.geom_param(values[k])
+        return (int(fid), *values)
+
+    conn.executemany(
+        f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',
+        [params(f, r) for f, r in zip(fids, rows, strict=True)],
+    )

@@ -256,6 +256,23 @@ class ProjectStore(Protocol):
     # their geometry in the project's SRID, keyed batches, geometry in and out of SQL.
     def insert_rows(self, conn: Any, table: str, columns: Mapping[str, Any]) -> np.ndarray: ...
 
+    def insert_row(self, conn: Any, table: str, values: Mapping[str, Any]) -> int: ...
+
+    def delete_rows(
+        self, conn: Any, table: str, keys: Sequence[Any], column: str = "fid"
+    ) -> int: ...
+
+    def add_meta(self, conn: Any, values: Mapping[str, str]) -> None: ...
+
+    def restore_rows(
+        self,
+        conn: Any,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None: ...
+
     def insert_features(
         self,
         conn: Any,

@@ -154,17 +154,17 @@ def store_file(
             tmp.write_bytes(data)
             os.replace(tmp, target)
     name = Path(source).name
-    conn.execute(
-        "INSERT INTO attachments (sha256, file_name, media_type, size_bytes, added, entity) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            sha,
-            name,
-            media,
-            len(data),
-            dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            entity,
-        ),
+    store.insert_row(
+        conn,
+        "attachments",
+        {
+            "sha256": sha,
+            "file_name": name,
+            "media_type": media,
+            "size_bytes": len(data),
+            "added": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "entity": entity,
+        },
     )
     return StoredFile(sha, name, media, len(data), target)
 

@@ -192,11 +192,16 @@ class SaveRun:
         serialise(conn, "checks.run")
         started = _now()
         rule_ids = [r.id for r in ev.rules]
-        cur = conn.execute(
-            "INSERT INTO check_runs (started, user, as_of, rules) VALUES (?,?,?,?)",
-            (started, store.settings().user, ev.as_of.isoformat(), json.dumps(rule_ids)),
+        run_id = store.insert_row(
+            conn,
+            "check_runs",
+            {
+                "started": started,
+                "user": store.settings().user,
+                "as_of": ev.as_of.isoformat(),
+                "rules": json.dumps(rule_ids),
+            },
         )
-        run_id = int(cur.lastrowid or 0)
         self._run_id = run_id
         self._inserted, self._updated = [], {}
         summaries: dict[str, RuleSummary] = {}
@@ -217,9 +222,13 @@ class SaveRun:
             {v: dict(sorted(c.items())) for v, c in sorted(villages.items())},
             total,
         )
-        conn.execute(
-            "UPDATE check_runs SET finished = ?, summary = ? WHERE fid = ?",
-            (_now(), json.dumps(self.summary.as_json(), ensure_ascii=False), run_id),
+        store.update_rows(
+            conn,
+            "check_runs",
+            [run_id],
+            ["finished", "summary"],
+            [(_now(), json.dumps(self.summary.as_json(), ensure_ascii=False))],
+            bump_version=False,
         )
         store.audit(
             conn,
@@ -322,13 +331,16 @@ class SaveRun:
     def revert(self, store: GpkgStore, conn: sqlite3.Connection) -> Changes:
         if self._run_id is None:
             raise RuntimeError("revert before apply")
-        conn.executemany("DELETE FROM findings WHERE fid = ?", [(f,) for f in self._inserted])
+        store.delete_rows(conn, "findings", self._inserted)
+        # The restored values, one write per set of columns (a finding gone and a finding
+        # re-opened restore different columns); each row one version on, as an edit.
+        groups: dict[tuple[str, ...], tuple[list[int], list[tuple[Any, ...]]]] = {}
         for fid, values in self._updated.items():
-            sets = ", ".join(f"{c} = ?" for c in values)
-            conn.execute(
-                f"UPDATE findings SET {sets}, row_version = row_version + 1 WHERE fid = ?",
-                (*values.values(), fid),
-            )
+            fids, rows = groups.setdefault(tuple(values), ([], []))
+            fids.append(fid)
+            rows.append(tuple(values.values()))
+        for names, (fids, rows) in groups.items():
+            store.update_rows(conn, "findings", fids, names, rows)
         store.audit(
             conn, self.name + ".revert", "findings", {"run": self._run_id}, {"reverted": True}
         )

@@ -22,6 +22,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from qjgis import schema
 from qjgis.commands import Changes
 from qjgis.errors import QjgisError
@@ -103,11 +105,18 @@ def save_for_redo(
             snap["geom"] = None if blob is None else base64.b64encode(blob).decode("ascii")
         if fid in holders:
             snap["_holders"] = holders[fid]
-        saved.append((batch, layer, fid, UNDONE, json.dumps(snap, ensure_ascii=False)))
-    conn.executemany(
-        "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action, before) "
-        "VALUES (?, ?, ?, ?, ?)",
-        saved,
+        saved.append((fid, json.dumps(snap, ensure_ascii=False)))
+    n = len(saved)
+    store.insert_rows(
+        conn,
+        "import_batch_rows",
+        {
+            "batch_id": np.full(n, batch, dtype=np.int64),
+            "layer": np.full(n, layer, dtype=object),
+            "row_fid": np.array([f for f, _ in saved], dtype=np.int64),
+            "action": np.full(n, UNDONE, dtype=object),
+            "before": np.array([b for _, b in saved], dtype=object),
+        },
     )
 
 
@@ -210,34 +219,30 @@ def redo_batch(store: ProjectStore, batch: int, feedback: Feedback | None = None
                         )  # fmt: skip
             names = [c for c in cols if c != "row_version"]
             geom = ["geom"] if spatial else []
-            marker = [store.geom_marker] if spatial else []
-            inserts, updates, holders = [], [], []
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            inserted: list[int] = []
+            updated: list[int] = []
+            holders = []
             for fid, action in items:
                 snap = snaps[(layer, fid)]
-                blob = [store.geom_param(_blob(snap.get("geom")))] if spatial else []
+                blob = [_blob(snap.get("geom"))] if spatial else []
                 values = [snap.get(c) for c in names]
                 if action == "added":
                     # deleted by the undo (+1), inserted again (+1)
-                    inserts.append((fid, *blob, *values, int(snap["row_version"]) + 2))
+                    inserts.append((*blob, *values, int(snap["row_version"]) + 2))
+                    inserted.append(fid)
                     holders += snap.get("_holders", [])
                 else:
-                    updates.append((*blob, *values, fid))
-            if inserts:
-                col_sql = ", ".join(["fid", *geom, *(f'"{c}"' for c in names), "row_version"])
-                marks = ", ".join(["?", *marker, *("?" * (len(names) + 1))])
-                conn.executemany(f'INSERT INTO "{layer}" ({col_sql}) VALUES ({marks})', inserts)
-            if updates:
-                sets = ", ".join(
-                    [f"{g} = {m}" for g, m in zip(geom, marker, strict=True)]
-                    + [f'"{c}" = ?' for c in names]
-                    + ["row_version = row_version + 1"]
-                )
-                conn.executemany(f'UPDATE "{layer}" SET {sets} WHERE fid = ?', updates)
+                    updates.append((*blob, *values))
+                    updated.append(fid)
+            store.restore_rows(conn, layer, inserted, [*geom, *names, "row_version"], inserts)
+            store.update_rows(conn, layer, updated, [*geom, *names], updates)
             if holders:
-                _restore_holders(conn, holders)
+                _restore_holders(store, conn, holders)
                 counts["parcel_holders"] = {"inserted": len(holders), "restored": 0}
             counts[layer] = {"inserted": len(inserts), "restored": len(updates)}
-        conn.execute("UPDATE import_batches SET undone = 0 WHERE fid = ?", (batch,))
+        store.update_rows(conn, "import_batches", [batch], ["undone"], [(0,)], bump_version=False)
         store.audit(conn, "imports.redo", f"import_batches/{batch}", {"batch": batch}, counts)
     return {"batch": batch, "layer": row[0], "redone": counts}
 
@@ -246,14 +251,16 @@ def _blob(b64: str | None) -> bytes | None:
     return None if b64 is None else base64.b64decode(b64)
 
 
-def _restore_holders(conn: Any, holders: list[dict[str, Any]]) -> None:
+def _restore_holders(store: ProjectStore, conn: Any, holders: list[dict[str, Any]]) -> None:
     cols, _ = _columns("parcel_holders")
     taken = {
         int(r[0])
         for r in _rows(conn, "parcel_holders", "fid", [int(h["fid"]) for h in holders], "fid")
     }
     names = [c for c in cols if c != "row_version"]
-    same, fresh = [], []
+    same_fids: list[int] = []
+    same: list[tuple[Any, ...]] = []
+    fresh: list[tuple[Any, ...]] = []
     for h in holders:
         # Same fid where it is free (a holder row has no other reference to keep); a new
         # one where it is taken (no NULL fid: a database's identity column refuses it).
@@ -261,13 +268,18 @@ def _restore_holders(conn: Any, holders: list[dict[str, Any]]) -> None:
         if int(h["fid"]) in taken:
             fresh.append(values)
         else:
-            same.append((int(h["fid"]), *values))
-    col_sql = ", ".join([*(f'"{c}"' for c in names), "row_version"])
-    marks = ", ".join("?" * (len(names) + 1))
-    if same:
-        conn.executemany(f"INSERT INTO parcel_holders (fid, {col_sql}) VALUES (?, {marks})", same)
+            same_fids.append(int(h["fid"]))
+            same.append(values)
+    store.restore_rows(conn, "parcel_holders", same_fids, [*names, "row_version"], same)
     if fresh:
-        conn.executemany(f"INSERT INTO parcel_holders ({col_sql}) VALUES ({marks})", fresh)
+        store.insert_rows(
+            conn,
+            "parcel_holders",
+            {
+                c: np.array([v[k] for v in fresh], dtype=object)
+                for k, c in enumerate([*names, "row_version"])
+            },
+        )
 
 
 def batch_changes(layer: str) -> Changes:

@@ -945,13 +945,18 @@ def _same(a: Any, b: Any) -> bool:
 
 # =================================================================== batches
 def new_batch(store: ProjectStore, conn: Any, layer: str, source: str, sha256: str) -> int:
-    cur = conn.execute(
-        "INSERT INTO import_batches (created, user, layer, source, source_hash, undone) "
-        "VALUES (?, ?, ?, ?, ?, 0)",
-        (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), store.settings().user, layer,
-         source, sha256),
-    )  # fmt: skip
-    return int(cur.lastrowid or 0)
+    return store.insert_row(
+        conn,
+        "import_batches",
+        {
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "user": store.settings().user,
+            "layer": layer,
+            "source": source,
+            "source_hash": sha256,
+            "undone": 0,
+        },
+    )
 
 
 def finish_batch(
@@ -961,13 +966,18 @@ def finish_batch(
     mapping: dict[str, Any],
     report: dict[str, Any],
 ) -> None:
-    conn.execute(
-        "UPDATE import_batches SET mapping = ?, report = ? WHERE fid = ?",
-        (
-            json.dumps(mapping, ensure_ascii=False),
-            json.dumps(report, ensure_ascii=False, default=str),
-            batch_id,
-        ),
+    store.update_rows(
+        conn,
+        "import_batches",
+        [batch_id],
+        ["mapping", "report"],
+        [
+            (
+                json.dumps(mapping, ensure_ascii=False),
+                json.dumps(report, ensure_ascii=False, default=str),
+            )
+        ],
+        bump_version=False,
     )
     store.audit(
         conn,
@@ -1287,13 +1297,21 @@ _CO_HOLDER_SEP = re.compile(r"[;；,，、/]+")
 _ID_LIKE = re.compile(r"[0-9Xx*]{15,18}")
 
 
-def _record_added(conn: Any, batch_id: int, table: str, fids: np.ndarray) -> int:
-    conn.executemany(
-        "INSERT INTO import_batch_rows (batch_id, layer, row_fid, action) "
-        "VALUES (?, ?, ?, 'added')",
-        [(batch_id, table, f) for f in fids.tolist()],
+def _record_added(
+    store: ProjectStore, conn: Any, batch_id: int, table: str, fids: np.ndarray
+) -> int:
+    n = len(fids)
+    store.insert_rows(
+        conn,
+        "import_batch_rows",
+        {
+            "batch_id": np.full(n, batch_id, dtype=np.int64),
+            "layer": np.full(n, table, dtype=object),
+            "row_fid": np.asarray(fids, dtype=np.int64),
+            "action": np.full(n, "added", dtype=object),
+        },
     )
-    return len(fids)
+    return n
 
 
 def derive_towns(
@@ -1333,7 +1351,7 @@ def derive_towns(
         {"code": np.array(codes_sorted, dtype=object),
          "name": np.array([names[c] for c in codes_sorted], dtype=object)},
     )  # fmt: skip
-    report.info["towns_added"] = _record_added(conn, batch_id, "towns", fids)
+    report.info["towns_added"] = _record_added(store, conn, batch_id, "towns", fids)
 
 
 def parse_co_holders(text: str | None) -> list[tuple[str, str | None]]:
@@ -1488,47 +1506,34 @@ def undo_batch(store: ProjectStore, batch: int, feedback: Feedback | None = None
             redo.save_for_redo(store, conn, batch, layer, fids, [f for (f,) in added])
             if layer == "parcels":  # the co-holders that came with these parcels
                 counts["parcel_holders"] = {
-                    "deleted": _delete_where_in(conn, "parcel_holders", "parcel_fid", added),
+                    "deleted": store.delete_rows(
+                        conn, "parcel_holders", [f for (f,) in added], "parcel_fid"
+                    ),
                     "restored": 0,
                 }
-            _delete_where_in(conn, layer, "fid", added)
-            restored = 0
+            store.delete_rows(conn, layer, [f for (f,) in added])
+            # The rows' values before the batch, written back one set of columns at a
+            # time (a geometry as its GeoPackage blob), each row one version on.
+            groups: dict[tuple[str, ...], tuple[list[int], list[tuple[Any, ...]]]] = {}
             for fid, action, before in items:
                 if action != "updated":
                     continue
                 values = dict(before)
                 values.pop("row_version", None)
-                geom = values.pop("geom", None) if "geom" in values else ...
-                names = list(values)
-                sets = [f'"{c}" = ?' for c in names] + ["row_version = row_version + 1"]
-                params: list[Any] = [values[c] for c in names]
-                if geom is not ...:
-                    sets.insert(0, f"geom = {store.geom_marker}")
-                    params.insert(
-                        0, store.geom_param(None if geom is None else base64.b64decode(geom))
-                    )
-                conn.execute(
-                    f'UPDATE "{layer}" SET {", ".join(sets)} WHERE fid = ?', (*params, fid)
-                )
-                restored += 1
+                if "geom" in values:
+                    geom = values["geom"]
+                    values["geom"] = None if geom is None else base64.b64decode(geom)
+                fids_of, rows_of = groups.setdefault(tuple(values), ([], []))
+                fids_of.append(fid)
+                rows_of.append(tuple(values.values()))
+            restored = 0
+            for names, (fids_of, rows_of) in groups.items():
+                store.update_rows(conn, layer, fids_of, names, rows_of)
+                restored += len(fids_of)
             counts[layer] = {"deleted": len(added), "restored": restored}
-        conn.execute("UPDATE import_batches SET undone = 1 WHERE fid = ?", (batch,))
+        store.update_rows(conn, "import_batches", [batch], ["undone"], [(1,)], bump_version=False)
         store.audit(conn, "imports.undo", f"import_batches/{batch}", {"batch": batch}, counts)
     return {"batch": batch, "layer": row[0], "undone": counts}
-
-
-def _delete_where_in(conn: Any, table: str, column: str, keys: list[tuple[int]]) -> int:
-    """DELETE the rows whose `column` is one of `keys`, some hundreds per statement;
-    returns how many went (each back end counts its own statement's rows)."""
-    gone = 0
-    flat = [k for (k,) in keys]
-    for start in range(0, len(flat), 900):
-        chunk = flat[start : start + 900]
-        cur = conn.execute(
-            f'DELETE FROM "{table}" WHERE "{column}" IN ({",".join("?" * len(chunk))})', chunk
-        )
-        gone += max(int(cur.rowcount), 0)
-    return gone
 
 
 def batch_report(store: ProjectStore, batch: int) -> dict[str, Any]:

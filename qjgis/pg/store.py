@@ -711,6 +711,41 @@ class PgStore:
 
         return write.insert_rows(self, conn, table, columns)
 
+    def insert_row(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
+        """Insert one row into a table; returns its fid."""
+        return int(self.insert_rows(conn, table, {c: [v] for c, v in values.items()})[0])
+
+    def delete_rows(
+        self, conn: PgConnection, table: str, keys: Sequence[Any], column: str = "fid"
+    ) -> int:
+        """Delete the rows whose `column` is one of `keys` (one statement, the keys as
+        one array parameter); returns how many went."""
+        from qjgis.pg import write
+
+        return write.delete_rows(self, conn, table, keys, column)
+
+    @staticmethod
+    def add_meta(conn: PgConnection, values: Mapping[str, str]) -> None:
+        """New keys of the project's metadata (`qj_meta`); a key already there is refused
+        by its primary key, as a project's identity must not change under it."""
+        conn.executemany(
+            "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
+            [(str(k), str(v)) for k, v in values.items()],
+        )
+
+    def restore_rows(
+        self,
+        conn: PgConnection,
+        table: str,
+        fids: Sequence[int],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """Insert rows again under their own fids (`gpkg_write.restore_rows`)."""
+        from qjgis import gpkg_write
+
+        gpkg_write.restore_rows(self, conn, table, fids, names, rows)
+
     def insert_features(
         self,
         conn: PgConnection,

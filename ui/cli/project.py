@@ -12,6 +12,7 @@ from qjgis import commands
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
 from qjgis.io import reference
+from qjgis.pg.url import is_database_url
 from qjgis.store import GpkgStore
 from ui import texts
 from ui.cli.common import EXIT_ERROR, EXIT_OK, Progress, emit, open_project
@@ -116,7 +117,8 @@ def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
     with open_project(args.project) as store:
         info = project_info(store, check=args.check)
     lines = [
-        f"{texts.label('file')}: {info['path']}",
+        f"{texts.label('info.database' if is_database_url(info['path']) else 'info.project')}: "
+        f"{info['path']}",
         f"{texts.label('crs')}: {info['crs']}",
         f"{texts.label('schema')}: {info['schema_version']}",
         f"{texts.label('counts')}:",

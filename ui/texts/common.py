@@ -197,7 +197,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "layer.hazard-zones": ("地质灾害隐患区", "Geological-hazard zones"),
     "layer.hazard-points": ("地质灾害隐患点", "Geological-hazard points"),
     "layer.other": ("其他参考图层（面）…", "Another reference layer (polygons)…"),
-    "file": ("文件", "File"),
+    # `info`'s first line: the project a file holds, or the database an address names
+    "info.project": ("项目", "Project"),
+    "info.database": ("数据库", "Database"),
     "crs": ("坐标系", "CRS"),
     "schema": ("数据结构版本", "Schema version"),
     "counts": ("数量", "Counts"),

@@ -106,6 +106,8 @@ def test_the_other_commands_on_a_database(
     info = json.loads(out)
     assert info["path"] == pg_url and info["counts"]["parcels"] == 300
     assert info["integrity"]["ok"] is True
+    code, out = run("info", pg_url)
+    assert code == 0 and out.splitlines()[0] == f"Database: {pg_url}"  # not "File:"
     code, out = run("settings", pg_url, "--set", "area.tolerance_m2=5", "--json")
     assert code == 0 and json.loads(out)["changed"]["area.tolerance_m2"]["new"] == 5
     code, _ = run("settings", pg_url, "--set", "project.crs=EPSG:4523")

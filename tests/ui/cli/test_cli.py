@@ -47,6 +47,9 @@ def test_new_info_and_settings(tmp_path: Path) -> None:
     assert info["counts"]["parcels"] == 0
     assert info["integrity"]["ok"] is True
     assert info["settings"]["subsidy.grade_d"] == 35000.0
+    # a file is named as the project it holds (a database address as a database)
+    first = run("info", str(project), lang="en").stdout.splitlines()[0]
+    assert first == f"Project: {project}"
 
     changed = run("settings", str(project), "--set", "subsidy.grade_c=8000", "--set",
                   "user.name=张三", "--json")  # fmt: skip
