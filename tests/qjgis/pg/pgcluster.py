@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -60,6 +61,8 @@ class PgServer:
     running: bool = field(default=False)
     #: the server's command-line options, to start it again after `halt`
     options: str = ""
+    #: the detached process that stops the server if this one dies first (`watch`)
+    watcher: subprocess.Popen[bytes] | None = None
 
     def url(self, dbname: str) -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
@@ -110,7 +113,33 @@ class PgServer:
         self.halt()
         self.resume()
 
+    def watch(self) -> None:
+        """A detached watcher that stops the server and deletes its folder when this process
+        ends without calling `stop` (a test run killed by a timeout or Ctrl-C twice): nothing
+        is left running either way."""
+        ctl = shlex.join(
+            (["runuser", "-u", "postgres", "--"] if self.as_postgres else [])
+            + [str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"), "-m",
+               "immediate", "-w", "stop"]
+        )  # fmt: skip
+        script = (
+            f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+            f"if [ -d {shlex.quote(str(self.folder / 'data'))} ]; then {ctl} >/dev/null 2>&1; fi; "
+            f"rm -rf {shlex.quote(str(self.folder))}"
+        )
+        self.watcher = subprocess.Popen(
+            ["sh", "-c", script],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C to the test run's group does not reach it
+        )
+
     def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.kill()
+            self.watcher.wait()
+            self.watcher = None
         if self.running:
             self.run(str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"),
                      "-m", "immediate", "-w", "stop")  # fmt: skip
@@ -151,6 +180,7 @@ def start() -> PgServer:
             detail = log.read_text(errors="replace")[-400:] if log.exists() else started.stderr
             raise Unavailable(f"pg_ctl start failed: {detail.strip()}")
         server.running = True
+        server.watch()
         with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {TEMPLATE}")
         try:
