@@ -724,27 +724,9 @@ class PgStore:
 
         return write.delete_rows(self, conn, table, keys, column)
 
-    @staticmethod
-    def add_meta(conn: PgConnection, values: Mapping[str, str]) -> None:
-        """New keys of the project's metadata (`qj_meta`); a key already there is refused
-        by its primary key, as a project's identity must not change under it."""
-        conn.executemany(
-            "INSERT INTO qj_meta (key, value) VALUES (?, ?)",
-            [(str(k), str(v)) for k, v in values.items()],
-        )
-
-    def restore_rows(
-        self,
-        conn: PgConnection,
-        table: str,
-        fids: Sequence[int],
-        names: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-    ) -> None:
-        """Insert rows again under their own fids (`gpkg_write.restore_rows`)."""
-        from qjgis import gpkg_write
-
-        gpkg_write.restore_rows(self, conn, table, fids, names, rows)
+    # The same statements on both back ends (PgConnection translates them).
+    add_meta = staticmethod(GpkgStore.add_meta)
+    restore_rows = GpkgStore.restore_rows
 
     def insert_features(
         self,

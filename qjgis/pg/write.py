@@ -302,20 +302,6 @@ class PgBatchTable(GpkgBatchTable):
                 [[self.batch_id] * n, [self.table] * n, fids.tolist(), ["added"] * n],
             )  # fmt: skip
 
-    def _write_updates(
-        self, fids: list[int], names: list[str], values: list[tuple[Any, ...]],
-        blobs: list[bytes | None] | None,
-    ) -> None:  # fmt: skip
-        if self.spatial:
-            rows = [(b, *v) for b, v in zip(blobs or [None] * len(fids), values, strict=True)]
-            names = ["geom", *names]
-        else:
-            rows = values
-        update_rows(
-            self.store, self.conn, self.table, fids, names, rows,
-            constants={"batch_id": self.batch_id},
-        )  # fmt: skip
-
     def _record_updated(self, fids: list[int], befores: list[str]) -> None:
         n = len(fids)
         if n:
