@@ -255,7 +255,9 @@ def _integer(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y年%m月%d日")
 
 
-def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _dates(values: np.ndarray, *, strings: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """ISO dates (object array of str/None) and a mask of values that are no date;
+    `strings`: the values are known to be str and None only."""
     a = np.asarray(values)
     if a.dtype.kind == "M":
         out = np.datetime_as_string(a.astype("datetime64[D]"), unit="D").astype(object)
@@ -265,7 +267,7 @@ def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bad = np.zeros(len(a), dtype=bool)
     # ISO text (what registers and exports mostly hold) is checked by numpy in one
     # call; strptime below sees only the rest (a register's 70,000 birth dates: 2 s).
-    rest = _iso_dates(a, out)
+    rest = _iso_dates(a, out, strings)
     for i in rest:
         v = a[i]
         if v is None or (isinstance(v, float) and not np.isfinite(v)):
@@ -290,11 +292,17 @@ def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, bad
 
 
-def _iso_dates(a: np.ndarray, out: np.ndarray) -> np.ndarray | range:
-    """Fill `out` where `a` holds a valid YYYY-MM-DD string; the indexes left to parse."""
+def _iso_dates(a: np.ndarray, out: np.ndarray, strings: bool = False) -> np.ndarray | range:
+    """Fill `out` where `a` holds a valid YYYY-MM-DD string; the indexes left to parse.
+    `strings`: `a` holds only str and None."""
     if a.dtype != object or not len(a):
         return range(len(a))
-    text = np.array([v if type(v) is str else "" for v in a.tolist()], dtype=str)
+    if strings:
+        # numpy's own conversion, in C: None reads "None", and text longer than ten
+        # characters stays longer than ten when cut at eleven
+        text = a.astype("<U11")
+    else:  # a date object would read as ISO text: only str is looked at
+        text = np.array([v if type(v) is str else "" for v in a.tolist()], dtype=str)
     iso = (np.strings.str_len(text) == 10) & (np.strings.find(text, "-") == 4)
     if not iso.any():
         return range(len(a))
@@ -390,7 +398,7 @@ def convert(
     if kind == "integer":
         return _integer(values)
     if kind == "date":
-        return _dates(values)
+        return _dates(values, strings=strings)
     if kind == "year":
         return _years(values)
     if kind == "bool":
@@ -407,8 +415,8 @@ def extra_json(
     """One JSON object per row of the unmapped fields (None when there are none)."""
     if not fields:
         return np.full(n, None, dtype=object)
-    out = np.full(n, "{", dtype=object)
-    for k, (name, values) in enumerate(fields.items()):
+    quoted_columns = []
+    for name, values in fields.items():
         texts = _text(values, strings=name in strings)
         none = texts == None  # noqa: E711
         if none.any():
@@ -416,10 +424,13 @@ def extra_json(
         quoted = np.empty(n, dtype=object)
         quoted[:] = list(map(_json_string, texts.tolist()))  # one C-level pass
         quoted[none] = "null"
-        sep = ", " if k else ""
-        # elementwise str concatenation of object arrays runs in C, without a loop per row
-        out = out + (sep + _json_string(name) + ": ") + quoted
-    return out + "}"
+        quoted_columns.append(quoted.tolist())
+    # each row's object formatted at once, in C (map over the rows' tuples): not one
+    # concatenation pass per field and separator
+    template = "{" + ", ".join(_json_string(k).replace("%", "%%") + ": %s" for k in fields) + "}"
+    out = np.empty(n, dtype=object)
+    out[:] = list(map(template.__mod__, zip(*quoted_columns, strict=True)))
+    return out
 
 
 # =================================================================== required targets
@@ -814,7 +825,9 @@ class BatchWriter:
         if self.held is not None:  # one slice: counted in memory, as SQL would
             rows, keys = self.held
             counts = Counter(keys)
-            counts.pop(None, None)
+            nones = counts.pop(None, 0)
+            if len(counts) + nones == len(keys):
+                return 0, [], {}  # every key once: nothing to look for row by row
             dup = sorted((k, n) for k, n in counts.items() if n > 1)
             shown = [(str(k), n) for k, n in dup[:DETAIL_LIMIT]]
             where: dict[str, list[int]] = {k: [] for k, _ in shown}

@@ -330,9 +330,13 @@ def _columns(
     if body:
         cells[:] = body
     text, clean = _text_columns(cells)
-    empty = (cells == "") | (cells == None)  # noqa: E711  elementwise, in C
+    if all(text):  # str and None only: a cell is filled when it is true (not "" nor None)
+        filled = cells.astype(bool)
+        empty = ~filled
+    else:
+        empty = (cells == "") | (cells == None)  # noqa: E711  elementwise, in C
+        filled = ~empty
     cells[empty] = None
-    filled = ~empty
     keep_rows = np.flatnonzero(filled.any(axis=1))
     any_in_column = filled.any(axis=0)
     keep = [
@@ -410,6 +414,23 @@ def import_register(
     户号, no name, no ID number: a template's placeholder row) are skipped and
     counted. A register with no data rows imports nothing and records no batch.
     """
+    with workbook.paused_gc():  # rows and columns hold no cycles (workbook.paused_gc)
+        return _import_register(
+            store, source, encoding=encoding, mapping_file=mapping_file, feedback=feedback,
+            dry_run=dry_run, header_row=header_row,
+        )  # fmt: skip
+
+
+def _import_register(
+    store: Any,
+    source: str,
+    *,
+    encoding: str | None,
+    mapping_file: str | None,
+    feedback: Feedback | None,
+    dry_run: bool,
+    header_row: int | None,
+) -> dict[str, Any]:
     fb = feedback or NullFeedback()
     started = time.perf_counter()
     path = Path(source)

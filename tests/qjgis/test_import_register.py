@@ -462,6 +462,9 @@ def test_values_with_blanks_around_them_are_stored_stripped(tmp_path: Path, numb
         ["1970-01-01", " 023-01-01", "1970+01-01"],  # numpy alone would take them
         ["1970-01-01", "2023-02-30", "1999-12-31"],  # an impossible date among good ones
         ["1970-01-01", "１９７０-01-01", "2021-11-3x", 19700101.0],
+        # text only (the register's columns): past ten characters, "None", blanks
+        ["1970-01-01", "2020-01-011", "2020-01-01x", "None", None, "1999-12-31", "2020-01-01 "],
+        [None, None],
     ],
 )  # fmt: skip
 def test_dates_by_numpy_agree_with_parsing_each_value(cells: list[Any]) -> None:
@@ -480,3 +483,44 @@ def test_dates_by_numpy_agree_with_parsing_each_value(cells: list[Any]) -> None:
 
     out, bad = importer.convert("birth_date", np.array(cells, dtype=object))
     assert list(zip(out.tolist(), bad.tolist(), strict=True)) == [plain(v) for v in cells]
+    if all(v is None or isinstance(v, str) for v in cells):  # the text columns' fast path
+        out, bad = importer.convert("birth_date", np.array(cells, dtype=object), strings=True)
+        assert list(zip(out.tolist(), bad.tolist(), strict=True)) == [plain(v) for v in cells]
+
+
+def test_extra_json_holds_every_unmapped_field_of_every_row() -> None:
+    """Each row's `extra` is a JSON object of the unmapped fields, formatted at once
+    per row: names and values with quotes, % and CJK, None as null, numbers as text."""
+    import json
+
+    fields = {
+        "村名称": np.array(["松园村", None, 'a"b', "50%"], dtype=object),
+        "备注%s": np.array([None, "x\\y", "", "第二组"], dtype=object),
+        "编号": np.array([1.0, 2.5, None, 7], dtype=object),
+    }
+    out = importer.extra_json(fields, 4, frozenset({"村名称", "备注%s"}))
+    expected = [
+        {"村名称": "松园村", "备注%s": None, "编号": "1"},
+        {"村名称": None, "备注%s": "x\\y", "编号": "2.5"},
+        {"村名称": 'a"b', "备注%s": None, "编号": None},
+        {"村名称": "50%", "备注%s": "第二组", "编号": "7"},
+    ]
+    assert [json.loads(v) for v in out.tolist()] == expected
+    assert importer.extra_json({}, 2).tolist() == [None, None]
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [["a", "b", "c"], ["a", None, "b", None], ["a", "b", "a", None, "c", "a", "b"], []],
+)
+def test_duplicates_of_one_slice_are_counted_as_sql_would(keys: list[Any]) -> None:
+    """A file of one slice counts its duplicated keys in memory; a file whose keys are
+    all different (or empty) says so without looking at each row again."""
+    from collections import Counter
+
+    w = importer.BatchWriter.__new__(importer.BatchWriter)
+    w.held, w.existing = (list(range(len(keys))), keys), 0
+    counts = Counter(k for k in keys if k is not None)
+    dup = {k: n for k, n in counts.items() if n > 1}
+    where = {k: [i + 1 for i, x in enumerate(keys) if x == k] for k in dup}
+    assert w._duplicates() == (sum(dup.values()), sorted(dup.items()), where)

@@ -295,3 +295,71 @@ def test_a_real_xls_register_imports_the_same_with_and_without_the_prefetch(
                 results.append(outcome)
         assert workbook.take(src) is None
     assert results[0] == results[1]
+
+
+# ------------------------------------------------- the cyclic collector, paused and back
+def test_the_collector_pause_nests_across_threads_and_restores_the_state() -> None:
+    """`paused_gc` is re-entrant across threads (a prefetch and the import overlap): the
+    collector stays off until the last one leaves, comes back only if it was on, and a
+    program that had it off keeps it off."""
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with workbook.paused_gc():
+            inside.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other)
+    with workbook.paused_gc():
+        assert not gc.isenabled()
+        t.start()
+        assert inside.wait(10)
+    assert not gc.isenabled()  # the other thread is still reading
+    release.set()
+    t.join(10)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with workbook.paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+
+
+def test_a_register_import_leaves_the_collector_on_after_success_and_refusal(
+    tmp_path: Path,
+) -> None:
+    """The import pauses the collector while it reads and writes, and gives it back
+    whatever happens: after an import, and after a refused one."""
+    import gc
+
+    src = register(tmp_path / "r.xlsx", 3)
+    with GpkgStore.create(tmp_path / "p.gpkg") as store:
+        seen: list[bool] = []
+        importer.import_layer(
+            store, "households", str(src), feedback=_Watch(lambda: seen.append(gc.isenabled()))
+        )
+        assert gc.isenabled() and seen and not any(seen)  # off while it ran
+        bad = tmp_path / "bad.xlsx"
+        bad.write_bytes(b"PK\x03\x04 not a workbook")
+        with pytest.raises(QjgisError):
+            importer.import_layer(store, "households", str(bad))
+    assert gc.isenabled()
+
+
+class _Watch:
+    """A Feedback that calls `probe` at each progress step."""
+
+    def __init__(self, probe: Any) -> None:
+        self.probe = probe
+
+    def set_progress(self, fraction: float, stage: str = "") -> None:
+        self.probe()
+
+    def is_canceled(self) -> bool:
+        return False
