@@ -192,6 +192,7 @@ def bench_register(
         return
     runs: dict[str, list[dict[str, float]]] = {}
     main_py = str(ROOT / "main.py")
+    load = os.getloadavg()  # other work on the machine: quoted with the figures
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
             for layer, src in (("parcels", shp / "parcels.shp"), ("households", register)):
@@ -225,7 +226,9 @@ def bench_register(
             )
     m = {k: _median(v) for k, v in runs.items()}
     p, h = m["parcels"], m["households"]
-    print(f"district of {n:,} parcels, medians of {repeat}:")
+    end = os.getloadavg()[0]
+    print(f"district of {n:,} parcels, medians of {repeat} "
+          f"(load average {load[0]:.1f} at the start, {end:.1f} at the end):")  # fmt: skip
     print(f"  import parcels.shp    {p['wall']:6.2f} s (cpu {p['cpu']:6.2f})")
     print(f"  import register.xlsx  {h['wall']:6.2f} s (cpu {h['cpu']:6.2f})")
     print(f"  ratio register / parcels: wall {h['wall'] / p['wall']:.2f}, "
