@@ -264,10 +264,8 @@ def test_an_approval_is_the_approvers_the_surveyor_sees_why(window: MainWindow) 
     assert dock.current_case() == case
     dock.button_for("advance", "已批准").click()
     _ok(dock.dialog).click()
-    state = store.execute_sql(
-        "SELECT state FROM renovation_cases WHERE fid = ?", [int(case[1:])]
-    )[0][0]
-    assert state == "已批准"
+    sql = "SELECT state FROM renovation_cases WHERE fid = ?"
+    assert store.execute_sql(sql, [int(case[1:])])[0][0] == "已批准"
 
 
 def test_dropped_photos_attach_and_a_missing_folder_shows_them_missing(
