@@ -65,10 +65,10 @@ def test_the_window_answers_while_the_database_is_measured(
     measuring = threading.Event()
     real_measure = PgLayer.measure
 
-    def held(self: PgLayer) -> object:
+    def held(self: PgLayer, conn: object = None) -> object:
         measuring.set()
         assert gate.wait(120), "the test never opened the gate"
-        return real_measure(self)
+        return real_measure(self, conn)
 
     monkeypatch.setattr(PgLayer, "measure", held)
     window = new_window(qtbot, tmp_path, "db.ini")

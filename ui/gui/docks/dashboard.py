@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -150,16 +151,30 @@ class DashboardDock(QDockWidget):
         self.project = project
         if project is not None:
             project.changed.connect(self._changed)
-        self.refresh()
+        if project is None or self.isVisible():
+            self.refresh()
+        else:  # its queries (50 ms on a database) wait until the dock is shown
+            self._stale = True
 
     def _changed(self, changes: Changes) -> None:
-        if (CASE_TABLES | {"findings"}) & changes.tables and self.isVisible():
+        if (CASE_TABLES | {"findings"}) & changes.tables:
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    _stale = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
     def current_level(self) -> str:
         return str(self.level.currentData())
 
     def refresh(self) -> None:
+        self._stale = False
         self.rows = []
         if self.project is None:
             for chart in (self.ruins, self.renovations, self.trend):
