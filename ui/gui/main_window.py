@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,14 @@ APP_TITLE = "qjgis"
 LAYER_ROLE = Qt.ItemDataRole.UserRole
 
 T = TypeVar("T")
+
+#: how long a thread holds the GIL while another waits for it (Python's default: 5 ms).
+#: A Qt call on the GUI thread that calls back into Python (a model reset asks rowCount,
+#: data and headerData hundreds of times) waits a turn at each callback while a worker
+#: builds rows in Python: at 5 ms a turn a 10 ms reset took 180 ms of wall time when a
+#: database opened (docs/benchmarks.md); at 1 ms a turn the GUI thread gets the GIL back
+#: five times sooner, for a worker's throughput that hardly changes.
+GUI_SWITCH_INTERVAL = 0.001
 
 
 class _Aside(QObject):
@@ -121,6 +130,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # the window's process is a GUI's: its thread is to answer first (see above)
+        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL))
         self.settings = settings if settings is not None else AppSettings()
         self.store: GpkgStore | None = None
         self.project_path: str | None = None

@@ -151,37 +151,75 @@ class DashboardDock(QDockWidget):
         self.project = project
         if project is not None:
             project.changed.connect(self._changed)
-        if project is None or self.isVisible():
+        if project is None:
             self.refresh()
-        else:  # its queries (50 ms on a database) wait until the dock is shown
+        else:  # its dozen queries (25-50 ms of the GUI thread on a database) go aside
             self._stale = True
+            self._refresh_aside()
 
     def _changed(self, changes: Changes) -> None:
         if (CASE_TABLES | {"findings"}) & changes.tables:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
+            self._stale = True
+            self._refresh_aside()
 
     _stale = False
+    _reads = 0  # the newest read wins
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self._refresh_aside()
+
+    def _refresh_aside(self) -> None:
+        """The figures read on a worker (the project's tasks, a connection of their own)
+        and shown when they arrive; while the dock is hidden, not read at all until it is
+        shown (`showEvent`)."""
+        from qjgis.cases.dashboard import monthly_trend
+        from ui.gui.operations import show_error
+        from ui.gui.tasks import Task, while_alive
+
+        project = self.project
+        if project is None or not self._stale or not self.isVisible():
+            return
+        self._stale = False
+        self._reads += 1
+        generation, level, today = self._reads, self.current_level(), dt.date.today()
+
+        def read(store: Any, _fb: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            return ops.dashboard_rows_of(store, level, today), monthly_trend(store, None)
+
+        def done(result: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+            if generation == self._reads and self.project is project:
+                self._show(*result)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._reads:
+                self._stale = True
+                show_error(self, exc)
+
+        task = Task(title=t("dash.title"), run=read, on_done=while_alive(self, done),
+                    on_error=while_alive(self, failed))  # fmt: skip
+        if not project.tasks.start(task):
+            self._stale = True
 
     def current_level(self) -> str:
         return str(self.level.currentData())
 
     def refresh(self) -> None:
+        """Read the figures now and show them (the level switch; a task's read is
+        `_refresh_aside`)."""
         self._stale = False
-        self.rows = []
+        self._reads += 1  # a read still running aside is older
         if self.project is None:
+            self.rows = []
             for chart in (self.ruins, self.renovations, self.trend):
                 chart.set_data([], [])
             self.model.set_rows([], [])
             return
-        self.rows = ops.dashboard_rows(self.project, self.current_level(), dt.date.today())
+        rows = ops.dashboard_rows(self.project, self.current_level(), dt.date.today())
+        self._show(rows, ops.dashboard_trend(self.project))
+
+    def _show(self, rows: list[dict[str, Any]], trend: list[dict[str, Any]]) -> None:
+        self.rows = rows
         names = [r.get("name") or r.get("code") or t("dash.unknown") for r in self.rows]
         ruin = [Series(stat_column(k), tuple(float(r[k]) for r in self.rows), PALETTE[i])
                 for i, k in enumerate(RUIN_KEYS)]  # fmt: skip
@@ -189,7 +227,6 @@ class DashboardDock(QDockWidget):
         reno = [Series(stat_column(k), tuple(float(r[k]) for r in self.rows), PALETTE[i + 1])
                 for i, k in enumerate(RENOVATION_KEYS)]  # fmt: skip
         self.renovations.set_data(names, reno)
-        trend = ops.dashboard_trend(self.project)
         self.trend.set_data(
             [m["month"] for m in trend],
             [
