@@ -106,9 +106,11 @@ class _Aside(QObject):
 
         loop = QEventLoop()
         self.finished.connect(loop.quit)
-        threading.Thread(target=run, name="qjgis-open-database", daemon=True).start()
+        thread = threading.Thread(target=run, name="qjgis-open-database", daemon=True)
+        thread.start()
         while not done.is_set():
             loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        thread.join()  # out of `emit` too, before this object may go
         if "error" in box:
             raise box["error"]
         return box["result"]  # type: ignore[no-any-return]
