@@ -90,6 +90,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：{user}（{role}）无权越过前提条件：仅审批人可说明理由后特批",
         "{path}: {user} ({role}) cannot override a precondition: only an approver can, with a reason",
     ),
+    "err.approval_not_allowed": (
+        "{path}：案件 {case}：{user}（{role}）不能将其转为“{state}”：这是审批事项，仅审批人可以办理",
+        "{path}: case {case}: {user} ({role}) cannot move it to {state}: that is an approval, recorded only by an approver",
+    ),
     "err.renovation_not_dangerous": (
         "{path}：农房 {bdcdyh} 的危房等级为 {grade}；仅 C 级、D 级危房可纳入危房改造",
         "{path}: building {bdcdyh} has grade {grade}; only C and D houses are renovated",
