@@ -518,14 +518,21 @@ class PgLayer(GpkgLayer):
         ).fetchone()
         return int(row[0])
 
-    def measure(self) -> tuple[Extent | None, int]:
-        """The layer's extent and count, read on a connection of its own and closed again:
-        for a worker thread (`ST_Extent` and `count(*)` walk the table, 1.4 s for a
-        100,000-parcel district's layers, too long for the GUI thread; `seed` then hands
-        the figures to the layer). Touches none of the layer's state."""
+    def connect(self) -> Any:
+        """A new read-only connection to the layer's database (the caller closes it)."""
+        return self._connect()
+
+    def measure(self, conn: Any = None) -> tuple[Extent | None, int]:
+        """The layer's extent and count, read on `conn` (a worker's, kept open: one for all
+        the layers) or on a connection of its own closed again: for a worker thread
+        (`ST_Extent` and `count(*)` walk the table, 1.4 s for a 100,000-parcel district's
+        layers, too long for the GUI thread; `seed` then hands the figures to the layer).
+        Touches none of the layer's state."""
         import psycopg
 
-        conn = self._connect()
+        own = conn is None
+        if own:
+            conn = self._connect()
         try:
             with conn.cursor() as cur:
                 cur.execute(
@@ -540,7 +547,8 @@ class PgLayer(GpkgLayer):
             detail = lines[0] if lines else type(exc).__name__
             raise QjgisError("database_error", url=str(self.path), detail=detail) from exc
         finally:
-            conn.close()
+            if own:
+                conn.close()
         extent = None if row is None or row[0] is None else tuple(map(float, row))
         return extent, count  # type: ignore[return-value]
 

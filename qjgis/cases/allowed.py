@@ -21,6 +21,7 @@ from qjgis.cases.commands import (
     OVERRIDE_ROLES,
     Problem,
     _one_building,
+    approval_problems,
     closed_problems,
     dispose_problems,
     paid_total,
@@ -126,7 +127,8 @@ def for_case(store: GpkgStore, kind: CaseKind, fid: int) -> list[Allowed]:
     for state in next_states(kind, case["state"], case.get("disposition")):
         cancel = state.value == RuinState.CANCELLED.value  # same value for both kinds
         needs = ("note",) if cancel else _deadline_need(state.value)
-        out.append(_allowed("advance", state.value, [], needs=needs))
+        problems = approval_problems(store, case, state.value)
+        out.append(_allowed("advance", state.value, problems, needs=needs))
     if kind is CaseKind.RENOVATION:
         problems = payment_problems(store, case)
         left = float(case["subsidy"]) - paid_total(store, fid)

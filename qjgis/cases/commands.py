@@ -30,6 +30,7 @@ from qjgis.cases.locate import (
     place_buildings,
 )
 from qjgis.cases.model import (
+    APPROVAL_STATES,
     DEMOLITION_STATES,
     ENTRY_STATE,
     NEEDS_DEADLINE,
@@ -102,6 +103,10 @@ QjgisError.register(
         "override_not_allowed": (
             "{path}: {user} ({role}) cannot override a precondition: "
             "only an approver can, with a reason"
+        ),
+        "approval_not_allowed": (
+            "{path}: case {case}: {user} ({role}) cannot move it to {state}: "
+            "that is an approval, recorded only by an approver"
         ),
         "renovation_not_dangerous": (
             "{path}: building {bdcdyh} has grade {grade}; only C and D houses are renovated"
@@ -321,6 +326,23 @@ def _check_override(store: GpkgStore, override_reason: str | None) -> None:
     s = store.settings()
     if override_reason and s.role not in OVERRIDE_ROLES:
         raise QjgisError("override_not_allowed", path=store.path, user=s.user, role=s.role.value)
+
+
+def approval_problems(store: GpkgStore, case: dict[str, Any], target: str) -> list[Problem]:
+    """Moving `case` to `target` is an approval the current user's role may not record
+    (not overridable: an override is itself an approver's act)."""
+    s = store.settings()
+    if target in APPROVAL_STATES and s.role not in OVERRIDE_ROLES:
+        error = QjgisError(
+            "approval_not_allowed",
+            path=store.path,
+            case=case["id"],
+            user=s.user,
+            role=s.role.value,
+            state=target,
+        )
+        return [Problem(error)]
+    return []
 
 
 @dataclass(frozen=True)
@@ -922,6 +944,7 @@ class AdvanceCase(_Transition):
                 target=target,
                 allowed=", ".join(s.value for s in allowed),
             )
+        enforce(store, approval_problems(store, case, target), None)
         if target == RuinState.CANCELLED.value:
             self.action = "cancel"
         return target, {}

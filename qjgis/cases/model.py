@@ -98,6 +98,16 @@ RENOVATION_TRANSITIONS: dict[RenovationState, tuple[RenovationState, ...]] = {
     RenovationState.ACCEPTED: (RenovationState.MOVED_IN,),
 }
 
+#: entering one of these states is an approval: only an approver (or an admin) may record
+#: it, on a file by the settings' role, on a database by the login's role as well
+#: (`qjgis.pg.roles`' trigger)
+APPROVAL_STATES: tuple[CaseState, ...] = (
+    RuinState.APPROVED,
+    RuinState.ACCEPTED,
+    RenovationState.APPROVED,
+    RenovationState.ACCEPTED,
+)
+
 #: states a notice puts a deadline on: entering them without one is refused
 NEEDS_DEADLINE: frozenset[CaseState] = frozenset({RuinState.NOTICE_ISSUED, RuinState.TO_DEMOLISH})
 

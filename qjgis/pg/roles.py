@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qjgis import schema
+from qjgis.cases import model as cases_model
 from qjgis.errors import QjgisError, register_reasons
 from qjgis.model import Role
 from qjgis.pg import url as dburl
@@ -119,8 +120,8 @@ TOWN_SCOPED: dict[str, str] = {
 }
 
 #: a case moved into one of these states is an approval: approvers only (新建已批准,
-#: 加固已验收; renovation 已批准, 已验收)
-APPROVAL_STATES: tuple[str, ...] = ("新建已批准", "加固已验收", "已批准", "已验收")
+#: 加固已验收; renovation 已批准, 已验收), the same states the commands refuse on a file
+APPROVAL_STATES: tuple[str, ...] = tuple(s.value for s in cases_model.APPROVAL_STATES)
 
 #: the layers and the register a surveyor imports and edits (and an import's undo deletes)
 SURVEY_TABLES = (

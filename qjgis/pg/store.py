@@ -283,6 +283,9 @@ class PgStore:
         self._conn = PgConnection(conn, self.path)
         self._in_tx = False
         self._settings: ProjectSettings | None = None
+        #: the layers' SRID, asked once (`geometry_columns` is a slow catalogue view: 9 ms
+        #: a time, and every map layer asked it when a project opened)
+        self._srid: int | None = None
         self.on_busy: Callable[[str], None] | None = None
         #: asked again for the password when a lost connection is opened anew
         self.ask_password: Callable[[str], str | None] | None = None
@@ -386,12 +389,12 @@ class PgStore:
                             (f'"{table}"', f'"{table}"'),
                         )
         except QjgisError as exc:
-            self._settings = None
+            self._settings = self._srid = None
             if exc.code == "write_conflict" and "theirs" not in exc.params:
                 raise conflict.explained(self, exc) from exc
             raise
         except BaseException:
-            self._settings = None
+            self._settings = self._srid = None
             raise
         finally:
             self._in_tx = False
@@ -418,6 +421,7 @@ class PgStore:
 
     def changed_outside(self) -> bool:
         self._settings = None  # another desk may have changed them: read again
+        self._srid = None  # an empty project's CRS too
         return False
 
     # ------------------------------------------------------------ meta and settings
@@ -457,6 +461,7 @@ class PgStore:
         if count:
             raise QjgisError("crs_locked", count=count)
         epsg = int(crs.split(":")[1])
+        self._srid = None  # asked again after the commit (a rollback keeps the old one)
         for table in schema.TABLES:
             if table.geometry:
                 kind = schema.PG_GEOMETRY[table.geometry]
@@ -465,11 +470,13 @@ class PgStore:
                 )
 
     def srs_id(self) -> int:
-        row = self._query(
-            "SELECT srid FROM geometry_columns WHERE f_table_name = 'parcels' "
-            "AND f_table_schema = current_schema()"
-        ).fetchone()
-        return int(row[0])
+        if self._srid is None:
+            row = self._query(
+                "SELECT srid FROM geometry_columns WHERE f_table_name = 'parcels' "
+                "AND f_table_schema = current_schema()"
+            ).fetchone()
+            self._srid = int(row[0])
+        return self._srid
 
     # The engine's own code for these, on this store's connection (see PgConnection).
     # The engine's own code for these (the version check, the hash chain, the settings'

@@ -408,7 +408,8 @@ def pull(
                 conn.execute("COMMIT")
             finally:
                 conn.close()
-            _copy_attachments_out(pg, out)
+            # push counts the attachments' contents as a table: so does its mirror
+            counts["qj_attachment_content"] = _copy_attachments_out(pg, out)
         GpkgStore.open(tmp).close()  # what every command will do with it: validated
         os.replace(tmp, out)
     finally:

@@ -28,9 +28,9 @@ from qjgis.cases.model import CaseKind, Disposition  # noqa: E402
 from qjgis.checks.findings import run_checks  # noqa: E402
 from qjgis.demo import build_demo  # noqa: E402
 from qjgis.store import GpkgStore  # noqa: E402
+from ui.gui.app import use_language  # noqa: E402
 from ui.gui.app_settings import AppSettings  # noqa: E402
 from ui.gui.main_window import MainWindow  # noqa: E402
-from ui.presenters import words  # noqa: E402
 
 
 def _first_case(store: GpkgStore, disposition: Disposition, possible: bool) -> int:
@@ -49,7 +49,7 @@ def main() -> None:
     out = Path(parser.parse_args().out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
-    words.set_language("zh")
+    use_language(app, "zh")
     tmp = Path(tempfile.mkdtemp(prefix="qjgis-cases-"))
     path = tmp / "demo.gpkg"
     build_demo(path, parcels=1500, seed=2)

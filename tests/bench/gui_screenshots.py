@@ -41,17 +41,11 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
-    from layers.style import cjk_font_family
-    from ui import texts
+    from ui.gui.app import use_language
     from ui.gui.app_settings import AppSettings
     from ui.gui.main_window import MainWindow
 
-    texts.set_language("zh")
-    family = cjk_font_family()
-    if family:
-        font = app.font()
-        font.setFamily(family)
-        app.setFont(font)
+    use_language(app, "zh")
     work = Path(tempfile.mkdtemp(prefix="qjgis-shots-"))
     try:
         project = work / "綦江演示.gpkg"

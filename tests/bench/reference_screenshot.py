@@ -37,17 +37,11 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     import shapely
 
-    from layers.style import cjk_font_family
-    from ui import texts
+    from ui.gui.app import use_language
     from ui.gui.app_settings import AppSettings
     from ui.gui.main_window import MainWindow
 
-    texts.set_language(args.lang)
-    family = cjk_font_family()
-    if family:
-        font = app.font()
-        font.setFamily(family)
-        app.setFont(font)
+    use_language(app, args.lang)
     work = Path(tempfile.mkdtemp(prefix="qjgis-ref-shot-"))
     try:
         project = work / "綦江演示.gpkg"

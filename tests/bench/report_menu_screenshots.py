@@ -30,9 +30,9 @@ from qjgis.demo import build_demo  # noqa: E402
 from qjgis.store import GpkgStore  # noqa: E402
 from tests.ui.gui.waiting import pump, wait_until  # noqa: E402
 from ui.gui import report_print  # noqa: E402
+from ui.gui.app import use_language  # noqa: E402
 from ui.gui.app_settings import AppSettings  # noqa: E402
 from ui.gui.main_window import MainWindow  # noqa: E402
-from ui.presenters import words  # noqa: E402
 
 
 def with_menus(window: QWidget, menus: list[tuple[QMenu, QPoint]]) -> object:
@@ -51,8 +51,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "gui"))
     out = Path(parser.parse_args().out)
     out.mkdir(parents=True, exist_ok=True)
-    _app = QApplication.instance() or QApplication([])
-    words.set_language("zh")
+    app = QApplication.instance() or QApplication([])
+    use_language(app, "zh")
     tmp = Path(tempfile.mkdtemp(prefix="qjgis-reports-"))
     path = tmp / "demo.gpkg"
     build_demo(path, parcels=1500, seed=2)

@@ -25,6 +25,7 @@ from qjgis.cases.commands import (
 from qjgis.cases.model import CaseKind, Disposition
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
+from ui.texts import t
 
 
 @pytest.fixture
@@ -98,6 +99,12 @@ def test_a_closed_case_allows_attaching_only(village: GpkgStore) -> None:
     items = for_case(village, CaseKind.RUIN, fid)
     assert [a.target for a in items if a.action == "advance"] == ["加固已验收", "已撤销"]
     assert _codes(_by(items, "dispose", Disposition.NEW_BUILD.value)) == ["case_already_disposed"]
+    # the acceptance is an approval: the reviewer sees it impossible, and why
+    accept = _by(items, "advance", "加固已验收")
+    assert _codes(accept) == ["approval_not_allowed"] and not accept.overridable
+    assert _by(items, "advance", "已撤销").possible
+    set_role(village, "approver")
+    assert _by(for_case(village, CaseKind.RUIN, fid), "advance", "加固已验收").possible
     commands.run(village, AdvanceCase(case, to="accepted"))
     items = for_case(village, CaseKind.RUIN, fid)
     assert [a.action for a in items if a.possible] == ["attach"]
@@ -130,6 +137,7 @@ def test_payment_limit_follows_what_was_paid(village: GpkgStore) -> None:
     assert _codes(_by(for_case(village, CaseKind.RENOVATION, fid), "pay")) == [
         "payment_refused_state"
     ]
+    set_role(village, "approver")
     commands.run(village, AdvanceCase(case, to="approved", date="2026-03-01"))
     assert _by(for_case(village, CaseKind.RENOVATION, fid), "pay").max_amount == 7500.0
     commands.run(village, RecordPayment(case, 5000, date="2026-03-02"))
@@ -138,6 +146,8 @@ def test_payment_limit_follows_what_was_paid(village: GpkgStore) -> None:
     with pytest.raises(QjgisError) as exc:  # above what is left: the amount is the problem
         commands.run(village, RecordPayment(case, 2500.01, date="2026-03-02"))
     assert exc.value.code == "payment_over_subsidy"
+    words = t("err.payment_over_subsidy", "zh", **exc.value.params)
+    assert "拨付 2,500.01 元后累计将达 7,500.01 元，超过核定补助 7,500.00 元" in words
     commands.run(village, RecordPayment(case, 2500, date="2026-03-02"))
     pay = _by(for_case(village, CaseKind.RENOVATION, fid), "pay")
     assert _codes(pay) == ["payment_fully_paid"] and pay.max_amount is None

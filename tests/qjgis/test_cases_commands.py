@@ -195,8 +195,13 @@ def test_reinforcement_needs_only_homestead_wish_and_feasibility(village: GpkgSt
             case, disposition="reinforcement", owner_keeps=True, feasible=True, date="2026-03-05"
         ),
     )
-    for to in ("in-progress", "accepted"):
-        commands.run(village, AdvanceCase(case, to=to, date="2026-04-01"))
+    commands.run(village, AdvanceCase(case, to="in-progress", date="2026-04-01"))
+    accept = AdvanceCase(case, to="accepted", date="2026-04-01")
+    err = _refused(village, accept, "approval_not_allowed")  # the reviewer records no approval
+    assert "李科员" in err.english() and "加固已验收" in err.english()
+    assert _case(village, case)["state"] == "加固施工中"
+    set_role(village, "approver")
+    commands.run(village, AdvanceCase(case, to="accepted", date="2026-04-01"))
     row = _case(village, case)
     assert row["state"] == "加固已验收" and row["closed"] == "2026-04-01"
     assert _building_status(village, "B1") == "残垣断壁"  # reinforcement demolishes nothing
@@ -235,7 +240,9 @@ def test_new_build_path(village: GpkgStore) -> None:
     commands.run(village, AdvanceCase(case, to="demolished", date="2026-04-10"))
     assert _building_status(village, "B9") == "已拆除"
     assert _case(village, case)["closed"] is None  # the path goes on
-    for to, day in (("applied", "2026-04-12"), ("approved", "2026-05-02"), ("built", "2026-10-01")):
+    commands.run(village, AdvanceCase(case, to="applied", date="2026-04-12"))
+    set_role(village, "approver")  # the township's approval of the new homestead
+    for to, day in (("approved", "2026-05-02"), ("built", "2026-10-01")):
         commands.run(village, AdvanceCase(case, to=to, date=day))
     row = _case(village, case)
     assert row["state"] == "新房已建成" and row["closed"] == "2026-10-01"
@@ -474,6 +481,8 @@ def test_renovation_c_and_d_to_moved_in_with_payments(village: GpkgStore) -> Non
     assert (c["grade"], c["subsidy"], c["household_no"]) == ("C", 7500.0, "H3")
     assert (d["grade"], d["subsidy"], d["household_no"]) == ("D", 35000.0, "H4")
     _refused(village, RecordPayment(opened["B4"], 1000, date="2026-02-02"), "payment_refused_state")
+    _refused(village, AdvanceCase(opened["B4"], to="approved"), "approval_not_allowed")
+    set_role(village, "approver")
     for code, pay in (("B4", [7500.0]), ("B5", [20000.0, 15000.0])):
         case = opened[code]
         commands.run(village, AdvanceCase(case, to="approved", date="2026-03-01"))
@@ -491,6 +500,7 @@ def test_payment_revert_appends_the_opposite_amount(village: GpkgStore) -> None:
     cmd = OpenRenovationCase(bdcdyh("B4"), date="2026-02-01")
     commands.run(village, cmd)
     case = f"W{cmd.fid}"
+    set_role(village, "approver")
     commands.run(village, AdvanceCase(case, to="approved", date="2026-03-01"))
     pay = RecordPayment(case, 5000, date="2026-03-05")
     commands.run(village, pay)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_cases_support import TOWN, VILLAGE, add_finding, bdcdyh, build_village
+from test_cases_support import TOWN, VILLAGE, add_finding, bdcdyh, build_village, set_role
 
 from qjgis import commands
 from qjgis.cases.commands import AdvanceCase, DisposeRuin, OpenRuinCase
@@ -31,6 +31,7 @@ def test_monthly_trend_of_opened_and_closed(tmp_path: Path) -> None:
                     date="2026-02-01"),
     )  # fmt: skip
     commands.run(store, AdvanceCase("R1", to="in-progress", date="2026-02-10"))
+    set_role(store, "approver")
     commands.run(store, AdvanceCase("R1", to="accepted", date="2026-03-15"))
     assert monthly_trend(store) == [
         {"month": "2026-01", "opened": 2, "closed": 0, "open_at_end": 2},

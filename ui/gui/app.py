@@ -254,6 +254,15 @@ def apply_app_font(app: QApplication) -> str | None:
     return family
 
 
+def use_language(app: QApplication, language: str) -> None:
+    """Our texts, Qt's own (dialog buttons, file dialogs) and the CJK-capable font in
+    `language`: what the application does at start, and the screenshot scripts too, so
+    their pictures show the buttons a clerk sees."""
+    texts.set_language(language)
+    install_qt_translator(app, language)
+    apply_app_font(app)
+
+
 def run_gui(project: str | None = None, *, lang: str | None = None) -> int:
     """Run the desktop application until its window closes; returns the exit code."""
     existing = QApplication.instance()
@@ -262,9 +271,7 @@ def run_gui(project: str | None = None, *, lang: str | None = None) -> int:
     app.setApplicationName(APPLICATION)
     settings = AppSettings()
     language = texts.choose_language(lang, saved=settings.language)
-    texts.set_language(language)
-    install_qt_translator(app, language)
-    apply_app_font(app)
+    use_language(app, language)
     window = MainWindow(settings)
     install_busy_notice(window)  # "另一程序正在写入本项目，等待中…" while a store waits
     window.show()

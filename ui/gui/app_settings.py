@@ -66,19 +66,19 @@ class AppSettings:
 
     @recent_projects.setter
     def recent_projects(self, paths: list[str]) -> None:
-        unique: list[str] = []
-        for p in paths:
-            n = _normal(p)
-            if n not in unique:
-                unique.append(n)
-        self._s.setValue("projects/recent", unique[:MAX_RECENT])
+        self._s.setValue("projects/recent", _unique(paths)[:MAX_RECENT])
         self._s.sync()
 
-    def add_recent(self, path: str | os.PathLike[str]) -> None:
-        """Make `path` the last project and the first of the recent list."""
+    def add_recent(self, path: str | os.PathLike[str], *, sync: bool = True) -> None:
+        """Make `path` the last project and the first of the recent list; written to disk
+        at once, or (`sync` False) by a later `sync()` or Qt's own (the window opening a
+        project does not wait for the disk: 10-25 ms)."""
         n = _normal(path)
-        self.recent_projects = [n, *[p for p in self.recent_projects if p != n]]
-        self.last_project = n
+        recent = [n, *[p for p in self.recent_projects if p != n]]
+        self._s.setValue("projects/recent", _unique(recent)[:MAX_RECENT])
+        self._s.setValue("projects/last", n)
+        if sync:
+            self._s.sync()
 
     def remove_recent(self, path: str | os.PathLike[str]) -> None:
         n = _normal(path)
@@ -144,3 +144,13 @@ def _bytes(value: Any) -> QByteArray | None:
     if isinstance(value, bytes | bytearray) and value:
         return QByteArray(bytes(value))
     return None
+
+
+def _unique(paths: list[str]) -> list[str]:
+    """The paths, normalised, each once, in their order."""
+    unique: list[str] = []
+    for p in paths:
+        n = _normal(p)
+        if n not in unique:
+            unique.append(n)
+    return unique

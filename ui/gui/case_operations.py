@@ -300,16 +300,21 @@ def import_village_sheet(
 # ---------------------------------------------------------------- dashboard
 def dashboard_rows(project: OpenProject, level: str, as_of: dt.date) -> list[dict[str, Any]]:
     """`case_statistics` per group with 一户多宅 handled/open added (groups with either)."""
+    return dashboard_rows_of(project.store, level, as_of)
+
+
+def dashboard_rows_of(store: Any, level: str, as_of: dt.date) -> list[dict[str, Any]]:
+    """`dashboard_rows` on a store (a task's own connection, on a worker)."""
     from qjgis.cases.dashboard import multiple_homesteads
     from qjgis.cases.stats import case_statistics, stat_keys
 
-    rows = {r["code"] or "": r for r in case_statistics(project.store, level, as_of)}  # type: ignore[arg-type]
-    mh = multiple_homesteads(project.store, level)  # type: ignore[arg-type]
+    rows = {r["code"] or "": r for r in case_statistics(store, level, as_of)}
+    mh = multiple_homesteads(store, level)
     names = {}
     if level == "village":
-        names = dict(project.store.execute_sql("SELECT code, name FROM villages"))
+        names = dict(store.execute_sql("SELECT code, name FROM villages"))
     elif level == "town":
-        names = dict(project.store.execute_sql("SELECT code, name FROM towns"))
+        names = dict(store.execute_sql("SELECT code, name FROM towns"))
     for code in mh:
         if code not in rows:
             row: dict[str, Any] = {"level": level, "code": code or None, "name": names.get(code)}

@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -34,6 +37,7 @@ from layers.renderer import MapRenderer, scale_text
 from layers.source import PgLayer
 from layers.vector_layer import load_layers
 from qjgis.errors import QjgisError
+from qjgis.pg import session
 from qjgis.pg.session import analyze_if_never, database_name
 from qjgis.pg.store import PgStore
 from qjgis.pg.url import is_database_url, redact
@@ -49,6 +53,68 @@ log = logging.getLogger(__name__)
 APP_TITLE = "qjgis"
 LAYER_ROLE = Qt.ItemDataRole.UserRole
 
+T = TypeVar("T")
+
+#: how long a thread holds the GIL while another waits for it (Python's default: 5 ms).
+#: A Qt call on the GUI thread that calls back into Python (a model reset asks rowCount,
+#: data and headerData hundreds of times) waits a turn at each callback while a worker
+#: builds rows in Python: at 5 ms a turn a 10 ms reset took 180 ms of wall time when a
+#: database opened (docs/benchmarks.md); at 1 ms a turn the GUI thread gets the GIL back
+#: five times sooner, for a worker's throughput that hardly changes.
+GUI_SWITCH_INTERVAL = 0.001
+
+
+class _Aside(QObject):
+    """One piece of work on a thread of its own while the GUI thread's event loop answers
+    (paints and timers; the user's input waits), and its questions for the user: a
+    password the server wants is asked on the GUI thread, the worker waiting for it."""
+
+    finished = Signal()
+    wants_password = Signal(str)
+    #: the work started a database's one-time ANALYZE: the window says so
+    analyzing = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._answered = threading.Event()
+        self._password: str | None = None
+
+    def ask(self, shown: str) -> str | None:
+        """`ask_password` for the worker: the question goes to the GUI thread."""
+        self._answered.clear()
+        self.wants_password.emit(shown)
+        self._answered.wait()
+        return self._password
+
+    def answer(self, password: str | None) -> None:
+        self._password = password
+        self._answered.set()
+
+    def run(self, work: Callable[[], T]) -> T:
+        """`work()` on a thread; its result, or what it raised, on the GUI thread."""
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = work()
+            except BaseException as exc:  # handed to the GUI thread, raised there
+                box["error"] = exc
+            finally:
+                done.set()
+                self.finished.emit()  # queued to the GUI thread: the loop below ends
+
+        loop = QEventLoop()
+        self.finished.connect(loop.quit)
+        thread = threading.Thread(target=run, name="qjgis-open-database", daemon=True)
+        thread.start()
+        while not done.is_set():
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        thread.join()  # out of `emit` too, before this object may go
+        if "error" in box:
+            raise box["error"]
+        return box["result"]  # type: ignore[no-any-return]
+
 
 class MainWindow(QMainWindow):
     """One project at a time, shown on a MapCanvas."""
@@ -62,9 +128,12 @@ class MainWindow(QMainWindow):
     #: (False); `database_reading` is True until then
     databaseRead = Signal(bool)
     database_reading = False
+    _reading: MapRenderer | None = None
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # the window's process is a GUI's: its thread is to answer first (see above)
+        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL))
         self.settings = settings if settings is not None else AppSettings()
         self.store: GpkgStore | None = None
         self.project_path: str | None = None
@@ -221,13 +290,11 @@ class MainWindow(QMainWindow):
         on_database = is_database_url(path)
         try:
             if on_database:
-                # The password, if the server asks, is asked here and kept by no one:
-                # the map's and the tasks' connections take it from this one.
-                store = PgStore.open(str(path), ask_password=self.ask_password)
-                # a database pushed a moment ago, before autovacuum gathered statistics:
-                # gathered now, once, or the docks' lookups take minutes (session.py);
-                # its extents and counts are read on a worker: _read_database_aside
-                self._analyze_once(store)
+                # The connection, the store's checks, a first opening's ANALYZE and the
+                # layers' metadata: some forty round trips, on a thread while the event
+                # loop answers (_open_database_aside); extents and counts come later still
+                # (_read_database_aside).
+                store, layers, crs = self._open_database_aside(str(path))
             else:
                 # SQLite's page check reads the whole file (seconds for a district):
                 # it runs on a worker while the map shows; see _file_checked.
@@ -239,25 +306,19 @@ class MainWindow(QMainWindow):
             log.exception("opening %s failed", redact(str(path)))
             report(t("window.cannot_open").format(path=redact(str(path)), detail=exc))
             return False
-        try:
-            layers = load_layers(store, reference=True)
-            counts: dict[str, int] | None = None
-            if on_database:
-                # extents unknown until the worker measures them: nothing on the GUI
-                # thread walks a table meanwhile (ST_Extent, count(*))
-                for layer in layers:
-                    if isinstance(layer, PgLayer):
-                        layer.seed(None, None)
-            else:
+        counts: dict[str, int] | None = None
+        if not on_database:
+            try:
+                layers = load_layers(store, reference=True)
                 # The map's own counts: store.counts() counts every table (0.5 s at 1 M
                 # parcels).
                 counts = {layer.name: len(layer) for layer in layers if not is_reference(layer)}
-            crs = store.settings().crs
-        except (QjgisError, sqlite3.Error) as exc:
-            store.close()
-            text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
-            report(t("window.cannot_open").format(path=store.path, detail=text))
-            return False
+                crs = store.settings().crs
+            except (QjgisError, sqlite3.Error) as exc:
+                store.close()
+                text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
+                report(t("window.cannot_open").format(path=store.path, detail=text))
+                return False
         self.close_project()
         self.store = store
         # A database by its address without the password (store.path), never the password.
@@ -275,7 +336,10 @@ class MainWindow(QMainWindow):
             self._fill_layer_list()
             self._show_counts(counts)
         self.crs_label.setText(crs)
-        self.settings.add_recent(self.project_path)
+        # Written now, put on disk in an event of its own (QSettings.sync: 10-25 ms, not
+        # the opening's to wait for).
+        self.settings.add_recent(self.project_path, sync=False)
+        QTimer.singleShot(0, self.settings.sync)
         self._fill_recent_menu()
         self._update_title()
         self.last_error = None
@@ -287,50 +351,60 @@ class MainWindow(QMainWindow):
             self._read_database_aside(renderer)
         return True
 
-    def _analyze_once(self, store: PgStore) -> None:
-        """ANALYZE the tables never analyzed (the first opening after a push: ~4 s at
-        100,000 parcels) on a thread with a connection of its own, the window's events
-        answered meanwhile (paints, timers; the user's clicks and keys wait: nothing is
-        opened or clicked halfway). It has to be over before the project is announced
-        (`projectOpened`): the docks' reads planned without statistics take minutes."""
-        from PySide6.QtCore import QEventLoop, QTimer
-        from PySide6.QtWidgets import QApplication
+    def _open_database_aside(self, address: str) -> tuple[PgStore, list[Any], str]:
+        """Open a database project on a thread while the window's event loop answers
+        (paints, timers; the user's clicks and keys wait: nothing is opened or clicked
+        halfway): the connection and `PgStore.open`'s checks, the ANALYZE of a database
+        pushed a moment ago (~4 s at 100,000 parcels, once in its life: the docks' reads
+        planned without statistics take minutes, session.py), and the map layers'
+        metadata (settings, SRID, reference kinds), each layer's extent unknown
+        (`seed(None, None)`) until `_read_database_aside` measures them. On the GUI
+        thread these were ~40 round trips, 66 ms of a 100 ms budget, more under load.
 
-        from qjgis.pg import session
+        The password, if the server asks, is asked on the GUI thread (`ask_password`)
+        and kept by no one: the map's and the tasks' connections take it from this one.
+        Returns the store (its connection now the GUI thread's), the layers and the CRS.
+        """
+        relay = _Aside()
+        relay.wants_password.connect(lambda shown: relay.answer(self.ask_password(shown)))
+        relay.analyzing.connect(lambda: self._show_analyzing(address))
 
-        try:
-            if not session.never_analyzed(store):
-                return
-        except QjgisError:
-            log.info("asking %s for its statistics failed", store.path, exc_info=True)
-            return
-        creds = session.credentials(store)
-        done = threading.Event()
-
-        def work() -> None:
+        def work() -> tuple[PgStore, list[Any], str]:
+            store = PgStore.open(address, ask_password=relay.ask)
             try:
-                with session.open_store(creds) as own:
-                    analyze_if_never(own)
-            except QjgisError:  # not ours to refuse the project over: it only runs slower
-                log.info("ANALYZE on %s failed", store.path, exc_info=True)
-            finally:
-                done.set()
+                try:
+                    if session.never_analyzed(store):
+                        relay.analyzing.emit()
+                        analyze_if_never(store)
+                except QjgisError:  # not ours to refuse the project over: it only runs slower
+                    log.info("ANALYZE on %s failed", store.path, exc_info=True)
+                layers = load_layers(store, reference=True)
+                # extents unknown until the worker measures them: nothing on the GUI
+                # thread walks a table meanwhile (ST_Extent, count(*))
+                for layer in layers:
+                    if isinstance(layer, PgLayer):
+                        layer.seed(None, None)
+                crs = store.settings().crs
+            except BaseException:
+                store.close()
+                raise
+            store.ask_password = self.ask_password  # a reconnect later asks here
+            return store, layers, crs
 
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.setInterval(20)
-        poll.timeout.connect(lambda: loop.quit() if done.is_set() else None)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.statusBar().showMessage(t("dbgui.analyzing", url=store.path))
         try:
-            threading.Thread(target=work, name="qjgis-analyze", daemon=True).start()
-            poll.start()
-            while not done.is_set():
-                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            return relay.run(work)
         finally:
-            poll.stop()
-            QApplication.restoreOverrideCursor()
-            self.statusBar().clearMessage()
+            if self._analyzing:
+                self._analyzing = False
+                QApplication.restoreOverrideCursor()
+                self.statusBar().clearMessage()
+
+    _analyzing = False
+
+    def _show_analyzing(self, address: str) -> None:
+        self._analyzing = True
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage(t("dbgui.analyzing", url=redact(address)))
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         self.counts_label.setText(
@@ -341,30 +415,40 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def _read_database_aside(self, renderer: MapRenderer) -> None:
-        """A database's first reads, on a worker (the project's tasks: the status bar shows
-        it running): ANALYZE the tables never analyzed (a database pushed a moment ago,
-        before autovacuum: the docks' lookups would take minutes, session.py), then each
-        layer's extent and count (`PgLayer.measure`, each on a connection of its own).
-        The window shows at once; the map zooms to the district when they arrive
+    def _read_database_aside(self, renderer: MapRenderer, *, zoom: bool = True) -> None:
+        """A database's extents and counts, on a worker (the project's tasks: the status
+        bar shows it running): each layer's (`PgLayer.measure`), all on one connection of
+        the worker's own. The window shows at once; the map zooms to the district
+        (`zoom`; after an import or an undo the view stays) when they arrive
         (`_database_read`, then `databaseRead`)."""
         from ui.gui.tasks import Task
 
         layers = [layer for layer in renderer.layers if isinstance(layer, PgLayer)]
+        self.database_reading = True
+        self._reading = renderer  # the newest read: an older one ending changes nothing
+
+        def over() -> None:
+            if self._reading is renderer:
+                self.database_reading = False
 
         def run(_store: None, feedback: object) -> dict[str, tuple[object, int]]:
             measured: dict[str, tuple[object, int]] = {}
-            for i, layer in enumerate(layers):
-                if feedback.is_canceled():  # type: ignore[attr-defined]
-                    from qjgis.errors import Canceled
+            conn = layers[0].connect() if layers else None
+            try:
+                for i, layer in enumerate(layers):
+                    if feedback.is_canceled():  # type: ignore[attr-defined]
+                        from qjgis.errors import Canceled
 
-                    raise Canceled()
-                feedback.set_progress((i + 1) / (len(layers) + 1), "measure")  # type: ignore[attr-defined]
-                measured[layer.name] = layer.measure()
+                        raise Canceled()
+                    feedback.set_progress((i + 1) / (len(layers) + 1), "measure")  # type: ignore[attr-defined]
+                    measured[layer.name] = layer.measure(conn)
+            finally:
+                if conn is not None:
+                    conn.close()
             return measured
 
         def failed(exc: BaseException) -> None:
-            self.database_reading = False
+            over()
             if self.canvas.renderer is not renderer:
                 return
             text = error_text(exc) if isinstance(exc, QjgisError) else str(exc)
@@ -376,16 +460,15 @@ class MainWindow(QMainWindow):
         task = Task(
             title=t("dbgui.reading", url=self.project_path),
             run=run,  # type: ignore[arg-type]
-            needs_store=False,  # each layer measures on a connection of its own
-            on_done=lambda result: self._database_read(renderer, result),
+            needs_store=False,  # measured on a connection of the worker's own
+            on_done=lambda result: self._database_read(renderer, result, zoom=zoom),
             on_error=failed,
-            on_canceled=lambda: setattr(self, "database_reading", False),
+            on_canceled=over,
             stage_text=lambda stage: stages.get(stage, ""),
         )
         project = getattr(getattr(self, "workbench", None), "project", None)
         if project is None or not project.tasks.start(task):
             # no project tasks (a window without the workbench): a thread of its own
-            from qjgis.pg import session
             from ui.gui.tasks import TaskManager
 
             creds = session.credentials(self.store)
@@ -393,10 +476,14 @@ class MainWindow(QMainWindow):
             self._database_tasks = manager
             manager.start(task)
 
-    def _database_read(self, renderer: MapRenderer, measured: dict[str, tuple]) -> None:
+    def _database_read(
+        self, renderer: MapRenderer, measured: dict[str, tuple], *, zoom: bool = True
+    ) -> None:
         """The extents and counts measured aside: the layers take them, the map zooms to
-        the district, the layer list and the status bar show the counts."""
-        self.database_reading = False
+        the district (`zoom`) or draws again, the layer list and the status bar show the
+        counts."""
+        if self._reading is renderer:
+            self.database_reading = False
         if self.canvas.renderer is not renderer:  # another project opened meanwhile
             return
         for layer in renderer.layers:
@@ -405,7 +492,8 @@ class MainWindow(QMainWindow):
                 layer.seed(extent, count)  # type: ignore[arg-type]
         full = renderer.full_extent()
         self.canvas.set_message("" if full else t("window.empty_project"))
-        self.canvas.zoom_to_full_extent()
+        if zoom:
+            self.canvas.zoom_to_full_extent()
         self._fill_layer_list()
         counts = {
             name: count for name, (_e, count) in measured.items()
@@ -440,6 +528,7 @@ class MainWindow(QMainWindow):
             self.store.close()
         self.store = None
         self.project_path = None
+        self.database_reading, self._reading = False, None
         self._close_layers()
         self.canvas.set_renderer(None)
         self.layer_list.clear()

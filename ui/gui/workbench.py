@@ -505,8 +505,13 @@ class Workbench(QObject):
         return None
 
     def reload_map(self) -> None:
-        """Read the layers again after an import or undo, keeping the view."""
+        """Read the layers again after an import or undo, keeping the view. On a database
+        the extents and counts walk whole tables (`ST_Extent`, `count(*)`: a second at
+        100,000 parcels): they are measured on a worker, as at opening
+        (`MainWindow._read_database_aside`), and the layer list and the status bar take
+        them when they arrive; the map draws meanwhile (tiles need no extent)."""
         from layers.renderer import MapRenderer
+        from layers.source import PgLayer
         from layers.vector_layer import load_layers
 
         if self.project is None:
@@ -516,13 +521,20 @@ class Workbench(QObject):
         centre, upp = canvas.centre, canvas.units_per_pixel
         visible = {x.name: x.visible for x in canvas.renderer.layers} if canvas.renderer else {}
         layers = load_layers(self.project.store, reference=True)
+        aside = self.project.is_database
         for layer in layers:
             layer.visible = visible.get(layer.name, layer.visible)
-        canvas.set_renderer(MapRenderer(layers), keep_frame=had)
+            if aside and isinstance(layer, PgLayer):
+                layer.seed(None, None)  # unknown until measured: nothing counted here
+        renderer = MapRenderer(layers)
+        canvas.set_renderer(renderer, keep_frame=had)
         if had:
             canvas.set_view(centre, upp)
         self.window.canvas.set_message("")
-        self.window._fill_layer_list()
+        if aside:
+            self.window._read_database_aside(renderer, zoom=not had)
+        else:
+            self.window._fill_layer_list()
         self.legend_dock.show_reference(layers)
         self.highlight.set_features({k: list(v) for k, v in self.highlight.selection.items()})
 

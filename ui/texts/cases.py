@@ -90,6 +90,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}：{user}（{role}）无权越过前提条件：仅审批人可说明理由后特批",
         "{path}: {user} ({role}) cannot override a precondition: only an approver can, with a reason",
     ),
+    "err.approval_not_allowed": (
+        "{path}：案件 {case}：{user}（{role}）不能将其转为“{state}”：这是审批事项，仅审批人可以办理",
+        "{path}: case {case}: {user} ({role}) cannot move it to {state}: that is an approval, recorded only by an approver",
+    ),
     "err.renovation_not_dangerous": (
         "{path}：农房 {bdcdyh} 的危房等级为 {grade}；仅 C 级、D 级危房可纳入危房改造",
         "{path}: building {bdcdyh} has grade {grade}; only C and D houses are renovated",
@@ -115,8 +119,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}: case {case} is {state}; subsidies are paid only once approved",
     ),
     "err.payment_over_subsidy": (
-        "{path}：案件 {case}：拨付 {amount} 后累计将达 {total}，超过核定补助 {subsidy}",
-        "{path}: case {case}: paying {amount} would bring the total to {total}, above the approved subsidy of {subsidy}",
+        "{path}：案件 {case}：拨付 {amount:,.2f} 元后累计将达 {total:,.2f} 元，超过核定补助 {subsidy:,.2f} 元",
+        "{path}: case {case}: paying {amount:,.2f} yuan would bring the total to {total:,.2f} yuan, above the approved subsidy of {subsidy:,.2f} yuan",
     ),
     "err.payment_fully_paid": (
         "{path}：案件 {case}：核定补助 {subsidy:,.0f} 元已全部拨付",

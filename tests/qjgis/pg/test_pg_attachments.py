@@ -44,7 +44,7 @@ def test_files_go_into_the_database_and_come_back_out(tmp_path: Path, pg_url: st
     assert all(hashlib.sha256(bytes(c)).hexdigest() == sha for sha, c in stored)
 
     out = tmp_path / "copy.gpkg"
-    pull(pg_url, out)
+    assert pull(pg_url, out)["qj_attachment_content"] == 2
     with GpkgStore.open(out) as copy:
         listed = attachments.list_for(copy, "ruin_cases:1")
     assert [a["missing"] for a in listed] == [False, False]

@@ -205,9 +205,11 @@ def test_a_surveyor_edits_the_survey_but_may_not_decide_findings_or_approve(
     code, _ = run("case", surveyor, "advance", opened, "--to", "accepted")
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
-    assert "the database refused surveyor1 (surveyor): only an approver may move a case to" in err
+    # the commands know the login's role: refused before the server is asked, as on a file
+    assert "surveyor1 (surveyor) cannot move it to reinforcement accepted" in err
+    assert "recorded only by an approver" in err
     code, _ = run("case", surveyor, "advance", opened, "--to", "accepted", lang="zh")
-    assert "只有审批人可以将案件改为「加固已验收」" in capsys.readouterr().err
+    assert "不能将其转为“加固已验收”：这是审批事项，仅审批人可以办理" in capsys.readouterr().err
     with psycopg.connect(surveyor) as pg:  # past the client: the trigger refuses
         with pytest.raises(psycopg.errors.InsufficientPrivilege), pg.transaction():
             pg.execute("UPDATE ruin_cases SET state = '加固已验收'")

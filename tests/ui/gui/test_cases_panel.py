@@ -234,6 +234,40 @@ def test_pay_a_c_renovation(window: MainWindow) -> None:
     assert code
 
 
+def _switch_user(window: MainWindow, name: str, role: str) -> None:
+    """编辑 ▸ 切换用户…, as a clerk hands the desk over."""
+    from ui.gui.dialogs.switch_user import SwitchUserDialog
+
+    window.workbench.action_switch_user.trigger()
+    (dialog,) = [d for d in window.findChildren(SwitchUserDialog) if d.isVisible()]
+    dialog.name.setText(name)
+    dialog.role.setCurrentIndex(dialog.role.findData(role))
+    dialog.save()
+
+
+def test_an_approval_is_the_approvers_the_surveyor_sees_why(window: MainWindow) -> None:
+    store = _store(window)
+    dock = window.workbench.cases_dock
+    graded = store.execute_sql("SELECT fid, bdcdyh FROM buildings WHERE danger_grade = 'D'")
+    fid, _code = next((f, c) for f, c in graded if allowed.for_building(store, c)[1].possible)
+    _switch_user(window, "李调查", "surveyor")
+    dock.show_feature("buildings", int(fid))
+    dock.button_for("open_renovation").click()  # the application: field work
+    _ok(dock.dialog).click()
+    case = dock.current_case()
+    assert case is not None and case.startswith("W")
+    approve = dock.button_for("advance", "已批准")
+    assert not approve.isEnabled()
+    assert "仅审批人可以办理" in dock.reason_for("advance", "已批准")
+    assert dock.button_for("advance", "已撤销").isEnabled()  # not an approval
+    _switch_user(window, "王审批", "approver")  # the panel follows the new role
+    assert dock.current_case() == case
+    dock.button_for("advance", "已批准").click()
+    _ok(dock.dialog).click()
+    sql = "SELECT state FROM renovation_cases WHERE fid = ?"
+    assert store.execute_sql(sql, [int(case[1:])])[0][0] == "已批准"
+
+
 def test_dropped_photos_attach_and_a_missing_folder_shows_them_missing(
     window: MainWindow, tmp_path: Path
 ) -> None:

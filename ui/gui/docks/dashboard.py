@@ -11,7 +11,15 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -150,23 +158,79 @@ class DashboardDock(QDockWidget):
         self.project = project
         if project is not None:
             project.changed.connect(self._changed)
-        self.refresh()
+        if project is None:
+            self.refresh()
+        else:  # its dozen queries (25-50 ms of the GUI thread on a database) go aside
+            self._stale = True
+            self._refresh_aside()
 
     def _changed(self, changes: Changes) -> None:
-        if (CASE_TABLES | {"findings"}) & changes.tables and self.isVisible():
-            self.refresh()
+        if (CASE_TABLES | {"findings"}) & changes.tables:
+            self._stale = True
+            self._refresh_aside()
+
+    _stale = False
+    _reads = 0  # the newest read wins
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refresh_aside()
+
+    def _refresh_aside(self) -> None:
+        """The figures read on a worker (the project's tasks, a connection of their own)
+        and shown when they arrive; while the dock is hidden, not read at all until it is
+        shown (`showEvent`)."""
+        from qjgis.cases.dashboard import monthly_trend
+        from ui.gui.operations import show_error
+        from ui.gui.tasks import Task, while_alive
+
+        project = self.project
+        if project is None or not self._stale or not self.isVisible():
+            return
+        self._stale = False
+        self._reads += 1
+        generation, level, today = self._reads, self.current_level(), dt.date.today()
+
+        def read(store: Any, _fb: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            return ops.dashboard_rows_of(store, level, today), monthly_trend(store, None)
+
+        def done(result: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+            if generation == self._reads and self.project is project:
+                # the column widths in an event of their own (14 ms: a slice apart)
+                self._show(*result, fit=False)
+                QTimer.singleShot(0, while_alive(self, self._fit_columns))
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._reads:
+                self._stale = True
+                show_error(self, exc)
+
+        task = Task(title=t("dash.title"), run=read, on_done=while_alive(self, done),
+                    on_error=while_alive(self, failed))  # fmt: skip
+        if not project.tasks.start(task):
+            self._stale = True
 
     def current_level(self) -> str:
         return str(self.level.currentData())
 
     def refresh(self) -> None:
-        self.rows = []
+        """Read the figures now and show them (the level switch; a task's read is
+        `_refresh_aside`)."""
+        self._stale = False
+        self._reads += 1  # a read still running aside is older
         if self.project is None:
+            self.rows = []
             for chart in (self.ruins, self.renovations, self.trend):
                 chart.set_data([], [])
             self.model.set_rows([], [])
             return
-        self.rows = ops.dashboard_rows(self.project, self.current_level(), dt.date.today())
+        rows = ops.dashboard_rows(self.project, self.current_level(), dt.date.today())
+        self._show(rows, ops.dashboard_trend(self.project))
+
+    def _show(
+        self, rows: list[dict[str, Any]], trend: list[dict[str, Any]], *, fit: bool = True
+    ) -> None:
+        self.rows = rows
         names = [r.get("name") or r.get("code") or t("dash.unknown") for r in self.rows]
         ruin = [Series(stat_column(k), tuple(float(r[k]) for r in self.rows), PALETTE[i])
                 for i, k in enumerate(RUIN_KEYS)]  # fmt: skip
@@ -174,7 +238,6 @@ class DashboardDock(QDockWidget):
         reno = [Series(stat_column(k), tuple(float(r[k]) for r in self.rows), PALETTE[i + 1])
                 for i, k in enumerate(RENOVATION_KEYS)]  # fmt: skip
         self.renovations.set_data(names, reno)
-        trend = ops.dashboard_trend(self.project)
         self.trend.set_data(
             [m["month"] for m in trend],
             [
@@ -199,7 +262,8 @@ class DashboardDock(QDockWidget):
             for k in keys
         ]
         self.model.set_rows(self.rows, self.columns)
-        self._fit_columns()
+        if fit:
+            self._fit_columns()
 
     def _fit_columns(self) -> None:
         """Column widths from the header and the first rows' texts: Qt's own fit asks
