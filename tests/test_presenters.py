@@ -109,6 +109,18 @@ def test_unknown_evidence_keys_still_show() -> None:
     assert json.dumps({"a": 1})  # the JSON module is what rules store; words never include it
 
 
+def test_a_ruin_findings_case_state_and_disposition_read_in_the_language() -> None:
+    evidence = {"case": "R4", "state": "待处置", "disposition": "新建审批", "status": "残垣断壁"}
+    words.set_language("en")
+    try:
+        text = evidence_text(evidence)
+    finally:
+        words.set_language("zh")
+    assert "pending" in text and "new build approval" in text and "ruin" in text
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert "待处置" in evidence_text(evidence) and "新建审批" in evidence_text(evidence)
+
+
 def test_a_case_reads_with_its_allowed_next_steps() -> None:
     from ui.presenters.cases import case_line, next_steps
 

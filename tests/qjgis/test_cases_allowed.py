@@ -25,6 +25,7 @@ from qjgis.cases.commands import (
 from qjgis.cases.model import CaseKind, Disposition
 from qjgis.errors import QjgisError
 from qjgis.store import GpkgStore
+from ui.texts import t
 
 
 @pytest.fixture
@@ -145,6 +146,8 @@ def test_payment_limit_follows_what_was_paid(village: GpkgStore) -> None:
     with pytest.raises(QjgisError) as exc:  # above what is left: the amount is the problem
         commands.run(village, RecordPayment(case, 2500.01, date="2026-03-02"))
     assert exc.value.code == "payment_over_subsidy"
+    words = t("err.payment_over_subsidy", "zh", **exc.value.params)
+    assert "拨付 2,500.01 元后累计将达 7,500.01 元，超过核定补助 7,500.00 元" in words
     commands.run(village, RecordPayment(case, 2500, date="2026-03-02"))
     pay = _by(for_case(village, CaseKind.RENOVATION, fid), "pay")
     assert _codes(pay) == ["payment_fully_paid"] and pay.max_amount is None

@@ -29,6 +29,9 @@ _VALUE_KINDS = {
     "acquisition_mode": "acquisition_mode",
     "disposal": "plot_disposal",
     "renovation_state": "renovation_state",
+    # a ruin case's state and disposition (QJ-R014)
+    "state": "state",
+    "disposition": "disposition",
 }
 #: evidence keys holding a year: printed as a year, never as "2,018"
 _YEAR_KEYS = ("year_built", "new_year_built")

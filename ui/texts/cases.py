@@ -119,8 +119,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path}: case {case} is {state}; subsidies are paid only once approved",
     ),
     "err.payment_over_subsidy": (
-        "{path}：案件 {case}：拨付 {amount} 后累计将达 {total}，超过核定补助 {subsidy}",
-        "{path}: case {case}: paying {amount} would bring the total to {total}, above the approved subsidy of {subsidy}",
+        "{path}：案件 {case}：拨付 {amount:,.2f} 元后累计将达 {total:,.2f} 元，超过核定补助 {subsidy:,.2f} 元",
+        "{path}: case {case}: paying {amount:,.2f} yuan would bring the total to {total:,.2f} yuan, above the approved subsidy of {subsidy:,.2f} yuan",
     ),
     "err.payment_fully_paid": (
         "{path}：案件 {case}：核定补助 {subsidy:,.0f} 元已全部拨付",
