@@ -17,12 +17,11 @@ engine's other modules, so that starting a prefetch costs nothing at start-up.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import threading
-from collections.abc import Iterator
 from typing import Any
+
+from qjgis.gcpause import paused_gc
 
 #: suffixes whose files calamine reads and a register import opens through it
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -34,37 +33,6 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-_gc_lock = threading.Lock()
-_gc_holders = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Python's cyclic collector paused while a register's rows are read and built.
-
-    A sheet arrives as one list per row (70,564 for the 20,000-parcel demo's register),
-    and the collector, run every 700 new containers, walks the young ones again and
-    again for nothing: rows, columns and their text hold no cycles (92 + 9 + 1
-    collections, 0.06 s of a register import). Re-entrant across threads (a prefetch
-    and the import): enabled again when the last one leaves, and only if it was
-    enabled before. The same pause as `qjgis.pg.store`'s while a layer's rows are read.
-    """
-    global _gc_holders, _gc_was_enabled
-    with _gc_lock:
-        if _gc_holders == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_holders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_holders -= 1
-            if _gc_holders == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 class _Parse:

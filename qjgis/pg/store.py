@@ -12,7 +12,6 @@ and the row-version checks are the same code on both back ends.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ import numpy as np
 from qjgis import gpkg, schema
 from qjgis import settings as settings_mod
 from qjgis.errors import QjgisError
+from qjgis.gcpause import paused_gc
 from qjgis.gpkg_store import GpkgStore
 from qjgis.pg import conflict, roles
 from qjgis.pg import sql as pgsql
@@ -120,36 +120,6 @@ def _database_errors(
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
         code = "database_connection_lost" if conflict.connection_lost(exc) else "database_error"
         raise QjgisError(code, url=url, detail=lines[0] if lines else type(exc).__name__) from exc
-
-
-_gc_lock = threading.Lock()
-_gc_holders = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Python's cyclic collector paused while a whole layer's rows are built.
-
-    A layer arrives as millions of row tuples, and the collector, run every few hundred
-    new containers, walks the ones still young again and again, for nothing: rows hold no
-    cycles. At 1,000,000 parcels (3.5 million members) this took more than half of the
-    read: `columnar` of the members 12.8 s -> 5.8 s, their fetch 9.1 s -> 6.9 s.
-    Re-entrant across threads (`scan_many`): enabled again when the last one leaves.
-    """
-    global _gc_holders, _gc_was_enabled
-    with _gc_lock:
-        if _gc_holders == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_holders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_holders -= 1
-            if _gc_holders == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 class PgCursor:
@@ -598,7 +568,7 @@ class PgStore:
         # than parsing a binary COPY row by row in Python.
         names_out = ["fid", *(["wkb"] if geometry else []), *cols]
         with (
-            _without_gc(),
+            paused_gc(),  # millions of row tuples: nothing for the collector
             (conn or self._raw).cursor(binary=True) as cur,
             _database_errors(self.path),
         ):
