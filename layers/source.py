@@ -18,13 +18,14 @@ consistent snapshot, and `invalidate` drops the cache after a change.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sqlite3
 import threading
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -501,22 +502,28 @@ class PgLayer(GpkgLayer):
     def _sql(self, sql: str, params: Sequence[object] = ()) -> Any:
         """A query on the layer's connection, its rows in the binary protocol; the
         server's refusal (or a lost connection) as a one-line `database_error`."""
+        with self._refusals():
+            cur = self._connection().cursor(binary=True)
+            cur.execute(sql, tuple(params) if params else None)
+        return cur
+
+    @contextlib.contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """The server's refusal (or a lost connection) as a one-line `database_error`."""
         import psycopg
 
         try:
-            cur = self._connection().cursor(binary=True)
-            cur.execute(sql, tuple(params) if params else None)
+            yield
         except psycopg.Error as exc:
             lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
             detail = lines[0] if lines else type(exc).__name__
             raise QjgisError("database_error", url=str(self.path), detail=detail) from exc
-        return cur
 
     def _read_count(self) -> int:
-        row = self._sql(
-            f'SELECT count(*) FROM "{self.table}" t WHERE true {self._and()}', self._where_params
-        ).fetchone()
-        return int(row[0])
+        return int(self._sql(self._count_sql(), self._where_params).fetchone()[0])
+
+    def _count_sql(self) -> str:
+        return f'SELECT count(*) FROM "{self.table}" t WHERE true {self._and()}'
 
     def connect(self) -> Any:
         """A new read-only connection to the layer's database (the caller closes it)."""
@@ -528,29 +535,19 @@ class PgLayer(GpkgLayer):
         (`ST_Extent` and `count(*)` walk the table, 1.4 s for a 100,000-parcel district's
         layers, too long for the GUI thread; `seed` then hands the figures to the layer).
         Touches none of the layer's state."""
-        import psycopg
-
         own = conn is None
         if own:
             conn = self._connect()
         try:
-            with conn.cursor() as cur:
-                cur.execute(
-                    f'SELECT count(*) FROM "{self.table}" t WHERE true {self._and()}',
-                    tuple(self._where_params) or None,
-                )
+            with self._refusals(), conn.cursor() as cur:
+                cur.execute(self._count_sql(), tuple(self._where_params) or None)
                 count = int(cur.fetchone()[0])
                 cur.execute(self._EXTENT_SQL.format(table=self.table))
                 row = cur.fetchone()
-        except psycopg.Error as exc:
-            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-            detail = lines[0] if lines else type(exc).__name__
-            raise QjgisError("database_error", url=str(self.path), detail=detail) from exc
         finally:
             if own:
                 conn.close()
-        extent = None if row is None or row[0] is None else tuple(map(float, row))
-        return extent, count  # type: ignore[return-value]
+        return _extent_of(row), count
 
     def seed(self, extent: Extent | None, count: int | None) -> None:
         """Take the extent (and count, unless None) measured aside: `extent()` and `len()`
@@ -572,11 +569,7 @@ class PgLayer(GpkgLayer):
     def _read_extent(self) -> Extent | None:
         # A reference layer takes its table's extent, as on a file (the kinds cover the
         # same district).
-        row = self._sql(
-            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-            f'(SELECT ST_Extent(geom)::geometry AS e FROM "{self.table}") x'
-        ).fetchone()
-        return None if row is None or row[0] is None else tuple(map(float, row))  # type: ignore[return-value]
+        return _extent_of(self._sql(self._EXTENT_SQL.format(table=self.table)).fetchone())
 
     def _select(self, cols: list[str]) -> str:
         return ", ".join(["t.fid", "ST_AsBinary(t.geom)"] + [f't."{c}"' for c in cols])
@@ -814,3 +807,8 @@ def map_layers(
                 ]
             out.append(TownLayer(layer, styles.get("towns")))
     return out
+
+
+def _extent_of(row: Sequence[Any] | None) -> Extent | None:
+    """A PostGIS extent row (xmin, ymin, xmax, ymax), None for an empty table."""
+    return None if row is None or row[0] is None else tuple(map(float, row))  # type: ignore[return-value]

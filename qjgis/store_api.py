@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -311,6 +311,21 @@ class ProjectStore(Protocol):
     def integrity_check(self) -> list[IntegrityProblem]: ...
 
     def close(self) -> None: ...
+
+
+def update_each(
+    store: ProjectStore, conn: Any, table: str, changes: Iterable[tuple[int, Mapping[str, Any]]]
+) -> int:
+    """Each row's own columns written back (an undo's or a revert's values before), one
+    `update_rows` per set of columns, each row one version on; returns the rows written."""
+    groups: dict[tuple[str, ...], tuple[list[int], list[tuple[Any, ...]]]] = {}
+    for fid, values in changes:
+        fids, rows = groups.setdefault(tuple(values), ([], []))
+        fids.append(fid)
+        rows.append(tuple(values.values()))
+    for names, (fids, rows) in groups.items():
+        store.update_rows(conn, table, fids, names, rows)
+    return sum(len(fids) for fids, _ in groups.values())
 
 
 def utc_now() -> str:

@@ -29,6 +29,7 @@ from qjgis.errors import QjgisError
 from qjgis.model import Role
 from qjgis.pg.url import is_database_url
 from qjgis.store import GpkgStore
+from qjgis.store_api import update_each
 
 if TYPE_CHECKING:
     from qjgis.checks.engine import Evaluation
@@ -332,15 +333,8 @@ class SaveRun:
         if self._run_id is None:
             raise RuntimeError("revert before apply")
         store.delete_rows(conn, "findings", self._inserted)
-        # The restored values, one write per set of columns (a finding gone and a finding
-        # re-opened restore different columns); each row one version on, as an edit.
-        groups: dict[tuple[str, ...], tuple[list[int], list[tuple[Any, ...]]]] = {}
-        for fid, values in self._updated.items():
-            fids, rows = groups.setdefault(tuple(values), ([], []))
-            fids.append(fid)
-            rows.append(tuple(values.values()))
-        for names, (fids, rows) in groups.items():
-            store.update_rows(conn, "findings", fids, names, rows)
+        # a finding gone and a finding re-opened restore different columns
+        update_each(store, conn, "findings", self._updated.items())
         store.audit(
             conn, self.name + ".revert", "findings", {"run": self._run_id}, {"reverted": True}
         )

@@ -106,18 +106,10 @@ def save_for_redo(
         if fid in holders:
             snap["_holders"] = holders[fid]
         saved.append((fid, json.dumps(snap, ensure_ascii=False)))
-    n = len(saved)
-    store.insert_rows(
-        conn,
-        "import_batch_rows",
-        {
-            "batch_id": np.full(n, batch, dtype=np.int64),
-            "layer": np.full(n, layer, dtype=object),
-            "row_fid": np.array([f for f, _ in saved], dtype=np.int64),
-            "action": np.full(n, UNDONE, dtype=object),
-            "before": np.array([b for _, b in saved], dtype=object),
-        },
-    )
+    from qjgis.io.importer import record_batch_rows
+
+    fids_saved = [f for f, _ in saved]
+    record_batch_rows(store, conn, batch, layer, fids_saved, UNDONE, [b for _, b in saved])
 
 
 def undo_cycles(conn: Any, batch: int, layer: str) -> dict[int, int]:

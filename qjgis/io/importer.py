@@ -23,7 +23,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ from qjgis.io import crs as crs_mod
 from qjgis.io import mapping as mapping_mod
 from qjgis.io import sources
 from qjgis.store import GpkgStore, to_multipolygons
-from qjgis.store_api import ProjectStore
+from qjgis.store_api import ProjectStore, update_each
 
 QjgisError.register(
     {
@@ -1310,20 +1310,27 @@ _CO_HOLDER_SEP = re.compile(r"[;；,，、/]+")
 _ID_LIKE = re.compile(r"[0-9Xx*]{15,18}")
 
 
-def _record_added(
-    store: ProjectStore, conn: Any, batch_id: int, table: str, fids: np.ndarray
+def record_batch_rows(
+    store: ProjectStore,
+    conn: Any,
+    batch_id: int,
+    table: str,
+    fids: Sequence[int] | np.ndarray,
+    action: str,
+    before: Sequence[str] | None = None,
 ) -> int:
+    """The batch's bookkeeping (`import_batch_rows`): one entry per row of `table` with
+    `action`, and the row as it was (`before`, JSON) where the undo or redo needs it."""
     n = len(fids)
-    store.insert_rows(
-        conn,
-        "import_batch_rows",
-        {
-            "batch_id": np.full(n, batch_id, dtype=np.int64),
-            "layer": np.full(n, table, dtype=object),
-            "row_fid": np.asarray(fids, dtype=np.int64),
-            "action": np.full(n, "added", dtype=object),
-        },
-    )
+    columns: dict[str, Any] = {
+        "batch_id": np.full(n, batch_id, dtype=np.int64),
+        "layer": np.full(n, table, dtype=object),
+        "row_fid": np.asarray(fids, dtype=np.int64),
+        "action": np.full(n, action, dtype=object),
+    }
+    if before is not None:
+        columns["before"] = np.array(before, dtype=object)
+    store.insert_rows(conn, "import_batch_rows", columns)
     return n
 
 
@@ -1364,7 +1371,7 @@ def derive_towns(
         {"code": np.array(codes_sorted, dtype=object),
          "name": np.array([names[c] for c in codes_sorted], dtype=object)},
     )  # fmt: skip
-    report.info["towns_added"] = _record_added(store, conn, batch_id, "towns", fids)
+    report.info["towns_added"] = record_batch_rows(store, conn, batch_id, "towns", fids, "added")
 
 
 def parse_co_holders(text: str | None) -> list[tuple[str, str | None]]:
@@ -1525,28 +1532,28 @@ def undo_batch(store: ProjectStore, batch: int, feedback: Feedback | None = None
                     "restored": 0,
                 }
             store.delete_rows(conn, layer, [f for (f,) in added])
-            # The rows' values before the batch, written back one set of columns at a
-            # time (a geometry as its GeoPackage blob), each row one version on.
-            groups: dict[tuple[str, ...], tuple[list[int], list[tuple[Any, ...]]]] = {}
-            for fid, action, before in items:
-                if action != "updated":
-                    continue
-                values = dict(before)
-                values.pop("row_version", None)
-                if "geom" in values:
-                    geom = values["geom"]
-                    values["geom"] = None if geom is None else base64.b64decode(geom)
-                fids_of, rows_of = groups.setdefault(tuple(values), ([], []))
-                fids_of.append(fid)
-                rows_of.append(tuple(values.values()))
-            restored = 0
-            for names, (fids_of, rows_of) in groups.items():
-                store.update_rows(conn, layer, fids_of, names, rows_of)
-                restored += len(fids_of)
+            # the rows' values before the batch (a geometry as its GeoPackage blob)
+            restored = update_each(
+                store,
+                conn,
+                layer,
+                ((fid, _before_values(before)) for fid, action, before in items
+                 if action == "updated"),
+            )  # fmt: skip
             counts[layer] = {"deleted": len(added), "restored": restored}
         store.update_rows(conn, "import_batches", [batch], ["undone"], [(1,)], bump_version=False)
         store.audit(conn, "imports.undo", f"import_batches/{batch}", {"batch": batch}, counts)
     return {"batch": batch, "layer": row[0], "undone": counts}
+
+
+def _before_values(before: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's recorded values as the store writes them: no row version (the write moves
+    it on), a geometry as its GeoPackage blob."""
+    values = dict(before)
+    values.pop("row_version", None)
+    if values.get("geom") is not None:
+        values["geom"] = base64.b64decode(values["geom"])
+    return values
 
 
 def batch_report(store: ProjectStore, batch: int) -> dict[str, Any]:

@@ -414,7 +414,7 @@ def import_register(
     户号, no name, no ID number: a template's placeholder row) are skipped and
     counted. A register with no data rows imports nothing and records no batch.
     """
-    with workbook.paused_gc():  # rows and columns hold no cycles (workbook.paused_gc)
+    with workbook.paused_gc():  # rows and columns hold no cycles (qjgis.gcpause)
         return _import_register(
             store, source, encoding=encoding, mapping_file=mapping_file, feedback=feedback,
             dry_run=dry_run, header_row=header_row,

@@ -688,10 +688,6 @@ class PgStore:
 
         return write.insert_rows(self, conn, table, columns)
 
-    def insert_row(self, conn: PgConnection, table: str, values: Mapping[str, Any]) -> int:
-        """Insert one row into a table; returns its fid."""
-        return int(self.insert_rows(conn, table, {c: [v] for c, v in values.items()})[0])
-
     def delete_rows(
         self, conn: PgConnection, table: str, keys: Sequence[Any], column: str = "fid"
     ) -> int:
@@ -701,9 +697,11 @@ class PgStore:
 
         return write.delete_rows(self, conn, table, keys, column)
 
-    # The same statements on both back ends (PgConnection translates them).
+    # The same code on both back ends (PgConnection translates the statements; insert_row
+    # goes through this store's insert_rows).
     add_meta = staticmethod(GpkgStore.add_meta)
     restore_rows = GpkgStore.restore_rows
+    insert_row = GpkgStore.insert_row
 
     def insert_features(
         self,

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from layers.renderer import MapRenderer, scale_text
 from layers.source import PgLayer
 from layers.vector_layer import load_layers
-from qjgis.errors import QjgisError
+from qjgis.errors import Canceled, QjgisError
 from qjgis.pg import session
 from qjgis.pg.session import analyze_if_never, database_name
 from qjgis.pg.store import PgStore
@@ -437,8 +437,6 @@ class MainWindow(QMainWindow):
             try:
                 for i, layer in enumerate(layers):
                     if feedback.is_canceled():  # type: ignore[attr-defined]
-                        from qjgis.errors import Canceled
-
                         raise Canceled()
                     feedback.set_progress((i + 1) / (len(layers) + 1), "measure")  # type: ignore[attr-defined]
                     measured[layer.name] = layer.measure(conn)

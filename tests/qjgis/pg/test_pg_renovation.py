@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qjgis.cases.locate import household_standing_buildings, place_buildings
+from qjgis.cases import allowed
 from qjgis.demo import build_demo
 from qjgis.gpkg_store import GpkgStore
 from ui.cli import main
@@ -23,26 +23,15 @@ def run_json(*argv: str) -> dict:
 
 
 def _eligible(path: Path) -> dict[str, str]:
-    """A C- and a D-graded house the policy lets apply (found from the data)."""
+    """A C- and a D-graded house the policy lets apply (what the case panel offers)."""
     found: dict[str, str] = {}
     with GpkgStore.open(path) as store:
-        graded = [
-            r[0]
-            for r in store.execute_sql(
-                "SELECT fid FROM buildings WHERE danger_grade IN ('C', 'D') ORDER BY fid"
-            )
-        ]
-        for p in place_buildings(store, graded):
-            lives = store.execute_sql(
-                "SELECT lives_in_village FROM households WHERE household_no = ?", [p.household_no]
-            )
-            others = [
-                b
-                for b in household_standing_buildings(store, p.household_no)
-                if b.parcel_fid != p.parcel_fid
-            ]
-            if lives and lives[0][0] and not others:
-                found.setdefault(p.danger_grade, p.bdcdyh)
+        for grade, code in store.execute_sql(
+            "SELECT danger_grade, bdcdyh FROM buildings WHERE danger_grade IN ('C', 'D') "
+            "ORDER BY fid"
+        ):
+            if grade not in found and allowed.for_building(store, code)[1].possible:
+                found[grade] = code
     return found
 
 
