@@ -161,7 +161,7 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     # import dialog or import_register named the file
     early = workbook.take(path)
     try:
-        wb = early[0] if early is not None else CalamineWorkbook.from_path(str(path))
+        wb = early[0] if early is not None else workbook.open_workbook(path)
     except (CalamineError, OSError, ValueError) as exc:
         kind = path.suffix.lower().lstrip(".").upper()
         raise QjgisError(
@@ -173,18 +173,24 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
                 yield _Sheet(name, early[2], early[3])
                 early = None
                 continue
-            try:
-                ws = wb.get_sheet_by_name(name)
-                rows = ws.to_python(skip_empty_area=False)
-                merged = list(ws.merged_cell_ranges or [])
-            except (CalamineError, ValueError) as exc:
-                raise QjgisError(
-                    "source_corrupt",
-                    path=str(path),
-                    detail="bad_sheet",
-                    sheet=name,
-                    error=str(exc)[:120],
-                ) from None
+            while True:
+                try:
+                    ws = wb.get_sheet_by_name(name)
+                    rows = ws.to_python(skip_empty_area=False)
+                    merged = list(ws.merged_cell_ranges or [])
+                    break
+                except (CalamineError, ValueError) as exc:
+                    if wb.path is None:  # read from the merged-ranges-first copy: the file
+                        wb.close()  # itself says what is wrong, or reads after all
+                        wb = CalamineWorkbook.from_path(str(path))
+                        continue
+                    raise QjgisError(
+                        "source_corrupt",
+                        path=str(path),
+                        detail="bad_sheet",
+                        sheet=name,
+                        error=str(exc)[:120],
+                    ) from None
             yield _Sheet(name, rows, merged)
     finally:
         wb.close()
