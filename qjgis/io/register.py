@@ -182,6 +182,7 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
                 except (CalamineError, ValueError) as exc:
                     if wb.path is None:  # read from the merged-ranges-first copy: the file
                         wb.close()  # itself says what is wrong, or reads after all
+                        wb = None
                         wb = CalamineWorkbook.from_path(str(path))
                         continue
                     raise QjgisError(
@@ -193,7 +194,8 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
                     ) from None
             yield _Sheet(name, rows, merged)
     finally:
-        wb.close()
+        if wb is not None:
+            wb.close()
 
 
 def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:

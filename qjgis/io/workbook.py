@@ -17,6 +17,7 @@ engine's other modules, so that starting a prefetch costs nothing at start-up.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import threading
@@ -37,22 +38,105 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def open_workbook(path: str | os.PathLike[str]) -> Any:
-    """A CalamineWorkbook of `path`. An .xlsx/.xlsm is read from a copy with each
-    worksheet's merged ranges in front (qjgis.io.xlsx_merges: a third less to parse);
-    its `path` is then None. Anything that copy cannot do opens the file itself, so a
-    broken file is refused by calamine's reading of it as before."""
+    """A CalamineWorkbook of `path` (or what reads as one). An .xlsx/.xlsm is read from a
+    copy with each worksheet's merged ranges in front (qjgis.io.xlsx_merges: a third less
+    to parse), whose `path` is None; anything that copy cannot vouch for opens the file
+    itself, so a broken file is refused by calamine's reading of it."""
     from python_calamine import CalamineWorkbook
 
     if os.fspath(path).lower().endswith((".xlsx", ".xlsm")):
-        from qjgis.io.xlsx_merges import merges_first
+        from qjgis.io.xlsx_merges import copy_of
 
-        copy = merges_first(path)
+        copy = copy_of(path)
         if copy is not None:
             try:
-                return CalamineWorkbook.from_filelike(io.BytesIO(copy))
+                return _MergesFirst(os.fspath(path), copy)
             except Exception:  # the file itself is opened: it says what is wrong
                 pass
     return CalamineWorkbook.from_path(os.fspath(path))
+
+
+class _MergesFirst:
+    """A workbook read from an `xlsx_merges.Copy`. The copy's scan (its CRCs, and each
+    sheet's merged ranges) runs on another thread while calamine parses a sheet, both
+    outside the GIL; when the scan cannot vouch for the copy, the file itself is read
+    (and `path` is the file's from then on)."""
+
+    def __init__(self, file: str, copy: Any) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path: str | None = None
+        self._file, self._copy = file, copy
+        self._found: dict[bytes, bytes] | None = None
+        self._merges: Any = None
+        self._scan = threading.Thread(target=self._run_scan, name="qjgis-xlsx-scan", daemon=True)
+        self._scan.start()
+        self._wb = CalamineWorkbook.from_filelike(io.BytesIO(copy.data))
+
+    def _run_scan(self) -> None:
+        try:
+            self._found = self._copy.scan()
+        except Exception:  # the file is read instead
+            self._found = None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self._wb.sheet_names
+
+    def get_sheet_by_index(self, index: int) -> Any:
+        return self.get_sheet_by_name(self.sheet_names[index])
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        if self.path is not None:
+            return self._wb.get_sheet_by_name(name)
+        try:
+            sheet = self._wb.get_sheet_by_name(name)  # the parse; the scan runs meanwhile
+        except Exception:
+            self._scan.join()
+            if self._found is None:
+                return self._from_file().get_sheet_by_name(name)
+            raise
+        self._scan.join()
+        if self._found is None:
+            return self._from_file().get_sheet_by_name(name)
+        if not self._found:  # no sheet has merged ranges: the copy's [] is the answer
+            return sheet
+        try:
+            if self._merges is None:
+                from python_calamine import CalamineWorkbook
+
+                merges = self._copy.merges(self._found)
+                self._merges = CalamineWorkbook.from_filelike(io.BytesIO(merges))
+            merged = self._merges.get_sheet_by_name(name).merged_cell_ranges
+        except Exception:  # the file's own second pass says what is wrong, if anything
+            return self._from_file().get_sheet_by_name(name)
+        return _WithMerges(sheet, merged)
+
+    def _from_file(self) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        self.close()
+        self._wb = CalamineWorkbook.from_path(self._file)
+        self.path = self._file
+        return self._wb
+
+    def close(self) -> None:
+        """Close what is open; closing twice is no error (calamine's own close refuses it)."""
+        for wb in (self._wb, self._merges):
+            if wb is not None:
+                with contextlib.suppress(Exception):  # already closed
+                    wb.close()
+        self._merges = None
+
+
+class _WithMerges:
+    """A sheet of the copy with its merged ranges as the file has them."""
+
+    def __init__(self, sheet: Any, merged: Any) -> None:
+        self._sheet, self.merged_cell_ranges = sheet, merged
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sheet, name)
 
 
 class _Parse:
