@@ -27,6 +27,7 @@ import numpy as np
 
 from qjgis.errors import QjgisError
 from qjgis.feedback import Feedback, NullFeedback, check_canceled
+from qjgis.gcpause import paused_gc
 from qjgis.io import encoding as enc
 from qjgis.io import importer, workbook
 from qjgis.io import mapping as mapping_mod
@@ -155,7 +156,7 @@ def _clean(row: list[Any]) -> list[Any]:
 def _excel_sheets(path: Path) -> Iterator[_Sheet]:
     """Each sheet of a workbook, read by calamine (Rust): 10× openpyxl's read of the same
     register (docs/benchmarks.md). Sheets are read one by one, until one has a header."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError
 
     # the first sheet, parsed on a thread (qjgis.io.workbook) since the command line, the
     # import dialog or import_register named the file
@@ -173,29 +174,21 @@ def _excel_sheets(path: Path) -> Iterator[_Sheet]:
                 yield _Sheet(name, early[2], early[3])
                 early = None
                 continue
-            while True:
-                try:
-                    ws = wb.get_sheet_by_name(name)
-                    rows = ws.to_python(skip_empty_area=False)
-                    merged = list(ws.merged_cell_ranges or [])
-                    break
-                except (CalamineError, ValueError) as exc:
-                    if wb.path is None:  # read from the merged-ranges-first copy: the file
-                        wb.close()  # itself says what is wrong, or reads after all
-                        wb = None
-                        wb = CalamineWorkbook.from_path(str(path))
-                        continue
-                    raise QjgisError(
-                        "source_corrupt",
-                        path=str(path),
-                        detail="bad_sheet",
-                        sheet=name,
-                        error=str(exc)[:120],
-                    ) from None
+            try:
+                ws = wb.get_sheet_by_name(name)
+                rows = ws.to_python(skip_empty_area=False)
+                merged = list(ws.merged_cell_ranges or [])
+            except (CalamineError, ValueError) as exc:
+                raise QjgisError(
+                    "source_corrupt",
+                    path=str(path),
+                    detail="bad_sheet",
+                    sheet=name,
+                    error=str(exc)[:120],
+                ) from None
             yield _Sheet(name, rows, merged)
     finally:
-        if wb is not None:
-            wb.close()
+        wb.close()
 
 
 def _csv_sheet(path: Path, encoding: str | None) -> _Sheet:
@@ -422,7 +415,7 @@ def import_register(
     户号, no name, no ID number: a template's placeholder row) are skipped and
     counted. A register with no data rows imports nothing and records no batch.
     """
-    with workbook.paused_gc():  # rows and columns hold no cycles (qjgis.gcpause)
+    with paused_gc():  # rows and columns hold no cycles
         return _import_register(
             store, source, encoding=encoding, mapping_file=mapping_file, feedback=feedback,
             dry_run=dry_run, header_row=header_row,

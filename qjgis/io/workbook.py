@@ -66,7 +66,7 @@ class _MergesFirst:
         from python_calamine import CalamineWorkbook
 
         self.path: str | None = None
-        self._file, self._copy = file, copy
+        self._calamine, self._file, self._copy = CalamineWorkbook, file, copy
         self._found: dict[bytes, bytes] | None = None
         self._merges: Any = None
         self._scan = threading.Thread(target=self._run_scan, name="qjgis-xlsx-scan", daemon=True)
@@ -87,36 +87,32 @@ class _MergesFirst:
         return self.get_sheet_by_name(self.sheet_names[index])
 
     def get_sheet_by_name(self, name: str) -> Any:
+        """The sheet as the file has it. Whatever goes wrong with the copy (the scan does
+        not vouch for it, calamine refuses it) reads the file itself, whose own refusal,
+        if any, is the one raised."""
         if self.path is not None:
             return self._wb.get_sheet_by_name(name)
         try:
             sheet = self._wb.get_sheet_by_name(name)  # the parse; the scan runs meanwhile
         except Exception:
-            self._scan.join()
-            if self._found is None:
-                return self._from_file().get_sheet_by_name(name)
-            raise
+            sheet = None
         self._scan.join()
-        if self._found is None:
+        if sheet is None or self._found is None:
             return self._from_file().get_sheet_by_name(name)
         if not self._found:  # no sheet has merged ranges: the copy's [] is the answer
             return sheet
         try:
             if self._merges is None:
-                from python_calamine import CalamineWorkbook
-
                 merges = self._copy.merges(self._found)
-                self._merges = CalamineWorkbook.from_filelike(io.BytesIO(merges))
+                self._merges = self._calamine.from_filelike(io.BytesIO(merges))
             merged = self._merges.get_sheet_by_name(name).merged_cell_ranges
-        except Exception:  # the file's own second pass says what is wrong, if anything
+        except Exception:
             return self._from_file().get_sheet_by_name(name)
         return _WithMerges(sheet, merged)
 
     def _from_file(self) -> Any:
-        from python_calamine import CalamineWorkbook
-
         self.close()
-        self._wb = CalamineWorkbook.from_path(self._file)
+        self._wb = self._calamine.from_path(self._file)
         self.path = self._file
         return self._wb
 

@@ -31,6 +31,7 @@ which calamine's second pass refused, no longer stops the sheet's cells from bei
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -38,7 +39,6 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 #: CRC-32's reflected polynomial (zlib, zip)
@@ -109,7 +109,7 @@ def _stored(data: bytes) -> bytes:
     return bytes(out)
 
 
-@dataclass
+@dataclasses.dataclass
 class _Entry:
     """One zip entry as the file holds it: its header's name and extra bytes as they are."""
 
@@ -198,15 +198,12 @@ def _in_front(e: _Entry, head: bytes) -> _Entry:
     """The worksheet entry with `head` in front of its XML."""
     crc = crc32_combine(zlib.crc32(head), e.crc, e.size)
     data = _stored(head) + e.data if e.method == zipfile.ZIP_DEFLATED else head + e.data
-    return _Entry(
-        e.name, e.local_extra, e.central_extra, e.flags, e.method, e.dos_time, e.dos_date,
-        crc, e.size + len(head), data,
-    )  # fmt: skip
+    return dataclasses.replace(e, crc=crc, size=e.size + len(head), data=data)
 
 
-def _first_merges(e: _Entry) -> tuple[bytes | None] | None:
-    """(the sheet's first merged-ranges element, None when it has none), as calamine's
-    second pass finds it; None when the entry does not check out (CRC, size, an end
+def _first_merges(e: _Entry) -> bytes | None:
+    """The sheet's first merged-ranges element as calamine's second pass finds it (b""
+    when it has none); None when the entry does not check out (CRC, size, an end
     to its deflate stream) or a byte search cannot vouch for the element (see the
     module's text)."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS) if e.method == zipfile.ZIP_DEFLATED else None
@@ -248,7 +245,7 @@ def _first_merges(e: _Entry) -> tuple[bytes | None] | None:
         return None
     if done is not None and _opaque(done, len(done), False):
         return None  # a comment inside the element: its end may not be where it looks
-    return (done,)
+    return done or b""
 
 
 def _opaque(window: bytes, limit: int, first: bool) -> bool:
@@ -322,8 +319,8 @@ class Copy:
                 first = _first_merges(e)
                 if first is None:
                     return None
-                if first[0] is not None:
-                    found[e.name] = first[0]
+                if first:
+                    found[e.name] = first
         return found
 
     def merges(self, found: dict[bytes, bytes]) -> bytes:
@@ -333,10 +330,9 @@ class Copy:
         for e in self._entries:
             if e.sheet:
                 xml = found.get(e.name, b"") + _EMPTY_SHEET
-                e = _Entry(
-                    e.name, e.local_extra, e.central_extra, e.flags, zipfile.ZIP_STORED,
-                    e.dos_time, e.dos_date, zlib.crc32(xml), len(xml), xml,
-                )  # fmt: skip
+                e = dataclasses.replace(
+                    e, method=zipfile.ZIP_STORED, crc=zlib.crc32(xml), size=len(xml), data=xml
+                )
             elif e.name.lower() == b"xl/sharedstrings.xml":
                 continue
             out.append(e)
